@@ -1,0 +1,31 @@
+"""eflow_jax: few-step video generators trained from scratch with EFlow, in JAX."""
+import setuptools
+
+CORE = [
+    "jax>=0.10",
+    "flax>=0.12",
+    "optax>=0.2.8",
+    "orbax-checkpoint>=0.12",
+    "chex>=0.1.90",
+    "ml-collections>=1.0",
+    "grain>=0.2.15",
+    "clu>=0.0.12",
+    "absl-py>=2.0",
+    "numpy>=2.0",
+]
+
+setuptools.setup(
+    name="eflow_jax",
+    version="0.1.0",
+    description=__doc__,
+    packages=setuptools.find_packages(include=["eflow_jax", "eflow_jax.*"]),
+    python_requires=">=3.11",
+    install_requires=CORE,
+    extras_require={
+        # Pallas needs no jax-triton; it only helps with hand-written Triton kernels on CUDA.
+        "gpu": ["jax[cuda12]", "jax-triton"],
+        # clu.metric_writers and tfds.load import TensorFlow; the core install never does.
+        "tf": ["tensorflow-cpu", "tensorflow-datasets"],
+        "test": ["pytest>=8", "pytest-xdist"],
+    },
+)
