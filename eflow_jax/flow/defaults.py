@@ -1,0 +1,135 @@
+"""Defaults of the solution-flow objective and samplers (METHOD.md §2, §3, §6).
+
+Every switch the paper (or SoFlow, which it builds on) ablates is a field here, so that each row of
+an ablation table is a `--config.flow.x=y` override. `validate_flow_config` is the single place that
+turns a bad combination into a one-line ValueError saying what to change.
+"""
+from __future__ import annotations
+
+import math
+
+import ml_collections
+
+GUIDANCE_TARGETS = ("pdg", "cfg", "none")
+R_SCHEDULES = ("exponential", "constant", "linear", "cosine")
+MVA_TARGETS = ("ema", "online")
+SCM_FORMS = ("surrogate", "explicit")
+SCM_TIME_ORDERS = ("sort", "clamp")
+PATH_DROP_MODES = ("static", "bernoulli")
+W_SAMPLING = ("batch", "example")
+SAMPLERS = ("alg2", "one_step", "chain", "euler_cfg")
+
+
+def flow_config() -> ml_collections.ConfigDict:
+  """Returns the objective/sampler config with the METHOD.md defaults (Kinetics stage 1)."""
+  c = ml_collections.ConfigDict()
+
+  # --- §2 time sampling: t = shift(sigmoid(u)), u ~ N(mu, sigma^2) (paper Tab. 5). ---
+  c.t_mu = 0.0
+  c.t_sigma = 1.0
+  c.t_shift = 3.0
+  c.s_mu = -1.0
+  c.s_sigma = 0.8
+  c.s_shift = 1.0
+  # How an SCM pair (t, s) is ordered: 'sort' = t is the larger of the two draws and s the other,
+  # clamped to t - min_gap (METHOD §2); 'clamp' = SoFlow's t = draw_t, s = min(draw_s, t - min_gap).
+  c.scm_time_order = "sort"
+  c.min_gap = 1e-4  # smallest allowed t - s and t - l (SoFlow).
+  # MVA: grid of `mva_grid_size` points uniform on [0, 1] (endpoints included), shifted.
+  c.mva_grid_size = 64
+  c.mva_shift = 3.0
+
+  # --- §3 SCM intermediate time l = t + (s - t) * r(k). ---
+  c.r_schedule = "exponential"  # exponential | constant | linear | cosine
+  c.r_init = 0.1  # SoFlow ImageNet; the CIFAR recipe uses 1.0 -> 1e-3.
+  c.r_end = 0.002
+
+  # --- §3 guided target (paper Eq. 11) and velocity mix. ---
+  c.guidance_target = "pdg"  # pdg (weak path) | cfg (full net, null cond) | none (plain v)
+  c.w_min = 2.5
+  c.w_max = 4.5
+  c.w_sampling = "batch"  # one w per batch (paper) | one per example
+  c.unguided_w = 0.0  # the guidance input of the unconditional / path-dropped passes (paper: w=0)
+  c.velocity_mix = 0.25  # m in v_tgt = m * v_guided + (1 - m) * sg(F(x_t, t, t, c, w))
+  c.p_drop = 0.2  # path-drop probability within the FM group
+  # 'static': exactly round(p_drop * n_fm) examples of the FM group are path-dropped (the batch is
+  # i.i.d., so a fixed slice is a random subset); each sub-group runs only the pass it needs.
+  # 'bernoulli': an independent coin per example; every FM example runs both passes and selects.
+  c.path_drop_mode = "static"
+
+  # --- §3 adaptive weight w_ad = sg(1 / (mse + eps)^p) (SoFlow). ---
+  c.weight_p = 1.0
+  c.weight_eps = 0.01
+  # SCM loss form: SoFlow's surrogate -mean(F_t * sg(dq * w_ad)) or the paper's explicit
+  # w_ad * mse(f_t, f_l) / ((t - l)(t - s)); the explicit gradient is exactly 2x the surrogate's.
+  c.scm_form = "surrogate"
+
+  # --- §3 batch split FM : SCM : MVA and MVA target network. ---
+  c.ratio_fm = 0.75
+  c.ratio_scm = 0.25
+  c.ratio_mva = 0.0
+  c.mva_target = "ema"  # ema | online (both under stop-gradient)
+  c.mva_adaptive_weight = False  # Eq. 12 has no weight; True applies w_ad to the MVA residual too.
+
+  # --- §6 inference. ---
+  c.sampler = "alg2"  # alg2 | one_step | chain | euler_cfg (FM baseline, 2 NFE / step)
+  c.inference_steps = 4
+  c.inference_shift = 3.0
+  c.w_inf = 4.0  # guidance input of the solution map (alg2/chain/one_step) or CFG scale (euler_cfg)
+  return c
+
+
+def _one_of(cfg, name, allowed):
+  value = cfg[name]
+  if value not in allowed:
+    raise ValueError(f"flow.{name}={value!r} is unknown; use one of {', '.join(allowed)}.")
+
+
+def validate_ratios(ratios) -> tuple[float, float, float]:
+  """Checks (a, b, 1-a-b) and returns it as floats."""
+  if len(ratios) != 3:
+    raise ValueError(f"ratios must be (fm, scm, mva); got {ratios!r}.")
+  r = tuple(float(x) for x in ratios)
+  if any(x < 0 or not math.isfinite(x) for x in r):
+    raise ValueError(f"ratios (fm, scm, mva) must be finite and >= 0; got {r}.")
+  if abs(sum(r) - 1.0) > 1e-6:
+    raise ValueError(f"ratios (fm, scm, mva) must sum to 1; got {r} (sum {sum(r):.6g}).")
+  return r
+
+
+def validate_flow_config(cfg) -> None:
+  """Raises ValueError (one line, naming the field to change) for an invalid flow config."""
+  _one_of(cfg, "guidance_target", GUIDANCE_TARGETS)
+  _one_of(cfg, "r_schedule", R_SCHEDULES)
+  _one_of(cfg, "mva_target", MVA_TARGETS)
+  _one_of(cfg, "scm_form", SCM_FORMS)
+  _one_of(cfg, "scm_time_order", SCM_TIME_ORDERS)
+  _one_of(cfg, "path_drop_mode", PATH_DROP_MODES)
+  _one_of(cfg, "w_sampling", W_SAMPLING)
+  _one_of(cfg, "sampler", SAMPLERS)
+  if cfg.w_min > cfg.w_max:
+    raise ValueError(f"flow.w_min={cfg.w_min} > flow.w_max={cfg.w_max}; set w_min <= w_max.")
+  for name in ("t_sigma", "s_sigma"):
+    if not cfg[name] > 0:
+      raise ValueError(f"flow.{name}={cfg[name]} must be > 0.")
+  for name in ("t_shift", "s_shift", "mva_shift", "inference_shift"):
+    if not cfg[name] > 0:
+      raise ValueError(f"flow.{name}={cfg[name]} must be > 0.")
+  for name in ("velocity_mix", "p_drop"):
+    if not 0.0 <= cfg[name] <= 1.0:
+      raise ValueError(f"flow.{name}={cfg[name]} must lie in [0, 1].")
+  if cfg.weight_p < 0 or cfg.weight_eps <= 0:
+    raise ValueError(f"flow.weight_p must be >= 0 and flow.weight_eps > 0; got "
+                     f"{cfg.weight_p}, {cfg.weight_eps}.")
+  if not 0 < cfg.min_gap < 0.5:
+    raise ValueError(f"flow.min_gap={cfg.min_gap} must lie in (0, 0.5).")
+  if cfg.mva_grid_size < 3:
+    raise ValueError(f"flow.mva_grid_size={cfg.mva_grid_size} must be >= 3 to draw t > l > s.")
+  if cfg.inference_steps < 1:
+    raise ValueError(f"flow.inference_steps={cfg.inference_steps} must be >= 1.")
+  if cfg.r_schedule == "exponential" and not (cfg.r_init > 0 and cfg.r_end > 0):
+    raise ValueError("flow.r_init and flow.r_end must be > 0 for r_schedule='exponential'.")
+  for name in ("r_init", "r_end"):
+    if not 0.0 <= cfg[name] <= 1.0:
+      raise ValueError(f"flow.{name}={cfg[name]} must lie in [0, 1].")
+  validate_ratios((cfg.ratio_fm, cfg.ratio_scm, cfg.ratio_mva))

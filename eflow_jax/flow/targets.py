@@ -1,0 +1,70 @@
+"""Regression targets: conditional velocity, guided targets (pdg | cfg | none), velocity mix.
+
+Everything here is written for ONE example. The network is a callable
+`net(x, t, s, cond, w, weak) -> F` with F of x's shape; every network output used inside a target
+is wrapped in `stop_gradient`, so targets never carry gradient whichever callable is passed.
+"""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+sg = jax.lax.stop_gradient
+
+
+def interpolate(x0, eps, t):
+  """x_t = (1 - t) x0 + t eps and the conditional velocity v = eps - x0 (METHOD §0)."""
+  return (1.0 - t) * x0 + t * eps, eps - x0
+
+
+def sample_guidance_scale(key, shape, w_min: float, w_max: float):
+  """w ~ U(w_min, w_max); varying w in training lets inference pick any scale in the range."""
+  return jax.random.uniform(key, shape, jnp.float32, w_min, w_max)
+
+
+def guided_velocity(v, v_uncond, w):
+  """Eq. 11: w * v + (1 - w) * v_uncond (CFG folded into the target, so sampling needs 1 NFE)."""
+  return w * v + (1.0 - w) * v_uncond
+
+
+def mix_velocity(v_guided, v_pred, m: float):
+  """SoFlow's velocity mix m * v_guided + (1 - m) * sg(v_pred): damps the guided target's variance
+  by leaning on the model's own current estimate."""
+  return m * v_guided + (1.0 - m) * sg(v_pred)
+
+
+def uses_weak_path(guidance_target: str) -> bool:
+  """Whether the unconditional velocity (and hence path drop) uses the weak path.
+
+  PDG trains the weak path as the unconditional model; 'cfg' (SFM) and 'none' (plain FM, guided
+  only at sampling time by Euler+CFG) need the full network's unconditional velocity instead.
+  """
+  return guidance_target == "pdg"
+
+
+def uncond_velocity(net, x_t, t, null_cond, unguided_w: float, guidance_target: str):
+  """sg(F(x_t, t, t, null, unguided_w)) on the weak path (pdg) or the full path (cfg)."""
+  w = jnp.asarray(unguided_w, jnp.float32)
+  return sg(net(x_t, t, t, null_cond, w, uses_weak_path(guidance_target)))
+
+
+def velocity_target(net, x_t, t, v, cond, w, *, null_cond, guidance_target: str,
+                    velocity_mix: float, unguided_w: float, v_pred=None):
+  """The target velocity v_tgt for a non-path-dropped example (METHOD §3).
+
+  - 'none': plain v.
+  - 'pdg' / 'cfg': m * (w v + (1 - w) v_uncond) + (1 - m) * sg(F(x_t, t, t, c, w)), where v_uncond is
+    the weak path (pdg) or the full network (cfg) at the null condition and unguided w.
+  `v_pred` is F(x_t, t, t, c, w) if the caller already has it (the FM pass); else one extra
+  stop-gradient pass is made (only when m < 1).
+  """
+  if guidance_target == "none":
+    return v
+  if guidance_target not in ("pdg", "cfg"):
+    raise ValueError(f"flow.guidance_target={guidance_target!r} is unknown; use pdg, cfg or none.")
+  v_g = guided_velocity(v, uncond_velocity(net, x_t, t, null_cond, unguided_w, guidance_target), w)
+  if velocity_mix >= 1.0:
+    return sg(v_g)
+  if v_pred is None:
+    v_pred = net(x_t, t, t, cond, w, False)
+  return sg(mix_velocity(v_g, v_pred, velocity_mix))

@@ -1,0 +1,196 @@
+"""Self-attention variants, chosen by one config string (`model.attention`).
+
+| name       | what                                                              | paper          |
+|------------|-------------------------------------------------------------------|----------------|
+| softmax    | full softmax attention                                             | Wan baseline   |
+| glga       | gated global-linear + local-window attention                       | §4.1, Eq. 5-8  |
+| linear     | GLGA's global branch only                                          | Tab. 3         |
+| window     | GLGA's local branch only                                           | Tab. 3         |
+| glga_sum   | both branches added, no gate                                       | Tab. 3         |
+| sana       | ReLU linear attention with denominator (+ Mix-FFN in the block)    | Sana-Video     |
+
+Every module has the same call: `(x, tokens) -> (B, N, D)` where `tokens` describes the
+(possibly token-dropped) sequence. The numeric cores live in `eflow_jax.kernels` behind an `impl`
+switch, so a Pallas kernel replaces the reference without touching this file.
+"""
+import dataclasses
+import math
+from typing import Any
+
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+
+from eflow_jax.kernels.linear_attention import linear_attention
+from eflow_jax.kernels.window_attention import window_attention
+from eflow_jax.models.rope import apply_rope
+
+
+@dataclasses.dataclass(frozen=True)
+class TokenLayout:
+  """What attention needs to know about the tokens it sees.
+
+  positions: (B, N) int32 raster index of each token in the dense (T, H, W) token grid, ascending.
+  rope: (B, N, head_dim // 2) rotary angles of those tokens.
+  grid: the dense token grid (T, H, W), static.
+  window_radius: GLGA local window radius in raster positions, static.
+  dense: True when the sequence is the whole grid in raster order (positions == arange).
+  """
+  positions: Any
+  rope: Any
+  grid: tuple[int, int, int]
+  window_radius: int
+  dense: bool
+
+
+jax.tree_util.register_dataclass(
+    TokenLayout, data_fields=["positions", "rope"], meta_fields=["grid", "window_radius", "dense"])
+
+ATTENTION_TYPES = ("softmax", "glga", "linear", "window", "glga_sum", "sana")
+FEATURE_MAPS = {
+    "none": lambda x: x,
+    "relu": jax.nn.relu,
+    "silu": jax.nn.silu,
+    "elu1": lambda x: jax.nn.elu(x) + 1.0,
+}
+
+
+def check_attention_type(name: str) -> None:
+  if name not in ATTENTION_TYPES:
+    raise ValueError(f"unknown model.attention {name!r}; choose one of {', '.join(ATTENTION_TYPES)}.")
+
+
+class QKV(nn.Module):
+  """Shared Q, K, V projection with QK-RMSNorm over the full hidden size (as Wan); heads split."""
+  num_heads: int
+  qk_norm: bool = True
+  dtype: Any = jnp.float32
+
+  @nn.compact
+  def __call__(self, x):
+    dim = x.shape[-1]
+    q, k, v = jnp.split(nn.Dense(3 * dim, dtype=self.dtype, name="qkv")(x), 3, axis=-1)
+    if self.qk_norm:
+      q = nn.RMSNorm(epsilon=1e-6, dtype=self.dtype, name="q_norm")(q)
+      k = nn.RMSNorm(epsilon=1e-6, dtype=self.dtype, name="k_norm")(k)
+    heads = lambda a: a.reshape(*a.shape[:2], self.num_heads, dim // self.num_heads)
+    return heads(q), heads(k), heads(v)
+
+
+def merge_heads(x):
+  return x.reshape(*x.shape[:2], -1)
+
+
+class SoftmaxAttention(nn.Module):
+  """Full softmax attention over all tokens present (used every K blocks, and as the baseline)."""
+  num_heads: int
+  qk_norm: bool = True
+  dtype: Any = jnp.float32
+
+  @nn.compact
+  def __call__(self, x, tokens: TokenLayout):
+    q, k, v = QKV(self.num_heads, self.qk_norm, dtype=self.dtype, name="qkv")(x)
+    q, k = apply_rope(q, tokens.rope), apply_rope(k, tokens.rope)
+    out = jax.nn.dot_product_attention(q, k, v)
+    return nn.Dense(x.shape[-1], dtype=self.dtype, name="out")(merge_heads(out))
+
+
+class GLGA(nn.Module):
+  """Gated Local-Global Attention (paper Eq. 5-8) and its Tab. 3 ablations.
+
+  branches: 'gated' (GLGA), 'sum' (no gate), 'global' (linear only), 'local' (window only).
+  The feature map is applied before RoPE so that RoPE keeps its relative-position property.
+  """
+  num_heads: int
+  branches: str = "gated"
+  feature_map: str = "none"
+  linear_normalize: str = "sum"
+  qk_norm: bool = True
+  dtype: Any = jnp.float32
+  impl: str = "reference"
+  window_block: int = 128
+
+  @nn.compact
+  def __call__(self, x, tokens: TokenLayout):
+    if self.feature_map not in FEATURE_MAPS:
+      raise ValueError(f"unknown linear_feature_map {self.feature_map!r}; one of {list(FEATURE_MAPS)}.")
+    q, k, v = QKV(self.num_heads, self.qk_norm, dtype=self.dtype, name="qkv")(x)
+    outputs = []
+    if self.branches in ("gated", "sum", "global"):
+      phi = FEATURE_MAPS[self.feature_map]
+      qg, kg = apply_rope(phi(q), tokens.rope), apply_rope(phi(k), tokens.rope)
+      o_global = linear_attention(qg, kg, v, impl=self.impl, normalize=self.linear_normalize)
+      outputs.append(nn.RMSNorm(epsilon=1e-6, dtype=self.dtype, name="global_norm")(merge_heads(o_global)))
+    if self.branches in ("gated", "sum", "local"):
+      ql, kl = apply_rope(q, tokens.rope), apply_rope(k, tokens.rope)
+      o_local = window_attention(ql, kl, v, tokens.positions, radius=tokens.window_radius,
+                                 impl=self.impl, block_q=self.window_block)
+      outputs.append(nn.RMSNorm(epsilon=1e-6, dtype=self.dtype, name="local_norm")(merge_heads(o_local)))
+    if self.branches == "gated":
+      gates = jax.nn.sigmoid(nn.Dense(2, dtype=self.dtype, name="gate")(x))   # per-token scalars
+      out = gates[..., 0:1] * outputs[0] + gates[..., 1:2] * outputs[1]
+    elif self.branches in ("sum",):
+      out = outputs[0] + outputs[1]
+    elif self.branches in ("global", "local"):
+      out = outputs[0]
+    else:
+      raise ValueError(f"unknown GLGA branches {self.branches!r}.")
+    return nn.Dense(x.shape[-1], dtype=self.dtype, name="out")(out)
+
+
+class SanaLinearAttention(nn.Module):
+  """Sana-Video style ReLU linear attention with its normalising denominator.
+
+  RoPE rotates the ReLU features in the numerator only; the denominator uses the unrotated
+  (non-negative) features so it stays positive, as in Sana-Video.
+  """
+  num_heads: int
+  qk_norm: bool = True
+  dtype: Any = jnp.float32
+  impl: str = "reference"
+  eps: float = 1e-6
+
+  @nn.compact
+  def __call__(self, x, tokens: TokenLayout):
+    q, k, v = QKV(self.num_heads, self.qk_norm, dtype=self.dtype, name="qkv")(x)
+    q, k = jax.nn.relu(q), jax.nn.relu(k)
+    numerator = linear_attention(apply_rope(q, tokens.rope), apply_rope(k, tokens.rope), v,
+                                 impl=self.impl, normalize="sum")
+    k_sum = jnp.sum(k.astype(jnp.float32), axis=1)                            # (B, heads, d)
+    denominator = jnp.einsum("bnhd,bhd->bnh", q.astype(jnp.float32), k_sum)[..., None]
+    out = (numerator.astype(jnp.float32) / (denominator + self.eps)).astype(x.dtype)
+    return nn.Dense(x.shape[-1], dtype=self.dtype, name="out")(merge_heads(out))
+
+
+def make_self_attention(name: str, *, num_heads: int, qk_norm: bool, dtype, impl: str,
+                        feature_map: str = "none", linear_normalize: str = "sum",
+                        window_block: int = 128, module_name: str = "self_attn") -> nn.Module:
+  """The registry: one config string -> one self-attention module."""
+  check_attention_type(name)
+  if name == "softmax":
+    return SoftmaxAttention(num_heads, qk_norm, dtype=dtype, name=module_name)
+  if name == "sana":
+    return SanaLinearAttention(num_heads, qk_norm, dtype=dtype, impl=impl, name=module_name)
+  branches = {"glga": "gated", "glga_sum": "sum", "linear": "global", "window": "local"}[name]
+  return GLGA(num_heads, branches, feature_map, linear_normalize, qk_norm, dtype=dtype, impl=impl,
+              window_block=window_block, name=module_name)
+
+
+class CrossAttention(nn.Module):
+  """Text cross-attention (T2V mode): queries from video tokens, keys/values from text tokens."""
+  num_heads: int
+  qk_norm: bool = True
+  dtype: Any = jnp.float32
+
+  @nn.compact
+  def __call__(self, x, context, context_mask):
+    dim = x.shape[-1]
+    q = nn.Dense(dim, dtype=self.dtype, name="q")(x)
+    k, v = jnp.split(nn.Dense(2 * dim, dtype=self.dtype, name="kv")(context), 2, axis=-1)
+    if self.qk_norm:
+      q = nn.RMSNorm(epsilon=1e-6, dtype=self.dtype, name="q_norm")(q)
+      k = nn.RMSNorm(epsilon=1e-6, dtype=self.dtype, name="k_norm")(k)
+    heads = lambda a: a.reshape(*a.shape[:2], self.num_heads, dim // self.num_heads)
+    mask = None if context_mask is None else context_mask[:, None, None, :].astype(bool)
+    out = jax.nn.dot_product_attention(heads(q), heads(k), heads(v), mask=mask)
+    return nn.Dense(dim, dtype=self.dtype, name="out")(merge_heads(out))

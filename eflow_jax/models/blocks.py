@@ -1,0 +1,99 @@
+"""The Wan-style transformer block with AdaLN modulation, and the Sana-Video Mix-FFN baseline.
+
+Block: x += g1 * SelfAttn(mod(LN(x), c)); [x += CrossAttn(LN(x), text)]; x += g2 * FFN(mod(LN(x), c)).
+The six modulation vectors (shift, scale, gate for attention and FFN) come from the conditioning
+vector through a zero-initialised linear layer per block (adaLN-Zero), so every block starts as the
+identity. The FFN is pointwise, so the block is defined on any subset of tokens; only the Sana
+baseline's Mix-FFN needs the dense grid (it scatters kept tokens into a zero grid to convolve).
+"""
+from typing import Any
+
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+
+from eflow_jax.models.attention import CrossAttention, TokenLayout, make_self_attention
+from eflow_jax.models.token_drop import gather_tokens, scatter_tokens
+
+
+def modulate(x, shift, scale):
+  return x * (1.0 + scale[:, None]) + shift[:, None]
+
+
+def layer_norm(x, dtype):
+  return nn.LayerNorm(epsilon=1e-6, use_scale=False, use_bias=False, dtype=dtype)(x)
+
+
+class MLP(nn.Module):
+  hidden: int
+  dtype: Any = jnp.float32
+
+  @nn.compact
+  def __call__(self, x, tokens: TokenLayout):
+    h = nn.gelu(nn.Dense(self.hidden, dtype=self.dtype, name="fc1")(x), approximate=True)
+    return nn.Dense(x.shape[-1], dtype=self.dtype, name="fc2")(h)
+
+
+class MixFFN(nn.Module):
+  """Sana-Video Mix-FFN: expand, 3x3 depthwise spatial conv, GLU, depthwise temporal conv, project.
+
+  Convolutions need a dense grid: kept tokens are scattered into zeros (dropped positions read 0),
+  which is exactly why the paper finds Sana brittle under token dropping.
+  """
+  hidden: int
+  dtype: Any = jnp.float32
+
+  @nn.compact
+  def __call__(self, x, tokens: TokenLayout):
+    T, H, W = tokens.grid
+
+    def on_grid(h, conv):
+      grid = h if tokens.dense else scatter_tokens(h, tokens.positions, T * H * W,
+                                                   jnp.zeros((h.shape[-1],), h.dtype))
+      grid = conv(grid.reshape(h.shape[0], T, H, W, h.shape[-1]))
+      grid = grid.reshape(h.shape[0], T * H * W, h.shape[-1])
+      return grid if tokens.dense else gather_tokens(grid, tokens.positions)
+
+    h = nn.Dense(2 * self.hidden, dtype=self.dtype, name="expand")(x)
+    h = on_grid(h, nn.Conv(2 * self.hidden, (1, 3, 3), padding="SAME", dtype=self.dtype,
+                           feature_group_count=2 * self.hidden, name="spatial_dw"))
+    value, gate = jnp.split(h, 2, axis=-1)
+    h = value * nn.silu(gate)
+    h = h + on_grid(h, nn.Conv(self.hidden, (3, 1, 1), padding="SAME", dtype=self.dtype,
+                               feature_group_count=self.hidden, kernel_init=nn.initializers.zeros,
+                               name="temporal_dw"))
+    return nn.Dense(x.shape[-1], dtype=self.dtype, name="project")(h)
+
+
+class DiTBlock(nn.Module):
+  """One block. `attention` is a registry name; `text` is None in class-conditional mode."""
+  num_heads: int
+  mlp_hidden: int
+  attention: str = "glga"
+  qk_norm: bool = True
+  feature_map: str = "none"
+  linear_normalize: str = "sum"
+  attention_impl: str = "reference"
+  window_block: int = 128
+  dtype: Any = jnp.float32
+
+  @nn.compact
+  def __call__(self, x, c, tokens: TokenLayout, text=None, text_mask=None):
+    dim = x.shape[-1]
+    mod = nn.Dense(6 * dim, dtype=self.dtype, kernel_init=nn.initializers.zeros, name="adaln")(nn.silu(c))
+    shift1, scale1, gate1, shift2, scale2, gate2 = jnp.split(mod, 6, axis=-1)
+
+    attn = make_self_attention(self.attention, num_heads=self.num_heads, qk_norm=self.qk_norm,
+                               dtype=self.dtype, impl=self.attention_impl,
+                               feature_map=self.feature_map, linear_normalize=self.linear_normalize,
+                               window_block=self.window_block)
+    x = x + gate1[:, None] * attn(modulate(layer_norm(x, self.dtype), shift1, scale1), tokens)
+
+    if text is not None:
+      normed = nn.LayerNorm(epsilon=1e-6, dtype=self.dtype, name="cross_norm")(x)
+      x = x + CrossAttention(self.num_heads, self.qk_norm, dtype=self.dtype, name="cross_attn")(
+          normed, text, text_mask)
+
+    ffn_type = MixFFN if self.attention == "sana" else MLP
+    ffn = ffn_type(self.mlp_hidden, dtype=self.dtype, name="ffn")
+    return x + gate2[:, None] * ffn(modulate(layer_norm(x, self.dtype), shift2, scale2), tokens)

@@ -1,0 +1,186 @@
+"""VideoDiT: patchify -> encoder -> [token drop] -> middle -> [restore + fuse] -> decoder -> head.
+
+This is the network F(x_t, t, s, cond, w) of the solution map f = x_t + (s - t) F (METHOD §1).
+The SPRINT split (paper Fig. 3, App. B.1): the encoder runs densely; the middle stack runs on the
+kept tokens only; dropped positions are refilled with a learned [MASK] vector; the restored sequence
+is fused with the dense encoder output by `Linear(concat([restored, dense]))` (the long residual
+path) and the decoder runs densely again. `weak=True` skips the middle stack altogether (every
+position gets [MASK]), which is the cheap "weak path" that Path-Drop Guidance uses as its
+unconditional model.
+"""
+from typing import Any
+
+import chex
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+import ml_collections
+
+from eflow_jax.models.attention import TokenLayout, check_attention_type
+from eflow_jax.models.blocks import DiTBlock, layer_norm, modulate
+from eflow_jax.models.embeddings import Conditioning, TextProjection
+from eflow_jax.models.rope import grid_coordinates, rope_angles
+from eflow_jax.models.token_drop import (gather_tokens, sample_keep_indices, scatter_tokens,
+                                         tokens_kept_per_group)
+from eflow_jax.kernels.window_attention import window_radius
+
+
+def patchify(x, patch):
+  """(B, T, H, W, C) -> (B, T/pt * H/ph * W/pw, pt*ph*pw*C) in raster order, and the token grid."""
+  B, T, H, W, C = x.shape
+  pt, ph, pw = patch
+  x = x.reshape(B, T // pt, pt, H // ph, ph, W // pw, pw, C)
+  x = x.transpose(0, 1, 3, 5, 2, 4, 6, 7)
+  grid = (T // pt, H // ph, W // pw)
+  return x.reshape(B, grid[0] * grid[1] * grid[2], pt * ph * pw * C), grid
+
+
+def unpatchify(tokens, grid, patch, channels):
+  """Inverse of patchify."""
+  B = tokens.shape[0]
+  (gt, gh, gw), (pt, ph, pw) = grid, patch
+  x = tokens.reshape(B, gt, gh, gw, pt, ph, pw, channels)
+  x = x.transpose(0, 1, 4, 2, 5, 3, 6, 7)
+  return x.reshape(B, gt * pt, gh * ph, gw * pw, channels)
+
+
+class VideoDiT(nn.Module):
+  """The EFlow network. Parameters are an explicit pytree: `model.apply({'params': p}, ...)`."""
+  latent_channels: int = 16
+  patch: tuple[int, int, int] = (1, 2, 2)
+  hidden: int = 768
+  mlp_hidden: int = 3072
+  num_heads: int = 12
+  encoder_blocks: int = 2
+  middle_blocks: int = 10
+  decoder_blocks: int = 2
+  attention: str = "glga"
+  softmax_every: int = 6          # block i is full softmax when (i + 1) % softmax_every == 0; 0: never
+  window_frames: int = 4          # GLGA local window = window_frames * H' * W' tokens (paper m)
+  feature_map: str = "none"
+  linear_normalize: str = "sum"
+  qk_norm: bool = True
+  attention_impl: str = "reference"
+  window_block: int = 128
+  num_classes: int = 0            # > 0: class-conditional; 0: text mode
+  text_dim: int = 0               # > 0: text mode, width of the text-encoder embeddings
+  token_drop_group: tuple[int, int, int] = (2, 2, 2)
+  time_scale: float = 1.0
+  rope_theta: float = 10000.0
+  dtype: Any = jnp.float32
+
+  @classmethod
+  def from_config(cls, config: ml_collections.ConfigDict) -> "VideoDiT":
+    fields = dict(config)
+    for key in ("patch", "token_drop_group"):
+      if key in fields:
+        fields[key] = tuple(fields[key])
+    if "dtype" in fields:
+      fields["dtype"] = jnp.dtype(fields["dtype"])
+    return cls(**fields)
+
+  @property
+  def num_blocks(self) -> int:
+    return self.encoder_blocks + self.middle_blocks + self.decoder_blocks
+
+  def block_attention(self, index: int) -> str:
+    """Attention type of block `index` (0-based over all blocks): softmax every K blocks."""
+    if self.softmax_every and (index + 1) % self.softmax_every == 0:
+      return "softmax"
+    return self.attention
+
+  def null_condition(self, batch: int, text_length: int = 1):
+    """The unconditional input: null label (class mode) or zero text embedding (text mode)."""
+    if self.num_classes:
+      return {"y": jnp.full((batch,), self.num_classes, jnp.int32)}
+    return {"text": jnp.zeros((batch, text_length, self.text_dim), self.dtype),
+            "text_mask": jnp.ones((batch, text_length), jnp.int32)}
+
+  def _check_inputs(self, x, t, s, w, y, text):
+    check_attention_type(self.attention)
+    chex.assert_rank(x, 5)
+    if x.shape[-1] != self.latent_channels:
+      raise ValueError(f"input has {x.shape[-1]} channels, model.latent_channels is {self.latent_channels}.")
+    for name, n, p in zip("THW", x.shape[1:4], self.patch):
+      if n % p:
+        raise ValueError(f"latent {name}={n} is not a multiple of model.patch {self.patch}.")
+    chex.assert_shape([t, s, w], (x.shape[0],))
+    if self.num_classes and text is not None:
+      raise ValueError("class-conditional model (num_classes > 0) was given text embeddings.")
+    if self.text_dim and text is None:
+      raise ValueError("text-mode model (text_dim > 0) needs text embeddings; pass the null text "
+                       "from VideoDiT.null_condition for unconditional.")
+
+  def _blocks(self, first: int, count: int, prefix: str):
+    return [DiTBlock(self.num_heads, self.mlp_hidden, self.block_attention(first + i), self.qk_norm,
+                     self.feature_map, self.linear_normalize, self.attention_impl, self.window_block,
+                     dtype=self.dtype, name=f"{prefix}_{i}") for i in range(count)]
+
+  @nn.compact
+  def __call__(self, x, t, s, w, y=None, text=None, text_mask=None, *, drop_ratio: float = 0.0,
+               rng=None, weak: bool = False, keep_indices=None):
+    """F(x_t, t, s, cond, w).
+
+    Args:
+      x: (B, T, H, W, C) latents. t, s, w: (B,) times (0 <= s <= t <= 1) and guidance scale.
+      y: (B,) int32 class labels, `num_classes` = null (class mode).
+      text, text_mask: (B, L, text_dim) embeddings and (B, L) validity mask (text mode).
+      drop_ratio: fraction of tokens the middle stack drops (static; 0 = dense).
+      rng: PRNG key choosing the kept tokens (required when drop_ratio > 0).
+      weak: skip the middle stack (every position gets [MASK]).
+      keep_indices: optional (B, K) sorted raster indices to keep, overriding drop_ratio/rng.
+    Returns: F with x's shape, float32.
+    """
+    self._check_inputs(x, t, s, w, y, text)
+    B = x.shape[0]
+    tokens, grid = patchify(x.astype(self.dtype), self.patch)
+    num_tokens = tokens.shape[1]
+    h = nn.Dense(self.hidden, dtype=self.dtype, name="patch_embed")(tokens)
+    c = Conditioning(self.hidden, self.num_classes, self.time_scale, dtype=self.dtype, name="cond")(t, s, w, y)
+    if text is not None:
+      text = TextProjection(self.hidden, dtype=self.dtype, name="text_proj")(text)
+
+    head_dim = self.hidden // self.num_heads
+    coords = jnp.asarray(grid_coordinates(grid))
+    dense_rope = jnp.broadcast_to(rope_angles(coords, head_dim, self.rope_theta),
+                                  (B, num_tokens, head_dim // 2))
+    radius = window_radius(self.window_frames * grid[1] * grid[2])
+    dense = TokenLayout(jnp.broadcast_to(jnp.arange(num_tokens, dtype=jnp.int32), (B, num_tokens)),
+                        dense_rope, grid, radius, dense=True)
+
+    run = lambda blocks, h, layout: _run_blocks(blocks, h, c, layout, text, text_mask)
+    h_dense = run(self._blocks(0, self.encoder_blocks, "encoder"), h, dense)
+
+    mask_token = self.param("mask_token", nn.initializers.normal(0.02), (self.hidden,))
+    middle = self._blocks(self.encoder_blocks, self.middle_blocks, "middle")
+    if weak:
+      restored = jnp.broadcast_to(mask_token.astype(h_dense.dtype), h_dense.shape)
+    elif keep_indices is None and drop_ratio == 0.0:
+      restored = run(middle, h_dense, dense)
+    else:
+      if keep_indices is None:
+        if rng is None:
+          raise ValueError("drop_ratio > 0 needs an rng to choose the kept tokens.")
+        keep = tokens_kept_per_group(self.token_drop_group, drop_ratio)
+        keep_indices = sample_keep_indices(rng, B, grid, self.token_drop_group, keep)
+      sparse = TokenLayout(keep_indices, gather_tokens(dense_rope, keep_indices), grid, radius,
+                           dense=False)
+      kept = run(middle, gather_tokens(h_dense, keep_indices), sparse)
+      restored = scatter_tokens(kept, keep_indices, num_tokens, mask_token)
+    h = nn.Dense(self.hidden, dtype=self.dtype, name="fuse")(jnp.concatenate([restored, h_dense], -1))
+
+    decoder_start = self.encoder_blocks + self.middle_blocks
+    h = run(self._blocks(decoder_start, self.decoder_blocks, "decoder"), h, dense)
+
+    shift, scale = jnp.split(nn.Dense(2 * self.hidden, dtype=self.dtype,
+                                      kernel_init=nn.initializers.zeros, name="head_adaln")(nn.silu(c)), 2, -1)
+    h = modulate(layer_norm(h, self.dtype), shift, scale)
+    out_dim = self.patch[0] * self.patch[1] * self.patch[2] * self.latent_channels
+    out = nn.Dense(out_dim, dtype=self.dtype, kernel_init=nn.initializers.zeros, name="head")(h)
+    return unpatchify(out, grid, self.patch, self.latent_channels).astype(jnp.float32)
+
+
+def _run_blocks(blocks, h, c, layout, text, text_mask):
+  for block in blocks:
+    h = block(h, c, layout, text, text_mask)
+  return h
