@@ -2,8 +2,9 @@
 
 Block: x += g1 * SelfAttn(mod(LN(x), c)); [x += CrossAttn(LN(x), text)]; x += g2 * FFN(mod(LN(x), c)).
 The six modulation vectors (shift, scale, gate for attention and FFN) come from the conditioning
-vector through a zero-initialised linear layer per block (adaLN-Zero), so every block starts as the
-identity. The FFN is pointwise, so the block is defined on any subset of tokens; only the Sana
+vector. `adaln='per_block'` (DiT's adaLN-Zero, the paper's AdaLN reference [31]): a zero-initialised
+linear layer per block. `adaln='shared'` (Wan 2.1): one projection shared by all blocks, computed
+by the caller, plus a learned per-block offset. Both start every block as the identity. The FFN is pointwise, so the block is defined on any subset of tokens; only the Sana
 baseline's Mix-FFN needs the dense grid (it scatters kept tokens into a zero grid to convolve).
 """
 from typing import Any
@@ -75,12 +76,17 @@ class DiTBlock(nn.Module):
   linear_normalize: str = "sum"
   attention_impl: str = "reference"
   window_block: int = 128
+  adaln: str = "per_block"
   dtype: Any = jnp.float32
 
   @nn.compact
   def __call__(self, x, c, tokens: TokenLayout, text=None, text_mask=None):
+    """c: (B, D) conditioning vector ('per_block'), or (B, 6D) shared modulation ('shared')."""
     dim = x.shape[-1]
-    mod = nn.Dense(6 * dim, dtype=self.dtype, kernel_init=nn.initializers.zeros, name="adaln")(nn.silu(c))
+    if self.adaln == "per_block":
+      mod = nn.Dense(6 * dim, dtype=self.dtype, kernel_init=nn.initializers.zeros, name="adaln")(nn.silu(c))
+    else:
+      mod = c + self.param("modulation", nn.initializers.zeros, (6 * dim,))
     shift1, scale1, gate1, shift2, scale2, gate2 = jnp.split(mod, 6, axis=-1)
 
     attn = make_self_attention(self.attention, num_heads=self.num_heads, qk_norm=self.qk_norm,

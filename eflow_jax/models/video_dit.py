@@ -62,6 +62,7 @@ class VideoDiT(nn.Module):
   qk_norm: bool = True
   attention_impl: str = "reference"
   window_block: int = 128
+  adaln: str = "per_block"        # per_block (DiT adaLN-Zero) | shared (Wan 2.1 modulation)
   num_classes: int = 0            # > 0: class-conditional; 0: text mode
   text_dim: int = 0               # > 0: text mode, width of the text-encoder embeddings
   token_drop_group: tuple[int, int, int] = (2, 2, 2)
@@ -98,6 +99,8 @@ class VideoDiT(nn.Module):
 
   def _check_inputs(self, x, t, s, w, y, text):
     check_attention_type(self.attention)
+    if self.adaln not in ("per_block", "shared"):
+      raise ValueError(f"model.adaln must be 'per_block' or 'shared', got {self.adaln!r}.")
     chex.assert_rank(x, 5)
     if x.shape[-1] != self.latent_channels:
       raise ValueError(f"input has {x.shape[-1]} channels, model.latent_channels is {self.latent_channels}.")
@@ -114,7 +117,7 @@ class VideoDiT(nn.Module):
   def _blocks(self, first: int, count: int, prefix: str):
     return [DiTBlock(self.num_heads, self.mlp_hidden, self.block_attention(first + i), self.qk_norm,
                      self.feature_map, self.linear_normalize, self.attention_impl, self.window_block,
-                     dtype=self.dtype, name=f"{prefix}_{i}") for i in range(count)]
+                     self.adaln, dtype=self.dtype, name=f"{prefix}_{i}") for i in range(count)]
 
   @nn.compact
   def __call__(self, x, t, s, w, y=None, text=None, text_mask=None, *, drop_ratio: float = 0.0,
@@ -148,7 +151,11 @@ class VideoDiT(nn.Module):
     dense = TokenLayout(jnp.broadcast_to(jnp.arange(num_tokens, dtype=jnp.int32), (B, num_tokens)),
                         dense_rope, grid, radius, dense=True)
 
-    run = lambda blocks, h, layout: _run_blocks(blocks, h, c, layout, text, text_mask)
+    block_c = c
+    if self.adaln == "shared":
+      block_c = nn.Dense(6 * self.hidden, dtype=self.dtype, kernel_init=nn.initializers.zeros,
+                         name="shared_adaln")(nn.silu(c))
+    run = lambda blocks, h, layout: _run_blocks(blocks, h, block_c, layout, text, text_mask)
     h_dense = run(self._blocks(0, self.encoder_blocks, "encoder"), h, dense)
 
     mask_token = self.param("mask_token", nn.initializers.normal(0.02), (self.hidden,))

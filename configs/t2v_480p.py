@@ -1,0 +1,12 @@
+"""EFlow-1.5B text-to-video at 480p: 81 frames at 480x832 (paper App. C, stages 2-3; Fig. 4; Tab. 6).
+
+Run:        python -m eflow_jax.main --config=configs/t2v_480p.py --workdir=runs/t2v
+On a CPU:   python -m eflow_jax.main --config=configs/t2v_480p.py:runlocal --workdir=/tmp/t2v
+Parameters: python -m eflow_jax.tools.param_count configs/t2v_480p.py
+Latents: 21 x 60 x 104 (Wan 2.1 VAE) -> 21 x 30 x 52 = 32760 tokens; GLGA window m = 6 frames.
+"""
+from eflow_jax import config_lib
+
+
+def get_config(arg=None):
+  return config_lib.t2v_config(480, 832, arg)

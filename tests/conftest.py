@@ -1,0 +1,43 @@
+"""Shared test set-up: float32 CPU, a fast tiny model, and parameters made non-trivial.
+
+Freshly initialised VideoDiT blocks are the identity (adaLN-Zero) and the head outputs zeros, so
+tests that compare numbers first replace every parameter with random values.
+"""
+import os
+
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+
+import jax
+import jax.numpy as jnp
+import pytest
+
+from eflow_jax.models.video_dit import VideoDiT
+
+
+def randomize(params, seed: int = 0, scale: float = 0.2):
+  leaves, treedef = jax.tree.flatten(params)
+  keys = jax.random.split(jax.random.PRNGKey(seed), len(leaves))
+  return jax.tree.unflatten(treedef, [scale * jax.random.normal(k, l.shape, l.dtype)
+                                      for k, l in zip(keys, leaves)])
+
+
+def tiny_model(**overrides) -> VideoDiT:
+  fields = dict(latent_channels=4, hidden=32, mlp_hidden=64, num_heads=2, encoder_blocks=1,
+                middle_blocks=2, decoder_blocks=1, num_classes=10, attention="glga",
+                softmax_every=3, window_frames=1, window_block=16)
+  fields.update(overrides)
+  return VideoDiT(**fields)
+
+
+def model_inputs(batch=2, shape=(4, 8, 8, 4), seed=0):
+  k1, k2 = jax.random.split(jax.random.PRNGKey(seed))
+  x = jax.random.normal(k1, (batch, *shape))
+  t = jax.random.uniform(k2, (batch,), minval=0.3, maxval=1.0)
+  s = t * 0.5
+  w = jnp.full((batch,), 3.0)
+  return x, t, s, w
+
+
+def init_params(model, x, t, s, w, seed=0, **cond):
+  params = model.init(jax.random.PRNGKey(seed), x, t, s, w, **cond)["params"]
+  return randomize(params, seed + 1)
