@@ -1,4 +1,4 @@
-"""EFlow-1.5B text-to-video at 480p: 81 frames at 480x832 (paper App. C, stages 2-3; Fig. 4; Tab. 6).
+"""EFlow-1.5B text-to-video at 480p only: stages 2-3 of the recipe (paper App. C.2; Fig. 4; Tab. 6).
 
 Run:        python -m eflow_jax.main --config=configs/t2v_480p.py --workdir=runs/t2v
 On a CPU:   python -m eflow_jax.main --config=configs/t2v_480p.py:runlocal --workdir=/tmp/t2v
@@ -9,4 +9,4 @@ from eflow_jax import config_lib
 
 
 def get_config(arg=None):
-  return config_lib.t2v_config(480, 832, arg)
+  return config_lib.t2v_config(480, 832, arg, from_256p=False)

@@ -9,6 +9,10 @@ import os
 
 import ml_collections
 
+from eflow_jax.data.defaults import data_config
+from eflow_jax.flow.defaults import flow_config
+from eflow_jax.train.curriculum import stage_config
+
 # Paper Tab. 5: name -> (blocks N_e / N_m / N_d, hidden, FFN, heads, softmax every K, window m).
 MODEL_SIZES = {
     "B": dict(encoder_blocks=2, middle_blocks=10, decoder_blocks=2, hidden=768, mlp_hidden=3072,
@@ -27,7 +31,7 @@ PAPER_PARAMS = {"B": 128e6, "XL": 529e6, "XXL": 3e9, "1.5B": 1.5e9}
 
 WAN_LATENT_CHANNELS = 16       # Wan 2.1 VAE: 4x8x8 (t x h x w) compression, 16 channels
 UMT5_XXL_DIM = 4096            # Wan's text encoder width
-WAN_TEXT_LENGTH = 512
+WAN_TEXT_LENGTH = 512             # Wan pads UMT5 prompts to 512 tokens
 
 
 def parse_arg(arg: str | None) -> set[str]:
@@ -49,7 +53,7 @@ def model_config(size: str, *, num_classes: int = 0, text_dim: int = 0,
       linear_normalize="sum",        # S = sum_j K_j^T V_j (Eq. 5) or its mean
       qk_norm=True,
       adaln="per_block",             # per_block: DiT adaLN-Zero (paper's AdaLN ref.) | shared: Wan 2.1
-      attention_impl="reference",    # kernels: reference (pure jnp); Pallas arrives with the kernels issue
+      attention_impl="reference",    # reference | pallas | auto (pallas on GPU); GPU kernels unvalidated
       window_block=128,
       num_classes=num_classes,
       text_dim=text_dim,
@@ -73,51 +77,129 @@ def video_config(frames: int, height: int, width: int, *, vae_stride=(4, 8, 8),
       latent_shape=(1 + (frames - 1) // st, height // sh, width // sw, channels)))
 
 
-def shrink_for_cpu(config: ml_collections.ConfigDict) -> None:
-  """`:runlocal`: same code paths and fields, a model and video small enough for a 2-core CPU."""
-  tiny = MODEL_SIZES["tiny"]
-  for key, value in tiny.items():
+def shrink_for_cpu(config: ml_collections.ConfigDict, total_steps: int = 300) -> None:
+  """`:runlocal`: the same code paths and fields, sized for a 2-core CPU.
+
+  A 4-block, 64-wide model on Moving MNIST clips (8 x 32 x 32 pixels, 1 channel, identity
+  autoencoder) with 1x4x4 patches (512 tokens); the curriculum keeps its stages, rescaled to
+  `total_steps`, and reads the embedded data instead of prepared shards.
+  """
+  for key, value in MODEL_SIZES["tiny"].items():
     config.model[key] = value
-  config.model.latent_channels = 4
+  config.model.latent_channels = 1
+  config.model.patch = (1, 4, 4)
   config.model.window_block = 64
-  if config.model.text_dim:
-    config.model.text_dim = 32
-    config.text_length = 8
   config.model_size = "tiny"
-  config.video = video_config(13, 128, 128, channels=4)     # latent 4 x 16 x 16 -> 256 tokens
+  data = config.data
+  data.source, data.path, data.batch_size = "moving_mnist", "", 16
+  data.frames, data.size, data.channels = 8, 32, 1
+  data.still_video_ratio = min(data.still_video_ratio, 0.1)
+  if config.model.num_classes:
+    config.model.num_classes = 10
+  else:
+    config.model.text_dim = data.text_dim = 32
+    data.text_length = 8
+  config.video = ml_collections.ConfigDict(dict(frames=8, height=32, width=32, vae_stride=(1, 1, 1),
+                                                latent_shape=(8, 32, 32, 1)))
+  old_total = config.total_steps
+  for key in [k for k in config.curriculum.keys() if k.startswith("stage")]:
+    stage = config.curriculum[key]
+    if stage.steps > 0:
+      stage.fraction, stage.steps = stage.steps / old_total, 0
+    stage.data_path, stage.batch_size = "", 0
+  config.total_steps = total_steps
+  config.ema_decay = 0.99
+  config.checkpoint.every_steps = 100
+  config.log_every = 10
+  config.sample_every = 0
+  config.num_samples = 10
+  config.sample_columns = 5
 
 
 def kinetics_config(size: str, arg: str | None) -> ml_collections.ConfigDict:
-  """Class-conditional Kinetics-700 (paper §5, App. C).
+  """Class-conditional Kinetics-700 (paper §5, App. C.1): 400K steps, batch 256, LR 1e-4.
 
   The paper trains at 256x256x31; the Wan VAE needs 1 + 4k frames, so we use 29 frames: 8 latent
   frames of 32x32, i.e. 8 x 16 x 16 = 2048 tokens, which the 2x2x2 drop groups tile exactly.
   """
-  options = parse_arg(arg)
-  config = ml_collections.ConfigDict()
+  config = training_config(total_steps=400_000, batch_size=256)
   config.model_size = size
   config.model = model_config(size, num_classes=700)
   config.video = video_config(29, 256, 256)
-  if "runlocal" in options:
+  config.data.source = "array_record"
+  config.data.path = "data/kinetics700_256_29f"
+  kinetics_curriculum(config)
+  if "runlocal" in parse_arg(arg):
     shrink_for_cpu(config)
   return config
 
 
-def t2v_config(height: int, width: int, arg: str | None) -> ml_collections.ConfigDict:
-  """Text-to-video, EFlow-1.5B (paper App. B.1, C): 81 frames, UMT5-XXL text embeddings.
+def t2v_config(height: int, width: int, arg: str | None, *, from_256p: bool) -> ml_collections.ConfigDict:
+  """Text-to-video, EFlow-1.5B (paper App. B.1, C.2): 81 frames, UMT5-XXL text embeddings.
 
   81 frames give 21 latent frames; 21 is odd, so token dropping uses the spatial 2x2 groups that
-  keep 1 (75% drop) instead of 2x2x2 groups.
+  keep 1 (75% drop) instead of 2x2x2 groups. `from_256p`: the full three-stage recipe (256p, then
+  480p); otherwise only the two 480p stages (continue a 256p run, or train at 480p directly).
   """
-  options = parse_arg(arg)
-  config = ml_collections.ConfigDict()
+  config = training_config(total_steps=250_000 if from_256p else 100_000, batch_size=1024)
   config.model_size = "1.5B"
   config.model = model_config("1.5B", text_dim=UMT5_XXL_DIM, token_drop_group=(1, 2, 2))
   config.video = video_config(81, height, width)
-  config.text_length = WAN_TEXT_LENGTH
-  if "runlocal" in options:
+  config.data.source = "array_record"
+  config.data.path = "data/t2v_480p_81f"
+  config.data.text_dim = UMT5_XXL_DIM
+  config.data.text_length = WAN_TEXT_LENGTH
+  config.data.still_video_ratio = 0.1   # App. C.2: 10% images per batch, as still clips (data/defaults.py)
+  # App. C.2: 256p with 75% drop and one dense step in ten (150K, batch 2048); 480p with 75% drop
+  # (50K, batch 1024); 480p dense + MVA at LR 2e-5 (50K, batch 1024). The split with MVA is ours.
+  stages = []
+  if from_256p:
+    stages.append(stage_config("256p_sparse", steps=150_000, drop_ratio=0.75, dense_every=10, lr=1e-4,
+                               data_path="data/t2v_256p_81f", batch_size=2048))
+  stages.append(stage_config("480p_sparse", steps=50_000, drop_ratio=0.75, lr=1e-4))
+  stages.append(stage_config("480p_dense_mva", steps=50_000, drop_ratio=0.0, ratio_fm=0.5,
+                             ratio_scm=0.25, ratio_mva=0.25, lr=2e-5))
+  for i, stage in enumerate(stages):
+    config.curriculum[f"stage{i + 1}"] = stage
+  if "runlocal" in parse_arg(arg):
     shrink_for_cpu(config)
   return config
+
+
+def training_config(total_steps: int, batch_size: int) -> ml_collections.ConfigDict:
+  """Fields every run has: optimizer, EMA, objective, data, checkpoints, logging, samples.
+
+  The paper gives LR and batch; it is silent on AdamW betas, clipping and EMA decay, for which we
+  use the DiT / SoFlow customs (0.9, 0.999), clip 1.0, EMA 0.9999.
+  """
+  config = ml_collections.ConfigDict()
+  config.seed = 0
+  config.total_steps = total_steps
+  config.optimizer = ml_collections.ConfigDict(dict(b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0,
+                                                    grad_clip=1.0))
+  config.ema_decay = 0.9999
+  config.flow = flow_config()
+  config.data = data_config()
+  config.data.batch_size = batch_size
+  config.checkpoint = ml_collections.ConfigDict(dict(every_steps=5000, max_to_keep=3))
+  config.log_every = 100
+  config.sample_every = 10000
+  config.num_samples = 8
+  config.sample_columns = 4
+  config.use_clu_writers = False       # True needs the [tf] extra (clu.metric_writers imports TF)
+  config.curriculum = ml_collections.ConfigDict()
+  return config
+
+
+def kinetics_curriculum(config) -> None:
+  """App. C.1: 80% of steps with 75% token drop, FM:SCM = 0.75:0.25, no MVA; then 20% dense + MVA.
+
+  The paper does not give stage 2's split; we take FM:SCM:MVA = 0.5:0.25:0.25.
+  """
+  config.curriculum.stage1 = stage_config("sparse", fraction=0.8, drop_ratio=0.75, ratio_fm=0.75,
+                                          ratio_scm=0.25, ratio_mva=0.0, lr=1e-4)
+  config.curriculum.stage2 = stage_config("dense_mva", fraction=0.2, drop_ratio=0.0, ratio_fm=0.5,
+                                          ratio_scm=0.25, ratio_mva=0.25, lr=1e-4)
 
 
 def load_config(path_and_arg: str) -> ml_collections.ConfigDict:

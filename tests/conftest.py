@@ -11,6 +11,11 @@ import jax
 import jax.numpy as jnp
 import pytest
 
+# Train-step programs are large; the persistent cache lets tests that train several times in
+# one session (resume, sample) compile each program once.
+jax.config.update("jax_compilation_cache_dir", os.path.join("/tmp", f"eflow_jax_test_xla_cache_{os.getuid()}"))
+jax.config.update("jax_persistent_cache_min_compile_time_secs", 1.0)
+
 from eflow_jax.models.video_dit import VideoDiT
 
 

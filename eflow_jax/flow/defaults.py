@@ -32,7 +32,8 @@ def flow_config() -> ml_collections.ConfigDict:
   c.s_sigma = 0.8
   c.s_shift = 1.0
   # How an SCM pair (t, s) is ordered: 'sort' = t is the larger of the two draws and s the other,
-  # clamped to t - min_gap (METHOD §2); 'clamp' = SoFlow's t = draw_t, s = min(draw_s, t - min_gap).
+  # clamped to t - min_gap (METHOD §2); 'clamp' = SoFlow's t = draw_t,
+  # s = min(draw_s, t - min_gap).
   c.scm_time_order = "sort"
   c.min_gap = 1e-4  # smallest allowed t - s and t - l (SoFlow).
   # MVA: grid of `mva_grid_size` points uniform on [0, 1] (endpoints included), shifted.

@@ -42,10 +42,13 @@ def uses_weak_path(guidance_target: str) -> bool:
   return guidance_target == "pdg"
 
 
-def uncond_velocity(net, x_t, t, null_cond, unguided_w: float, guidance_target: str):
-  """sg(F(x_t, t, t, null, unguided_w)) on the weak path (pdg) or the full path (cfg)."""
+def uncond_velocity(net, x_t, t, null, unguided_w: float, guidance_target: str):
+  """sg(F(x_t, t, t, null, unguided_w)) on the weak path (pdg) or the full path (cfg).
+
+  `null` is the null condition itself (not the `null_cond` callable).
+  """
   w = jnp.asarray(unguided_w, jnp.float32)
-  return sg(net(x_t, t, t, null_cond, w, uses_weak_path(guidance_target)))
+  return sg(net(x_t, t, t, null, w, uses_weak_path(guidance_target)))
 
 
 def velocity_target(net, x_t, t, v, cond, w, *, null_cond, guidance_target: str,
@@ -53,8 +56,8 @@ def velocity_target(net, x_t, t, v, cond, w, *, null_cond, guidance_target: str,
   """The target velocity v_tgt for a non-path-dropped example (METHOD §3).
 
   - 'none': plain v.
-  - 'pdg' / 'cfg': m * (w v + (1 - w) v_uncond) + (1 - m) * sg(F(x_t, t, t, c, w)), where v_uncond is
-    the weak path (pdg) or the full network (cfg) at the null condition and unguided w.
+  - 'pdg' / 'cfg': m * (w v + (1 - w) v_uncond) + (1 - m) * sg(F(x_t, t, t, c, w)), where
+    v_uncond is the weak path (pdg) or the full network (cfg) at the null condition and unguided w.
   `v_pred` is F(x_t, t, t, c, w) if the caller already has it (the FM pass); else one extra
   stop-gradient pass is made (only when m < 1).
   """
@@ -62,7 +65,8 @@ def velocity_target(net, x_t, t, v, cond, w, *, null_cond, guidance_target: str,
     return v
   if guidance_target not in ("pdg", "cfg"):
     raise ValueError(f"flow.guidance_target={guidance_target!r} is unknown; use pdg, cfg or none.")
-  v_g = guided_velocity(v, uncond_velocity(net, x_t, t, null_cond, unguided_w, guidance_target), w)
+  v_u = uncond_velocity(net, x_t, t, null_cond(cond), unguided_w, guidance_target)
+  v_g = guided_velocity(v, v_u, w)
   if velocity_mix >= 1.0:
     return sg(v_g)
   if v_pred is None:

@@ -24,7 +24,7 @@ def main(path: str = "configs/kinetics_b.py:runlocal"):
   batch = 2
   x = jax.random.normal(jax.random.PRNGKey(0), (batch, T, H, W, C))
   t, s, w = jnp.full((batch,), 0.8), jnp.full((batch,), 0.2), jnp.full((batch,), 4.0)
-  cond = model.null_condition(batch, text_length=config.get("text_length", 1))
+  cond = model.null_condition(batch, text_length=config.data.text_length)
   params = jax.jit(lambda rng: model.init(rng, x, t, s, w, **cond)["params"])(jax.random.PRNGKey(1))
   print(f"{path}: {count_params(params) / 1e6:.2f}M parameters, latents {(batch, T, H, W, C)}, "
         f"attention={model.attention}, blocks {model.encoder_blocks}/{model.middle_blocks}/{model.decoder_blocks}")

@@ -1,0 +1,290 @@
+"""ArrayRecord shards of latents + labels / text embeddings: THE on-disk training format.
+
+This module is the one definition of the format; the data-preparation tool writes it with
+`write_records` (or `write_shard` + `write_manifest` when it writes shards in parallel / resumably)
+and `pipeline.py` reads it with grain's `ArrayRecordDataSource` (no TensorFlow anywhere).
+
+Directory layout (`data.path`):
+  manifest.json                  written LAST (atomically): its presence means the set is complete
+  shard-00000.array_record       ArrayRecord files, written with options "group_size:1" (fast
+  shard-00001.array_record       random access); read in the order `manifest["shards"]` lists them
+  ...
+
+manifest.json (FORMAT_VERSION = 1):
+  format          "eflow_jax.latent_records"
+  version         1
+  num_examples    total records over all shards
+  shards          [{"file": "shard-00000.array_record", "num_examples": 128}, ...]
+  latent_shape    [T, H, W, C] of every record's 'latent' (the model input; frames x spatial x ch)
+  latent_dtype    numpy dtype name of the stored latents: float32 | float16 | bfloat16
+  label_kind      "class" | "text"
+  num_classes     int (label_kind class)
+  text_dim        int, text_length int (label_kind text; max tokens, records may store fewer)
+  text_dtype      dtype name of the stored text embeddings (label_kind text)
+  latent_mean     per-channel list or null: stats ALREADY applied, latent = (z - mean) / std;
+  latent_std      the sampler inverts them before decoding (null = latents stored raw)
+  temporal_stride autoencoder frames-per-latent-frame (1 for per-frame/pixel encoders; Wan: 4)
+  has_still_latent true when every record carries 'still_latent' (for data.still_video_ratio)
+  ...             any other fields the writer passes (autoencoder name, fps, resolution, source)
+
+One record = one example, serialized with `flax.serialization.msgpack_serialize` of a flat dict
+(numpy arrays keep dtype and shape exactly; decode with `decode_example`):
+  'latent'      (T, H, W, C) array, dtype latent_dtype
+  'label'       int32 scalar                          (class)
+  'text'        (n, text_dim) array, n <= text_length (text; the reader pads to text_length)
+  'text_mask'   (n,) int32, 1 = real token            (text)
+  'caption'     str, optional (kept for sample names / metrics; never sent to the device)
+  'still_latent' (T, H, W, C), optional: the encoding of the clip's first frame held still
+"""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+from flax import serialization
+
+FORMAT = "eflow_jax.latent_records"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+SHARD_PATTERN = "shard-{:05d}.array_record"
+WRITER_OPTIONS = "group_size:1"
+LABEL_KINDS = ("class", "text")
+LATENT_DTYPES = ("float32", "float16", "bfloat16")
+_KEYS = {"class": ("latent", "label"), "text": ("latent", "text", "text_mask")}
+_OPTIONAL = ("caption", "still_latent")
+
+
+class RecordsError(ValueError):
+  """A missing or inconsistent record set; the message is one line naming what to fix."""
+
+
+# ------------------------------------------------------------------------------------------------
+# One example <-> bytes.
+# ------------------------------------------------------------------------------------------------
+def encode_example(example: Mapping[str, Any]) -> bytes:
+  out = {}
+  for key, value in example.items():
+    if key == "caption":
+      out[key] = str(value)
+    elif key == "label":
+      out[key] = np.asarray(value, np.int32)
+    elif key == "text_mask":
+      out[key] = np.asarray(value, np.int32)
+    else:
+      out[key] = np.asarray(value)
+  return serialization.msgpack_serialize(out)
+
+
+def decode_example(data: bytes) -> dict[str, Any]:
+  return serialization.msgpack_restore(data)
+
+
+def _check_example(ex: Mapping[str, Any], m: Mapping[str, Any], i: int) -> None:
+  kind = m["label_kind"]
+  missing = [k for k in _KEYS[kind] if k not in ex]
+  extra = [k for k in ex if k not in _KEYS[kind] + _OPTIONAL]
+  if missing or extra:
+    raise RecordsError(f"example {i}: keys missing {missing} / unexpected {extra} for "
+                       f"label_kind={kind!r}.")
+  latent = np.asarray(ex["latent"])
+  if list(latent.shape) != list(m["latent_shape"]) or latent.dtype.name != m["latent_dtype"]:
+    raise RecordsError(f"example {i}: latent {latent.shape} {latent.dtype.name} != "
+                       f"{tuple(m['latent_shape'])} {m['latent_dtype']} of example 0.")
+  if "still_latent" in ex and np.shape(ex["still_latent"]) != latent.shape:
+    raise RecordsError(f"example {i}: still_latent shape {np.shape(ex['still_latent'])} != "
+                       f"latent {latent.shape}.")
+  if kind == "class":
+    label = int(np.asarray(ex["label"]))
+    if not 0 <= label < m["num_classes"]:
+      raise RecordsError(f"example {i}: label {label} outside [0, num_classes={m['num_classes']}).")
+  else:
+    text, mask = np.asarray(ex["text"]), np.asarray(ex["text_mask"])
+    if (text.ndim != 2 or text.shape[1] != m["text_dim"] or text.shape[0] > m["text_length"]
+        or mask.shape != text.shape[:1]):
+      raise RecordsError(f"example {i}: text {text.shape} / text_mask {mask.shape} do not fit "
+                         f"(n <= text_length={m['text_length']}, text_dim={m['text_dim']}).")
+
+
+# ------------------------------------------------------------------------------------------------
+# Writing.
+# ------------------------------------------------------------------------------------------------
+def write_shard(filename: str, encoded: Iterable[bytes]) -> int:
+  """Writes serialized examples to one ArrayRecord file (via a temporary name); returns count."""
+  from array_record.python.array_record_module import ArrayRecordWriter  # pylint: disable=g-import-not-at-top
+  tmp = filename + ".tmp"
+  writer = ArrayRecordWriter(tmp, WRITER_OPTIONS)
+  count = 0
+  try:
+    for data in encoded:
+      writer.write(data)
+      count += 1
+  finally:
+    writer.close()
+  os.replace(tmp, filename)
+  return count
+
+
+def make_manifest(first_example: Mapping[str, Any], manifest_fields: Mapping[str, Any]) -> dict:
+  """Manifest fields inferred from the first example, completed and checked against the given."""
+  m = dict(manifest_fields)
+  kind = m.get("label_kind")
+  if kind not in LABEL_KINDS:
+    raise RecordsError(f"manifest_fields['label_kind']={kind!r}; use one of {LABEL_KINDS}.")
+  latent = np.asarray(first_example["latent"])
+  m.setdefault("latent_shape", list(latent.shape))
+  m.setdefault("latent_dtype", latent.dtype.name)
+  m["latent_shape"] = [int(s) for s in m["latent_shape"]]
+  if m["latent_dtype"] not in LATENT_DTYPES:
+    raise RecordsError(f"latent dtype {m['latent_dtype']!r} unsupported; use one of "
+                       f"{LATENT_DTYPES}.")
+  if kind == "class" and int(m.get("num_classes", 0)) < 1:
+    raise RecordsError("manifest_fields['num_classes'] must be >= 1 for label_kind='class'.")
+  if kind == "text":
+    text = np.asarray(first_example["text"])
+    m.setdefault("text_dim", int(text.shape[-1]))
+    m.setdefault("text_dtype", text.dtype.name)
+    if int(m.get("text_length", 0)) < 1:
+      raise RecordsError("manifest_fields['text_length'] (max tokens) is required for "
+                         "label_kind='text'.")
+  m.setdefault("latent_mean", None)
+  m.setdefault("latent_std", None)
+  m.setdefault("temporal_stride", 1)
+  m.update(format=FORMAT, version=FORMAT_VERSION)
+  return m
+
+
+def write_manifest(path: str, manifest: Mapping[str, Any]) -> None:
+  """Writes manifest.json atomically (temporary name, then rename): the set's completion mark."""
+  tmp = os.path.join(path, MANIFEST + ".tmp")
+  with open(tmp, "w") as f:
+    json.dump(dict(manifest), f, indent=1, sort_keys=True)
+  os.replace(tmp, os.path.join(path, MANIFEST))
+
+
+def write_records(path: str, examples_iter: Iterable[Mapping[str, Any]],
+                  manifest_fields: Mapping[str, Any], shard_size: int = 1024) -> dict:
+  """Writes `examples_iter` as shards of `shard_size` records plus manifest.json; returns it.
+
+  manifest_fields: at least label_kind, and num_classes (class) or text_length (text); latent
+  shape/dtype and text_dim are inferred from the first example; anything else is kept verbatim.
+  Every example is checked against the first (shapes, dtypes, keys, label range).
+  """
+  if shard_size < 1:
+    raise RecordsError(f"shard_size={shard_size} must be >= 1.")
+  os.makedirs(path, exist_ok=True)
+  if os.path.exists(os.path.join(path, MANIFEST)):
+    os.remove(os.path.join(path, MANIFEST))      # an incomplete rewrite must not look complete
+  manifest, shards, buffer, n_still, total = None, [], [], 0, 0
+
+  def flush():
+    name = SHARD_PATTERN.format(len(shards))
+    shards.append({"file": name, "num_examples": write_shard(os.path.join(path, name), buffer)})
+    buffer.clear()
+
+  for i, ex in enumerate(examples_iter):
+    if manifest is None:
+      manifest = make_manifest(ex, manifest_fields)
+    _check_example(ex, manifest, i)
+    n_still += "still_latent" in ex
+    total += 1
+    buffer.append(encode_example(ex))
+    if len(buffer) == shard_size:
+      flush()
+  if manifest is None:
+    raise RecordsError("write_records got no examples.")
+  if buffer:
+    flush()
+  manifest.update(num_examples=total, shards=shards, has_still_latent=n_still == total)
+  write_manifest(path, manifest)
+  return manifest
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading.
+# ------------------------------------------------------------------------------------------------
+def read_manifest(path: str) -> dict:
+  """Loads and checks path/manifest.json and that every listed shard exists (one-line errors)."""
+  if not path or not os.path.isdir(path):
+    raise RecordsError(f"record directory {path!r} does not exist (data.path).")
+  mpath = os.path.join(path, MANIFEST)
+  if not os.path.exists(mpath):
+    raise RecordsError(f"{mpath} is missing: not a finished record set (write_records writes it "
+                       "last).")
+  try:
+    with open(mpath) as f:
+      m = json.load(f)
+  except (OSError, json.JSONDecodeError) as e:
+    raise RecordsError(f"{mpath} is unreadable: {str(e).splitlines()[0]}") from None
+  if m.get("format") != FORMAT or m.get("version") != FORMAT_VERSION:
+    raise RecordsError(f"{mpath}: format {m.get('format')!r} version {m.get('version')!r}; "
+                       f"this reader reads {FORMAT!r} version {FORMAT_VERSION}.")
+  if not m.get("shards"):
+    raise RecordsError(f"{mpath} lists no shards.")
+  missing = [s["file"] for s in m["shards"] if not os.path.exists(os.path.join(path, s["file"]))]
+  if missing:
+    raise RecordsError(f"{path}: shard files missing: {', '.join(missing[:3])}"
+                       f"{' ...' if len(missing) > 3 else ''} ({len(missing)} of "
+                       f"{len(m['shards'])}).")
+  if sum(s["num_examples"] for s in m["shards"]) != m["num_examples"]:
+    raise RecordsError(f"{mpath}: shard counts do not add up to num_examples={m['num_examples']}.")
+  return m
+
+
+def check_manifest(m: Mapping[str, Any], data_cfg, model_kind: str, *, path: str = "") -> None:
+  """Raises a one-line RecordsError naming the config field that disagrees with the manifest."""
+  where = path or data_cfg.path
+  if m["label_kind"] != model_kind:
+    raise RecordsError(f"{where}: records have label_kind={m['label_kind']!r} but the model is "
+                       f"{model_kind!r} (model_kind).")
+  if data_cfg.latent_shape and tuple(data_cfg.latent_shape) != tuple(m["latent_shape"]):
+    raise RecordsError(f"{where}: latent_shape {tuple(m['latent_shape'])} != "
+                       f"data.latent_shape={tuple(data_cfg.latent_shape)}.")
+  if model_kind == "class":
+    if data_cfg.num_classes and data_cfg.num_classes != m["num_classes"]:
+      raise RecordsError(f"{where}: num_classes {m['num_classes']} != "
+                         f"data.num_classes={data_cfg.num_classes}.")
+  else:
+    for name in ("text_dim", "text_length"):
+      if data_cfg[name] != m[name]:
+        raise RecordsError(f"{where}: {name} {m[name]} != data.{name}={data_cfg[name]}.")
+  if data_cfg.still_video_ratio > 0 and not m.get("has_still_latent") \
+      and m.get("temporal_stride", 1) != 1:
+    raise RecordsError(f"{where}: data.still_video_ratio={data_cfg.still_video_ratio} needs "
+                       "records with 'still_latent' (temporal_stride > 1: a held latent frame "
+                       "is not a still clip).")
+
+
+def data_source(path: str, manifest: Mapping[str, Any]):
+  """grain ArrayRecordDataSource over the manifest's shards, in the manifest's order."""
+  import grain  # pylint: disable=g-import-not-at-top
+  files = [os.path.join(path, s["file"]) for s in manifest["shards"]]
+  source = grain.sources.ArrayRecordDataSource(files)
+  if len(source) != manifest["num_examples"]:
+    raise RecordsError(f"{path}: shards hold {len(source)} records, manifest says "
+                       f"{manifest['num_examples']}.")
+  return source
+
+
+def to_model_example(data: bytes, manifest: Mapping[str, Any], *, still: bool = False,
+                     keep_caption: bool = False) -> dict[str, np.ndarray]:
+  """Record bytes -> the model's per-example arrays: x float32 (T,H,W,C), y or text/text_mask."""
+  ex = decode_example(data)
+  latent = ex["latent"]
+  if still:
+    latent = ex["still_latent"] if "still_latent" in ex else np.broadcast_to(
+        latent[:1], latent.shape)
+  out = {"x": np.asarray(latent, np.float32)}
+  if manifest["label_kind"] == "class":
+    out["y"] = np.int32(ex["label"])
+  else:
+    length, n = manifest["text_length"], ex["text"].shape[0]
+    text = np.zeros((length, manifest["text_dim"]), np.float32)
+    text[:n] = ex["text"]
+    mask = np.zeros((length,), np.int32)
+    mask[:n] = ex["text_mask"]
+    out["text"], out["text_mask"] = text, mask
+  if keep_caption:
+    out["caption"] = ex.get("caption", "")
+  return out

@@ -1,0 +1,286 @@
+"""FM, SCM and MVA losses (paper Eqs. 3, 4, 12; METHOD.md §3) and the batch-split total loss.
+
+Each term is written for ONE example and `vmap`ped over its group, so a group runs only the network
+passes its term needs (FM: 1-2, SCM: 2-4, MVA: 3). Networks are callables
+`net(x, t, s, cond, w, weak) -> F` (no batch dim); the solution map is f = x + (s - t) F.
+
+Networks the train step passes to `total_loss`:
+  net      online params, differentiated.
+  net_sg   online params under stop-gradient: SCM targets, guidance / mix passes. Defaults to
+           `stop_gradient(net(...))`; pass a separate callable to skip building its backward pass
+           or to use a different token-drop rng.
+  net_ema  EMA params: the MVA target when `mva_target='ema'` (required then).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import chex
+import jax
+import jax.numpy as jnp
+
+from eflow_jax.flow import defaults
+from eflow_jax.flow import targets as tg
+from eflow_jax.flow import timesteps as ts
+
+sg = jax.lax.stop_gradient
+Net = Callable[..., jax.Array]
+
+
+# ----------------------------------------------------------------------------------------------
+# Building blocks.
+# ----------------------------------------------------------------------------------------------
+def call_net(net: Net, x, t, s, cond, w, weak: bool):
+  """net(...) with the contract checked: scalar f32 times, output of x's shape."""
+  t, s, w = (jnp.asarray(a, jnp.float32) for a in (t, s, w))
+  chex.assert_rank([t, s, w], 0)
+  out = net(x, t, s, cond, w, weak)
+  chex.assert_shape(out, x.shape)
+  return out
+
+
+def solution_map(net: Net, x, t, s, cond, w, weak: bool = False):
+  """f(x, t, s) = x + (s - t) F(x, t, s): the boundary f(x, t, t) = x holds by construction."""
+  return x + (s - t) * call_net(net, x, t, s, cond, w, weak)
+
+
+def adaptive_weight(mse, p: float = 1.0, eps: float = 0.01):
+  """sg(1 / (mse + eps)^p): SoFlow's robust weighting, which keeps hard examples from dominating."""
+  return sg(1.0 / (mse + eps) ** p)
+
+
+def _mse(a, b):
+  return jnp.mean(jnp.square(a - b))
+
+
+def net_w(w, cfg):
+  """The guidance input fed to the network: the sampled w, or `unguided_w` when guidance is off."""
+  return jnp.asarray(cfg.unguided_w if cfg.guidance_target == "none" else w, jnp.float32)
+
+
+# ----------------------------------------------------------------------------------------------
+# Per-example losses. Each returns (loss, aux) with aux = {'mse', 'weight', 'dropped'}.
+# ----------------------------------------------------------------------------------------------
+def fm_example(net: Net, x0, eps, t, cond, w, *, drop, null_cond: Callable, cfg,
+               net_sg: Net | None = None):
+  """Flow matching (Eq. 3) with the guided, mixed target and path drop, for one example.
+
+  drop: Python bool (only the needed pass runs) or traced bool (both passes run, then select).
+  A path-dropped example trains the unconditional model: null condition, weak path under PDG
+  (full path otherwise), guidance input `unguided_w`, plain target v (Alg. 1 lines 7-8).
+  """
+  net_sg = net_sg or (lambda *a: sg(net(*a)))
+  x_t, v = tg.interpolate(x0, eps, t)
+  wn = net_w(w, cfg)
+  uw = jnp.asarray(cfg.unguided_w, jnp.float32)
+  weak = tg.uses_weak_path(cfg.guidance_target)
+  kind = cfg.guidance_target
+
+  def dropped_pred():
+    return call_net(net, x_t, t, t, null_cond(cond), uw, weak)
+
+  def kept(pred, v_uncond=None):
+    if kind == "none":
+      return v
+    if v_uncond is None:
+      v_uncond = tg.uncond_velocity(net_sg, x_t, t, null_cond(cond), cfg.unguided_w, kind)
+    v_g = tg.guided_velocity(v, sg(v_uncond), wn)
+    return sg(tg.mix_velocity(v_g, pred, cfg.velocity_mix))
+
+  if isinstance(drop, bool):
+    if drop:
+      pred, target = dropped_pred(), v
+    else:
+      pred = call_net(net, x_t, t, t, cond, wn, False)
+      target = kept(pred)
+  else:  # traced coin: the dropped pass doubles as the (stop-gradient) unconditional velocity.
+    p_drop = dropped_pred()
+    p_keep = call_net(net, x_t, t, t, cond, wn, False)
+    drop = jnp.asarray(drop, bool)
+    pred = jnp.where(drop, p_drop, p_keep)
+    target = jnp.where(drop, v, kept(p_keep, p_drop))
+  mse = _mse(pred, target)
+  weight = adaptive_weight(sg(mse), cfg.weight_p, cfg.weight_eps)
+  return weight * mse, {"mse": sg(mse), "weight": weight, "dropped": jnp.asarray(drop, jnp.float32)}
+
+
+def scm_example(net: Net, x0, eps, t, l, s, cond, w, *, null_cond: Callable, cfg,
+                net_sg: Net | None = None):
+  """Solution consistency matching (Eq. 4) for one example, s < l < t.
+
+  Target f_l = sg(f(x_l, l, s)) at the Euler step x_l = x_t + v_tgt (l - t), with the online
+  weights (SoFlow: no EMA). dq = (f_t - f_l) / (t - l) is a finite-difference estimate of the
+  PDE residual; w_ad = sg(1 / (mean(dq^2) + eps)^p).
+  'surrogate': -mean(F_t * sg(dq * w_ad)) (SoFlow; sign(s - t) = -1, no division of tiny numbers).
+  'explicit':  w_ad * mse(f_t, f_l) / ((t - l)(t - s)) (paper's w_SCM); its gradient is exactly
+               2x the surrogate's.
+  """
+  net_sg = net_sg or (lambda *a: sg(net(*a)))
+  x_t, v = tg.interpolate(x0, eps, t)
+  wn = net_w(w, cfg)
+  v_tgt = tg.velocity_target(net_sg, x_t, t, v, cond, wn, null_cond=null_cond,
+                             guidance_target=cfg.guidance_target, velocity_mix=cfg.velocity_mix,
+                             unguided_w=cfg.unguided_w)
+  f_t_vel = call_net(net, x_t, t, s, cond, wn, False)
+  f_t = x_t + (s - t) * f_t_vel
+  x_l = x_t + v_tgt * (l - t)
+  f_l = sg(solution_map(net_sg, x_l, l, s, cond, wn))
+  dq = sg(f_t - f_l) / (t - l)
+  mse = jnp.mean(jnp.square(dq))
+  weight = adaptive_weight(mse, cfg.weight_p, cfg.weight_eps)
+  if cfg.scm_form == "surrogate":
+    loss = -jnp.mean(f_t_vel * sg(dq * weight))
+  elif cfg.scm_form == "explicit":
+    loss = weight * _mse(f_t, f_l) / ((t - l) * (t - s))
+  else:
+    raise ValueError(f"flow.scm_form={cfg.scm_form!r} is unknown; use surrogate or explicit.")
+  return loss, {"mse": mse, "weight": weight, "dropped": jnp.float32(0.0)}
+
+
+def mva_residual(net: Net, net_target: Net, x_t, t, l, s, cond, w):
+  """f(x_t, t, s) - f⁻(f⁻(x_t, t, l), l, s): the semigroup defect (App. A, Lemma 1)."""
+  direct = solution_map(net, x_t, t, s, cond, w)
+  x_l = sg(solution_map(net_target, x_t, t, l, cond, w))
+  return direct - sg(solution_map(net_target, x_l, l, s, cond, w))
+
+
+def mva_example(net: Net, net_target: Net, x0, eps, t, l, s, cond, w, *, cfg):
+  """Mean-velocity additivity (Eq. 12) for one example on grid times s < l < t."""
+  x_t, _ = tg.interpolate(x0, eps, t)
+  r = mva_residual(net, net_target, x_t, t, l, s, cond, net_w(w, cfg))
+  mse = jnp.mean(jnp.square(r))
+  weight = (adaptive_weight(sg(mse), cfg.weight_p, cfg.weight_eps) if cfg.mva_adaptive_weight
+            else jnp.float32(1.0))
+  return weight * mse, {"mse": sg(mse), "weight": weight, "dropped": jnp.float32(0.0)}
+
+
+# ----------------------------------------------------------------------------------------------
+# Batch split and total loss.
+# ----------------------------------------------------------------------------------------------
+def _round_half_up(x: float) -> int:
+  return int(math.floor(x + 0.5 + 1e-9))
+
+
+def group_sizes(batch_size: int, ratios) -> tuple[int, int, int]:
+  """Static (n_fm, n_scm, n_mva) summing to batch_size, by largest remainder.
+
+  Each group gets floor(ratio * B); the leftover examples go one each to the groups with the largest
+  fractional parts (ties: fm, scm, mva order). A zero-ratio group always gets 0. A positive ratio
+  that would get 0 examples raises ValueError.
+  """
+  r = defaults.validate_ratios(ratios)
+  raw = [x * batch_size for x in r]
+  sizes = [int(math.floor(x + 1e-9)) for x in raw]
+  order = sorted(range(3), key=lambda i: (-(raw[i] - sizes[i]), i))
+  for i in order[: batch_size - sum(sizes)]:
+    sizes[i] += 1
+  for name, ratio, n in zip(("fm", "scm", "mva"), r, sizes):
+    if ratio > 0 and n == 0:
+      raise ValueError(f"batch size {batch_size} gives the {name} group (ratio {ratio}) no "
+                       "example; raise the batch size or set that ratio to 0.")
+  return tuple(sizes)
+
+
+def num_path_dropped(n_fm: int, p_drop: float) -> int:
+  """Examples of the FM group path-dropped in 'static' mode: round-half-up(p_drop * n_fm)."""
+  return min(n_fm, _round_half_up(p_drop * n_fm))
+
+
+def _take(tree, lo, hi):
+  return jax.tree.map(lambda a: a[lo:hi], tree)
+
+
+def _group_metrics(name, losses, aux):
+  return {f"{name}/loss": jnp.mean(losses), f"{name}/mse": jnp.mean(aux["mse"]),
+          f"{name}/weight": jnp.mean(aux["weight"]), f"{name}/dropped": jnp.mean(aux["dropped"])}
+
+
+def total_loss(net: Net, batch, key, step, total_steps, *, cfg, null_cond: Callable,
+               net_sg: Net | None = None, net_ema: Net | None = None, ratios=None):
+  """L = sum_g (n_g / B) * mean_g(loss) over disjoint FM / SCM / MVA slices of the batch.
+
+  Args:
+    net, net_sg, net_ema: per-example callables (see module doc).
+    batch: (x0, cond): x0 (B, ...) float, cond a pytree with leading dim B.
+    key: PRNG key; split here into guidance scale, per-group noise, times and path-drop coins.
+    step, total_steps: k and K of the r(k) schedule (step may be traced).
+    cfg: `flow_config()` ConfigDict (static).
+    null_cond: cond of one example -> the null cond of one example.
+    ratios: static (fm, scm, mva) overriding cfg.ratio_* (the curriculum's split).
+  Returns:
+    (loss, metrics): metrics has '{fm,scm,mva}/{loss,mse,weight,dropped}' for non-empty groups,
+    'w' (mean guidance scale), 'r' (SCM gap fraction) and 'loss'.
+  The weight n_g / B equals the ratio when ratio * B is an integer, and makes L the batch mean of
+  the per-example losses.
+  """
+  defaults.validate_flow_config(cfg)
+  if ratios is None:
+    ratios = (cfg.ratio_fm, cfg.ratio_scm, cfg.ratio_mva)
+  x0, cond = batch
+  bsz = x0.shape[0]
+  jax.tree.map(lambda a: chex.assert_axis_dimension(a, 0, bsz), cond)
+  n_fm, n_scm, n_mva = group_sizes(bsz, ratios)
+  if n_mva and cfg.mva_target == "ema" and net_ema is None:
+    raise ValueError("flow.mva_target='ema' needs net_ema; pass it or set mva_target='online'.")
+  net_sg = net_sg or (lambda *a: sg(net(*a)))
+  k_w, k_fm, k_scm, k_mva = jax.random.split(key, 4)
+  if cfg.w_sampling == "batch":
+    w_all = jnp.full((bsz,), tg.sample_guidance_scale(k_w, (), cfg.w_min, cfg.w_max))
+  else:
+    w_all = tg.sample_guidance_scale(k_w, (bsz,), cfg.w_min, cfg.w_max)
+  r = ts.r_schedule(step, total_steps, cfg.r_schedule, cfg.r_init, cfg.r_end)
+
+  metrics, total = {}, jnp.float32(0.0)
+  lo = 0
+  # ---- FM group ----
+  if n_fm:
+    x, c, w = x0[lo:lo + n_fm], _take(cond, lo, lo + n_fm), w_all[lo:lo + n_fm]
+    ke, kt, kd = jax.random.split(k_fm, 3)
+    eps = jax.random.normal(ke, x.shape, x.dtype)
+    t = ts.sample_fm_time(kt, (n_fm,), cfg)
+    fm = lambda drop: jax.vmap(lambda *a: fm_example(net, *a, drop=drop, null_cond=null_cond,
+                                                     cfg=cfg, net_sg=net_sg))
+    if cfg.path_drop_mode == "static":
+      nd = num_path_dropped(n_fm, cfg.p_drop)
+      parts = []
+      if nd:
+        parts.append(fm(True)(x[:nd], eps[:nd], t[:nd], _take(c, 0, nd), w[:nd]))
+      if nd < n_fm:
+        parts.append(fm(False)(x[nd:], eps[nd:], t[nd:], _take(c, nd, n_fm), w[nd:]))
+      losses = jnp.concatenate([p[0] for p in parts])
+      aux = jax.tree.map(lambda *a: jnp.concatenate(a), *[p[1] for p in parts])
+    else:
+      coins = jax.random.bernoulli(kd, cfg.p_drop, (n_fm,))
+      losses, aux = jax.vmap(
+          lambda x_, e_, t_, c_, w_, d_: fm_example(net, x_, e_, t_, c_, w_, drop=d_,
+                                                    null_cond=null_cond, cfg=cfg, net_sg=net_sg)
+      )(x, eps, t, c, w, coins)
+    metrics.update(_group_metrics("fm", losses, aux))
+    total = total + jnp.sum(losses) / bsz
+    lo += n_fm
+  # ---- SCM group ----
+  if n_scm:
+    x, c, w = x0[lo:lo + n_scm], _take(cond, lo, lo + n_scm), w_all[lo:lo + n_scm]
+    ke, kt = jax.random.split(k_scm)
+    eps = jax.random.normal(ke, x.shape, x.dtype)
+    t, l, s = ts.sample_scm_times(kt, (n_scm,), cfg, step, total_steps)
+    losses, aux = jax.vmap(
+        lambda *a: scm_example(net, *a, null_cond=null_cond, cfg=cfg, net_sg=net_sg)
+    )(x, eps, t, l, s, c, w)
+    metrics.update(_group_metrics("scm", losses, aux))
+    total = total + jnp.sum(losses) / bsz
+    lo += n_scm
+  # ---- MVA group ----
+  if n_mva:
+    x, c, w = x0[lo:lo + n_mva], _take(cond, lo, lo + n_mva), w_all[lo:lo + n_mva]
+    ke, kt = jax.random.split(k_mva)
+    eps = jax.random.normal(ke, x.shape, x.dtype)
+    t, l, s = ts.sample_mva_times(kt, (n_mva,), ts.mva_grid(cfg.mva_grid_size, cfg.mva_shift))
+    target = net_ema if cfg.mva_target == "ema" else net_sg
+    losses, aux = jax.vmap(
+        lambda *a: mva_example(net, target, *a, cfg=cfg))(x, eps, t, l, s, c, w)
+    metrics.update(_group_metrics("mva", losses, aux))
+    total = total + jnp.sum(losses) / bsz
+  metrics.update({"loss": total, "w": jnp.mean(net_w(w_all, cfg)), "r": r})
+  return total, metrics

@@ -1,0 +1,117 @@
+"""The staged curriculum (paper App. C): which drop ratio, loss split, learning rate and data a step uses.
+
+Stages are declared in `config.curriculum` as sub-configs `stage1`, `stage2`, ... Each gives its
+length as `steps` (> 0) or as a `fraction` of `config.total_steps`, and its settings:
+
+  name         shown in logs and stored in checkpoints
+  drop_ratio   SPRINT token-drop ratio of the middle stack (0 = dense)
+  dense_every  0, or N: every N-th step of the stage is dense (T2V stage 1: one in ten)
+  ratio_fm / ratio_scm / ratio_mva   the batch split (MVA off = ratio_mva 0)
+  lr           constant learning rate of the stage
+  data_path    '' = config.data.path; else the shards of this stage's resolution (T2V 256p -> 480p)
+  batch_size   0 = config.data.batch_size; else this stage's global batch (T2V: 2048 -> 1024)
+
+`stage_at(stages, step)` and `step_settings(stages, step)` are pure functions of the step, so a
+resumed run lands in the same stage, and every stage boundary is known in advance (it is kept as a
+checkpoint).
+"""
+import dataclasses
+import re
+
+import ml_collections
+
+
+@dataclasses.dataclass(frozen=True)
+class Stage:
+  name: str
+  start: int
+  end: int                   # exclusive
+  drop_ratio: float
+  dense_every: int
+  ratios: tuple[float, float, float]
+  lr: float
+  data_path: str
+  batch_size: int
+
+
+@dataclasses.dataclass(frozen=True)
+class StepSettings:
+  """What the compiled train step depends on (hashable: one compiled step per distinct value)."""
+  drop_ratio: float
+  ratios: tuple[float, float, float]
+
+
+def stage_config(name: str, *, fraction: float = 0.0, steps: int = 0, drop_ratio: float = 0.0,
+                 dense_every: int = 0, ratio_fm: float = 0.75, ratio_scm: float = 0.25,
+                 ratio_mva: float = 0.0, lr: float = 1e-4, data_path: str = "",
+                 batch_size: int = 0) -> ml_collections.ConfigDict:
+  return ml_collections.ConfigDict(dict(
+      name=name, fraction=fraction, steps=steps, drop_ratio=drop_ratio, dense_every=dense_every,
+      ratio_fm=ratio_fm, ratio_scm=ratio_scm, ratio_mva=ratio_mva, lr=lr, data_path=data_path,
+      batch_size=batch_size))
+
+
+def build_stages(curriculum: ml_collections.ConfigDict, total_steps: int) -> list[Stage]:
+  """Validates the declared stages and lays them end to end over [0, total_steps)."""
+  keys = sorted((k for k in curriculum.keys() if re.fullmatch(r"stage\d+", k)), key=lambda k: int(k[5:]))
+  if not keys:
+    raise ValueError("config.curriculum declares no stages; add config.curriculum.stage1.")
+  if keys != [f"stage{i + 1}" for i in range(len(keys))]:
+    raise ValueError(f"curriculum stages must be stage1, stage2, ... without gaps; got {keys}.")
+  stages, start = [], 0
+  for i, key in enumerate(keys):
+    s = curriculum[key]
+    if s.steps > 0:
+      length = int(s.steps)
+    elif s.fraction > 0:
+      length = round(s.fraction * total_steps)
+    else:
+      raise ValueError(f"curriculum.{key} needs steps > 0 or fraction > 0.")
+    if i == len(keys) - 1 and s.steps <= 0:
+      length = total_steps - start           # the last fractional stage absorbs rounding
+    ratios = (float(s.ratio_fm), float(s.ratio_scm), float(s.ratio_mva))
+    if min(ratios) < 0 or abs(sum(ratios) - 1.0) > 1e-6:
+      raise ValueError(f"curriculum.{key} ratios (fm, scm, mva) = {ratios} must be >= 0 and sum to 1.")
+    if not 0.0 <= s.drop_ratio < 1.0:
+      raise ValueError(f"curriculum.{key}.drop_ratio={s.drop_ratio} must lie in [0, 1).")
+    if s.dense_every < 0 or (s.dense_every and s.drop_ratio == 0):
+      raise ValueError(f"curriculum.{key}.dense_every={s.dense_every} needs drop_ratio > 0 and >= 0.")
+    if not s.lr > 0:
+      raise ValueError(f"curriculum.{key}.lr={s.lr} must be > 0.")
+    if s.batch_size < 0:
+      raise ValueError(f"curriculum.{key}.batch_size={s.batch_size} must be >= 0 (0 = data.batch_size).")
+    stages.append(Stage(s.name, start, start + length, float(s.drop_ratio), int(s.dense_every),
+                        ratios, float(s.lr), s.data_path, int(s.batch_size)))
+    start += length
+  if start != total_steps or any(st.end <= st.start for st in stages):
+    lengths = [st.end - st.start for st in stages]
+    raise ValueError(f"curriculum stage lengths {lengths} must be positive and sum to "
+                     f"total_steps={total_steps}; fix the stages' steps/fraction or total_steps.")
+  return stages
+
+
+def stage_at(stages: list[Stage], step: int) -> Stage:
+  for stage in stages:
+    if stage.start <= step < stage.end:
+      return stage
+  return stages[-1]        # step == total_steps: the run is finished, report the last stage
+
+
+def step_settings(stages: list[Stage], step: int) -> StepSettings:
+  stage = stage_at(stages, step)
+  dense = stage.dense_every and (step - stage.start) % stage.dense_every == stage.dense_every - 1
+  return StepSettings(0.0 if dense else stage.drop_ratio, stage.ratios)
+
+
+def boundaries(stages: list[Stage]) -> list[int]:
+  """Steps at which a stage ends: the checkpoints kept forever."""
+  return [stage.end for stage in stages]
+
+
+def learning_rate_schedule(stages: list[Stage]):
+  """Piecewise-constant LR over the stages, as an optax schedule (a pure function of the step)."""
+  import jax.numpy as jnp
+
+  ends = jnp.asarray([st.end for st in stages[:-1]], jnp.int32)
+  lrs = jnp.asarray([st.lr for st in stages], jnp.float32)
+  return lambda step: lrs[jnp.searchsorted(ends, step, side="right")]

@@ -1,0 +1,240 @@
+"""The training loop, and the `sample` / `eval` modes that read its checkpoints.
+
+config -> data -> model -> objective -> train step -> checkpoint / metrics / samples.
+"""
+import os
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from absl import logging
+
+from eflow_jax import checkpoint as ckpt_lib
+from eflow_jax import video_io
+from eflow_jax.data import pipeline
+from eflow_jax.flow import defaults as flow_defaults
+from eflow_jax.flow import losses as flow_losses
+from eflow_jax.flow import sampling
+from eflow_jax.models.video_dit import VideoDiT
+from eflow_jax.train import curriculum
+from eflow_jax.train.logging import MetricWriter, progress_line
+from eflow_jax.train.state import create_train_state, make_optimizer
+from eflow_jax.train.step import make_train_step, null_condition_fn, per_example_net
+
+
+# ------------------------------------------------------------------------------------------------
+# Set-up shared by every mode.
+# ------------------------------------------------------------------------------------------------
+def model_kind(config) -> str:
+  return "class" if config.model.num_classes else "text"
+
+
+def build(config):
+  """Everything derived from the config, validated before anything compiles."""
+  flow_defaults.validate_flow_config(config.flow)
+  stages = curriculum.build_stages(config.curriculum, config.total_steps)
+  model = VideoDiT.from_config(config.model)
+  example_shape = tuple(pipeline.example_shape(config.data))
+  if example_shape[-1] != model.latent_channels:
+    raise ValueError(f"data gives {example_shape[-1]} channels but model.latent_channels="
+                     f"{model.latent_channels}; make them equal.")
+  lr_schedule = curriculum.learning_rate_schedule(stages)
+  optimizer = make_optimizer(config.optimizer, lr_schedule)
+  return model, stages, example_shape, optimizer, lr_schedule
+
+
+def fresh_state(config, model, optimizer, example_shape):
+  return jax.jit(lambda rng: create_train_state(model, optimizer, rng, example_shape,
+                                                config.data.text_length))(
+      jax.random.PRNGKey(config.seed))
+
+
+def checkpointer(config, workdir, stages):
+  return ckpt_lib.Checkpointer(os.path.join(workdir, "checkpoints"),
+                               max_to_keep=config.checkpoint.max_to_keep,
+                               keep_steps=curriculum.boundaries(stages))
+
+
+def data_config_for(config, stage):
+  data_cfg = config.data.copy_and_resolve_references()
+  if stage.data_path:
+    data_cfg.path = stage.data_path
+  if stage.batch_size:
+    data_cfg.batch_size = stage.batch_size
+  return data_cfg
+
+
+# ------------------------------------------------------------------------------------------------
+# Samples.
+# ------------------------------------------------------------------------------------------------
+def sample_conditions(config, model, num: int, *, class_id: int | None = None, prompt_batch=None):
+  """The conditions to sample: every class in turn (or one class), or the eval batch's captions."""
+  if model.num_classes:
+    ids = np.full((num,), class_id) if class_id is not None else np.arange(num) % model.num_classes
+    return {"y": jnp.asarray(ids, jnp.int32)}
+  batch = prompt_batch or pipeline.make_eval_batch(config.data, model_kind="text", seed=config.seed,
+                                                   batch_size=num)
+  return {"text": jnp.asarray(batch["text"][:num]), "text_mask": jnp.asarray(batch["text_mask"][:num])}
+
+
+def generate(model, params, flow_config, cond, shape, key, *, steps=None, sampler=None, guidance=None):
+  """Few-step samples (B, *shape) with the configured sampler (Alg. 2 by default)."""
+  cfg = flow_config.copy_and_resolve_references()
+  if guidance is not None:
+    cfg.w_inf = float(guidance)
+  fn = jax.jit(lambda p, c, k: sampling.sample(per_example_net(model, p), k, c, cfg=cfg, shape=shape,
+                                               null_cond=null_condition_fn(model), steps=steps,
+                                               sampler=sampler))
+  return fn(params, cond, key)
+
+
+def write_samples(workdir, name, videos, columns=None):
+  if jax.process_index() != 0:
+    return []
+  return video_io.write_videos(os.path.join(workdir, "samples", name), np.asarray(videos), columns=columns)
+
+
+# ------------------------------------------------------------------------------------------------
+# Train.
+# ------------------------------------------------------------------------------------------------
+def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
+  """Trains (resuming from `workdir` when it holds checkpoints); returns the last logged metrics.
+
+  stop_at: end this invocation after that step with a checkpoint, as a preemption would (tests).
+  """
+  model, stages, example_shape, optimizer, lr_schedule = build(config)
+  ckpt = checkpointer(config, workdir, stages)
+  state = fresh_state(config, model, optimizer, example_shape)
+  data_state = None
+  if ckpt.latest_step() is not None:
+    state, data_state, meta = ckpt.restore(state)
+    logging.info("resumed from step %d (stage %s)", int(state.step), meta.get("stage"))
+    print(f"Resuming from {ckpt.directory} at step {int(state.step)} (stage {meta.get('stage')}).", flush=True)
+  start = int(state.step)
+  writer = MetricWriter(workdir, config.get("use_clu_writers", False))
+  compiled = {}
+  iterators = {}
+  tokens_per_example = int(np.prod([n // p for n, p in zip(example_shape[:3], model.patch)]))
+  last_metrics, window_start, window_steps = {}, time.perf_counter(), 0
+  stage = curriculum.stage_at(stages, start)
+
+  # Stages that read the same data source (path and batch size) share one iterator, so its position
+  # is a function of (seed, step); a stage with a new source (T2V 256p -> 480p) starts it fresh.
+  source = lambda st: f"{st.data_path}|{st.batch_size}"
+
+  def iterator_for(stage):
+    if source(stage) not in iterators:
+      iterators[source(stage)] = pipeline.make_train_iterator(
+          data_config_for(config, stage), model_kind=model_kind(config), seed=config.seed,
+          process_index=jax.process_index(), process_count=jax.process_count())
+    return iterators[source(stage)]
+
+  def save(step):
+    cur = curriculum.stage_at(stages, max(step - 1, 0))
+    ckpt.save(step, state, data_state={"source": source(cur), "state": iterator_for(cur).get_state()},
+              meta={"step": step, "stage": cur.name, "config": ckpt_lib.config_json(config)})
+
+  if data_state and start < config.total_steps and data_state["source"] == source(stage):
+    iterator_for(stage).set_state(data_state["state"])
+  end = config.total_steps if stop_at is None else min(stop_at, config.total_steps)
+  for step in range(start, end):
+    stage = curriculum.stage_at(stages, step)
+    settings = curriculum.step_settings(stages, step)
+    if settings not in compiled:
+      compiled[settings] = make_train_step(model, optimizer, config.flow, settings, config.total_steps,
+                                           config.ema_decay, lr_schedule)
+    batch = next(iterator_for(stage))
+    state, metrics = compiled[settings](state, batch)
+    window_steps += 1
+    done = step + 1
+    if done % config.log_every == 0 or done == config.total_steps or done == stage.end:
+      metrics = {k: float(v) for k, v in jax.device_get(metrics).items()}
+      elapsed = time.perf_counter() - window_start
+      rate = window_steps / elapsed
+      batch_size = batch["x"].shape[0] * jax.process_count()
+      metrics.update(steps_per_s=rate, samples_per_s=rate * batch_size,
+                     tokens_per_s=rate * batch_size * tokens_per_example)
+      if not np.isfinite(metrics["loss"]):
+        raise FloatingPointError(f"non-finite loss {metrics['loss']} at step {done} (stage {stage.name}).")
+      writer.write(done, metrics)
+      if jax.process_index() == 0:
+        print(progress_line(done, config.total_steps, stage.name, metrics, rate), flush=True)
+      last_metrics, window_start, window_steps = metrics, time.perf_counter(), 0
+    if done == stage.end or done % config.checkpoint.every_steps == 0 or done == end:
+      save(done)
+    if config.sample_every and (done % config.sample_every == 0 or done == config.total_steps):
+      cond = sample_conditions(config, model, config.num_samples)
+      videos = generate(model, state.ema_params, config.flow, cond, example_shape,
+                        jax.random.PRNGKey(config.seed + 1))
+      paths = write_samples(workdir, f"step_{done:06d}", videos, columns=config.get("sample_columns"))
+      if paths:
+        print(f"  samples ({config.flow.inference_steps}-step, EMA): {paths[0]}", flush=True)
+  ckpt.wait()
+  ckpt.close()
+  writer.close()
+  return last_metrics
+
+
+# ------------------------------------------------------------------------------------------------
+# Sample and eval: read a checkpoint, never write one.
+# ------------------------------------------------------------------------------------------------
+def restore_for_inference(config, workdir, step=None):
+  model, stages, example_shape, optimizer, _ = build(config)
+  ckpt = checkpointer(config, workdir, stages)
+  if ckpt.latest_step() is None:
+    raise FileNotFoundError(f"no checkpoint under {ckpt.directory}; run --mode=train first or fix --workdir.")
+  state, _, meta = ckpt.restore(fresh_state(config, model, optimizer, example_shape), step)
+  ckpt.close()
+  return model, example_shape, state, meta
+
+
+def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, seed=0, class_id=None,
+           prompt=None, output=None, sampler=None, use_ema=True) -> list[str]:
+  model, example_shape, state, meta = restore_for_inference(config, workdir, step)
+  num = num or config.num_samples
+  if prompt is not None:
+    if model.num_classes:
+      raise ValueError("--prompt is for text models; use --class_id with a class-conditional model.")
+    from eflow_jax.data import captions
+    text, mask = captions.encode_captions([prompt] * num, config.data)
+    prompt_batch = {"text": text, "text_mask": mask}
+  else:
+    prompt_batch = None
+  if class_id is not None and not 0 <= class_id <= model.num_classes:
+    raise ValueError(f"--class_id={class_id} outside [0, {model.num_classes}] ({model.num_classes} = null).")
+  cond = sample_conditions(config, model, num, class_id=class_id, prompt_batch=prompt_batch)
+  params = state.ema_params if use_ema else state.params
+  videos = generate(model, params, config.flow, cond, example_shape, jax.random.PRNGKey(seed),
+                    steps=steps, sampler=sampler, guidance=guidance)
+  name = output or f"sample_step{int(state.step):06d}_n{steps or config.flow.inference_steps}_seed{seed}"
+  if os.path.isabs(name) or os.path.dirname(name):
+    return video_io.write_videos(name, np.asarray(videos), columns=config.get("sample_columns"))
+  return write_samples(workdir, name, videos, columns=config.get("sample_columns"))
+
+
+def evaluate(config, workdir, *, step=None, num_batches: int = 4) -> dict:
+  """Held-out objective of the EMA weights (the FVD evaluation arrives with the metrics issue)."""
+  model, example_shape, state, meta = restore_for_inference(config, workdir, step)
+  stages = curriculum.build_stages(config.curriculum, config.total_steps)
+  settings = curriculum.StepSettings(0.0, stages[-1].ratios)
+  results = []
+  for i in range(num_batches):
+    batch = pipeline.make_eval_batch(config.data, model_kind=model_kind(config), seed=config.seed + i,
+                                     batch_size=config.data.batch_size)
+    x0 = jnp.asarray(batch["x"])
+    cond = {k: jnp.asarray(batch[k]) for k in ("y", "text", "text_mask") if k in batch}
+    net = per_example_net(model, state.ema_params)
+    loss, metrics = jax.jit(lambda key: flow_losses.total_loss(
+        net, (x0, cond), key, state.step, config.total_steps, cfg=config.flow,
+        null_cond=null_condition_fn(model), net_ema=net, ratios=settings.ratios))(jax.random.PRNGKey(i))
+    results.append({k: float(v) for k, v in metrics.items()})
+  report = {k: float(np.mean([r[k] for r in results])) for k in results[0]}
+  report["step"] = int(state.step)
+  if jax.process_index() == 0:
+    import json
+    path = os.path.join(workdir, f"eval_step{int(state.step):06d}.json")
+    with open(path, "w") as f:
+      json.dump(report, f, indent=1)
+    print(f"eval (held-out objective, EMA weights) -> {path}: {report}", flush=True)
+  return report

