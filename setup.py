@@ -12,6 +12,9 @@ CORE = [
     "clu>=0.0.12",
     "absl-py>=2.0",
     "numpy>=2.0",
+    "tensorboardX>=2.6",   # TensorBoard event files without TensorFlow
+    "pillow>=10",          # GIF samples
+    "av>=12",              # MP4 samples (PyAV bundles FFmpeg)
 ]
 
 setuptools.setup(
