@@ -1,0 +1,285 @@
+"""Attention scaling (paper Fig. 2a): softmax vs GLGA vs GLGA with 75% token drop, vs token count.
+
+Geometry: 480p video -> Wan 2.1 latent frames of 30 x 52 tokens (patch 1x2x2), a growing number of
+latent frames (21 frames = 81 video frames = 32,760 tokens), GLGA window of m frames (m=4 Kinetics,
+m=6 T2V; radius = m * 1560 / 2). The 75%-drop rows use SPRINT's structured (1, 2, 2) group drop:
+1 of every 4 tokens kept, positions are the kept raster indices, window on original positions.
+
+What is timed is the attention core on given q, k, v (projections are identical for all three and
+left out):
+  softmax       jax.nn.dot_product_attention (XLA on CPU; cuDNN/XLA on GPU)
+  glga m=M      linear_attention(q, k, v) + window_attention(q, k, v, positions, radius)
+  glga-drop75   the same on the kept quarter of the tokens
+Forward and forward+backward (grad of <out, cotangent> w.r.t. q, k, v) latency, as the median of
+interleaved repeats (every method once per round, all in one process), and peak memory as XLA's
+compiled buffer assignment (arguments + outputs + temporaries, `compiled.memory_analysis()`).
+
+FLOPs (forward, multiply-add = 2): softmax 4 N^2 d per head; linear 4 N d^2; window counts what the
+implementation executes: the reference computes block_q + 2 radius keys per query block, the
+Pallas kernel (block_q x block_k) tiles over each query tile's key band. `ideal` counts only the
+in-window (query, key) pairs. `eff` = measured speedup over softmax / FLOP-ratio speedup (executed
+FLOPs); the fwd+bwd column uses the same forward FLOP ratio.
+
+On CPU this times the pure-jnp REFERENCE path (the Pallas kernels only run in interpret mode on
+CPU, which is a correctness tool, not a fast path); on a GPU `--impl auto` times the Pallas kernels.
+
+  python benchmarks/attention_scaling.py               # CPU default: 1..21 frames, m=4,6 (5-15 min)
+  python benchmarks/attention_scaling.py --quick       # ~1 min smoke run (1, 2, 4 frames, m=4)
+  python benchmarks/attention_scaling.py --max-frames 8 --window-frames 4
+Writes benchmarks/results/attention_scaling.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # repo root
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from eflow_jax.kernels import pallas_common
+from eflow_jax.kernels.linear_attention import linear_attention
+from eflow_jax.kernels.window_attention import _tile_bands, window_attention, window_radius
+from eflow_jax.models.token_drop import sample_keep_indices
+
+TOKENS_H, TOKENS_W = 30, 52          # 480x832 video, VAE stride 8, patch 2x2
+TOKENS_PER_FRAME = TOKENS_H * TOKENS_W
+DEFAULT_FRAMES = (1, 2, 4, 8, 16, 21)
+
+
+def parse_args(argv=None):
+  p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+  p.add_argument("--frames", type=int, nargs="*", default=None,
+                 help=f"latent frame counts (default {DEFAULT_FRAMES}, capped by --max-frames)")
+  p.add_argument("--max-frames", type=int, default=21)
+  p.add_argument("--window-frames", type=int, nargs="*", default=None, help="m values (default 4 6)")
+  p.add_argument("--heads", type=int, default=1, help="heads (cost is linear in heads; 1 keeps "
+                 "softmax's N x N buffers within CPU memory at 32K tokens)")
+  p.add_argument("--head-dim", type=int, default=128)
+  p.add_argument("--batch", type=int, default=1)
+  p.add_argument("--dtype", default=None, help="float32 (CPU default) or bfloat16 (GPU default)")
+  p.add_argument("--impl", default="auto", help="kernel impl for GLGA: auto | reference | pallas")
+  p.add_argument("--block-q", type=int, default=128)
+  p.add_argument("--repeats", type=int, default=3)
+  p.add_argument("--no-backward", action="store_true", help="forward only")
+  p.add_argument("--softmax-max-tokens", type=int, default=33_000,
+                 help="time softmax forward only up to this many tokens (memory: N^2 floats)")
+  p.add_argument("--softmax-bwd-max-tokens", type=int, default=13_000,
+                 help="time softmax forward+backward only up to this many tokens")
+  p.add_argument("--quick", action="store_true", help="1, 2, 4 frames, m=4, 2 repeats")
+  p.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                               "results", "attention_scaling.json"))
+  args = p.parse_args(argv)
+  if args.quick:
+    args.frames = args.frames or [1, 2, 4]
+    args.window_frames = args.window_frames or [4]
+    args.repeats = min(args.repeats, 2)
+  args.frames = [f for f in (args.frames or DEFAULT_FRAMES) if f <= args.max_frames]
+  args.window_frames = args.window_frames or [4, 6]
+  return args
+
+
+# ----------------------------------------------------------------------------------------------
+# FLOP counts (forward, per batch, all heads).
+# ----------------------------------------------------------------------------------------------
+
+def softmax_flops(n, heads, d):
+  return 4 * n * n * d * heads
+
+
+def linear_flops(n, heads, d):
+  return 4 * n * d * d * heads
+
+
+def window_pairs(pos, radius):
+  """Number of (query, key) pairs with |pos_q - pos_k| <= radius (pos sorted)."""
+  pos = np.asarray(pos)
+  return int(np.sum(np.searchsorted(pos, pos + radius, "right") - np.searchsorted(pos, pos - radius)))
+
+
+def window_flops_executed(pos, radius, heads, d, impl, block_q, block_k=64):
+  """Score + PV FLOPs the implementation actually computes (masked entries included)."""
+  n = len(pos)
+  if impl == "reference":
+    bq = min(block_q, n)
+    n_pad = math.ceil(n / bq) * bq
+    span = min(bq + 2 * radius, n_pad)
+    return 4 * n_pad * span * d * heads
+  bq = pallas_common.tile_size(block_q, n, "block_q")
+  bk = pallas_common.tile_size(block_k, n, "block_k")
+  n_pad = math.ceil(n / max(bq, bk)) * max(bq, bk)
+  p = np.pad(np.asarray(pos), (0, n_pad - n), constant_values=2**30)
+  band = np.asarray(_tile_bands(jnp.asarray(p)[None], radius, bq, bk))[0]
+  return int(4 * np.sum(band[:, 1] - band[:, 0]) * bk * bq * d * heads)
+
+
+# ----------------------------------------------------------------------------------------------
+# Methods.
+# ----------------------------------------------------------------------------------------------
+
+def softmax_core(q, k, v):
+  return jax.nn.dot_product_attention(q, k, v)
+
+
+def glga_core(positions, radius, impl, block_q):
+  def core(q, k, v):
+    o_global = linear_attention(q, k, v, impl=impl, normalize="mean")
+    o_local = window_attention(q, k, v, positions, radius=radius, impl=impl, block_q=block_q)
+    return o_global + o_local
+  return core
+
+
+def fwd_and_bwd(core, cot):
+  fwd = jax.jit(core)
+
+  def loss(q, k, v):
+    return jnp.sum(core(q, k, v).astype(jnp.float32) * cot)
+  bwd = jax.jit(jax.value_and_grad(loss, argnums=(0, 1, 2)))
+  return fwd, bwd
+
+
+def compiled_peak_bytes(compiled):
+  m = compiled.memory_analysis()
+  if m is None:
+    return None
+  return int(m.argument_size_in_bytes + m.output_size_in_bytes + m.temp_size_in_bytes
+             - getattr(m, "alias_size_in_bytes", 0))
+
+
+def time_interleaved(calls, args_of, repeats):
+  """calls: {name: compiled}. One warm-up each, then `repeats` rounds of every call; medians (s)."""
+  for name, fn in calls.items():
+    jax.block_until_ready(fn(*args_of[name]))
+  times = {name: [] for name in calls}
+  for _ in range(repeats):
+    for name, fn in calls.items():
+      t0 = time.perf_counter()
+      jax.block_until_ready(fn(*args_of[name]))
+      times[name].append(time.perf_counter() - t0)
+  return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def run(args):
+  backend = jax.default_backend()
+  impl = pallas_common.resolve_impl(args.impl, "benchmark")
+  dtype = jnp.dtype(args.dtype or ("bfloat16" if backend == "gpu" else "float32"))
+  B, H, D = args.batch, args.heads, args.head_dim
+  path = ("Pallas kernels" if impl == "pallas" else "pure-jnp REFERENCE path") + (
+      " (interpret mode: a correctness tool, not a fast path)" if impl == "pallas" and backend != "gpu"
+      else "")
+  print(f"device: {jax.devices()[0].device_kind} ({backend}); GLGA timed on the {path}")
+  print(f"B={B} heads={H} head_dim={D} dtype={dtype.name}; {TOKENS_H}x{TOKENS_W} tokens/frame; "
+        f"repeats={args.repeats} (medians, interleaved)")
+
+  rows = []
+  for frames in args.frames:
+    n = frames * TOKENS_PER_FRAME
+    keys = jax.random.split(jax.random.PRNGKey(frames), 5)
+    q, k, v, cot = (jax.random.normal(kk, (B, n, H, D), dtype) for kk in keys[:4])
+    dense_pos = jnp.broadcast_to(jnp.arange(n, dtype=jnp.int32), (B, n))
+    keep = sample_keep_indices(keys[4], B, (frames, TOKENS_H, TOKENS_W), (1, 2, 2), 1)
+    take = jax.vmap(lambda a, i: a[i])
+    dropped = tuple(take(a, keep) for a in (q, k, v, cot))
+    n_keep = keep.shape[1]
+
+    methods = {}                  # name -> (core, (q, k, v, cot), tokens, flops, ideal flops, m)
+    if n <= args.softmax_max_tokens:
+      f = softmax_flops(n, H, D)
+      methods["softmax"] = (softmax_core, (q, k, v, cot), n, f, f, None)
+    for m in args.window_frames:
+      radius = window_radius(m * TOKENS_PER_FRAME)
+      for tag, pos, arrays, tokens in (("glga", dense_pos, (q, k, v, cot), n),
+                                       ("glga-drop75", keep, dropped, n_keep)):
+        wf = window_flops_executed(np.asarray(pos[0]), radius, H, D, impl, args.block_q)
+        ideal = 4 * window_pairs(pos[0], radius) * D * H + linear_flops(tokens, H, D)
+        methods[f"{tag} m={m}"] = (glga_core(pos, radius, impl, args.block_q), arrays, tokens,
+                                   wf + linear_flops(tokens, H, D), ideal, m)
+
+    fwd_calls, bwd_calls, args_of, mem = {}, {}, {}, {}
+    for name, (core, (a, b, c, ct), tokens, *_rest) in methods.items():
+      fwd, bwd = fwd_and_bwd(core, ct)
+      fwd_calls[name] = fwd.lower(a, b, c).compile()
+      mem[name] = {"fwd": compiled_peak_bytes(fwd_calls[name])}
+      args_of[name] = (a, b, c)
+      want_bwd = not args.no_backward and (name != "softmax" or n <= args.softmax_bwd_max_tokens)
+      bwd_lowered = bwd.lower(a, b, c)
+      compiled = bwd_lowered.compile()
+      mem[name]["fwd+bwd"] = compiled_peak_bytes(compiled)
+      if want_bwd:
+        bwd_calls[name] = compiled
+    t_fwd = time_interleaved(fwd_calls, args_of, args.repeats)
+    t_bwd = time_interleaved(bwd_calls, args_of, args.repeats) if bwd_calls else {}
+
+    for name, (core, arrays, tokens, flops, ideal, m) in methods.items():
+      row = dict(frames=frames, dense_tokens=n, tokens=tokens, method=name, window_frames=m,
+                 fwd_s=t_fwd.get(name), fwd_bwd_s=t_bwd.get(name),
+                 peak_bytes_fwd=mem[name]["fwd"], peak_bytes_fwd_bwd=mem[name]["fwd+bwd"],
+                 flops_fwd=flops, flops_fwd_ideal=ideal)
+      if "softmax" in methods and name != "softmax":
+        s_flops = methods["softmax"][3]
+        row["flop_ratio"] = s_flops / flops
+        row["flop_ratio_ideal"] = s_flops / ideal
+        for key in ("fwd_s", "fwd_bwd_s"):
+          base = t_fwd.get("softmax") if key == "fwd_s" else t_bwd.get("softmax")
+          if base and row[key]:
+            row[f"speedup_{key[:-2]}"] = base / row[key]
+            row[f"eff_{key[:-2]}"] = row[f"speedup_{key[:-2]}"] / row["flop_ratio"]
+      if name.startswith("glga-drop75"):
+        dense = t_fwd.get(name.replace("glga-drop75", "glga"))
+        row["drop_speedup_fwd"] = dense / row["fwd_s"]
+        dense_b = t_bwd.get(name.replace("glga-drop75", "glga"))
+        if dense_b and row["fwd_bwd_s"]:
+          row["drop_speedup_fwd_bwd"] = dense_b / row["fwd_bwd_s"]
+      rows.append(row)
+      print_row(row, header=len(rows) == 1)
+    del q, k, v, cot, dropped, fwd_calls, bwd_calls, args_of
+  return dict(device=jax.devices()[0].device_kind, backend=backend, impl=impl,
+              timed_path=path, dtype=dtype.name, batch=B, heads=H, head_dim=D,
+              tokens_per_frame=[TOKENS_H, TOKENS_W], block_q=args.block_q, repeats=args.repeats,
+              host=platform.node(), jax=jax.__version__, rows=rows)
+
+
+def fmt(x, spec, missing="-"):
+  return missing if x is None else format(x, spec)
+
+
+def print_row(r, header=False):
+  cols = ("frames", "tokens", "method", "fwd ms", "f+b ms", "peak MB f", "peak MB f+b",
+          "GFLOP f", "FLOP ratio", "speedup f", "eff f", "speedup f+b", "eff f+b", "drop x f")
+  widths = (6, 7, 16, 9, 9, 10, 11, 9, 10, 9, 6, 11, 7, 8)
+  if header:
+    print(" ".join(c.rjust(w) for c, w in zip(cols, widths)))
+  mb = lambda b: None if b is None else b / 2**20
+  ms = lambda s: None if s is None else 1e3 * s
+  cells = (str(r["frames"]), str(r["tokens"]), r["method"], fmt(ms(r["fwd_s"]), ".1f"),
+           fmt(ms(r["fwd_bwd_s"]), ".1f"), fmt(mb(r["peak_bytes_fwd"]), ".0f"),
+           fmt(mb(r["peak_bytes_fwd_bwd"]), ".0f"), fmt(r["flops_fwd"] / 1e9, ".1f"),
+           fmt(r.get("flop_ratio"), ".2f"), fmt(r.get("speedup_fwd"), ".2f"),
+           fmt(r.get("eff_fwd"), ".2f"), fmt(r.get("speedup_fwd_bwd"), ".2f"),
+           fmt(r.get("eff_fwd_bwd"), ".2f"), fmt(r.get("drop_speedup_fwd"), ".2f"))
+  print(" ".join(c.rjust(w) for c, w in zip(cells, widths)), flush=True)
+
+
+def main(argv=None):
+  args = parse_args(argv)
+  t0 = time.time()
+  result = run(args)
+  result["wall_s"] = time.time() - t0
+  result["command"] = " ".join(["python", "benchmarks/attention_scaling.py"] + sys.argv[1:])
+  os.makedirs(os.path.dirname(args.out), exist_ok=True)
+  with open(args.out, "w") as f:
+    json.dump(result, f, indent=1)
+  print(f"wrote {args.out} ({result['wall_s']:.0f} s). peak MB = XLA buffer assignment "
+        "(args + outputs + temps); '-' = not timed (softmax N^2 memory cap) or no softmax baseline.")
+
+
+if __name__ == "__main__":
+  main()
