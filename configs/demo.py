@@ -17,10 +17,10 @@ def get_config(arg=None):
   config.model.num_classes = 10
   config.model.update(hidden=96, mlp_hidden=384, num_heads=4, encoder_blocks=1, middle_blocks=3,
                       decoder_blocks=1, softmax_every=3, window_frames=2)
-  config.total_steps = 2000 if "long" in options else 600
+  config.total_steps = 3000 if "long" in options else 600
   config.curriculum.stage1.lr = config.curriculum.stage2.lr = 1e-3
   config.ema_decay = 0.995
   config.log_every = 25
-  config.sample_every = config.total_steps // 2
+  config.sample_every = config.total_steps // 4 if "long" in options else config.total_steps // 2
   config.checkpoint.every_steps = 200
   return config

@@ -24,6 +24,8 @@ flags.DEFINE_integer("class_id", None, "sample: one class for every video (class
 flags.DEFINE_string("prompt", None, "sample: one caption for every video (text models).")
 flags.DEFINE_string("output", None, "sample: output path stem (default: <workdir>/samples/...).")
 flags.DEFINE_enum("sampler", None, ["alg2", "one_step", "chain", "euler_cfg"], "sample: override the sampler.")
+flags.DEFINE_string("compilation_cache", os.path.join(os.path.expanduser("~"), ".cache", "eflow_jax", "xla"),
+                    "XLA persistent compilation cache ('' = off): a resumed run skips recompiling.")
 flags.mark_flags_as_required(["config", "workdir"])
 
 
@@ -33,6 +35,10 @@ def main(argv):
   from eflow_jax.train import loop   # after flag parsing: keeps `--help` fast
 
   config, workdir = FLAGS.config, os.path.abspath(FLAGS.workdir)
+  if FLAGS.compilation_cache:
+    import jax
+    jax.config.update("jax_compilation_cache_dir", FLAGS.compilation_cache)
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 2.0)
   logging.set_verbosity(logging.WARNING)
   try:
     if FLAGS.mode == "train":

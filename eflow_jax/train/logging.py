@@ -45,8 +45,10 @@ class MetricWriter:
 def progress_line(step: int, total: int, stage: str, metrics: dict, steps_per_s: float) -> str:
   eta = (total - step) / steps_per_s if steps_per_s > 0 else float("nan")
   # The adaptive weight keeps every weighted loss near 1 and the SCM surrogate has no scale of its
-  # own, so the progress line shows each group's unweighted error, which is what should fall.
-  groups = " ".join(f"{g}_mse={metrics[g + '/mse']:.4f}" for g in ("fm", "scm", "mva") if g + "/mse" in metrics)
+  # own, so the line shows unweighted errors: FM against the plain velocity v (the learning curve),
+  # SCM's consistency residual and MVA's semigroup defect.
+  names = {"fm/v_mse": "fm_v_mse", "scm/mse": "scm_mse", "mva/mse": "mva_mse"}
+  groups = " ".join(f"{label}={metrics[key]:.4f}" for key, label in names.items() if key in metrics)
   return (f"step {step:6d}/{total} [{stage}] loss={metrics['loss']:.4f} {groups} "
           f"gnorm={metrics.get('grad_norm', float('nan')):.3f} {steps_per_s:.2f} steps/s "
           f"ETA {int(eta // 60):d}m{int(eta % 60):02d}s")
