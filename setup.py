@@ -29,6 +29,10 @@ setuptools.setup(
         "gpu": ["jax[cuda12]", "jax-triton"],
         # clu.metric_writers and tfds.load import TensorFlow; the core install never does.
         "tf": ["tensorflow-cpu", "tensorflow-datasets"],
+        # Weight conversion (diffusers AutoencoderKLWan / original Wan .pth) and data preparation
+        # (UMT5 text embeddings, video decoding). torch==2.13.0 is the CPU wheel these machines hold.
+        "convert": ["torch==2.13.0", "diffusers>=0.42", "safetensors"],
+        "prep": ["torch==2.13.0", "transformers>=5", "sentencepiece", "tqdm", "scikit-video"],
         "test": ["pytest>=8", "pytest-xdist"],
     },
 )

@@ -188,6 +188,16 @@ def training_config(total_steps: int, batch_size: int) -> ml_collections.ConfigD
   config.sample_columns = 4
   config.use_clu_writers = False       # True needs the [tf] extra (clu.metric_writers imports TF)
   config.curriculum = ml_collections.ConfigDict()
+  # Pixels <-> latents (eflow_jax/autoencoders): kind auto | identity | wan21; 'auto' = the one the
+  # record set's manifest names (identity for the embedded Moving MNIST data). weights: a local
+  # Wan 2.1 VAE (diffusers dir, .safetensors, Wan2.1_VAE.pth or converted Orbax dir), converted
+  # once into cache_dir; random_init_seed >= 0 gives random weights (tests only).
+  config.autoencoder = ml_collections.ConfigDict(dict(kind="auto", weights="", cache_dir="",
+                                                      random_init_seed=-1, max_batch=1))
+  # Prompts -> embeddings at sample time (eflow_jax/text): kind builtin | t5 ('' = t5 when path
+  # is set, else builtin); path: a local T5/UMT5 directory (nothing is downloaded).
+  config.text_encoder = ml_collections.ConfigDict(dict(kind="", path="", dtype="float32",
+                                                       device="cpu"))
   return config
 
 

@@ -10,7 +10,9 @@ import jax.numpy as jnp
 import numpy as np
 from absl import logging
 
+from eflow_jax import autoencoders
 from eflow_jax import checkpoint as ckpt_lib
+from eflow_jax import text as text_encoders
 from eflow_jax import video_io
 from eflow_jax.data import pipeline
 from eflow_jax.flow import defaults as flow_defaults
@@ -89,6 +91,12 @@ def generate(model, params, flow_config, cond, shape, key, *, steps=None, sample
   return fn(params, cond, key)
 
 
+def autoencoder_for(config):
+  """The decoder of the latents this run trains on (identity for pixels; Wan 2.1 for its shards)."""
+  manifest = pipeline.manifest(config.data) if config.data.source == "array_record" else None
+  return autoencoders.from_config(config, manifest)
+
+
 def write_samples(workdir, name, videos, columns=None):
   if jax.process_index() != 0:
     return []
@@ -115,6 +123,7 @@ def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
   writer = MetricWriter(workdir, config.get("use_clu_writers", False))
   compiled = {}
   iterators = {}
+  decoder = None
   tokens_per_example = int(np.prod([n // p for n, p in zip(example_shape[:3], model.patch)]))
   last_metrics, window_start, window_steps = {}, time.perf_counter(), 0
   stage = curriculum.stage_at(stages, start)
@@ -165,8 +174,10 @@ def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
       save(done)
     if config.sample_every and (done % config.sample_every == 0 or done == config.total_steps):
       cond = sample_conditions(config, model, config.num_samples)
-      videos = generate(model, state.ema_params, config.flow, cond, example_shape,
-                        jax.random.PRNGKey(config.seed + 1))
+      latents = generate(model, state.ema_params, config.flow, cond, example_shape,
+                         jax.random.PRNGKey(config.seed + 1))
+      decoder = decoder or autoencoder_for(config)
+      videos = decoder.decode(latents)
       paths = write_samples(workdir, f"step_{done:06d}", videos, columns=config.get("sample_columns"))
       if paths:
         print(f"  samples ({config.flow.inference_steps}-step, EMA): {paths[0]}", flush=True)
@@ -196,8 +207,7 @@ def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, s
   if prompt is not None:
     if model.num_classes:
       raise ValueError("--prompt is for text models; use --class_id with a class-conditional model.")
-    from eflow_jax.data import captions
-    text, mask = captions.encode_captions([prompt] * num, config.data)
+    text, mask = text_encoders.from_config(config).encode([prompt] * num)
     prompt_batch = {"text": text, "text_mask": mask}
   else:
     prompt_batch = None
@@ -205,8 +215,9 @@ def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, s
     raise ValueError(f"--class_id={class_id} outside [0, {model.num_classes}] ({model.num_classes} = null).")
   cond = sample_conditions(config, model, num, class_id=class_id, prompt_batch=prompt_batch)
   params = state.ema_params if use_ema else state.params
-  videos = generate(model, params, config.flow, cond, example_shape, jax.random.PRNGKey(seed),
-                    steps=steps, sampler=sampler, guidance=guidance)
+  latents = generate(model, params, config.flow, cond, example_shape, jax.random.PRNGKey(seed),
+                     steps=steps, sampler=sampler, guidance=guidance)
+  videos = autoencoder_for(config).decode(latents)
   name = output or f"sample_step{int(state.step):06d}_n{steps or config.flow.inference_steps}_seed{seed}"
   if os.path.isabs(name) or os.path.dirname(name):
     return video_io.write_videos(name, np.asarray(videos), columns=config.get("sample_columns"))

@@ -1,0 +1,155 @@
+"""Text encoders: prompts -> (embeddings, mask) stored in the records and fed to the model.
+
+Interface (`TextEncoder`):
+  text_dim, text_length          embedding width, max tokens (prompts are padded / cut to it)
+  encode(prompts) -> (text (N, L, text_dim) float32, text_mask (N, L) int32), L = text_length:
+                     real tokens first, then padding rows that are exactly ZERO with mask 0
+  null_embedding() -> the embedding of the empty prompt "" (the unconditional / null text)
+  trim(text, mask) -> per-prompt (n_i, text_dim) arrays (what a record stores: n <= text_length)
+
+Kinds (`from_config` / `build`):
+  builtin   the fixed-vocabulary caption encoder of the synthetic demo (data/captions.py)
+  t5        a T5 / UMT5 encoder (Wan 2.1 uses UMT5-XXL, 4096 wide, 512 tokens) run through
+            `transformers` + PyTorch from a LOCAL directory the user gives (config.json, weights,
+            tokenizer files); nothing is downloaded (local_files_only). As in Wan, the hidden states
+            of padding positions are zeroed, and prompts longer than text_length are truncated to
+            text_length tokens (the EOS token is kept) with a warning.
+"""
+from __future__ import annotations
+
+import abc
+import os
+from typing import Mapping, Sequence
+
+from absl import logging
+import numpy as np
+
+KINDS = ("builtin", "t5")
+
+
+class TextEncoder(abc.ABC):
+  name = "base"
+  text_dim: int
+  text_length: int
+
+  @abc.abstractmethod
+  def encode(self, prompts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Prompts -> (text (B, L, D) zero-padded, mask (B, L) int32)."""
+
+  def null_embedding(self) -> tuple[np.ndarray, np.ndarray]:
+    """(text (L, D), mask (L,)) of the empty prompt."""
+    text, mask = self.encode([""])
+    return text[0], mask[0]
+
+  @staticmethod
+  def trim(text: np.ndarray, mask: np.ndarray) -> list[np.ndarray]:
+    """Per prompt, the rows of real tokens (mask must be a prefix of ones)."""
+    out = []
+    for t, m in zip(np.asarray(text), np.asarray(mask)):
+      n = int(m.sum())
+      if not np.all(m[:n] == 1):
+        raise ValueError("text_mask is not a prefix of ones; cannot trim padding.")
+      out.append(np.ascontiguousarray(t[:n]))
+    return out
+
+
+def _check_prompts(prompts) -> list[str]:
+  if isinstance(prompts, str) or not all(isinstance(p, str) for p in prompts):
+    raise ValueError("prompts must be a list of strings.")
+  return list(prompts)
+
+
+class BuiltinCaptionEncoder(TextEncoder):
+  """The synthetic-caption encoder (demo only; knows only the Moving MNIST caption words)."""
+  name = "builtin"
+
+  def __init__(self, text_dim: int, text_length: int):
+    if text_dim < 1 or text_length < 1:
+      raise ValueError(f"text_dim={text_dim}, text_length={text_length} must be >= 1.")
+    self.text_dim, self.text_length = int(text_dim), int(text_length)
+
+  def encode(self, prompts):
+    from eflow_jax.data import captions  # pylint: disable=g-import-not-at-top
+    return captions.encode(_check_prompts(prompts), self.text_dim, self.text_length)
+
+
+class T5TextEncoder(TextEncoder):
+  """T5 / UMT5 encoder hidden states via transformers (PyTorch, CPU or CUDA), from a local path."""
+  name = "t5"
+
+  def __init__(self, path: str, text_length: int = 512, *, dtype: str = "float32",
+               device: str = "cpu", batch_size: int = 8):
+    if not path or not os.path.isdir(path):
+      raise ValueError(f"text encoder path {path!r} is not a local directory (config.json, "
+                       "weights and tokenizer files of a T5/UMT5 model; nothing is downloaded).")
+    if text_length < 1 or batch_size < 1:
+      raise ValueError(f"text_length={text_length} and batch_size={batch_size} must be >= 1.")
+    try:
+      import torch  # pylint: disable=g-import-not-at-top
+      import transformers  # pylint: disable=g-import-not-at-top
+    except ImportError as e:
+      raise ValueError(f"the t5 text encoder needs torch and transformers ({e}); pip install "
+                       "torch==2.13.0 transformers sentencepiece.") from None
+    self._torch = torch
+    config = transformers.AutoConfig.from_pretrained(path, local_files_only=True)
+    classes = {"umt5": transformers.UMT5EncoderModel, "t5": transformers.T5EncoderModel}
+    if config.model_type not in classes:
+      raise ValueError(f"{path}: model_type {config.model_type!r}; expected one of {list(classes)}.")
+    torch_dtype = {"float32": torch.float32, "bfloat16": torch.bfloat16,
+                   "float16": torch.float16}.get(dtype)
+    if torch_dtype is None:
+      raise ValueError(f"dtype={dtype!r}; use float32, bfloat16 or float16.")
+    self.tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
+    self.model = classes[config.model_type].from_pretrained(
+        path, local_files_only=True, dtype=torch_dtype).to(device).eval()
+    self.device, self.batch_size = device, int(batch_size)
+    self.text_dim, self.text_length = int(config.d_model), int(text_length)
+
+  def tokenize(self, prompts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(ids (N, L) int64, mask (N, L) int32): padded to text_length, longer prompts truncated."""
+    prompts = _check_prompts(prompts)
+    full = self.tokenizer(prompts, add_special_tokens=True)["input_ids"]
+    long = [len(ids) for ids in full if len(ids) > self.text_length]
+    if long:
+      logging.warning("%d prompt(s) longer than text_length=%d tokens (up to %d) are truncated.",
+                      len(long), self.text_length, max(long))
+    tok = self.tokenizer(prompts, padding="max_length", max_length=self.text_length,
+                         truncation=True, add_special_tokens=True, return_attention_mask=True,
+                         return_tensors="np")
+    return tok["input_ids"].astype(np.int64), tok["attention_mask"].astype(np.int32)
+
+  def encode(self, prompts):
+    torch = self._torch
+    ids, mask = self.tokenize(prompts)
+    out = np.zeros((len(ids), self.text_length, self.text_dim), np.float32)
+    with torch.no_grad():
+      for i in range(0, len(ids), self.batch_size):
+        t_ids = torch.from_numpy(ids[i:i + self.batch_size]).to(self.device)
+        t_mask = torch.from_numpy(mask[i:i + self.batch_size]).long().to(self.device)
+        hidden = self.model(input_ids=t_ids, attention_mask=t_mask).last_hidden_state
+        out[i:i + self.batch_size] = hidden.float().cpu().numpy()
+    out *= mask[..., None]                           # Wan zeroes the padding positions
+    return out, mask
+
+
+def build(kind: str, *, path: str = "", text_dim: int = 0, text_length: int = 512,
+          dtype: str = "float32", device: str = "cpu", batch_size: int = 8) -> TextEncoder:
+  if kind == "builtin":
+    return BuiltinCaptionEncoder(text_dim, text_length)
+  if kind == "t5":
+    enc = T5TextEncoder(path, text_length, dtype=dtype, device=device, batch_size=batch_size)
+    if text_dim and text_dim != enc.text_dim:
+      raise ValueError(f"{path}: d_model={enc.text_dim} but text_dim={text_dim} was asked for.")
+    return enc
+  raise ValueError(f"text encoder kind {kind!r}; use one of {KINDS}.")
+
+
+def from_config(config) -> TextEncoder:
+  """`config.text_encoder` (kind, path, dtype, device) with data.text_dim / data.text_length."""
+  te = config.get("text_encoder") if hasattr(config, "get") else None
+  te = dict(te or {}) if not isinstance(te, Mapping) else dict(te)
+  data = config.data
+  kind = te.get("kind") or ("t5" if te.get("path") else "builtin")
+  return build(kind, path=te.get("path", ""), text_dim=int(data.text_dim),
+               text_length=int(data.text_length), dtype=te.get("dtype", "float32"),
+               device=te.get("device", "cpu"))

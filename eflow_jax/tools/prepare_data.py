@@ -1,0 +1,385 @@
+"""Videos (+ captions or class labels) -> latent ArrayRecord shards + manifest.json for training.
+
+  python -m eflow_jax.tools.prepare_data --input=videos.jsonl --output=data/t2v_256p_81f \\
+      --frames=81 --height=256 --width=256 --autoencoder=wan21 --vae_weights=/models/Wan2.1/vae \\
+      --text_encoder=/models/umt5-xxl --text_length=512 --shard_size=64
+  python -m eflow_jax.tools.prepare_data --input=/data/kinetics700/train --output=data/kinetics700_256_29f \\
+      --frames=29 --height=256 --width=256 --autoencoder=wan21 --vae_weights=/models/Wan2.1_VAE.pth
+
+Input (--input):
+  *.jsonl   one object per line: {"video": path, "caption": str} (text) or {"video": path,
+            "label": int | str} (class; string labels are numbered in sorted order); relative
+            paths are relative to the list file
+  *.csv     the same with a header row: video,caption or video,label
+  a folder  class-labelled: <folder>/<class name>/<video files> (Kinetics layout)
+
+Per video: decode with PyAV, keep every --frame_stride-th frame from the start (--start_frame),
+take the first 1 + 4k = --frames of them, resize so the clip covers height x width (bicubic) and
+centre-crop, map to [-1, 1], encode with the autoencoder (latents normalised with its latent
+mean / std, recorded in the manifest); captions go through the text encoder (trimmed to their
+real tokens, see eflow_jax/text). Unreadable, corrupt or too-short videos are reported (console and
+manifest 'skipped') and left out; the run never stops for one bad file.
+
+Shards: entry i belongs to shard i // shard_size; process p of P writes shards s with s % P == p
+(--process_index/--process_count, default jax.process_index()/process_count()). A shard is done when
+its sidecar shard-XXXXX.json exists (written after the .array_record, both via temporary names),
+so a rerun skips finished shards (resumable). Whichever process sees every sidecar writes
+manifest.json (eflow_jax/data/records.py format) last, listing the non-empty shards.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+from typing import Any, Sequence
+
+import numpy as np
+
+from eflow_jax.data import records
+
+VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif")
+SIDECAR = "shard-{:05d}.json"
+
+
+# ------------------------------------------------------------------------------------------------
+# Inputs.
+# ------------------------------------------------------------------------------------------------
+def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
+  """(entries [{'video', 'caption' | 'label'}], class names or None) from --input."""
+  if os.path.isdir(input_path):
+    classes = sorted(d for d in os.listdir(input_path)
+                     if os.path.isdir(os.path.join(input_path, d)))
+    if not classes:
+      raise ValueError(f"{input_path}: a folder input needs one sub-folder of videos per class.")
+    entries = []
+    for label, name in enumerate(classes):
+      folder = os.path.join(input_path, name)
+      for f in sorted(os.listdir(folder)):
+        if f.lower().endswith(VIDEO_EXTS):
+          entries.append({"video": os.path.join(folder, f), "label": label})
+    return entries, classes
+  if not os.path.exists(input_path):
+    raise ValueError(f"--input {input_path!r} does not exist.")
+  base = os.path.dirname(os.path.abspath(input_path))
+  rows: list[dict] = []
+  if input_path.endswith(".jsonl"):
+    with open(input_path) as f:
+      for n, line in enumerate(f, 1):
+        if line.strip():
+          try:
+            rows.append(json.loads(line))
+          except json.JSONDecodeError as e:
+            raise ValueError(f"{input_path}:{n}: not JSON ({e.msg}).") from None
+  elif input_path.endswith(".csv"):
+    with open(input_path, newline="") as f:
+      rows = list(csv.DictReader(f))
+  else:
+    raise ValueError(f"--input {input_path!r}: want a .jsonl / .csv list or a class folder.")
+  if not rows:
+    raise ValueError(f"{input_path} lists no videos.")
+  kinds = {("caption" in r) for r in rows}
+  if len(kinds) != 1 or any("video" not in r for r in rows) or \
+      (kinds == {False} and any("label" not in r for r in rows)):
+    raise ValueError(f"{input_path}: every row needs 'video' and either all 'caption' or all "
+                     "'label'.")
+  entries, classes = [], None
+  if kinds == {True}:
+    for r in rows:
+      entries.append({"video": os.path.join(base, r["video"]), "caption": str(r["caption"])})
+  else:
+    labels = [r["label"] for r in rows]
+    if all(isinstance(l, int) or (isinstance(l, str) and l.strip().lstrip("-").isdigit())
+           for l in labels):
+      ids = [int(l) for l in labels]
+      if min(ids) < 0:
+        raise ValueError(f"{input_path}: negative class label {min(ids)}.")
+    else:
+      classes = sorted({str(l) for l in labels})
+      ids = [classes.index(str(l)) for l in labels]
+    for r, i in zip(rows, ids):
+      entries.append({"video": os.path.join(base, r["video"]), "label": i})
+  return entries, classes
+
+
+def read_clip(path: str, frames: int, height: int, width: int, *, frame_stride: int = 1,
+              start_frame: int = 0) -> np.ndarray:
+  """A video file -> (frames, height, width, 3) float32 in [-1, 1]; ValueError if unusable."""
+  import av  # pylint: disable=g-import-not-at-top
+  from PIL import Image  # pylint: disable=g-import-not-at-top
+  need = start_frame + (frames - 1) * frame_stride + 1
+  out = []
+  try:
+    with av.open(path) as container:
+      if not container.streams.video:
+        raise ValueError("no video stream")
+      stream = container.streams.video[0]
+      for i, frame in enumerate(container.decode(stream)):
+        if i >= start_frame and (i - start_frame) % frame_stride == 0:
+          out.append(frame.to_ndarray(format="rgb24"))
+        if i + 1 >= need:
+          break
+  except ValueError:
+    raise
+  except Exception as e:  # pylint: disable=broad-except   (PyAV raises many error types)
+    raise ValueError(f"unreadable ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})"
+                     ) from None
+  if len(out) < frames:
+    raise ValueError(f"too short: {len(out)} usable frames < {frames} (stride {frame_stride}, "
+                     f"start {start_frame})")
+  h, w = out[0].shape[:2]
+  scale = max(height / h, width / w)
+  rh, rw = max(height, round(h * scale)), max(width, round(w * scale))
+  top, left = (rh - height) // 2, (rw - width) // 2
+  clip = np.stack([np.asarray(Image.fromarray(f).resize((rw, rh), Image.BICUBIC))
+                   [top:top + height, left:left + width] for f in out])
+  return clip.astype(np.float32) / 127.5 - 1.0
+
+
+# ------------------------------------------------------------------------------------------------
+# The work.
+# ------------------------------------------------------------------------------------------------
+def _progress(total: int, desc: str):
+  try:
+    from tqdm import tqdm  # pylint: disable=g-import-not-at-top
+    return tqdm(total=total, desc=desc, unit="video", file=sys.stderr, mininterval=2.0)
+  except ImportError:
+    class _Simple:
+      def __init__(self):
+        self.n, self.t = 0, time.time()
+
+      def update(self, k=1):
+        self.n += k
+        print(f"\r{desc}: {self.n}/{total} videos ({time.time() - self.t:.0f}s)", end="",
+              file=sys.stderr, flush=True)
+
+      def close(self):
+        print(file=sys.stderr)
+    return _Simple()
+
+
+def _to_dtype(x, name: str) -> np.ndarray:
+  x = np.asarray(x, np.float32)
+  if name == "bfloat16":
+    import ml_dtypes  # pylint: disable=g-import-not-at-top
+    return x.astype(ml_dtypes.bfloat16)
+  return x.astype(name)
+
+
+def _done(output: str, s: int) -> dict | None:
+  path = os.path.join(output, SIDECAR.format(s))
+  if not os.path.exists(path):
+    return None
+  with open(path) as f:
+    info = json.load(f)
+  if info["num_examples"] and not os.path.exists(os.path.join(output, info["file"])):
+    return None
+  return info
+
+
+def prepare(*, input_path: str, output: str, frames: int, height: int, width: int,
+            autoencoder=None, text_encoder=None, shard_size: int = 64, frame_stride: int = 1,
+            start_frame: int = 0, process_index: int | None = None,
+            process_count: int | None = None, latent_dtype: str = "float32",
+            text_dtype: str = "float32", still_latent: bool = False, num_classes: int = 0,
+            extra_manifest: dict | None = None, progress: bool = True) -> dict:
+  """Writes this process's shards (skipping finished ones); returns a report dict:
+  {'written': [shard ids], 'skipped_shards': [...], 'bad': [{'video', 'error'}], 'manifest': m|None}.
+  autoencoder: an eflow_jax.autoencoders.Autoencoder (default identity, 3 channels);
+  text_encoder: an eflow_jax.text.TextEncoder (required for captions)."""
+  from eflow_jax import autoencoders  # pylint: disable=g-import-not-at-top
+  if frames < 1 or height < 1 or width < 1 or shard_size < 1 or frame_stride < 1 or start_frame < 0:
+    raise ValueError("frames, height, width, shard_size, frame_stride must be >= 1, start_frame >= 0.")
+  if latent_dtype not in records.LATENT_DTYPES:
+    raise ValueError(f"--latent_dtype={latent_dtype!r}; use one of {records.LATENT_DTYPES}.")
+  if process_index is None or process_count is None:
+    import jax  # pylint: disable=g-import-not-at-top
+    process_index, process_count = jax.process_index(), jax.process_count()
+  if not 0 <= process_index < process_count:
+    raise ValueError(f"process_index={process_index} not in [0, process_count={process_count}).")
+  ae = autoencoder or autoencoders.IdentityAutoencoder(3)
+  latent_shape = ae.latent_shape(frames, height, width)           # shape rule check up front
+  entries, classes = read_entries(input_path)
+  label_kind = "text" if "caption" in entries[0] else "class"
+  if label_kind == "text" and text_encoder is None:
+    raise ValueError("the input has captions: give a text encoder (--text_encoder=LOCAL_T5_DIR).")
+  if label_kind == "class":
+    n_cls = len(classes) if classes else max(e["label"] for e in entries) + 1
+    if num_classes and num_classes < n_cls:
+      raise ValueError(f"--num_classes={num_classes} < the {n_cls} labels in the input.")
+    num_classes = num_classes or n_cls
+  os.makedirs(output, exist_ok=True)
+  num_shards = (len(entries) + shard_size - 1) // shard_size
+  mine = [s for s in range(num_shards) if s % process_count == process_index]
+  report: dict[str, Any] = {"written": [], "skipped_shards": [], "bad": [], "manifest": None}
+  todo = [s for s in mine if _done(output, s) is None]
+  report["skipped_shards"] = [s for s in mine if s not in todo]
+  bar = _progress(sum(len(entries[s * shard_size:(s + 1) * shard_size]) for s in todo),
+                  f"prepare_data p{process_index}") if progress else None
+  for s in todo:
+    chunk = entries[s * shard_size:(s + 1) * shard_size]
+    examples, bad = [], []
+    for e in chunk:
+      try:
+        clip = read_clip(e["video"], frames, height, width, frame_stride=frame_stride,
+                         start_frame=start_frame)
+        latent = np.asarray(ae.encode(clip[None]))[0]
+        if latent.shape != latent_shape or not np.all(np.isfinite(latent)):
+          raise ValueError(f"bad latent {latent.shape} (finite: {np.all(np.isfinite(latent))})")
+        ex = {"latent": _to_dtype(latent, latent_dtype)}
+        if still_latent:
+          held = np.repeat(clip[:1], frames, axis=0)
+          ex["still_latent"] = _to_dtype(np.asarray(ae.encode(held[None]))[0], latent_dtype)
+        if label_kind == "class":
+          ex["label"] = np.int32(e["label"])
+        else:
+          ex["caption"] = e["caption"]
+        examples.append(ex)
+      except Exception as err:  # pylint: disable=broad-except   (never stop for one bad video)
+        msg = str(err).splitlines()[0] if str(err) else type(err).__name__
+        bad.append({"video": e["video"], "error": msg})
+        print(f"\nprepare_data: skipping {e['video']}: {msg}", file=sys.stderr, flush=True)
+      if bar:
+        bar.update(1)
+    if label_kind == "text" and examples:
+      emb, mask = text_encoder.encode([ex["caption"] for ex in examples])
+      for ex, row in zip(examples, text_encoder.trim(emb, mask)):
+        ex["text"] = _to_dtype(row, text_dtype)
+        ex["text_mask"] = np.ones((row.shape[0],), np.int32)
+    name = records.SHARD_PATTERN.format(s)
+    if examples:
+      records.write_shard(os.path.join(output, name),
+                          (records.encode_example(ex) for ex in examples))
+    info = {"file": name, "num_examples": len(examples), "bad": bad,
+            "entries": [s * shard_size, s * shard_size + len(chunk)]}
+    tmp = os.path.join(output, SIDECAR.format(s) + ".tmp")
+    with open(tmp, "w") as f:
+      json.dump(info, f, indent=1)
+    os.replace(tmp, os.path.join(output, SIDECAR.format(s)))
+    report["written"].append(s)
+    report["bad"].extend(bad)
+  if bar:
+    bar.close()
+  fields = dict(extra_manifest or {})
+  fields.update(label_kind=label_kind, temporal_stride=ae.temporal_stride,
+                latent_mean=None if ae.latent_mean is None else ae.latent_mean.tolist(),
+                latent_std=None if ae.latent_std is None else ae.latent_std.tolist(),
+                autoencoder=ae.name, frames=frames, height=height, width=width,
+                frame_stride=frame_stride, source=os.path.abspath(input_path))
+  fields.setdefault("autoencoder_config", autoencoders.describe(ae))
+  if label_kind == "class":
+    fields["num_classes"] = num_classes
+    if classes:
+      fields["class_names"] = classes
+  else:
+    fields["text_length"] = text_encoder.text_length
+    fields["text_encoder"] = getattr(text_encoder, "name", "")
+  report["manifest"] = finalize(output, num_shards, fields, has_still_latent=still_latent)
+  return report
+
+
+def finalize(output: str, num_shards: int, fields: dict, *, has_still_latent: bool) -> dict | None:
+  """Writes manifest.json when every shard's sidecar exists; returns it (None if not yet)."""
+  infos = [_done(output, s) for s in range(num_shards)]
+  if any(i is None for i in infos):
+    return None
+  shards = [{"file": i["file"], "num_examples": i["num_examples"]} for i in infos
+            if i["num_examples"]]
+  if not shards:
+    raise ValueError(f"{output}: no video could be prepared (all skipped); see the errors above.")
+  from array_record.python.array_record_module import ArrayRecordReader  # pylint: disable=g-import-not-at-top
+  reader = ArrayRecordReader(os.path.join(output, shards[0]["file"]))
+  first = records.decode_example(reader.read([0])[0])
+  reader.close()
+  manifest = records.make_manifest(first, fields)
+  manifest.update(num_examples=sum(s["num_examples"] for s in shards), shards=shards,
+                  has_still_latent=bool(has_still_latent),
+                  skipped=[b for i in infos for b in i["bad"]])
+  records.write_manifest(output, manifest)
+  return manifest
+
+
+# ------------------------------------------------------------------------------------------------
+# Command line.
+# ------------------------------------------------------------------------------------------------
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+  p = argparse.ArgumentParser(prog="python -m eflow_jax.tools.prepare_data",
+                              description=__doc__.split("\n\n")[0])
+  p.add_argument("--input", required=True, help=".jsonl / .csv list, or a class folder")
+  p.add_argument("--output", required=True, help="record directory (config data.path)")
+  p.add_argument("--frames", type=int, required=True, help="1 + 4k for the Wan VAE")
+  p.add_argument("--height", type=int, required=True)
+  p.add_argument("--width", type=int, required=True)
+  p.add_argument("--frame_stride", type=int, default=1)
+  p.add_argument("--start_frame", type=int, default=0)
+  p.add_argument("--autoencoder", default="wan21", choices=["wan21", "identity"])
+  p.add_argument("--vae_weights", default="", help="diffusers dir / .safetensors / .pth / Orbax")
+  p.add_argument("--vae_cache_dir", default="", help="converted weights cached here (Orbax)")
+  p.add_argument("--vae_arch", default="", help="JSON diffusers config overrides")
+  p.add_argument("--vae_random_init_seed", type=int, default=-1, help="tests only")
+  p.add_argument("--vae_max_batch", type=int, default=1)
+  p.add_argument("--text_encoder", default="", help="local T5/UMT5 directory (captions)")
+  p.add_argument("--text_length", type=int, default=512)
+  p.add_argument("--text_device", default="cpu")
+  p.add_argument("--text_dtype", default="float32", choices=["float32", "float16", "bfloat16"])
+  p.add_argument("--shard_size", type=int, default=64)
+  p.add_argument("--latent_dtype", default="float32", choices=list(records.LATENT_DTYPES))
+  p.add_argument("--still_latent", action="store_true", help="also encode the first frame held")
+  p.add_argument("--num_classes", type=int, default=0)
+  p.add_argument("--process_index", type=int, default=None)
+  p.add_argument("--process_count", type=int, default=None)
+  p.add_argument("--no_progress", action="store_true")
+  return p.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+  args = parse_args(argv)
+  from eflow_jax import autoencoders  # pylint: disable=g-import-not-at-top
+  from eflow_jax import text  # pylint: disable=g-import-not-at-top
+  try:
+    arch = json.loads(args.vae_arch) if args.vae_arch else {}
+    if args.autoencoder == "wan21":                  # shape rule first: building a VAE is slow
+      from eflow_jax.autoencoders import wan_vae  # pylint: disable=g-import-not-at-top
+      vcfg = wan_vae.WanVAEConfig.from_dict(arch)
+      st, ss = vcfg.temporal_stride, vcfg.spatial_stride
+      if (args.frames - 1) % st or args.height % ss or args.width % ss:
+        raise ValueError(f"wan21: video {args.frames}x{args.height}x{args.width} must have "
+                         f"1 + {st}k frames and sides that are multiples of {ss}.")
+    ae = autoencoders.build(args.autoencoder, channels=3, weights=args.vae_weights,
+                            cache_dir=args.vae_cache_dir, arch=arch,
+                            random_init_seed=args.vae_random_init_seed,
+                            max_batch=args.vae_max_batch)
+    extra = {"autoencoder_config": autoencoders.describe(
+        ae, weights=os.path.abspath(args.vae_weights) if args.vae_weights else "",
+        cache_dir=os.path.abspath(args.vae_cache_dir) if args.vae_cache_dir else "",
+        random_init_seed=args.vae_random_init_seed)}
+    te = None
+    if args.text_encoder:
+      te = text.build("t5", path=args.text_encoder, text_length=args.text_length,
+                      device=args.text_device)
+    report = prepare(input_path=args.input, output=args.output, frames=args.frames,
+                     height=args.height, width=args.width, autoencoder=ae, text_encoder=te,
+                     shard_size=args.shard_size, frame_stride=args.frame_stride,
+                     start_frame=args.start_frame, process_index=args.process_index,
+                     process_count=args.process_count, latent_dtype=args.latent_dtype,
+                     text_dtype=args.text_dtype, still_latent=args.still_latent,
+                     num_classes=args.num_classes, extra_manifest=extra,
+                     progress=not args.no_progress)
+  except (ValueError, records.RecordsError) as e:
+    print(f"prepare_data: error: {e}", file=sys.stderr)
+    return 2
+  m = report["manifest"]
+  print(f"prepare_data: wrote shards {report['written']}, skipped finished shards "
+        f"{report['skipped_shards']}, {len(report['bad'])} bad video(s) skipped.")
+  if m:
+    print(f"prepare_data: {args.output}/manifest.json: {m['num_examples']} examples, latent "
+          f"{m['latent_shape']} ({m['label_kind']}).")
+  else:
+    print("prepare_data: other processes' shards are not finished; the last one writes the manifest.")
+  return 0
+
+
+if __name__ == "__main__":
+  sys.exit(main())
