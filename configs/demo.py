@@ -16,8 +16,9 @@ def get_config(arg=None):
   config = config_lib.kinetics_config("B", "runlocal")
   config.model.num_classes = 10
   config.model.update(hidden=96, mlp_hidden=384, num_heads=4, encoder_blocks=1, middle_blocks=3,
-                      decoder_blocks=1, softmax_every=3, window_frames=2)
-  config.total_steps = 3000 if "long" in options else 600
+                      decoder_blocks=1, softmax_every=3, window_frames=2, patch=(2, 4, 4))
+  config.data.update(digit_size=20, max_speed=2)     # bold digits: strokes span whole 4x4 patches
+  config.total_steps = 4000 if "long" in options else 1400
   config.curriculum.stage1.lr = config.curriculum.stage2.lr = 1e-3
   config.ema_decay = 0.995
   config.log_every = 25

@@ -111,6 +111,30 @@ def test_sample_mode_writes_videos_of_the_requested_shape(straight_run, tmp_path
     assert sum(1 for _ in container.decode(video=0)) == 4
 
 
+def test_text_mode_trains_and_samples_from_a_prompt(tmp_path):
+  """The T2V path end to end: generated captions -> built-in caption encoder -> cross-attention."""
+  config = config_lib.load_config(os.path.join(REPO, "configs/t2v_256p.py:runlocal"))
+  tiny = tiny_config(5)
+  config.model.update({k: tiny.model[k] for k in ("hidden", "mlp_hidden", "num_heads", "encoder_blocks",
+                                                   "middle_blocks", "decoder_blocks", "softmax_every")})
+  config.data.update(batch_size=4, frames=4, size=16, digit_size=8, max_speed=2)
+  config.total_steps, config.log_every = 5, 1
+  workdir = str(tmp_path / "t2v")
+  assert np.isfinite(loop.train(config, workdir)["loss"])
+  paths = loop.sample(config, workdir, num=2, steps=1, prompt="digit 3 moving up and left",
+                      output=str(tmp_path / "p"))
+  assert Image.open(paths[0]).n_frames == 4
+  with pytest.raises(ValueError):
+    loop.sample(config, workdir, num=2, steps=1, prompt="a cat playing the piano")
+
+
+def test_eval_mode_reports_the_held_out_objective(straight_run):
+  config, workdir = straight_run
+  report = loop.evaluate(config, workdir, num_batches=2)
+  assert report["step"] == 10 and np.isfinite(report["fm/v_mse"]) and report["fm/v_mse"] > 0
+  assert os.path.exists(os.path.join(workdir, "eval_step000010.json"))
+
+
 def run_main(*args):
   return subprocess.run([sys.executable, "-m", "eflow_jax.main", *args], capture_output=True, text=True,
                         cwd=REPO, timeout=300)

@@ -1,7 +1,7 @@
 """Videos (+ captions or class labels) -> latent ArrayRecord shards + manifest.json for training.
 
   python -m eflow_jax.tools.prepare_data --input=videos.jsonl --output=data/t2v_256p_81f \\
-      --frames=81 --height=256 --width=256 --autoencoder=wan21 --vae_weights=/models/Wan2.1/vae \\
+      --frames=81 --height=256 --width=448 --autoencoder=wan21 --vae_weights=/models/Wan2.1/vae \\
       --text_encoder=/models/umt5-xxl --text_length=512 --shard_size=64
   python -m eflow_jax.tools.prepare_data --input=/data/kinetics700/train --output=data/kinetics700_256_29f \\
       --frames=29 --height=256 --width=256 --autoencoder=wan21 --vae_weights=/models/Wan2.1_VAE.pth

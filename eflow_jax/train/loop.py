@@ -2,6 +2,7 @@
 
 config -> data -> model -> objective -> train step -> checkpoint / metrics / samples.
 """
+import json
 import os
 import time
 
@@ -229,21 +230,24 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4) -> dict:
   model, example_shape, state, meta = restore_for_inference(config, workdir, step)
   stages = curriculum.build_stages(config.curriculum, config.total_steps)
   settings = curriculum.StepSettings(0.0, stages[-1].ratios)
+
+  def objective(params, x0, cond, key):
+    net = per_example_net(model, params)
+    return flow_losses.total_loss(net, (x0, cond), key, state.step, config.total_steps, cfg=config.flow,
+                                  null_cond=null_condition_fn(model), net_ema=net,
+                                  ratios=settings.ratios)[1]
+
+  objective = jax.jit(objective)
   results = []
   for i in range(num_batches):
     batch = pipeline.make_eval_batch(config.data, model_kind=model_kind(config), seed=config.seed + i,
                                      batch_size=config.data.batch_size)
-    x0 = jnp.asarray(batch["x"])
     cond = {k: jnp.asarray(batch[k]) for k in ("y", "text", "text_mask") if k in batch}
-    net = per_example_net(model, state.ema_params)
-    loss, metrics = jax.jit(lambda key: flow_losses.total_loss(
-        net, (x0, cond), key, state.step, config.total_steps, cfg=config.flow,
-        null_cond=null_condition_fn(model), net_ema=net, ratios=settings.ratios))(jax.random.PRNGKey(i))
+    metrics = objective(state.ema_params, jnp.asarray(batch["x"]), cond, jax.random.PRNGKey(i))
     results.append({k: float(v) for k, v in metrics.items()})
   report = {k: float(np.mean([r[k] for r in results])) for k in results[0]}
   report["step"] = int(state.step)
   if jax.process_index() == 0:
-    import json
     path = os.path.join(workdir, f"eval_step{int(state.step):06d}.json")
     with open(path, "w") as f:
       json.dump(report, f, indent=1)
