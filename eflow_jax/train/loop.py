@@ -81,15 +81,15 @@ def sample_conditions(config, model, num: int, *, class_id: int | None = None, p
   return {"text": jnp.asarray(batch["text"][:num]), "text_mask": jnp.asarray(batch["text_mask"][:num])}
 
 
-def generate(model, params, flow_config, cond, shape, key, *, steps=None, sampler=None, guidance=None):
-  """Few-step samples (B, *shape) with the configured sampler (Alg. 2 by default)."""
+def make_sampler(model, flow_config, shape, *, steps=None, sampler=None, guidance=None):
+  """A jitted `(params, cond, key) -> samples (B, *shape)` with the configured sampler (Alg. 2 by
+  default). Built once per run so periodic samples during training compile only the first time."""
   cfg = flow_config.copy_and_resolve_references()
   if guidance is not None:
     cfg.w_inf = float(guidance)
-  fn = jax.jit(lambda p, c, k: sampling.sample(per_example_net(model, p), k, c, cfg=cfg, shape=shape,
-                                               null_cond=null_condition_fn(model), steps=steps,
-                                               sampler=sampler))
-  return fn(params, cond, key)
+  return jax.jit(lambda p, c, k: sampling.sample(per_example_net(model, p), k, c, cfg=cfg, shape=shape,
+                                                 null_cond=null_condition_fn(model), steps=steps,
+                                                 sampler=sampler))
 
 
 def autoencoder_for(config):
@@ -125,6 +125,7 @@ def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
   compiled = {}
   iterators = {}
   decoder = None
+  periodic_sampler = make_sampler(model, config.flow, example_shape)
   tokens_per_example = int(np.prod([n // p for n, p in zip(example_shape[:3], model.patch)]))
   last_metrics, window_start, window_steps = {}, time.perf_counter(), 0
   stage = curriculum.stage_at(stages, start)
@@ -175,8 +176,7 @@ def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
       save(done)
     if config.sample_every and (done % config.sample_every == 0 or done == config.total_steps):
       cond = sample_conditions(config, model, config.num_samples)
-      latents = generate(model, state.ema_params, config.flow, cond, example_shape,
-                         jax.random.PRNGKey(config.seed + 1))
+      latents = periodic_sampler(state.ema_params, cond, jax.random.PRNGKey(config.seed + 1))
       decoder = decoder or autoencoder_for(config)
       videos = decoder.decode(latents)
       paths = write_samples(workdir, f"step_{done:06d}", videos, columns=config.get("sample_columns"))
@@ -216,8 +216,8 @@ def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, s
     raise ValueError(f"--class_id={class_id} outside [0, {model.num_classes}] ({model.num_classes} = null).")
   cond = sample_conditions(config, model, num, class_id=class_id, prompt_batch=prompt_batch)
   params = state.ema_params if use_ema else state.params
-  latents = generate(model, params, config.flow, cond, example_shape, jax.random.PRNGKey(seed),
-                     steps=steps, sampler=sampler, guidance=guidance)
+  latents = make_sampler(model, config.flow, example_shape, steps=steps, sampler=sampler,
+                         guidance=guidance)(params, cond, jax.random.PRNGKey(seed))
   videos = autoencoder_for(config).decode(latents)
   name = output or f"sample_step{int(state.step):06d}_n{steps or config.flow.inference_steps}_seed{seed}"
   if os.path.isabs(name) or os.path.dirname(name):
