@@ -11,6 +11,8 @@ import sys
 from absl import app, flags, logging
 from ml_collections import config_flags
 
+from eflow_jax import distributed
+
 FLAGS = flags.FLAGS
 config_flags.DEFINE_config_file("config", None, "Run config: configs/X.py[:arg].", lock_config=True)
 flags.DEFINE_string("workdir", None, "Run directory: checkpoints, metrics, samples.")
@@ -26,6 +28,7 @@ flags.DEFINE_string("output", None, "sample: output path stem (default: <workdir
 flags.DEFINE_enum("sampler", None, ["alg2", "one_step", "chain", "euler_cfg"], "sample: override the sampler.")
 flags.DEFINE_string("compilation_cache", os.path.join(os.path.expanduser("~"), ".cache", "eflow_jax", "xla"),
                     "XLA persistent compilation cache ('' = off): a resumed run skips recompiling.")
+distributed.define_flags()     # --coordinator_address --num_processes --process_id ... (multi-host)
 flags.mark_flags_as_required(["config", "workdir"])
 
 
@@ -41,6 +44,11 @@ def main(argv):
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 2.0)
   logging.set_verbosity(logging.WARNING)
   try:
+    # Before any computation: joins the other processes (flags, EFLOW_* env, SLURM, TPU pod).
+    info = distributed.initialize(distributed.settings_from(distributed.flag_values_dict(), os.environ))
+    if distributed.is_primary() and info["process_count"] > 1:
+      print(f"process 0 of {info['process_count']}: {info['global_devices']} devices "
+            f"({len(info['local_devices'])} local, {info['platform']})", flush=True)
     if FLAGS.mode == "train":
       loop.train(config, workdir)
     elif FLAGS.mode == "sample":

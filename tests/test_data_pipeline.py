@@ -61,12 +61,13 @@ def test_seeds_give_different_orders():
 
 
 def test_batches_follow_the_documented_stream_rule():
-  """Process p's batch k = stream positions k G + p + j P; digit = grain's shuffle at g."""
+  """Process p's batch k = stream positions k G + p b + j (b = G / P); digit = grain's shuffle at g."""
   c, seed, k, p, n_proc = cfg(), 11, 3, 1, 2
   it = pipeline.make_train_iterator(c, model_kind="class", seed=seed, process_index=p,
                                     process_count=n_proc, start_step=k)
   got = next(it)
-  g = k * c.batch_size + p + n_proc * np.arange(c.batch_size // n_proc)
+  b = c.batch_size // n_proc
+  g = k * c.batch_size + p * b + np.arange(b)
   order = grain.MapDataset.range(60000).shuffle(pipeline._shuffle_seed(seed)).repeat(None)
   want = moving_mnist.generate(c, seed=seed, split="train", digit_index=[order[int(i)] for i in g],
                                stream_index=g)
@@ -85,7 +86,9 @@ def test_process_shards_are_disjoint_and_make_the_global_batch(n_proc):
     rows = [r.tobytes() for p in range(n_proc) for r in parts[p][step]["x"]]
     assert all(len(parts[p][step]["x"]) == c.batch_size // n_proc for p in range(n_proc))
     assert len(set(rows)) == len(rows)                               # disjoint
-    assert sorted(rows) == sorted(r.tobytes() for r in whole[step]["x"])   # union = global
+    # Stacked in process order they are the global batch in single-process order (not just the
+    # same set): make_array_from_process_local_data stacks them so, and the loss split is by row.
+    assert rows == [r.tobytes() for r in whole[step]["x"]]
   with pytest.raises(ValueError, match="divisible"):
     pipeline.make_train_iterator(cfg(batch_size=6), model_kind="class", seed=0, process_count=4)
 

@@ -7,14 +7,16 @@ pure function of (seed, k) and nothing depends on what was read before:
     -> shuffle(seed')         a fresh permutation per epoch (grain folds the epoch into the seed)
     -> repeat(None)           one infinite stream; stream position g = epoch * N + position
     -> map_with_index         (g, element): per-example randomness is keyed by (seed, g)
-    -> [process_index::process_count]   per-process shard of the stream
+    -> ProcessBlock                     process p's contiguous block of every global batch
     -> batch(batch_size / process_count, drop_remainder=True)
     -> map(render / decode)   Moving MNIST is rendered a whole batch at a time, vectorised
     -> to_iter_dataset(ReadOptions(num_threads, prefetch))
 
 So global batch k is stream positions [k G, (k + 1) G) (G = global batch size); process p's batch
-k holds positions k G + p + j P (j < G / P): the per-process shards are disjoint and together are
-exactly the global batch, whatever the process count. Repeat comes before batch so that batches
+k holds positions k G + p b + j (j < b = G / P): the per-process blocks are disjoint, and stacked in
+process order they are exactly the global batch in single-process order, whatever the process count
+(`jax.make_array_from_process_local_data` stacks them that way, so a run is the same computation on
+1 or N hosts). Repeat comes before batch so that batches
 run across epoch ends and no example is ever dropped. (seed' = splitmix64(seed) mod 2^32, so that
 runs with neighbouring seeds do not share epoch orders through grain's seed + epoch.)
 
@@ -51,6 +53,34 @@ def _shuffle_seed(seed: int) -> int:
   with np.errstate(over="ignore"):
     mixed = moving_mnist._splitmix64(np.array([seed], np.uint64))[0]  # pylint: disable=protected-access
   return int(mixed % np.uint64(2**32))
+
+
+class ProcessBlock(grain.MapDataset):
+  """Element i of process p = parent element (i // b) G + p b + i % b: p's block of each batch."""
+
+  def __init__(self, parent: grain.MapDataset, process_index: int, process_count: int,
+               per_process: int):
+    super().__init__(parent)
+    self._p, self._b, self._g = process_index, per_process, per_process * process_count
+    self._length = (len(parent) // self._g) * self._b
+
+  def __len__(self) -> int:
+    return self._length
+
+  def _parent_index(self, index: int) -> int:
+    batch, row = divmod(index, self._b)
+    return batch * self._g + self._p * self._b + row
+
+  def __getitem__(self, index):
+    if isinstance(index, slice):
+      return self.slice(index)
+    return self._parent[self._parent_index(index)]
+
+  def _getitems(self, indices):
+    return self._parent._getitems([self._parent_index(i) for i in indices])  # pylint: disable=protected-access
+
+  def __str__(self) -> str:
+    return f"ProcessBlock(p={self._p}, rows={self._b}, of={self._g})"
 
 
 def _per_process_batch(data_cfg, process_index: int, process_count: int) -> int:
@@ -112,7 +142,8 @@ def make_train_iterator(data_cfg, *, model_kind: str, seed: int, process_index: 
   if data_cfg.source == "moving_mnist":
     ds = grain.MapDataset.range(moving_mnist.num_examples("train"))
     ds = ds.shuffle(shuffle_seed).repeat(None).map_with_index(_with_stream_index)
-    ds = ds[process_index::process_count].batch(per_process, drop_remainder=True)
+    ds = ProcessBlock(ds, process_index, process_count, per_process)
+    ds = ds.batch(per_process, drop_remainder=True)
     ds = ds.map(_RenderMovingMnist(data_cfg, seed, "train", model_kind))
   else:
     manifest = records.read_manifest(data_cfg.path)
@@ -126,7 +157,8 @@ def make_train_iterator(data_cfg, *, model_kind: str, seed: int, process_index: 
       ds = ds[:keep]
     ds = ds.shuffle(shuffle_seed).repeat(None)
     ds = ds.map_with_index(_DecodeRecord(manifest, seed, float(data_cfg.still_video_ratio)))
-    ds = ds[process_index::process_count].batch(per_process, drop_remainder=True)
+    ds = ProcessBlock(ds, process_index, process_count, per_process)
+    ds = ds.batch(per_process, drop_remainder=True)
   options = grain.ReadOptions(num_threads=data_cfg.num_threads,
                               prefetch_buffer_size=data_cfg.prefetch)
   iterator = ds.to_iter_dataset(options).__iter__()

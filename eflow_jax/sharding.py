@@ -1,0 +1,207 @@
+"""The device mesh and every sharding of a run, derived from `config.mesh` and `config.sharding`.
+
+Mesh axes: `data` (pure data parallel: parameters replicated) and `fsdp` (data parallel whose
+replicas each hold 1/fsdp of every large parameter and its optimizer moments; XLA all-gathers a
+weight just before it is used and reduce-scatters its gradient). Each axis has an ICI size (within
+a slice / host: fast links) and a DCN size (across slices / hosts); the mesh size along an axis is
+their product. `-1` means "whatever is left" (at most one -1 per level). Room for `tensor` and
+`context` axes later: they slot into MESH_AXES and the rules below without touching the model.
+
+Parameters (and anything shaped like them: EMA, Adam moments) are sharded by `param_rules`, a list
+of (regex over the leaf's path, strategy): the first matching regex wins. Strategies:
+  'fsdp'       shard the largest dimension divisible by the fsdp size over `fsdp` (leading stacked
+               "layers" axes of scanned blocks are never chosen); leaves with fewer than
+               `min_shard_elements` elements stay replicated (sharding a bias buys nothing).
+  'replicate'  every device holds the whole leaf.
+Activations are named with logical axes (`batch`, `length`, `embed`, ...) and `activation_rules`
+maps them to mesh axes (flax's logical-axis rules); the batch enters the step sharded over
+`('data', 'fsdp')` and GSPMD propagates from there.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Sequence
+
+import flax.linen as nn
+import jax
+import ml_collections
+import numpy as np
+from jax.experimental import mesh_utils
+from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
+
+MESH_AXES = ("data", "fsdp")
+STRATEGIES = ("fsdp", "replicate")
+
+
+def mesh_config() -> ml_collections.ConfigDict:
+  """`config.mesh`: ICI (within a slice/host) and DCN (across) sizes per axis; -1 = the rest."""
+  return ml_collections.ConfigDict(dict(data=-1, fsdp=1, dcn_data=-1, dcn_fsdp=1))
+
+
+def sharding_config() -> ml_collections.ConfigDict:
+  """`config.sharding`: parameter strategies and activation logical-axis rules."""
+  return ml_collections.ConfigDict(dict(
+      param_rules=((".*", "fsdp"),),
+      min_shard_elements=2 ** 10,
+      activation_rules=(("batch", ("data", "fsdp")), ("length", None), ("embed", None)),
+  ))
+
+
+# ------------------------------------------------------------------------------------------------
+# Mesh.
+# ------------------------------------------------------------------------------------------------
+def _resolve(sizes: Sequence[int], total: int, what: str) -> tuple[int, ...]:
+  sizes = [int(s) for s in sizes]
+  if sizes.count(-1) > 1:
+    raise ValueError(f"config.mesh: at most one {what} size may be -1, got {sizes}.")
+  if any(s == 0 or s < -1 for s in sizes):
+    raise ValueError(f"config.mesh: {what} sizes must be positive or -1, got {sizes}.")
+  known = int(np.prod([s for s in sizes if s != -1]))
+  if -1 in sizes:
+    if total % known:
+      raise ValueError(f"config.mesh: {what} sizes {sizes} do not divide {total}.")
+    sizes[sizes.index(-1)] = total // known
+  if int(np.prod(sizes)) != total:
+    raise ValueError(f"config.mesh: {what} sizes {sizes} multiply to {int(np.prod(sizes))}, but "
+                     f"there are {total}; change config.mesh so the product is {total} (or use -1).")
+  return tuple(sizes)
+
+
+def mesh_shape(mesh_cfg, num_devices: int, num_granules: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+  """(ici_shape, dcn_shape) over MESH_AXES. Granules are slices (TPU) or processes (GPU/CPU)."""
+  dcn = _resolve([mesh_cfg[f"dcn_{a}"] for a in MESH_AXES], num_granules, "dcn_*")
+  ici = _resolve([mesh_cfg[a] for a in MESH_AXES], num_devices // num_granules, "ICI")
+  return ici, dcn
+
+
+def make_mesh(mesh_cfg, devices=None) -> Mesh:
+  """The run's Mesh. One granule per TPU slice, else one per process (hosts talk over DCN)."""
+  devices = list(jax.devices() if devices is None else devices)
+  slices = {getattr(d, "slice_index", 0) for d in devices}
+  granule_of = (lambda d: d.slice_index) if len(slices) > 1 else (lambda d: d.process_index)
+  num_granules = len({granule_of(d) for d in devices})
+  ici, dcn = mesh_shape(mesh_cfg, len(devices), num_granules)
+  if num_granules > 1:
+    grid = mesh_utils.create_hybrid_device_mesh(ici, dcn, devices,
+                                                process_is_granule=len(slices) == 1)
+  else:
+    try:
+      grid = mesh_utils.create_device_mesh(ici, devices)
+    except (ValueError, NotImplementedError, AssertionError):   # no topology info (CPU, some GPUs)
+      grid = np.asarray(devices).reshape(ici)
+  return Mesh(grid, MESH_AXES)
+
+
+def data_parallel_size(mesh: Mesh) -> int:
+  return int(np.prod([mesh.shape[a] for a in MESH_AXES]))
+
+
+def check_batch(global_batch: int, mesh: Mesh, what: str = "data.batch_size") -> None:
+  dp = data_parallel_size(mesh)
+  if global_batch % dp:
+    raise ValueError(f"{what}={global_batch} is not a multiple of the data-parallel size "
+                     f"{dp} (mesh data x fsdp = {dict(mesh.shape)}); change one of them.")
+
+
+# ------------------------------------------------------------------------------------------------
+# Parameter-shaped trees.
+# ------------------------------------------------------------------------------------------------
+def path_string(path) -> str:
+  """'params/middle_0/attn/qkv/kernel' style name of a pytree key path."""
+  parts = []
+  for key in path:
+    for attr in ("key", "name", "idx"):
+      if hasattr(key, attr):
+        parts.append(str(getattr(key, attr)))
+        break
+  return "/".join(parts)
+
+
+def stacked_axes(path: str) -> int:
+  """Leading axes that stack scanned blocks (never sharded). See VideoDiT's scan naming."""
+  from eflow_jax.models import video_dit     # local import: sharding must not need the model
+  fn = getattr(video_dit, "stacked_axes", None)
+  return int(fn(path)) if fn is not None else 0
+
+
+def check_rules(rules) -> list[tuple[re.Pattern, str]]:
+  compiled = []
+  for rule in rules:
+    if len(rule) != 2 or rule[1] not in STRATEGIES:
+      raise ValueError(f"config.sharding.param_rules entry {tuple(rule)!r} must be (regex, strategy) "
+                       f"with strategy in {STRATEGIES}.")
+    try:
+      compiled.append((re.compile(rule[0]), rule[1]))
+    except re.error as e:
+      raise ValueError(f"config.sharding.param_rules regex {rule[0]!r} is invalid: {e}.") from None
+  return compiled
+
+
+def leaf_spec(path: str, shape, rules, fsdp: int, min_elements: int) -> P:
+  """PartitionSpec of one parameter-shaped leaf under the first matching rule."""
+  strategy = next((s for regex, s in rules if regex.search(path)), "replicate")
+  if strategy == "replicate" or fsdp == 1 or int(np.prod(shape, dtype=np.int64)) < min_elements:
+    return P()
+  skip = stacked_axes(path)
+  candidates = [i for i in range(skip, len(shape)) if shape[i] % fsdp == 0]
+  if not candidates:
+    return P()
+  # Largest divisible dimension; ties go to the last one (the output features of a kernel).
+  axis = max(candidates, key=lambda i: (shape[i], i))
+  spec = [None] * len(shape)
+  spec[axis] = "fsdp"
+  return P(*spec)
+
+
+def tree_specs(tree, sharding_cfg, mesh: Mesh):
+  """PartitionSpecs for every leaf of a (possibly abstract) tree: params, EMA, optimizer state."""
+  rules = check_rules(sharding_cfg.param_rules)
+  fsdp = mesh.shape["fsdp"]
+  return jax.tree_util.tree_map_with_path(
+      lambda path, leaf: leaf_spec(path_string(path), np.shape(leaf), rules, fsdp,
+                                   int(sharding_cfg.min_shard_elements)), tree)
+
+
+def tree_shardings(tree, sharding_cfg, mesh: Mesh):
+  return jax.tree.map(lambda spec: NamedSharding(mesh, spec), tree_specs(tree, sharding_cfg, mesh),
+                      is_leaf=lambda x: isinstance(x, P))
+
+
+# ------------------------------------------------------------------------------------------------
+# Activations.
+# ------------------------------------------------------------------------------------------------
+def logical_spec(axes: Sequence[str | None], sharding_cfg) -> P:
+  rules = tuple((name, tuple(m) if isinstance(m, (list, tuple)) else m)
+                for name, m in sharding_cfg.activation_rules)
+  return nn.logical_to_mesh_axes(tuple(axes), rules)
+
+
+def batch_sharding(mesh: Mesh, sharding_cfg, ndim: int) -> NamedSharding:
+  """Sharding of a (B, ...) input array: logical ('batch', None, ...)."""
+  return NamedSharding(mesh, logical_spec(("batch",) + (None,) * (ndim - 1), sharding_cfg))
+
+
+def replicated(mesh: Mesh) -> NamedSharding:
+  return NamedSharding(mesh, P())
+
+
+def global_batch(local_batch: dict[str, Any], mesh: Mesh, sharding_cfg) -> dict[str, jax.Array]:
+  """Process-local numpy batch -> global jax.Arrays sharded over the batch axis.
+
+  Every process contributes its rows (the data pipeline gives process p a contiguous block of
+  the global batch), so the global array's row order does not depend on the process count.
+  """
+  return {k: jax.make_array_from_process_local_data(batch_sharding(mesh, sharding_cfg, np.ndim(v)),
+                                                     np.asarray(v))
+          for k, v in local_batch.items()}
+
+
+def describe(tree_shardings_, tree) -> dict[str, int]:
+  """Counts of sharded vs replicated leaves (and elements held per device), for logs and tests."""
+  leaves = jax.tree.leaves(tree)
+  shards = jax.tree.leaves(tree_shardings_, is_leaf=lambda x: isinstance(x, NamedSharding))
+  sharded = [l for l, s in zip(leaves, shards) if not s.is_fully_replicated]
+  total = sum(int(np.prod(np.shape(l))) for l in leaves)
+  per_device = sum(int(np.prod(s.shard_shape(np.shape(l)))) for l, s in zip(leaves, shards))
+  return {"leaves": len(leaves), "sharded_leaves": len(sharded), "elements": total,
+          "elements_per_device": per_device}

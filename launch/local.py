@@ -1,0 +1,123 @@
+"""Runs N copies of a command on this machine as one multi-process JAX run.
+
+    python launch/local.py --num_processes=2 [--cpu_devices_per_process=2] [--port=P] -- \\
+        python -m eflow_jax.main --config=configs/demo.py:runlocal --workdir=/tmp/run
+
+Process i gets EFLOW_COORDINATOR_ADDRESS=127.0.0.1:P, EFLOW_NUM_PROCESSES=N, EFLOW_PROCESS_ID=i
+(and EFLOW_CPU_DEVICES_PER_PROCESS=k), which `eflow_jax.distributed.settings_from` reads. Each
+output line is prefixed with [pI]. If one process fails the others are stopped; the exit status
+is the first nonzero one (128+signal for a process killed by a signal).
+
+Meant for testing multi-process code paths on CPU (JAX_PLATFORMS=cpu, gloo collectives). On a
+single multi-GPU machine one process already drives every GPU.
+"""
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+
+def free_port() -> int:
+  with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+    s.bind(("127.0.0.1", 0))
+    return s.getsockname()[1]
+
+
+def parse_args(argv):
+  if "--" not in argv:
+    raise SystemExit("usage: local.py --num_processes=N [--cpu_devices_per_process=K] [--port=P] -- COMMAND ...")
+  split = argv.index("--")
+  parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+  parser.add_argument("--num_processes", type=int, required=True)
+  parser.add_argument("--cpu_devices_per_process", type=int, default=None)
+  parser.add_argument("--port", type=int, default=None, help="coordinator port (default: a free one)")
+  parser.add_argument("--grace_s", type=float, default=10.0,
+                      help="after a failure, seconds to wait for SIGTERM before SIGKILL")
+  args = parser.parse_args(argv[:split])
+  args.command = argv[split + 1:]
+  if not args.command:
+    parser.error("no command after --")
+  if args.num_processes < 1:
+    parser.error("--num_processes must be >= 1")
+  if args.cpu_devices_per_process is not None and args.cpu_devices_per_process < 1:
+    parser.error("--cpu_devices_per_process must be >= 1")
+  if args.port is not None and not 1 <= args.port <= 65535:
+    parser.error("--port must be in 1..65535")
+  return args
+
+
+def _pump(proc, index, lock):
+  prefix = f"[p{index}] ".encode()
+  out = sys.stdout.buffer
+  for line in iter(proc.stdout.readline, b""):
+    if not line.endswith(b"\n"):
+      line += b"\n"
+    with lock:
+      out.write(prefix + line)
+      out.flush()
+  proc.stdout.close()
+
+
+def _exit_code(returncode: int) -> int:
+  return 128 - returncode if returncode < 0 else returncode
+
+
+def _stop(procs, grace_s):
+  alive = [p for p in procs if p.poll() is None]
+  for p in alive:
+    p.send_signal(signal.SIGTERM)
+  deadline = time.monotonic() + grace_s
+  for p in alive:
+    try:
+      p.wait(timeout=max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+      p.kill()
+      p.wait()
+
+
+def main(argv) -> int:
+  args = parse_args(argv)
+  port = args.port or free_port()
+  lock = threading.Lock()
+  procs, pumps = [], []
+  for i in range(args.num_processes):
+    env = dict(os.environ)
+    env.update(EFLOW_COORDINATOR_ADDRESS=f"127.0.0.1:{port}", EFLOW_NUM_PROCESSES=str(args.num_processes),
+               EFLOW_PROCESS_ID=str(i), PYTHONUNBUFFERED="1")
+    if args.cpu_devices_per_process is not None:
+      env["EFLOW_CPU_DEVICES_PER_PROCESS"] = str(args.cpu_devices_per_process)
+    proc = subprocess.Popen(args.command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL)
+    procs.append(proc)
+    pump = threading.Thread(target=_pump, args=(proc, i, lock), daemon=True)
+    pump.start()
+    pumps.append(pump)
+
+  status = 0
+  try:
+    while [p.poll() for p in procs].count(None):   # poll every process, not just the first alive
+      failed = [p for p in procs if p.returncode not in (None, 0)]
+      if failed:
+        status = _exit_code(failed[0].returncode)
+        with lock:
+          print(f"[launch] process {procs.index(failed[0])} exited with {failed[0].returncode}; "
+                "stopping the others", file=sys.stderr, flush=True)
+        _stop(procs, args.grace_s)
+        break
+      time.sleep(0.1)
+    else:
+      status = next((_exit_code(p.returncode) for p in procs if p.returncode != 0), 0)
+  except KeyboardInterrupt:
+    _stop(procs, args.grace_s)
+    status = 130
+  for pump in pumps:
+    pump.join(timeout=5)
+  return status
+
+
+if __name__ == "__main__":
+  sys.exit(main(sys.argv[1:]))
