@@ -9,6 +9,7 @@ import os
 
 import ml_collections
 
+from eflow_jax import sharding
 from eflow_jax.data.defaults import data_config
 from eflow_jax.flow.defaults import flow_config
 from eflow_jax.train.curriculum import stage_config
@@ -60,7 +61,9 @@ def model_config(size: str, *, num_classes: int = 0, text_dim: int = 0,
       token_drop_group=tuple(token_drop_group),
       time_scale=1.0,                # times enter the sinusoidal embedding raw (METHOD §0)
       rope_theta=10000.0,
-      dtype="float32",
+      dtype="float32",               # compute dtype: float32 | bfloat16 (params and optimizer stay f32)
+      scan_blocks=True,              # same-kind blocks under nn.scan: compile time flat in depth
+      remat="none",                  # rematerialise each block: none | full | dots | dots_no_batch
       **MODEL_SIZES[size],
   ))
 
@@ -188,6 +191,11 @@ def training_config(total_steps: int, batch_size: int) -> ml_collections.ConfigD
   config.sample_columns = 4
   config.use_clu_writers = False       # True needs the [tf] extra (clu.metric_writers imports TF)
   config.curriculum = ml_collections.ConfigDict()
+  # Devices (eflow_jax/sharding.py): mesh data x fsdp (ICI within a host/slice, DCN across; -1 = the
+  # rest: the default is pure data parallelism over every device), parameter sharding rules and
+  # activation logical-axis rules.
+  config.mesh = sharding.mesh_config()
+  config.sharding = sharding.sharding_config()
   # Pixels <-> latents (eflow_jax/autoencoders): kind auto | identity | wan21; 'auto' = the one the
   # record set's manifest names (identity for the embedded Moving MNIST data). weights: a local
   # Wan 2.1 VAE (diffusers dir, .safetensors, Wan2.1_VAE.pth or converted Orbax dir), converted

@@ -44,6 +44,10 @@ def sharding_config() -> ml_collections.ConfigDict:
       param_rules=((".*", "fsdp"),),
       min_shard_elements=2 ** 10,
       activation_rules=(("batch", ("data", "fsdp")), ("length", None), ("embed", None)),
+      # Round the FM / SCM / MVA group sizes (and the path-dropped count) to multiples of the
+      # data-parallel size when the ratios allow, so no group straddles a batch shard. The split
+      # then depends on the mesh (by < 1 unit per group); False keeps it mesh-independent.
+      align_groups=True,
   ))
 
 
@@ -118,10 +122,9 @@ def path_string(path) -> str:
 
 
 def stacked_axes(path: str) -> int:
-  """Leading axes that stack scanned blocks (never sharded). See VideoDiT's scan naming."""
-  from eflow_jax.models import video_dit     # local import: sharding must not need the model
-  fn = getattr(video_dit, "stacked_axes", None)
-  return int(fn(path)) if fn is not None else 0
+  """Leading axes that stack scanned blocks (never sharded): VideoDiT names every scanned module
+  '..._scan', and each such path component adds one leading axis to the leaves beneath it."""
+  return sum(part.endswith("_scan") for part in path.split("/"))
 
 
 def check_rules(rules) -> list[tuple[re.Pattern, str]]:

@@ -460,3 +460,17 @@ def test_total_loss_at_exact_gaussian_map_mva_only_is_zero():
                                       null_cond=null_cond, ratios=(0.0, 0.0, 1.0)))(
       (x0, jnp.zeros(64, jnp.int32)), jax.random.key(1), 0, 10)
   assert float(loss) < 1e-9
+
+
+def test_aligned_split_rounds_to_shard_multiples_only_when_every_group_survives():
+  # 64 over 8 devices: 8 units -> (6, 2, 0) units, path-drop round(0.2 * 6) = 1 unit.
+  assert losses.aligned_split(64, (0.75, 0.25, 0.0), 0.2, 8) == (48, 16, 0, 8)
+  assert losses.aligned_split(256, (0.5, 0.25, 0.25), 0.2, 8) == (128, 64, 64, 24)
+  # 16 over 8 devices: 2 units cannot give SCM a unit -> the exact split is kept.
+  assert losses.aligned_split(16, (0.75, 0.25, 0.0), 0.2, 8) == (12, 4, 0, 2)
+  # p_drop > 0 but zero dropped units -> exact split.
+  assert losses.aligned_split(32, (0.75, 0.25, 0.0), 0.1, 8) == (24, 8, 0, 2)
+  # multiple 1 and a batch not divisible by the multiple: exactly group_sizes + num_path_dropped.
+  for b, m in ((10, 1), (12, 8)):
+    n = losses.group_sizes(b, (0.75, 0.25, 0.0))
+    assert losses.aligned_split(b, (0.75, 0.25, 0.0), 0.2, m) == (*n, losses.num_path_dropped(n[0], 0.2))

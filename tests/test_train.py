@@ -35,7 +35,7 @@ def tiny_config(total_steps=6):
 def final_state(config, workdir):
   model, stages, shape, optimizer, _ = loop.build(config)
   ckpt = Checkpointer(os.path.join(workdir, "checkpoints"))
-  state, data_state, meta = ckpt.restore(loop.fresh_state(config, model, optimizer, shape))
+  state, data_state, meta = ckpt.restore(loop.fresh_state(config, model, optimizer, shape)[0])
   ckpt.close()
   return state, data_state, meta, ckpt
 
@@ -45,7 +45,7 @@ def test_loss_falls_on_a_fixed_batch():
   config.flow.guidance_target = "none"
   config.curriculum.stage1.lr = config.curriculum.stage2.lr = 3e-3
   model, stages, shape, optimizer, lr = loop.build(config)
-  state = loop.fresh_state(config, model, optimizer, shape)
+  state, _ = loop.fresh_state(config, model, optimizer, shape)
   step = make_train_step(model, optimizer, config.flow, curriculum.StepSettings(0.0, (1.0, 0.0, 0.0)),
                          100, 0.9, lr)
   x = jnp.asarray(np.random.default_rng(0).uniform(-1, 1, (8, *shape)).astype(np.float32))

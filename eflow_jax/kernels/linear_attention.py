@@ -37,7 +37,9 @@ def linear_attention_reference(q, k, v, *, normalize: str = "sum"):
   normalize: 'sum' is Eq. 5 as written; 'mean' divides S by N (the RMSNorm that follows the
   branch makes the two equal up to its epsilon, 'mean' only keeps bf16 magnitudes tame).
   """
-  summary = jnp.einsum("bnhd,bnhe->bhde", k, v, preferred_element_type=jnp.float32)
+  # The N-long reduction in float32. Inputs are upcast rather than using preferred_element_type:
+  # XLA:CPU has no bf16 x bf16 -> f32 dot (the GPU path is the Pallas kernel anyway).
+  summary = jnp.einsum("bnhd,bnhe->bhde", k.astype(jnp.float32), v.astype(jnp.float32))
   if normalize == "mean":
     summary = summary / k.shape[1]
   elif normalize != "sum":

@@ -82,11 +82,11 @@ class DiTBlock(nn.Module):
   @nn.compact
   def __call__(self, x, c, tokens: TokenLayout, text=None, text_mask=None):
     """c: (B, D) conditioning vector ('per_block'), or (B, 6D) shared modulation ('shared')."""
-    dim = x.shape[-1]
+    dim, residual_dtype = x.shape[-1], x.dtype
     if self.adaln == "per_block":
       mod = nn.Dense(6 * dim, dtype=self.dtype, kernel_init=nn.initializers.zeros, name="adaln")(nn.silu(c))
     else:
-      mod = c + self.param("modulation", nn.initializers.zeros, (6 * dim,))
+      mod = c + self.param("modulation", nn.initializers.zeros, (6 * dim,)).astype(self.dtype)
     shift1, scale1, gate1, shift2, scale2, gate2 = jnp.split(mod, 6, axis=-1)
 
     attn = make_self_attention(self.attention, num_heads=self.num_heads, qk_norm=self.qk_norm,
@@ -102,4 +102,5 @@ class DiTBlock(nn.Module):
 
     ffn_type = MixFFN if self.attention == "sana" else MLP
     ffn = ffn_type(self.mlp_hidden, dtype=self.dtype, name="ffn")
-    return x + gate2[:, None] * ffn(modulate(layer_norm(x, self.dtype), shift2, scale2), tokens)
+    out = x + gate2[:, None] * ffn(modulate(layer_norm(x, self.dtype), shift2, scale2), tokens)
+    return out.astype(residual_dtype)   # the residual stream keeps its dtype (a scan carry must)

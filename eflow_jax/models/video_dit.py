@@ -7,7 +7,26 @@ is fused with the dense encoder output by `Linear(concat([restored, dense]))` (t
 path) and the decoder runs densely again. `weak=True` skips the middle stack altogether (every
 position gets [MASK]), which is the cheap "weak path" that Path-Drop Guidance uses as its
 unconditional model.
+
+Compile time and memory at depth (`scan_blocks`, `remat`, `dtype`):
+- `scan_blocks=True` runs blocks of the same kind under `nn.scan`, so the program holds a bounded
+  number of traced block bodies whatever the depth. Each section (encoder / middle / decoder) is cut
+  into segments by `block_layout`: [prefix run][first softmax block][periods][suffix run], where a
+  period is (K-1 non-softmax blocks under an inner scan, then one softmax block) under an outer scan.
+- Parameter naming: a section's segments are top-level keys `{section}_{segment}`; every path
+  component that ends in `_scan` adds ONE leading stacked "layers" axis to the leaves beneath it
+  (`stacked_axes(path)` counts them):
+      {s}_run_scan, {s}_prefix_scan, {s}_suffix_scan     1 axis  (blocks of the run)
+      {s}_softmax                                         0 axes  (one block)
+      {s}_periods_scan/blocks_scan                        2 axes  (periods, K-1 blocks)
+      {s}_periods_scan/softmax                            1 axis  (periods)
+  `scan_blocks=False` keeps the unrolled names `{s}_{i}` (0 axes). `unrolled_to_scanned` and
+  `scanned_to_unrolled` convert between the two layouts.
+- `remat` wraps every block in `nn.remat` with a `jax.checkpoint_policies` policy (REMAT_POLICIES).
+- `dtype='bfloat16'` is the compute dtype only: parameters are created float32 (the master weights
+  the optimizer updates), cast per matmul by Flax, and the output is float32.
 """
+import dataclasses
 from typing import Any
 
 import chex
@@ -23,6 +42,16 @@ from eflow_jax.models.rope import grid_coordinates, rope_angles
 from eflow_jax.models.token_drop import (gather_tokens, sample_keep_indices, scatter_tokens,
                                          tokens_kept_per_group)
 from eflow_jax.kernels.window_attention import window_radius
+
+SECTIONS = ("encoder", "middle", "decoder")
+# model.remat -> what a block saves for the backward pass (None: no rematerialisation).
+REMAT_POLICIES = {
+    "none": None,
+    "full": jax.checkpoint_policies.nothing_saveable,
+    "dots": jax.checkpoint_policies.checkpoint_dots,
+    "dots_no_batch": jax.checkpoint_policies.checkpoint_dots_with_no_batch_dims,
+}
+COMPUTE_DTYPES = ("float32", "bfloat16")
 
 
 def patchify(x, patch):
@@ -42,6 +71,156 @@ def unpatchify(tokens, grid, patch, channels):
   x = tokens.reshape(B, gt, gh, gw, pt, ph, pw, channels)
   x = x.transpose(0, 1, 4, 2, 5, 3, 6, 7)
   return x.reshape(B, gt * pt, gh * ph, gw * pw, channels)
+
+
+def compute_dtype(dtype) -> jnp.dtype:
+  """model.dtype as a jnp dtype; only float32 and bfloat16 are compute dtypes of this model."""
+  try:
+    resolved = jnp.dtype(dtype)
+  except TypeError:
+    resolved = None
+  if resolved is None or resolved.name not in COMPUTE_DTYPES:
+    raise ValueError(f"model.dtype={dtype!r} is unknown; use one of {', '.join(COMPUTE_DTYPES)}.")
+  return resolved
+
+
+@dataclasses.dataclass(frozen=True)
+class BlockSpec:
+  """The DiTBlock fields every block of a model shares; `make` adds attention type and name."""
+  num_heads: int
+  mlp_hidden: int
+  qk_norm: bool
+  feature_map: str
+  linear_normalize: str
+  attention_impl: str
+  window_block: int
+  adaln: str
+  dtype: Any
+  remat: str
+
+  def make(self, attention: str, name: str, in_scan: bool) -> nn.Module:
+    """A DiTBlock, under nn.remat when asked. Inside scan, CSE cannot undo the rematerialisation,
+    so `prevent_cse` (which costs fusion opportunities) is only needed for unrolled blocks."""
+    block_cls = DiTBlock
+    if self.remat != "none":
+      block_cls = nn.remat(DiTBlock, policy=REMAT_POLICIES[self.remat], prevent_cse=not in_scan)
+    return block_cls(self.num_heads, self.mlp_hidden, attention, self.qk_norm, self.feature_map,
+                     self.linear_normalize, self.attention_impl, self.window_block, self.adaln,
+                     dtype=self.dtype, name=name)
+
+
+def scan_repeated(module: nn.Module, length: int, h, context: tuple):
+  """Applies `module` `length` times to the residual stream h, with its parameters stacked on a
+  new leading axis: one traced body, whatever `length`. `context` (conditioning, TokenLayout, text,
+  text mask) is the same for every step."""
+  step = lambda mdl, carry, *ctx: (mdl(carry, *ctx), None)
+  scanned = nn.scan(step, variable_axes={"params": 0}, split_rngs={"params": True},
+                    in_axes=(nn.broadcast,) * len(context), length=length)
+  return scanned(module, h, *context)[0]
+
+
+class Period(nn.Module):
+  """One period of the softmax-every-K pattern: K-1 blocks under an inner scan, then one softmax
+  block. Scanned over the periods by the caller (so its `blocks_scan` leaves carry two axes)."""
+  spec: BlockSpec
+  base_attention: str
+  base_blocks: int                  # K - 1 (0 when every block is softmax)
+
+  @nn.compact
+  def __call__(self, h, c, tokens, text, text_mask):
+    context = (c, tokens, text, text_mask)
+    if self.base_blocks:
+      h = scan_repeated(self.spec.make(self.base_attention, "blocks_scan", in_scan=True),
+                        self.base_blocks, h, context)
+    return self.spec.make("softmax", "softmax", in_scan=True)(h, *context)
+
+
+def section_blocks(model) -> dict[str, range]:
+  """Global block indices of each section (encoder, middle, decoder), in execution order."""
+  e, m = model.encoder_blocks, model.middle_blocks
+  return {"encoder": range(0, e), "middle": range(e, e + m), "decoder": range(e + m, model.num_blocks)}
+
+
+def section_layout(section: str, blocks: range, softmax_every: int, scanned: bool) -> dict[str, Any]:
+  """Parameter key of each segment of one section -> global indices of the blocks it holds.
+
+  An int is one block; each list level is one stacked leading axis (one scan); a dict is a period
+  {'blocks_scan': [[K-1 indices] per period], 'softmax': [index per period]}. Keys are in execution
+  order. Scanned: [prefix run][first softmax][periods][suffix run], or one run when the section has
+  no softmax block, so a section traces at most 5 block bodies whatever its depth.
+  """
+  if not scanned:
+    return {f"{section}_{j}": i for j, i in enumerate(blocks)}
+  k = softmax_every
+  ends = [i for i in blocks if k and (i + 1) % k == 0]        # the softmax blocks
+  if not ends:
+    return {f"{section}_run_scan": list(blocks)} if len(blocks) else {}
+  layout = {}
+  if ends[0] > blocks.start:
+    layout[f"{section}_prefix_scan"] = list(range(blocks.start, ends[0]))
+  layout[f"{section}_softmax"] = ends[0]
+  if len(ends) > 1:                                           # consecutive ends are K apart
+    base = {"blocks_scan": [list(range(p - k + 1, p)) for p in ends[1:]]} if k > 1 else {}
+    layout[f"{section}_periods_scan"] = {**base, "softmax": ends[1:]}
+  if ends[-1] + 1 < blocks.stop:
+    layout[f"{section}_suffix_scan"] = list(range(ends[-1] + 1, blocks.stop))
+  return layout
+
+
+def block_layout(model, scanned: bool | None = None) -> dict[str, Any]:
+  """`section_layout` of every section: top-level block parameter key -> global block indices.
+  `scanned` defaults to `model.scan_blocks`."""
+  scanned = model.scan_blocks if scanned is None else scanned
+  layout = {}
+  for section, blocks in section_blocks(model).items():
+    layout.update(section_layout(section, blocks, model.softmax_every, scanned))
+  return layout
+
+
+def stacked_axes(path) -> int:
+  """Number of leading stacked "layers" axes of the parameter at `path`: one per path component
+  ending in '_scan'. `path` is a '/'-joined string or a sequence of keys / jax tree-path entries
+  (DictKey), e.g. ('middle_periods_scan', 'blocks_scan', 'ffn', 'fc1', 'kernel') -> 2."""
+  parts = path.split("/") if isinstance(path, str) else [getattr(p, "key", p) for p in path]
+  return sum(str(part).endswith("_scan") for part in parts)
+
+
+def _relayout(params, source: dict, target: dict):
+  """Re-arranges block parameters from one block layout to another; other parameters pass through."""
+  by_index = {}
+
+  def collect(indices, tree):
+    if isinstance(indices, int):
+      by_index[indices] = tree
+    elif isinstance(indices, list):
+      for j, sub in enumerate(indices):
+        collect(sub, jax.tree.map(lambda a: a[j], tree))
+    else:
+      for key, sub in indices.items():
+        collect(sub, tree[key])
+
+  def build(indices):
+    if isinstance(indices, int):
+      return by_index[indices]
+    if isinstance(indices, list):
+      return jax.tree.map(lambda *leaves: jnp.stack(leaves), *[build(sub) for sub in indices])
+    return {key: build(sub) for key, sub in indices.items()}
+
+  for key, indices in source.items():
+    collect(indices, params[key])
+  out = {key: value for key, value in params.items() if key not in source}
+  out.update({key: build(indices) for key, indices in target.items()})
+  return out
+
+
+def unrolled_to_scanned(params, model):
+  """Parameters of the unrolled model (`{section}_{i}` blocks) -> the scan layout of `model`."""
+  return _relayout(params, block_layout(model, scanned=False), block_layout(model, scanned=True))
+
+
+def scanned_to_unrolled(params, model):
+  """Inverse of `unrolled_to_scanned`."""
+  return _relayout(params, block_layout(model, scanned=True), block_layout(model, scanned=False))
 
 
 class VideoDiT(nn.Module):
@@ -68,7 +247,9 @@ class VideoDiT(nn.Module):
   token_drop_group: tuple[int, int, int] = (2, 2, 2)
   time_scale: float = 1.0
   rope_theta: float = 10000.0
-  dtype: Any = jnp.float32
+  dtype: Any = jnp.float32        # compute dtype (float32 | bfloat16); parameters are always float32
+  scan_blocks: bool = True        # same-kind blocks under nn.scan (see block_layout); False: unrolled
+  remat: str = "none"             # none | full | dots | dots_no_batch (REMAT_POLICIES)
 
   @classmethod
   def from_config(cls, config: ml_collections.ConfigDict) -> "VideoDiT":
@@ -77,7 +258,7 @@ class VideoDiT(nn.Module):
       if key in fields:
         fields[key] = tuple(fields[key])
     if "dtype" in fields:
-      fields["dtype"] = jnp.dtype(fields["dtype"])
+      fields["dtype"] = compute_dtype(fields["dtype"])
     return cls(**fields)
 
   @property
@@ -97,10 +278,19 @@ class VideoDiT(nn.Module):
     return {"text": jnp.zeros((batch, text_length, self.text_dim), self.dtype),
             "text_mask": jnp.ones((batch, text_length), jnp.int32)}
 
-  def _check_inputs(self, x, t, s, w, y, text):
+  def check_config(self) -> None:
+    """One-line errors for bad switches, raised before anything is traced."""
     check_attention_type(self.attention)
     if self.adaln not in ("per_block", "shared"):
       raise ValueError(f"model.adaln must be 'per_block' or 'shared', got {self.adaln!r}.")
+    if self.remat not in REMAT_POLICIES:
+      raise ValueError(f"model.remat={self.remat!r} is unknown; use one of {', '.join(REMAT_POLICIES)}.")
+    if not isinstance(self.scan_blocks, bool):
+      raise ValueError(f"model.scan_blocks={self.scan_blocks!r} is unknown; use True or False.")
+    compute_dtype(self.dtype)
+
+  def _check_inputs(self, x, t, s, w, y, text):
+    self.check_config()
     chex.assert_rank(x, 5)
     if x.shape[-1] != self.latent_channels:
       raise ValueError(f"input has {x.shape[-1]} channels, model.latent_channels is {self.latent_channels}.")
@@ -114,10 +304,34 @@ class VideoDiT(nn.Module):
       raise ValueError("text-mode model (text_dim > 0) needs text embeddings; pass the null text "
                        "from VideoDiT.null_condition for unconditional.")
 
-  def _blocks(self, first: int, count: int, prefix: str):
-    return [DiTBlock(self.num_heads, self.mlp_hidden, self.block_attention(first + i), self.qk_norm,
-                     self.feature_map, self.linear_normalize, self.attention_impl, self.window_block,
-                     self.adaln, dtype=self.dtype, name=f"{prefix}_{i}") for i in range(count)]
+  def block_spec(self) -> BlockSpec:
+    return BlockSpec(self.num_heads, self.mlp_hidden, self.qk_norm, self.feature_map,
+                     self.linear_normalize, self.attention_impl, self.window_block, self.adaln,
+                     compute_dtype(self.dtype), self.remat)
+
+  def _run_attention(self, indices) -> str:
+    """The one attention type of a run of blocks (a scan needs identical bodies)."""
+    kinds = {self.block_attention(i) for i in indices}
+    assert len(kinds) == 1, f"blocks {indices} mix attention types {kinds}"
+    return kinds.pop()
+
+  def _run_section(self, section: str, h, c, tokens: TokenLayout, text, text_mask):
+    """Runs one section's blocks in order, segment by segment of its `section_layout`."""
+    spec, context = self.block_spec(), (c, tokens, text, text_mask)
+    layout = section_layout(section, section_blocks(self)[section], self.softmax_every,
+                            self.scan_blocks)
+    for key, indices in layout.items():
+      if isinstance(indices, int):
+        h = spec.make(self.block_attention(indices), key, in_scan=False)(h, *context)
+      elif isinstance(indices, list):
+        block = spec.make(self._run_attention(indices), key, in_scan=True)
+        h = scan_repeated(block, len(indices), h, context)
+      else:
+        base = indices.get("blocks_scan", [])
+        base_attention = self._run_attention(sum(base, [])) if base else self.attention
+        period = Period(spec, base_attention, len(base[0]) if base else 0, name=key)
+        h = scan_repeated(period, len(indices["softmax"]), h, context)
+    return h
 
   @nn.compact
   def __call__(self, x, t, s, w, y=None, text=None, text_mask=None, *, drop_ratio: float = 0.0,
@@ -135,13 +349,14 @@ class VideoDiT(nn.Module):
     Returns: F with x's shape, float32.
     """
     self._check_inputs(x, t, s, w, y, text)
+    dtype = compute_dtype(self.dtype)
     B = x.shape[0]
-    tokens, grid = patchify(x.astype(self.dtype), self.patch)
+    tokens, grid = patchify(x.astype(dtype), self.patch)
     num_tokens = tokens.shape[1]
-    h = nn.Dense(self.hidden, dtype=self.dtype, name="patch_embed")(tokens)
-    c = Conditioning(self.hidden, self.num_classes, self.time_scale, dtype=self.dtype, name="cond")(t, s, w, y)
+    h = nn.Dense(self.hidden, dtype=dtype, name="patch_embed")(tokens)
+    c = Conditioning(self.hidden, self.num_classes, self.time_scale, dtype=dtype, name="cond")(t, s, w, y)
     if text is not None:
-      text = TextProjection(self.hidden, dtype=self.dtype, name="text_proj")(text)
+      text = TextProjection(self.hidden, dtype=dtype, name="text_proj")(text)
 
     head_dim = self.hidden // self.num_heads
     coords = jnp.asarray(grid_coordinates(grid))
@@ -153,17 +368,16 @@ class VideoDiT(nn.Module):
 
     block_c = c
     if self.adaln == "shared":
-      block_c = nn.Dense(6 * self.hidden, dtype=self.dtype, kernel_init=nn.initializers.zeros,
+      block_c = nn.Dense(6 * self.hidden, dtype=dtype, kernel_init=nn.initializers.zeros,
                          name="shared_adaln")(nn.silu(c))
-    run = lambda blocks, h, layout: _run_blocks(blocks, h, block_c, layout, text, text_mask)
-    h_dense = run(self._blocks(0, self.encoder_blocks, "encoder"), h, dense)
+    run = lambda section, h, layout: self._run_section(section, h, block_c, layout, text, text_mask)
+    h_dense = run("encoder", h, dense)
 
     mask_token = self.param("mask_token", nn.initializers.normal(0.02), (self.hidden,))
-    middle = self._blocks(self.encoder_blocks, self.middle_blocks, "middle")
     if weak:
       restored = jnp.broadcast_to(mask_token.astype(h_dense.dtype), h_dense.shape)
     elif keep_indices is None and drop_ratio == 0.0:
-      restored = run(middle, h_dense, dense)
+      restored = run("middle", h_dense, dense)
     else:
       if keep_indices is None:
         if rng is None:
@@ -172,22 +386,14 @@ class VideoDiT(nn.Module):
         keep_indices = sample_keep_indices(rng, B, grid, self.token_drop_group, keep)
       sparse = TokenLayout(keep_indices, gather_tokens(dense_rope, keep_indices), grid, radius,
                            dense=False)
-      kept = run(middle, gather_tokens(h_dense, keep_indices), sparse)
+      kept = run("middle", gather_tokens(h_dense, keep_indices), sparse)
       restored = scatter_tokens(kept, keep_indices, num_tokens, mask_token)
-    h = nn.Dense(self.hidden, dtype=self.dtype, name="fuse")(jnp.concatenate([restored, h_dense], -1))
+    h = nn.Dense(self.hidden, dtype=dtype, name="fuse")(jnp.concatenate([restored, h_dense], -1))
+    h = run("decoder", h, dense)
 
-    decoder_start = self.encoder_blocks + self.middle_blocks
-    h = run(self._blocks(decoder_start, self.decoder_blocks, "decoder"), h, dense)
-
-    shift, scale = jnp.split(nn.Dense(2 * self.hidden, dtype=self.dtype,
+    shift, scale = jnp.split(nn.Dense(2 * self.hidden, dtype=dtype,
                                       kernel_init=nn.initializers.zeros, name="head_adaln")(nn.silu(c)), 2, -1)
-    h = modulate(layer_norm(h, self.dtype), shift, scale)
+    h = modulate(layer_norm(h, dtype), shift, scale)
     out_dim = self.patch[0] * self.patch[1] * self.patch[2] * self.latent_channels
-    out = nn.Dense(out_dim, dtype=self.dtype, kernel_init=nn.initializers.zeros, name="head")(h)
+    out = nn.Dense(out_dim, dtype=dtype, kernel_init=nn.initializers.zeros, name="head")(h)
     return unpatchify(out, grid, self.patch, self.latent_channels).astype(jnp.float32)
-
-
-def _run_blocks(blocks, h, c, layout, text, text_mask):
-  for block in blocks:
-    h = block(h, c, layout, text, text_mask)
-  return h

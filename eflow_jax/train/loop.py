@@ -13,6 +13,7 @@ from absl import logging
 
 from eflow_jax import autoencoders
 from eflow_jax import checkpoint as ckpt_lib
+from eflow_jax import sharding as sharding_lib
 from eflow_jax import text as text_encoders
 from eflow_jax import video_io
 from eflow_jax.data import pipeline
@@ -38,6 +39,7 @@ def build(config):
   flow_defaults.validate_flow_config(config.flow)
   stages = curriculum.build_stages(config.curriculum, config.total_steps)
   model = VideoDiT.from_config(config.model)
+  model.check_config()
   example_shape = tuple(pipeline.example_shape(config.data))
   if example_shape[-1] != model.latent_channels:
     raise ValueError(f"data gives {example_shape[-1]} channels but model.latent_channels="
@@ -47,10 +49,28 @@ def build(config):
   return model, stages, example_shape, optimizer, lr_schedule
 
 
-def fresh_state(config, model, optimizer, example_shape):
-  return jax.jit(lambda rng: create_train_state(model, optimizer, rng, example_shape,
-                                                config.data.text_length))(
-      jax.random.PRNGKey(config.seed))
+def fresh_state(config, model, optimizer, example_shape, mesh=None):
+  """(state, state_shardings): initialised directly in its sharded layout on `mesh`.
+
+  jit with out_shardings makes every device compute only its own shards, so a model larger than
+  one device's memory never exists unsharded. Without a mesh: default placement, shardings None.
+  """
+  init = lambda rng: create_train_state(model, optimizer, rng, example_shape, config.data.text_length)
+  rng = jax.random.PRNGKey(config.seed)
+  if mesh is None:
+    return jax.jit(init)(rng), None
+  shardings = sharding_lib.tree_shardings(jax.eval_shape(init, rng), config.sharding, mesh)
+  return jax.jit(init, out_shardings=shardings)(rng), shardings
+
+
+def make_run_mesh(config, stages=()):
+  """The run's mesh, checked against every batch size the run will use."""
+  mesh = sharding_lib.make_mesh(config.mesh)
+  sharding_lib.check_batch(config.data.batch_size, mesh)
+  for stage in stages:
+    if stage.batch_size:
+      sharding_lib.check_batch(stage.batch_size, mesh, f"curriculum {stage.name} batch_size")
+  return mesh
 
 
 def checkpointer(config, workdir, stages):
@@ -81,15 +101,17 @@ def sample_conditions(config, model, num: int, *, class_id: int | None = None, p
   return {"text": jnp.asarray(batch["text"][:num]), "text_mask": jnp.asarray(batch["text_mask"][:num])}
 
 
-def make_sampler(model, flow_config, shape, *, steps=None, sampler=None, guidance=None):
+def make_sampler(model, flow_config, shape, *, steps=None, sampler=None, guidance=None, mesh=None):
   """A jitted `(params, cond, key) -> samples (B, *shape)` with the configured sampler (Alg. 2 by
-  default). Built once per run so periodic samples during training compile only the first time."""
+  default). Built once per run so periodic samples during training compile only the first time.
+  With a mesh the samples come back replicated, so every process can read them."""
   cfg = flow_config.copy_and_resolve_references()
   if guidance is not None:
     cfg.w_inf = float(guidance)
+  out = None if mesh is None else sharding_lib.replicated(mesh)
   return jax.jit(lambda p, c, k: sampling.sample(per_example_net(model, p), k, c, cfg=cfg, shape=shape,
                                                  null_cond=null_condition_fn(model), steps=steps,
-                                                 sampler=sampler))
+                                                 sampler=sampler), out_shardings=out)
 
 
 def autoencoder_for(config):
@@ -113,8 +135,16 @@ def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
   stop_at: end this invocation after that step with a checkpoint, as a preemption would (tests).
   """
   model, stages, example_shape, optimizer, lr_schedule = build(config)
+  mesh = make_run_mesh(config, stages)
   ckpt = checkpointer(config, workdir, stages)
-  state = fresh_state(config, model, optimizer, example_shape)
+  state, state_shardings = fresh_state(config, model, optimizer, example_shape, mesh)
+  layout = sharding_lib.describe(state_shardings.params, state.params)
+  logging.info("mesh %s; params: %d of %d leaves sharded, %d of %d elements per device", dict(mesh.shape),
+               layout["sharded_leaves"], layout["leaves"], layout["elements_per_device"], layout["elements"])
+  batch_sharding = sharding_lib.batch_sharding(mesh, config.sharding, 1)
+  group_multiple = sharding_lib.data_parallel_size(mesh) if config.sharding.align_groups else 1
+  # gloo (multi-process CPU) deadlocks on queued steps with >1 local device: block every step.
+  sync_every_step = jax.process_count() > 1 and jax.default_backend() == "cpu"
   data_state = None
   if ckpt.latest_step() is not None:
     state, data_state, meta = ckpt.restore(state)
@@ -125,7 +155,7 @@ def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
   compiled = {}
   iterators = {}
   decoder = None
-  periodic_sampler = make_sampler(model, config.flow, example_shape)
+  periodic_sampler = make_sampler(model, config.flow, example_shape, mesh=mesh)
   tokens_per_example = int(np.prod([n // p for n, p in zip(example_shape[:3], model.patch)]))
   last_metrics, window_start, window_steps = {}, time.perf_counter(), 0
   stage = curriculum.stage_at(stages, start)
@@ -153,17 +183,21 @@ def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
     stage = curriculum.stage_at(stages, step)
     settings = curriculum.step_settings(stages, step)
     if settings not in compiled:
-      compiled[settings] = make_train_step(model, optimizer, config.flow, settings, config.total_steps,
-                                           config.ema_decay, lr_schedule)
-    batch = next(iterator_for(stage))
+      compiled[settings] = make_train_step(
+          model, optimizer, config.flow, settings, config.total_steps, config.ema_decay, lr_schedule,
+          state_shardings=state_shardings, batch_sharding=batch_sharding,
+          metrics_sharding=sharding_lib.replicated(mesh), group_multiple=group_multiple)
+    batch = sharding_lib.global_batch(next(iterator_for(stage)), mesh, config.sharding)
     state, metrics = compiled[settings](state, batch)
+    if sync_every_step:
+      jax.block_until_ready(metrics)
     window_steps += 1
     done = step + 1
     if done % config.log_every == 0 or done == config.total_steps or done == stage.end:
       metrics = {k: float(v) for k, v in jax.device_get(metrics).items()}
       elapsed = time.perf_counter() - window_start
       rate = window_steps / elapsed
-      batch_size = batch["x"].shape[0] * jax.process_count()
+      batch_size = batch["x"].shape[0]                      # global batch
       metrics.update(steps_per_s=rate, samples_per_s=rate * batch_size,
                      tokens_per_s=rate * batch_size * tokens_per_example)
       if not np.isfinite(metrics["loss"]):
@@ -193,17 +227,20 @@ def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
 # ------------------------------------------------------------------------------------------------
 def restore_for_inference(config, workdir, step=None):
   model, stages, example_shape, optimizer, _ = build(config)
+  mesh = sharding_lib.make_mesh(config.mesh)
   ckpt = checkpointer(config, workdir, stages)
   if ckpt.latest_step() is None:
     raise FileNotFoundError(f"no checkpoint under {ckpt.directory}; run --mode=train first or fix --workdir.")
-  state, _, meta = ckpt.restore(fresh_state(config, model, optimizer, example_shape), step)
+  # Restored straight into this run's layout: a checkpoint written on another mesh or process
+  # count is resharded by Orbax on read.
+  state, _, meta = ckpt.restore(fresh_state(config, model, optimizer, example_shape, mesh)[0], step)
   ckpt.close()
-  return model, example_shape, state, meta
+  return model, example_shape, state, meta, mesh
 
 
 def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, seed=0, class_id=None,
            prompt=None, output=None, sampler=None, use_ema=True) -> list[str]:
-  model, example_shape, state, meta = restore_for_inference(config, workdir, step)
+  model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
   num = num or config.num_samples
   if prompt is not None:
     if model.num_classes:
@@ -217,7 +254,7 @@ def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, s
   cond = sample_conditions(config, model, num, class_id=class_id, prompt_batch=prompt_batch)
   params = state.ema_params if use_ema else state.params
   latents = make_sampler(model, config.flow, example_shape, steps=steps, sampler=sampler,
-                         guidance=guidance)(params, cond, jax.random.PRNGKey(seed))
+                         guidance=guidance, mesh=mesh)(params, cond, jax.random.PRNGKey(seed))
   videos = autoencoder_for(config).decode(latents)
   name = output or f"sample_step{int(state.step):06d}_n{steps or config.flow.inference_steps}_seed{seed}"
   if os.path.isabs(name) or os.path.dirname(name):
@@ -227,7 +264,7 @@ def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, s
 
 def evaluate(config, workdir, *, step=None, num_batches: int = 4) -> dict:
   """Held-out objective of the EMA weights (the FVD evaluation arrives with the metrics issue)."""
-  model, example_shape, state, meta = restore_for_inference(config, workdir, step)
+  model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
   stages = curriculum.build_stages(config.curriculum, config.total_steps)
   settings = curriculum.StepSettings(0.0, stages[-1].ratios)
 
@@ -237,7 +274,7 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4) -> dict:
                                   null_cond=null_condition_fn(model), net_ema=net,
                                   ratios=settings.ratios)[1]
 
-  objective = jax.jit(objective)
+  objective = jax.jit(objective, out_shardings=sharding_lib.replicated(mesh))
   results = []
   for i in range(num_batches):
     batch = pipeline.make_eval_batch(config.data, model_kind=model_kind(config), seed=config.seed + i,

@@ -50,7 +50,7 @@ def batch_condition(batch, drop_key=None):
 
 
 def train_step(state: TrainState, batch, *, model: VideoDiT, optimizer, flow_config, settings: StepSettings,
-               total_steps: int, ema_decay: float, lr_schedule):
+               total_steps: int, ema_decay: float, lr_schedule, group_multiple: int = 1):
   """One update. Returns (new_state, metrics); metrics are device scalars (no host sync here)."""
   rng, loss_key, drop_key = jax.random.split(state.rng, 3)
   x0 = jnp.asarray(batch["x"], jnp.float32)
@@ -63,7 +63,8 @@ def train_step(state: TrainState, batch, *, model: VideoDiT, optimizer, flow_con
         per_example_net(model, params, drop), (x0, cond), loss_key, state.step, total_steps,
         cfg=flow_config, null_cond=null_cond,
         net_sg=per_example_net(model, jax.lax.stop_gradient(params), drop),
-        net_ema=per_example_net(model, state.ema_params, drop), ratios=settings.ratios)
+        net_ema=per_example_net(model, state.ema_params, drop), ratios=settings.ratios,
+        group_multiple=group_multiple)
 
   (loss, metrics), grads = jax.value_and_grad(loss_fn, has_aux=True)(state.params)
   updates, opt_state = optimizer.update(grads, state.opt_state, state.params)
@@ -77,9 +78,21 @@ def train_step(state: TrainState, batch, *, model: VideoDiT, optimizer, flow_con
 
 
 def make_train_step(model, optimizer, flow_config, settings: StepSettings, total_steps: int,
-                    ema_decay: float, lr_schedule):
-  """jit of train_step for one StepSettings (the curriculum compiles one per distinct setting)."""
+                    ema_decay: float, lr_schedule, *, state_shardings=None, batch_sharding=None,
+                    metrics_sharding=None, group_multiple: int = 1):
+  """jit of train_step for one StepSettings (the curriculum compiles one per distinct setting).
+
+  With shardings (eflow_jax/sharding.py) the step is compiled for the mesh: the state keeps its
+  FSDP layout in and out (donated, so params and optimizer state are updated in place), the batch
+  is split over ('data', 'fsdp') and the metrics come back replicated. `batch_sharding` is one
+  NamedSharding applied to every batch array (its spec names only the leading batch axis).
+  `group_multiple` (the data-parallel size, when config.sharding.align_groups) aligns the FM / SCM
+  / MVA slices to the batch shards (flow.losses.aligned_split).
+  """
   fn = functools.partial(train_step, model=model, optimizer=optimizer, flow_config=flow_config,
                          settings=settings, total_steps=total_steps, ema_decay=ema_decay,
-                         lr_schedule=lr_schedule)
-  return jax.jit(fn, donate_argnums=(0,))
+                         lr_schedule=lr_schedule, group_multiple=group_multiple)
+  if state_shardings is None:
+    return jax.jit(fn, donate_argnums=(0,))
+  return jax.jit(fn, in_shardings=(state_shardings, batch_sharding),
+                 out_shardings=(state_shardings, metrics_sharding), donate_argnums=(0,))
