@@ -29,6 +29,8 @@ import numpy as np
 from jax.experimental import mesh_utils
 from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
 
+from eflow_jax.models.video_dit import stacked_axes   # leading scan axes: never sharded
+
 MESH_AXES = ("data", "fsdp")
 STRATEGIES = ("fsdp", "replicate")
 
@@ -119,12 +121,6 @@ def path_string(path) -> str:
         parts.append(str(getattr(key, attr)))
         break
   return "/".join(parts)
-
-
-def stacked_axes(path: str) -> int:
-  """Leading axes that stack scanned blocks (never sharded): VideoDiT names every scanned module
-  '..._scan', and each such path component adds one leading axis to the leaves beneath it."""
-  return sum(part.endswith("_scan") for part in path.split("/"))
 
 
 def check_rules(rules) -> list[tuple[re.Pattern, str]]:
