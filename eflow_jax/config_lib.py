@@ -184,7 +184,11 @@ def training_config(total_steps: int, batch_size: int) -> ml_collections.ConfigD
   config.flow = flow_config()
   config.data = data_config()
   config.data.batch_size = batch_size
-  config.checkpoint = ml_collections.ConfigDict(dict(every_steps=5000, max_to_keep=3))
+  # preemption_check_every: multi-process only, steps between the all-process "was anyone
+  # signalled?" exchanges (single process: every step, free).
+  config.checkpoint = ml_collections.ConfigDict(dict(every_steps=5000, max_to_keep=3,
+                                                     preemption_check_every=10))
+  config.nan_policy = "halt"           # non-finite loss/grads: halt (save last good state) | skip
   config.log_every = 100
   config.sample_every = 10000
   config.num_samples = 8

@@ -2,6 +2,8 @@
 
 Modes:
   train   (default) trains; resumes automatically from the latest checkpoint in --workdir.
+          Exit codes: 0 done, 75 stopped by SIGTERM/SIGINT after a checkpoint (rerun to resume),
+          2 bad config / input, 3 non-finite loss (nan_policy=halt), 4 I/O (workdir, checkpoints).
   sample  writes few-step sample videos (GIF + MP4) from the latest (or --step) checkpoint.
   eval    writes a JSON report of the held-out objective of the EMA weights.
 """
@@ -35,7 +37,7 @@ flags.mark_flags_as_required(["config", "workdir"])
 def main(argv):
   if len(argv) > 1:
     raise app.UsageError(f"unexpected arguments {argv[1:]}; overrides look like --config.a.b=value.")
-  from eflow_jax.train import loop   # after flag parsing: keeps `--help` fast
+  from eflow_jax.train import loop, preemption   # after flag parsing: keeps `--help` fast
 
   config, workdir = FLAGS.config, os.path.abspath(FLAGS.workdir)
   if FLAGS.compilation_cache:
@@ -50,7 +52,8 @@ def main(argv):
       print(f"process 0 of {info['process_count']}: {info['global_devices']} devices "
             f"({len(info['local_devices'])} local, {info['platform']})", flush=True)
     if FLAGS.mode == "train":
-      loop.train(config, workdir)
+      if "preempted" in loop.train(config, workdir):
+        sys.exit(preemption.EXIT_CODE)      # stopped early on SIGTERM/SIGINT with a checkpoint
     elif FLAGS.mode == "sample":
       paths = loop.sample(config, workdir, step=FLAGS.step, num=FLAGS.num_samples, steps=FLAGS.sample_steps,
                           guidance=FLAGS.guidance, seed=FLAGS.seed, class_id=FLAGS.class_id,
@@ -62,6 +65,12 @@ def main(argv):
     # Mistakes in a config or a path: one line, no stack trace.
     print(f"error: {e}", file=sys.stderr)
     sys.exit(2)
+  except FloatingPointError as e:           # nan_policy=halt: the last good state is saved
+    print(f"error: {e}", file=sys.stderr)
+    sys.exit(3)
+  except OSError as e:                       # unwritable / full workdir, unreadable checkpoints
+    print(f"error: {e}", file=sys.stderr)
+    sys.exit(4)
 
 
 def parse_flags(argv):

@@ -4,6 +4,7 @@ config -> data -> model -> objective -> train step -> checkpoint / metrics / sam
 """
 import json
 import os
+import sys
 import time
 
 import jax
@@ -17,14 +18,13 @@ from eflow_jax import sharding as sharding_lib
 from eflow_jax import text as text_encoders
 from eflow_jax import video_io
 from eflow_jax.data import pipeline
-from eflow_jax.flow import defaults as flow_defaults
 from eflow_jax.flow import losses as flow_losses
 from eflow_jax.flow import sampling
 from eflow_jax.models.video_dit import VideoDiT
-from eflow_jax.train import curriculum
+from eflow_jax.train import curriculum, preemption, validate
 from eflow_jax.train.logging import MetricWriter, progress_line
 from eflow_jax.train.state import create_train_state, make_optimizer
-from eflow_jax.train.step import make_train_step, null_condition_fn, per_example_net
+from eflow_jax.train.step import make_train_step, nonfinite_names, null_condition_fn, per_example_net
 
 
 # ------------------------------------------------------------------------------------------------
@@ -36,7 +36,7 @@ def model_kind(config) -> str:
 
 def build(config):
   """Everything derived from the config, validated before anything compiles."""
-  flow_defaults.validate_flow_config(config.flow)
+  validate.check_run_config(config)
   stages = curriculum.build_stages(config.curriculum, config.total_steps)
   model = VideoDiT.from_config(config.model)
   model.check_config()
@@ -133,11 +133,15 @@ def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
   """Trains (resuming from `workdir` when it holds checkpoints); returns the last logged metrics.
 
   stop_at: end this invocation after that step with a checkpoint, as a preemption would (tests).
+  SIGTERM / SIGINT do the same at the next step boundary; the returned dict then has
+  "preempted": the signal's name. A non-finite step follows config.nan_policy (README, Operations).
   """
   model, stages, example_shape, optimizer, lr_schedule = build(config)
+  ckpt_lib.check_workdir(workdir)
   mesh = make_run_mesh(config, stages)
   ckpt = checkpointer(config, workdir, stages)
   state, state_shardings = fresh_state(config, model, optimizer, example_shape, mesh)
+  ckpt_lib.check_free_space(workdir, state)
   layout = sharding_lib.describe(state_shardings.params, state.params)
   logging.info("mesh %s; params: %d of %d leaves sharded, %d of %d elements per device", dict(mesh.shape),
                layout["sharded_leaves"], layout["leaves"], layout["elements_per_device"], layout["elements"])
@@ -147,9 +151,12 @@ def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
   sync_every_step = jax.process_count() > 1 and jax.default_backend() == "cpu"
   data_state = None
   if ckpt.latest_step() is not None:
-    state, data_state, meta = ckpt.restore(state)
+    state, data_state, meta = ckpt.restore(state, config_json=ckpt_lib.config_json(config))
     logging.info("resumed from step %d (stage %s)", int(state.step), meta.get("stage"))
     print(f"Resuming from {ckpt.directory} at step {int(state.step)} (stage {meta.get('stage')}).", flush=True)
+    if int(state.nonfinite_groups):     # a halted run's last good state: start healthy again
+      state = jax.jit(lambda s: s.replace(nonfinite_groups=jnp.zeros_like(s.nonfinite_groups)),
+                      out_shardings=state_shardings, donate_argnums=0)(state)
   start = int(state.step)
   writer = MetricWriter(workdir, config.get("use_clu_writers", False))
   compiled = {}
@@ -159,6 +166,10 @@ def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
   tokens_per_example = int(np.prod([n // p for n, p in zip(example_shape[:3], model.patch)]))
   last_metrics, window_start, window_steps = {}, time.perf_counter(), 0
   stage = curriculum.stage_at(stages, start)
+  halt_on_nonfinite = config.nan_policy == "halt"
+  skipped_before = skipped_reported = int(state.nonfinite_steps)   # counted by earlier invocations
+  newly_bad = lambda m: int(m["nonfinite_steps"]) > skipped_before
+  failed_save = None                 # (step, message) of a checkpoint write that failed
 
   # Stages that read the same data source (path and batch size) share one iterator, so its position
   # is a function of (seed, step); a stage with a new source (T2V 256p -> 480p) starts it fresh.
@@ -171,54 +182,109 @@ def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
           process_index=jax.process_index(), process_count=jax.process_count())
     return iterators[source(stage)]
 
-  def save(step):
+  def save(step, data_position=None):
+    """Writes checkpoint `step`; a failed write (full disk...) is reported and training goes on."""
+    nonlocal failed_save
+    if step in ckpt.all_steps():
+      return
+    earlier = ckpt.async_error()
+    if earlier:
+      print(f"warning: an earlier checkpoint write failed ({earlier}); newest good checkpoint: "
+            f"{ckpt.latest_step()}.", file=sys.stderr, flush=True)
     cur = curriculum.stage_at(stages, max(step - 1, 0))
-    ckpt.save(step, state, data_state={"source": source(cur), "state": iterator_for(cur).get_state()},
-              meta={"step": step, "stage": cur.name, "config": ckpt_lib.config_json(config)})
+    position = data_position or {"source": source(cur), "state": iterator_for(cur).get_state()}
+    try:
+      ckpt.save(step, state, data_state=position,
+                meta={"step": step, "stage": cur.name, "config": ckpt_lib.config_json(config)})
+      failed_save = None
+    except Exception as e:        # orbax raises its own types for I/O failures too
+      failed_save = (step, ckpt_lib.first_line(e))
+      print(f"warning: checkpoint at step {step} failed ({failed_save[1]}); the state stays in memory, "
+            f"training continues and the next checkpoint retries. Newest good checkpoint: "
+            f"{ckpt.latest_step()}.", file=sys.stderr, flush=True)
+
+  def halt(bad_step, metrics, data_position):
+    """nan_policy=halt: the state is frozen at the last good step; save it and stop with one line."""
+    save(bad_step, data_position)
+    ckpt.wait()
+    groups = ", ".join(nonfinite_names(int(metrics["nonfinite_groups"]))) or "loss"
+    raise FloatingPointError(
+        f"non-finite {groups} at step {bad_step + 1} (stage {curriculum.stage_at(stages, bad_step).name}, "
+        f"loss {float(metrics['loss']):.4g}); the last good state (step {bad_step}) is in {ckpt.directory}. "
+        f"Lower the learning rate or fix the data, or set --config.nan_policy=skip.")
 
   if data_state and start < config.total_steps and data_state["source"] == source(stage):
     iterator_for(stage).set_state(data_state["state"])
   end = config.total_steps if stop_at is None else min(stop_at, config.total_steps)
-  for step in range(start, end):
-    stage = curriculum.stage_at(stages, step)
-    settings = curriculum.step_settings(stages, step)
-    if settings not in compiled:
-      compiled[settings] = make_train_step(
-          model, optimizer, config.flow, settings, config.total_steps, config.ema_decay, lr_schedule,
-          state_shardings=state_shardings, batch_sharding=batch_sharding,
-          metrics_sharding=sharding_lib.replicated(mesh), group_multiple=group_multiple)
-    batch = sharding_lib.global_batch(next(iterator_for(stage)), mesh, config.sharding)
-    state, metrics = compiled[settings](state, batch)
-    if sync_every_step:
-      jax.block_until_ready(metrics)
-    window_steps += 1
-    done = step + 1
-    if done % config.log_every == 0 or done == config.total_steps or done == stage.end:
-      metrics = {k: float(v) for k, v in jax.device_get(metrics).items()}
-      elapsed = time.perf_counter() - window_start
-      rate = window_steps / elapsed
-      batch_size = batch["x"].shape[0]                      # global batch
-      metrics.update(steps_per_s=rate, samples_per_s=rate * batch_size,
-                     tokens_per_s=rate * batch_size * tokens_per_example)
-      if not np.isfinite(metrics["loss"]):
-        raise FloatingPointError(f"non-finite loss {metrics['loss']} at step {done} (stage {stage.name}).")
-      writer.write(done, metrics)
-      if jax.process_index() == 0:
-        print(progress_line(done, config.total_steps, stage.name, metrics, rate), flush=True)
-      last_metrics, window_start, window_steps = metrics, time.perf_counter(), 0
-    if done == stage.end or done % config.checkpoint.every_steps == 0 or done == end:
-      save(done)
-    if config.sample_every and (done % config.sample_every == 0 or done == config.total_steps):
-      cond = sample_conditions(config, model, config.num_samples)
-      latents = periodic_sampler(state.ema_params, cond, jax.random.PRNGKey(config.seed + 1))
-      decoder = decoder or autoencoder_for(config)
-      videos = decoder.decode(latents)
-      paths = write_samples(workdir, f"step_{done:06d}", videos, columns=config.get("sample_columns"))
-      if paths:
-        print(f"  samples ({config.flow.inference_steps}-step, EMA): {paths[0]}", flush=True)
-  ckpt.wait()
+  pending = None                     # halt policy: (step, metrics, data position) checked one step late
+  with preemption.PreemptionGuard(config.checkpoint.preemption_check_every) as guard:
+    for step in range(start, end):
+      stage = curriculum.stage_at(stages, step)
+      settings = curriculum.step_settings(stages, step)
+      if settings not in compiled:
+        compiled[settings] = make_train_step(
+            model, optimizer, config.flow, settings, config.total_steps, config.ema_decay, lr_schedule,
+            state_shardings=state_shardings, batch_sharding=batch_sharding,
+            metrics_sharding=sharding_lib.replicated(mesh), group_multiple=group_multiple,
+            nan_policy=config.nan_policy)
+      position = {"source": source(stage), "state": iterator_for(stage).get_state()} if halt_on_nonfinite else None
+      batch = sharding_lib.global_batch(next(iterator_for(stage)), mesh, config.sharding)
+      state, metrics = compiled[settings](state, batch)
+      if sync_every_step:
+        jax.block_until_ready(metrics)
+      if pending is not None and newly_bad(pending[1]):     # waits for the previous step only
+        halt(*pending)
+      pending = (step, metrics, position) if halt_on_nonfinite else None
+      window_steps += 1
+      done = step + 1
+      if done % config.log_every == 0 or done == config.total_steps or done == stage.end:
+        metrics = {k: float(v) for k, v in jax.device_get(metrics).items()}
+        if halt_on_nonfinite and newly_bad(metrics):
+          halt(*pending)
+        elapsed = time.perf_counter() - window_start
+        rate = window_steps / elapsed
+        batch_size = batch["x"].shape[0]                      # global batch
+        metrics.update(steps_per_s=rate, samples_per_s=rate * batch_size,
+                       tokens_per_s=rate * batch_size * tokens_per_example)
+        writer.write(done, metrics)
+        if jax.process_index() == 0:
+          print(progress_line(done, config.total_steps, stage.name, metrics, rate), flush=True)
+          if metrics["nonfinite_steps"] > skipped_reported:
+            skipped_reported = int(metrics["nonfinite_steps"])
+            groups = ", ".join(nonfinite_names(int(metrics["nonfinite_groups"])))
+            print(f"warning: {skipped_reported} update(s) skipped so far for a non-finite loss or gradient "
+                  f"(latest: {groups}); nan_policy=skip.", file=sys.stderr, flush=True)
+        last_metrics, window_start, window_steps = metrics, time.perf_counter(), 0
+      if done == stage.end or done % config.checkpoint.every_steps == 0 or done == end:
+        if pending is not None and newly_bad(pending[1]):   # never save a frozen state
+          halt(*pending)
+        save(done)
+      if guard.should_stop(done):
+        if pending is not None and newly_bad(pending[1]):
+          halt(*pending)
+        save(done)
+        ckpt.wait()
+        last_metrics = {**last_metrics, "preempted": guard.signal_name}
+        print(f"{guard.signal_name}: stopped after step {done}; checkpoint in {ckpt.directory}. Rerun the "
+              f"same command to resume.", flush=True)
+        break
+      if config.sample_every and (done % config.sample_every == 0 or done == config.total_steps):
+        cond = sample_conditions(config, model, config.num_samples)
+        latents = periodic_sampler(state.ema_params, cond, jax.random.PRNGKey(config.seed + 1))
+        decoder = decoder or autoencoder_for(config)
+        videos = decoder.decode(latents)
+        paths = write_samples(workdir, f"step_{done:06d}", videos, columns=config.get("sample_columns"))
+        if paths:
+          print(f"  samples ({config.flow.inference_steps}-step, EMA): {paths[0]}", flush=True)
+    try:
+      ckpt.wait()
+    except Exception as e:
+      failed_save = (ckpt.latest_step(), ckpt_lib.first_line(e))
   ckpt.close()
   writer.close()
+  if failed_save is not None:
+    raise OSError(f"the last checkpoint write failed ({failed_save[1]}); the newest good checkpoint in "
+                  f"{ckpt.directory} is step {ckpt.latest_step()}. Free space and rerun to resume from it.")
   return last_metrics
 
 

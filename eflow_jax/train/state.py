@@ -16,6 +16,8 @@ class TrainState:
   ema_params: Any
   opt_state: Any
   rng: jax.Array             # raw uint32 key, split every step
+  nonfinite_steps: jax.Array  # int32: updates skipped for a non-finite loss or gradient (nan_policy)
+  nonfinite_groups: jax.Array  # int32 bit mask (step.NONFINITE_BITS) of the latest such step; 0 = none
 
 
 def make_optimizer(optimizer_config, lr_schedule) -> optax.GradientTransformation:
@@ -45,7 +47,8 @@ def create_train_state(model: VideoDiT, optimizer, rng, example_shape, text_leng
   params = init_params(model, init_rng, example_shape, text_length)
   return TrainState(step=jnp.zeros((), jnp.int32), params=params,
                     ema_params=jax.tree.map(jnp.copy, params), opt_state=optimizer.init(params),
-                    rng=state_rng)
+                    rng=state_rng, nonfinite_steps=jnp.zeros((), jnp.int32),
+                    nonfinite_groups=jnp.zeros((), jnp.int32))
 
 
 def ema_decay_at(step, decay: float):

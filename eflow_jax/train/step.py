@@ -19,6 +19,48 @@ from eflow_jax.train.curriculum import StepSettings
 from eflow_jax.train.state import TrainState, ema_decay_at
 
 MODEL_INPUT_KEYS = ("y", "text", "text_mask")
+NAN_POLICIES = ("skip", "halt")
+# Bits of TrainState.nonfinite_groups: which part of the objective went non-finite.
+NONFINITE_BITS = (("fm", 1), ("scm", 2), ("mva", 4), ("gradients", 8))
+
+
+def nonfinite_names(bits: int) -> list[str]:
+  """Decodes TrainState.nonfinite_groups for messages: e.g. 10 -> ['scm', 'gradients']."""
+  return [name for name, bit in NONFINITE_BITS if int(bits) & bit]
+
+
+def nonfinite_bits(metrics, grad_norm):
+  """int32 mask of the loss groups (and the gradient) that are not finite this step."""
+  bits = jnp.int32(0)
+  for name, bit in NONFINITE_BITS[:-1]:
+    if f"{name}/loss" in metrics:
+      bits = bits | jnp.where(jnp.isfinite(metrics[f"{name}/loss"]), 0, bit)
+  return bits | jnp.where(jnp.isfinite(grad_norm), 0, NONFINITE_BITS[-1][1])
+
+
+def guarded_update(state: TrainState, updated: TrainState, bits, nan_policy: str) -> TrainState:
+  """Applies `updated` only if this step is finite (and, for 'halt', no earlier step failed).
+
+  skip: a bad step leaves params / EMA / optimizer as they were, still consumes its batch and rng,
+        and is counted. halt: the first bad step freezes the whole state (step counter and rng
+        included), so the state the host saves when it notices is exactly the last good one.
+  No host sync: the choice is a `where` on device.
+  """
+  if nan_policy not in NAN_POLICIES:
+    raise ValueError(f"config.nan_policy={nan_policy!r} is unknown; use one of {', '.join(NAN_POLICIES)}.")
+  bad = bits != 0
+  select = lambda apply, new, old: jax.tree.map(lambda a, b: jnp.where(apply, a, b), new, old)
+  if nan_policy == "skip":
+    return updated.replace(
+        params=select(~bad, updated.params, state.params),
+        ema_params=select(~bad, updated.ema_params, state.ema_params),
+        opt_state=select(~bad, updated.opt_state, state.opt_state),
+        nonfinite_steps=state.nonfinite_steps + bad.astype(jnp.int32),
+        nonfinite_groups=jnp.where(bad, bits, state.nonfinite_groups))
+  healthy = state.nonfinite_groups == 0
+  frozen = select(healthy & ~bad, updated, state)
+  return frozen.replace(nonfinite_steps=state.nonfinite_steps + (healthy & bad).astype(jnp.int32),
+                        nonfinite_groups=jnp.where(healthy, bits, state.nonfinite_groups))
 
 
 def per_example_net(model: VideoDiT, params, drop_ratio: float = 0.0):
@@ -50,8 +92,12 @@ def batch_condition(batch, drop_key=None):
 
 
 def train_step(state: TrainState, batch, *, model: VideoDiT, optimizer, flow_config, settings: StepSettings,
-               total_steps: int, ema_decay: float, lr_schedule, group_multiple: int = 1):
-  """One update. Returns (new_state, metrics); metrics are device scalars (no host sync here)."""
+               total_steps: int, ema_decay: float, lr_schedule, group_multiple: int = 1,
+               nan_policy: str = "halt"):
+  """One update. Returns (new_state, metrics); metrics are device scalars (no host sync here).
+
+  A non-finite loss or gradient is handled on device by `guarded_update` (config.nan_policy).
+  """
   rng, loss_key, drop_key = jax.random.split(state.rng, 3)
   x0 = jnp.asarray(batch["x"], jnp.float32)
   cond = batch_condition(batch, drop_key)
@@ -71,15 +117,18 @@ def train_step(state: TrainState, batch, *, model: VideoDiT, optimizer, flow_con
   params = optax.apply_updates(state.params, updates)
   decay = ema_decay_at(state.step, ema_decay)
   ema = jax.tree.map(lambda e, p: decay * e + (1.0 - decay) * p, state.ema_params, params)
-  metrics = {**metrics, "grad_norm": optax.global_norm(grads), "lr": lr_schedule(state.step),
-             "drop_ratio": jnp.float32(drop)}
-  new_state = state.replace(step=state.step + 1, params=params, ema_params=ema, opt_state=opt_state, rng=rng)
+  grad_norm = optax.global_norm(grads)
+  bits = nonfinite_bits(metrics, grad_norm)
+  updated = state.replace(step=state.step + 1, params=params, ema_params=ema, opt_state=opt_state, rng=rng)
+  new_state = guarded_update(state, updated, bits, nan_policy)
+  metrics = {**metrics, "grad_norm": grad_norm, "lr": lr_schedule(state.step), "drop_ratio": jnp.float32(drop),
+             "nonfinite_steps": new_state.nonfinite_steps, "nonfinite_groups": new_state.nonfinite_groups}
   return new_state, metrics
 
 
 def make_train_step(model, optimizer, flow_config, settings: StepSettings, total_steps: int,
                     ema_decay: float, lr_schedule, *, state_shardings=None, batch_sharding=None,
-                    metrics_sharding=None, group_multiple: int = 1):
+                    metrics_sharding=None, group_multiple: int = 1, nan_policy: str = "halt"):
   """jit of train_step for one StepSettings (the curriculum compiles one per distinct setting).
 
   With shardings (eflow_jax/sharding.py) the step is compiled for the mesh: the state keeps its
@@ -91,7 +140,7 @@ def make_train_step(model, optimizer, flow_config, settings: StepSettings, total
   """
   fn = functools.partial(train_step, model=model, optimizer=optimizer, flow_config=flow_config,
                          settings=settings, total_steps=total_steps, ema_decay=ema_decay,
-                         lr_schedule=lr_schedule, group_multiple=group_multiple)
+                         lr_schedule=lr_schedule, group_multiple=group_multiple, nan_policy=nan_policy)
   if state_shardings is None:
     return jax.jit(fn, donate_argnums=(0,))
   return jax.jit(fn, in_shardings=(state_shardings, batch_sharding),

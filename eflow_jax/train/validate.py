@@ -1,0 +1,227 @@
+"""Input validation before anything compiles: `check_run_config(config)`.
+
+A run config that cannot work should fail in a second with a one-line ValueError naming the field
+to change, not after minutes of XLA compilation (or hours of training, for a stage that starts
+late). Everything here is pure Python + numpy + reading manifest.json: no jax.jit, no model.init,
+no eval_shape. Where a module already owns a rule (flow, curriculum, model switches, data block,
+record manifests, token-drop groups, mesh resolution) its own validator is called, so each rule
+lives in one place; the checks written here are the cross-field ones no single module can see.
+
+Order: cheapest and most fundamental first (scalars, then each sub-config alone, then the mesh,
+then the data on disk, then the geometry that joins data, model and curriculum).
+"""
+from __future__ import annotations
+
+import math
+import types
+
+import jax
+
+from eflow_jax import sharding
+from eflow_jax.data import pipeline
+from eflow_jax.data import records
+from eflow_jax.data.defaults import validate_data_config
+from eflow_jax.flow.defaults import validate_flow_config
+from eflow_jax.kernels.pallas_common import IMPLS
+from eflow_jax.models import rope
+from eflow_jax.models.attention import FEATURE_MAPS
+from eflow_jax.models.token_drop import check_group_divides, tokens_kept_per_group
+from eflow_jax.models.video_dit import VideoDiT
+from eflow_jax.train import curriculum
+from eflow_jax.train.step import NAN_POLICIES
+
+WINDOW_ATTENTIONS = ("glga", "glga_sum", "window")   # the attention types with a local window
+
+
+def check_run_config(config, *, device_count: int | None = None) -> None:
+  """Raises ValueError (one line, naming the field to change) for a config that cannot train.
+
+  device_count: validate the mesh for this many devices (default: `jax.device_count()`, with the
+  DCN granules of the real devices). An explicit count is taken as one host / slice unless the
+  config fixes the DCN sizes (no -1), which are then the granules.
+  """
+  _check_run(config)
+  validate_flow_config(config.flow)
+  stages = curriculum.build_stages(config.curriculum, config.total_steps)
+  model = _check_model(config.model)
+  kind = "class" if model.num_classes else "text"
+  validate_data_config(config.data, kind)
+  _check_mesh(config, stages, device_count)
+  for field, data_cfg, stage_ids in _sources(config, stages):
+    shape = _check_data(field, data_cfg, kind, model)
+    _check_geometry(field, shape, model, [(i, stages[i]) for i in stage_ids])
+
+
+# ------------------------------------------------------------------------------------------------
+# Run: top-level scalars and the optimizer.
+# ------------------------------------------------------------------------------------------------
+def _require(ok: bool, message: str) -> None:
+  if not ok:
+    raise ValueError(message)
+
+
+def _check_run(config) -> None:
+  _require(isinstance(config.seed, int) and config.seed >= 0,
+           f"seed={config.seed!r} must be a non-negative integer.")
+  _require(config.total_steps >= 1, f"total_steps={config.total_steps} must be >= 1.")
+  _require(0.0 <= config.ema_decay < 1.0, f"ema_decay={config.ema_decay} must lie in [0, 1).")
+  for name, value, low in (("log_every", config.log_every, 1), ("sample_every", config.sample_every, 0),
+                           ("num_samples", config.num_samples, 1),
+                           ("checkpoint.every_steps", config.checkpoint.every_steps, 1),
+                           ("checkpoint.max_to_keep", config.checkpoint.max_to_keep, 1),
+                           ("checkpoint.preemption_check_every", config.checkpoint.preemption_check_every, 1)):
+    _require(value >= low, f"{name}={value} must be >= {low}.")
+  policy = config.nan_policy
+  _require(policy in NAN_POLICIES,
+           f"nan_policy={policy!r} is unknown; use one of {', '.join(NAN_POLICIES)}.")
+  o = config.optimizer
+  _require(o.grad_clip >= 0, f"optimizer.grad_clip={o.grad_clip} must be >= 0 (0 = no clipping).")
+  for name in ("b1", "b2"):
+    _require(0.0 <= o[name] < 1.0, f"optimizer.{name}={o[name]} must lie in [0, 1).")
+  _require(o.eps > 0, f"optimizer.eps={o.eps} must be > 0.")
+  _require(o.weight_decay >= 0, f"optimizer.weight_decay={o.weight_decay} must be >= 0.")
+
+
+# ------------------------------------------------------------------------------------------------
+# Model: the fields on their own (the geometry checks below join them with the data).
+# ------------------------------------------------------------------------------------------------
+def _check_model(model_cfg) -> VideoDiT:
+  """The VideoDiT the config describes (fields it leaves out take VideoDiT's defaults)."""
+  try:
+    model = VideoDiT.from_config(model_cfg)
+  except TypeError as e:                      # a field VideoDiT does not have
+    raise ValueError(f"config.model: {e}; remove or rename that field.") from None
+  model.check_config()
+  for name in ("latent_channels", "hidden", "mlp_hidden", "num_heads", "window_block"):
+    _require(getattr(model, name) >= 1, f"model.{name}={getattr(model, name)} must be >= 1.")
+  for name in ("patch", "token_drop_group"):
+    value = getattr(model, name)
+    _require(len(value) == 3 and min(value) >= 1,
+             f"model.{name}={value} must be three positive sizes (t, h, w).")
+  _require(model.attention_impl in IMPLS,
+           f"model.attention_impl={model.attention_impl!r} is unknown; use one of {', '.join(IMPLS)}.")
+  _require(model.feature_map in FEATURE_MAPS,
+           f"model.feature_map={model.feature_map!r} is unknown; use one of {', '.join(FEATURE_MAPS)}.")
+  _require(model.hidden % model.num_heads == 0,
+           f"model.hidden={model.hidden} is not divisible by model.num_heads={model.num_heads}; "
+           f"change one of them.")
+  try:
+    rope.axis_channels(model.hidden // model.num_heads)
+  except ValueError as e:
+    raise ValueError(f"model.hidden / model.num_heads: {e}") from None
+  for name in ("encoder_blocks", "middle_blocks", "decoder_blocks", "softmax_every"):
+    _require(getattr(model, name) >= 0, f"model.{name}={getattr(model, name)} must be >= 0.")
+  _require(model.num_blocks >= 1, "model.encoder_blocks + middle_blocks + decoder_blocks must be >= 1.")
+  _require(model.num_classes >= 0 and model.text_dim >= 0,
+           "model.num_classes and model.text_dim must be >= 0.")
+  _require(bool(model.num_classes) != bool(model.text_dim),
+           f"model.num_classes={model.num_classes} and model.text_dim={model.text_dim}: exactly one "
+           f"must be > 0 (class-conditional or text).")
+  return model
+
+
+# ------------------------------------------------------------------------------------------------
+# Mesh: pure arithmetic on config.mesh (the devices are only counted, never placed).
+# ------------------------------------------------------------------------------------------------
+def _num_granules(devices) -> int:
+  """As `sharding.make_mesh` counts them: TPU slices when there are several, else processes."""
+  slices = {getattr(d, "slice_index", 0) for d in devices}
+  if len(slices) > 1:
+    return len(slices)
+  return len({d.process_index for d in devices})
+
+
+def _check_mesh(config, stages, device_count: int | None) -> None:
+  if device_count is None:
+    devices = jax.devices()
+    device_count, granules = len(devices), _num_granules(devices)
+  else:
+    dcn = [int(config.mesh[f"dcn_{a}"]) for a in sharding.MESH_AXES]
+    granules = math.prod(dcn) if -1 not in dcn and min(dcn) >= 1 else 1
+    _require(device_count % granules == 0,
+             f"config.mesh: dcn_* sizes {dcn} do not divide the {device_count} devices; change config.mesh.")
+  ici, dcn = sharding.mesh_shape(config.mesh, device_count, granules)
+  # check_batch only reads mesh.shape: a stand-in keeps its rule and message without a real Mesh.
+  mesh = types.SimpleNamespace(shape={a: i * d for a, i, d in zip(sharding.MESH_AXES, ici, dcn)})
+  sharding.check_batch(config.data.batch_size, mesh)
+  for i, stage in enumerate(stages):
+    if stage.batch_size:
+      sharding.check_batch(stage.batch_size, mesh, f"curriculum.stage{i + 1}.batch_size")
+
+
+# ------------------------------------------------------------------------------------------------
+# Data: each distinct source the run reads (data.path, the stages' data_path, data.eval_path).
+# ------------------------------------------------------------------------------------------------
+def _sources(config, stages):
+  """(field, data config, indices of the stages that train on it) of every source, built as
+  `loop.data_config_for` builds them. The eval source serves no stage (it is only read dense)."""
+  data = config.data
+  if data.source != "array_record":
+    return [("data.path", data, range(len(stages)))]
+  paths = {"data.path": data.path}
+  for i, stage in enumerate(stages):
+    if stage.data_path and stage.data_path not in paths.values():
+      paths[f"curriculum.stage{i + 1}.data_path"] = stage.data_path
+  if data.eval_path and data.eval_path not in paths.values():
+    paths["data.eval_path"] = data.eval_path
+  out = []
+  for field, path in paths.items():
+    cfg = data.copy_and_resolve_references()
+    cfg.path = path
+    out.append((field, cfg, [i for i, st in enumerate(stages) if (st.data_path or data.path) == path]))
+  return out
+
+
+def _check_data(field: str, data_cfg, kind: str, model: VideoDiT) -> tuple[int, ...]:
+  """The example shape (T, H, W, C) of one source, after checking its records and labels."""
+  if data_cfg.source == "array_record":
+    try:
+      manifest = pipeline.manifest(data_cfg)
+      records.check_manifest(manifest, data_cfg, kind)
+      _require(manifest["latent_dtype"] in records.LATENT_DTYPES,
+               f"{data_cfg.path}: latent_dtype {manifest['latent_dtype']!r} is not one of "
+               f"{records.LATENT_DTYPES}; re-prepare the records.")
+    except (ValueError, KeyError) as e:         # RecordsError is a ValueError
+      message = f"{data_cfg.path}: manifest.json lacks field {e}" if isinstance(e, KeyError) else str(e)
+      raise records.RecordsError(message if field in message else f"{field}: {message}") from None
+  shape = tuple(pipeline.example_shape(data_cfg))
+  _require(len(shape) == 4 and min(shape) >= 1,
+           f"{field}: example shape {shape} must be four positive sizes (T, H, W, C) (data.latent_shape).")
+  if kind == "class":
+    n = pipeline.num_classes(data_cfg)
+    _require(n == model.num_classes,
+             f"model.num_classes={model.num_classes} but the data ({field}) has {n} classes; "
+             f"make them equal.")
+  else:
+    _require(data_cfg.text_dim == model.text_dim,
+             f"data.text_dim={data_cfg.text_dim} != model.text_dim={model.text_dim}; make them equal.")
+  return shape
+
+
+# ------------------------------------------------------------------------------------------------
+# Geometry: data shape x patch x window x token-drop group, per curriculum stage.
+# ------------------------------------------------------------------------------------------------
+def _check_geometry(field: str, shape, model: VideoDiT, stages) -> None:
+  """`stages`: the (index, Stage) pairs that train on this source."""
+  _require(shape[-1] == model.latent_channels,
+           f"data gives {shape[-1]} channels ({field}) but model.latent_channels={model.latent_channels}; "
+           f"make them equal.")
+  for axis, n, p in zip("THW", shape[:3], model.patch):
+    _require(n % p == 0, f"model.patch={model.patch} does not divide the data's {axis}={n} "
+                         f"(example shape {shape}, {field}); change model.patch or the data geometry.")
+  grid = tuple(n // p for n, p in zip(shape[:3], model.patch))
+  if model.attention in WINDOW_ATTENTIONS:
+    _require(1 <= model.window_frames <= grid[0],
+             f"model.window_frames={model.window_frames} must lie in [1, {grid[0]}]: at least one frame and "
+             f"no more than the {grid[0]} latent token frames (T / patch_t) of {field}.")
+  for i, stage in stages:
+    if stage.drop_ratio == 0:
+      continue
+    where = f"curriculum.stage{i + 1}.drop_ratio={stage.drop_ratio}"
+    _require(model.middle_blocks >= 1,
+             f"{where} needs model.middle_blocks >= 1 (tokens are dropped around the middle stack).")
+    try:
+      check_group_divides(grid, model.token_drop_group)
+      tokens_kept_per_group(model.token_drop_group, stage.drop_ratio)
+    except ValueError as e:
+      raise ValueError(f"{where}: {e}") from None

