@@ -47,7 +47,7 @@ class IncompatibleCheckpointError(ValueError):
 
 
 class CorruptCheckpointError(OSError):
-  """No readable checkpoint (every candidate step failed to load)."""
+  """A checkpoint step could not be read (a named --step, or every step of the run)."""
 
 
 def first_line(error: BaseException) -> str:
