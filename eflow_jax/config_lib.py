@@ -224,12 +224,18 @@ def kinetics_curriculum(config) -> None:
                                           ratio_scm=0.25, ratio_mva=0.25, lr=1e-4)
 
 
-def load_config(path_and_arg: str) -> ml_collections.ConfigDict:
-  """Loads `configs/x.py[:arg]` the way ml_collections' config_flags does, for scripts and tests."""
-  path, _, arg = path_and_arg.partition(":")
+def load_module(path: str):
+  """Imports a Python file by path (config files are not a package)."""
   if not os.path.exists(path):
     raise FileNotFoundError(f"config file {path} not found.")
   spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
   module = importlib.util.module_from_spec(spec)
   spec.loader.exec_module(module)
+  return module
+
+
+def load_config(path_and_arg: str) -> ml_collections.ConfigDict:
+  """Loads `configs/x.py[:arg]` the way ml_collections' config_flags does, for scripts and tests."""
+  path, _, arg = path_and_arg.partition(":")
+  module = load_module(path)
   return module.get_config(arg) if arg else module.get_config()
