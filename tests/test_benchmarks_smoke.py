@@ -1,0 +1,59 @@
+"""Smoke test of the Fig. 4a / 4b benchmarks: their variants are the programs they claim to be.
+
+Only FLOP counts of lowered (never compiled or run) programs on the tiny config: compiling the
+ladder's train steps takes minutes on CPU. Each check fails if a rung or sampler stops doing the
+network passes that define it (the CFG target's extra pass, MVA's EMA passes, 2 NFE per CFG step).
+"""
+import os
+import sys
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "benchmarks"))
+
+import common  # pylint: disable=g-import-not-at-top
+import sampling_latency
+import train_throughput
+from eflow_jax.models.video_dit import VideoDiT
+from eflow_jax.train import loop
+
+TINY = os.path.join(REPO, "tests/tiny_config.py:steps=6")
+
+
+@pytest.fixture(scope="module")
+def base():
+  config = common.load(TINY)
+  config.data.batch_size = 4
+  return config
+
+
+def test_ladder_flops_grow_with_network_passes(base):
+  """FM (1 pass) < SFM (CFG target: + a null-condition pass, SCM passes) < + MVA (EMA passes)."""
+  ladder = {rid: (overrides, settings)
+            for rid, _, overrides, settings in train_throughput.rungs(base, 0.75)}
+  assert list(ladder) == ["a", "b", "c", "d", "e", "f"]
+  model, _, shape, _, _ = loop.build(base)
+  batch = common.random_batch(model, shape, 4, base.data.text_length)
+  flops = {rid: train_throughput.step_flops(common.with_overrides(base, ladder[rid][0]),
+                                            ladder[rid][1], batch)
+           for rid in ("a", "b", "c")}
+  assert flops["a"] < flops["b"] < flops["c"], flops
+  unguided = {**ladder["b"][0], "flow.guidance_target": "none"}
+  no_cfg = train_throughput.step_flops(common.with_overrides(base, unguided), ladder["b"][1], batch)
+  assert no_cfg < flops["b"], (no_cfg, flops)       # the CFG target's null-condition passes
+  assert ladder["f"][1].drop_ratio == 0.75 and ladder["e"][1].drop_ratio == 0.0
+
+
+def test_sampler_nfe_and_flops(base):
+  """4-step EFlow makes 4 NFE, the CFG baseline 40 x 2; the FLOPs follow the NFE."""
+  specs = {v[0]: v for v in sampling_latency.variants(base, 4, 40)}
+  assert specs["eflow"][5] == 4 and specs["fm_cfg"][5] == 80 and specs["sfm"][5] == 4
+  model = VideoDiT.from_config(base.model)
+  cond = loop.sample_conditions(base, model, 2)
+  flops = {}
+  for vid in ("fm_cfg", "sfm"):
+    _, _, overrides, sampler, steps, _ = specs[vid]
+    flops[vid] = sampling_latency.sampler_flops(common.with_overrides(base, overrides), sampler,
+                                                steps, cond)
+  assert flops["fm_cfg"] > 15 * flops["sfm"], flops      # 20x the NFE, same network
