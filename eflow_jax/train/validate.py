@@ -69,7 +69,10 @@ def _check_run(config) -> None:
                            ("num_samples", config.num_samples, 1),
                            ("checkpoint.every_steps", config.checkpoint.every_steps, 1),
                            ("checkpoint.max_to_keep", config.checkpoint.max_to_keep, 1),
-                           ("checkpoint.preemption_check_every", config.checkpoint.preemption_check_every, 1)):
+                           ("checkpoint.preemption_check_every", config.checkpoint.preemption_check_every, 1),
+                           ("eval.num_samples", config.eval.num_samples, 2),    # a covariance needs 2
+                           ("eval.i3d_clips", config.eval.i3d_clips, 2),
+                           ("eval.classifier_steps", config.eval.classifier_steps, 1)):
     _require(value >= low, f"{name}={value} must be >= {low}.")
   policy = config.nan_policy
   _require(policy in NAN_POLICIES,

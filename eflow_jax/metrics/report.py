@@ -1,0 +1,68 @@
+"""The evaluation report: every video metric of a set of generated clips, as one JSON-ready dict.
+
+Each number comes with its reference on real clips (classifier FD is relative to real held-out
+clips; class accuracy and sharpness are also reported for the real clips), and the protocol
+(sample counts, seeds, feature networks) is stored in the same dict, because Fréchet distances
+from different sample counts or feature layers are not comparable.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from eflow_jax.metrics import classifier
+from eflow_jax.metrics import frechet
+from eflow_jax.metrics import i3d
+from eflow_jax.metrics import sharpness
+from eflow_jax.metrics import statistics
+
+
+def _mean_sharpness(videos, max_batch: int = 256) -> float:
+  videos = np.asarray(videos)
+  per_clip = [np.asarray(sharpness.video_sharpness(videos[i:i + max_batch]))
+              for i in range(0, len(videos), max_batch)]
+  return float(np.mean(np.concatenate(per_clip)))
+
+
+def evaluate_videos(samples, labels=None, *, real_videos, real_labels=None, classifier_params=None,
+                    real_i3d_stats=None, use_i3d: bool = False, protocol: dict | None = None,
+                    i3d_max_batch: int = 8) -> dict:
+  """Metrics of generated `samples` (N, T, H, W, C) in [-1, 1] against held-out `real_videos`.
+
+  labels (N,): the classes the samples were conditioned on (None for text models: no accuracy).
+  classifier_params: the Moving MNIST classifier (classifier.load_or_train_classifier); None skips
+  classifier_fd / class_accuracy (other data sets). use_i3d: also FVD against real_i3d_stats
+  = (mu, sigma) from fvd.reference_statistics (~2 s per sample clip on CPU).
+  protocol: what produced the samples (seeds, sampler, steps, guidance...), copied into the report.
+  """
+  samples, real_videos = np.asarray(samples), np.asarray(real_videos)
+  if samples.ndim != 5 or samples.shape[1:] != real_videos.shape[1:]:
+    raise ValueError(f"samples {samples.shape} and real_videos {real_videos.shape} must both be "
+                     "(N, T, H, W, C) with the same clip shape.")
+  report = {"num_samples": int(len(samples)), "num_real_clips": int(len(real_videos)),
+            "sharpness": _mean_sharpness(samples), "sharpness_real": _mean_sharpness(real_videos)}
+  proto = dict(protocol or {})
+  proto.update(clip_shape=list(samples.shape[1:]), num_samples=report["num_samples"],
+               num_real_clips=report["num_real_clips"],
+               sharpness="mean squared 5-point Laplacian per grayscale frame, averaged")
+  if classifier_params is not None:
+    fake_stats = statistics.feature_statistics(classifier.features(classifier_params, samples))
+    real_stats = statistics.feature_statistics(classifier.features(classifier_params, real_videos))
+    report["classifier_fd"] = frechet.frechet_distance(*real_stats, *fake_stats)
+    if labels is not None:
+      report["class_accuracy"] = classifier.accuracy(classifier_params, samples, labels)
+    if real_labels is not None:
+      report["class_accuracy_real"] = classifier.accuracy(classifier_params, real_videos, real_labels)
+    proto["classifier_features"] = classifier.FEATURES_NAME
+  if use_i3d:
+    if real_i3d_stats is None:
+      raise ValueError("use_i3d=True needs real_i3d_stats=(mu, sigma) from fvd.reference_statistics.")
+    start = time.time()
+    fake = i3d.i3d_features(samples, max_batch=i3d_max_batch)
+    report["fvd"] = frechet.frechet_distance(*real_i3d_stats, *statistics.feature_statistics(fake))
+    report["i3d_seconds"] = round(time.time() - start, 1)
+    proto.update(fvd_features=i3d.FEATURES_NAME, fvd_resize=i3d.RESIZE_NAME,
+                 fvd_frame_repeats=i3d.frame_repeats(samples.shape[1]))
+  report["protocol"] = proto
+  return report
