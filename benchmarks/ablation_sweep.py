@@ -25,7 +25,7 @@ from eflow_jax import config_lib  # noqa: E402
 
 TABLES = ("table2", "table3", "table4")
 SAMPLING_FIELDS = ("sampler", "inference_steps")     # flow.* fields that do not change training
-METRIC_COLUMNS = ("fvd", "classifier_fd", "class_accuracy", "sharpness", "nfe", "train_steps")
+METRIC_COLUMNS = ("fvd", "classifier_fd", "class_accuracy", "sharpness", "nfe", "step")
 
 
 def training_key(config) -> str:
@@ -49,6 +49,8 @@ def main(argv=None):
   parser.add_argument("--root", default=os.path.join(REPO, "runs", "ablations"))
   parser.add_argument("--steps", type=int, default=None, help="override the budget (default: common.py)")
   parser.add_argument("--report_only", action="store_true")
+  parser.add_argument("--override", action="append", default=[],
+                      help="extra --config.x=y for every run (repeatable), e.g. --override=--config.eval.use_i3d=True")
   args = parser.parse_args(argv)
   results_path = os.path.join(args.root, "results.json")
   os.makedirs(args.root, exist_ok=True)
@@ -57,7 +59,8 @@ def main(argv=None):
     path = os.path.join(REPO, "configs", "ablations", f"{table}.py")
     for row in config_lib.load_module(path).ROWS:
       name = f"{table}:{row}"
-      overrides = [f"--config.total_steps={args.steps}"] if args.steps else []
+      overrides = ([f"--config.total_steps={args.steps}"] if args.steps else []) + [
+          f"--config.eval.classifier_path={os.path.join(args.root, 'classifier.npz')}", *args.override]
       config = config_lib.load_config(f"{path}:{row}")
       if args.steps:
         config.total_steps = args.steps
@@ -85,11 +88,12 @@ def print_tables(results, tables):
     rows = {k.split(":", 1)[1]: v for k, v in results.items() if k.startswith(table + ":")}
     if not rows:
       continue
-    columns = [c for c in METRIC_COLUMNS if any(c in r for r in rows.values())]
+    columns = [c for c in METRIC_COLUMNS if any(c in r or c in r.get("protocol", {}) for r in rows.values())]
     print(f"\n{table}\n| row | " + " | ".join(columns) + " |")
     print("|---|" + "---|" * len(columns))
     for row, metrics in rows.items():
-      cells = [f"{metrics[c]:.4g}" if isinstance(metrics.get(c), (int, float)) else "" for c in columns]
+      values = {**metrics.get("protocol", {}), **metrics}
+      cells = [f"{values[c]:.4g}" if isinstance(values.get(c), (int, float)) else "" for c in columns]
       print(f"| {row} | " + " | ".join(cells) + " |")
 
 

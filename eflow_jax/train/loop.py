@@ -396,7 +396,8 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir) -> dict:
   classifier, classifier_meta = None, None
   if config.data.source == "moving_mnist" and model.num_classes:
     classifier, classifier_meta = mnist_classifier.load_or_train_classifier(
-        os.path.join(workdir, "metrics", "classifier.npz"), config.data, steps=ev.classifier_steps)
+        ev.classifier_path or os.path.join(workdir, "metrics", "classifier.npz"), config.data,
+        steps=ev.classifier_steps)
   i3d_stats = None
   if ev.use_i3d:
     proto = fvd_lib.protocol(dataset=f"{config.data.source}/heldout", clip_frames=samples.shape[1],
