@@ -7,6 +7,7 @@ the same way (interleaved rounds, medians).
 """
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import sys
@@ -125,3 +126,12 @@ def table(rows, cols) -> str:
   for r in rows:
     lines.append(" ".join(f(r).rjust(w) for _, w, f in cols))
   return "\n".join(lines)
+
+
+def write_json(result: dict, path: str | None) -> None:
+  """Writes a benchmark's result dict (rows, goals, the command that made it) when --json is set."""
+  if path:
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as fh:
+      json.dump(result, fh, indent=1)
+    print(f"wrote {path} ({result['wall_s']:.0f} s)")

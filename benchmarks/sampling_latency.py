@@ -24,7 +24,6 @@ per-NFE saving is large; at the CPU demo's 256 tokens the step count is nearly a
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -181,11 +180,7 @@ def main(argv=None):
                 seconds_per_round=seconds, wall_s=time.time() - t_start,
                 command=" ".join(["python", "benchmarks/sampling_latency.py"]
                                  + (sys.argv[1:] if argv is None else list(argv))))
-  if args.json:
-    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
-    with open(args.json, "w") as fh:
-      json.dump(result, fh, indent=1)
-    print(f"wrote {args.json} ({result['wall_s']:.0f} s)")
+  common.write_json(result, args.json)
   return result
 
 

@@ -42,7 +42,6 @@ attention runs the pure-jnp reference path; the FLOP counts hold for it, not for
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -267,11 +266,7 @@ def main(argv=None):
                 wall_s=time.time() - t_start,
                 command=" ".join(["python", "benchmarks/train_throughput.py"]
                                  + (sys.argv[1:] if argv is None else list(argv))))
-  if args.json:
-    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
-    with open(args.json, "w") as fh:
-      json.dump(result, fh, indent=1)
-    print(f"wrote {args.json} ({result['wall_s']:.0f} s)")
+  common.write_json(result, args.json)
   return result
 
 
