@@ -37,14 +37,10 @@ def model_kind(config) -> str:
 
 def build(config):
   """Everything derived from the config, validated before anything compiles."""
-  validate.check_run_config(config)
+  validate.check_run_config(config)        # every one-line config / data error, no compiling
   stages = curriculum.build_stages(config.curriculum, config.total_steps)
   model = VideoDiT.from_config(config.model)
-  model.check_config()
   example_shape = tuple(pipeline.example_shape(config.data))
-  if example_shape[-1] != model.latent_channels:
-    raise ValueError(f"data gives {example_shape[-1]} channels but model.latent_channels="
-                     f"{model.latent_channels}; make them equal.")
   lr_schedule = curriculum.learning_rate_schedule(stages)
   optimizer = make_optimizer(config.optimizer, lr_schedule)
   return model, stages, example_shape, optimizer, lr_schedule
