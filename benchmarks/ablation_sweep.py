@@ -60,7 +60,8 @@ def main(argv=None):
     for row in config_lib.load_module(path).ROWS:
       name = f"{table}:{row}"
       overrides = ([f"--config.total_steps={args.steps}"] if args.steps else []) + [
-          f"--config.eval.classifier_path={os.path.join(args.root, 'classifier.npz')}", *args.override]
+          f"--config.eval.classifier_path={os.path.join(args.root, 'classifier.npz')}",
+          f"--config.eval.i3d_reference_path={os.path.join(args.root, 'i3d_reference.npz')}", *args.override]
       config = config_lib.load_config(f"{path}:{row}")
       if args.steps:
         config.total_steps = args.steps

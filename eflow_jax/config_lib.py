@@ -192,9 +192,11 @@ def training_config(total_steps: int, batch_size: int) -> ml_collections.ConfigD
   # --mode=eval (eflow_jax/metrics/): samples scored against as many held-out clips; the Moving MNIST
   # classifier trains once (classifier_steps) and is cached; FVD (I3D, the [eval] extra) costs ~2 s
   # per clip on CPU, so it is opt-in here; its real statistics use i3d_clips clips, cached.
-  # classifier_path: "" = <workdir>/metrics/classifier.npz (a sweep shares one across its runs).
+  # classifier_path / i3d_reference_path: "" = <workdir>/metrics/{classifier,i3d_reference}.npz
+  # (a sweep shares one of each across its runs: same data, same protocol).
   config.eval = ml_collections.ConfigDict(dict(num_samples=64, use_i3d=False, i3d_clips=256,
-                                               classifier_steps=4000, classifier_path=""))
+                                               classifier_steps=4000, classifier_path="",
+                                               i3d_reference_path=""))
   config.log_every = 100
   config.sample_every = 10000
   config.num_samples = 8

@@ -400,8 +400,8 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir) -> dict:
                              num_clips=ev.i3d_clips, seed=config.seed + 3000)
     real_batches = ({"x": decode(pipeline.make_eval_batch(config.data, model_kind=kind, seed=config.seed + 3000 + i,
                                                           batch_size=16)["x"])} for i in itertools.count())
-    i3d_stats = fvd_lib.reference_statistics(real_batches, os.path.join(workdir, "metrics", "i3d_reference.npz"),
-                                             proto=proto)
+    i3d_stats = fvd_lib.reference_statistics(
+        real_batches, ev.i3d_reference_path or os.path.join(workdir, "metrics", "i3d_reference.npz"), proto=proto)
   sampler = config.flow.sampler
   nfe = config.flow.inference_steps * (2 if sampler == "euler_cfg" else 1)
   report = video_report.evaluate_videos(
