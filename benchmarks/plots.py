@@ -1,0 +1,137 @@
+"""Draws the PNG figures of docs/results.md from the benchmarks' JSON results (needs matplotlib:
+`pip install -e .[plots]`).
+
+  python benchmarks/plots.py [--sweep=runs/ablations/results.json] [--out=docs/figures]
+
+Inputs (each figure is skipped, with a line saying so, when its JSON is missing):
+  benchmarks/results/train_throughput.json   -> throughput_ladder.png (paper Fig. 4a)
+  benchmarks/results/attention_scaling.json  -> attention_scaling.png
+  benchmarks/results/quality_vs_steps.json   -> quality_vs_steps.png (sampling and training steps)
+  <sweep>                                    -> ablations.png (Tab. 2/3/4 rows)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+import matplotlib
+import matplotlib.ticker
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESULTS = os.path.join(REPO, "benchmarks", "results")
+
+
+def _load(path):
+  return json.load(open(path)) if os.path.exists(path) else None
+
+
+def throughput_ladder(result, path):
+  rows = [r for r in result["rows"] if r.get("paper_x_fm") is not None]
+  labels = [f"{r['id']}: {r['label']}" for r in rows]
+  xs = range(len(rows))
+  fig, ax = plt.subplots(figsize=(8, 4))
+  ax.bar([x - 0.2 for x in xs], [r["x_fm"] for r in rows], width=0.4, label="measured here (CPU, 256 tokens)")
+  ax.bar([x + 0.2 for x in xs], [r["paper_x_fm"] for r in rows], width=0.4, label="paper (480p)", alpha=0.6)
+  for x, r in zip(xs, rows):
+    ax.text(x - 0.2, r["x_fm"] + 0.03, f"{r['x_fm']:.2f}", ha="center", fontsize=8)
+  ax.axhline(1.0, color="gray", lw=0.8)
+  ax.set_xticks(list(xs), labels, rotation=25, ha="right", fontsize=8)
+  ax.set_ylabel("training steps/s relative to FM + softmax")
+  ax.set_title("Training throughput ladder (Fig. 4a)")
+  ax.legend(fontsize=8)
+  fig.tight_layout()
+  fig.savefig(path, dpi=110)
+
+
+def attention_scaling(result, path):
+  fig, axes = plt.subplots(1, 2, figsize=(9, 3.8), sharex=True)
+  for ax, field, title in zip(axes, ("fwd_s", "fwd_bwd_s"), ("forward", "forward + backward")):
+    methods = sorted({r["method"] for r in result["rows"]})
+    for method in methods:
+      pts = [(r["dense_tokens"], r[field]) for r in result["rows"] if r["method"] == method and r.get(field)]
+      if pts:
+        ax.plot(*zip(*pts), marker="o", label=method)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    tokens = sorted({r["dense_tokens"] for r in result["rows"]})
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_xticks(tokens, [str(t) for t in tokens], rotation=45, fontsize=7)
+    ax.set_xlabel("tokens of the dense clip")
+    ax.set_ylabel("seconds")
+    ax.set_title(f"{title} ({result['timed_path']})", fontsize=9)
+  axes[0].legend(fontsize=7)
+  fig.suptitle(f"Attention cost vs sequence length, {result['device']}, 1 head x {result['head_dim']}", fontsize=10)
+  fig.tight_layout()
+  fig.savefig(path, dpi=110)
+
+
+def quality_vs_steps(result, path):
+  panels = [("by_sampling_steps", "sampling steps (Alg. 2, newest checkpoint)"),
+            ("by_training_steps", "training steps (4-step samples)")]
+  fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
+  for ax, (table, xlabel) in zip(axes, panels):
+    rows = result.get(table, {})
+    keys = sorted(rows, key=int)
+    if not keys:
+      ax.set_axis_off()
+      continue
+    xs = [int(k) for k in keys]
+    ax.plot(xs, [100 * rows[k]["class_accuracy"] for k in keys], marker="o", color="C0")
+    ax.set_ylabel("class accuracy of samples (%)", color="C0")
+    ax.set_xlabel(xlabel)
+    if table == "by_sampling_steps":
+      ax.set_xscale("log", base=2)
+      ax.set_xticks(xs, [str(x) for x in xs])
+    twin = ax.twinx()
+    metric = "fvd" if all("fvd" in rows[k] for k in keys) else "classifier_fd"
+    twin.plot(xs, [rows[k][metric] for k in keys], marker="s", color="C3")
+    twin.set_ylabel({"fvd": "FVD (I3D)", "classifier_fd": "classifier FD"}[metric], color="C3")
+  fig.suptitle(f"Sample quality: {result.get('config', '')}", fontsize=10)
+  fig.tight_layout()
+  fig.savefig(path, dpi=110)
+
+
+def ablations(results, path):
+  tables = sorted({k.split(":")[0] for k in results})
+  fig, axes = plt.subplots(1, len(tables), figsize=(4.2 * len(tables), 4), squeeze=False)
+  for ax, table in zip(axes[0], tables):
+    rows = {k.split(":", 1)[1]: v for k, v in results.items() if k.startswith(table + ":")}
+    names = list(rows)
+    ax.bar(range(len(names)), [100 * rows[n]["class_accuracy"] for n in names], color="C0")
+    ax.set_xticks(range(len(names)), [f"{n}\n{rows[n]['protocol']['nfe']} NFE" for n in names],
+                  rotation=30, ha="right", fontsize=7)
+    ax.set_ylabel("class accuracy of samples (%)")
+    ax.set_title(table)
+    if all("fvd" in r for r in rows.values()):
+      for i, n in enumerate(names):
+        ax.text(i, 100 * rows[n]["class_accuracy"] + 1, f"FVD {rows[n]['fvd']:.0f}", ha="center", fontsize=6)
+  fig.tight_layout()
+  fig.savefig(path, dpi=110)
+
+
+def main(argv=None):
+  parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+  parser.add_argument("--results", default=RESULTS)
+  parser.add_argument("--sweep", default=os.path.join(REPO, "runs", "ablations", "results.json"))
+  parser.add_argument("--out", default=os.path.join(REPO, "docs", "figures"))
+  args = parser.parse_args(argv)
+  os.makedirs(args.out, exist_ok=True)
+  figures = [(throughput_ladder, os.path.join(args.results, "train_throughput.json"), "throughput_ladder.png"),
+             (attention_scaling, os.path.join(args.results, "attention_scaling.json"), "attention_scaling.png"),
+             (quality_vs_steps, os.path.join(args.results, "quality_vs_steps.json"), "quality_vs_steps.png"),
+             (ablations, args.sweep, "ablations.png")]
+  for draw, source, name in figures:
+    data = _load(source)
+    if not data:
+      print(f"skip {name}: {source} not found")
+      continue
+    draw(data, os.path.join(args.out, name))
+    print(f"wrote {os.path.join(args.out, name)}")
+
+
+if __name__ == "__main__":
+  main()
