@@ -296,6 +296,16 @@ def test_evaluate_videos_report():
   assert good["classifier_fd"] < bad["classifier_fd"]
   assert bad["sharpness"] > good["sharpness_real"]
   assert good["sharpness_real"] == bad["sharpness_real"]
+  counts = np.bincount(fake["y"], minlength=10)          # the per-class accuracies average to the total
+  per_class = good["class_accuracy_per_class"]
+  assert sum(per_class[str(c)] * counts[c] for c in range(10) if counts[c]) / 64 == pytest.approx(
+      good["class_accuracy"])
   json.dumps(good)
   with pytest.raises(ValueError, match="real_i3d_stats"):
     report.evaluate_videos(fake["x"], fake["y"], use_i3d=True, **kw)
+
+
+def test_per_class_accuracy_by_hand():
+  predictions = np.array([3, 3, 1, 2, 2, 2, 0])
+  labels = np.array([3, 1, 1, 2, 2, 0, 0])
+  assert report.per_class_accuracy(predictions, labels) == {"0": 0.5, "1": 0.5, "2": 1.0, "3": 1.0}

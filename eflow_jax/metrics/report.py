@@ -25,6 +25,12 @@ def _mean_sharpness(videos, max_batch: int = 256) -> float:
   return float(np.mean(np.concatenate(per_clip)))
 
 
+def per_class_accuracy(predictions, labels) -> dict:
+  """{class: fraction of that class's samples recognised as it}: a mean can hide dead classes."""
+  predictions, labels = np.asarray(predictions).reshape(-1), np.asarray(labels).reshape(-1)
+  return {str(int(c)): float(np.mean(predictions[labels == c] == c)) for c in np.unique(labels)}
+
+
 def evaluate_videos(samples, labels=None, *, real_videos, real_labels=None, classifier_params=None,
                     real_i3d_stats=None, use_i3d: bool = False, protocol: dict | None = None,
                     i3d_max_batch: int = 8) -> dict:
@@ -51,7 +57,9 @@ def evaluate_videos(samples, labels=None, *, real_videos, real_labels=None, clas
     real_stats = statistics.feature_statistics(classifier.features(classifier_params, real_videos))
     report["classifier_fd"] = frechet.frechet_distance(*real_stats, *fake_stats)
     if labels is not None:
-      report["class_accuracy"] = classifier.accuracy(classifier_params, samples, labels)
+      predictions = classifier.predict(classifier_params, samples)
+      report["class_accuracy"] = float(np.mean(predictions == np.asarray(labels).reshape(-1)))
+      report["class_accuracy_per_class"] = per_class_accuracy(predictions, labels)
     if real_labels is not None:
       report["class_accuracy_real"] = classifier.accuracy(classifier_params, real_videos, real_labels)
     proto["classifier_features"] = classifier.FEATURES_NAME
