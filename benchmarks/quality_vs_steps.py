@@ -51,7 +51,7 @@ def main(argv=None):
   train_steps = (saved if args.train_steps == "all" else [] if args.train_steps == "none"
                  else [int(s) for s in args.train_steps.split(",")])
   results = json.load(open(args.out)) if os.path.exists(args.out) else {}
-  results.update(config=args.config, workdir=os.path.abspath(args.workdir), overrides=args.override)
+  results.update(config=args.config, workdir=os.path.abspath(args.workdir))
   by_sampling = results.setdefault("by_sampling_steps", {})
   by_training = results.setdefault("by_training_steps", {})
   jobs = [("by_sampling_steps", int(n), saved[-1]) for n in args.sampling_steps.split(",") if n]
@@ -64,7 +64,7 @@ def main(argv=None):
     cfg = common.with_overrides(config, {"flow.inference_steps": sampling_steps})
     report = loop.evaluate(cfg, args.workdir, step=step,
                            output=os.path.join(args.workdir, f"eval_step{step}_n{sampling_steps}.json"))
-    target[key] = summary(report)
+    target[key] = dict(summary(report), overrides=args.override)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as f:
       json.dump(results, f, indent=1)

@@ -309,3 +309,19 @@ def test_per_class_accuracy_by_hand():
   predictions = np.array([3, 3, 1, 2, 2, 2, 0])
   labels = np.array([3, 1, 1, 2, 2, 0, 0])
   assert report.per_class_accuracy(predictions, labels) == {"0": 0.5, "1": 0.5, "2": 1.0, "3": 1.0}
+
+
+def test_fvd_real_floor_in_report(monkeypatch):
+  """With use_i3d the report adds the real-vs-reference FVD: the floor a sample FVD reads against.
+  I3D is replaced by per-frame pixel means (a closed form), so the numbers are checkable by hand."""
+  rng = np.random.default_rng(0)
+  toy_features = lambda v, max_batch=8: np.asarray(v).mean(axis=(2, 3, 4))          # (N, T)
+  monkeypatch.setattr(i3d, "i3d_features", toy_features)
+  reference = rng.normal(0.0, 0.3, (400, 4, 8, 8, 1)).clip(-1, 1)
+  real = rng.normal(0.0, 0.3, (200, 4, 8, 8, 1)).clip(-1, 1)
+  fake = (rng.normal(0.0, 0.3, (200, 4, 8, 8, 1)) + 0.5).clip(-1, 1)
+  stats = statistics.feature_statistics(toy_features(reference))
+  out = report.evaluate_videos(fake, real_videos=real, real_i3d_stats=stats, use_i3d=True)
+  assert out["fvd_real"] == pytest.approx(frechet.frechet_distance(*stats, *statistics.feature_statistics(
+      toy_features(real))))
+  assert out["fvd_real"] < 0.01 < 0.5 < out["fvd"]      # mean shift ~0.5 per frame -> FD ~ 4 * 0.25
