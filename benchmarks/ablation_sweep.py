@@ -25,7 +25,7 @@ from eflow_jax import config_lib  # noqa: E402
 
 TABLES = ("table2", "table3", "table4")
 SAMPLING_FIELDS = ("sampler", "inference_steps")     # flow.* fields that do not change training
-METRIC_COLUMNS = ("fvd", "classifier_fd", "class_accuracy", "sharpness", "nfe", "step")
+METRIC_COLUMNS = ("fvd", "fvd_real", "classifier_fd", "class_accuracy", "sharpness", "nfe", "step")
 
 
 def training_key(config) -> str:

@@ -22,7 +22,7 @@ sys.path.insert(0, REPO)
 import common  # noqa: E402  (benchmarks/common.py)
 from eflow_jax.train import loop  # noqa: E402
 
-POINT_FIELDS = ("fvd", "classifier_fd", "class_accuracy", "class_accuracy_per_class", "class_accuracy_real",
+POINT_FIELDS = ("fvd", "fvd_real", "classifier_fd", "class_accuracy", "class_accuracy_per_class", "class_accuracy_real",
                 "sharpness")
 
 
