@@ -42,6 +42,9 @@ def main(argv=None):
   parser.add_argument("--out", default=os.path.join(REPO, "benchmarks", "results", "quality_vs_steps.json"))
   args = parser.parse_args(argv)
 
+  bad = [kv for kv in args.override if "=" not in kv]
+  if bad:
+    raise SystemExit(f"error: --override takes dotted.key=value, got {bad[0]!r}")
   overrides = {k: _parse(v) for k, v in (kv.split("=", 1) for kv in args.override)}
   config = common.with_overrides(common.load(args.config), overrides)
   ckpt_dir = os.path.join(args.workdir, "checkpoints")
@@ -51,7 +54,11 @@ def main(argv=None):
   train_steps = (saved if args.train_steps == "all" else [] if args.train_steps == "none"
                  else [int(s) for s in args.train_steps.split(",")])
   results = json.load(open(args.out)) if os.path.exists(args.out) else {}
-  results.update(config=args.config, workdir=os.path.abspath(args.workdir))
+  run = dict(config=args.config, workdir=os.path.abspath(args.workdir))
+  if results and {k: results.get(k) for k in run} != run:
+    print(f"{args.out} holds another run ({results.get('config')} in {results.get('workdir')}): starting afresh")
+    results = {}
+  results.update(run)
   by_sampling = results.setdefault("by_sampling_steps", {})
   by_training = results.setdefault("by_training_steps", {})
   jobs = [("by_sampling_steps", int(n), saved[-1]) for n in args.sampling_steps.split(",") if n]

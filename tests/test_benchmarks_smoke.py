@@ -4,6 +4,7 @@ Only FLOP counts of lowered (never compiled or run) programs on the tiny config:
 ladder's train steps takes minutes on CPU. Each check fails if a rung or sampler stops doing the
 network passes that define it (the CFG target's extra pass, MVA's EMA passes, 2 NFE per CFG step).
 """
+import json
 import os
 import sys
 
@@ -57,3 +58,31 @@ def test_sampler_nfe_and_flops(base):
     flops[vid] = sampling_latency.sampler_flops(common.with_overrides(base, overrides), sampler,
                                                 steps, cond)
   assert flops["fm_cfg"] > 15 * flops["sfm"], flops      # 20x the NFE, same network
+
+
+def test_quality_vs_steps_jobs_and_resume(tmp_path, monkeypatch):
+  """The script evaluates the newest checkpoint at each sampling step count and every listed
+  checkpoint at the config's step count, records each point once, and skips done points on rerun."""
+  import quality_vs_steps
+  for step in (100, 300, 200):
+    os.makedirs(tmp_path / "checkpoints" / str(step))
+  calls = []
+
+  def fake_evaluate(config, workdir, *, step, output):
+    calls.append((step, int(config.flow.inference_steps)))
+    return {"step": step, "objective": {"loss": 0.5}, "class_accuracy": step / 1000.0,
+            "classifier_fd": 1.0, "sharpness": 0.3, "protocol": {"nfe": int(config.flow.inference_steps)}}
+
+  monkeypatch.setattr(quality_vs_steps.loop, "evaluate", fake_evaluate)
+  out = str(tmp_path / "q.json")
+  argv = [f"--config={TINY}", f"--workdir={tmp_path}", "--sampling_steps=1,8", f"--out={out}"]
+  quality_vs_steps.main(argv)
+  steps = common.load(TINY).flow.inference_steps
+  assert calls == [(300, 1), (300, 8), (100, steps), (200, steps), (300, steps)]
+  result = json.load(open(out))
+  assert sorted(result["by_sampling_steps"]) == ["1", "8"] and result["by_sampling_steps"]["8"]["nfe"] == 8
+  assert result["by_training_steps"]["200"]["class_accuracy"] == 0.2
+  quality_vs_steps.main(argv)                                  # everything is done: nothing reruns
+  assert len(calls) == 5
+  with pytest.raises(SystemExit, match="dotted.key=value"):
+    quality_vs_steps.main(argv + ["--override=eval.use_i3d"])
