@@ -12,6 +12,7 @@ benchmarks/plots.py draws; points already in that file are kept, so a stopped ru
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import sys
@@ -79,12 +80,11 @@ def main(argv=None):
 
 
 def _parse(value: str):
-  for cast in (int, float):
-    try:
-      return cast(value)
-    except ValueError:
-      pass
-  return {"True": True, "False": False}.get(value, value)
+  """'12000' -> 12000, 'True' -> True, '0.5' -> 0.5; anything else stays a string (a path)."""
+  try:
+    return ast.literal_eval(value)
+  except (ValueError, SyntaxError):
+    return value
 
 
 def print_tables(results: dict):
