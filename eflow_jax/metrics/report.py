@@ -12,10 +12,9 @@ import time
 import numpy as np
 
 from eflow_jax.metrics import classifier
-from eflow_jax.metrics import frechet
+from eflow_jax.metrics import fvd
 from eflow_jax.metrics import i3d
 from eflow_jax.metrics import sharpness
-from eflow_jax.metrics import statistics
 
 
 def _mean_sharpness(videos, max_batch: int = 256) -> float:
@@ -53,9 +52,8 @@ def evaluate_videos(samples, labels=None, *, real_videos, real_labels=None, clas
                num_real_clips=report["num_real_clips"],
                sharpness="mean squared 5-point Laplacian per grayscale frame, averaged")
   if classifier_params is not None:
-    fake_stats = statistics.feature_statistics(classifier.features(classifier_params, samples))
-    real_stats = statistics.feature_statistics(classifier.features(classifier_params, real_videos))
-    report["classifier_fd"] = frechet.frechet_distance(*real_stats, *fake_stats)
+    report["classifier_fd"] = fvd.fvd_from_features(classifier.features(classifier_params, real_videos),
+                                                    classifier.features(classifier_params, samples))
     if labels is not None:
       predictions = classifier.predict(classifier_params, samples)
       report["class_accuracy"] = float(np.mean(predictions == np.asarray(labels).reshape(-1)))
@@ -67,12 +65,10 @@ def evaluate_videos(samples, labels=None, *, real_videos, real_labels=None, clas
     if real_i3d_stats is None:
       raise ValueError("use_i3d=True needs real_i3d_stats=(mu, sigma) from fvd.reference_statistics.")
     start = time.time()
-    fake = i3d.i3d_features(samples, max_batch=i3d_max_batch)
-    report["fvd"] = frechet.frechet_distance(*real_i3d_stats, *statistics.feature_statistics(fake))
+    report["fvd"] = fvd.fvd(real_i3d_stats, i3d.i3d_features(samples, max_batch=i3d_max_batch))
     # The floor at this sample count: held-out real clips scored the same way (FVD is biased upward
     # for small N, so a sample FVD reads only against this number).
-    real = i3d.i3d_features(real_videos, max_batch=i3d_max_batch)
-    report["fvd_real"] = frechet.frechet_distance(*real_i3d_stats, *statistics.feature_statistics(real))
+    report["fvd_real"] = fvd.fvd(real_i3d_stats, i3d.i3d_features(real_videos, max_batch=i3d_max_batch))
     report["i3d_seconds"] = round(time.time() - start, 1)
     proto.update(fvd_features=i3d.FEATURES_NAME, fvd_resize=i3d.RESIZE_NAME,
                  fvd_frame_repeats=i3d.frame_repeats(samples.shape[1]))
