@@ -2,19 +2,28 @@
 
   python benchmarks/ablation_sweep.py                                   # all tables, full budget
   python benchmarks/ablation_sweep.py --tables=table4 --steps=200       # a quick look
+  python benchmarks/ablation_sweep.py --rows=table4:sfm_4,table4:pdg_sfm_4   # just these rows
   python benchmarks/ablation_sweep.py --report_only                     # just print what exists
 
 Each row trains with `python -m eflow_jax.main` in its own process (so a crash or a kill of one row
 costs only that row's steps since its last checkpoint) and is then evaluated with `--mode=eval`.
-Stop it at any moment and run the same command again: finished rows are skipped (their eval JSON
-exists), an unfinished row resumes from its checkpoint. Rows whose configs differ only in how they
-are sampled (Tab. 4's FM 50 / FM 4) share one training run. Results: `<root>/results.json` and a
-Markdown table per table on stdout (pasted into docs/results.md).
+Stop it at any moment and run the same command again: finished rows are skipped, an unfinished row
+resumes from its checkpoint. Rows whose configs differ only in how they are sampled (Tab. 4's FM 50
+/ FM 4) share one training run.
+
+The full sweep takes longer than one session on a 2-core CPU, and a session's machine (with its
+training workdirs under `--root`) does not outlive it. So what must outlive it lives in `--results`
+(default `docs/ablation_results/`, committed): each finished row's eval report `<table>_<row>.json`,
+and the two references every row is scored against, the Moving MNIST classifier and the I3D
+statistics of the real clips, so rows measured in different sessions, on different machines, are
+scored by the same classifier against the same reference. A row whose report is there is done.
+Prints a Markdown table per table (pasted into docs/results.md).
 """
 import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -46,42 +55,71 @@ def run(cmd, log_path):
 def main(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
   parser.add_argument("--tables", default=",".join(TABLES))
-  parser.add_argument("--root", default=os.path.join(REPO, "runs", "ablations"))
+  parser.add_argument("--root", default=os.path.join(REPO, "runs", "ablations"),
+                      help="training workdirs and logs (per machine)")
+  parser.add_argument("--results", default=os.path.join(REPO, "docs", "ablation_results"),
+                      help="row reports, classifier, I3D reference (kept across sessions: commit it)")
+  parser.add_argument("--rows", default="", help="only these TABLE:ROW names (comma-separated)")
   parser.add_argument("--steps", type=int, default=None, help="override the budget (default: common.py)")
   parser.add_argument("--report_only", action="store_true")
   parser.add_argument("--override", action="append", default=[],
                       help="extra --config.x=y for every run (repeatable), e.g. --override=--config.eval.use_i3d=True")
   args = parser.parse_args(argv)
-  results_path = os.path.join(args.root, "results.json")
   os.makedirs(args.root, exist_ok=True)
-  results = json.load(open(results_path)) if os.path.exists(results_path) else {}
-  for table in args.tables.split(","):
+  os.makedirs(args.results, exist_ok=True)
+  tables = args.tables.split(",")
+  selected = selected_rows(tables, args.rows)
+  references = [f"--config.eval.classifier_path={os.path.join(args.results, 'classifier.npz')}",
+                f"--config.eval.i3d_reference_path={os.path.join(args.results, 'i3d_reference.npz')}"]
+  for name, path in ([] if args.report_only else selected):
+    table, row = name.split(":")
+    report = os.path.join(args.results, f"{table}_{row}.json")
+    if os.path.exists(report):
+      continue
+    config = config_lib.load_config(f"{path}:{row}")
+    overrides = [*references, *args.override]
+    if args.steps:
+      config.total_steps = args.steps
+      overrides.insert(0, f"--config.total_steps={args.steps}")
+    workdir = os.path.join(args.root, "train_" + training_key(config))
+    base = [sys.executable, "-m", "eflow_jax.main", f"--config={path}:{row}", f"--workdir={workdir}",
+            *overrides]
+    log = os.path.join(args.root, f"{table}_{row}.log")
+    if run(base, log) != 0:
+      print(f"{name}: training failed, see {log}; continuing with the next row", flush=True)
+      continue
+    partial = os.path.join(args.root, f"{table}_{row}.json")   # moved into --results once complete
+    if run([*base, "--mode=eval", f"--output={partial}"], log) != 0 or not os.path.exists(partial):
+      print(f"{name}: eval failed, see {log}", flush=True)
+      continue
+    shutil.move(partial, report)
+  print_tables(load_results(args.results), tables)
+
+
+def selected_rows(tables, rows_arg: str) -> list[tuple[str, str]]:
+  """(TABLE:ROW, config path) in sweep order; `--rows` picks some of them (an unknown one is an error)."""
+  rows = []
+  for table in tables:
     path = os.path.join(REPO, "configs", "ablations", f"{table}.py")
-    for row in config_lib.load_module(path).ROWS:
-      name = f"{table}:{row}"
-      overrides = ([f"--config.total_steps={args.steps}"] if args.steps else []) + [
-          f"--config.eval.classifier_path={os.path.join(args.root, 'classifier.npz')}",
-          f"--config.eval.i3d_reference_path={os.path.join(args.root, 'i3d_reference.npz')}", *args.override]
-      config = config_lib.load_config(f"{path}:{row}")
-      if args.steps:
-        config.total_steps = args.steps
-      workdir = os.path.join(args.root, "train_" + training_key(config))
-      report = os.path.join(args.root, f"{table}_{row}.json")
-      if args.report_only or (name in results and os.path.exists(report)):
-        continue
-      base = [sys.executable, "-m", "eflow_jax.main", f"--config={path}:{row}", f"--workdir={workdir}",
-              *overrides]
-      log = os.path.join(args.root, f"{table}_{row}.log")
-      if run(base, log) != 0:
-        print(f"{name}: training failed, see {log}; continuing with the next row", flush=True)
-        continue
-      if run([*base, "--mode=eval", f"--output={report}"], log) != 0 or not os.path.exists(report):
-        print(f"{name}: eval failed, see {log}", flush=True)
-        continue
-      results[name] = json.load(open(report))
-      with open(results_path, "w") as f:
-        json.dump(results, f, indent=1)
-  print_tables(results, args.tables.split(","))
+    if not os.path.exists(path):
+      raise SystemExit(f"--tables: no configs/ablations/{table}.py")
+    rows += [(f"{table}:{row}", path) for row in config_lib.load_module(path).ROWS]
+  wanted = [r for r in rows_arg.split(",") if r]
+  unknown = sorted(set(wanted) - {name for name, _ in rows})
+  if unknown:
+    raise SystemExit(f"--rows: unknown {', '.join(unknown)}; rows are {', '.join(n for n, _ in rows)}")
+  return [(name, path) for name, path in rows if not wanted or name in wanted]
+
+
+def load_results(results_dir: str) -> dict:
+  """{TABLE:ROW: report} from the `<table>_<row>.json` files in `results_dir`."""
+  results = {}
+  for table in TABLES:
+    for fname in sorted(os.listdir(results_dir)):
+      if fname.startswith(table + "_") and fname.endswith(".json"):
+        with open(os.path.join(results_dir, fname)) as f:
+          results[f"{table}:{fname[len(table) + 1:-5]}"] = json.load(f)
+  return results
 
 
 def print_tables(results, tables):

@@ -86,3 +86,40 @@ def test_quality_vs_steps_jobs_and_resume(tmp_path, monkeypatch):
   assert len(calls) == 5
   with pytest.raises(SystemExit, match="dotted.key=value"):
     quality_vs_steps.main(argv + ["--override=eval.use_i3d"])
+
+
+def test_ablation_sweep_rows_sharing_and_resume_across_sessions(tmp_path, monkeypatch):
+  """Rows that differ only in sampling train once; a row is done when its report is in --results,
+  so a second sweep (another session, a fresh --root) runs nothing; --rows filters; bad rows fail."""
+  import ablation_sweep
+  calls = []
+
+  def fake_run(cmd, log_path):
+    calls.append(cmd)
+    out = [a.split("=", 1)[1] for a in cmd if a.startswith("--output=")]
+    if out:
+      row = [a for a in cmd if a.startswith("--config=")][0].rsplit(":", 1)[1]
+      with open(out[0], "w") as f:
+        json.dump({"class_accuracy": 0.5, "protocol": {"nfe": 4}, "row": row}, f)
+    return 0
+
+  monkeypatch.setattr(ablation_sweep, "run", fake_run)
+  results = tmp_path / "results"
+  argv = ["--tables=table4", f"--results={results}", "--steps=3"]
+  ablation_sweep.main(argv + [f"--root={tmp_path / 'session1'}", "--rows=table4:fm_50,table4:fm_4"])
+  workdirs = {a for c in calls for a in c if a.startswith("--workdir=")}
+  assert len(calls) == 4 and len(workdirs) == 1          # 2 rows x (train, eval), one training run
+  assert all(f"--config.eval.classifier_path={results}/classifier.npz" in c for c in calls)
+  assert sorted(os.listdir(results)) == ["table4_fm_4.json", "table4_fm_50.json"]
+  assert json.load(open(results / "table4_fm_4.json"))["row"] == "fm_4"
+  calls.clear()
+  ablation_sweep.main(argv + [f"--root={tmp_path / 'session2'}"])          # the other two rows only
+  rows = sorted({a.rsplit(":", 1)[1] for c in calls for a in c if a.startswith("--config=")})
+  assert rows == ["pdg_sfm_4", "sfm_4"] and len(calls) == 4
+  assert len({a for c in calls for a in c if a.startswith("--workdir=")}) == 2
+  calls.clear()
+  ablation_sweep.main(argv + [f"--root={tmp_path / 'session3'}"])
+  assert not calls and set(ablation_sweep.load_results(str(results))) == {
+      "table4:fm_50", "table4:fm_4", "table4:sfm_4", "table4:pdg_sfm_4"}
+  with pytest.raises(SystemExit, match="unknown table4:nope"):
+    ablation_sweep.main(argv + ["--rows=table4:nope"])

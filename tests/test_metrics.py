@@ -325,3 +325,28 @@ def test_fvd_real_floor_in_report(monkeypatch):
   assert out["fvd_real"] == pytest.approx(frechet.frechet_distance(*stats, *statistics.feature_statistics(
       toy_features(real))))
   assert out["fvd_real"] < 0.01 < 0.5 < out["fvd"]      # mean shift ~0.5 per frame -> FD ~ 4 * 0.25
+
+
+def test_fvd_real_features_cached_by_clip_hash(tmp_path, monkeypatch):
+  """The real clips' features are computed once per distinct clip set: a second eval of the same
+  clips reads the cache (same fvd_real, no feature pass on them); other clips get their own entry."""
+  rng = np.random.default_rng(1)
+  passes = []
+
+  def toy_features(v, max_batch=8):
+    passes.append(len(v))
+    return np.asarray(v).mean(axis=(2, 3, 4))
+
+  monkeypatch.setattr(i3d, "i3d_features", toy_features)
+  reference, real, fake = (rng.normal(0.0, 0.3, (n, 4, 8, 8, 1)).clip(-1, 1) for n in (300, 100, 50))
+  stats = statistics.feature_statistics(np.asarray(reference).mean(axis=(2, 3, 4)))
+  run = lambda r: report.evaluate_videos(fake, real_videos=r, real_i3d_stats=stats, use_i3d=True,
+                                         i3d_cache_dir=str(tmp_path))
+  first = run(real)
+  assert passes == [50, 100] and len(os.listdir(tmp_path)) == 1
+  second = run(real)
+  assert passes == [50, 100, 50] and second["fvd_real"] == first["fvd_real"]
+  other = real.copy()
+  other[0, 0, 0, 0, 0] += 0.5                     # one pixel differs: not the same clips
+  third = run(other)
+  assert passes[-1] == 100 and len(os.listdir(tmp_path)) == 2 and third["fvd_real"] != first["fvd_real"]

@@ -8,6 +8,7 @@ feature extractor (I3D here; the Moving MNIST classifier in report.py).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from typing import Callable, Iterable
@@ -98,6 +99,30 @@ def reference_statistics(data_iterable: Iterable, cache_path: str | None, *, pro
   if cache_path:
     save_statistics(cache_path, mu, sigma, proto)
   return mu, sigma
+
+
+def cached_features(cache_dir: str | None, clips, feature_fn: Callable, *, name: str) -> np.ndarray:
+  """feature_fn(clips), cached in `cache_dir` under a hash of the clips' bytes and `name`.
+
+  An eval scores its samples against the same held-out real clips every time (fixed seed), and I3D
+  costs seconds per clip on CPU; the hash makes a stale cache impossible (other clips, other name,
+  other file). cache_dir None: no cache.
+  """
+  clips = np.ascontiguousarray(clips)
+  if not cache_dir:
+    return np.asarray(feature_fn(clips), np.float64)
+  digest = hashlib.sha256(name.encode() + str(clips.shape).encode() + str(clips.dtype).encode()
+                          + clips.tobytes()).hexdigest()[:16]
+  path = os.path.join(cache_dir, f"features_{digest}.npy")
+  if os.path.exists(path):
+    return np.load(path, allow_pickle=False)
+  feats = np.asarray(feature_fn(clips), np.float64)
+  os.makedirs(cache_dir, exist_ok=True)
+  tmp = f"{path}.tmp{os.getpid()}"
+  with open(tmp, "wb") as f:
+    np.save(f, feats)
+  os.replace(tmp, path)
+  return feats
 
 
 def fvd(real_stats: tuple, fake_features) -> float:

@@ -32,13 +32,14 @@ def per_class_accuracy(predictions, labels) -> dict:
 
 def evaluate_videos(samples, labels=None, *, real_videos, real_labels=None, classifier_params=None,
                     real_i3d_stats=None, use_i3d: bool = False, protocol: dict | None = None,
-                    i3d_max_batch: int = 8) -> dict:
+                    i3d_max_batch: int = 8, i3d_cache_dir: str | None = None) -> dict:
   """Metrics of generated `samples` (N, T, H, W, C) in [-1, 1] against held-out `real_videos`.
 
   labels (N,): the classes the samples were conditioned on (None for text models: no accuracy).
   classifier_params: the Moving MNIST classifier (classifier.load_or_train_classifier); None skips
   classifier_fd / class_accuracy (other data sets). use_i3d: also FVD against real_i3d_stats
-  = (mu, sigma) from fvd.reference_statistics (~2 s per sample clip on CPU).
+  = (mu, sigma) from fvd.reference_statistics (~2 s per sample clip on CPU). i3d_cache_dir: where
+  the real clips' I3D features are cached (keyed by the clips' hash; they are the same every eval).
   protocol: what produced the samples (seeds, sampler, steps, guidance...), copied into the report.
   """
   samples, real_videos = np.asarray(samples), np.asarray(real_videos)
@@ -68,7 +69,9 @@ def evaluate_videos(samples, labels=None, *, real_videos, real_labels=None, clas
     report["fvd"] = fvd.fvd(real_i3d_stats, i3d.i3d_features(samples, max_batch=i3d_max_batch))
     # The floor at this sample count: held-out real clips scored the same way (FVD is biased upward
     # for small N, so a sample FVD reads only against this number).
-    report["fvd_real"] = fvd.fvd(real_i3d_stats, i3d.i3d_features(real_videos, max_batch=i3d_max_batch))
+    real_features = fvd.cached_features(i3d_cache_dir, real_videos, name=f"{i3d.FEATURES_NAME}/{i3d.RESIZE_NAME}",
+                                        feature_fn=lambda v: i3d.i3d_features(v, max_batch=i3d_max_batch))
+    report["fvd_real"] = fvd.fvd(real_i3d_stats, real_features)
     report["i3d_seconds"] = round(time.time() - start, 1)
     proto.update(fvd_features=i3d.FEATURES_NAME, fvd_resize=i3d.RESIZE_NAME,
                  fvd_frame_repeats=i3d.frame_repeats(samples.shape[1]))

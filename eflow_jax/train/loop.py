@@ -400,13 +400,14 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir) -> dict:
                              num_clips=ev.i3d_clips, seed=config.seed + 3000)
     real_batches = ({"x": decode(pipeline.make_eval_batch(config.data, model_kind=kind, seed=config.seed + 3000 + i,
                                                           batch_size=16)["x"])} for i in itertools.count())
-    i3d_stats = fvd_lib.reference_statistics(
-        real_batches, ev.i3d_reference_path or os.path.join(workdir, "metrics", "i3d_reference.npz"), proto=proto)
+    reference_path = ev.i3d_reference_path or os.path.join(workdir, "metrics", "i3d_reference.npz")
+    i3d_stats = fvd_lib.reference_statistics(real_batches, reference_path, proto=proto)
   sampler = config.flow.sampler
   nfe = config.flow.inference_steps * (2 if sampler == "euler_cfg" else 1)
   report = video_report.evaluate_videos(
       samples, np.asarray(cond["y"]) if "y" in cond else None, real_videos=decode(real["x"]),
       real_labels=real.get("y"), classifier_params=classifier, real_i3d_stats=i3d_stats, use_i3d=ev.use_i3d,
+      i3d_cache_dir=os.path.dirname(reference_path) if ev.use_i3d else None,
       protocol={"sample_seed": sample_seed, "real_seed": real_seed, "sampler": sampler,
                 "sampler_steps": int(config.flow.inference_steps), "nfe": nfe, "guidance": config.flow.w_inf})
   if classifier_meta:
