@@ -1,13 +1,13 @@
 """Draws the PNG figures of docs/results.md from the benchmarks' JSON results (needs matplotlib:
 `pip install -e .[plots]`).
 
-  python benchmarks/plots.py [--sweep=runs/ablations/results.json] [--out=docs/figures]
+  python benchmarks/plots.py [--sweep=docs/ablation_results] [--out=docs/figures]
 
 Inputs (each figure is skipped, with a line saying so, when its JSON is missing):
   benchmarks/results/train_throughput.json   -> throughput_ladder.png (paper Fig. 4a)
   benchmarks/results/attention_scaling.json  -> attention_scaling.png
   benchmarks/results/quality_vs_steps.json   -> quality_vs_steps.png (sampling and training steps)
-  <sweep>                                    -> ablations.png (Tab. 2/3/4 rows)
+  <sweep>/<table>_<row>.json                 -> ablations.png (Tab. 2/3/4 rows; ablation_sweep.py)
 """
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ RESULTS = os.path.join(REPO, "benchmarks", "results")
 
 
 def _load(path):
+  """A benchmark's JSON, or the ablation sweep's row reports when `path` is its results folder."""
+  if os.path.isdir(path):
+    import ablation_sweep  # benchmarks/ is on sys.path when this script runs
+    return ablation_sweep.load_results(path) or None
   return json.load(open(path)) if os.path.exists(path) else None
 
 
@@ -116,7 +120,7 @@ def ablations(results, path):
 def main(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
   parser.add_argument("--results", default=RESULTS)
-  parser.add_argument("--sweep", default=os.path.join(REPO, "runs", "ablations", "results.json"))
+  parser.add_argument("--sweep", default=os.path.join(REPO, "docs", "ablation_results"))
   parser.add_argument("--out", default=os.path.join(REPO, "docs", "figures"))
   args = parser.parse_args(argv)
   os.makedirs(args.out, exist_ok=True)
