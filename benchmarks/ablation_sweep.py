@@ -114,11 +114,11 @@ def selected_rows(tables, rows_arg: str) -> list[tuple[str, str]]:
 def load_results(results_dir: str) -> dict:
   """{TABLE:ROW: report} from the `<table>_<row>.json` files in `results_dir`."""
   results = {}
-  for table in TABLES:
-    for fname in sorted(os.listdir(results_dir)):
-      if fname.startswith(table + "_") and fname.endswith(".json"):
-        with open(os.path.join(results_dir, fname)) as f:
-          results[f"{table}:{fname[len(table) + 1:-5]}"] = json.load(f)
+  for fname in sorted(os.listdir(results_dir)):
+    table, _, row = fname.removesuffix(".json").partition("_")
+    if fname.endswith(".json") and table in TABLES:
+      with open(os.path.join(results_dir, fname)) as f:
+        results[f"{table}:{row}"] = json.load(f)
   return results
 
 

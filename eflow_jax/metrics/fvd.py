@@ -40,11 +40,16 @@ def _check_protocol(proto: dict) -> dict:
 def save_statistics(path: str, mu, sigma, proto: dict) -> None:
   """Writes (mu, sigma, protocol) to `path` (.npz) atomically: a crash never leaves half a cache."""
   proto = _check_protocol(proto)
+  _write_atomically(path, lambda f: np.savez(f, mu=np.asarray(mu, np.float64), sigma=np.asarray(sigma, np.float64),
+                                             protocol=np.array(json.dumps(proto, sort_keys=True))))
+
+
+def _write_atomically(path: str, write) -> None:
+  """write(file) into a temporary file, then rename it to `path`: a crash never leaves half a cache."""
   os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
   tmp = f"{path}.tmp{os.getpid()}"
   with open(tmp, "wb") as f:
-    np.savez(f, mu=np.asarray(mu, np.float64), sigma=np.asarray(sigma, np.float64),
-             protocol=np.array(json.dumps(proto, sort_keys=True)))
+    write(f)
   os.replace(tmp, path)
 
 
@@ -117,11 +122,7 @@ def cached_features(cache_dir: str | None, clips, feature_fn: Callable, *, name:
   if os.path.exists(path):
     return np.load(path, allow_pickle=False)
   feats = np.asarray(feature_fn(clips), np.float64)
-  os.makedirs(cache_dir, exist_ok=True)
-  tmp = f"{path}.tmp{os.getpid()}"
-  with open(tmp, "wb") as f:
-    np.save(f, feats)
-  os.replace(tmp, path)
+  _write_atomically(path, lambda f: np.save(f, feats))
   return feats
 
 

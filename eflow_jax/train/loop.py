@@ -394,7 +394,7 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir) -> dict:
     classifier, classifier_meta = mnist_classifier.load_or_train_classifier(
         ev.classifier_path or os.path.join(workdir, "metrics", "classifier.npz"), config.data,
         steps=ev.classifier_steps)
-  i3d_stats = None
+  i3d_stats, i3d_cache_dir = None, None
   if ev.use_i3d:
     proto = fvd_lib.protocol(dataset=f"{config.data.source}/heldout", clip_frames=samples.shape[1],
                              num_clips=ev.i3d_clips, seed=config.seed + 3000)
@@ -402,12 +402,13 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir) -> dict:
                                                           batch_size=16)["x"])} for i in itertools.count())
     reference_path = ev.i3d_reference_path or os.path.join(workdir, "metrics", "i3d_reference.npz")
     i3d_stats = fvd_lib.reference_statistics(real_batches, reference_path, proto=proto)
+    i3d_cache_dir = os.path.dirname(reference_path)      # the real clips' I3D features live beside it
   sampler = config.flow.sampler
   nfe = config.flow.inference_steps * (2 if sampler == "euler_cfg" else 1)
   report = video_report.evaluate_videos(
       samples, np.asarray(cond["y"]) if "y" in cond else None, real_videos=decode(real["x"]),
       real_labels=real.get("y"), classifier_params=classifier, real_i3d_stats=i3d_stats, use_i3d=ev.use_i3d,
-      i3d_cache_dir=os.path.dirname(reference_path) if ev.use_i3d else None,
+      i3d_cache_dir=i3d_cache_dir,
       protocol={"sample_seed": sample_seed, "real_seed": real_seed, "sampler": sampler,
                 "sampler_steps": int(config.flow.inference_steps), "nfe": nfe, "guidance": config.flow.w_inf})
   if classifier_meta:
