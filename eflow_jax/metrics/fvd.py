@@ -37,13 +37,6 @@ def _check_protocol(proto: dict) -> dict:
   return json.loads(json.dumps(proto))     # plain JSON types, as the cache stores them
 
 
-def save_statistics(path: str, mu, sigma, proto: dict) -> None:
-  """Writes (mu, sigma, protocol) to `path` (.npz) atomically: a crash never leaves half a cache."""
-  proto = _check_protocol(proto)
-  _write_atomically(path, lambda f: np.savez(f, mu=np.asarray(mu, np.float64), sigma=np.asarray(sigma, np.float64),
-                                             protocol=np.array(json.dumps(proto, sort_keys=True))))
-
-
 def _write_atomically(path: str, write) -> None:
   """write(file) into a temporary file, then rename it to `path`: a crash never leaves half a cache."""
   os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -51,6 +44,13 @@ def _write_atomically(path: str, write) -> None:
   with open(tmp, "wb") as f:
     write(f)
   os.replace(tmp, path)
+
+
+def save_statistics(path: str, mu, sigma, proto: dict) -> None:
+  """Writes (mu, sigma, protocol) to `path` (.npz) atomically."""
+  arrays = dict(mu=np.asarray(mu, np.float64), sigma=np.asarray(sigma, np.float64),
+                protocol=np.array(json.dumps(_check_protocol(proto), sort_keys=True)))
+  _write_atomically(path, lambda f: np.savez(f, **arrays))
 
 
 def load_statistics(path: str, proto: dict | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
