@@ -26,6 +26,7 @@ CPU, which is a correctness tool, not a fast path); on a GPU `--impl auto` times
   python benchmarks/attention_scaling.py               # CPU default: 1..21 frames, m=4,6 (5-15 min)
   python benchmarks/attention_scaling.py --quick       # ~1 min smoke run (1, 2, 4 frames, m=4)
   python benchmarks/attention_scaling.py --max-frames 8 --window-frames 4
+  bash benchmarks/gpu_check.sh        # GPU: bf16, 8 heads, cuDNN softmax, --check (errors vs f32)
 Writes benchmarks/results/attention_scaling.json.
 """
 from __future__ import annotations
@@ -74,6 +75,13 @@ def parse_args(argv=None):
                  help="time softmax forward only up to this many tokens (memory: N^2 floats)")
   p.add_argument("--softmax-bwd-max-tokens", type=int, default=13_000,
                  help="time softmax forward+backward only up to this many tokens")
+  p.add_argument("--softmax-impl", default="xla", choices=("xla", "cudnn"),
+                 help="jax.nn.dot_product_attention implementation (cudnn: GPU flash attention, "
+                 "bf16/fp16 only)")
+  p.add_argument("--check", action="store_true",
+                 help="also measure each GLGA row's error (output and q/k/v gradients) against a "
+                 "float32 'highest'-precision reference, and the reference path's own error in "
+                 "the timed dtype")
   p.add_argument("--quick", action="store_true", help="1, 2, 4 frames, m=4, 2 repeats")
   p.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                "results", "attention_scaling.json"))
@@ -125,8 +133,8 @@ def window_flops_executed(pos, radius, heads, d, impl, block_q, block_k=64):
 # Methods.
 # ----------------------------------------------------------------------------------------------
 
-def softmax_core(q, k, v):
-  return jax.nn.dot_product_attention(q, k, v)
+def softmax_core(implementation):
+  return lambda q, k, v: jax.nn.dot_product_attention(q, k, v, implementation=implementation)
 
 
 def glga_core(positions, radius, impl, block_q):
@@ -137,13 +145,37 @@ def glga_core(positions, radius, impl, block_q):
   return core
 
 
-def fwd_and_bwd(core, cot):
-  fwd = jax.jit(core)
+def loss_of(core):
+  """<core(q, k, v), cot>: its gradient is the backward pass for cotangent cot. cot is an
+  argument, not a closed-over constant, which XLA would constant-fold at compile time."""
+  return lambda q, k, v, cot: jnp.sum(core(q, k, v).astype(jnp.float32) * cot.astype(jnp.float32))
 
-  def loss(q, k, v):
-    return jnp.sum(core(q, k, v).astype(jnp.float32) * cot)
-  bwd = jax.jit(jax.value_and_grad(loss, argnums=(0, 1, 2)))
-  return fwd, bwd
+
+def fwd_and_bwd(core):
+  return jax.jit(core), jax.jit(jax.value_and_grad(loss_of(core), argnums=(0, 1, 2)))
+
+
+def relative_error(got, want):
+  """max |got - want| / max |want| (float32)."""
+  got, want = jnp.asarray(got, jnp.float32), jnp.asarray(want, jnp.float32)
+  return float(jnp.max(jnp.abs(got - want)) / jnp.max(jnp.abs(want)))
+
+
+def errors_against_float32(cores, arrays):
+  """{name: (output error, worst q/k/v gradient error)} of each core in the arrays' dtype,
+  against the float32 product at 'highest' matmul precision of cores['reference'] (on GPU,
+  XLA's and Triton's default float32 dot is TF32, so 'highest' is asked for explicitly)."""
+  def value_and_grads(core, q, k, v, cot):
+    return jax.jit(core)(q, k, v), jax.jit(jax.grad(loss_of(core), argnums=(0, 1, 2)))(q, k, v, cot)
+  with jax.default_matmul_precision("highest"):
+    want_out, want_grads = value_and_grads(cores["reference"],
+                                           *(a.astype(jnp.float32) for a in arrays))
+  errors = {}
+  for name, core in cores.items():
+    out, grads = value_and_grads(core, *arrays)
+    errors[name] = (relative_error(out, want_out),
+                    max(relative_error(g, w) for g, w in zip(grads, want_grads)))
+  return errors
 
 
 def compiled_peak_bytes(compiled):
@@ -191,9 +223,10 @@ def run(args):
     n_keep = keep.shape[1]
 
     methods = {}                  # name -> (core, (q, k, v, cot), tokens, flops, ideal flops, m)
+    checks = {}                   # name -> {impl: (output error, gradient error)} (--check)
     if n <= args.softmax_max_tokens:
       f = softmax_flops(n, H, D)
-      methods["softmax"] = (softmax_core, (q, k, v, cot), n, f, f, None)
+      methods["softmax"] = (softmax_core(args.softmax_impl), (q, k, v, cot), n, f, f, None)
     for m in args.window_frames:
       radius = window_radius(m * TOKENS_PER_FRAME)
       for tag, pos, arrays, tokens in (("glga", dense_pos, (q, k, v, cot), n),
@@ -202,27 +235,31 @@ def run(args):
         ideal = 4 * window_pairs(pos[0], radius) * D * H + linear_flops(tokens, H, D)
         methods[f"{tag} m={m}"] = (glga_core(pos, radius, impl, args.block_q), arrays, tokens,
                                    wf + linear_flops(tokens, H, D), ideal, m)
+        if args.check:
+          cores = {i: glga_core(pos, radius, i, args.block_q) for i in {"reference", impl}}
+          checks[f"{tag} m={m}"] = errors_against_float32(cores, arrays)
 
-    fwd_calls, bwd_calls, args_of, mem = {}, {}, {}, {}
+    fwd_calls, bwd_calls, args_of, args_of_bwd, mem = {}, {}, {}, {}, {}
     for name, (core, (a, b, c, ct), tokens, *_rest) in methods.items():
-      fwd, bwd = fwd_and_bwd(core, ct)
+      fwd, bwd = fwd_and_bwd(core)
       fwd_calls[name] = fwd.lower(a, b, c).compile()
       mem[name] = {"fwd": compiled_peak_bytes(fwd_calls[name])}
-      args_of[name] = (a, b, c)
+      args_of[name], args_of_bwd[name] = (a, b, c), (a, b, c, ct)
       want_bwd = not args.no_backward and (name != "softmax" or n <= args.softmax_bwd_max_tokens)
-      bwd_lowered = bwd.lower(a, b, c)
-      compiled = bwd_lowered.compile()
+      compiled = bwd.lower(a, b, c, ct).compile()
       mem[name]["fwd+bwd"] = compiled_peak_bytes(compiled)
       if want_bwd:
         bwd_calls[name] = compiled
     t_fwd = time_interleaved(fwd_calls, args_of, args.repeats)
-    t_bwd = time_interleaved(bwd_calls, args_of, args.repeats) if bwd_calls else {}
+    t_bwd = time_interleaved(bwd_calls, args_of_bwd, args.repeats) if bwd_calls else {}
 
     for name, (core, arrays, tokens, flops, ideal, m) in methods.items():
       row = dict(frames=frames, dense_tokens=n, tokens=tokens, method=name, window_frames=m,
                  fwd_s=t_fwd.get(name), fwd_bwd_s=t_bwd.get(name),
                  peak_bytes_fwd=mem[name]["fwd"], peak_bytes_fwd_bwd=mem[name]["fwd+bwd"],
                  flops_fwd=flops, flops_fwd_ideal=ideal)
+      for checked_impl, (out_err, grad_err) in checks.get(name, {}).items():
+        row[f"{checked_impl}_err_out"], row[f"{checked_impl}_err_grad"] = out_err, grad_err
       if "softmax" in methods and name != "softmax":
         s_flops = methods["softmax"][3]
         row["flop_ratio"] = s_flops / flops
@@ -240,7 +277,7 @@ def run(args):
           row["drop_speedup_fwd_bwd"] = dense_b / row["fwd_bwd_s"]
       rows.append(row)
       print_row(row, header=len(rows) == 1)
-    del q, k, v, cot, dropped, fwd_calls, bwd_calls, args_of
+    del q, k, v, cot, dropped, fwd_calls, bwd_calls, args_of, args_of_bwd
   return dict(device=jax.devices()[0].device_kind, backend=backend, impl=impl,
               timed_path=path, dtype=dtype.name, batch=B, heads=H, head_dim=D,
               tokens_per_frame=[TOKENS_H, TOKENS_W], block_q=args.block_q, repeats=args.repeats,
@@ -266,6 +303,11 @@ def print_row(r, header=False):
            fmt(r.get("eff_fwd"), ".2f"), fmt(r.get("speedup_fwd_bwd"), ".2f"),
            fmt(r.get("eff_fwd_bwd"), ".2f"), fmt(r.get("drop_speedup_fwd"), ".2f"))
   print(" ".join(c.rjust(w) for c, w in zip(cells, widths)), flush=True)
+  checked = [(i, r[f"{i}_err_out"], r[f"{i}_err_grad"]) for i in ("pallas", "reference")
+             if f"{i}_err_out" in r]
+  if checked:
+    print(" " * 32 + "max error / max |f32 value|: " + "; ".join(
+        f"{i} out {o:.1e} grad {g:.1e}" for i, o, g in checked), flush=True)
 
 
 def main(argv=None):

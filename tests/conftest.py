@@ -15,6 +15,10 @@ import pytest
 # one session (resume, sample) compile each program once.
 jax.config.update("jax_compilation_cache_dir", os.path.join("/tmp", f"eflow_jax_test_xla_cache_{os.getuid()}"))
 jax.config.update("jax_persistent_cache_min_compile_time_secs", 1.0)
+# On a GPU (JAX_PLATFORMS=cuda) float32 matmuls default to TF32, in XLA and in the Pallas Triton
+# dots alike (~1e-3 relative); the tests' float32 tolerances are for true float32 products.
+if os.environ["JAX_PLATFORMS"].split(",")[0] in ("cuda", "gpu", "rocm"):
+  jax.config.update("jax_default_matmul_precision", "highest")
 
 from eflow_jax.models.video_dit import VideoDiT
 

@@ -1,4 +1,5 @@
-"""Smoke test of the Fig. 4a / 4b benchmarks: their variants are the programs they claim to be.
+"""Smoke test of the Fig. 4a / 4b benchmarks: their variants are the programs they claim to be
+(and Fig. 2a's error check reads true errors).
 
 Only FLOP counts of lowered (never compiled or run) programs on the tiny config: compiling the
 ladder's train steps takes minutes on CPU. Each check fails if a rung or sampler stops doing the
@@ -123,3 +124,24 @@ def test_ablation_sweep_rows_sharing_and_resume_across_sessions(tmp_path, monkey
       "table4:fm_50", "table4:fm_4", "table4:sfm_4", "table4:pdg_sfm_4"}
   with pytest.raises(SystemExit, match="unknown table4:nope"):
     ablation_sweep.main(argv + ["--rows=table4:nope"])
+
+
+def test_attention_scaling_check_reads_the_error_against_float32():
+  """--check: the reference path in float32 is the float32 truth (0), the Pallas GLGA (interpret)
+  agrees to float32 rounding, a core off by 1% reads 1e-2, and bf16 inputs read bf16 rounding."""
+  import jax
+  import jax.numpy as jnp
+  import attention_scaling
+  B, N, H, D, radius = 1, 96, 2, 16, 10
+  arrays = tuple(jax.random.normal(k, (B, N, H, D)) for k in jax.random.split(jax.random.PRNGKey(0), 4))
+  pos = jnp.arange(N, dtype=jnp.int32)[None]
+  reference = attention_scaling.glga_core(pos, radius, "reference", 32)
+  cores = {"reference": reference, "pallas": attention_scaling.glga_core(pos, radius, "pallas", 32),
+           "off": lambda q, k, v: 1.01 * reference(q, k, v)}
+  errors = attention_scaling.errors_against_float32(cores, arrays)
+  assert errors["reference"] == (0.0, 0.0)
+  assert max(errors["pallas"]) < 1e-5, errors
+  assert errors["off"] == pytest.approx((0.01, 0.01), rel=1e-3)
+  bf16 = attention_scaling.errors_against_float32(
+      cores, tuple(a.astype(jnp.bfloat16) for a in arrays))
+  assert all(1e-4 < e < 3e-2 for e in bf16["pallas"] + bf16["reference"]), bf16

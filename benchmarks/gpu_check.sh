@@ -1,0 +1,26 @@
+#!/bin/bash
+# The Pallas kernels on a real GPU, in one short script (GPU time is scarce here):
+#   1. the kernel test files with JAX_PLATFORMS=cuda: the kernels compile through Triton and run
+#      (no interpret mode); tests/conftest.py asks for 'highest' float32 matmul precision on GPU;
+#   2. attention_scaling.py at the 480p geometry with --check: Pallas vs XLA softmax timings, plus
+#      each GLGA row's error against a float32 'highest' reference.
+# Usage (repo root, a CUDA build of JAX installed):  OUT=some/dir bash benchmarks/gpu_check.sh
+# Logs and the benchmark JSON go to $OUT (default benchmarks/results).
+set -uo pipefail
+OUT=${OUT:-benchmarks/results}
+mkdir -p "$OUT"
+export PYTHONUNBUFFERED=1 XLA_PYTHON_CLIENT_PREALLOCATE=false
+nvidia-smi -L
+python3 -c "import jax, flax; print('jax', jax.__version__, 'flax', flax.__version__, jax.devices())"
+
+JAX_PLATFORMS=cuda timeout "${TEST_TIMEOUT:-150}" python3 -m pytest -q -p no:cacheprovider -n 4 \
+  tests/test_kernels_linear.py tests/test_kernels_window.py tests/test_kernels_glga.py \
+  2>&1 | tee "$OUT/gpu_kernel_tests.log"
+
+bench() {
+  timeout "${BENCH_TIMEOUT:-240}" python3 benchmarks/attention_scaling.py --frames ${FRAMES:-2 8 21} \
+    --window-frames 4 --heads 8 --check --softmax-bwd-max-tokens 40000 --repeats 5 \
+    --out "$OUT/attention_scaling_gpu.json" "$@" 2>&1 | tee "$OUT/attention_scaling_gpu.log"
+}
+# cuDNN flash attention is the fair softmax baseline on a GPU; XLA's softmax if cuDNN refuses.
+bench --softmax-impl cudnn || bench --softmax-impl xla
