@@ -203,6 +203,9 @@ def run(args):
   backend = jax.default_backend()
   impl = pallas_common.resolve_impl(args.impl, "benchmark")
   dtype = jnp.dtype(args.dtype or ("bfloat16" if backend == "gpu" else "float32"))
+  if args.softmax_impl == "cudnn" and (backend != "gpu" or dtype == jnp.float32):
+    raise SystemExit(f"--softmax-impl cudnn needs a GPU and bf16/fp16 inputs (here: {backend}, "
+                     f"{dtype.name}); use --softmax-impl xla.")
   B, H, D = args.batch, args.heads, args.head_dim
   path = ("Pallas kernels" if impl == "pallas" else "pure-jnp REFERENCE path") + (
       " (interpret mode: a correctness tool, not a fast path)" if impl == "pallas" and backend != "gpu"
