@@ -2,8 +2,9 @@
 # The Pallas kernels on a real GPU, in one short script (GPU time is scarce here):
 #   1. the kernel test files with JAX_PLATFORMS=cuda: the kernels compile through Triton and run
 #      (no interpret mode); tests/conftest.py asks for 'highest' float32 matmul precision on GPU;
-#   2. attention_scaling.py at the 480p geometry with --check: Pallas vs XLA softmax timings, plus
-#      each GLGA row's error against a float32 'highest' reference.
+#   2. attention_scaling.py at the 480p geometry with --check: GLGA on the Pallas kernels vs cuDNN
+#      flash attention (XLA's softmax if cuDNN refuses), plus each GLGA row's error against a
+#      float32 'highest' reference.
 # Usage (repo root, a CUDA build of JAX installed):  OUT=some/dir bash benchmarks/gpu_check.sh
 # Logs and the benchmark JSON go to $OUT (default benchmarks/results). On an H100: tests ~1 min,
 # the 21-frame benchmark row ~1.5 min, the 2- and 8-frame rows ~2 min more (mostly compiling).
