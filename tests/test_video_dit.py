@@ -1,11 +1,13 @@
 """VideoDiT: patchify, SPRINT paths (dense / dropped / weak), conditioning, and input errors."""
+import flax.linen as nn
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
+from eflow_jax.models.blocks import DepthwiseConv
 from eflow_jax.models.video_dit import VideoDiT, patchify, unpatchify
-from conftest import init_params, model_inputs, tiny_model
+from conftest import init_params, model_inputs, randomize, tiny_model
 
 
 def test_patchify_matches_explicit_loop_and_inverts():
@@ -138,3 +140,23 @@ def test_dropping_without_rng_is_a_clear_error(class_setup):
   model, params, (x, t, s, w, y) = class_setup
   with pytest.raises(ValueError, match="rng"):
     model.apply({"params": params}, x, t, s, w, y, drop_ratio=0.75)
+
+
+@pytest.mark.parametrize("kernel_size", [(1, 3, 3), (3, 1, 1), (3, 3, 5)])
+def test_depthwise_conv_is_nn_conv_grouped(kernel_size):
+  """Mix-FFN's shifted-sum depthwise conv: nn.Conv's parameters (names, shapes, init) and its
+  values and gradients, against XLA's grouped convolution (feature_group_count = channels)."""
+  C = 6
+  x = jax.random.normal(jax.random.PRNGKey(0), (2, 4, 5, 6, C))
+  ours = DepthwiseConv(kernel_size)
+  conv = nn.Conv(C, kernel_size, padding="SAME", feature_group_count=C)
+  params = ours.init(jax.random.PRNGKey(1), x)
+  reference_params = conv.init(jax.random.PRNGKey(1), x)
+  assert jax.tree.map(jnp.shape, params) == jax.tree.map(jnp.shape, reference_params)
+  np.testing.assert_array_equal(params["params"]["kernel"], reference_params["params"]["kernel"])
+  params = randomize(params, seed=2, scale=1.0)
+  loss = lambda module: lambda p, x: jnp.sum(jnp.sin(module.apply(p, x)))
+  np.testing.assert_allclose(ours.apply(params, x), conv.apply(params, x), atol=1e-5, rtol=1e-5)
+  for got, want in zip(jax.grad(loss(ours), argnums=(0, 1))(params, x),
+                       jax.grad(loss(conv), argnums=(0, 1))(params, x)):
+    jax.tree.map(lambda g, w: np.testing.assert_allclose(g, w, atol=1e-4, rtol=1e-4), got, want)
