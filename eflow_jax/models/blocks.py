@@ -40,8 +40,8 @@ class DepthwiseConv(nn.Module):
 
   The parameters are nn.Conv(C, kernel_size, padding='SAME', feature_group_count=C)'s (kernel
   (kt, kh, kw, 1, C), bias (C,), same names and init). XLA's CPU grouped convolution took 20x
-  longer forward + backward on the demo's Mix-FFN grid (2.05 s vs 0.10 s), which made the Sana
-  rows of the ablation sweep take ~15 h; a handful of shifted multiply-adds is all this needs.
+  longer forward + backward on the demo's Mix-FFN grid (2.05 s vs 0.10 s) and held the Sana rows of
+  the ablation sweep under 0.03 steps/s (0.5 with this); a few shifted multiply-adds are all it needs.
   """
   kernel_size: tuple
   kernel_init: Any = nn.initializers.lecun_normal()
