@@ -34,14 +34,18 @@ from eflow_jax import config_lib  # noqa: E402
 
 TABLES = ("table2", "table3", "table4")
 SAMPLING_FIELDS = ("sampler", "inference_steps")     # flow.* fields that do not change training
+IMPLEMENTATION_FIELDS = ("attention_impl", "window_block")   # model.* fields: same math, other code
 METRIC_COLUMNS = ("fvd", "fvd_real", "classifier_fd", "class_accuracy", "sharpness", "nfe", "step")
 
 
 def training_key(config) -> str:
-  """Rows with equal training configs (all but the sampling fields) share one training run."""
+  """Rows with equal training configs (all but the sampling fields) share one training run; how
+  attention is computed (jnp reference or Pallas, the query tile) is not part of what is trained."""
   cfg = json.loads(config.to_json_best_effort())
   for field in SAMPLING_FIELDS:
     cfg["flow"].pop(field, None)
+  for field in IMPLEMENTATION_FIELDS:
+    cfg["model"].pop(field, None)
   cfg.pop("sample_every", None)
   return hashlib.sha1(json.dumps(cfg, sort_keys=True).encode()).hexdigest()[:10]
 

@@ -68,7 +68,7 @@ def parse_args(argv=None):
   p.add_argument("--batch", type=int, default=1)
   p.add_argument("--dtype", default=None, help="float32 (CPU default) or bfloat16 (GPU default)")
   p.add_argument("--impl", default="auto", help="kernel impl for GLGA: auto | reference | pallas")
-  p.add_argument("--block-q", type=int, default=128)
+  p.add_argument("--block-q", type=int, default=64, help="query tile (model.window_block)")
   p.add_argument("--repeats", type=int, default=3)
   p.add_argument("--no-backward", action="store_true", help="forward only")
   p.add_argument("--softmax-max-tokens", type=int, default=33_000,

@@ -7,6 +7,7 @@ the same way (interleaved rounds, medians).
 """
 from __future__ import annotations
 
+import ast
 import json
 import os
 import statistics
@@ -42,6 +43,21 @@ def with_overrides(config, overrides: dict):
       node = node[p]
     node[leaf] = value
   return config
+
+
+def parse_sets(sets) -> dict:
+  """['model.dtype=bfloat16', 'data.batch_size=8'] -> {key: value}; values are Python literals
+  where they parse as one (numbers, booleans, tuples), strings otherwise."""
+  out = {}
+  for item in sets:
+    key, sep, value = item.partition("=")
+    if not sep or not key:
+      raise SystemExit(f"--set wants KEY=VALUE (e.g. model.dtype=bfloat16), got {item!r}")
+    try:
+      out[key] = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+      out[key] = value
+  return out
 
 
 def unrolled(config):

@@ -50,7 +50,7 @@ def program(config, devices, fsdp: int = 1):
   """(jitted step, state, batch) of the stage-1 step on a data x fsdp mesh over `devices`."""
   config.mesh.update(data=-1, fsdp=fsdp, dcn_data=1, dcn_fsdp=1)
   mesh = sharding.make_mesh(config.mesh, devices)
-  model, stages, shape, optimizer, lr = loop.build(config)
+  model, stages, shape, optimizer, lr = loop.build(config, read_data=False)
   state, shardings = loop.fresh_state(config, model, optimizer, shape, mesh)
   step = make_train_step(model, optimizer, config.flow, curriculum.step_settings(stages, 0),
                          config.total_steps, config.ema_decay, lr, state_shardings=shardings,

@@ -68,7 +68,7 @@ def sampler_flops(config, sampler: str, steps: int, cond):
   step loop's body would be counted once). Abstract parameters: nothing is initialised or run."""
   cfg = common.unrolled(config)
   model = VideoDiT.from_config(cfg.model)
-  shape = tuple(loop.build(cfg)[2])
+  shape = tuple(loop.build(cfg, read_data=False)[2])
   key = jax.random.PRNGKey(0)
   abstract = jax.eval_shape(lambda r: init_params(model, r, shape, cfg.data.text_length), key)
   one = loop.make_sampler(model, cfg.flow, shape, steps=1, sampler=sampler)
@@ -81,7 +81,7 @@ class Sampler:
 
   def __init__(self, config, sampler: str, steps: int, batch: int, count_flops: bool):
     model = VideoDiT.from_config(config.model)
-    shape = tuple(loop.build(config)[2])
+    shape = tuple(loop.build(config, read_data=False)[2])
     text_length = config.data.text_length
     init = jax.jit(lambda r: randomized(init_params(model, r, shape, text_length)))
     self.params = init(jax.random.PRNGKey(config.seed))
@@ -116,7 +116,7 @@ def main(argv=None):
 
   base = common.load(args.config)
   batch = args.batch or int(base.num_samples)
-  shape = loop.build(base)[2]
+  shape = loop.build(base, read_data=False)[2]
   m = base.model
   print(f"device: {common.device_line()}")
   print(f"config {args.config}: model {m.encoder_blocks}/{m.middle_blocks}/{m.decoder_blocks} blocks, "

@@ -126,6 +126,32 @@ def test_ablation_sweep_rows_sharing_and_resume_across_sessions(tmp_path, monkey
     ablation_sweep.main(argv + ["--rows=table4:nope"])
 
 
+def test_ablation_training_key_ignores_how_attention_is_computed():
+  """Pallas vs reference and the query tile compute the same function: one training run; the
+  attention type and the objective are what rows differ in, so they change the key."""
+  import ablation_sweep
+  config = common.load(os.path.join(REPO, "configs/ablations/table2.py:glga_fm"))
+  key = ablation_sweep.training_key(config)
+  for overrides, same in (({"model.attention_impl": "pallas"}, True), ({"model.window_block": 128}, True),
+                          ({"flow.inference_steps": 8}, True), ({"model.attention": "softmax"}, False),
+                          ({"flow.guidance_target": "pdg"}, False)):
+    assert (ablation_sweep.training_key(common.with_overrides(config, overrides)) == key) == same, overrides
+
+
+def test_kernel_tuning_quick_run_checks_every_candidate(tmp_path):
+  """--quick (interpret mode, tiny): both parts run, every candidate's output matches the jnp
+  reference to float32 rounding, and the first tiling is the baseline of the ratios."""
+  import kernel_tuning
+  result = kernel_tuning.main(["--quick", f"--out={tmp_path / 'k.json'}"])
+  impls = [r for r in result["rows"] if r["part"] == "impls"]
+  tiles = [r for r in result["rows"] if r["part"] == "tiles"]
+  assert [r["case"] for r in impls] == ["dense", "drop75"] and len(tiles) == 2
+  assert all(r["err_out"] < 1e-5 for r in impls + tiles), result["rows"]
+  first = kernel_tuning.tiling_name(kernel_tuning.tilings(kernel_tuning.parse_args(["--quick"]))[0])
+  assert [r["speedup_fwd_bwd"] for r in tiles if r["tiling"] == first] == [1.0]
+  assert json.load(open(tmp_path / "k.json"))["rows"] == json.loads(json.dumps(result["rows"]))
+
+
 def test_attention_scaling_check_reads_the_error_against_float32():
   """--check: the reference path in float32 is the float32 truth (0), the Pallas GLGA (interpret)
   agrees to float32 rounding, a core off by 1% reads 1e-2, and bf16 inputs read bf16 rounding."""

@@ -35,12 +35,21 @@ def model_kind(config) -> str:
   return "class" if config.model.num_classes else "text"
 
 
-def build(config):
-  """Everything derived from the config, validated before anything compiles."""
-  validate.check_run_config(config)        # every one-line config / data error, no compiling
+def build(config, *, read_data: bool = True):
+  """Everything derived from the config, validated before anything compiles.
+
+  read_data=False: the data is not read, the example shape is data.latent_shape or else
+  video.latent_shape (benchmarks, which time the step on random batches of that geometry).
+  """
+  validate.check_run_config(config, read_data=read_data)   # every one-line config / data error
   stages = curriculum.build_stages(config.curriculum, config.total_steps)
   model = VideoDiT.from_config(config.model)
-  example_shape = tuple(pipeline.example_shape(config.data))
+  if read_data or config.data.source != "array_record":      # Moving MNIST reads no files here
+    example_shape = tuple(pipeline.example_shape(config.data))
+  else:
+    example_shape = tuple(config.data.latent_shape or config.get("video", {}).get("latent_shape", ()))
+    if len(example_shape) != 4:
+      raise ValueError("read_data=False needs data.latent_shape or video.latent_shape (T, H, W, C).")
   lr_schedule = curriculum.learning_rate_schedule(stages)
   optimizer = make_optimizer(config.optimizer, lr_schedule)
   return model, stages, example_shape, optimizer, lr_schedule

@@ -33,8 +33,11 @@ from eflow_jax.train.step import NAN_POLICIES
 WINDOW_ATTENTIONS = ("glga", "glga_sum", "window")   # the attention types with a local window
 
 
-def check_run_config(config, *, device_count: int | None = None) -> None:
+def check_run_config(config, *, device_count: int | None = None, read_data: bool = True) -> None:
   """Raises ValueError (one line, naming the field to change) for a config that cannot train.
+
+  read_data=False skips the data sources (records, labels, their geometry): for benchmarks, which
+  time the step on random batches of the config's geometry (`loop.build(read_data=False)`).
 
   device_count: validate the mesh for this many devices (default: `jax.device_count()`, with the
   DCN granules of the real devices). An explicit count is taken as one host / slice unless the
@@ -47,7 +50,7 @@ def check_run_config(config, *, device_count: int | None = None) -> None:
   kind = "class" if model.num_classes else "text"
   validate_data_config(config.data, kind)
   _check_mesh(config, stages, device_count)
-  for field, data_cfg, stage_ids in _sources(config, stages):
+  for field, data_cfg, stage_ids in (_sources(config, stages) if read_data else ()):
     shape = _check_data(field, data_cfg, kind, model)
     _check_geometry(field, shape, model, [(i, stages[i]) for i in stage_ids])
 

@@ -1,0 +1,203 @@
+"""Which attention path to use on a GPU, and which tiles for the window kernel (GPU questions).
+
+Two measurements at the 480p geometry of attention_scaling.py (30 x 52 tokens per latent frame,
+GLGA window m frames, bf16 on GPU), every candidate timed side by side in one process (medians of
+interleaved rounds), every candidate's output checked against the jnp reference on the same inputs:
+
+  impls   the GLGA core (linear + window attention) on the Pallas kernels vs on the pure-jnp
+          reference path that XLA compiles, dense and with SPRINT's 75% structured drop: decides
+          `model.attention_impl`'s default on GPUs.
+  tiles   the Pallas window kernel (forward and forward+backward) over tile sizes block_q x block_k,
+          num_warps and num_stages (one tiling for the forward, dQ and dK/dV kernels): decides
+          window_attention_pallas's defaults. A tiling the GPU cannot compile (shared memory) is
+          reported and skipped.
+
+  python benchmarks/kernel_tuning.py                       # both parts, 8 and 21 frames (GPU)
+  python benchmarks/kernel_tuning.py --part tiles --frames 21
+  python benchmarks/kernel_tuning.py --quick               # CPU smoke run (interpret mode; tiny)
+
+On CPU the Pallas kernels run in interpret mode, so the times say nothing; --quick only checks the
+script end to end. Writes benchmarks/results/kernel_tuning.json.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))                    # benchmarks/
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))   # repo root
+
+import jax  # pylint: disable=g-import-not-at-top
+import jax.numpy as jnp
+
+from attention_scaling import (TOKENS_H, TOKENS_W, fwd_and_bwd, glga_core, relative_error,
+                               time_interleaved)
+from eflow_jax.kernels.window_attention import (window_attention_pallas, window_attention_reference,
+                                                window_radius)
+from eflow_jax.models.token_drop import sample_keep_indices
+
+DEFAULT_TILING = dict(block_q=64, block_k=64, num_warps=4, num_stages=2)    # window_attention_pallas's
+
+
+def parse_args(argv=None):
+  p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+  p.add_argument("--part", choices=("impls", "tiles", "both"), default="both")
+  p.add_argument("--frames", type=int, nargs="*", default=[8, 21])
+  p.add_argument("--frame-tokens", type=int, nargs=2, default=[TOKENS_H, TOKENS_W],
+                 metavar=("H", "W"), help="latent tokens per frame (default 480p: 30 52)")
+  p.add_argument("--window-frames", type=int, default=4)
+  p.add_argument("--heads", type=int, default=8)
+  p.add_argument("--head-dim", type=int, default=128)
+  p.add_argument("--dtype", default=None, help="default: bfloat16 on GPU, float32 elsewhere")
+  p.add_argument("--block-q", type=int, nargs="*", default=[64, 128])
+  p.add_argument("--block-k", type=int, nargs="*", default=[32, 64, 128])
+  p.add_argument("--num-warps", type=int, nargs="*", default=[4, 8])
+  p.add_argument("--num-stages", type=int, nargs="*", default=[2, 3])
+  p.add_argument("--repeats", type=int, default=5)
+  p.add_argument("--quick", action="store_true",
+                 help="tiny CPU smoke run: 2 frames of 4 x 8 tokens, 1 head of 32, 2 tilings")
+  p.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                               "results", "kernel_tuning.json"))
+  args = p.parse_args(argv)
+  if args.quick:
+    args.frames, args.frame_tokens, args.window_frames = [2], [4, 8], 1
+    args.heads, args.head_dim, args.repeats = 1, 32, 2
+    args.block_q, args.block_k, args.num_warps, args.num_stages = [16], [16, 32], [4], [2]
+  return args
+
+
+def inputs(frames, frame_tokens, heads, head_dim, dtype, seed=0):
+  """q, k, v, cotangent (B=1), dense positions, and the 75%-drop (1, 2, 2) subset of all of them."""
+  n = frames * frame_tokens[0] * frame_tokens[1]
+  keys = jax.random.split(jax.random.PRNGKey(seed), 5)
+  arrays = tuple(jax.random.normal(kk, (1, n, heads, head_dim), dtype) for kk in keys[:4])
+  dense_pos = jnp.arange(n, dtype=jnp.int32)[None]
+  keep = sample_keep_indices(keys[4], 1, (frames, *frame_tokens), (1, 2, 2), 1)
+  dropped = tuple(a[:, keep[0]] for a in arrays)
+  return (arrays, dense_pos), (dropped, keep)
+
+
+def time_fwd_and_bwd(cores, arrays, repeats):
+  """{name: (fwd s, fwd+bwd s)} of cores {name: core(q, k, v)}, interleaved; all compiled first."""
+  fwd, bwd = {}, {}
+  for name, core in cores.items():
+    f, b = fwd_and_bwd(core)
+    fwd[name], bwd[name] = f.lower(*arrays[:3]).compile(), b.lower(*arrays).compile()
+  t_fwd = time_interleaved(fwd, {n: arrays[:3] for n in fwd}, repeats)
+  t_bwd = time_interleaved(bwd, {n: arrays for n in bwd}, repeats)
+  return {name: (t_fwd[name], t_bwd[name]) for name in cores}
+
+
+def impls_part(args, dtype):
+  """GLGA core on Pallas vs on the jnp reference, dense and dropped."""
+  rows = []
+  print("\n== impls: GLGA core, Pallas kernels vs the jnp reference (XLA) ==")
+  print(f"{'frames':>6} {'tokens':>7} {'case':>8} {'ref fwd ms':>10} {'pallas fwd':>10} "
+        f"{'x fwd':>6} {'ref f+b ms':>10} {'pallas f+b':>10} {'x f+b':>6} {'err out':>8}")
+  for frames in args.frames:
+    radius = window_radius(args.window_frames * args.frame_tokens[0] * args.frame_tokens[1])
+    for case, (arrays, pos) in zip(("dense", "drop75"), inputs(frames, args.frame_tokens, args.heads,
+                                                               args.head_dim, dtype, frames)):
+      cores = {impl: glga_core(pos, radius, impl, DEFAULT_TILING["block_q"])     # model.window_block
+               for impl in ("reference", "pallas")}
+      err = relative_error(jax.jit(cores["pallas"])(*arrays[:3]),
+                           jax.jit(cores["reference"])(*arrays[:3]))
+      t = time_fwd_and_bwd(cores, arrays, args.repeats)
+      row = dict(part="impls", frames=frames, tokens=int(pos.shape[1]), case=case,
+                 window_frames=args.window_frames,
+                 reference_fwd_s=t["reference"][0], pallas_fwd_s=t["pallas"][0],
+                 reference_fwd_bwd_s=t["reference"][1], pallas_fwd_bwd_s=t["pallas"][1],
+                 pallas_speedup_fwd=t["reference"][0] / t["pallas"][0],
+                 pallas_speedup_fwd_bwd=t["reference"][1] / t["pallas"][1], err_out=err)
+      rows.append(row)
+      print(f"{frames:>6} {row['tokens']:>7} {case:>8} {1e3 * row['reference_fwd_s']:>10.2f} "
+            f"{1e3 * row['pallas_fwd_s']:>10.2f} {row['pallas_speedup_fwd']:>6.2f} "
+            f"{1e3 * row['reference_fwd_bwd_s']:>10.2f} {1e3 * row['pallas_fwd_bwd_s']:>10.2f} "
+            f"{row['pallas_speedup_fwd_bwd']:>6.2f} {err:>8.1e}", flush=True)
+  return rows
+
+
+def tilings(args):
+  grid = itertools.product(args.block_q, args.block_k, args.num_warps, args.num_stages)
+  out = [dict(block_q=q, block_k=k, num_warps=w, num_stages=s) for q, k, w, s in grid]
+  default = dict(DEFAULT_TILING) if not args.quick else out[0]
+  return [default] + [t for t in out if t != default]
+
+
+def tiling_name(t):
+  return f"q{t['block_q']} k{t['block_k']} w{t['num_warps']} s{t['num_stages']}"
+
+
+def tiles_part(args, dtype):
+  """The window kernel over tilings; ratios are to the current default (the first tiling)."""
+  rows = []
+  first = tilings(args)[0]
+  print("\n== tiles: Pallas window attention, fwd and fwd+bwd per tiling (x = speedup over "
+        f"{tiling_name(first)}{', the default' if first == DEFAULT_TILING else ''}) ==")
+  for frames in args.frames:
+    radius = window_radius(args.window_frames * args.frame_tokens[0] * args.frame_tokens[1])
+    (arrays, pos), _ = inputs(frames, args.frame_tokens, args.heads, args.head_dim, dtype, frames)
+    want = window_attention_reference(*arrays[:3], pos, radius=radius)
+    compiled, errors, failed = {}, {}, {}
+    for t in tilings(args):
+      name = tiling_name(t)
+      core = lambda q, k, v, t=t: window_attention_pallas(q, k, v, pos, radius=radius, **t)
+      try:                              # a tiling may not fit the GPU (shared memory, registers)
+        fwd, bwd = fwd_and_bwd(core)
+        compiled[name] = (fwd.lower(*arrays[:3]).compile(), bwd.lower(*arrays).compile())
+        errors[name] = relative_error(compiled[name][0](*arrays[:3]), want)
+      except Exception as e:           # pylint: disable=broad-except
+        compiled.pop(name, None)
+        failed[name] = f"{type(e).__name__}: {str(e).splitlines()[0][:160]}"
+        print(f"  {frames} frames, {name}: skipped ({failed[name]})", flush=True)
+    t_fwd = time_interleaved({n: c[0] for n, c in compiled.items()},
+                             {n: arrays[:3] for n in compiled}, args.repeats)
+    t_bwd = time_interleaved({n: c[1] for n, c in compiled.items()},
+                             {n: arrays for n in compiled}, args.repeats)
+    t = {name: (t_fwd[name], t_bwd[name]) for name in compiled}
+    base = t[tiling_name(tilings(args)[0])]
+    print(f"{frames} frames ({pos.shape[1]} tokens, radius {radius}):")
+    print(f"  {'tiling':>16} {'fwd ms':>8} {'x fwd':>6} {'f+b ms':>8} {'x f+b':>6} {'err out':>8}")
+    for name in sorted(t, key=lambda n: t[n][1]):
+      row = dict(part="tiles", frames=frames, tokens=int(pos.shape[1]), tiling=name,
+                 fwd_s=t[name][0], fwd_bwd_s=t[name][1], speedup_fwd=base[0] / t[name][0],
+                 speedup_fwd_bwd=base[1] / t[name][1], err_out=errors[name])
+      rows.append(row)
+      print(f"  {name:>16} {1e3 * row['fwd_s']:>8.2f} {row['speedup_fwd']:>6.2f} "
+            f"{1e3 * row['fwd_bwd_s']:>8.2f} {row['speedup_fwd_bwd']:>6.2f} {row['err_out']:>8.1e}",
+            flush=True)
+    rows += [dict(part="tiles", frames=frames, tiling=n, failed=why) for n, why in failed.items()]
+  return rows
+
+
+def main(argv=None):
+  args = parse_args(argv)
+  t0 = time.time()
+  backend = jax.default_backend()
+  dtype = jnp.dtype(args.dtype or ("bfloat16" if backend == "gpu" else "float32"))
+  print(f"device: {jax.devices()[0].device_kind} ({backend}), jax {jax.__version__}; {dtype.name}, "
+        f"{args.heads} heads x {args.head_dim}, m={args.window_frames}, {args.repeats} repeats"
+        + ("" if backend == "gpu" else "  [not a GPU: Pallas runs interpreted, times mean nothing]"))
+  rows = []
+  if args.part in ("impls", "both"):
+    rows += impls_part(args, dtype)
+  if args.part in ("tiles", "both"):
+    rows += tiles_part(args, dtype)
+  result = dict(device=jax.devices()[0].device_kind, backend=backend, jax=jax.__version__,
+                dtype=dtype.name, heads=args.heads, head_dim=args.head_dim,
+                frame_tokens=args.frame_tokens, window_frames=args.window_frames,
+                repeats=args.repeats, rows=rows, wall_s=time.time() - t0,
+                command=" ".join(["python", "benchmarks/kernel_tuning.py"] + sys.argv[1:]))
+  os.makedirs(os.path.dirname(args.out), exist_ok=True)
+  with open(args.out, "w") as f:
+    json.dump(result, f, indent=1)
+  print(f"wrote {args.out} ({result['wall_s']:.0f} s)")
+  return result
+
+
+if __name__ == "__main__":
+  main()
