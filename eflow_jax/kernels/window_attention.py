@@ -141,8 +141,7 @@ def _tiling(q, block_q, block_k, interpret, num_warps, num_stages) -> _Tiling:
   bk = pc.tile_size(block_k, N, "block_k")
   dp = pc.padded_head_dim(D, "window-attention")
   n_pad = math.ceil(N / max(bq, bk)) * max(bq, bk)
-  warps = num_warps if num_warps is not None else (4 if dp <= 64 else 8)
-  return _Tiling(bq, bk, n_pad, dp, warps, num_stages, pc.default_interpret(interpret))
+  return _Tiling(bq, bk, n_pad, dp, num_warps, num_stages, pc.default_interpret(interpret))
 
 
 def _pad_tokens(x, t: _Tiling):
@@ -333,11 +332,15 @@ def _check_window_inputs(q, k, v, positions, radius):
 
 @functools.partial(jax.jit, static_argnames=("radius", "block_q", "block_k", "interpret",
                                              "num_warps", "num_stages"))
-def window_attention_pallas(q, k, v, positions, *, radius: int, block_q: int = 128,
-                            block_k: int = 64, interpret=None, num_warps=None, num_stages: int = 2):
+def window_attention_pallas(q, k, v, positions, *, radius: int, block_q: int = 64,
+                            block_k: int = 64, interpret=None, num_warps: int = 4,
+                            num_stages: int = 2):
   """Pallas window attention, same contract as `window_attention_reference` plus tile sizes.
 
   block_q, block_k: query / key tile sizes, powers of 2 >= 16 (clamped to the sequence).
+  The default tiling (64 x 64, 4 warps, 2 stages) was the fastest forward+backward of the 15 tried
+  on an H200 at 480p, bf16, head dim 128: 1.18-1.20x over the earlier 128 x 64 / 8 warps
+  (benchmarks/kernel_tuning.py; docs/gpu_results/README.md).
   interpret: None -> True unless on a GPU. Positions must lie in [0, 2**29).
   Differentiable in q, k, v through a custom VJP (Pallas dQ and dK/dV kernels).
   """

@@ -107,8 +107,8 @@ class GLGA(nn.Module):
   linear_normalize: str = "sum"
   qk_norm: bool = True
   dtype: Any = jnp.float32
-  impl: str = "reference"
-  window_block: int = 128
+  impl: str = "auto"
+  window_block: int = 64
 
   @nn.compact
   def __call__(self, x, tokens: TokenLayout):
@@ -147,7 +147,7 @@ class SanaLinearAttention(nn.Module):
   num_heads: int
   qk_norm: bool = True
   dtype: Any = jnp.float32
-  impl: str = "reference"
+  impl: str = "auto"
   eps: float = 1e-6
 
   @nn.compact
@@ -164,7 +164,7 @@ class SanaLinearAttention(nn.Module):
 
 def make_self_attention(name: str, *, num_heads: int, qk_norm: bool, dtype, impl: str,
                         feature_map: str = "none", linear_normalize: str = "sum",
-                        window_block: int = 128, module_name: str = "self_attn") -> nn.Module:
+                        window_block: int = 64, module_name: str = "self_attn") -> nn.Module:
   """The registry: one config string -> one self-attention module."""
   check_attention_type(name)
   if name == "softmax":

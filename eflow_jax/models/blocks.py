@@ -104,8 +104,8 @@ class DiTBlock(nn.Module):
   qk_norm: bool = True
   feature_map: str = "none"
   linear_normalize: str = "sum"
-  attention_impl: str = "reference"
-  window_block: int = 128
+  attention_impl: str = "auto"
+  window_block: int = 64
   adaln: str = "per_block"
   dtype: Any = jnp.float32
 

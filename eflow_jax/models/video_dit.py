@@ -239,8 +239,8 @@ class VideoDiT(nn.Module):
   feature_map: str = "none"
   linear_normalize: str = "sum"
   qk_norm: bool = True
-  attention_impl: str = "reference"
-  window_block: int = 128
+  attention_impl: str = "auto"
+  window_block: int = 64
   adaln: str = "per_block"        # per_block (DiT adaLN-Zero) | shared (Wan 2.1 modulation)
   num_classes: int = 0            # > 0: class-conditional; 0: text mode
   text_dim: int = 0               # > 0: text mode, width of the text-encoder embeddings
