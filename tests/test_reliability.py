@@ -100,6 +100,7 @@ def test_a_signal_saves_a_checkpoint_and_exits_cleanly(reference, tmp_path, sig)
   assert_same_state(restore(config, reference_dir)[0], restore(config, workdir)[0])
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_then_resume_is_bit_identical(reference, tmp_path):
   """Kills a real training process (checkpointing every step, so most kills land in or around an
   async write) at random steps, including the stage boundary, then lets it finish."""
@@ -200,6 +201,7 @@ def test_a_corrupt_latest_checkpoint_falls_back_to_the_previous_one(reference, t
   ckpt.close()
 
 
+@pytest.mark.slow
 def test_resume_after_a_corrupt_checkpoint_redoes_the_lost_steps_exactly(reference, tmp_path):
   config, reference_dir = reference
   workdir = str(tmp_path / "copy")
@@ -263,6 +265,7 @@ def test_a_full_disk_is_reported_before_training(monkeypatch, tmp_path):
   assert not os.path.exists(tmp_path / "run" / "checkpoints" / "0")
 
 
+@pytest.mark.slow
 def test_a_failed_save_keeps_training_and_the_next_save_retries(reference, monkeypatch, tmp_path, capfd):
   config, reference_dir = reference
   original = ckpt_lib.Checkpointer.save
@@ -314,6 +317,7 @@ def poison(monkeypatch, bad_step):
       make(cfg, **kw), bad_step))
 
 
+@pytest.mark.slow
 def test_nan_policy_halt_saves_the_last_good_state_and_names_the_step(reference, monkeypatch, tmp_path):
   config, reference_dir = reference
   poison(monkeypatch, bad_step=6)

@@ -251,6 +251,7 @@ def hlo_size(model, blocks: int) -> int:
   return len(jax.jit(jax.grad(loss)).lower(params).as_text())
 
 
+@pytest.mark.slow
 def test_program_size_does_not_grow_with_depth_under_scan():
   """XL's 3/22/3 layout against 3/54/3: the same segments, only longer scans."""
   scanned = tiny_model(hidden=16, mlp_hidden=32, scan_blocks=True)

@@ -52,6 +52,7 @@ def reference(tmp_path_factory):
   return config, params_of(workdir, config)
 
 
+@pytest.mark.slow
 def test_eight_devices_data2_fsdp4_match_one_device(reference, tmp_path):
   config, want = reference
   out = str(tmp_path / "eight")
