@@ -22,6 +22,7 @@ script end to end. Writes benchmarks/results/kernel_tuning.json.
 from __future__ import annotations
 
 import argparse
+import inspect
 import itertools
 import json
 import os
@@ -40,7 +41,9 @@ from eflow_jax.kernels.window_attention import (window_attention_pallas, window_
                                                 window_radius)
 from eflow_jax.models.token_drop import sample_keep_indices
 
-DEFAULT_TILING = dict(block_q=64, block_k=64, num_warps=4, num_stages=2)    # window_attention_pallas's
+# window_attention_pallas's own defaults, read from its signature so that they cannot drift apart.
+DEFAULT_TILING = {name: inspect.signature(window_attention_pallas).parameters[name].default
+                  for name in ("block_q", "block_k", "num_warps", "num_stages")}
 
 
 def parse_args(argv=None):
