@@ -22,6 +22,7 @@ import jax
 import jax.numpy as jnp
 
 from eflow_jax.kernels.linear_attention import linear_attention
+from eflow_jax.kernels.softmax_attention import softmax_attention
 from eflow_jax.kernels.window_attention import window_attention
 from eflow_jax.models.rope import apply_rope
 
@@ -86,12 +87,13 @@ class SoftmaxAttention(nn.Module):
   num_heads: int
   qk_norm: bool = True
   dtype: Any = jnp.float32
+  impl: str = "auto"               # cuDNN flash attention on a GPU (bf16), else XLA's
 
   @nn.compact
   def __call__(self, x, tokens: TokenLayout):
     q, k, v = QKV(self.num_heads, self.qk_norm, dtype=self.dtype, name="qkv")(x)
     q, k = apply_rope(q, tokens.rope), apply_rope(k, tokens.rope)
-    out = jax.nn.dot_product_attention(q, k, v)
+    out = softmax_attention(q, k, v, impl=self.impl)
     return nn.Dense(x.shape[-1], dtype=self.dtype, name="out")(merge_heads(out))
 
 
@@ -168,7 +170,7 @@ def make_self_attention(name: str, *, num_heads: int, qk_norm: bool, dtype, impl
   """The registry: one config string -> one self-attention module."""
   check_attention_type(name)
   if name == "softmax":
-    return SoftmaxAttention(num_heads, qk_norm, dtype=dtype, name=module_name)
+    return SoftmaxAttention(num_heads, qk_norm, dtype=dtype, impl=impl, name=module_name)
   if name == "sana":
     return SanaLinearAttention(num_heads, qk_norm, dtype=dtype, impl=impl, name=module_name)
   branches = {"glga": "gated", "glga_sum": "sum", "linear": "global", "window": "local"}[name]
