@@ -24,11 +24,17 @@ flags.DEFINE_integer("data", -1, "mesh data (ICI)")
 flags.DEFINE_integer("fsdp", 1, "mesh fsdp (ICI)")
 flags.DEFINE_integer("dcn_data", -1, "mesh data across processes")
 flags.DEFINE_integer("steps", 3, "training steps")
+flags.DEFINE_enum("objective", "eflow", ["eflow", "fm"], "which train step (see tiny_config)")
 FLAGS = flags.FLAGS
 
 
-def tiny_config(total_steps: int = 3):
-  """4 x 16 x 16 Moving MNIST, a 3-block 32-wide model (scanned), one stage, global batch 8."""
+def tiny_config(total_steps: int = 3, objective: str = "eflow"):
+  """4 x 16 x 16 Moving MNIST, a 3-block 32-wide model (scanned), one stage, global batch 8.
+
+  objective 'eflow': stage 1 of the recipe (token drop, FM + SCM with PDG); 'fm': plain FM, dense,
+  no guidance, a program that compiles in a fraction of the time, for tests whose subject is the
+  mesh rather than the objective.
+  """
   from eflow_jax import config_lib
   config = config_lib.load_config(os.path.join(REPO, "configs/kinetics_b.py:runlocal"))
   config.model.update(hidden=32, mlp_hidden=64, num_heads=2, encoder_blocks=1, middle_blocks=1,
@@ -43,6 +49,9 @@ def tiny_config(total_steps: int = 3):
   # stage switch itself is tested in tests/test_train.py.
   del config.curriculum["stage2"]
   config.curriculum.stage1.fraction = 1.0
+  if objective == "fm":
+    config.curriculum.stage1.update(drop_ratio=0.0, ratio_fm=1.0, ratio_scm=0.0)
+    config.flow.guidance_target = "none"
   return config
 
 
@@ -65,7 +74,7 @@ def main(argv):
   from eflow_jax.sharding import path_string
   from eflow_jax.train import loop
 
-  config = tiny_config(FLAGS.steps)
+  config = tiny_config(FLAGS.steps, FLAGS.objective)
   config.mesh.update(data=FLAGS.data, fsdp=FLAGS.fsdp, dcn_data=FLAGS.dcn_data)
   loop.train(config, FLAGS.workdir)
   _, _, state, _, mesh = loop.restore_for_inference(config, FLAGS.workdir)

@@ -45,16 +45,22 @@ def assert_close(got, want, atol=ATOL):
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory):
-  """The 1-device run (this process) and its final parameters."""
-  workdir = str(tmp_path_factory.mktemp("one_device"))
-  config = sharded_run.tiny_config()
-  loop.train(config, workdir)
-  return config, params_of(workdir, config)
+  """objective -> (config, final parameters) of the 1-device run (this process), trained once."""
+  runs = {}
+
+  def get(objective):
+    if objective not in runs:
+      workdir = str(tmp_path_factory.mktemp(f"one_device_{objective}"))
+      config = sharded_run.tiny_config(objective=objective)
+      loop.train(config, workdir)
+      runs[objective] = config, params_of(workdir, config)
+    return runs[objective]
+  return get
 
 
 @pytest.mark.slow
 def test_eight_devices_data2_fsdp4_match_one_device(reference, tmp_path):
-  config, want = reference
+  config, want = reference("eflow")
   out = str(tmp_path / "eight")
   run([sys.executable, "tests/sharded_run.py", f"--workdir={tmp_path / 'run'}", f"--out={out}",
        "--data=2", "--fsdp=4"], {"XLA_FLAGS": "--xla_force_host_platform_device_count=8"})
@@ -67,11 +73,12 @@ def test_eight_devices_data2_fsdp4_match_one_device(reference, tmp_path):
 
 
 def test_two_processes_match_one_process_and_restore_in_one(reference, tmp_path):
-  config, want = reference
+  # Plain FM keeps this (default-suite) test short; the slow 8-device test runs the EFlow step.
+  config, want = reference("fm")
   out = str(tmp_path / "two")
   stdout = run([sys.executable, "launch/local.py", "--num_processes=2", "--cpu_devices_per_process=2",
                 "--", sys.executable, "tests/sharded_run.py", f"--workdir={tmp_path / 'run'}",
-                f"--out={out}", "--fsdp=2"], {})
+                f"--out={out}", "--fsdp=2", "--objective=fm"], {})
   assert "process 1/2" in stdout and "process 0/2" in stdout, stdout
   per_process = [dict(np.load(f"{out}_p{i}.npz")) for i in range(2)]
   for got in per_process:
