@@ -8,12 +8,7 @@
 # Usage (repo root, a CUDA build of JAX installed):  OUT=some/dir bash benchmarks/gpu_check.sh
 # Logs and the benchmark JSON go to $OUT (default benchmarks/results). On an H100: tests ~1 min,
 # the 21-frame benchmark row ~1.5 min, the 2- and 8-frame rows ~2 min more (mostly compiling).
-set -uo pipefail
-OUT=${OUT:-benchmarks/results}
-mkdir -p "$OUT"
-export PYTHONUNBUFFERED=1 XLA_PYTHON_CLIENT_PREALLOCATE=false
-nvidia-smi -L
-python3 -c "import jax, flax; print('jax', jax.__version__, 'flax', flax.__version__, jax.devices())"
+source "$(dirname "$0")/gpu_env.sh"
 
 JAX_PLATFORMS=cuda timeout "${TEST_TIMEOUT:-150}" python3 -m pytest -q -p no:cacheprovider -n 4 \
   tests/test_kernels_linear.py tests/test_kernels_window.py tests/test_kernels_glga.py \

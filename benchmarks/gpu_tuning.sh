@@ -14,12 +14,7 @@
 # Missing core requirements can be installed offline from wheels fetched elsewhere, e.g.
 #   pip download -d .whl --no-deps ml-collections grain array-record cloudpickle portpicker ...
 #   python3 -m pip install --no-index --find-links .whl --no-deps ml_collections grain ...
-set -uo pipefail
-OUT=${OUT:-benchmarks/results}
-mkdir -p "$OUT"
-export PYTHONUNBUFFERED=1 XLA_PYTHON_CLIENT_PREALLOCATE=false
-nvidia-smi -L
-python3 -c "import jax, flax; print('jax', jax.__version__, 'flax', flax.__version__, jax.devices())"
+source "$(dirname "$0")/gpu_env.sh"
 
 PARTS=${PARTS:-impls tiles ladder}
 export JAX_COMPILATION_CACHE_DIR=${JAX_COMPILATION_CACHE_DIR:-/tmp/eflow_jax_compilation_cache}

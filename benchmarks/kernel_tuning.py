@@ -84,15 +84,19 @@ def inputs(frames, frame_tokens, heads, head_dim, dtype, seed=0):
   return (arrays, dense_pos), (dropped, keep)
 
 
-def time_fwd_and_bwd(cores, arrays, repeats):
-  """{name: (fwd s, fwd+bwd s)} of cores {name: core(q, k, v)}, interleaved; all compiled first."""
-  fwd, bwd = {}, {}
-  for name, core in cores.items():
-    f, b = fwd_and_bwd(core)
-    fwd[name], bwd[name] = f.lower(*arrays[:3]).compile(), b.lower(*arrays).compile()
-  t_fwd = time_interleaved(fwd, {n: arrays[:3] for n in fwd}, repeats)
-  t_bwd = time_interleaved(bwd, {n: arrays for n in bwd}, repeats)
-  return {name: (t_fwd[name], t_bwd[name]) for name in cores}
+def compile_fwd_and_bwd(core, arrays):
+  """(forward, forward+backward) of core(q, k, v), compiled for `arrays` (q, k, v, cotangent)."""
+  fwd, bwd = fwd_and_bwd(core)
+  return fwd.lower(*arrays[:3]).compile(), bwd.lower(*arrays).compile()
+
+
+def time_compiled(compiled, arrays, repeats):
+  """{name: (fwd s, fwd+bwd s)} of {name: compile_fwd_and_bwd(...)}, interleaved."""
+  t_fwd = time_interleaved({n: c[0] for n, c in compiled.items()},
+                           {n: arrays[:3] for n in compiled}, repeats)
+  t_bwd = time_interleaved({n: c[1] for n, c in compiled.items()},
+                           {n: arrays for n in compiled}, repeats)
+  return {name: (t_fwd[name], t_bwd[name]) for name in compiled}
 
 
 def impls_part(args, dtype):
@@ -109,7 +113,8 @@ def impls_part(args, dtype):
                for impl in ("reference", "pallas")}
       err = relative_error(jax.jit(cores["pallas"])(*arrays[:3]),
                            jax.jit(cores["reference"])(*arrays[:3]))
-      t = time_fwd_and_bwd(cores, arrays, args.repeats)
+      t = time_compiled({n: compile_fwd_and_bwd(c, arrays) for n, c in cores.items()}, arrays,
+                        args.repeats)
       row = dict(part="impls", frames=frames, tokens=int(pos.shape[1]), case=case,
                  window_frames=args.window_frames,
                  reference_fwd_s=t["reference"][0], pallas_fwd_s=t["pallas"][0],
@@ -150,18 +155,13 @@ def tiles_part(args, dtype):
       name = tiling_name(t)
       core = lambda q, k, v, t=t: window_attention_pallas(q, k, v, pos, radius=radius, **t)
       try:                              # a tiling may not fit the GPU (shared memory, registers)
-        fwd, bwd = fwd_and_bwd(core)
-        compiled[name] = (fwd.lower(*arrays[:3]).compile(), bwd.lower(*arrays).compile())
+        compiled[name] = compile_fwd_and_bwd(core, arrays)
         errors[name] = relative_error(compiled[name][0](*arrays[:3]), want)
       except Exception as e:           # pylint: disable=broad-except
         compiled.pop(name, None)
         failed[name] = f"{type(e).__name__}: {str(e).splitlines()[0][:160]}"
         print(f"  {frames} frames, {name}: skipped ({failed[name]})", flush=True)
-    t_fwd = time_interleaved({n: c[0] for n, c in compiled.items()},
-                             {n: arrays[:3] for n in compiled}, args.repeats)
-    t_bwd = time_interleaved({n: c[1] for n, c in compiled.items()},
-                             {n: arrays for n in compiled}, args.repeats)
-    t = {name: (t_fwd[name], t_bwd[name]) for name in compiled}
+    t = time_compiled(compiled, arrays, args.repeats)
     base = t[tiling_name(tilings(args)[0])]
     print(f"{frames} frames ({pos.shape[1]} tokens, radius {radius}):")
     print(f"  {'tiling':>16} {'fwd ms':>8} {'x fwd':>6} {'f+b ms':>8} {'x f+b':>6} {'err out':>8}")
