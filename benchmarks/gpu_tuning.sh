@@ -9,8 +9,8 @@
 #           Fig. 4a ladder on a GPU. First rungs a, b, f (the goals' ratios), then all six; a
 #           persistent compilation cache lets the second run reuse the first one's programs.
 # Usage (repo root, a CUDA build of JAX installed):  OUT=some/dir [PARTS="ladder"] bash benchmarks/gpu_tuning.sh
-# On an H200 impls and tiles took ~1 min each; a train step compiles in 31-84 s (H200), so the
-# ladder needs ~6-8 min (LADDER_TIMEOUT, FULL_LADDER_TIMEOUT). LADDER_BATCH (default 8) is the batch.
+# On an H200 impls and tiles took ~1 min each; a train step compiles in 30-104 s (H100, H200), so
+# the ladder needs ~6-8 min (LADDER_TIMEOUT, FULL_LADDER_TIMEOUT). LADDER_BATCH (default 8) is the batch.
 # Missing core requirements can be installed offline from wheels fetched elsewhere, e.g.
 #   pip download -d .whl --no-deps ml-collections grain array-record cloudpickle portpicker ...
 #   python3 -m pip install --no-index --find-links .whl --no-deps ml_collections grain ...

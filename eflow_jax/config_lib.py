@@ -54,7 +54,7 @@ def model_config(size: str, *, num_classes: int = 0, text_dim: int = 0,
       linear_normalize="sum",        # S = sum_j K_j^T V_j (Eq. 5) or its mean
       qk_norm=True,
       adaln="per_block",             # per_block: DiT adaLN-Zero (paper's AdaLN ref.) | shared: Wan 2.1
-      attention_impl="auto",         # auto (Pallas on GPU, jnp reference elsewhere) | reference | pallas
+      attention_impl="auto",         # auto (GPU: Pallas GLGA, cuDNN softmax; else jnp) | reference | pallas
       window_block=64,               # query tile (both paths); 64 is the H200-tuned Pallas tile
       num_classes=num_classes,
       text_dim=text_dim,
