@@ -13,7 +13,7 @@ from eflow_jax import config_lib
 
 
 def get_config(arg=None):
-  options = config_lib.parse_arg(arg)
+  long_run = "long" in config_lib.parse_arg(arg)
   config = config_lib.kinetics_config("B", "runlocal")
   config.model.num_classes = 10
   config.model.update(hidden=96, mlp_hidden=384, num_heads=4, encoder_blocks=1, middle_blocks=3,
@@ -22,8 +22,8 @@ def get_config(arg=None):
   # 32x32 pixels, not 256p latents: no resolution shift toward high noise (SD3-style shift grows
   # with resolution; the paper's 3.0 is for Wan latents). Measured at 1400 steps, shift 1.
   config.flow.update(t_shift=1.0, mva_shift=1.0, inference_shift=1.0)
-  config.total_steps = 12000 if "long" in options else 1400
-  if "long" in options:
+  config.total_steps = 12000 if long_run else 1400
+  if long_run:
     # :long trains for sample quality (12000 steps, ~2.7 h on 2 AVX2 cores). It takes the guidance
     # target from the full network's unconditional pass (SFM, 'cfg') instead of the weak path
     # (PDG): at this model size (weak path = 2 of 5 blocks) PDG is the one part of the recipe that
@@ -33,6 +33,6 @@ def get_config(arg=None):
   config.curriculum.stage1.lr = config.curriculum.stage2.lr = 1e-3
   config.ema_decay = 0.995
   config.log_every = 25
-  config.sample_every = config.total_steps // 4 if "long" in options else config.total_steps // 2
+  config.sample_every = config.total_steps // (4 if long_run else 2)
   config.checkpoint.every_steps = 200
   return config
