@@ -3,7 +3,7 @@
   python benchmarks/ablation_sweep.py                                   # all tables, full budget
   python benchmarks/ablation_sweep.py --tables=table4 --steps=200       # a quick look
   python benchmarks/ablation_sweep.py --rows=table4:sfm_4,table4:pdg_sfm_4   # just these rows
-  python benchmarks/ablation_sweep.py --report_only                     # just print what exists
+  python benchmarks/ablation_sweep.py --report_only                     # print what exists, train nothing
 
 Each row trains with `python -m eflow_jax.main` in its own process (so a crash or a kill of one row
 costs only that row's steps since its last checkpoint) and is then evaluated with `--mode=eval`.
@@ -14,8 +14,9 @@ resumes from its checkpoint. Rows whose configs differ only in how they are samp
 The full sweep takes longer than one session on a 2-core CPU, and a session's machine (with its
 training workdirs under `--root`) does not outlive it. So what must outlive it lives in `--results`
 (default `docs/ablation_results/`, committed): each finished row's eval report `<table>_<row>.json`,
-and the two references every row is scored against, the Moving MNIST classifier and the I3D
-statistics of the real clips, so rows measured in different sessions, on different machines, are
+a still of its samples `<table>_<row>_samples.png` (first, middle and last frame of a grid of
+classes 0-9 drawn with the row's own sampler; benchmarks/plots.py stacks them per table), and the two references every row is scored against, the Moving MNIST classifier and the
+I3D statistics of the real clips, so rows measured in different sessions, on different machines, are
 scored by the same classifier against the same reference. A row whose report is there is done.
 Prints a Markdown table per table (pasted into docs/results.md).
 """
@@ -29,6 +30,8 @@ import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
+
+from PIL import Image  # noqa: E402
 
 from eflow_jax import config_lib  # noqa: E402
 
@@ -75,11 +78,10 @@ def main(argv=None):
   selected = selected_rows(tables, args.rows)
   references = [f"--config.eval.classifier_path={os.path.join(args.results, 'classifier.npz')}",
                 f"--config.eval.i3d_reference_path={os.path.join(args.results, 'i3d_reference.npz')}"]
-  for name, path in ([] if args.report_only else selected):
+  for name, path in selected:
     table, row = name.split(":")
     report = os.path.join(args.results, f"{table}_{row}.json")
-    if os.path.exists(report):
-      continue
+    still = os.path.join(args.results, f"{table}_{row}_samples.png")
     config = config_lib.load_config(f"{path}:{row}")
     overrides = [*references, *args.override]
     if args.steps:
@@ -89,6 +91,12 @@ def main(argv=None):
     base = [sys.executable, "-m", "eflow_jax.main", f"--config={path}:{row}", f"--workdir={workdir}",
             *overrides]
     log = os.path.join(args.root, f"{table}_{row}.log")
+    if args.report_only:
+      continue
+    if os.path.exists(report):
+      if not os.path.exists(still) and os.path.isdir(workdir):   # rows finished before stills were kept
+        save_sample_still(base, os.path.join(args.root, f"{table}_{row}_samples"), still, log)
+      continue
     if run(base, log) != 0:
       print(f"{name}: training failed, see {log}; continuing with the next row", flush=True)
       continue
@@ -96,8 +104,29 @@ def main(argv=None):
     if run([*base, "--mode=eval", f"--output={partial}"], log) != 0 or not os.path.exists(partial):
       print(f"{name}: eval failed, see {log}", flush=True)
       continue
+    save_sample_still(base, os.path.join(args.root, f"{table}_{row}_samples"), still, log)
     shutil.move(partial, report)
   print_tables(load_results(args.results), tables)
+
+
+def save_sample_still(base_cmd, gif_stem: str, path: str, log: str) -> bool:
+  """Samples the row as it is evaluated (its sampler and steps, EMA weights, seed 0, classes 0-9)
+  and keeps the first, middle and last frame side by side: rows that share a training differ only
+  in how they sample, so the training-time GIFs would not show them."""
+  if run([*base_cmd, "--mode=sample", f"--output={gif_stem}"], log) != 0:
+    print(f"sample still failed, see {log}", flush=True)
+    return False
+  with Image.open(gif_stem + ".gif") as gif:
+    frames = []
+    for index in sorted({0, gif.n_frames // 2, gif.n_frames - 1}):
+      gif.seek(index)
+      frames.append(gif.convert("L"))
+  gap = 8
+  still = Image.new("L", (sum(f.width for f in frames) + gap * (len(frames) - 1), frames[0].height), 255)
+  for i, frame in enumerate(frames):
+    still.paste(frame, (i * (frame.width + gap), 0))
+  still.save(path, optimize=True)
+  return True
 
 
 def selected_rows(tables, rows_arg: str) -> list[tuple[str, str]]:

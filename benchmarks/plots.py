@@ -8,6 +8,7 @@ Inputs (each figure is skipped, with a line saying so, when its JSON is missing)
   benchmarks/results/attention_scaling.json  -> attention_scaling.png
   benchmarks/results/quality_vs_steps.json   -> quality_vs_steps.png (sampling and training steps)
   <sweep>/<table>_<row>.json                 -> ablations.png (Tab. 2/3/4 rows; ablation_sweep.py)
+  <sweep>/<table>_<row>_samples.png          -> <table>_samples.png (each row's sample still, stacked)
 """
 from __future__ import annotations
 
@@ -99,11 +100,18 @@ def quality_vs_steps(result, path):
   fig.savefig(path, dpi=110)
 
 
+def _table_rows(results, table):
+  """{row: report} of one table, in the order its config lists the rows (the paper's order)."""
+  import ablation_sweep
+  order = [name.split(":", 1)[1] for name, _ in ablation_sweep.selected_rows([table], "")]
+  return {row: results[f"{table}:{row}"] for row in order if f"{table}:{row}" in results}
+
+
 def ablations(results, path):
   tables = sorted({k.split(":")[0] for k in results})
   fig, axes = plt.subplots(1, len(tables), figsize=(4.2 * len(tables), 4), squeeze=False)
   for ax, table in zip(axes[0], tables):
-    rows = {k.split(":", 1)[1]: v for k, v in results.items() if k.startswith(table + ":")}
+    rows = _table_rows(results, table)
     names = list(rows)
     ax.bar(range(len(names)), [100 * rows[n]["class_accuracy"] for n in names], color="C0")
     ax.set_xticks(range(len(names)), [f"{n}\n{rows[n]['protocol']['nfe']} NFE" for n in names],
@@ -115,6 +123,31 @@ def ablations(results, path):
         ax.text(i, 100 * rows[n]["class_accuracy"] + 1, f"FVD {rows[n]['fvd']:.0f}", ha="center", fontsize=6)
   fig.tight_layout()
   fig.savefig(path, dpi=110)
+
+
+def ablation_samples(sweep_dir, results, table, path):
+  """One table's sample stills stacked, each titled with its row's scores, to compare by eye."""
+  stills = [(row, os.path.join(sweep_dir, f"{table}_{row}_samples.png")) for row in _table_rows(results, table)]
+  stills = [(row, p) for row, p in stills if os.path.exists(p)]
+  if not stills:
+    return False
+  images = [plt.imread(p) for _, p in stills]
+  height, width = images[0].shape[:2]
+  fig, axes = plt.subplots(len(stills), 1, figsize=(10, (10 * height / width + 0.5) * len(stills) + 0.3),
+                           squeeze=False)
+  for ax, (row, _), image in zip(axes[:, 0], stills, images):
+    report = results[f"{table}:{row}"]
+    scores = [f"{report['protocol']['nfe']} NFE", f"class acc. {100 * report['class_accuracy']:.0f}%"]
+    if "fvd" in report:
+      scores.append(f"FVD {report['fvd']:.0f}")
+    ax.imshow(image, cmap="gray", vmin=0, vmax=1)
+    ax.set_title(f"{table} {row}: " + ", ".join(scores), fontsize=9, loc="left")
+    ax.set_axis_off()
+  fig.suptitle("first, middle and last frame; classes 0-4 top, 5-9 bottom; seed 0, EMA weights", fontsize=8)
+  fig.tight_layout()
+  fig.savefig(path, dpi=110)
+  plt.close(fig)
+  return True
 
 
 def main(argv=None):
@@ -135,6 +168,11 @@ def main(argv=None):
       continue
     draw(data, os.path.join(args.out, name))
     print(f"wrote {os.path.join(args.out, name)}")
+  results = _load(args.sweep) or {}
+  for table in sorted({k.split(":")[0] for k in results}):
+    path = os.path.join(args.out, f"{table}_samples.png")
+    if ablation_samples(args.sweep, results, table, path):
+      print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import json
 import os
 import sys
 
+import numpy as np
 import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -91,14 +92,19 @@ def test_quality_vs_steps_jobs_and_resume(tmp_path, monkeypatch):
 
 def test_ablation_sweep_rows_sharing_and_resume_across_sessions(tmp_path, monkeypatch):
   """Rows that differ only in sampling train once; a row is done when its report is in --results,
-  so a second sweep (another session, a fresh --root) runs nothing; --rows filters; bad rows fail."""
+  so a second sweep (another session, a fresh --root) runs nothing; --rows filters; bad rows fail.
+  Each finished row also keeps a still (first, middle, last frame) of samples drawn as it is scored."""
   import ablation_sweep
+  from PIL import Image
   calls = []
 
   def fake_run(cmd, log_path):
     calls.append(cmd)
     out = [a.split("=", 1)[1] for a in cmd if a.startswith("--output=")]
-    if out:
+    if out and "--mode=sample" in cmd:     # a 5-frame GIF whose frame i is uniformly 50 * i
+      frames = [Image.new("L", (6, 4), 50 * i) for i in range(5)]
+      frames[0].save(out[0] + ".gif", save_all=True, append_images=frames[1:])
+    elif out:
       row = [a for a in cmd if a.startswith("--config=")][0].rsplit(":", 1)[1]
       with open(out[0], "w") as f:
         json.dump({"class_accuracy": 0.5, "protocol": {"nfe": 4}, "row": row}, f)
@@ -109,14 +115,26 @@ def test_ablation_sweep_rows_sharing_and_resume_across_sessions(tmp_path, monkey
   argv = ["--tables=table4", f"--results={results}", "--steps=3"]
   ablation_sweep.main(argv + [f"--root={tmp_path / 'session1'}", "--rows=table4:fm_50,table4:fm_4"])
   workdirs = {a for c in calls for a in c if a.startswith("--workdir=")}
-  assert len(calls) == 4 and len(workdirs) == 1          # 2 rows x (train, eval), one training run
+  assert len(calls) == 6 and len(workdirs) == 1          # 2 rows x (train, eval, sample), one training run
   assert all(f"--config.eval.classifier_path={results}/classifier.npz" in c for c in calls)
-  assert sorted(os.listdir(results)) == ["table4_fm_4.json", "table4_fm_50.json"]
+  assert sorted(os.listdir(results)) == ["table4_fm_4.json", "table4_fm_4_samples.png",
+                                         "table4_fm_50.json", "table4_fm_50_samples.png"]
   assert json.load(open(results / "table4_fm_4.json"))["row"] == "fm_4"
+  still = np.asarray(Image.open(results / "table4_fm_4_samples.png"))
+  assert still.shape == (4, 3 * 6 + 2 * 8)               # frames 0, 2, 4 with 8-pixel white gaps
+  np.testing.assert_array_equal(still[:, [0, 14, 28]], [[0, 100, 200]] * 4)
+  assert (still[:, 6:14] == 255).all()
+  os.remove(results / "table4_fm_4_samples.png")         # a row finished before stills were kept
+  os.makedirs(next(iter(workdirs)).split("=", 1)[1])     # the shared training's workdir still exists
+  calls.clear()
+  calls.clear()
+  ablation_sweep.main(argv + [f"--root={tmp_path / 'session1'}", "--rows=table4:fm_50,table4:fm_4"])
+  assert len(calls) == 1 and calls[0][-2:] == ["--mode=sample", f"--output={tmp_path / 'session1'}/table4_fm_4_samples"]
+  assert (results / "table4_fm_4_samples.png").exists()  # re-sampled while its workdir lasts
   calls.clear()
   ablation_sweep.main(argv + [f"--root={tmp_path / 'session2'}"])          # the other two rows only
   rows = sorted({a.rsplit(":", 1)[1] for c in calls for a in c if a.startswith("--config=")})
-  assert rows == ["pdg_sfm_4", "sfm_4"] and len(calls) == 4
+  assert rows == ["pdg_sfm_4", "sfm_4"] and len(calls) == 6
   assert len({a for c in calls for a in c if a.startswith("--workdir=")}) == 2
   calls.clear()
   ablation_sweep.main(argv + [f"--root={tmp_path / 'session3'}"])
