@@ -6,7 +6,8 @@
   python benchmarks/ablation_sweep.py --report_only                     # print what exists, train nothing
 
 Each row trains with `python -m eflow_jax.main` in its own process (so a crash or a kill of one row
-costs only that row's steps since its last checkpoint) and is then evaluated with `--mode=eval`.
+costs only that row's steps since its last checkpoint) and is then evaluated with `--mode=eval`
+(and sampled once with `--mode=sample` for its still).
 Stop it at any moment and run the same command again: finished rows are skipped, an unfinished row
 resumes from its checkpoint. Rows whose configs differ only in how they are sampled (Tab. 4's FM 50
 / FM 4) share one training run.
@@ -15,9 +16,10 @@ The full sweep takes longer than one session on a 2-core CPU, and a session's ma
 training workdirs under `--root`) does not outlive it. So what must outlive it lives in `--results`
 (default `docs/ablation_results/`, committed): each finished row's eval report `<table>_<row>.json`,
 a still of its samples `<table>_<row>_samples.png` (first, middle and last frame of a grid of
-classes 0-9 drawn with the row's own sampler; benchmarks/plots.py stacks them per table), and the two references every row is scored against, the Moving MNIST classifier and the
-I3D statistics of the real clips, so rows measured in different sessions, on different machines, are
-scored by the same classifier against the same reference. A row whose report is there is done.
+classes 0-9 drawn with the row's own sampler; benchmarks/plots.py stacks them per table), and the
+two references every row is scored against, the Moving MNIST classifier and the I3D statistics of
+the real clips, so rows measured in different sessions, on different machines, are scored by the
+same classifier against the same reference. A row whose report is there is done.
 Prints a Markdown table per table (pasted into docs/results.md).
 """
 import argparse

@@ -127,7 +127,8 @@ def ablations(results, path):
 
 def ablation_samples(sweep_dir, results, table, path):
   """One table's sample stills stacked, each titled with its row's scores, to compare by eye."""
-  stills = [(row, os.path.join(sweep_dir, f"{table}_{row}_samples.png")) for row in _table_rows(results, table)]
+  stills = [(row, os.path.join(sweep_dir, f"{table}_{row}_samples.png"))
+            for row in _table_rows(results, table)]
   stills = [(row, p) for row, p in stills if os.path.exists(p)]
   if not stills:
     return False
