@@ -84,6 +84,7 @@ def main(argv=None):
     table, row = name.split(":")
     report = os.path.join(args.results, f"{table}_{row}.json")
     still = os.path.join(args.results, f"{table}_{row}_samples.png")
+    gif_stem = os.path.join(args.root, f"{table}_{row}_samples")
     config = config_lib.load_config(f"{path}:{row}")
     overrides = [*references, *args.override]
     if args.steps:
@@ -97,7 +98,7 @@ def main(argv=None):
       continue
     if os.path.exists(report):
       if not os.path.exists(still) and os.path.isdir(workdir):   # rows finished before stills were kept
-        save_sample_still(base, os.path.join(args.root, f"{table}_{row}_samples"), still, log)
+        save_sample_still(base, gif_stem, still, log)
       continue
     if run(base, log) != 0:
       print(f"{name}: training failed, see {log}; continuing with the next row", flush=True)
@@ -106,7 +107,7 @@ def main(argv=None):
     if run([*base, "--mode=eval", f"--output={partial}"], log) != 0 or not os.path.exists(partial):
       print(f"{name}: eval failed, see {log}", flush=True)
       continue
-    save_sample_still(base, os.path.join(args.root, f"{table}_{row}_samples"), still, log)
+    save_sample_still(base, gif_stem, still, log)
     shutil.move(partial, report)
   print_tables(load_results(args.results), tables)
 
