@@ -109,9 +109,12 @@ def _table_rows(results, table):
 
 def ablations(results, path):
   tables = sorted({k.split(":")[0] for k in results})
-  fig, axes = plt.subplots(1, len(tables), figsize=(4.2 * len(tables), 4), squeeze=False)
+  table_rows = {table: _table_rows(results, table) for table in tables}
+  widths = [max(len(rows), 3) for rows in table_rows.values()]      # one bar's width in every panel
+  fig, axes = plt.subplots(1, len(tables), figsize=(1.1 * sum(widths) + 1, 4), squeeze=False,
+                           gridspec_kw=dict(width_ratios=widths))
   for ax, table in zip(axes[0], tables):
-    rows = _table_rows(results, table)
+    rows = table_rows[table]
     names = list(rows)
     ax.bar(range(len(names)), [100 * rows[n]["class_accuracy"] for n in names], color="C0")
     ax.set_xticks(range(len(names)), [f"{n}\n{rows[n]['protocol']['nfe']} NFE" for n in names],
