@@ -112,12 +112,17 @@ def _launch(num, snippet, *extra, timeout=60):
   return subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
 
-def test_launcher_stops_the_rest_when_one_fails():
-  snippet = """
+def test_launcher_stops_the_rest_when_one_fails(tmp_path):
+  # Process 1 fails only once every process has started (a marker file each), so that all three
+  # hellos are printed however slowly the processes start on a loaded machine.
+  snippet = f"""
     import os, sys, time
     i = int(os.environ["EFLOW_PROCESS_ID"])
     print("hello", i, os.environ["EFLOW_NUM_PROCESSES"], os.environ["EFLOW_COORDINATOR_ADDRESS"], flush=True)
+    open(os.path.join({str(tmp_path)!r}, f"started_{{i}}"), "w").close()
     if i == 1:
+      while len(os.listdir({str(tmp_path)!r})) < 3:
+        time.sleep(0.05)
       sys.exit(3)
     time.sleep(60)
   """
