@@ -13,8 +13,9 @@ from eflow_jax import config_lib
 
 
 def get_config(arg=None):
-  long_run = "long" in config_lib.parse_arg(arg)
-  config = config_lib.kinetics_config("B", "runlocal")
+  # `runlocal` is accepted like every config's, and changes nothing: the demo is CPU-sized already.
+  long_run = config_lib.parse_options(arg, __file__, flags=("long", "runlocal"))["long"]
+  config = config_lib.kinetics_config("B", runlocal=True)
   config.model.num_classes = 10
   config.model.update(hidden=96, mlp_hidden=384, num_heads=4, encoder_blocks=1, middle_blocks=3,
                       decoder_blocks=1, softmax_every=3, window_frames=2, patch=(2, 4, 4))

@@ -9,4 +9,5 @@ from eflow_jax import config_lib
 
 
 def get_config(arg=None):
-  return config_lib.kinetics_config("XL", arg)
+  options = config_lib.parse_options(arg, __file__, flags=("runlocal",))
+  return config_lib.kinetics_config("XL", runlocal=options["runlocal"])

@@ -10,4 +10,5 @@ from eflow_jax import config_lib
 
 
 def get_config(arg=None):
-  return config_lib.t2v_config(256, 448, arg, from_256p=True)
+  options = config_lib.parse_options(arg, __file__, flags=("runlocal",))
+  return config_lib.t2v_config(256, 448, from_256p=True, runlocal=options["runlocal"])

@@ -9,4 +9,5 @@ from eflow_jax import config_lib
 
 
 def get_config(arg=None):
-  return config_lib.t2v_config(480, 832, arg, from_256p=False)
+  options = config_lib.parse_options(arg, __file__, flags=("runlocal",))
+  return config_lib.t2v_config(480, 832, from_256p=False, runlocal=options["runlocal"])

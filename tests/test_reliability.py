@@ -80,7 +80,8 @@ def wait_for_step(proc, step):
   return "".join(seen)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, pytest.param(signal.SIGINT, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, pytest.param(signal.SIGINT, marks=pytest.mark.slow),
+                                 pytest.param(signal.SIGUSR1, marks=pytest.mark.slow)])   # SLURM --signal
 def test_a_signal_saves_a_checkpoint_and_exits_cleanly(reference, tmp_path, sig):
   config, reference_dir = reference
   workdir = str(tmp_path / "run")
@@ -183,7 +184,21 @@ def delete_tree_metadata(step_dir):
   os.remove(os.path.join(step_dir, "state", "_METADATA"))
 
 
-@pytest.mark.parametrize("damage", [truncate_array_data, garble_metadata, delete_tree_metadata])
+def flip_one_bit(step_dir):
+  """One bit in the middle of the largest array file: Orbax reads it back without complaint (the data
+  is stored uncompressed), so only the checksum written at save can notice."""
+  path = _largest_file(os.path.join(step_dir, "state"))
+  data = bytearray(open(path, "rb").read())
+  data[len(data) // 2] ^= 0x10
+  open(path, "wb").write(bytes(data))
+
+
+def delete_state_item(step_dir):
+  shutil.rmtree(os.path.join(step_dir, "state"))
+
+
+@pytest.mark.parametrize("damage", [truncate_array_data, garble_metadata, delete_tree_metadata, flip_one_bit,
+                                    delete_state_item])
 def test_a_corrupt_latest_checkpoint_falls_back_to_the_previous_one(reference, tmp_path, damage, capfd):
   config, reference_dir = reference
   workdir = str(tmp_path / "copy")
@@ -360,3 +375,163 @@ def test_nan_policy_skip_drops_the_update_counts_it_and_continues(monkeypatch, t
   assert all(np.all(np.isfinite(np.asarray(p))) for p in jax.tree.leaves(final.params))
   assert "1 update(s) skipped so far for a non-finite loss or gradient (latest: fm, scm, gradients)" in \
       capfd.readouterr().err
+
+
+# ------------------------------------------------------------------------------------------------
+# Issue 24: checksums, read-only inference, resume guards, the workdir lock, I/O on every exit path.
+# ------------------------------------------------------------------------------------------------
+def test_the_checksum_sees_one_flipped_bit_in_any_dtype():
+  """Reference: numpy's own bits of the same arrays, flipped one bit at a time."""
+  rng = np.random.default_rng(0)
+  tree = {"f32": rng.normal(size=(3, 5)).astype(np.float32), "i32": np.arange(7, dtype=np.int32),
+          "bf16": jax.numpy.asarray(rng.normal(size=(4,)), jax.numpy.bfloat16), "u8": np.arange(5, dtype=np.uint8)}
+  base = ckpt_lib.state_checksums(tree)
+  words = np.concatenate([tree["f32"].view(np.uint32).ravel()])
+  assert base["f32"] == [int(words.sum(dtype=np.uint64) % 2**32),
+                         int((words.astype(np.uint64) * (2 * np.arange(words.size, dtype=np.uint64) + 1)).sum()
+                             % 2**32)]
+  for name in tree:
+    for bit in (0, 7):
+      flipped = {k: np.array(v) for k, v in tree.items()}
+      raw = flipped[name].view(np.uint8).reshape(-1)
+      raw[raw.size // 2] ^= np.uint8(1 << bit)
+      assert ckpt_lib.state_checksums(flipped)[name] != base[name], (name, bit)
+  swapped = {**tree, "i32": tree["i32"][[1, 0, 2, 3, 4, 5, 6]]}
+  assert ckpt_lib.state_checksums(swapped)["i32"][1] != base["i32"][1]
+
+
+def test_sample_and_eval_read_checkpoints_without_touching_them(reference, tmp_path, capfd):
+  config, reference_dir = reference
+  workdir = str(tmp_path / "copy")
+  shutil.copytree(reference_dir, workdir)
+  flip_one_bit(os.path.join(workdir, "checkpoints", "10"))
+  before = sorted(os.listdir(os.path.join(workdir, "checkpoints")))
+  _, _, state, meta, _ = loop.restore_for_inference(config, workdir)
+  assert int(state.step) == 8
+  assert sorted(os.listdir(os.path.join(workdir, "checkpoints"))) == before      # nothing renamed
+  warning = [l for l in capfd.readouterr().err.splitlines() if "warning" in l]
+  assert len(warning) == 1 and "step 10" in warning[0] and "left as it is" in warning[0], warning
+  # A model field that changes the computation but not the parameters is refused, as on resume.
+  other = tiny_config()
+  other.model.window_frames = 2
+  with pytest.raises(ckpt_lib.IncompatibleCheckpointError, match=r"model\.window_frames: checkpoint 1, config 2"):
+    loop.restore_for_inference(other, reference_dir)
+  with pytest.raises(FileNotFoundError, match="no checkpoint"):
+    loop.restore_for_inference(config, str(tmp_path / "empty"))
+  assert not os.path.exists(tmp_path / "empty")
+
+
+def test_resume_with_another_data_order_is_refused_unless_allowed(reference, tmp_path, capfd):
+  config, reference_dir = reference
+  workdir = str(tmp_path / "copy")
+  shutil.copytree(reference_dir, workdir)
+  before = sorted(os.listdir(os.path.join(workdir, "checkpoints")))
+  with pytest.raises(ValueError, match=r"seed: checkpoint 0, config 1.*--allow_resume_change=seed"):
+    loop.train(tiny_config(seed=1), workdir)
+  bigger = tiny_config()
+  bigger.data.batch_size = 8
+  with pytest.raises(ValueError, match=r"data\.batch_size: checkpoint 4, config 8"):
+    loop.train(bigger, workdir)
+  assert sorted(os.listdir(os.path.join(workdir, "checkpoints"))) == before
+  # Speed-only data fields may change; a named field may change deliberately, with a warning.
+  faster = tiny_config()
+  faster.data.num_threads = 1
+  assert not ckpt_lib.resume_mismatches(ckpt_lib.config_json(config), ckpt_lib.config_json(faster))
+  with pytest.raises(ValueError, match="seeed is not a data-order field"):
+    loop.train(tiny_config(seed=1), workdir, allow_resume_changes=("seeed",))
+  capfd.readouterr()
+  loop.train(tiny_config(seed=1), workdir, allow_resume_changes=("seed",))
+  assert "warning: resuming with seed: checkpoint 0, config 1" in capfd.readouterr().err
+
+
+def test_a_second_trainer_in_the_same_workdir_is_refused(reference, tmp_path):
+  config, reference_dir = reference
+  workdir = str(tmp_path / "copy")
+  shutil.copytree(reference_dir, workdir)
+  first = ckpt_lib.WorkdirLock(workdir)
+  first.acquire()
+  try:
+    with pytest.raises(ckpt_lib.WorkdirLockedError, match=f"another trainer \\(host .*pid {os.getpid()}"):
+      loop.train(config, workdir)
+    cli = subprocess.run(main_command(workdir), cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert cli.returncode == 4 and len(cli.stderr.strip().splitlines()) == 1, cli.stderr[-2000:]
+    assert cli.stderr.startswith("error: another trainer") and "step" not in cli.stdout
+  finally:
+    first.release()
+  loop.train(config, workdir)                      # free again (a killed holder frees it too)
+
+
+def test_stale_temporary_checkpoint_directories_are_cleaned(reference, tmp_path):
+  config, reference_dir = reference
+  workdir = str(tmp_path / "copy")
+  shutil.copytree(reference_dir, workdir)
+  stale = os.path.join(workdir, "checkpoints", "12.orbax-checkpoint-tmp-1700000000000000")
+  os.makedirs(os.path.join(stale, "state"))
+  loop.train(config, workdir)
+  assert not os.path.exists(stale)
+  assert sorted(os.listdir(os.path.join(workdir, "checkpoints"))) == ["10", "4", "8"]
+
+
+def test_an_error_inside_the_loop_still_completes_the_checkpoint_in_flight(reference, monkeypatch, tmp_path):
+  """The stage-boundary save (step 8) starts, then the sampler right after it fails: the error must
+  come through, and only once the write has finished (no temporary directory left behind)."""
+  config, reference_dir = reference
+  def broken_sampler(*args, **kwargs):
+    raise RuntimeError("sampler failed")
+  monkeypatch.setattr(loop, "write_samples", broken_sampler)
+  run = tiny_config(sample_every=8)
+  run.checkpoint.every_steps = 4
+  workdir = str(tmp_path / "run")
+  with pytest.raises(RuntimeError, match="sampler failed"):
+    loop.train(run, workdir)
+  names = os.listdir(os.path.join(workdir, "checkpoints"))
+  assert "8" in names and not [n for n in names if "tmp" in n], names
+  assert_same_state(restore(config, reference_dir, step=8)[0], restore(run, workdir, step=8)[0])
+
+
+def test_a_full_disk_never_blocks_training_and_exits_4(reference, monkeypatch, tmp_path, capfd):
+  """The whole workdir full: metrics and checkpoints fail. Training runs to its end, warns, and the
+  last failed checkpoint write is the exit-4 error; nothing hangs."""
+  from eflow_jax.train import logging as train_logging
+  def enospc(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+  monkeypatch.setattr(train_logging, "_append", enospc)
+  monkeypatch.setattr(ckpt_lib.Checkpointer, "save", lambda self, step, *a, **k: enospc())
+  with pytest.raises(OSError, match=r"checkpoint write of step 10 failed .*No space left"):
+    loop.train(tiny_config(), str(tmp_path / "run"))
+  err = capfd.readouterr().err
+  assert err.count("metrics at step") == 1 and "training continues" in err
+
+
+def test_the_metric_writer_never_blocks_and_resumes_after_a_disk_error(monkeypatch, tmp_path, capfd):
+  from eflow_jax.train import logging as train_logging
+  real_append, failing = train_logging._append, {"on": True}
+  def flaky(fd, data):
+    if failing["on"]:
+      raise OSError(errno.ENOSPC, "No space left on device")
+    return real_append(fd, data)
+  monkeypatch.setattr(train_logging, "_append", flaky)
+  writer = train_logging.MetricWriter(str(tmp_path))
+  writer.write(1, {"loss": 1.0})
+  while not writer._queue.empty():
+    time.sleep(0.01)
+  time.sleep(0.1)
+  failing["on"] = False
+  writer.write(2, {"loss": 2.0})
+  writer.close()
+  lines = open(tmp_path / "metrics.jsonl").read().splitlines()
+  assert [int(l.split('"step": ')[1].split(",")[0]) for l in lines] == [2]
+  err = capfd.readouterr().err
+  assert "metrics at step 1 not written" in err and "written again from step 2" in err
+  # A disk that hangs: write() still returns at once, and close() gives up after its timeout.
+  release = __import__("threading").Event()
+  monkeypatch.setattr(train_logging.MetricWriter, "_write", lambda self, *a: release.wait())
+  monkeypatch.setattr(train_logging.MetricWriter, "CLOSE_TIMEOUT_S", 0.5)
+  stuck = train_logging.MetricWriter(str(tmp_path / "stuck"))
+  began = time.perf_counter()
+  for step in range(3 * train_logging.MetricWriter.QUEUE_SIZE):
+    stuck.write(step, {"loss": 0.0})
+  stuck.close()
+  assert time.perf_counter() - began < 5.0
+  assert "stuck" in capfd.readouterr().err
+  release.set()

@@ -146,11 +146,21 @@ CASES = [
     case("eps_zero", setter("optimizer.eps", 0.0), "optimizer.eps"),
     case("grad_clip_negative", setter("optimizer.grad_clip", -1.0), "optimizer.grad_clip"),
     case("weight_decay_negative", setter("optimizer.weight_decay", -1e-4), "optimizer.weight_decay"),
+    # Non-finite floats anywhere, named by their path (a NaN slips through range checks).
+    case("w_inf_nan", setter("flow.w_inf", float("nan")), "flow.w_inf=nan"),
+    case("stage_lr_inf", setter("curriculum.stage1.lr", float("inf")), "curriculum.stage1.lr=inf"),
+    case("eps_nan", setter("optimizer.eps", float("nan")), "optimizer.eps=nan is not a finite number"),
+    case("weight_decay_inf", setter("optimizer.weight_decay", float("inf")), "optimizer.weight_decay=inf"),
     # Flow and curriculum (their own validators).
     case("flow_sampler_unknown", setter("flow.sampler", "ddim"), "flow.sampler"),
     case("drop_ratio_one", setter("curriculum.stage1.drop_ratio", 1.0), "drop_ratio"),
     case("ratios_not_summing_to_one", setter("curriculum.stage2.ratio_mva", 0.5), "ratios"),
     case("stages_overrun_training", steps("stage1", 2000), "total_steps"),
+    # A stage whose batch leaves a group with a positive ratio empty (found today only when it starts).
+    case("stage_mva_group_empty", lambda c: c.curriculum.stage2.update(ratio_fm=0.74, ratio_mva=0.01),
+         "curriculum.stage2 (ratio_fm, ratio_scm, ratio_mva = (0.74, 0.25, 0.01)) with data.batch_size=16"),
+    case("stage_batch_too_small_for_split", setter("curriculum.stage2.batch_size", 2),
+         "curriculum.stage2.batch_size=2"),
     case("stages_short_of_training", lambda c: [steps(s, 100)(c) for s in ("stage1", "stage2")],
          "total_steps"),
     # Model fields.

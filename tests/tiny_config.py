@@ -13,13 +13,13 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def get_config(arg=None):
-  options = dict(o.split("=", 1) for o in config_lib.parse_arg(arg) if "=" in o)
+  options = config_lib.parse_options(arg, __file__, values={"steps": 6})
   config = config_lib.load_config(os.path.join(REPO, "configs/kinetics_b.py:runlocal"))
   config.model.update(hidden=32, mlp_hidden=64, num_heads=2, encoder_blocks=1, middle_blocks=1,
                       decoder_blocks=1, softmax_every=0, window_frames=1)
   config.data.update(batch_size=4, frames=4, size=16, digit_size=8, max_speed=2)
   config.model.patch = (1, 4, 4)
-  config.total_steps = int(options.get("steps", 6))
+  config.total_steps = options["steps"]
   config.log_every = 1
   config.checkpoint.every_steps = 1000
   config.flow.ratio_fm, config.flow.ratio_scm = 0.75, 0.25

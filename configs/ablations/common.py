@@ -51,8 +51,6 @@ def row_config(*, attention: str, objective: str, token_drop: bool, mva: bool, s
   return config
 
 
-def table_config(rows: dict, arg: str | None, table: str):
+def table_config(rows: dict, arg: str | None, config_file: str):
   """`configs/ablations/tableN.py:row` -> that row's config; an unknown row is a one-line error."""
-  if arg not in rows:
-    raise ValueError(f"{table}: pick a row with :ROW, one of {', '.join(rows)} (got {arg!r}).")
-  return row_config(**rows[arg])
+  return row_config(**rows[config_lib.parse_options(arg, config_file, one_of=("row", tuple(rows)))["row"]])

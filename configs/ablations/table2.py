@@ -24,4 +24,4 @@ ROWS = {
 
 
 def get_config(arg=None):
-  return common.table_config(ROWS, arg, "table2")
+  return common.table_config(ROWS, arg, __file__)

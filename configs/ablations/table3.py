@@ -19,4 +19,4 @@ ROWS = {
 
 
 def get_config(arg=None):
-  return common.table_config(ROWS, arg, "table3")
+  return common.table_config(ROWS, arg, __file__)

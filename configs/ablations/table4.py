@@ -20,4 +20,4 @@ ROWS = {
 
 
 def get_config(arg=None):
-  return common.table_config(ROWS, arg, "table4")
+  return common.table_config(ROWS, arg, __file__)

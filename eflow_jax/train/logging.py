@@ -1,45 +1,138 @@
 """Where metrics go: a progress line on stdout, `metrics.jsonl`, and TensorBoard event files.
 
-TensorBoard files are written by tensorboardX (no TensorFlow); with the `[tf]` extra installed,
-`config.use_clu_writers = True` uses clu's writers instead. Only process 0 writes.
+TensorBoard files are written with tensorboardX's event protos (no TensorFlow); with the `[tf]` extra
+installed, `config.use_clu_writers = True` uses clu's writers instead. Only process 0 writes.
 """
 import json
 import os
+import queue
+import sys
+import threading
 import time
 
 import jax
 
 
 class MetricWriter:
+  """metrics.jsonl and TensorBoard scalars, written by a background thread, best effort.
+
+  A full or failing disk must never stop or block training: the checkpoints, not the metrics, are
+  what a run resumes from (README, Operations). So `write` never waits: a record that cannot be
+  queued (the disk is stuck) or written (ENOSPC, EIO) is dropped with one warning line, and writing
+  resumes by itself when the disk does. (tensorboardX's own SummaryWriter blocks the caller forever
+  once its writer thread has died on ENOSPC, which is why the event file is written here directly.)
+  """
+  QUEUE_SIZE = 1000
+  CLOSE_TIMEOUT_S = 30.0
+
   def __init__(self, workdir: str, use_clu: bool = False):
     self.enabled = jax.process_index() == 0
     if not self.enabled:
       return
-    os.makedirs(workdir, exist_ok=True)
-    self._jsonl = open(os.path.join(workdir, "metrics.jsonl"), "a")
-    logdir = os.path.join(workdir, "tensorboard")
-    if use_clu:
-      from clu import metric_writers   # imports TensorFlow: only with the [tf] extra
-      self._tb = metric_writers.create_default_writer(logdir)
-      self._write_scalars = self._tb.write_scalars
-    else:
-      from tensorboardX import SummaryWriter
-      self._tb = SummaryWriter(logdir)
-      self._write_scalars = lambda step, scalars: [self._tb.add_scalar(k, v, step) for k, v in scalars.items()]
+    self._workdir, self._use_clu = workdir, use_clu
+    self._jsonl_fd, self._tb = None, None
+    self._failing, self._dropped = False, 0
+    self._queue = queue.Queue(self.QUEUE_SIZE)
+    self._thread = threading.Thread(target=self._run, name="eflow-metric-writer", daemon=True)
+    self._thread.start()
 
   def write(self, step: int, scalars: dict) -> None:
     if not self.enabled:
       return
-    scalars = {k: float(v) for k, v in scalars.items()}
-    self._jsonl.write(json.dumps({"step": step, "time": time.time(), **scalars}) + "\n")
-    self._jsonl.flush()
-    self._write_scalars(step, scalars)
+    try:
+      self._queue.put_nowait((step, time.time(), {k: float(v) for k, v in scalars.items()}))
+    except queue.Full:
+      self._dropped += 1
+      self._warn_once(f"the metric writer is stuck (disk?); dropping metrics from step {step} on, training "
+                      f"continues")
 
   def close(self) -> None:
-    if self.enabled:
-      self._jsonl.close()
-      self._tb.flush() if hasattr(self._tb, "flush") else None
-      self._tb.close()
+    """Flushes what is queued, waiting at most CLOSE_TIMEOUT_S (a hung disk must not hang the exit)."""
+    if not self.enabled:
+      return
+    try:
+      self._queue.put(None, timeout=self.CLOSE_TIMEOUT_S)
+    except queue.Full:
+      pass
+    self._thread.join(self.CLOSE_TIMEOUT_S)
+    if self._thread.is_alive():
+      print(f"warning: metrics were still being written after {self.CLOSE_TIMEOUT_S:.0f} s; the last "
+            f"records may be missing from {self._workdir}.", file=sys.stderr, flush=True)
+
+  # -- the writer thread ---------------------------------------------------------------------------
+  def _run(self) -> None:
+    while True:
+      item = self._queue.get()
+      if item is None:
+        break
+      step, wall_time, scalars = item
+      try:
+        self._write(step, wall_time, scalars)
+        if self._failing:
+          print(f"metrics are written again from step {step} ({self._dropped} record(s) dropped).",
+                file=sys.stderr, flush=True)
+          self._failing, self._dropped = False, 0
+      except Exception as e:        # OSError from the disk, or anything a TB backend raises
+        self._dropped += 1
+        self._close_tb()            # a half-written event file is abandoned; the next write opens a new one
+        self._warn_once(f"metrics at step {step} not written ({type(e).__name__}: "
+                        f"{str(e).splitlines()[0] if str(e) else ''}); training continues")
+    self._close_tb()
+    if self._jsonl_fd is not None:
+      os.close(self._jsonl_fd)
+
+  def _write(self, step: int, wall_time: float, scalars: dict) -> None:
+    if self._jsonl_fd is None:
+      os.makedirs(self._workdir, exist_ok=True)
+      self._jsonl_fd = os.open(os.path.join(self._workdir, "metrics.jsonl"),
+                               os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    _append(self._jsonl_fd, (json.dumps({"step": step, "time": wall_time, **scalars}) + "\n").encode())
+    if self._tb is None:
+      self._tb = self._open_tb()
+    self._tb(step, wall_time, scalars)
+
+  def _open_tb(self):
+    logdir = os.path.join(self._workdir, "tensorboard")
+    os.makedirs(logdir, exist_ok=True)
+    if self._use_clu:
+      from clu import metric_writers   # imports TensorFlow: only with the [tf] extra
+      writer = metric_writers.create_default_writer(logdir)
+
+      def write(step, wall_time, scalars):
+        del wall_time
+        writer.write_scalars(step, scalars)
+        writer.flush()
+      write.close = writer.close
+      return write
+    from tensorboardX import summary
+    from tensorboardX.event_file_writer import EventsWriter
+    from tensorboardX.proto import event_pb2
+    events = EventsWriter(os.path.join(logdir, "events"))
+
+    def write(step, wall_time, scalars):
+      for name, value in scalars.items():
+        events.write_event(event_pb2.Event(wall_time=wall_time, step=step, summary=summary.scalar(name, value)))
+      events.flush()
+    write.close = events.close
+    return write
+
+  def _close_tb(self) -> None:
+    if self._tb is not None:
+      try:
+        self._tb.close()
+      except Exception:             # closing a writer on a failing disk may fail again: nothing to save
+        pass
+      self._tb = None
+
+  def _warn_once(self, message: str) -> None:
+    if not self._failing:
+      self._failing = True
+      print(f"warning: {message}.", file=sys.stderr, flush=True)
+
+
+def _append(fd: int, data: bytes) -> None:
+  """One unbuffered append per record: a failed write never leaves half a line in a buffer to retry."""
+  os.write(fd, data)
 
 
 def progress_line(step: int, total: int, stage: str, metrics: dict, steps_per_s: float) -> str:

@@ -79,10 +79,11 @@ def make_run_mesh(config, stages=()):
   return mesh
 
 
-def checkpointer(config, workdir, stages):
-  return ckpt_lib.Checkpointer(os.path.join(workdir, "checkpoints"),
-                               max_to_keep=config.checkpoint.max_to_keep,
-                               keep_steps=curriculum.boundaries(stages))
+def checkpointer(config, workdir, stages, mesh, *, read_only: bool = False):
+  """The run's checkpoints; read_only for sample / eval, which never create, clean or rename."""
+  return ckpt_lib.Checkpointer(os.path.join(workdir, "checkpoints"), max_to_keep=config.checkpoint.max_to_keep,
+                               keep_steps=curriculum.boundaries(stages), read_only=read_only,
+                               replicated_sharding=sharding_lib.replicated(mesh))
 
 
 def data_config_for(config, stage):
@@ -135,17 +136,47 @@ def write_samples(workdir, name, videos, columns=None):
 # ------------------------------------------------------------------------------------------------
 # Train.
 # ------------------------------------------------------------------------------------------------
-def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
+def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_changes=()) -> dict:
   """Trains (resuming from `workdir` when it holds checkpoints); returns the last logged metrics.
 
   stop_at: end this invocation after that step with a checkpoint, as a preemption would (tests).
-  SIGTERM / SIGINT do the same at the next step boundary; the returned dict then has
+  SIGTERM / SIGINT / SIGUSR1 do the same at the next step boundary; the returned dict then has
   "preempted": the signal's name. A non-finite step follows config.nan_policy (README, Operations).
+  allow_resume_changes: data-order fields (`seed`, `data.batch_size`, ...) a resume may change
+  (`--allow_resume_change`); any other difference from the checkpoint's config is refused.
   """
-  model, stages, example_shape, optimizer, lr_schedule = build(config)
+  build_result = build(config)
   ckpt_lib.check_workdir(workdir)
+  lock = ckpt_lib.lock_workdir(workdir)   # before the Checkpointer, which cleans stale temp directories
+  try:
+    return _train_locked(config, workdir, build_result, stop_at, tuple(allow_resume_changes))
+  finally:
+    if lock is not None:
+      lock.release()
+
+
+def check_resume(saved_config: dict, config, allowed) -> None:
+  """Refuses a resume whose data order differs from the checkpoint's (seed, batch, data source)."""
+  unknown = sorted(set(allowed) - set(ckpt_lib.resume_guarded_fields(ckpt_lib.config_json(config))))
+  if unknown:
+    raise ValueError(f"--allow_resume_change: {', '.join(unknown)} is not a data-order field; they are seed, "
+                     f"data.* (not num_threads, prefetch, eval_path) and curriculum.stageN.data_path / batch_size.")
+  changed = ckpt_lib.resume_mismatches(saved_config, ckpt_lib.config_json(config), allowed)
+  if changed:
+    names = ",".join(c.split(":")[0] for c in changed)
+    raise ValueError(f"resuming with another data order ({'; '.join(changed)}): rerun with the checkpoint's "
+                     f"values, start a new --workdir, or pass --allow_resume_change={names} (the run then "
+                     f"differs from an uninterrupted one).")
+  deliberate = ckpt_lib.resume_mismatches(saved_config, ckpt_lib.config_json(config))
+  if deliberate and jax.process_index() == 0:
+    print(f"warning: resuming with {'; '.join(deliberate)} (--allow_resume_change): the data order differs "
+          f"from an uninterrupted run from here on.", file=sys.stderr, flush=True)
+
+
+def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) -> dict:
+  model, stages, example_shape, optimizer, lr_schedule = build_result
   mesh = make_run_mesh(config, stages)
-  ckpt = checkpointer(config, workdir, stages)
+  ckpt = checkpointer(config, workdir, stages, mesh)
   state, state_shardings = fresh_state(config, model, optimizer, example_shape, mesh)
   ckpt_lib.check_free_space(workdir, state)
   layout = sharding_lib.describe(state_shardings.params, state.params)
@@ -158,6 +189,7 @@ def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
   data_state = None
   if ckpt.latest_step() is not None:
     state, data_state, meta = ckpt.restore(state, config_json=ckpt_lib.config_json(config))
+    check_resume(meta.get("config", {}), config, allow_resume_changes)
     logging.info("resumed from step %d (stage %s)", int(state.step), meta.get("stage"))
     print(f"Resuming from {ckpt.directory} at step {int(state.step)} (stage {meta.get('stage')}).", flush=True)
     if int(state.nonfinite_groups):     # a halted run's last good state: start healthy again
@@ -195,7 +227,7 @@ def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
       return
     earlier = ckpt.async_error()
     if earlier:
-      print(f"warning: an earlier checkpoint write failed ({earlier}); newest good checkpoint: "
+      print(f"warning: checkpoint at step {earlier[0]} failed ({earlier[1]}); newest good checkpoint: "
             f"{ckpt.latest_step()}.", file=sys.stderr, flush=True)
     cur = curriculum.stage_at(stages, max(step - 1, 0))
     position = data_position or {"source": source(cur), "state": iterator_for(cur).get_state()}
@@ -223,77 +255,82 @@ def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
     iterator_for(stage).set_state(data_state["state"])
   end = config.total_steps if stop_at is None else min(stop_at, config.total_steps)
   pending = None                     # halt policy: (step, metrics, data position) checked one step late
-  with preemption.PreemptionGuard(config.checkpoint.preemption_check_every) as guard:
-    for step in range(start, end):
-      stage = curriculum.stage_at(stages, step)
-      settings = curriculum.step_settings(stages, step)
-      if settings not in compiled:
-        compiled[settings] = make_train_step(
-            model, optimizer, config.flow, settings, config.total_steps, config.ema_decay, lr_schedule,
-            state_shardings=state_shardings, batch_sharding=batch_sharding,
-            metrics_sharding=sharding_lib.replicated(mesh), group_multiple=group_multiple,
-            nan_policy=config.nan_policy)
-      position = {"source": source(stage), "state": iterator_for(stage).get_state()} if halt_on_nonfinite else None
-      batch = sharding_lib.global_batch(next(iterator_for(stage)), mesh, config.sharding)
-      state, metrics = compiled[settings](state, batch)
-      if sync_every_step:
-        jax.block_until_ready(metrics)
-      if pending is not None and newly_bad(pending[1]):     # waits for the previous step only
-        halt(*pending)
-      pending = (step, metrics, position) if halt_on_nonfinite else None
-      window_steps += 1
-      done = step + 1
-      if done % config.log_every == 0 or done == config.total_steps or done == stage.end:
-        metrics = {k: float(v) for k, v in jax.device_get(metrics).items()}
-        if halt_on_nonfinite and newly_bad(metrics):
+  completed = False
+  try:
+    with preemption.PreemptionGuard(config.checkpoint.preemption_check_every) as guard:
+      for step in range(start, end):
+        stage = curriculum.stage_at(stages, step)
+        settings = curriculum.step_settings(stages, step)
+        if settings not in compiled:
+          compiled[settings] = make_train_step(
+              model, optimizer, config.flow, settings, config.total_steps, config.ema_decay, lr_schedule,
+              state_shardings=state_shardings, batch_sharding=batch_sharding,
+              metrics_sharding=sharding_lib.replicated(mesh), group_multiple=group_multiple,
+              nan_policy=config.nan_policy)
+        position = {"source": source(stage), "state": iterator_for(stage).get_state()} if halt_on_nonfinite else None
+        batch = sharding_lib.global_batch(next(iterator_for(stage)), mesh, config.sharding)
+        state, metrics = compiled[settings](state, batch)
+        if sync_every_step:
+          jax.block_until_ready(metrics)
+        if pending is not None and newly_bad(pending[1]):     # waits for the previous step only
           halt(*pending)
-        elapsed = time.perf_counter() - window_start
-        rate = window_steps / elapsed
-        batch_size = batch["x"].shape[0]                      # global batch
-        metrics.update(steps_per_s=rate, samples_per_s=rate * batch_size,
-                       tokens_per_s=rate * batch_size * tokens_per_example)
-        writer.write(done, metrics)
-        if jax.process_index() == 0:
-          print(progress_line(done, config.total_steps, stage.name, metrics, rate), flush=True)
-          if metrics["nonfinite_steps"] > skipped_reported:
-            skipped_reported = int(metrics["nonfinite_steps"])
-            groups = ", ".join(nonfinite_names(int(metrics["nonfinite_groups"])))
-            print(f"warning: {skipped_reported} update(s) skipped so far for a non-finite loss or gradient "
-                  f"(latest: {groups}); nan_policy=skip.", file=sys.stderr, flush=True)
-        last_metrics, window_start, window_steps = metrics, time.perf_counter(), 0
-      if done == stage.end or done % config.checkpoint.every_steps == 0 or done == end:
-        if pending is not None and newly_bad(pending[1]):   # never save a frozen state
-          halt(*pending)
-        save(done)
-      if guard.should_stop(done):
-        if pending is not None and newly_bad(pending[1]):
-          halt(*pending)
-        save(done)
-        ckpt.wait()
-        last_metrics = {**last_metrics, "preempted": guard.signal_name}
-        print(f"{guard.signal_name}: stopped after step {done}; checkpoint in {ckpt.directory}. Rerun the "
-              f"same command to resume.", flush=True)
-        break
-      if config.sample_every and (done % config.sample_every == 0 or done == config.total_steps):
-        cond = sample_conditions(config, model, config.num_samples)
-        latents = periodic_sampler(state.ema_params, cond, jax.random.PRNGKey(config.seed + 1))
-        decoder = decoder or autoencoder_for(config)
-        videos = decoder.decode(latents)
-        paths = write_samples(workdir, f"step_{done:06d}", videos, columns=config.get("sample_columns"))
-        if paths:
-          print(f"  samples ({config.flow.inference_steps}-step, EMA): {paths[0]}", flush=True)
-    try:
-      ckpt.wait()
-      error = ckpt.async_error()
-    except Exception as e:
-      error = ckpt_lib.first_line(e)
-    if error:
-      failed_save = (end, error)
-  ckpt.close()
-  writer.close()
+        pending = (step, metrics, position) if halt_on_nonfinite else None
+        window_steps += 1
+        done = step + 1
+        if done % config.log_every == 0 or done == config.total_steps or done == stage.end:
+          metrics = {k: float(v) for k, v in jax.device_get(metrics).items()}
+          if halt_on_nonfinite and newly_bad(metrics):
+            halt(*pending)
+          elapsed = time.perf_counter() - window_start
+          rate = window_steps / elapsed
+          batch_size = batch["x"].shape[0]                      # global batch
+          metrics.update(steps_per_s=rate, samples_per_s=rate * batch_size,
+                         tokens_per_s=rate * batch_size * tokens_per_example)
+          writer.write(done, metrics)
+          if jax.process_index() == 0:
+            print(progress_line(done, config.total_steps, stage.name, metrics, rate), flush=True)
+            if metrics["nonfinite_steps"] > skipped_reported:
+              skipped_reported = int(metrics["nonfinite_steps"])
+              groups = ", ".join(nonfinite_names(int(metrics["nonfinite_groups"])))
+              print(f"warning: {skipped_reported} update(s) skipped so far for a non-finite loss or gradient "
+                    f"(latest: {groups}); nan_policy=skip.", file=sys.stderr, flush=True)
+          last_metrics, window_start, window_steps = metrics, time.perf_counter(), 0
+        if done == stage.end or done % config.checkpoint.every_steps == 0 or done == end:
+          if pending is not None and newly_bad(pending[1]):   # never save a frozen state
+            halt(*pending)
+          save(done)
+        if guard.should_stop(done):
+          if pending is not None and newly_bad(pending[1]):
+            halt(*pending)
+          save(done)
+          ckpt.wait()
+          last_metrics = {**last_metrics, "preempted": guard.signal_name}
+          print(f"{guard.signal_name}: stopped after step {done}; checkpoint in {ckpt.directory}. Rerun the "
+                f"same command to resume.", flush=True)
+          break
+        if config.sample_every and (done % config.sample_every == 0 or done == config.total_steps):
+          cond = sample_conditions(config, model, config.num_samples)
+          latents = periodic_sampler(state.ema_params, cond, jax.random.PRNGKey(config.seed + 1))
+          decoder = decoder or autoencoder_for(config)
+          videos = decoder.decode(latents)
+          paths = write_samples(workdir, f"step_{done:06d}", videos, columns=config.get("sample_columns"))
+          if paths:
+            print(f"  samples ({config.flow.inference_steps}-step, EMA): {paths[0]}", flush=True)
+    completed = True
+  finally:
+    # Every exit path (an error or a second Ctrl-C included) lets the write in flight finish: a stage
+    # boundary's checkpoint is never abandoned, and nothing is left to Orbax at interpreter shutdown.
+    error = ckpt.finish()
+    ckpt.close()
+    writer.close()
+    if error and not completed and jax.process_index() == 0:
+      print(f"warning: checkpoint at step {error[0]} failed ({error[1]}).", file=sys.stderr, flush=True)
+  if error:
+    failed_save = error
   if failed_save is not None:
-    raise OSError(f"the last checkpoint write failed ({failed_save[1]}); the newest good checkpoint in "
-                  f"{ckpt.directory} is step {ckpt.latest_step()}. Free space and rerun to resume from it.")
+    raise OSError(f"the checkpoint write of step {failed_save[0]} failed ({failed_save[1]}); the newest good "
+                  f"checkpoint in {ckpt.directory} is step {ckpt.latest_step()}. Free space and rerun to resume "
+                  f"from it.")
   return last_metrics
 
 
@@ -303,12 +340,15 @@ def train(config, workdir: str, *, stop_at: int | None = None) -> dict:
 def restore_for_inference(config, workdir, step=None):
   model, stages, example_shape, optimizer, _ = build(config)
   mesh = sharding_lib.make_mesh(config.mesh)
-  ckpt = checkpointer(config, workdir, stages)
+  if not os.path.isdir(os.path.join(workdir, "checkpoints")):
+    raise FileNotFoundError(f"no checkpoint under {workdir}/checkpoints; run --mode=train first or fix --workdir.")
+  ckpt = checkpointer(config, workdir, stages, mesh, read_only=True)
   if ckpt.latest_step() is None:
     raise FileNotFoundError(f"no checkpoint under {ckpt.directory}; run --mode=train first or fix --workdir.")
   # Restored straight into this run's layout: a checkpoint written on another mesh or process
-  # count is resharded by Orbax on read.
-  state, _, meta = ckpt.restore(fresh_state(config, model, optimizer, example_shape, mesh)[0], step)
+  # count is resharded by Orbax on read. The model fields must match the checkpoint's (as on resume).
+  state, _, meta = ckpt.restore(fresh_state(config, model, optimizer, example_shape, mesh)[0], step,
+                                config_json=ckpt_lib.config_json(config))
   ckpt.close()
   return model, example_shape, state, meta, mesh
 

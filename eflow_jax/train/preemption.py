@@ -1,7 +1,7 @@
-"""SIGTERM / SIGINT -> "checkpoint at the next step boundary and exit", agreed by every process.
+"""SIGTERM / SIGINT / SIGUSR1 -> "checkpoint at the next step boundary and exit", agreed by every process.
 
 Schedulers (SLURM, Kubernetes, Cloud TPU maintenance) send SIGTERM some seconds before they kill
-a job. The handler only sets a flag; the train loop polls `should_stop(step)` between steps, saves,
+a job; SLURM's `--signal=USR1@90` sends SIGUSR1 instead, so it is handled the same way. The handler only sets a flag; the train loop polls `should_stop(step)` between steps, saves,
 and returns. With several processes all of them must stop at the same step (a checkpoint is a
 collective write), so the flag is OR-ed across processes every `check_every` steps, the only
 host-level collective this adds. A second signal while the first is being handled restores the
@@ -13,7 +13,7 @@ import threading
 import jax
 import numpy as np
 
-SIGNALS = (signal.SIGTERM, signal.SIGINT)
+SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1)
 EXIT_CODE = 75          # EX_TEMPFAIL: "stopped early, rerun to continue" (see README, Operations)
 
 

