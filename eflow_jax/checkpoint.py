@@ -15,6 +15,7 @@ resuming it would silently start a different experiment.
 A trainer holds `WorkdirLock` on its run directory, so a second trainer started on the same workdir
 (a resubmitted job) stops with one line instead of deleting the first one's in-flight writes.
 """
+import errno
 import fcntl
 import functools
 import json
@@ -123,8 +124,10 @@ def _flatten_config(tree: dict, prefix: str = "") -> dict:
 def resume_guarded_fields(config_json: dict) -> dict:
   """{field: value} of everything the data order depends on: seed, data.*, each stage's data."""
   flat = _flatten_config(config_json)
-  guarded = lambda k: (k == "seed" or (k.startswith("data.") and k[5:] not in DATA_FIELDS_FREE_ON_RESUME)
-                       or (k.startswith("curriculum.") and k.rsplit(".", 1)[-1] in ("data_path", "batch_size")))
+  def guarded(key):
+    if key.startswith("curriculum."):
+      return key.rsplit(".", 1)[-1] in ("data_path", "batch_size")
+    return key == "seed" or (key.startswith("data.") and key[5:] not in DATA_FIELDS_FREE_ON_RESUME)
   return {k: v for k, v in flat.items() if guarded(k)}
 
 
@@ -198,7 +201,12 @@ class WorkdirLock:
     f = open(self.path, "a+")
     try:
       fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    except OSError as e:
+      if e.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):   # flock unsupported (some
+        f.close()                                                          # NFS / Lustre mounts)
+        print(f"warning: cannot lock {self.path} ({first_line(e)}); nothing stops a second trainer from "
+              f"using this workdir at the same time.", file=sys.stderr, flush=True)
+        return
       f.seek(0)
       holder = f.read().strip() or "another process"
       f.close()
@@ -333,7 +341,8 @@ class Checkpointer:
           print(f"warning: {problem}; left as it is, trying an older step.", file=sys.stderr, flush=True)
           continue
         moved = self._quarantine(candidate)
-        print(f"warning: {problem}; moved it to {moved} and trying an older step.", file=sys.stderr, flush=True)
+        print(f"warning: {problem}; moved it to {moved} and trying an older step.", file=sys.stderr,
+              flush=True)
     renamed = "" if self.read_only else " (unreadable ones were renamed *.corrupt)"
     raise CorruptCheckpointError(f"no readable checkpoint left in {self.directory}{renamed}; restore one by "
                                  f"hand or start a new --workdir.")
@@ -366,7 +375,8 @@ class Checkpointer:
     saved_sums = meta.get("checksums", {})      # absent in checkpoints written before checksums
     if saved_sums:
       if saved_sums.get("algorithm") != CHECKSUM_ALGORITHM:
-        raise _Unreadable(f"its checksum algorithm {saved_sums.get('algorithm')!r} is unknown to this version")
+        raise _Unreadable(f"its checksum algorithm {saved_sums.get('algorithm')!r} is unknown to this "
+                          f"version")
       problem = checksum_mismatch(saved_sums["leaves"], state_checksums(restored["state"], self._replicated))
       if problem:
         raise _Unreadable(problem)

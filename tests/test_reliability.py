@@ -384,12 +384,12 @@ def test_the_checksum_sees_one_flipped_bit_in_any_dtype():
   """Reference: numpy's own bits of the same arrays, flipped one bit at a time."""
   rng = np.random.default_rng(0)
   tree = {"f32": rng.normal(size=(3, 5)).astype(np.float32), "i32": np.arange(7, dtype=np.int32),
-          "bf16": jax.numpy.asarray(rng.normal(size=(4,)), jax.numpy.bfloat16), "u8": np.arange(5, dtype=np.uint8)}
+          "bf16": jax.numpy.asarray(rng.normal(size=(4,)), jax.numpy.bfloat16),
+          "u8": np.arange(5, dtype=np.uint8)}
   base = ckpt_lib.state_checksums(tree)
-  words = np.concatenate([tree["f32"].view(np.uint32).ravel()])
-  assert base["f32"] == [int(words.sum(dtype=np.uint64) % 2**32),
-                         int((words.astype(np.uint64) * (2 * np.arange(words.size, dtype=np.uint64) + 1)).sum()
-                             % 2**32)]
+  words = tree["f32"].view(np.uint32).ravel().astype(np.uint64)
+  odd = 2 * np.arange(words.size, dtype=np.uint64) + 1
+  assert base["f32"] == [int(words.sum() % 2**32), int((words * odd).sum() % 2**32)]
   for name in tree:
     for bit in (0, 7):
       flipped = {k: np.array(v) for k, v in tree.items()}
@@ -414,7 +414,8 @@ def test_sample_and_eval_read_checkpoints_without_touching_them(reference, tmp_p
   # A model field that changes the computation but not the parameters is refused, as on resume.
   other = tiny_config()
   other.model.window_frames = 2
-  with pytest.raises(ckpt_lib.IncompatibleCheckpointError, match=r"model\.window_frames: checkpoint 1, config 2"):
+  with pytest.raises(ckpt_lib.IncompatibleCheckpointError,
+                     match=r"model\.window_frames: checkpoint 1, config 2"):
     loop.restore_for_inference(other, reference_dir)
   with pytest.raises(FileNotFoundError, match="no checkpoint"):
     loop.restore_for_inference(config, str(tmp_path / "empty"))
@@ -459,6 +460,14 @@ def test_a_second_trainer_in_the_same_workdir_is_refused(reference, tmp_path):
   finally:
     first.release()
   loop.train(config, workdir)                      # free again (a killed holder frees it too)
+
+
+def test_a_filesystem_without_flock_warns_instead_of_refusing(monkeypatch, tmp_path, capfd):
+  def no_flock(*args):
+    raise OSError(errno.ENOLCK, "No locks available")
+  monkeypatch.setattr(ckpt_lib.fcntl, "flock", no_flock)
+  ckpt_lib.WorkdirLock(str(tmp_path)).acquire()
+  assert "warning: cannot lock" in capfd.readouterr().err
 
 
 def test_stale_temporary_checkpoint_directories_are_cleaned(reference, tmp_path):

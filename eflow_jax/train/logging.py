@@ -111,7 +111,8 @@ class MetricWriter:
 
     def write(step, wall_time, scalars):
       for name, value in scalars.items():
-        events.write_event(event_pb2.Event(wall_time=wall_time, step=step, summary=summary.scalar(name, value)))
+        event = event_pb2.Event(wall_time=wall_time, step=step, summary=summary.scalar(name, value))
+        events.write_event(event)
       events.flush()
     write.close = events.close
     return write

@@ -81,7 +81,8 @@ def make_run_mesh(config, stages=()):
 
 def checkpointer(config, workdir, stages, mesh, *, read_only: bool = False):
   """The run's checkpoints; read_only for sample / eval, which never create, clean or rename."""
-  return ckpt_lib.Checkpointer(os.path.join(workdir, "checkpoints"), max_to_keep=config.checkpoint.max_to_keep,
+  return ckpt_lib.Checkpointer(os.path.join(workdir, "checkpoints"),
+                               max_to_keep=config.checkpoint.max_to_keep,
                                keep_steps=curriculum.boundaries(stages), read_only=read_only,
                                replicated_sharding=sharding_lib.replicated(mesh))
 
@@ -159,8 +160,9 @@ def check_resume(saved_config: dict, config, allowed) -> None:
   """Refuses a resume whose data order differs from the checkpoint's (seed, batch, data source)."""
   unknown = sorted(set(allowed) - set(ckpt_lib.resume_guarded_fields(ckpt_lib.config_json(config))))
   if unknown:
-    raise ValueError(f"--allow_resume_change: {', '.join(unknown)} is not a data-order field; they are seed, "
-                     f"data.* (not num_threads, prefetch, eval_path) and curriculum.stageN.data_path / batch_size.")
+    raise ValueError(f"--allow_resume_change: {', '.join(unknown)} is not a data-order field; they are "
+                     f"seed, data.* (not num_threads, prefetch, eval_path) and curriculum.stageN.data_path / "
+                     f"batch_size.")
   changed = ckpt_lib.resume_mismatches(saved_config, ckpt_lib.config_json(config), allowed)
   if changed:
     names = ",".join(c.split(":")[0] for c in changed)
@@ -267,7 +269,8 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
               state_shardings=state_shardings, batch_sharding=batch_sharding,
               metrics_sharding=sharding_lib.replicated(mesh), group_multiple=group_multiple,
               nan_policy=config.nan_policy)
-        position = {"source": source(stage), "state": iterator_for(stage).get_state()} if halt_on_nonfinite else None
+        position = ({"source": source(stage), "state": iterator_for(stage).get_state()}
+                    if halt_on_nonfinite else None)
         batch = sharding_lib.global_batch(next(iterator_for(stage)), mesh, config.sharding)
         state, metrics = compiled[settings](state, batch)
         if sync_every_step:
@@ -329,8 +332,8 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
     failed_save = error
   if failed_save is not None:
     raise OSError(f"the checkpoint write of step {failed_save[0]} failed ({failed_save[1]}); the newest good "
-                  f"checkpoint in {ckpt.directory} is step {ckpt.latest_step()}. Free space and rerun to resume "
-                  f"from it.")
+                  f"checkpoint in {ckpt.directory} is step {ckpt.latest_step()}. Free space and rerun to "
+                  f"resume from it.")
   return last_metrics
 
 
@@ -341,7 +344,8 @@ def restore_for_inference(config, workdir, step=None):
   model, stages, example_shape, optimizer, _ = build(config)
   mesh = sharding_lib.make_mesh(config.mesh)
   if not os.path.isdir(os.path.join(workdir, "checkpoints")):
-    raise FileNotFoundError(f"no checkpoint under {workdir}/checkpoints; run --mode=train first or fix --workdir.")
+    raise FileNotFoundError(f"no checkpoint under {workdir}/checkpoints; run --mode=train first or fix "
+                            f"--workdir.")
   ckpt = checkpointer(config, workdir, stages, mesh, read_only=True)
   if ckpt.latest_step() is None:
     raise FileNotFoundError(f"no checkpoint under {ckpt.directory}; run --mode=train first or fix --workdir.")
