@@ -24,6 +24,8 @@ setuptools.setup(
     packages=setuptools.find_packages(include=["eflow_jax", "eflow_jax.*"]),
     python_requires=">=3.11",
     install_requires=CORE,
+    # The Moving MNIST classifier trained for the demo's clips (eflow_jax/metrics/classifier.py).
+    package_data={"eflow_jax.metrics": ["assets/*.npz"]},
     extras_require={
         # Pallas needs no jax-triton; it only helps with hand-written Triton kernels on CUDA.
         "gpu": ["jax[cuda12]", "jax-triton"],

@@ -239,9 +239,11 @@ def training_config(total_steps: int, batch_size: int) -> ml_collections.ConfigD
   # per clip on CPU, so it is opt-in here; its real statistics use i3d_clips clips, cached.
   # classifier_path / i3d_reference_path: "" = <workdir>/metrics/{classifier,i3d_reference}.npz
   # (a sweep shares one of each across its runs: same data, same protocol).
+  # score_at_end: after the last step, score that many few-step samples with the classifier and
+  # print the class accuracy (Moving MNIST class models; 0 = off).
   config.eval = ml_collections.ConfigDict(dict(num_samples=64, use_i3d=False, i3d_clips=256,
                                                classifier_steps=4000, classifier_path="",
-                                               i3d_reference_path=""))
+                                               i3d_reference_path="", score_at_end=0))
   config.log_every = 100
   config.sample_every = 10000
   config.num_samples = 8

@@ -143,3 +143,59 @@ def test_cli_errors_are_one_line(tmp_path):
   missing = run_main("--config=configs/demo.py", f"--workdir={tmp_path / 'empty'}", "--mode=sample")
   assert missing.returncode == 2 and "Traceback" not in missing.stderr
   assert missing.stderr.strip().startswith("error: no checkpoint") and len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_log_window_averages_losses_and_times_only_training():
+  """Reference: the means and rate worked out by hand for a fake clock."""
+  from eflow_jax.train.logging import LogWindow, progress_line
+  now = [100.0]
+  window = LogWindow(clock=lambda: now[0])
+  for loss, lr, skipped in ((1.0, 0.1, 0), (2.0, 0.2, 0), (6.0, 0.3, 1)):
+    window.add({"loss": jnp.float32(loss), "lr": jnp.float32(lr), "nonfinite_steps": jnp.int32(skipped)})
+  window.add({"loss": jnp.float32(3.0), "mva/mse": jnp.float32(8.0), "lr": jnp.float32(0.4),
+              "nonfinite_steps": jnp.int32(1)})
+  window.exclude(6.0)                         # a compile inside the window
+  now[0] = 110.0
+  metrics, rate = window.summary()
+  assert metrics["loss"] == 3.0 and metrics["mva/mse"] == 8.0           # (1 + 2 + 6 + 3) / 4; 1 step
+  assert metrics["lr"] == pytest.approx(0.4) and metrics["nonfinite_steps"] == 1
+  assert rate == 1.0                                                    # 4 steps in 10 - 6 s
+  assert "ETA 0m06s" in progress_line(4, 10, "s", metrics, rate)
+  window.reset()
+  window.add({"loss": jnp.float32(5.0)})
+  now[0] = 112.0
+  assert window.summary() == ({"loss": 5.0}, 0.5)
+
+
+def test_a_finished_run_scores_its_own_samples(straight_run, tmp_path, capfd):
+  """config.eval.score_at_end: the line the demo ends with, and its JSON report."""
+  import json
+  import shutil
+  config, straight = straight_run
+  workdir = str(tmp_path / "copy")
+  shutil.copytree(straight, workdir)
+  config = config.copy_and_resolve_references()
+  config.eval.update(score_at_end=20, classifier_steps=30)
+  metrics = loop.train(config, workdir)                   # already at its last step: scores only
+  report = json.load(open(os.path.join(workdir, "score_step000010.json")))
+  per_class = report["class_accuracy_per_class"]
+  assert report["num_samples"] == 20 and sorted(per_class) == [str(c) for c in range(10)]
+  assert report["class_accuracy"] == pytest.approx(np.mean(list(per_class.values())))   # 2 per digit
+  assert metrics["final_class_accuracy"] == report["class_accuracy"]
+  line = [l for l in capfd.readouterr().out.splitlines() if "recognised as their digit" in l]
+  assert len(line) == 1 and f"{report['class_accuracy']:.0%} of 20" in line[0], line
+  bad = tiny_config()
+  bad.eval.score_at_end = 1
+  with pytest.raises(ValueError, match="eval.score_at_end=1"):
+    loop.train(bad, str(tmp_path / "bad"))
+
+
+def test_the_shipped_demo_classifier_recognises_real_clips():
+  """The classifier the package ships for the demo's clips, measured afresh on 200 held-out clips."""
+  from eflow_jax.metrics import classifier
+  demo = config_lib.load_config(os.path.join(REPO, "configs/demo.py"))
+  path = classifier.shipped_classifier_path(demo.data, demo.eval.classifier_steps, 0)
+  params, meta = classifier.load_classifier(path)
+  assert meta["geometry"] == classifier.geometry(demo.data) and meta["heldout_accuracy"] > 0.95
+  held = classifier.heldout_clips(demo.data, 200, seed=7)
+  assert classifier.accuracy(params, held["x"], held["y"]) > 0.95

@@ -196,15 +196,29 @@ def load_classifier(path: str) -> tuple[dict, dict]:
   return _unflatten(flat), meta
 
 
+# Classifiers this package ships, trained by `load_or_train_classifier` itself (the demo's clip
+# geometry): the demo scores its samples at the end of its run without spending 1-2 minutes of its
+# budget training one. Named by geometry, steps and seed (`shipped_classifier_path`).
+SHIPPED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets")
+
+
+def shipped_classifier_path(data_config, steps: int, seed: int) -> str:
+  g = geometry(data_config)
+  name = "_".join(f"{k}{g[k]}" for k in _GEOMETRY)
+  return os.path.join(SHIPPED_DIR, f"mnist_classifier_{name}_steps{int(steps)}_seed{int(seed)}.npz")
+
+
 def load_or_train_classifier(path: str, data_config, *, steps: int = 4000, seed: int = 0,
                              eval_clips: int = 1000) -> tuple[dict, dict]:
-  """(params, meta): loaded from `path` when it was trained for this geometry/steps/seed, else
-  trained, measured on `eval_clips` held-out clips, and saved there (eval never retrains)."""
+  """(params, meta): loaded from `path` when it was trained for this geometry/steps/seed, else from
+  the package's shipped one for the same, else trained, measured on `eval_clips` held-out clips,
+  and saved at `path` (eval never retrains)."""
   want = {"geometry": geometry(data_config), "steps": int(steps), "seed": int(seed)}
-  if path and os.path.exists(path):
-    params, meta = load_classifier(path)
-    if all(meta.get(k) == v for k, v in want.items()):
-      return params, meta
+  for candidate in (path, shipped_classifier_path(data_config, steps, seed)):
+    if candidate and os.path.exists(candidate):
+      params, meta = load_classifier(candidate)
+      if all(meta.get(k) == v for k, v in want.items()):
+        return params, meta
   start = time.time()
   params = train_classifier(data_config, steps, seed)
   train_seconds = time.time() - start

@@ -11,6 +11,7 @@ import threading
 import time
 
 import jax
+import numpy as np
 
 
 class MetricWriter:
@@ -131,12 +132,44 @@ class MetricWriter:
       print(f"warning: {message}.", file=sys.stderr, flush=True)
 
 
+class LogWindow:
+  """What one progress line reports: the metrics averaged over the steps since the last line, and
+  the step rate over the time spent training (compilation and periodic sampling excluded), so that
+  neither one noisy step nor a one-off compile sets the ETA."""
+  LAST_VALUE = ("lr", "nonfinite_steps", "nonfinite_groups")    # states, not per-step measurements
+
+  def __init__(self, clock=time.perf_counter):
+    self._clock = clock
+    self.reset()
+
+  def reset(self) -> None:
+    self._metrics, self._excluded, self._start = [], 0.0, self._clock()
+
+  def add(self, metrics: dict) -> None:
+    """One step's metrics (device scalars: read only at `summary`, so no host sync per step)."""
+    self._metrics.append(metrics)
+
+  def exclude(self, seconds: float) -> None:
+    """Time inside the window that is not training (compiling a program, drawing samples)."""
+    self._excluded += seconds
+
+  def summary(self) -> tuple[dict, float]:
+    """(metrics: window means, LAST_VALUE keys from the newest step; steps per second)."""
+    steps = [{k: float(v) for k, v in m.items()} for m in jax.device_get(self._metrics)]
+    keys = dict.fromkeys(k for m in steps for k in m)         # every key, in first-seen order
+    means = {k: steps[-1][k] if k in self.LAST_VALUE and k in steps[-1] else
+             float(np.mean([m[k] for m in steps if k in m])) for k in keys}
+    training_s = self._clock() - self._start - self._excluded
+    return means, len(steps) / max(training_s, 1e-9)
+
+
 def _append(fd: int, data: bytes) -> None:
   """One unbuffered append per record: a failed write never leaves half a line in a buffer to retry."""
   os.write(fd, data)
 
 
 def progress_line(step: int, total: int, stage: str, metrics: dict, steps_per_s: float) -> str:
+  """The line printed every log_every steps: window-mean losses, the training rate, the ETA."""
   eta = (total - step) / steps_per_s if steps_per_s > 0 else float("nan")
   # The adaptive weight keeps every weighted loss near 1 and the SCM surrogate has no scale of its
   # own, so the line shows unweighted errors: FM against the plain velocity v (the learning curve),

@@ -23,7 +23,7 @@ from eflow_jax.flow import losses as flow_losses
 from eflow_jax.flow import sampling
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.train import curriculum, preemption, validate
-from eflow_jax.train.logging import MetricWriter, progress_line
+from eflow_jax.train.logging import LogWindow, MetricWriter, progress_line
 from eflow_jax.train.state import create_train_state, make_optimizer
 from eflow_jax.train.step import make_train_step, nonfinite_names, null_condition_fn, per_example_net
 
@@ -204,7 +204,7 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
   decoder = None
   periodic_sampler = make_sampler(model, config.flow, example_shape, mesh=mesh)
   tokens_per_example = int(np.prod([n // p for n, p in zip(example_shape[:3], model.patch)]))
-  last_metrics, window_start, window_steps = {}, time.perf_counter(), 0
+  last_metrics, window = {}, LogWindow()
   stage = curriculum.stage_at(stages, start)
   halt_on_nonfinite = config.nan_policy == "halt"
   skipped_before = skipped_reported = int(state.nonfinite_steps)   # counted by earlier invocations
@@ -263,7 +263,8 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
       for step in range(start, end):
         stage = curriculum.stage_at(stages, step)
         settings = curriculum.step_settings(stages, step)
-        if settings not in compiled:
+        first_call = settings not in compiled
+        if first_call:
           compiled[settings] = make_train_step(
               model, optimizer, config.flow, settings, config.total_steps, config.ema_decay, lr_schedule,
               state_shardings=state_shardings, batch_sharding=batch_sharding,
@@ -272,20 +273,21 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
         position = ({"source": source(stage), "state": iterator_for(stage).get_state()}
                     if halt_on_nonfinite else None)
         batch = sharding_lib.global_batch(next(iterator_for(stage)), mesh, config.sharding)
+        began = time.perf_counter()
         state, metrics = compiled[settings](state, batch)
+        if first_call:                # the call compiled its program before dispatching it
+          window.exclude(time.perf_counter() - began)
         if sync_every_step:
           jax.block_until_ready(metrics)
         if pending is not None and newly_bad(pending[1]):     # waits for the previous step only
           halt(*pending)
         pending = (step, metrics, position) if halt_on_nonfinite else None
-        window_steps += 1
+        window.add(metrics)
         done = step + 1
         if done % config.log_every == 0 or done == config.total_steps or done == stage.end:
-          metrics = {k: float(v) for k, v in jax.device_get(metrics).items()}
+          metrics, rate = window.summary()
           if halt_on_nonfinite and newly_bad(metrics):
             halt(*pending)
-          elapsed = time.perf_counter() - window_start
-          rate = window_steps / elapsed
           batch_size = batch["x"].shape[0]                      # global batch
           metrics.update(steps_per_s=rate, samples_per_s=rate * batch_size,
                          tokens_per_s=rate * batch_size * tokens_per_example)
@@ -297,7 +299,8 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
               groups = ", ".join(nonfinite_names(int(metrics["nonfinite_groups"])))
               print(f"warning: {skipped_reported} update(s) skipped so far for a non-finite loss or gradient "
                     f"(latest: {groups}); nan_policy=skip.", file=sys.stderr, flush=True)
-          last_metrics, window_start, window_steps = metrics, time.perf_counter(), 0
+          last_metrics = metrics
+          window.reset()
         if done == stage.end or done % config.checkpoint.every_steps == 0 or done == end:
           if pending is not None and newly_bad(pending[1]):   # never save a frozen state
             halt(*pending)
@@ -312,6 +315,7 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
                 f"same command to resume.", flush=True)
           break
         if config.sample_every and (done % config.sample_every == 0 or done == config.total_steps):
+          began = time.perf_counter()
           cond = sample_conditions(config, model, config.num_samples)
           latents = periodic_sampler(state.ema_params, cond, jax.random.PRNGKey(config.seed + 1))
           decoder = decoder or autoencoder_for(config)
@@ -319,6 +323,7 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
           paths = write_samples(workdir, f"step_{done:06d}", videos, columns=config.get("sample_columns"))
           if paths:
             print(f"  samples ({config.flow.inference_steps}-step, EMA): {paths[0]}", flush=True)
+          window.exclude(time.perf_counter() - began)
     completed = True
   finally:
     # Every exit path (an error or a second Ctrl-C included) lets the write in flight finish: a stage
@@ -334,7 +339,27 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
     raise OSError(f"the checkpoint write of step {failed_save[0]} failed ({failed_save[1]}); the newest good "
                   f"checkpoint in {ckpt.directory} is step {ckpt.latest_step()}. Free space and rerun to "
                   f"resume from it.")
+  if config.eval.score_at_end and int(state.step) == config.total_steps and "preempted" not in last_metrics:
+    last_metrics = {**last_metrics, **score_at_end(config, model, example_shape, state, mesh, workdir)}
   return last_metrics
+
+
+def score_at_end(config, model, example_shape, state, mesh, workdir) -> dict:
+  """The run tells the user how it did (the demo's last line): `config.eval.score_at_end` few-step
+  samples of the EMA weights, every class in turn, recognised by the in-repo Moving MNIST
+  classifier, beside its accuracy on as many real held-out clips. Report: <workdir>/score_stepN.json."""
+  report = sample_metrics(config, model, example_shape, state, mesh, workdir,
+                          num_samples=config.eval.score_at_end, use_i3d=False)
+  if jax.process_index() != 0:
+    return {}
+  path = os.path.join(workdir, f"score_step{int(state.step):06d}.json")
+  with open(path, "w") as f:
+    json.dump(report, f, indent=1)
+  per_digit = " ".join(f"{c}:{v:.0%}" for c, v in report["class_accuracy_per_class"].items())
+  print(f"{config.flow.inference_steps}-step samples: {report['class_accuracy']:.0%} of {report['num_samples']} "
+        f"recognised as their digit by the in-repo classifier (real clips {report['class_accuracy_real']:.0%}); "
+        f"per digit {per_digit}. Report: {path}", flush=True)
+  return {"final_class_accuracy": report["class_accuracy"]}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -425,13 +450,17 @@ def held_out_objective(config, model, state, mesh, num_batches: int) -> dict:
   return {k: float(np.mean([r[k] for r in results])) for k in results[0]}
 
 
-def sample_metrics(config, model, example_shape, state, mesh, workdir) -> dict:
-  """Generates `config.eval.num_samples` clips and scores them against held-out real clips."""
+def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_samples: int | None = None,
+                   use_i3d: bool | None = None) -> dict:
+  """Generates `num_samples` (default config.eval.num_samples) clips and scores them against as many
+  held-out real clips; FVD when `use_i3d` (default config.eval.use_i3d)."""
   from eflow_jax.metrics import classifier as mnist_classifier
   from eflow_jax.metrics import fvd as fvd_lib
   from eflow_jax.metrics import report as video_report
 
-  ev, kind = config.eval, model_kind(config)
+  ev, kind = config.eval.copy_and_resolve_references(), model_kind(config)
+  ev.num_samples = ev.num_samples if num_samples is None else int(num_samples)
+  ev.use_i3d = ev.use_i3d if use_i3d is None else bool(use_i3d)
   sample_seed, real_seed = config.seed + 1000, config.seed + 2000
   cond = sample_conditions(config, model, ev.num_samples)
   latents = make_sampler(model, config.flow, example_shape, mesh=mesh)(
