@@ -189,3 +189,48 @@ def test_attention_scaling_check_reads_the_error_against_float32():
   bf16 = attention_scaling.errors_against_float32(
       cores, tuple(a.astype(jnp.bfloat16) for a in arrays))
   assert all(1e-4 < e < 3e-2 for e in bf16["pallas"] + bf16["reference"]), bf16
+
+
+def test_step_profile_classes_ops_by_what_their_fusions_execute():
+  """A hand-written HLO module: each fusion's class follows from the opcodes of the computation it
+  calls (nested calls included), not from its name."""
+  import step_profile
+  hlo = """HloModule m
+
+%inner (p: f32[4]) -> f32[4] {
+  %p = f32[4]{0} parameter(0)
+  ROOT %e = f32[4]{0} exponential(%p)
+}
+
+%mm (a: f32[4,4], b: f32[4,4]) -> f32[4,4] {
+  %a = f32[4,4]{1,0} parameter(0)
+  %b = f32[4,4]{1,0} parameter(1)
+  ROOT %d = f32[4,4]{1,0} dot(%a, %b), lhs_contracting_dims={1}, rhs_contracting_dims={0}
+}
+
+%moves (a: f32[4,4]) -> f32[4,4] {
+  %a = f32[4,4]{1,0} parameter(0)
+  ROOT %t = f32[4,4]{0,1} transpose(%a), dimensions={1,0}
+}
+
+%nested (p: f32[4]) -> f32[4] {
+  %p = f32[4]{0} parameter(0)
+  ROOT %c = f32[4]{0} call(%p), to_apply=%inner
+}
+
+ENTRY %main (a: f32[4,4], v: f32[4]) -> f32[4,4] {
+  %a = f32[4,4]{1,0} parameter(0)
+  %v = f32[4]{0} parameter(1)
+  %ynn_fusion.1 = f32[4,4]{1,0} fusion(%a, %a), kind=kCustom, calls=%mm
+  %copy_fusion.2 = f32[4,4]{0,1} fusion(%a), kind=kLoop, calls=%moves
+  %add_fusion.3 = f32[4]{0} fusion(%v), kind=kLoop, calls=%nested
+  ROOT %r = f32[4,4]{1,0} add(%a, %a)
+}
+"""
+  bodies, instructions = step_profile.hlo_index(hlo)
+  kind = lambda name: step_profile.op_class(name, bodies, instructions)
+  assert kind("ynn_fusion.1") == "matmul"
+  assert kind("copy_fusion.2") == "data movement (copy/transpose/concat)"
+  assert kind("add_fusion.3") == "elementwise (transcendental)"      # exp, two calls down
+  assert kind("r") == "elementwise (other)"
+  assert kind("ThunkExecutor::Execute") is None
