@@ -18,7 +18,8 @@ The trace: `jax.profiler` records `--trace_steps` steps of each stage program; t
 emits one event per executed HLO op (fusion) on its worker threads. Each op is classed from the
 compiled HLO of its program (what its fused computation contains: dot / convolution = matmul,
 rng, gather / scatter / dynamic slices, reduce, transcendental elementwise, pure data movement,
-other elementwise) and its time summed. `busy` = op time / (cores x wall time), cores = the worker
+other elementwise) and its time summed; a second view sums it by model part, read from the op's
+`op_name` metadata (the Flax module path JAX records: self_attn / ffn / LayerNorm ...). `busy` = op time / (cores x wall time), cores = the worker
 threads seen, at most os.cpu_count() (XLA runs ops on its Eigen pool and on the PjRt client threads,
 more threads than cores): the rest is the runtime waiting between ops, and host work.
 """
@@ -49,6 +50,13 @@ MOVES = {"copy", "transpose", "bitcast", "parameter", "broadcast", "constant", "
 TRANSCENDENTAL = {"exponential", "log", "tanh", "logistic", "rsqrt", "sqrt", "power", "divide", "sine",
                   "cosine", "exponential-minus-one", "log-plus-one", "erf"}
 SLICING = {"gather", "scatter", "dynamic-slice", "dynamic-update-slice"}
+# Model parts by `op_name` metadata, first match wins (module names of eflow_jax/models/).
+PARTS = (("window_attention", "attention: local window branch (jnp reference)"),
+         ("self_attn/qkv", "attention: qkv projection + q/k norms"),
+         ("self_attn/", "attention: the rest (window padding, linear branch, gate, output)"),
+         ("cross_attn/", "cross-attention"),
+         ("ffn/", "FFN"),
+         ("LayerNorm", "LayerNorms + AdaLN modulation"), ("adaln", "LayerNorms + AdaLN modulation"))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -62,18 +70,26 @@ def hlo_index(hlo_text: str):
   for line in hlo_text.splitlines():
     m = re.match(r"\s*(?:ROOT )?%?([\w.\-]+) = (.*)", line)
     if m:
-      rest = m.group(2).split(", metadata")[0]
+      rest, _, metadata = m.group(2).partition(", metadata")
       op = re.search(r"\s([a-z][\w\-]*)\(", " " + rest)
       calls = re.findall(r"(?:calls|to_apply)=%?([\w.\-]+)", rest)
-      instructions[m.group(1)] = (op.group(1) if op else "?", calls)
+      op_name = re.search(r'op_name="([^"]*)"', metadata)
+      instructions[m.group(1)] = (op.group(1) if op else "?", calls, op_name.group(1) if op_name else "")
   return bodies, instructions
+
+
+def model_part(op_name: str) -> str:
+  for key, part in PARTS:
+    if key in op_name:
+      return part
+  return "everything else (embeddings, patchify, loss, optimizer, EMA, RNG, NaN guard)"
 
 
 def op_class(name: str, bodies: dict, instructions: dict) -> str | None:
   """The class of HLO instruction `name` by the opcodes it executes (None: not in this module)."""
   if name not in instructions:
     return None
-  op, calls = instructions[name]
+  op, calls, _ = instructions[name]
   ops, todo, seen = {op}, list(calls), set()
   while todo:
     comp = todo.pop()
@@ -107,7 +123,7 @@ def trace_breakdown(trace_dir: str, hlo_text: str, steps: int, wall_s: float) ->
   threads = {(e["pid"], e["tid"]): e["args"]["name"] for e in events
              if e.get("ph") == "M" and e.get("name") == "thread_name"}
   bodies, instructions = hlo_index(hlo_text)
-  ms, workers = collections.defaultdict(float), set()
+  ms, parts, workers = collections.defaultdict(float), collections.defaultdict(float), set()
   for e in events:
     thread = threads.get((e.get("pid"), e.get("tid")), "")
     if "dur" not in e or not thread.startswith("tf_XLA"):
@@ -115,13 +131,16 @@ def trace_breakdown(trace_dir: str, hlo_text: str, steps: int, wall_s: float) ->
     kind = op_class(e["name"], bodies, instructions)
     if kind is not None:             # runtime bookkeeping (ThunkExecutor, thread pools) is not an op
       ms[kind] += e["dur"] / 1e3 / steps
+      parts[model_part(instructions[e["name"]][2])] += e["dur"] / 1e3 / steps
       workers.add(thread)
   total = sum(ms.values())
   cores = min(len(workers), os.cpu_count() or len(workers))
   return {"op_ms_per_step": total, "worker_threads": len(workers), "cores": cores,
           "busy": total / (cores * wall_s * 1e3 / steps) if workers else None,
           "classes": {k: {"ms_per_step": v, "share": v / total} for k, v in
-                      sorted(ms.items(), key=lambda kv: -kv[1])}}
+                      sorted(ms.items(), key=lambda kv: -kv[1])},
+          "parts": {k: {"ms_per_step": v, "share": v / total} for k, v in
+                    sorted(parts.items(), key=lambda kv: -kv[1])}}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -217,6 +236,7 @@ def main(argv=None):
       print(f"{row['name']}: op time {row['trace']['op_ms_per_step']:.0f} ms/step on "
             f"{row['trace']['cores']} cores ({row['trace']['worker_threads']} XLA threads): " + ", ".join(
                 f"{k} {v['share']:.0%}" for k, v in row["trace"]["classes"].items()))
+      print("  by model part: " + ", ".join(f"{k} {v['share']:.0%}" for k, v in row["trace"]["parts"].items()))
   common.write_json(result, args.json)
 
 

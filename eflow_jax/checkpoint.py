@@ -147,13 +147,10 @@ def _as_uint32_words(x):
   if jax.dtypes.issubdtype(x.dtype, jax.dtypes.prng_key):
     x = jax.random.key_data(x)
   size = np.dtype(x.dtype).itemsize
-  if size == 4:
+  if size >= 4:                                  # 8-byte types become (..., 2) uint32 halves
     return jax.lax.bitcast_convert_type(x, jnp.uint32).reshape(-1)
-  if size == 8:                                  # (..., 2) uint32 halves
-    return jax.lax.bitcast_convert_type(x, jnp.uint32).reshape(-1)
-  if size == 2:
-    return jax.lax.bitcast_convert_type(x, jnp.uint16).astype(jnp.uint32).reshape(-1)
-  return jax.lax.bitcast_convert_type(x, jnp.uint8).astype(jnp.uint32).reshape(-1)
+  narrow = jnp.uint16 if size == 2 else jnp.uint8
+  return jax.lax.bitcast_convert_type(x, narrow).astype(jnp.uint32).reshape(-1)
 
 
 def _leaf_checksum(x):

@@ -234,3 +234,6 @@ ENTRY %main (a: f32[4,4], v: f32[4]) -> f32[4,4] {
   assert kind("add_fusion.3") == "elementwise (transcendental)"      # exp, two calls down
   assert kind("r") == "elementwise (other)"
   assert kind("ThunkExecutor::Execute") is None
+  assert step_profile.model_part("jit(train_step)/x_scan/self_attn/jit(window_attention_reference)/div") == \
+      "attention: local window branch (jnp reference)"
+  assert step_profile.model_part("jit(train_step)/middle_scan/ffn/fc1/dot_general") == "FFN"

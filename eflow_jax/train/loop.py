@@ -347,7 +347,13 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
 def score_at_end(config, model, example_shape, state, mesh, workdir) -> dict:
   """The run tells the user how it did (the demo's last line): `config.eval.score_at_end` few-step
   samples of the EMA weights, every class in turn, recognised by the in-repo Moving MNIST
-  classifier, beside its accuracy on as many real held-out clips. Report: <workdir>/score_stepN.json."""
+  classifier, beside its accuracy on as many real held-out clips. Report: <workdir>/score_stepN.json.
+  Other data (records, text models) has no classifier here: one line says the score is skipped."""
+  if config.data.source != "moving_mnist" or not model.num_classes:
+    if jax.process_index() == 0:
+      print("eval.score_at_end: skipped, the in-repo classifier scores only class-conditional Moving MNIST "
+            "samples; use --mode=eval (FVD with config.eval.use_i3d).", flush=True)
+    return {}
   report = sample_metrics(config, model, example_shape, state, mesh, workdir,
                           num_samples=config.eval.score_at_end, use_i3d=False)
   if jax.process_index() != 0:
