@@ -19,9 +19,10 @@ emits one event per executed HLO op (fusion) on its worker threads. Each op is c
 compiled HLO of its program (what its fused computation contains: dot / convolution = matmul,
 rng, gather / scatter / dynamic slices, reduce, transcendental elementwise, pure data movement,
 other elementwise) and its time summed; a second view sums it by model part, read from the op's
-`op_name` metadata (the Flax module path JAX records: self_attn / ffn / LayerNorm ...). `busy` = op time / (cores x wall time), cores = the worker
-threads seen, at most os.cpu_count() (XLA runs ops on its Eigen pool and on the PjRt client threads,
-more threads than cores): the rest is the runtime waiting between ops, and host work.
+`op_name` metadata (the Flax module path JAX records: self_attn / ffn / LayerNorm ...).
+`busy` = op time / (cores x wall time), cores = the worker threads seen, at most os.cpu_count()
+(XLA runs ops on its Eigen pool and on the PjRt client threads, more threads than cores): the rest
+is the runtime waiting between ops, and host work.
 """
 from __future__ import annotations
 
@@ -205,8 +206,8 @@ def main(argv=None):
   rows = []
   for name, program in compiled.items():
     s = common.median(times[name])
-    row = {"name": name, "steps_per_s": 1 / s, "samples_per_s": batch / s, "spread": common.spread(times[name]),
-           "gflop_per_step": program.flops / 1e9 if program.flops else None, "compile_s": program.compile_s}
+    row = {"name": name, "steps_per_s": 1 / s, "samples_per_s": batch / s,
+           "spread": common.spread(times[name]), "gflop_per_step": program.flops / 1e9 if program.flops else None, "compile_s": program.compile_s}
     row["mfu"] = program.flops / s / peak if program.flops else None
     if args.trace_steps and name.startswith("stage"):
       with tempfile.TemporaryDirectory() as trace_dir:
@@ -229,14 +230,15 @@ def main(argv=None):
       ("program", 20, lambda r: r["name"]), ("steps/s", 8, lambda r: f"{r['steps_per_s']:.2f}"),
       ("samples/s", 10, lambda r: f"{r['samples_per_s']:.1f}"), ("spread", 7, lambda r: f"{r['spread']:.0%}"),
       ("GFLOP/step", 11, lambda r: common.fmt(r["gflop_per_step"], ".2f")),
-      ("MFU", 6, lambda r: common.fmt(r["mfu"], ".0%")), ("busy", 6,
-                                                       lambda r: common.fmt(r.get("trace", {}).get("busy"), ".0%"))]))
+      ("MFU", 6, lambda r: common.fmt(r["mfu"], ".0%")),
+      ("busy", 6, lambda r: common.fmt(r.get("trace", {}).get("busy"), ".0%"))]))
   for row in rows:
     if "trace" in row:
       print(f"{row['name']}: op time {row['trace']['op_ms_per_step']:.0f} ms/step on "
             f"{row['trace']['cores']} cores ({row['trace']['worker_threads']} XLA threads): " + ", ".join(
                 f"{k} {v['share']:.0%}" for k, v in row["trace"]["classes"].items()))
-      print("  by model part: " + ", ".join(f"{k} {v['share']:.0%}" for k, v in row["trace"]["parts"].items()))
+      parts = row["trace"]["parts"].items()
+      print("  by model part: " + ", ".join(f"{k} {v['share']:.0%}" for k, v in parts))
   common.write_json(result, args.json)
 
 

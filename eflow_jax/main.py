@@ -36,8 +36,8 @@ flags.DEFINE_string("prompt", None, "sample: one caption for every video (text m
 flags.DEFINE_string("output", None, "sample: output path stem (default: <workdir>/samples/...); "
                     "eval: the JSON report's path (default: <workdir>/eval_stepN.json).")
 flags.DEFINE_enum("sampler", None, ["alg2", "one_step", "chain", "euler_cfg"], "sample: override the sampler.")
-flags.DEFINE_list("allow_resume_change", [], "train: data-order fields (seed, data.batch_size, data.path, ...) "
-                  "a resume may change; the run then differs from an uninterrupted one.")
+flags.DEFINE_list("allow_resume_change", [], "train: data-order fields (seed, data.batch_size, "
+                  "data.path, ...) a resume may change; the run then differs from an uninterrupted one.")
 flags.DEFINE_string("compilation_cache", os.path.join(os.path.expanduser("~"), ".cache", "eflow_jax", "xla"),
                     "XLA persistent compilation cache ('' = off): a resumed run skips recompiling.")
 distributed.define_flags()     # --coordinator_address --num_processes --process_id ... (multi-host)

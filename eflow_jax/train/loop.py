@@ -362,9 +362,10 @@ def score_at_end(config, model, example_shape, state, mesh, workdir) -> dict:
   with open(path, "w") as f:
     json.dump(report, f, indent=1)
   per_digit = " ".join(f"{c}:{v:.0%}" for c, v in report["class_accuracy_per_class"].items())
-  print(f"{config.flow.inference_steps}-step samples: {report['class_accuracy']:.0%} of {report['num_samples']} "
-        f"recognised as their digit by the in-repo classifier (real clips {report['class_accuracy_real']:.0%}); "
-        f"per digit {per_digit}. Report: {path}", flush=True)
+  accuracy, real = report["class_accuracy"], report["class_accuracy_real"]
+  print(f"{config.flow.inference_steps}-step samples: {accuracy:.0%} of {report['num_samples']} recognised as "
+        f"their digit by the in-repo classifier (real clips {real:.0%}); per digit {per_digit}. Report: {path}",
+        flush=True)
   return {"final_class_accuracy": report["class_accuracy"]}
 
 

@@ -2,7 +2,8 @@
 
 Schedulers (SLURM, Kubernetes, Cloud TPU maintenance) send SIGTERM some seconds before they kill
 a job; SLURM's `--signal=USR1@90` sends SIGUSR1 instead, so it is handled the same way. The
-handler only sets a flag; the train loop polls `should_stop(step)` between steps, saves, and returns. With several processes all of them must stop at the same step (a checkpoint is a
+handler only sets a flag; the train loop polls `should_stop(step)` between steps, saves, and
+returns. With several processes all of them must stop at the same step (a checkpoint is a
 collective write), so the flag is OR-ed across processes every `check_every` steps, the only
 host-level collective this adds. A second signal while the first is being handled restores the
 default behaviour, so an impatient Ctrl-C twice still kills the run at once.
