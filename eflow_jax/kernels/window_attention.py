@@ -87,16 +87,20 @@ def window_attention_reference(q, k, v, positions, *, radius: int, block_q: int 
   take = jax.vmap(lambda a, idx: a[idx])                                   # per-sample gather
   k_blk, v_blk = take(k_p, key_index), take(v_p, key_index)               # (B, nb, span, H, D)
   key_pos = take(pos, key_index)                                          # (B, nb, span)
-  q_blk = q_p.reshape(B, n_blocks, bq, H, D)
+  # 1/sqrt(D) is applied to q and the softmax's division to the output: both then touch N x D
+  # values instead of the N x span scores, the largest tensors here (on a CPU train step the
+  # elementwise work on them, not the two einsums, is what this function costs).
+  q_blk = (q_p * jnp.asarray(1.0 / math.sqrt(D), q.dtype)).reshape(B, n_blocks, bq, H, D)
   query_pos = pos.reshape(B, n_blocks, bq)
 
-  scores = jnp.einsum("bnqhd,bnkhd->bnhqk", q_blk, k_blk,
-                      preferred_element_type=jnp.float32) / math.sqrt(D)
+  scores = jnp.einsum("bnqhd,bnkhd->bnhqk", q_blk, k_blk, preferred_element_type=jnp.float32)
   inside = jnp.abs(query_pos[..., :, None] - key_pos[..., None, :]) <= radius   # (B, nb, bq, span)
   scores = jnp.where(inside[:, :, None], scores, _MASKED)
-  probs = jax.nn.softmax(scores, axis=-1)
-  out = jnp.einsum("bnhqk,bnkhd->bnqhd", probs.astype(v.dtype), v_blk,
+  weights = jnp.exp(scores - lax.stop_gradient(jnp.max(scores, axis=-1, keepdims=True)))
+  total = jnp.sum(weights, axis=-1)                                         # (B, nb, H, bq), >= 1
+  out = jnp.einsum("bnhqk,bnkhd->bnqhd", weights.astype(v.dtype), v_blk,
                    preferred_element_type=jnp.float32)
+  out = out / jnp.swapaxes(total, 2, 3)[..., None]
   return out.reshape(B, n_pad, H, D)[:, :N].astype(q.dtype)
 
 
