@@ -131,14 +131,14 @@ def resume_guarded_fields(config_json: dict) -> dict:
   return {k: v for k, v in flat.items() if guarded(k)}
 
 
-def resume_mismatches(saved_config: dict, config_json: dict, allowed=()) -> list[str]:
-  """['seed: checkpoint 0, config 1', ...]: the data-order fields that differ and are not `allowed`."""
+def resume_mismatches(saved_config: dict, config_json: dict) -> dict[str, str]:
+  """{'seed': 'seed: checkpoint 0, config 1', ...}: the data-order fields that differ."""
   saved, current = resume_guarded_fields(saved_config), resume_guarded_fields(config_json)
-  out = []
+  out = {}
   for key in sorted(set(saved) | set(current)):
-    if key in allowed or saved.get(key, "<missing>") == current.get(key, "<missing>"):
-      continue
-    out.append(f"{key}: checkpoint {saved.get(key, '<missing>')!r}, config {current.get(key, '<missing>')!r}")
+    before, after = saved.get(key, "<missing>"), current.get(key, "<missing>")
+    if before != after:
+      out[key] = f"{key}: checkpoint {before!r}, config {after!r}"
   return out
 
 

@@ -158,21 +158,22 @@ def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_chan
 
 def check_resume(saved_config: dict, config, allowed) -> None:
   """Refuses a resume whose data order differs from the checkpoint's (seed, batch, data source)."""
-  unknown = sorted(set(allowed) - set(ckpt_lib.resume_guarded_fields(ckpt_lib.config_json(config))))
+  current = ckpt_lib.config_json(config)
+  unknown = sorted(set(allowed) - set(ckpt_lib.resume_guarded_fields(current)))
   if unknown:
     raise ValueError(f"--allow_resume_change: {', '.join(unknown)} is not a data-order field; they are "
                      f"seed, data.* (not num_threads, prefetch, eval_path) and curriculum.stageN.data_path / "
                      f"batch_size.")
-  changed = ckpt_lib.resume_mismatches(saved_config, ckpt_lib.config_json(config), allowed)
-  if changed:
-    names = ",".join(c.split(":")[0] for c in changed)
-    raise ValueError(f"resuming with another data order ({'; '.join(changed)}): rerun with the checkpoint's "
-                     f"values, start a new --workdir, or pass --allow_resume_change={names} (the run then "
-                     f"differs from an uninterrupted one).")
-  deliberate = ckpt_lib.resume_mismatches(saved_config, ckpt_lib.config_json(config))
-  if deliberate and jax.process_index() == 0:
-    print(f"warning: resuming with {'; '.join(deliberate)} (--allow_resume_change): the data order differs "
-          f"from an uninterrupted run from here on.", file=sys.stderr, flush=True)
+  changed = ckpt_lib.resume_mismatches(saved_config, current)
+  refused = [key for key in changed if key not in allowed]
+  if refused:
+    raise ValueError(f"resuming with another data order ({'; '.join(changed[k] for k in refused)}): rerun "
+                     f"with the checkpoint's values, start a new --workdir, or pass "
+                     f"--allow_resume_change={','.join(refused)} (the run then differs from an uninterrupted "
+                     f"one).")
+  if changed and jax.process_index() == 0:
+    print(f"warning: resuming with {'; '.join(changed.values())} (--allow_resume_change): the data order "
+          f"differs from an uninterrupted run from here on.", file=sys.stderr, flush=True)
 
 
 def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) -> dict:
@@ -363,9 +364,9 @@ def score_at_end(config, model, example_shape, state, mesh, workdir) -> dict:
     json.dump(report, f, indent=1)
   per_digit = " ".join(f"{c}:{v:.0%}" for c, v in report["class_accuracy_per_class"].items())
   accuracy, real = report["class_accuracy"], report["class_accuracy_real"]
-  print(f"{config.flow.inference_steps}-step samples: {accuracy:.0%} of {report['num_samples']} recognised as "
-        f"their digit by the in-repo classifier (real clips {real:.0%}); per digit {per_digit}. Report: {path}",
-        flush=True)
+  print(f"{config.flow.inference_steps}-step samples: {accuracy:.0%} of {report['num_samples']} recognised "
+        f"as their digit by the in-repo classifier (real clips {real:.0%}); per digit {per_digit}. "
+        f"Report: {path}", flush=True)
   return {"final_class_accuracy": report["class_accuracy"]}
 
 
