@@ -226,6 +226,10 @@ def training_config(total_steps: int, batch_size: int) -> ml_collections.ConfigD
   config.optimizer = ml_collections.ConfigDict(dict(b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0,
                                                     grad_clip=1.0))
   config.ema_decay = 0.9999
+  # The stages' LRs are multiplied by this shape (train/curriculum.learning_rate_schedule):
+  # warm-up steps from 0, then decay 'constant' | 'cosine' | 'linear' down to final_fraction.
+  config.lr_schedule = ml_collections.ConfigDict(dict(warmup_steps=0, decay="constant",
+                                                      final_fraction=0.0))
   config.flow = flow_config()
   config.data = data_config()
   config.data.batch_size = batch_size

@@ -39,6 +39,32 @@ def test_learning_rate_is_piecewise_constant_over_stages():
   np.testing.assert_allclose([float(lr(k)) for k in (0, 79, 80, 99, 100)], [1e-4, 1e-4, 2e-5, 2e-5, 2e-5])
 
 
+@pytest.mark.parametrize("decay", ["cosine", "linear"])
+def test_warm_up_then_decay_multiplies_the_stage_rates(decay):
+  """lr(k) = stage_lr(k) * shape(k): linear warm-up 0 -> 1 over 10 steps, then a decay to 5% at
+  step 100, written out here from the closed forms (cosine: a + (1 - a)(1 + cos(pi u)) / 2)."""
+  stages, warmup, final = kinetics_like(100), 10, 0.05
+  lr = curriculum.learning_rate_schedule(stages, warmup, decay, final)
+
+  def expected(k):
+    base = 1e-4 if k < 80 else 2e-5
+    if k < warmup:
+      return base * k / warmup
+    u = min((k - warmup) / (100 - warmup), 1.0)
+    shape = (final + (1 - final) * 0.5 * (1 + np.cos(np.pi * u)) if decay == "cosine"
+             else 1 - (1 - final) * u)
+    return base * shape
+
+  steps = [0, 5, 10, 11, 50, 79, 80, 95, 100]
+  np.testing.assert_allclose([float(lr(k)) for k in steps], [expected(k) for k in steps],
+                             rtol=1e-5, atol=1e-12)
+
+
+def test_unknown_decay_is_refused():
+  with pytest.raises(ValueError, match="lr_schedule.decay='step'"):
+    curriculum.learning_rate_schedule(kinetics_like(100), 0, "step")
+
+
 @pytest.mark.parametrize("edit,match", [
     (lambda c: c.stage1.update(ratio_fm=0.5), "sum to 1"),
     (lambda c: c.stage1.update(drop_ratio=1.0), "drop_ratio"),

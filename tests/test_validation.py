@@ -145,6 +145,9 @@ CASES = [
     case("b1_negative", setter("optimizer.b1", -0.5), "optimizer.b1"),
     case("eps_zero", setter("optimizer.eps", 0.0), "optimizer.eps"),
     case("grad_clip_negative", setter("optimizer.grad_clip", -1.0), "optimizer.grad_clip"),
+    case("lr_decay_unknown", setter("lr_schedule.decay", "step"), "lr_schedule.decay"),
+    case("lr_warmup_too_long", setter("lr_schedule.warmup_steps", 10**9), "lr_schedule.warmup_steps"),
+    case("lr_final_fraction", setter("lr_schedule.final_fraction", 1.5), "lr_schedule.final_fraction"),
     case("weight_decay_negative", setter("optimizer.weight_decay", -1e-4), "optimizer.weight_decay"),
     # Non-finite floats anywhere, named by their path (a NaN slips through range checks).
     case("w_inf_nan", setter("flow.w_inf", float("nan")), "flow.w_inf=nan"),

@@ -7,7 +7,7 @@ length as `steps` (> 0) or as a `fraction` of `config.total_steps`, and its sett
   drop_ratio   SPRINT token-drop ratio of the middle stack (0 = dense)
   dense_every  0, or N: every N-th step of the stage is dense (T2V stage 1: one in ten)
   ratio_fm / ratio_scm / ratio_mva   the batch split (MVA off = ratio_mva 0)
-  lr           constant learning rate of the stage
+  lr           learning rate of the stage (times config.lr_schedule's warm-up / decay shape)
   data_path    '' = config.data.path; else the shards of this stage's resolution (T2V 256p -> 480p)
   batch_size   0 = config.data.batch_size; else this stage's global batch (T2V: 2048 -> 1024)
 
@@ -108,10 +108,30 @@ def boundaries(stages: list[Stage]) -> list[int]:
   return [stage.end for stage in stages]
 
 
-def learning_rate_schedule(stages: list[Stage]):
-  """Piecewise-constant LR over the stages, as an optax schedule (a pure function of the step)."""
-  import jax.numpy as jnp
+LR_DECAYS = ("constant", "cosine", "linear")
 
+
+def learning_rate_schedule(stages: list[Stage], warmup_steps: int = 0, decay: str = "constant",
+                           final_fraction: float = 0.0):
+  """The stages' learning rates times one optax shape over the whole run (a pure function of the step).
+
+  shape: linear warm-up from 0 over `warmup_steps`, then 'constant' (1), or a 'cosine' / 'linear'
+  decay from 1 to `final_fraction` at the last step. Short runs need both: without warm-up a high
+  LR destabilises the first Adam steps, and the decay is what lets the last steps settle
+  (docs/results.md, the demo recipe).
+  """
+  import jax.numpy as jnp
+  import optax
+
+  if decay not in LR_DECAYS:
+    raise ValueError(f"lr_schedule.decay={decay!r} is unknown; use one of {', '.join(LR_DECAYS)}.")
+  total = stages[-1].end
   ends = jnp.asarray([st.end for st in stages[:-1]], jnp.int32)
   lrs = jnp.asarray([st.lr for st in stages], jnp.float32)
-  return lambda step: lrs[jnp.searchsorted(ends, step, side="right")]
+  rest = max(total - warmup_steps, 1)
+  tail = {"constant": optax.constant_schedule(1.0),
+          "cosine": optax.cosine_decay_schedule(1.0, rest, alpha=final_fraction),
+          "linear": optax.linear_schedule(1.0, final_fraction, rest)}[decay]
+  shape = (optax.join_schedules([optax.linear_schedule(0.0, 1.0, warmup_steps), tail], [warmup_steps])
+           if warmup_steps else tail)
+  return lambda step: lrs[jnp.searchsorted(ends, step, side="right")] * shape(step)

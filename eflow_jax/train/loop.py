@@ -50,7 +50,7 @@ def build(config, *, read_data: bool = True):
     example_shape = tuple(config.data.latent_shape or config.get("video", {}).get("latent_shape", ()))
     if len(example_shape) != 4:
       raise ValueError("read_data=False needs data.latent_shape or video.latent_shape (T, H, W, C).")
-  lr_schedule = curriculum.learning_rate_schedule(stages)
+  lr_schedule = curriculum.learning_rate_schedule(stages, **config.lr_schedule)
   optimizer = make_optimizer(config.optimizer, lr_schedule)
   return model, stages, example_shape, optimizer, lr_schedule
 

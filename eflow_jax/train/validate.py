@@ -107,6 +107,14 @@ def _check_run(config) -> None:
   policy = config.nan_policy
   _require(policy in NAN_POLICIES,
            f"nan_policy={policy!r} is unknown; use one of {', '.join(NAN_POLICIES)}.")
+  sched = config.lr_schedule
+  _require(sched.decay in curriculum.LR_DECAYS, f"lr_schedule.decay={sched.decay!r} is unknown; "
+           f"use one of {', '.join(curriculum.LR_DECAYS)}.")
+  _require(isinstance(sched.warmup_steps, int) and 0 <= sched.warmup_steps < config.total_steps,
+           f"lr_schedule.warmup_steps={sched.warmup_steps!r} must be an integer in [0, total_steps="
+           f"{config.total_steps}).")
+  _require(0.0 <= sched.final_fraction <= 1.0,
+           f"lr_schedule.final_fraction={sched.final_fraction} must lie in [0, 1].")
   o = config.optimizer
   _require(o.grad_clip >= 0, f"optimizer.grad_clip={o.grad_clip} must be >= 0 (0 = no clipping).")
   for name in ("b1", "b2"):
