@@ -237,3 +237,12 @@ ENTRY %main (a: f32[4,4], v: f32[4]) -> f32[4,4] {
   assert step_profile.model_part("jit(train_step)/x_scan/self_attn/jit(window_attention_reference)/div") == \
       "attention: local window branch (jnp reference)"
   assert step_profile.model_part("jit(train_step)/middle_scan/ffn/fc1/dot_general") == "FFN"
+
+
+def test_ab_config_variants_keep_tuple_values_whole():
+  import ab_config
+  assert ab_config.parse_variant("base:") == ("base", {})
+  assert ab_config.parse_variant("p:model.patch=(2,4,4),data.batch_size=8,model.dtype=bfloat16") == (
+      "p", {"model.patch": (2, 4, 4), "data.batch_size": 8, "model.dtype": "bfloat16"})
+  with pytest.raises(SystemExit, match="NAME:KEY=VALUE"):
+    ab_config.parse_variant("model.dtype=bfloat16")
