@@ -474,3 +474,50 @@ def test_aligned_split_rounds_to_shard_multiples_only_when_every_group_survives(
   for b, m in ((10, 1), (12, 8)):
     n = losses.group_sizes(b, (0.75, 0.25, 0.0))
     assert losses.aligned_split(b, (0.75, 0.25, 0.0), 0.2, m) == (*n, losses.num_path_dropped(n[0], 0.2))
+
+
+# ---------------------------------------------------------------------------------------------
+# SoFlow's guidance decay (flow.guidance_decay_time; issue 26).
+# ---------------------------------------------------------------------------------------------
+def _soflow_decay(t, t_d=0.8):
+  """SoFlow's cfg_decay_time rule, written out in float64."""
+  if t <= t_d:
+    return 1.0
+  u = min(max((1.0 - t) / (1.0 - t_d), 0.0), 1.0 - 1e-6)
+  return 1.0 - np.exp(-0.025 * u / (1.0 - u))
+
+
+def test_guidance_decay_matches_soflow_values():
+  ts = np.array([0.0, 0.5, 0.8, 0.81, 0.9, 0.97, 1.0])
+  got = np.asarray(targets.guidance_decay(jnp.asarray(ts), 0.8))
+  np.testing.assert_allclose(got[4:6], [0.02469, 0.004402], rtol=2e-3)   # the issue's numbers
+  np.testing.assert_allclose(got, [_soflow_decay(t) for t in ts], rtol=1e-5, atol=1e-7)
+  np.testing.assert_array_equal(np.asarray(targets.guidance_decay(jnp.asarray(ts), 1.0)), 1.0)
+
+
+@pytest.mark.parametrize("kind", ["pdg", "cfg"])
+def test_fm_and_scm_targets_fade_guidance_above_the_decay_time(kind):
+  """At t = 0.9 the guided target is v + d (w - 1)(v - v_u), d = 0.0247 (float64, by hand)."""
+  p = linear_params(9)
+  x0, eps, _, c, w = _example_inputs(9)
+  t, l, s, m = 0.9, 0.85, 0.3, 0.25
+  x_t, v = (1 - t) * x0 + t * eps, eps - x0
+  v_u = linear_np(p, x_t, t, t, NUM_CLASSES, 0.0, kind == "pdg")
+  pred = linear_np(p, x_t, t, t, c, w, False)
+  v_tgt = m * (v + _soflow_decay(t) * (w - 1) * (v - v_u)) + (1 - m) * pred
+
+  cfg = cfg_with(guidance_target=kind, guidance_decay_time=0.8, scm_form="explicit")
+  loss, aux = losses.fm_example(bind(linear_net, p), x0, eps, t, c, w, drop=False,
+                                null_cond=null_cond, cfg=cfg)
+  np.testing.assert_allclose(aux["mse"], np.mean((pred - v_tgt) ** 2), rtol=1e-4)
+  undecayed = m * (w * v + (1 - w) * v_u) + (1 - m) * pred
+  assert not np.isclose(float(aux["mse"]), np.mean((pred - undecayed) ** 2), rtol=1e-2)
+
+  loss, aux = losses.scm_example(bind(linear_net, p), x0, eps, t, l, s, c, w, null_cond=null_cond,
+                                 cfg=cfg)
+  f_t = x_t + (s - t) * linear_np(p, x_t, t, s, c, w, False)
+  x_l = x_t + v_tgt * (l - t)
+  f_l = x_l + (s - l) * linear_np(p, x_l, l, s, c, w, False)
+  weight = 1.0 / (np.mean(((f_t - f_l) / (t - l)) ** 2) + 0.01)
+  np.testing.assert_allclose(loss, weight * np.mean((f_t - f_l) ** 2) / ((t - l) * (t - s)),
+                             rtol=1e-4)

@@ -145,6 +145,7 @@ CASES = [
     case("b1_negative", setter("optimizer.b1", -0.5), "optimizer.b1"),
     case("eps_zero", setter("optimizer.eps", 0.0), "optimizer.eps"),
     case("grad_clip_negative", setter("optimizer.grad_clip", -1.0), "optimizer.grad_clip"),
+    case("guidance_decay_time_zero", setter("flow.guidance_decay_time", 0.0), "flow.guidance_decay_time"),
     case("lr_decay_unknown", setter("lr_schedule.decay", "step"), "lr_schedule.decay"),
     case("lr_warmup_too_long", setter("lr_schedule.warmup_steps", 10**9), "lr_schedule.warmup_steps"),
     case("lr_final_fraction", setter("lr_schedule.final_fraction", 1.5), "lr_schedule.final_fraction"),

@@ -39,6 +39,7 @@ def row_config(*, attention: str, objective: str, token_drop: bool, mva: bool, s
   lr = 1e-3
   config.optimizer.b2 = 0.999
   config.lr_schedule.update(warmup_steps=0, decay="constant", final_fraction=0.0)
+  config.flow.guidance_decay_time = 1.0      # no guidance fade (SoFlow's), as measured
   if mva and objective == "fm":
     raise ValueError("ablation rows add MVA to SoFlow objectives only (sfm, pdg_sfm).")
   dense_ratios = dict(ratio_fm=0.5, ratio_scm=0.25, ratio_mva=0.25) if mva else \

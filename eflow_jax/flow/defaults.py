@@ -51,6 +51,9 @@ def flow_config() -> ml_collections.ConfigDict:
   c.w_max = 4.5
   c.w_sampling = "batch"  # one w per batch (paper) | one per example
   c.unguided_w = 0.0  # the guidance input of the unconditional / path-dropped passes (paper: w=0)
+  # SoFlow's cfg_decay_time: above it the target's guidance fades out (targets.guidance_decay) in
+  # the FM and SCM targets, pdg and cfg alike; 1.0 = full guidance at every t (paper Eq. 11 as written).
+  c.guidance_decay_time = 0.8
   c.velocity_mix = 0.25  # m in v_tgt = m * v_guided + (1 - m) * sg(F(x_t, t, t, c, w))
   c.p_drop = 0.2  # path-drop probability within the FM group
   # 'static': exactly round(p_drop * n_fm) examples of the FM group are path-dropped (the batch is
@@ -116,6 +119,8 @@ def validate_flow_config(cfg) -> None:
   for name in ("t_shift", "s_shift", "mva_shift", "inference_shift"):
     if not cfg[name] > 0:
       raise ValueError(f"flow.{name}={cfg[name]} must be > 0.")
+  if not 0.0 < cfg.guidance_decay_time <= 1.0:
+    raise ValueError(f"flow.guidance_decay_time={cfg.guidance_decay_time} must lie in (0, 1] (1 = no decay).")
   for name in ("velocity_mix", "p_drop"):
     if not 0.0 <= cfg[name] <= 1.0:
       raise ValueError(f"flow.{name}={cfg[name]} must lie in [0, 1].")

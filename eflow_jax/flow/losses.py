@@ -85,7 +85,7 @@ def fm_example(net: Net, x0, eps, t, cond, w, *, drop, null_cond: Callable, cfg,
       return v
     if v_uncond is None:
       v_uncond = tg.uncond_velocity(net_sg, x_t, t, null_cond(cond), cfg.unguided_w, kind)
-    v_g = tg.guided_velocity(v, sg(v_uncond), wn)
+    v_g = tg.guided_velocity(v, sg(v_uncond), tg.decayed_scale(wn, t, cfg.guidance_decay_time))
     return sg(tg.mix_velocity(v_g, pred, cfg.velocity_mix))
 
   if isinstance(drop, bool):
@@ -124,7 +124,7 @@ def scm_example(net: Net, x0, eps, t, l, s, cond, w, *, null_cond: Callable, cfg
   wn = net_w(w, cfg)
   v_tgt = tg.velocity_target(net_sg, x_t, t, v, cond, wn, null_cond=null_cond,
                              guidance_target=cfg.guidance_target, velocity_mix=cfg.velocity_mix,
-                             unguided_w=cfg.unguided_w)
+                             unguided_w=cfg.unguided_w, guidance_decay_time=cfg.guidance_decay_time)
   f_t_vel = call_net(net, x_t, t, s, cond, wn, False)
   f_t = x_t + (s - t) * f_t_vel
   x_l = x_t + v_tgt * (l - t)

@@ -27,6 +27,24 @@ def guided_velocity(v, v_uncond, w):
   return w * v + (1.0 - w) * v_uncond
 
 
+def guidance_decay(t, decay_time: float):
+  """SoFlow's fade of guidance near pure noise (its `cfg_decay_time`; METHOD §3): 1 for
+  t <= decay_time, then 1 - exp(-0.025 u / (1 - u)) with u = clamp((1 - t) / (1 - decay_time), 0,
+  1 - 1e-6), which reaches 0 at t = 1. At high noise the guided target's (w - 1)(v - v_uncond) is
+  mostly noise; fading it keeps that variance out of the target. decay_time >= 1: no fade."""
+  t = jnp.asarray(t, jnp.float32)
+  if decay_time >= 1.0:
+    return jnp.ones_like(t)
+  u = jnp.clip((1.0 - t) / (1.0 - decay_time), 0.0, 1.0 - 1e-6)
+  return jnp.where(t <= decay_time, 1.0, 1.0 - jnp.exp(-0.025 * u / (1.0 - u)))
+
+
+def decayed_scale(w, t, decay_time: float):
+  """The guidance scale of the target at time t: v + d (w - 1)(v - v_u) = w' v + (1 - w') v_u
+  with w' = 1 + d(t) (w - 1), so Eq. 11 applies unchanged with w'."""
+  return 1.0 + guidance_decay(t, decay_time) * (w - 1.0)
+
+
 def mix_velocity(v_guided, v_pred, m: float):
   """SoFlow's velocity mix m * v_guided + (1 - m) * sg(v_pred): damps the guided target's variance
   by leaning on the model's own current estimate."""
@@ -52,12 +70,14 @@ def uncond_velocity(net, x_t, t, null, unguided_w: float, guidance_target: str):
 
 
 def velocity_target(net, x_t, t, v, cond, w, *, null_cond, guidance_target: str,
-                    velocity_mix: float, unguided_w: float, v_pred=None):
+                    velocity_mix: float, unguided_w: float, v_pred=None,
+                    guidance_decay_time: float = 1.0):
   """The target velocity v_tgt for a non-path-dropped example (METHOD §3).
 
   - 'none': plain v.
-  - 'pdg' / 'cfg': m * (w v + (1 - w) v_uncond) + (1 - m) * sg(F(x_t, t, t, c, w)), where
-    v_uncond is the weak path (pdg) or the full network (cfg) at the null condition and unguided w.
+  - 'pdg' / 'cfg': m * (w' v + (1 - w') v_uncond) + (1 - m) * sg(F(x_t, t, t, c, w)), where
+    v_uncond is the weak path (pdg) or the full network (cfg) at the null condition and unguided w,
+    and w' = decayed_scale(w, t, guidance_decay_time) (= w with the default 1.0).
   `v_pred` is F(x_t, t, t, c, w) if the caller already has it (the FM pass); else one extra
   stop-gradient pass is made (only when m < 1).
   """
@@ -66,7 +86,7 @@ def velocity_target(net, x_t, t, v, cond, w, *, null_cond, guidance_target: str,
   if guidance_target not in ("pdg", "cfg"):
     raise ValueError(f"flow.guidance_target={guidance_target!r} is unknown; use pdg, cfg or none.")
   v_u = uncond_velocity(net, x_t, t, null_cond(cond), unguided_w, guidance_target)
-  v_g = guided_velocity(v, v_u, w)
+  v_g = guided_velocity(v, v_u, decayed_scale(w, t, guidance_decay_time))
   if velocity_mix >= 1.0:
     return sg(v_g)
   if v_pred is None:
