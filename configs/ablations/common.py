@@ -28,6 +28,7 @@ def row_config(*, attention: str, objective: str, token_drop: bool, mva: bool, s
                sample_steps: int):
   config = config_lib.load_config(os.path.join(HERE, "..", "demo.py"))
   config.total_steps = BUDGET_STEPS
+  config.data.batch_size = 16
   config.sample_every = BUDGET_STEPS
   config.model.attention = attention
   if attention == "sana":

@@ -41,7 +41,10 @@ def guidance_decay(t, decay_time: float):
 
 def decayed_scale(w, t, decay_time: float):
   """The guidance scale of the target at time t: v + d (w - 1)(v - v_u) = w' v + (1 - w') v_u
-  with w' = 1 + d(t) (w - 1), so Eq. 11 applies unchanged with w'."""
+  with w' = 1 + d(t) (w - 1), so Eq. 11 applies unchanged with w'. decay_time >= 1: w itself
+  (bit for bit, so runs without the fade are exactly Eq. 11)."""
+  if decay_time >= 1.0:
+    return w
   return 1.0 + guidance_decay(t, decay_time) * (w - 1.0)
 
 
