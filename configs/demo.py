@@ -25,7 +25,7 @@ def get_config(arg=None):
   # with resolution; the paper's 3.0 is for Wan latents). Measured at 1400 steps, shift 1.
   config.flow.update(t_shift=1.0, mva_shift=1.0, inference_shift=1.0)
   # Ten minutes: batch 8 for 2400 steps. The step costs about half of batch 16's, so this is the same
-  # wall time and samples seen, in twice the updates: 38% vs 29% recognised (docs/results.md).
+  # wall time as 1400 steps at batch 16, in 1.7x the updates: 38% vs 29% recognised (docs/results.md).
   config.total_steps = 12000 if long_run else 2400
   config.data.batch_size = 16 if long_run else 8
   # The guidance target comes from the full network's unconditional pass (SoFlow's 'cfg', SFM), not
