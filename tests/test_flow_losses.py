@@ -521,3 +521,128 @@ def test_fm_and_scm_targets_fade_guidance_above_the_decay_time(kind):
   weight = 1.0 / (np.mean(((f_t - f_l) / (t - l)) ** 2) + 0.01)
   np.testing.assert_allclose(loss, weight * np.mean((f_t - f_l) ** 2) / ((t - l) * (t - s)),
                              rtol=1e-4)
+
+
+# ---------------------------------------------------------------------------------------------
+# SoFlow's two losses, re-derived in float64 from its `models.py` (get_velocity_loss,
+# get_consistency_loss; issue 26): batch tensors, label masks, no_grad targets, and the gradients
+# written out by hand for the linear network (no autodiff on the reference side).
+# ---------------------------------------------------------------------------------------------
+def _linear_vjp(p, g, x, t, s, c):
+  """d(sum g . F(x, t, s, c)) / d params of the full-path linear network (w enters as e*w: skipped,
+  since SoFlow's network has no guidance input and the test sets e = 0)."""
+  grads = {k: np.zeros_like(np.asarray(v, np.float64)) for k, v in p.items()}
+  grads["A"] = np.outer(g, x)
+  grads["B"] = np.outer(g, x)
+  grads["b"] = g * t
+  grads["d"] = g * s
+  grads["E"][c] += g
+  return grads
+
+
+def _soflow_losses_float64(p, x0, eps, t, l, s, labels, fm_mask, scm_mask, n_fm, cfg_scale, t_d,
+                           mix, eps_w=0.01):
+  """(loss, grads): velocity_loss * n_fm/B + consistency_loss * n_scm/B, as SoFlow's train.py."""
+  net = lambda x, tt, ss, c: linear_np(p, x, tt, ss, c, 0.0, False)
+  null = NUM_CLASSES
+  bsz = len(x0)
+  grads = {k: np.zeros_like(np.asarray(v, np.float64)) for k, v in p.items()}
+  add = lambda g, scale: [grads[k].__iadd__(scale * g[k]) for k in grads]
+  fm_loss, scm_loss = 0.0, 0.0
+  for i in range(bsz):
+    ti = t[i]
+    x_t, v = (1 - ti) * x0[i] + ti * eps[i], eps[i] - x0[i]
+    if i < n_fm:       # get_velocity_loss
+      lab = null if fm_mask[i] else labels[i]
+      pred = net(x_t, ti, ti, lab)
+      v_u = net(x_t, ti, ti, null)
+      v_g = v + _soflow_decay(ti, t_d) * (cfg_scale - 1) * (v - v_u)
+      v_g = mix * v_g + (1 - mix) * pred
+      delta = pred - (v if fm_mask[i] else v_g)
+      w_ad = 1.0 / (np.mean(delta ** 2) + eps_w)
+      fm_loss += w_ad * np.mean(delta ** 2) / n_fm
+      add(_linear_vjp(p, w_ad * 2 * delta / D, x_t, ti, ti, lab), 1.0 / bsz)
+    else:              # get_consistency_loss
+      j = i - n_fm
+      lab = null if scm_mask[j] else labels[i]
+      v_u = net(x_t, ti, ti, null)
+      v_g = v + _soflow_decay(ti, t_d) * (cfg_scale - 1) * (v - v_u)
+      v_g = mix * v_g + (1 - mix) * net(x_t, ti, ti, labels[i])   # unmasked labels, as SoFlow
+      v_step = v if scm_mask[j] else v_g
+      nn_t = net(x_t, ti, s[j], lab)
+      f_t = x_t + (s[j] - ti) * nn_t
+      x_l = x_t + v_step * (l[j] - ti)
+      f_l = x_l + (s[j] - l[j]) * net(x_l, l[j], s[j], lab)
+      dq = (f_t - f_l) / (ti - l[j])
+      w_ad = 1.0 / (np.mean(dq ** 2) + eps_w)
+      sgn = np.sign(s[j] - ti)
+      scm_loss += sgn * np.mean(nn_t * dq * w_ad) / (bsz - n_fm)
+      add(_linear_vjp(p, sgn * dq * w_ad / D, x_t, ti, s[j], lab), 1.0 / bsz)
+  return fm_loss * n_fm / bsz + scm_loss * (bsz - n_fm) / bsz, grads
+
+
+def test_fm_and_scm_with_guidance_and_label_drop_match_soflow_float64():
+  """SFM with SoFlow's settings (fixed w = 3, decay above 0.8, mix 0.25, labels dropped in both
+  groups) against the float64 re-derivation: loss value and gradient of every weight."""
+  p = {k: jnp.asarray(v, jnp.float32) for k, v in linear_params(11).items()}
+  p["e"] = jnp.zeros(D)                        # SoFlow's network has no guidance input
+  r = np.random.RandomState(5)
+  n_fm, n_scm = 6, 4
+  x0, eps = r.randn(n_fm + n_scm, D), r.randn(n_fm + n_scm, D)
+  t = np.array([0.3, 0.85, 0.63, 0.95, 0.5, 0.1, 0.9, 0.7, 0.97, 0.4])   # decay active above 0.8
+  l_scm, s_scm = t[n_fm:] - np.array([0.01, 0.05, 0.02, 0.1]), np.array([0.2, 0.1, 0.5, 0.05])
+  labels = r.randint(0, NUM_CLASSES, n_fm + n_scm)
+  fm_mask = np.array([True, False, False, True, False, False])
+  scm_mask = np.array([False, True, False, True])
+  cfg = cfg_with(guidance_target="cfg", guidance_decay_time=0.8, velocity_mix=0.25,
+                 scm_form="surrogate")
+
+  def ours(params):
+    net = bind(linear_net, params)
+    f32 = lambda a: jnp.asarray(a, jnp.float32)
+    fm, _ = jax.vmap(lambda *a: losses.fm_example(net, *a[:-1], null_cond=null_cond, cfg=cfg,
+                                                  drop=a[-1]))(
+        f32(x0[:n_fm]), f32(eps[:n_fm]), f32(t[:n_fm]), labels[:n_fm], jnp.full(n_fm, 3.0),
+        jnp.asarray(fm_mask))
+    scm, aux = jax.vmap(lambda *a: losses.scm_example(net, *a[:-1], null_cond=null_cond, cfg=cfg,
+                                                     drop=a[-1]))(
+        f32(x0[n_fm:]), f32(eps[n_fm:]), f32(t[n_fm:]), f32(l_scm), f32(s_scm), labels[n_fm:],
+        jnp.full(n_scm, 3.0), jnp.asarray(scm_mask))
+    np.testing.assert_array_equal(aux["dropped"], scm_mask.astype(np.float32))
+    return (jnp.sum(fm) + jnp.sum(scm)) / (n_fm + n_scm)
+
+  value, grads = jax.value_and_grad(ours)(p)
+  ref_value, ref_grads = _soflow_losses_float64(
+      {k: np.asarray(v) for k, v in p.items()}, x0, eps, t, l_scm, s_scm, labels, fm_mask,
+      scm_mask, n_fm, 3.0, 0.8, 0.25)
+  np.testing.assert_allclose(value, ref_value, rtol=2e-4)
+  for k in ("A", "B", "b", "d", "E"):
+    np.testing.assert_allclose(grads[k], ref_grads[k], rtol=2e-3, atol=1e-5, err_msg=k)
+  # Without the SCM label drop the loss differs: the switch is live.
+  cfg_none = cfg_with(guidance_target="cfg", guidance_decay_time=0.8, scm_form="surrogate")
+  net = bind(linear_net, p)
+  j = 1 + n_fm
+  kept = losses.scm_example(net, x0[j], eps[j], t[j], l_scm[1], s_scm[1], labels[j], 3.0,
+                            null_cond=null_cond, cfg=cfg_none)[0]
+  dropped = losses.scm_example(net, x0[j], eps[j], t[j], l_scm[1], s_scm[1], labels[j], 3.0,
+                               null_cond=null_cond, cfg=cfg_none, drop=True)[0]
+  assert not np.isclose(float(kept), float(dropped), rtol=1e-3)
+
+
+def test_total_loss_scm_label_drop_rate_and_off_by_default():
+  net = bind(mlp_net, mlp_params(2))
+  x = jax.random.normal(jax.random.key(0), (64, D))
+  batch = (x, jnp.arange(64) % NUM_CLASSES)
+  kw = dict(null_cond=null_cond, ratios=(0.5, 0.5, 0.0))
+  off = losses.total_loss(net, batch, jax.random.key(1), 0, 100, cfg=cfg_with(guidance_target="cfg"), **kw)
+  assert float(off[1]["scm/dropped"]) == 0.0
+  cfg = cfg_with(guidance_target="cfg", scm_label_drop=0.5)
+  rates = [float(losses.total_loss(net, batch, jax.random.key(k), 0, 100, cfg=cfg, **kw)[1]["scm/dropped"])
+           for k in range(8)]
+  # 8 x 32 coins at p = 0.5: the mean is within 4 sd (0.031) of 0.5.
+  assert abs(np.mean(rates) - 0.5) < 0.125, rates
+  # The FM / SCM noise and times are drawn as before (fold_in): the FM group's loss is unchanged.
+  on = losses.total_loss(net, batch, jax.random.key(1), 0, 100, cfg=cfg, **kw)
+  np.testing.assert_array_equal(on[1]["fm/loss"], off[1]["fm/loss"])
+  with pytest.raises(ValueError, match="scm_label_drop"):
+    defaults.validate_flow_config(cfg_with(scm_label_drop=1.5))

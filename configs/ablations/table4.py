@@ -15,6 +15,7 @@ ROWS = {
     "fm_50": dict(objective="fm", sampler="euler_cfg", sample_steps=50, **DENSE_GLGA),
     "fm_4": dict(objective="fm", sampler="euler_cfg", sample_steps=4, **DENSE_GLGA),
     "sfm_4": dict(objective="sfm", sampler="alg2", sample_steps=4, **DENSE_GLGA),
+    "soflow_4": dict(objective="soflow", sampler="alg2", sample_steps=4, **DENSE_GLGA),
     "pdg_sfm_4": dict(objective="pdg_sfm", sampler="alg2", sample_steps=4, **DENSE_GLGA),
 }
 

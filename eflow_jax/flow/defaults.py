@@ -60,6 +60,11 @@ def flow_config() -> ml_collections.ConfigDict:
   # i.i.d., so a fixed slice is a random subset); each sub-group runs only the pass it needs.
   # 'bernoulli': an independent coin per example; every FM example runs both passes and selects.
   c.path_drop_mode = "static"
+  # SoFlow also drops labels in the SCM group (its cfg_drop_rate, 0.1, in both losses): a dropped
+  # example's two passes see the null condition and the Euler step uses the plain v. EFlow's
+  # Alg. 1 drops in the FM group only (p_drop above), hence 0.0 here; the ablations' SoFlow rows
+  # can set it.
+  c.scm_label_drop = 0.0
 
   # --- §3 adaptive weight w_ad = sg(1 / (mse + eps)^p) (SoFlow). ---
   c.weight_p = 1.0
@@ -121,7 +126,7 @@ def validate_flow_config(cfg) -> None:
       raise ValueError(f"flow.{name}={cfg[name]} must be > 0.")
   if not 0.0 < cfg.guidance_decay_time <= 1.0:
     raise ValueError(f"flow.guidance_decay_time={cfg.guidance_decay_time} must lie in (0, 1] (1 = no decay).")
-  for name in ("velocity_mix", "p_drop"):
+  for name in ("velocity_mix", "p_drop", "scm_label_drop"):
     if not 0.0 <= cfg[name] <= 1.0:
       raise ValueError(f"flow.{name}={cfg[name]} must lie in [0, 1].")
   if cfg.weight_p < 0 or cfg.weight_eps <= 0:

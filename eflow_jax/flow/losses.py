@@ -17,6 +17,7 @@ import math
 from typing import Any, Callable
 
 import chex
+import numpy as np
 import jax
 import jax.numpy as jnp
 
@@ -109,7 +110,7 @@ def fm_example(net: Net, x0, eps, t, cond, w, *, drop, null_cond: Callable, cfg,
 
 
 def scm_example(net: Net, x0, eps, t, l, s, cond, w, *, null_cond: Callable, cfg,
-                net_sg: Net | None = None):
+                net_sg: Net | None = None, drop=False):
   """Solution consistency matching (Eq. 4) for one example, s < l < t.
 
   Target f_l = sg(f(x_l, l, s)) at the Euler step x_l = x_t + v_tgt (l - t), with the online
@@ -118,6 +119,10 @@ def scm_example(net: Net, x0, eps, t, l, s, cond, w, *, null_cond: Callable, cfg
   'surrogate': -mean(F_t * sg(dq * w_ad)) (SoFlow; sign(s - t) = -1, no division of tiny numbers).
   'explicit':  w_ad * mse(f_t, f_l) / ((t - l)(t - s)) (paper's w_SCM); its gradient is exactly
                2x the surrogate's.
+  drop: (traced) bool, SoFlow's label drop in the consistency loss (`flow.scm_label_drop`): both
+  passes see the null condition and guidance input `unguided_w`, and the Euler step to x_l uses
+  the plain v (SoFlow `models.py`, get_consistency_loss). The full path runs either way, so the
+  coin only selects inputs: no extra pass.
   """
   net_sg = net_sg or (lambda *a: sg(net(*a)))
   x_t, v = tg.interpolate(x0, eps, t)
@@ -125,6 +130,12 @@ def scm_example(net: Net, x0, eps, t, l, s, cond, w, *, null_cond: Callable, cfg
   v_tgt = tg.velocity_target(net_sg, x_t, t, v, cond, wn, null_cond=null_cond,
                              guidance_target=cfg.guidance_target, velocity_mix=cfg.velocity_mix,
                              unguided_w=cfg.unguided_w, guidance_decay_time=cfg.guidance_decay_time)
+  if not (isinstance(drop, bool) and not drop):
+    drop = jnp.asarray(drop, bool)
+    pick = lambda dropped, kept: jnp.where(drop, dropped, kept)
+    cond = jax.tree.map(pick, null_cond(cond), cond)
+    wn = pick(jnp.asarray(cfg.unguided_w, jnp.float32), wn)
+    v_tgt = pick(v, v_tgt)
   f_t_vel = call_net(net, x_t, t, s, cond, wn, False)
   f_t = x_t + (s - t) * f_t_vel
   x_l = x_t + v_tgt * (l - t)
@@ -138,7 +149,7 @@ def scm_example(net: Net, x0, eps, t, l, s, cond, w, *, null_cond: Callable, cfg
     loss = weight * _mse(f_t, f_l) / ((t - l) * (t - s))
   else:
     raise ValueError(f"flow.scm_form={cfg.scm_form!r} is unknown; use surrogate or explicit.")
-  return loss, {"mse": mse, "weight": weight, "dropped": jnp.float32(0.0)}
+  return loss, {"mse": mse, "weight": weight, "dropped": jnp.asarray(drop, jnp.float32)}
 
 
 def mva_residual(net: Net, net_target: Net, x_t, t, l, s, cond, w):
@@ -297,9 +308,15 @@ def total_loss(net: Net, batch, key, step, total_steps, *, cfg, null_cond: Calla
     ke, kt = jax.random.split(k_scm)
     eps = jax.random.normal(ke, x.shape, x.dtype)
     t, l, s = ts.sample_scm_times(kt, (n_scm,), cfg, step, total_steps)
-    losses, aux = jax.vmap(
-        lambda *a: scm_example(net, *a, null_cond=null_cond, cfg=cfg, net_sg=net_sg)
-    )(x, eps, t, l, s, c, w)
+    # SoFlow's label drop in the consistency loss, one coin per example (its cfg_drop_rate); off
+    # (0.0), no coin is drawn. fold_in leaves ke and kt, and so every run without it, unchanged.
+    p_label = cfg.scm_label_drop
+    coins = (jax.random.bernoulli(jax.random.fold_in(k_scm, 1), p_label, (n_scm,)) if p_label
+             else np.zeros((n_scm,), bool))
+    scm = lambda x_, e_, t_, l_, s_, c_, w_, d_: scm_example(
+        net, x_, e_, t_, l_, s_, c_, w_, null_cond=null_cond, cfg=cfg, net_sg=net_sg,
+        drop=d_ if p_label else False)
+    losses, aux = jax.vmap(scm)(x, eps, t, l, s, c, w, coins)
     metrics.update(_group_metrics("scm", losses, aux))
     total = total + jnp.sum(losses) / bsz
     lo += n_scm
