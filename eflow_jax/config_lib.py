@@ -246,9 +246,14 @@ def training_config(total_steps: int, batch_size: int) -> ml_collections.ConfigD
   # (a sweep shares one of each across its runs: same data, same protocol).
   # score_at_end: after the last step, score that many few-step samples with the classifier and
   # print the class accuracy (Moving MNIST class models; 0 = off).
+  # guidance_diagnostics_every: every that many training steps, write flow/diagnostics.py's per-t-bin
+  # parts of the guided target (weak vs full unconditional error, class signal) for the online
+  # weights on the current batch to metrics.jsonl / TensorBoard as diag/* (0 = off; three forward
+  # passes of one batch each time). --mode=eval always reports them for the EMA weights.
   config.eval = ml_collections.ConfigDict(dict(num_samples=64, use_i3d=False, i3d_clips=256,
                                                classifier_steps=4000, classifier_path="",
-                                               i3d_reference_path="", score_at_end=0))
+                                               i3d_reference_path="", score_at_end=0,
+                                               guidance_diagnostics_every=0))
   config.log_every = 100
   config.sample_every = 10000
   config.num_samples = 8

@@ -55,6 +55,7 @@ def straight_run(tmp_path_factory):
   config = tiny_config(10)
   config.checkpoint.max_to_keep = 1
   config.checkpoint.every_steps = 3
+  config.eval.guidance_diagnostics_every = 7     # one row of diag/* at step 7 (stage 1)
   workdir = str(tmp_path_factory.mktemp("straight"))
   loop.train(config, workdir)
   return config, workdir
@@ -86,6 +87,10 @@ def test_curriculum_switches_and_keeps_the_boundary_checkpoint(straight_run):
   assert by_step[8]["drop_ratio"] == 0.75 and "mva/loss" not in by_step[8]
   assert by_step[9]["drop_ratio"] == 0.0 and "mva/loss" in by_step[9]
   assert np.isfinite(by_step[10]["loss"]) and by_step[10]["steps_per_s"] > 0
+  diag = [r for r in rows if any(k.startswith("diag/") for k in r)]
+  assert [r["step"] for r in diag] == [7]
+  assert sum(v for k, v in diag[0].items() if k.startswith("diag/count/")) == config.data.batch_size
+  assert any(np.isfinite(v) for k, v in diag[0].items() if k.startswith("diag/weak_uncond_mse/"))
   assert os.listdir(os.path.join(workdir, "tensorboard"))
 
 
@@ -131,6 +136,11 @@ def test_eval_mode_reports_the_objective_and_sample_metrics(straight_run, tmp_pa
   for key in ("classifier_fd", "class_accuracy", "class_accuracy_real", "sharpness", "sharpness_real"):
     assert np.isfinite(report[key]), key
   assert 0.0 <= report["class_accuracy"] <= 1.0 and report["classifier"]["steps"] == 30
+  diag = report["guidance_diagnostics"]          # 5 t-bins x (5 terms, the ratio, the count)
+  assert len(diag) == 35 and sum(v for k, v in diag.items() if k.startswith("count/")) == 2 * config.data.batch_size
+  filled = [k.split("/", 1)[1] for k, v in diag.items() if k.startswith("count/") and v > 0]
+  assert all(np.isfinite(diag[f"{n}/{b}"]) and diag[f"{n}/{b}"] >= 0 for b in filled
+             for n in ("cond_mse", "full_uncond_mse", "weak_uncond_mse", "class_signal", "path_gap"))
   assert os.path.exists(tmp_path / "r.json") and os.path.exists(os.path.join(workdir, "metrics", "classifier.npz"))
 
 

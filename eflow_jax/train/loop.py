@@ -19,13 +19,15 @@ from eflow_jax import sharding as sharding_lib
 from eflow_jax import text as text_encoders
 from eflow_jax import video_io
 from eflow_jax.data import pipeline
+from eflow_jax.flow import diagnostics as flow_diagnostics
 from eflow_jax.flow import losses as flow_losses
 from eflow_jax.flow import sampling
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.train import curriculum, preemption, validate
 from eflow_jax.train.logging import LogWindow, MetricWriter, progress_line
 from eflow_jax.train.state import create_train_state, make_optimizer
-from eflow_jax.train.step import make_train_step, nonfinite_names, null_condition_fn, per_example_net
+from eflow_jax.train.step import (batch_condition, make_train_step, nonfinite_names, null_condition_fn,
+                                  per_example_net)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -206,6 +208,8 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
   periodic_sampler = make_sampler(model, config.flow, example_shape, mesh=mesh)
   tokens_per_example = int(np.prod([n // p for n, p in zip(example_shape[:3], model.patch)]))
   last_metrics, window = {}, LogWindow()
+  diagnostics_every = config.eval.guidance_diagnostics_every
+  diagnose = guidance_diagnostics_fn(config, model, mesh) if diagnostics_every else None
   stage = curriculum.stage_at(stages, start)
   halt_on_nonfinite = config.nan_policy == "halt"
   skipped_before = skipped_reported = int(state.nonfinite_steps)   # counted by earlier invocations
@@ -325,6 +329,11 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
           if paths:
             print(f"  samples ({config.flow.inference_steps}-step, EMA): {paths[0]}", flush=True)
           window.exclude(time.perf_counter() - began)
+        if diagnostics_every and done % diagnostics_every == 0:
+          began = time.perf_counter()
+          diag = diagnose(state.params, batch["x"], batch_condition(batch), jax.random.PRNGKey(done))
+          writer.write(done, {f"diag/{k}": v for k, v in diag.items()})
+          window.exclude(time.perf_counter() - began)
     completed = True
   finally:
     # Every exit path (an error or a second Ctrl-C included) lets the write in flight finish: a stage
@@ -424,7 +433,8 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
   """
   model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
   report = {"step": int(state.step), "weights": "ema",
-            "objective": held_out_objective(config, model, state, mesh, num_batches)}
+            "objective": held_out_objective(config, model, state, mesh, num_batches),
+            "guidance_diagnostics": held_out_diagnostics(config, model, state, mesh, num_batches)}
   report.update(sample_metrics(config, model, example_shape, state, mesh, workdir))
   if jax.process_index() == 0:
     path = output or os.path.join(workdir, f"eval_step{int(state.step):06d}.json")
@@ -456,6 +466,28 @@ def held_out_objective(config, model, state, mesh, num_batches: int) -> dict:
     metrics = objective(state.ema_params, jnp.asarray(batch["x"]), cond, jax.random.PRNGKey(i))
     results.append({k: float(v) for k, v in metrics.items()})
   return {k: float(np.mean([r[k] for r in results])) for k in results[0]}
+
+
+def guidance_diagnostics_fn(config, model, mesh):
+  """jit (params, x0, cond, key) -> flow/diagnostics.py's per-t-bin parts of the guided target
+  (dense network: no token drop)."""
+  def diagnose(params, x0, cond, key):
+    return flow_diagnostics.guidance_diagnostics(
+        per_example_net(model, params), jnp.asarray(x0, jnp.float32), cond, key,
+        null_cond=null_condition_fn(model), cfg=config.flow)
+  return jax.jit(diagnose, out_shardings=sharding_lib.replicated(mesh))
+
+
+def held_out_diagnostics(config, model, state, mesh, num_batches: int) -> dict:
+  """The guidance diagnostics of the EMA weights on held-out clips, pooled over batches."""
+  diagnose = guidance_diagnostics_fn(config, model, mesh)
+  results = []
+  for i in range(num_batches):
+    batch = pipeline.make_eval_batch(config.data, model_kind=model_kind(config), seed=config.seed + i,
+                                     batch_size=config.data.batch_size)
+    diag = diagnose(state.ema_params, batch["x"], batch_condition(batch), jax.random.PRNGKey(i))
+    results.append({k: float(v) for k, v in diag.items()})
+  return flow_diagnostics.pool(results)
 
 
 def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_samples: int | None = None,

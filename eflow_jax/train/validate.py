@@ -100,7 +100,8 @@ def _check_run(config) -> None:
                            ("checkpoint.preemption_check_every", config.checkpoint.preemption_check_every, 1),
                            ("eval.num_samples", config.eval.num_samples, 2),    # a covariance needs 2
                            ("eval.i3d_clips", config.eval.i3d_clips, 2),
-                           ("eval.classifier_steps", config.eval.classifier_steps, 1)):
+                           ("eval.classifier_steps", config.eval.classifier_steps, 1),
+                           ("eval.guidance_diagnostics_every", config.eval.guidance_diagnostics_every, 0)):
     _require(value >= low, f"{name}={value} must be >= {low}.")
   score = config.eval.score_at_end
   _require(score == 0 or score >= 2, f"eval.score_at_end={score} must be 0 (off) or >= 2 samples.")
