@@ -1,6 +1,7 @@
 """Trains and evaluates every row of the ablation tables (configs/ablations/), resumably.
 
   python benchmarks/ablation_sweep.py                                   # all tables, full budget
+  python benchmarks/ablation_sweep.py --tables=pdg_study                # issue 26's PDG study
   python benchmarks/ablation_sweep.py --tables=table4 --steps=200       # a quick look
   python benchmarks/ablation_sweep.py --rows=table4:sfm_4,table4:pdg_sfm_4   # just these rows
   python benchmarks/ablation_sweep.py --report_only                     # print what exists, train nothing
@@ -37,7 +38,7 @@ from PIL import Image  # noqa: E402
 
 from eflow_jax import config_lib  # noqa: E402
 
-TABLES = ("table2", "table3", "table4")
+TABLES = ("table2", "table3", "table4", "pdg_study")
 SAMPLING_FIELDS = ("sampler", "inference_steps")     # flow.* fields that do not change training
 IMPLEMENTATION_FIELDS = ("attention_impl", "window_block")   # model.* fields: same math, other code
 METRIC_COLUMNS = ("fvd", "fvd_real", "classifier_fd", "class_accuracy", "sharpness", "nfe", "step")
@@ -151,8 +152,10 @@ def load_results(results_dir: str) -> dict:
   """{TABLE:ROW: report} from the `<table>_<row>.json` files in `results_dir`."""
   results = {}
   for fname in sorted(os.listdir(results_dir)):
-    table, _, row = fname.removesuffix(".json").partition("_")
-    if fname.endswith(".json") and table in TABLES:
+    stem = fname.removesuffix(".json")
+    table = next((t for t in TABLES if stem.startswith(t + "_")), None)   # table names may hold '_'
+    row = stem[len(table) + 1:] if table else ""
+    if fname.endswith(".json") and table:
       with open(os.path.join(results_dir, fname)) as f:
         results[f"{table}:{row}"] = json.load(f)
   return results

@@ -80,3 +80,22 @@ def test_shared_adaln_count_matches_closed_form():
 def test_bad_geometry_is_rejected():
   with pytest.raises(ValueError, match="1 \\+ 4k"):
     config_lib.video_config(31, 256, 256)
+
+
+def test_every_ablation_row_is_a_valid_run_that_differs_from_its_reference_only_as_named():
+  from eflow_jax.train import validate
+  for path in sorted(glob.glob("configs/ablations/table*.py") + ["configs/ablations/pdg_study.py"]):
+    module = config_lib.load_module(path)
+    for row in module.ROWS:
+      validate.check_run_config(config_lib.load_config(f"{path}:{row}"), device_count=1)
+  flow = lambda row: config_lib.load_config(f"configs/ablations/pdg_study.py:{row}").flow.to_dict()
+  diff = lambda a, b: {k for k in flow(a) if flow(a)[k] != flow(b)[k]}
+  assert diff("pdg", "sfm") == {"guidance_target"}
+  assert diff("pdg_w1", "pdg") == {"w_min", "w_max", "w_inf"} and flow("pdg_w1")["w_max"] == 1.0
+  assert diff("pdg_decay", "pdg") == {"guidance_decay_time"}
+  assert diff("pdg_pdrop05", "pdg") == {"p_drop"}
+  soflow = config_lib.load_config("configs/ablations/table4.py:soflow_4").flow
+  sfm = config_lib.load_config("configs/ablations/table4.py:sfm_4").flow
+  assert {k for k in soflow.to_dict() if soflow[k] != sfm[k]} == {
+      "p_drop", "path_drop_mode", "scm_label_drop", "guidance_decay_time"}
+  assert (soflow.p_drop, soflow.scm_label_drop, soflow.guidance_decay_time) == (0.1, 0.1, 0.8)

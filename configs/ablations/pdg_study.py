@@ -1,0 +1,46 @@
+"""Why Path-Drop Guidance loses to the CFG target here, and what fixes it (issue 26 §2).
+
+Every row is Tab. 4's dense GLGA model at the shared budget (common.py: 4000 steps, batch 16, LR
+1e-3, no MVA), sampled with 4 Alg. 2 steps and scored on 200 samples (64 give a spread of about
+±5-10 points), with the guidance diagnostics (flow/diagnostics.py) logged every 500 steps and in
+the eval report. Rows, most informative first:
+  pdg, sfm           the two references (PDG target from the weak path, CFG target from the full net)
+  pdg_w1, sfm_w1     (a) w = 1 in training and sampling: both targets are then plain v, so any gap
+                     is the weak path's training interfering with the shared blocks
+  pdg_decay, sfm_decay  (c) SoFlow's guidance fade above t = 0.8
+  pdg_pdrop05        (d) more weak-path training: half the FM group path-dropped (Alg. 1: 20%)
+  pdg_w15_2, sfm_w15_2  (b) dose-response: w in [1.5, 2] (sampled at 2)
+
+  python benchmarks/ablation_sweep.py --tables=pdg_study               # resumable
+  python -m eflow_jax.main --config=configs/ablations/pdg_study.py:pdg_w1 --workdir=runs/abl/pdg_w1
+"""
+import os
+
+from eflow_jax import config_lib
+
+common = config_lib.load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "common.py"))
+
+TAB4 = dict(attention="glga", token_drop=False, mva=False, sampler="alg2", sample_steps=4)
+PDG, SFM = dict(objective="pdg_sfm", **TAB4), dict(objective="sfm", **TAB4)
+W1 = dict(w_min=1.0, w_max=1.0, w_inf=1.0)
+ROWS = {   # (row of common.row_config, flow.* changes)
+    "pdg": (PDG, {}),
+    "sfm": (SFM, {}),
+    "pdg_w1": (PDG, W1),
+    "sfm_w1": (SFM, W1),
+    "pdg_decay": (PDG, dict(guidance_decay_time=0.8)),
+    "sfm_decay": (SFM, dict(guidance_decay_time=0.8)),
+    "pdg_pdrop05": (PDG, dict(p_drop=0.5)),
+    "pdg_w15_2": (PDG, dict(w_min=1.5, w_max=2.0, w_inf=2.0)),
+    "sfm_w15_2": (SFM, dict(w_min=1.5, w_max=2.0, w_inf=2.0)),
+}
+
+
+def get_config(arg=None):
+  row = config_lib.parse_options(arg, __file__, one_of=("row", tuple(ROWS)))["row"]
+  choices, flow = ROWS[row]
+  config = common.row_config(**choices)
+  config.flow.update(flow)
+  config.eval.num_samples = 200
+  config.eval.guidance_diagnostics_every = 500
+  return config
