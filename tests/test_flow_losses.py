@@ -646,3 +646,27 @@ def test_total_loss_scm_label_drop_rate_and_off_by_default():
   np.testing.assert_array_equal(on[1]["fm/loss"], off[1]["fm/loss"])
   with pytest.raises(ValueError, match="scm_label_drop"):
     defaults.validate_flow_config(cfg_with(scm_label_drop=1.5))
+
+
+@pytest.mark.parametrize("kind", ["pdg", "cfg"])
+def test_guidance_interval_guides_inside_and_gives_plain_v_outside(kind):
+  """flow.guidance_interval = (0.2, 0.7): at t = 0.5 Eq. 11's target, at t = 0.9 and 0.1 the mix
+  of the plain v (w' = 1); with the decay on as well, the two gates multiply."""
+  p = linear_params(12)
+  x0, eps, _, c, w = _example_inputs(12)
+  m = 0.25
+  for t, inside in ((0.5, True), (0.9, False), (0.1, False)):
+    x_t, v = (1 - t) * x0 + t * eps, eps - x0
+    v_u = linear_np(p, x_t, t, t, NUM_CLASSES, 0.0, kind == "pdg")
+    pred = linear_np(p, x_t, t, t, c, w, False)
+    w_eff = w if inside else 1.0
+    v_tgt = m * (w_eff * v + (1 - w_eff) * v_u) + (1 - m) * pred
+    cfg = cfg_with(guidance_target=kind, guidance_decay_time=1.0, guidance_interval=(0.2, 0.7))
+    _, aux = losses.fm_example(bind(linear_net, p), x0, eps, t, c, w, drop=False,
+                               null_cond=null_cond, cfg=cfg)
+    np.testing.assert_allclose(aux["mse"], np.mean((pred - v_tgt) ** 2), rtol=1e-4, err_msg=str(t))
+  np.testing.assert_allclose(targets.decayed_scale(3.0, 0.85, 0.8, (0.0, 0.9)),
+                             1 + _soflow_decay(0.85) * 2.0, rtol=1e-5)
+  assert float(targets.decayed_scale(3.0, 0.95, 0.8, (0.0, 0.9))) == 1.0
+  with pytest.raises(ValueError, match="guidance_interval"):
+    defaults.validate_flow_config(cfg_with(guidance_interval=(0.7, 0.2)))

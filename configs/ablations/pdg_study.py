@@ -8,6 +8,7 @@ the eval report. Rows, most informative first:
   pdg_w1, sfm_w1     (a) w = 1 in training and sampling: both targets are then plain v, so any gap
                      is the weak path's training interfering with the shared blocks
   pdg_decay, sfm_decay  (c) SoFlow's guidance fade above t = 0.8
+  pdg_interval       (c) guidance only for t in [0.2, 0.8] (flow.guidance_interval)
   pdg_pdrop05        (d) more weak-path training: half the FM group path-dropped (Alg. 1: 20%)
   pdg_w15_2, sfm_w15_2  (b) dose-response: w in [1.5, 2] (sampled at 2)
 
@@ -30,6 +31,7 @@ ROWS = {   # (row of common.row_config, flow.* changes)
     "sfm_w1": (SFM, W1),
     "pdg_decay": (PDG, dict(guidance_decay_time=0.8)),
     "sfm_decay": (SFM, dict(guidance_decay_time=0.8)),
+    "pdg_interval": (PDG, dict(guidance_interval=(0.2, 0.8))),
     "pdg_pdrop05": (PDG, dict(p_drop=0.5)),
     "pdg_w15_2": (PDG, dict(w_min=1.5, w_max=2.0, w_inf=2.0)),
     "sfm_w15_2": (SFM, dict(w_min=1.5, w_max=2.0, w_inf=2.0)),

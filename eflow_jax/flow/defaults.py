@@ -54,6 +54,9 @@ def flow_config() -> ml_collections.ConfigDict:
   # SoFlow's cfg_decay_time: above it the target's guidance fades out (targets.guidance_decay) in
   # the FM and SCM targets, pdg and cfg alike; 1.0 = full guidance at every t (paper Eq. 11 as written).
   c.guidance_decay_time = 0.8
+  # Guidance only for t in [lo, hi] (a guidance interval, as SPRINT's sampler and Kynkaanniemi et
+  # al. 2024 apply at inference; here in the target): outside it the target is the plain v.
+  c.guidance_interval = (0.0, 1.0)
   c.velocity_mix = 0.25  # m in v_tgt = m * v_guided + (1 - m) * sg(F(x_t, t, t, c, w))
   c.p_drop = 0.2  # path-drop probability within the FM group
   # 'static': exactly round(p_drop * n_fm) examples of the FM group are path-dropped (the batch is
@@ -126,6 +129,9 @@ def validate_flow_config(cfg) -> None:
       raise ValueError(f"flow.{name}={cfg[name]} must be > 0.")
   if not 0.0 < cfg.guidance_decay_time <= 1.0:
     raise ValueError(f"flow.guidance_decay_time={cfg.guidance_decay_time} must lie in (0, 1] (1 = no decay).")
+  interval = tuple(cfg.guidance_interval)
+  if len(interval) != 2 or not 0.0 <= interval[0] < interval[1] <= 1.0:
+    raise ValueError(f"flow.guidance_interval={interval} must be (lo, hi) with 0 <= lo < hi <= 1.")
   for name in ("velocity_mix", "p_drop", "scm_label_drop"):
     if not 0.0 <= cfg[name] <= 1.0:
       raise ValueError(f"flow.{name}={cfg[name]} must lie in [0, 1].")

@@ -52,7 +52,8 @@ def example_terms(net: Callable, x0, eps, t, cond, w, *, null_cond: Callable, cf
   v_cond = sg(net(x_t, t, t, cond, w_in, False))
   v_full_u = sg(net(x_t, t, t, null, w_u, False))
   v_weak_u = sg(net(x_t, t, t, null, w_u, True))
-  scale = tg.decayed_scale(w_in, t, cfg.guidance_decay_time) if guided else jnp.float32(1.0)
+  scale = (tg.decayed_scale(w_in, t, cfg.guidance_decay_time, cfg.guidance_interval) if guided
+           else jnp.float32(1.0))
   return {"cond_mse": _mse(v_cond, v), "full_uncond_mse": _mse(v_full_u, v),
           "weak_uncond_mse": _mse(v_weak_u, v), "class_signal": _rms(v_cond - v_full_u) / scale,
           "path_gap": _rms(v_full_u - v_weak_u)}

@@ -86,7 +86,8 @@ def fm_example(net: Net, x0, eps, t, cond, w, *, drop, null_cond: Callable, cfg,
       return v
     if v_uncond is None:
       v_uncond = tg.uncond_velocity(net_sg, x_t, t, null_cond(cond), cfg.unguided_w, kind)
-    v_g = tg.guided_velocity(v, sg(v_uncond), tg.decayed_scale(wn, t, cfg.guidance_decay_time))
+    v_g = tg.guided_velocity(v, sg(v_uncond), tg.decayed_scale(wn, t, cfg.guidance_decay_time,
+                                                               cfg.guidance_interval))
     return sg(tg.mix_velocity(v_g, pred, cfg.velocity_mix))
 
   if isinstance(drop, bool):
@@ -129,7 +130,8 @@ def scm_example(net: Net, x0, eps, t, l, s, cond, w, *, null_cond: Callable, cfg
   wn = net_w(w, cfg)
   v_tgt = tg.velocity_target(net_sg, x_t, t, v, cond, wn, null_cond=null_cond,
                              guidance_target=cfg.guidance_target, velocity_mix=cfg.velocity_mix,
-                             unguided_w=cfg.unguided_w, guidance_decay_time=cfg.guidance_decay_time)
+                             unguided_w=cfg.unguided_w, guidance_decay_time=cfg.guidance_decay_time,
+                             guidance_interval=cfg.guidance_interval)
   if not (isinstance(drop, bool) and not drop):
     drop = jnp.asarray(drop, bool)
     pick = lambda dropped, kept: jnp.where(drop, dropped, kept)

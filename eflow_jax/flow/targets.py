@@ -39,13 +39,19 @@ def guidance_decay(t, decay_time: float):
   return jnp.where(t <= decay_time, 1.0, 1.0 - jnp.exp(-0.025 * u / (1.0 - u)))
 
 
-def decayed_scale(w, t, decay_time: float):
+def decayed_scale(w, t, decay_time: float, interval=(0.0, 1.0)):
   """The guidance scale of the target at time t: v + d (w - 1)(v - v_u) = w' v + (1 - w') v_u
-  with w' = 1 + d(t) (w - 1), so Eq. 11 applies unchanged with w'. decay_time >= 1: w itself
-  (bit for bit, so runs without the fade are exactly Eq. 11)."""
-  if decay_time >= 1.0:
+  with w' = 1 + d(t) (w - 1), so Eq. 11 applies unchanged with w'. `interval` (lo, hi): guidance
+  only for lo <= t <= hi, w' = 1 (the plain conditional v) outside, as guidance-interval samplers
+  do at inference (SPRINT's guidance_low / guidance_high). decay_time >= 1 and the full interval
+  (0, 1): w itself (bit for bit, so runs without either are exactly Eq. 11)."""
+  lo, hi = (float(a) for a in interval)
+  if decay_time >= 1.0 and lo <= 0.0 and hi >= 1.0:
     return w
-  return 1.0 + guidance_decay(t, decay_time) * (w - 1.0)
+  gate = guidance_decay(t, decay_time)
+  if lo > 0.0 or hi < 1.0:
+    gate = gate * ((t >= lo) & (t <= hi))
+  return 1.0 + gate * (w - 1.0)
 
 
 def mix_velocity(v_guided, v_pred, m: float):
@@ -74,13 +80,13 @@ def uncond_velocity(net, x_t, t, null, unguided_w: float, guidance_target: str):
 
 def velocity_target(net, x_t, t, v, cond, w, *, null_cond, guidance_target: str,
                     velocity_mix: float, unguided_w: float, v_pred=None,
-                    guidance_decay_time: float = 1.0):
+                    guidance_decay_time: float = 1.0, guidance_interval=(0.0, 1.0)):
   """The target velocity v_tgt for a non-path-dropped example (METHOD §3).
 
   - 'none': plain v.
   - 'pdg' / 'cfg': m * (w' v + (1 - w') v_uncond) + (1 - m) * sg(F(x_t, t, t, c, w)), where
     v_uncond is the weak path (pdg) or the full network (cfg) at the null condition and unguided w,
-    and w' = decayed_scale(w, t, guidance_decay_time) (= w with the default 1.0).
+    and w' = decayed_scale(w, t, guidance_decay_time, guidance_interval) (= w by default).
   `v_pred` is F(x_t, t, t, c, w) if the caller already has it (the FM pass); else one extra
   stop-gradient pass is made (only when m < 1).
   """
@@ -89,7 +95,7 @@ def velocity_target(net, x_t, t, v, cond, w, *, null_cond, guidance_target: str,
   if guidance_target not in ("pdg", "cfg"):
     raise ValueError(f"flow.guidance_target={guidance_target!r} is unknown; use pdg, cfg or none.")
   v_u = uncond_velocity(net, x_t, t, null_cond(cond), unguided_w, guidance_target)
-  v_g = guided_velocity(v, v_u, decayed_scale(w, t, guidance_decay_time))
+  v_g = guided_velocity(v, v_u, decayed_scale(w, t, guidance_decay_time, guidance_interval))
   if velocity_mix >= 1.0:
     return sg(v_g)
   if v_pred is None:
