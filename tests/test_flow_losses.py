@@ -670,3 +670,65 @@ def test_guidance_interval_guides_inside_and_gives_plain_v_outside(kind):
   assert float(targets.decayed_scale(3.0, 0.95, 0.8, (0.0, 0.9))) == 1.0
   with pytest.raises(ValueError, match="guidance_interval"):
     defaults.validate_flow_config(cfg_with(guidance_interval=(0.7, 0.2)))
+
+
+# ---------------------------------------------------------------------------------------------
+# SPRINT's independent path / label drop and the conditional weak target (issue 26 §2 (d), (e)).
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("drop,label_drop,weak,label", [
+    (True, False, True, "own"),     # path-dropped, label kept: the weak path learns v given c
+    (True, True, True, "null"),     # both coins: the weak path at the null condition
+    (False, True, False, "null"),   # label-only drop: the full network at the null condition
+])
+def test_sprint_dropped_examples_train_the_named_path_on_plain_v(drop, label_drop, weak, label):
+  p = linear_params(13)
+  x0, eps, t, c, w = _example_inputs(13)
+  x_t, v = (1 - t) * x0 + t * eps, eps - x0
+  cfg = cfg_with(guidance_target="pdg", path_drop_label="independent")
+  coin = jnp.asarray(label_drop) if drop else label_drop     # traced on path-dropped examples
+  _, aux = losses.fm_example(bind(linear_net, p), x0, eps, t, c, w, drop=drop, null_cond=null_cond,
+                             cfg=cfg, label_drop=coin)
+  pred = linear_np(p, x_t, t, t, c if label == "own" else NUM_CLASSES, 0.0, weak)
+  np.testing.assert_allclose(aux["mse"], np.mean((pred - v) ** 2), rtol=1e-5)
+
+
+def test_conditional_weak_target_is_autoguidance_by_the_weak_path():
+  """pdg_cond: m (w v + (1 - w) v_weak(c)) + (1 - m) pred, by hand (float64)."""
+  p = linear_params(14)
+  x0, eps, t, c, w = _example_inputs(14)
+  x_t, v = (1 - t) * x0 + t * eps, eps - x0
+  m = 0.25
+  pred = linear_np(p, x_t, t, t, c, w, False)
+  v_weak_c = linear_np(p, x_t, t, t, c, 0.0, True)
+  v_tgt = m * (w * v + (1 - w) * v_weak_c) + (1 - m) * pred
+  cfg = cfg_with(guidance_target="pdg_cond", path_drop_label="independent", guidance_decay_time=1.0)
+  _, aux = losses.fm_example(bind(linear_net, p), x0, eps, t, c, w, drop=False, null_cond=null_cond,
+                             cfg=cfg, label_drop=False)
+  np.testing.assert_allclose(aux["mse"], np.mean((pred - v_tgt) ** 2), rtol=1e-5)
+  v_tgt_scm = targets.velocity_target(bind(linear_net, p), x_t, t, v, c, w, null_cond=null_cond,
+                                      guidance_target="pdg_cond", velocity_mix=m, unguided_w=0.0)
+  np.testing.assert_allclose(v_tgt_scm, v_tgt, rtol=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["pdg", "pdg_cond"])
+def test_total_loss_sprint_slices_run_only_their_passes(kind):
+  """Batch 16, FM 12: 2 path-dropped (weak), round(0.1 * 10) = 1 label-dropped (full), 9 kept
+  (full + the weak reference under stop-gradient)."""
+  log = []
+  p = mlp_params(3)
+  net, net_sg = Recorder("net", bind(mlp_net, p), log), Recorder("sg", bind(mlp_net, p), log)
+  cfg = cfg_with(guidance_target=kind, path_drop_label="independent", label_drop=0.1, p_drop=0.2)
+  _, m = jax.jit(functools.partial(losses.total_loss, net, cfg=cfg, null_cond=null_cond,
+                                   net_sg=net_sg, ratios=(0.75, 0.25, 0.0)))(
+      _batch(16), jax.random.key(0), 0, 100)
+  assert log[:4] == [("net", True), ("net", False), ("net", False), ("sg", True)], log
+  np.testing.assert_allclose(m["fm/dropped"], 2 / 12, rtol=1e-6)
+
+
+def test_sprint_and_autoguidance_settings_are_checked():
+  with pytest.raises(ValueError, match="pdg_cond"):
+    defaults.validate_flow_config(cfg_with(guidance_target="pdg_cond"))
+  with pytest.raises(ValueError, match="independent"):
+    defaults.validate_flow_config(cfg_with(guidance_target="cfg", path_drop_label="independent"))
+  with pytest.raises(ValueError, match="static"):
+    defaults.validate_flow_config(cfg_with(path_drop_label="independent", path_drop_mode="bernoulli"))

@@ -10,6 +10,10 @@ the eval report. Rows, most informative first:
   pdg_decay, sfm_decay  (c) SoFlow's guidance fade above t = 0.8
   pdg_interval       (c) guidance only for t in [0.2, 0.8] (flow.guidance_interval)
   pdg_pdrop05        (d) more weak-path training: half the FM group path-dropped (Alg. 1: 20%)
+  pdg_sprint         (d) SPRINT's coins: path drop and label drop (10%) independent, so the weak
+                     path also trains on labels (flow.path_drop_label=independent)
+  pdg_autoguide      (e) the weak path as an autoguidance-style bad model: target
+                     w v + (1 - w) v_weak(c) (flow.guidance_target=pdg_cond, SPRINT's coins)
   pdg_w15_2, sfm_w15_2  (b) dose-response: w in [1.5, 2] (sampled at 2)
 
   python benchmarks/ablation_sweep.py --tables=pdg_study               # resumable
@@ -33,6 +37,9 @@ ROWS = {   # (row of common.row_config, flow.* changes)
     "sfm_decay": (SFM, dict(guidance_decay_time=0.8)),
     "pdg_interval": (PDG, dict(guidance_interval=(0.2, 0.8))),
     "pdg_pdrop05": (PDG, dict(p_drop=0.5)),
+    "pdg_sprint": (PDG, dict(path_drop_label="independent", label_drop=0.1)),
+    "pdg_autoguide": (PDG, dict(guidance_target="pdg_cond", path_drop_label="independent",
+                                label_drop=0.1)),
     "pdg_w15_2": (PDG, dict(w_min=1.5, w_max=2.0, w_inf=2.0)),
     "sfm_w15_2": (SFM, dict(w_min=1.5, w_max=2.0, w_inf=2.0)),
 }

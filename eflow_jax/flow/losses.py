@@ -64,12 +64,16 @@ def net_w(w, cfg):
 # Per-example losses. Each returns (loss, aux) with aux = {'mse', 'weight', 'dropped'}.
 # ----------------------------------------------------------------------------------------------
 def fm_example(net: Net, x0, eps, t, cond, w, *, drop, null_cond: Callable, cfg,
-               net_sg: Net | None = None):
+               net_sg: Net | None = None, label_drop=None):
   """Flow matching (Eq. 3) with the guided, mixed target and path drop, for one example.
 
   drop: Python bool (only the needed pass runs) or traced bool (both passes run, then select).
   A path-dropped example trains the unconditional model: null condition, weak path under PDG
   (full path otherwise), guidance input `unguided_w`, plain target v (Alg. 1 lines 7-8).
+  label_drop: None = Alg. 1 (a path-dropped example is also label-dropped, no other example is).
+  SPRINT's independent coins (`flow.path_drop_label='independent'`, static drop only): on a
+  path-dropped example a (traced) bool choosing the null condition or the label for the weak
+  pass; on a kept one a Python bool, True = the full network at the null condition, target v.
   """
   net_sg = net_sg or (lambda *a: sg(net(*a)))
   x_t, v = tg.interpolate(x0, eps, t)
@@ -79,13 +83,19 @@ def fm_example(net: Net, x0, eps, t, cond, w, *, drop, null_cond: Callable, cfg,
   kind = cfg.guidance_target
 
   def dropped_pred():
-    return call_net(net, x_t, t, t, null_cond(cond), uw, weak)
+    if label_drop is None:
+      c = null_cond(cond)
+    else:   # SPRINT: the weak path also trains on labels
+      keep = jnp.logical_not(jnp.asarray(label_drop, bool))
+      c = jax.tree.map(lambda a, b: jnp.where(keep, a, b), cond, null_cond(cond))
+    return call_net(net, x_t, t, t, c, uw, weak)
 
   def kept(pred, v_uncond=None):
     if kind == "none":
       return v
     if v_uncond is None:
-      v_uncond = tg.uncond_velocity(net_sg, x_t, t, null_cond(cond), cfg.unguided_w, kind)
+      v_uncond = tg.uncond_velocity(net_sg, x_t, t, tg.reference_condition(cond, null_cond, kind),
+                                    cfg.unguided_w, kind)
     v_g = tg.guided_velocity(v, sg(v_uncond), tg.decayed_scale(wn, t, cfg.guidance_decay_time,
                                                                cfg.guidance_interval))
     return sg(tg.mix_velocity(v_g, pred, cfg.velocity_mix))
@@ -93,10 +103,15 @@ def fm_example(net: Net, x0, eps, t, cond, w, *, drop, null_cond: Callable, cfg,
   if isinstance(drop, bool):
     if drop:
       pred, target = dropped_pred(), v
+    elif label_drop is True:     # SPRINT's label-only drop: the full net learns the null label
+      pred, target = call_net(net, x_t, t, t, null_cond(cond), uw, False), v
     else:
       pred = call_net(net, x_t, t, t, cond, wn, False)
       target = kept(pred)
   else:  # traced coin: the dropped pass doubles as the (stop-gradient) unconditional velocity.
+    if label_drop is not None or kind == "pdg_cond":
+      raise ValueError("path_drop_mode='bernoulli' is Alg. 1's scheme only; use 'static' for "
+                       "path_drop_label='independent' or guidance_target='pdg_cond'.")
     p_drop = dropped_pred()
     p_keep = call_net(net, x_t, t, t, cond, wn, False)
     drop = jnp.asarray(drop, bool)
@@ -284,15 +299,20 @@ def total_loss(net: Net, batch, key, step, total_steps, *, cfg, null_cond: Calla
     ke, kt, kd = jax.random.split(k_fm, 3)
     eps = jax.random.normal(ke, x.shape, x.dtype)
     t = ts.sample_fm_time(kt, (n_fm,), cfg)
-    fm = lambda drop: jax.vmap(lambda *a: fm_example(net, *a, drop=drop, null_cond=null_cond,
-                                                     cfg=cfg, net_sg=net_sg))
     if cfg.path_drop_mode == "static":
+      def run(a, b, drop, label_drop, coins=None):   # examples a:b; `coins`: per-example label drops
+        return jax.vmap(lambda x_, e_, t_, c_, w_, l_: fm_example(
+            net, x_, e_, t_, c_, w_, drop=drop, null_cond=null_cond, cfg=cfg, net_sg=net_sg,
+            label_drop=label_drop if l_ is None else l_))(
+                x[a:b], eps[a:b], t[a:b], _take(c, a, b), w[a:b], coins)
       nd = n_dropped
-      parts = []
-      if nd:
-        parts.append(fm(True)(x[:nd], eps[:nd], t[:nd], _take(c, 0, nd), w[:nd]))
-      if nd < n_fm:
-        parts.append(fm(False)(x[nd:], eps[nd:], t[nd:], _take(c, nd, n_fm), w[nd:]))
+      if cfg.path_drop_label == "independent":   # SPRINT: [path-dropped | label-dropped | kept]
+        nl = min(n_fm - nd, _round_half_up(cfg.label_drop * (n_fm - nd)))
+        coins = jax.random.bernoulli(jax.random.fold_in(kd, 1), cfg.label_drop, (nd,))
+        slices = [(0, nd, True, None, coins), (nd, nd + nl, False, True), (nd + nl, n_fm, False, False)]
+      else:                                       # Alg. 1: [path-dropped | kept]
+        slices = [(0, nd, True, None), (nd, n_fm, False, None)]
+      parts = [run(*s_) for s_ in slices if s_[1] > s_[0]]
       losses = jnp.concatenate([p[0] for p in parts])
       aux = jax.tree.map(lambda *a: jnp.concatenate(a), *[p[1] for p in parts])
     else:

@@ -1,4 +1,4 @@
-"""Regression targets: conditional velocity, guided targets (pdg | cfg | none), velocity mix.
+"""Regression targets: conditional velocity, guided targets (pdg | pdg_cond | cfg | none), velocity mix.
 
 Everything here is written for ONE example. The network is a callable
 `net(x, t, s, cond, w, weak) -> F` with F of x's shape; every network output used inside a target
@@ -63,16 +63,25 @@ def mix_velocity(v_guided, v_pred, m: float):
 def uses_weak_path(guidance_target: str) -> bool:
   """Whether the unconditional velocity (and hence path drop) uses the weak path.
 
-  PDG trains the weak path as the unconditional model; 'cfg' (SFM) and 'none' (plain FM, guided
-  only at sampling time by Euler+CFG) need the full network's unconditional velocity instead.
+  PDG trains the weak path as the unconditional model ('pdg_cond': as a conditional "bad model");
+  'cfg' (SFM) and 'none' (plain FM, guided only at sampling time by Euler+CFG) need the full
+  network's unconditional velocity instead.
   """
-  return guidance_target == "pdg"
+  return guidance_target in ("pdg", "pdg_cond")
+
+
+def reference_condition(cond, null_cond, guidance_target: str):
+  """The condition of the velocity the guided target pushes away from: the null condition, or
+  for 'pdg_cond' the example's own (autoguidance, Karras et al. 2024: guide with a weaker model of
+  the same condition, here the weak path, w v + (1 - w) v_weak(c))."""
+  return cond if guidance_target == "pdg_cond" else null_cond(cond)
 
 
 def uncond_velocity(net, x_t, t, null, unguided_w: float, guidance_target: str):
-  """sg(F(x_t, t, t, null, unguided_w)) on the weak path (pdg) or the full path (cfg).
+  """sg(F(x_t, t, t, null, unguided_w)) on the weak path (pdg, pdg_cond) or the full path (cfg).
 
-  `null` is the null condition itself (not the `null_cond` callable).
+  `null` is the condition itself (not the `null_cond` callable): the null condition, or the
+  example's own for 'pdg_cond' (`reference_condition`).
   """
   w = jnp.asarray(unguided_w, jnp.float32)
   return sg(net(x_t, t, t, null, w, uses_weak_path(guidance_target)))
@@ -92,9 +101,10 @@ def velocity_target(net, x_t, t, v, cond, w, *, null_cond, guidance_target: str,
   """
   if guidance_target == "none":
     return v
-  if guidance_target not in ("pdg", "cfg"):
-    raise ValueError(f"flow.guidance_target={guidance_target!r} is unknown; use pdg, cfg or none.")
-  v_u = uncond_velocity(net, x_t, t, null_cond(cond), unguided_w, guidance_target)
+  if guidance_target not in ("pdg", "pdg_cond", "cfg"):
+    raise ValueError(f"flow.guidance_target={guidance_target!r} is unknown; use pdg, pdg_cond, cfg or none.")
+  v_u = uncond_velocity(net, x_t, t, reference_condition(cond, null_cond, guidance_target),
+                        unguided_w, guidance_target)
   v_g = guided_velocity(v, v_u, decayed_scale(w, t, guidance_decay_time, guidance_interval))
   if velocity_mix >= 1.0:
     return sg(v_g)
