@@ -38,7 +38,7 @@ from PIL import Image  # noqa: E402
 
 from eflow_jax import config_lib  # noqa: E402
 
-TABLES = ("table2", "table3", "table4", "pdg_study")
+TABLES = ("table2", "table3", "table4", "pdg_study", "mva_study")
 SAMPLING_FIELDS = ("sampler", "inference_steps")     # flow.* fields that do not change training
 IMPLEMENTATION_FIELDS = ("attention_impl", "window_block")   # model.* fields: same math, other code
 METRIC_COLUMNS = ("fvd", "fvd_real", "classifier_fd", "class_accuracy", "sharpness", "nfe", "step")

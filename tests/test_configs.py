@@ -84,7 +84,8 @@ def test_bad_geometry_is_rejected():
 
 def test_every_ablation_row_is_a_valid_run_that_differs_from_its_reference_only_as_named():
   from eflow_jax.train import validate
-  for path in sorted(glob.glob("configs/ablations/table*.py") + ["configs/ablations/pdg_study.py"]):
+  for path in sorted(glob.glob("configs/ablations/table*.py") + ["configs/ablations/pdg_study.py",
+                                                                 "configs/ablations/mva_study.py"]):
     module = config_lib.load_module(path)
     for row in module.ROWS:
       validate.check_run_config(config_lib.load_config(f"{path}:{row}"), device_count=1)
@@ -99,3 +100,18 @@ def test_every_ablation_row_is_a_valid_run_that_differs_from_its_reference_only_
   assert {k for k in soflow.to_dict() if soflow[k] != sfm[k]} == {
       "p_drop", "path_drop_mode", "scm_label_drop", "guidance_decay_time"}
   assert (soflow.p_drop, soflow.scm_label_drop, soflow.guidance_decay_time) == (0.1, 0.1, 0.8)
+
+
+def test_mva_study_rows_share_one_training_per_recipe():
+  import importlib.util, sys
+  spec = importlib.util.spec_from_file_location("ablation_sweep", "benchmarks/ablation_sweep.py")
+  sweep = importlib.util.module_from_spec(spec)
+  spec.loader.exec_module(sweep)
+  key = lambda row: sweep.training_key(config_lib.load_config(f"configs/ablations/mva_study.py:{row}"))
+  for name in ("nomva", "mva", "mva_grid", "mva_start", "mva_online"):
+    assert key(f"{name}_1") == key(f"{name}_2") == key(f"{name}_4"), name
+  assert len({key(f"{n}_4") for n in ("nomva", "mva", "mva_grid", "mva_start", "mva_online")}) == 5
+  grid = config_lib.load_config("configs/ablations/mva_study.py:mva_grid_1").flow
+  assert grid.mva_grid_sampler_steps == 4 and grid.inference_steps == 1
+  start = config_lib.load_config("configs/ablations/mva_study.py:mva_start_4").curriculum.stage1
+  assert start.ratio_mva == 0.25 and start.drop_ratio == 0.75

@@ -732,3 +732,14 @@ def test_sprint_and_autoguidance_settings_are_checked():
     defaults.validate_flow_config(cfg_with(guidance_target="cfg", path_drop_label="independent"))
   with pytest.raises(ValueError, match="static"):
     defaults.validate_flow_config(cfg_with(path_drop_label="independent", path_drop_mode="bernoulli"))
+
+
+def test_total_loss_draws_mva_times_from_the_grid_with_the_sampler_times(monkeypatch):
+  seen = []
+  real = losses.ts.mva_grid
+  monkeypatch.setattr(losses.ts, "mva_grid", lambda *a: seen.append(a) or real(*a))
+  net = bind(mlp_net, mlp_params(4))
+  cfg = cfg_with(mva_grid_sampler_steps=4, inference_shift=2.0, mva_target="online")
+  losses.total_loss(net, _batch(4), jax.random.key(0), 0, 10, cfg=cfg, null_cond=null_cond,
+                    ratios=(0.0, 0.0, 1.0))
+  assert seen == [(64, 3.0, 4, 2.0)]

@@ -177,3 +177,14 @@ def test_defaults_match_method():
   assert (c.ratio_fm, c.ratio_scm, c.ratio_mva) == (0.75, 0.25, 0.0)
   assert (c.guidance_target, c.mva_target, c.r_schedule) == ("pdg", "ema", "exponential")
   assert (c.r_init, c.r_end, c.unguided_w) == (0.1, 0.002, 0.0)
+
+
+def test_mva_grid_with_the_sampler_times_holds_every_jump_of_the_sampler():
+  g = np.asarray(ts.mva_grid(64, 3.0, inference_steps=4, inference_shift=3.0))
+  plain = np.asarray(ts.mva_grid(64, 3.0))
+  steps = _ref_shift(np.linspace(0, 1, 5), 3.0)             # 0, 0.5, 0.75, 0.9, 1 (shift 3)
+  # 0.5 (index 31.5 of 63) and 0.75, 0.9 are not on the 64-point grid; 0 and 1 are.
+  assert sum(np.isclose(plain, x, atol=1e-6).any() for x in steps) == 2
+  assert all(np.isclose(g, x, atol=1e-6).any() for x in steps)
+  assert len(g) == 64 + 3 and np.all(np.diff(g) > 0)
+  assert all(np.isclose(g, x, atol=1e-6).any() for x in plain)

@@ -40,6 +40,10 @@ def flow_config() -> ml_collections.ConfigDict:
   # MVA: grid of `mva_grid_size` points uniform on [0, 1] (endpoints included), shifted.
   c.mva_grid_size = 64
   c.mva_shift = 3.0
+  # N > 0: the grid also holds the times of an N-step sampler (at inference_shift below), so MVA
+  # trains the very jumps such a sampler makes (an N-step grid holds those of its divisors); the
+  # paper's grid is the 64 points alone (0). A training field: inference_steps stays free.
+  c.mva_grid_sampler_steps = 0
 
   # --- §3 SCM intermediate time l = t + (s - t) * r(k). ---
   c.r_schedule = "exponential"  # exponential | constant | linear | cosine
@@ -159,6 +163,8 @@ def validate_flow_config(cfg) -> None:
                      f"{cfg.weight_p}, {cfg.weight_eps}.")
   if not 0 < cfg.min_gap < 0.5:
     raise ValueError(f"flow.min_gap={cfg.min_gap} must lie in (0, 0.5).")
+  if cfg.mva_grid_sampler_steps < 0:
+    raise ValueError(f"flow.mva_grid_sampler_steps={cfg.mva_grid_sampler_steps} must be >= 0 (0 = off).")
   if cfg.mva_grid_size < 3:
     raise ValueError(f"flow.mva_grid_size={cfg.mva_grid_size} must be >= 3 to draw t > l > s.")
   if cfg.inference_steps < 1:

@@ -347,7 +347,9 @@ def total_loss(net: Net, batch, key, step, total_steps, *, cfg, null_cond: Calla
     x, c, w = x0[lo:lo + n_mva], _take(cond, lo, lo + n_mva), w_all[lo:lo + n_mva]
     ke, kt = jax.random.split(k_mva)
     eps = jax.random.normal(ke, x.shape, x.dtype)
-    t, l, s = ts.sample_mva_times(kt, (n_mva,), ts.mva_grid(cfg.mva_grid_size, cfg.mva_shift))
+    grid = ts.mva_grid(cfg.mva_grid_size, cfg.mva_shift, cfg.mva_grid_sampler_steps,
+                       cfg.inference_shift)
+    t, l, s = ts.sample_mva_times(kt, (n_mva,), grid)
     target = net_ema if cfg.mva_target == "ema" else net_sg
     losses, aux = jax.vmap(
         lambda *a: mva_example(net, target, *a, cfg=cfg))(x, eps, t, l, s, c, w)

@@ -97,9 +97,19 @@ def sample_scm_times(key, shape, cfg, step, total_steps):
   return t, intermediate_time(t, s, r, cfg.min_gap), s
 
 
-def mva_grid(size: int = 64, shift: float = 3.0):
-  """`size` points uniform on [0, 1] (both ends included), shifted; ascending float32."""
-  return jnp.asarray(shift_time(np.linspace(0.0, 1.0, size), shift), jnp.float32)
+def mva_grid(size: int = 64, shift: float = 3.0, inference_steps: int = 0,
+             inference_shift: float = 3.0):
+  """`size` points uniform on [0, 1] (both ends included), shifted; ascending float32.
+
+  inference_steps > 0 adds the times of that many sampler steps (`inference_grid` at
+  inference_shift), so that MVA trains exactly the jumps such a sampler makes (the 64-point grid
+  holds them only when the step count divides 63 and the shifts agree). Duplicates are merged.
+  """
+  grid = shift_time(np.linspace(0.0, 1.0, size), shift)
+  if inference_steps:
+    steps = shift_time(np.linspace(0.0, 1.0, inference_steps + 1), inference_shift)
+    grid = np.union1d(np.round(grid, 7), np.round(steps, 7))
+  return jnp.asarray(grid, jnp.float32)
 
 
 def sample_mva_times(key, shape, grid):

@@ -1,0 +1,44 @@
+"""Does MVA pay off where the paper says it should, at 1 and 2 sampling steps? (issue 26 §3)
+
+The full recipe (GLGA, SPRINT curriculum: 80% of the steps with 75% token drop, then dense) at the
+shared budget (common.py), with the CFG target (the best target measured so far, docs/results.md;
+the PDG study's fix, once there is one, replaces it). Each training is sampled with 1, 2 and 4
+Alg. 2 steps (rows `<training>_<steps>`; the sweep trains once per training) and scored on 200
+samples. Trainings:
+  nomva        no MVA (the dense stage trains FM : SCM = 0.75 : 0.25)
+  mva          MVA in the dense stage (FM : SCM : MVA = 0.5 : 0.25 : 0.25), the paper's recipe
+  mva_grid     mva, its grid also holding the sampler's 4-step times (which hold the 2- and 1-step
+               ones), flow.mva_grid_sampler_steps=4
+  mva_start    mva, MVA from the first step (the sparse stage too)
+  mva_online   mva with the online network (under stop-gradient) as the MVA target, not the EMA
+
+  python benchmarks/ablation_sweep.py --tables=mva_study                # resumable
+"""
+import os
+
+from eflow_jax import config_lib
+
+common = config_lib.load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "common.py"))
+
+FULL = dict(attention="glga", objective="sfm", token_drop=True, sampler="alg2")
+TRAININGS = {   # (MVA in the dense stage, MVA in the sparse stage too, flow.* changes)
+    "nomva": (False, False, {}),
+    "mva": (True, False, {}),
+    "mva_grid": (True, False, dict(mva_grid_sampler_steps=4)),
+    "mva_start": (True, True, {}),
+    "mva_online": (True, False, dict(mva_target="online")),
+}
+ROWS = {f"{name}_{steps}": (name, steps) for name in TRAININGS for steps in (1, 2, 4)}
+
+
+def get_config(arg=None):
+  row = config_lib.parse_options(arg, __file__, one_of=("row", tuple(ROWS)))["row"]
+  name, steps = ROWS[row]
+  mva, from_start, flow = TRAININGS[name]
+  config = common.row_config(mva=mva, sample_steps=steps, **FULL)
+  config.flow.update(flow)
+  config.flow.inference_steps = steps       # how this row samples (not part of the training)
+  if from_start:
+    config.curriculum.stage1.update(ratio_fm=0.5, ratio_scm=0.25, ratio_mva=0.25)
+  config.eval.num_samples = 200
+  return config
