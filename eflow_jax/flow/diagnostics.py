@@ -37,8 +37,10 @@ def example_terms(net: Callable, x0, eps, t, cond, w, *, null_cond: Callable, cf
   cond_mse         mse(F(x_t, t, t, c, w), v): the conditional pass against the plain velocity.
   full_uncond_mse  mse(F(x_t, t, t, ∅, w_u), v): the full network's unconditional velocity.
   weak_uncond_mse  mse(F_weak(x_t, t, t, ∅, w_u), v): the weak path's (what PDG subtracts).
-  class_signal     rms(F(c, w) - F(∅, w_u)) / w': the conditional-minus-unconditional velocity per
-                   unit of guidance. A guided run learns F(c, w) ≈ F(∅) + w' (v(c) - v(∅)), with
+  class_signal     rms(F(c, w) - F_ref(∅, w_u)) / w': the conditional-minus-unconditional velocity
+                   per unit of guidance, against the run's own unconditional model F_ref (the weak
+                   path under pdg / pdg_cond, which is what path drop trains there; the full
+                   network otherwise). A guided run learns F(c, w) ≈ F_ref(∅) + w' (v(c) - v(∅)),
                    w' the (decayed) scale of its target; an unguided run (target 'none') learns
                    v(c) at w_u, so w' = 1 there.
   path_gap         rms(F(∅, w_u) - F_weak(∅, w_u)): PDG's extra target term divided by (w - 1).
@@ -54,8 +56,9 @@ def example_terms(net: Callable, x0, eps, t, cond, w, *, null_cond: Callable, cf
   v_weak_u = sg(net(x_t, t, t, null, w_u, True))
   scale = (tg.decayed_scale(w_in, t, cfg.guidance_decay_time, cfg.guidance_interval) if guided
            else jnp.float32(1.0))
+  v_ref = v_weak_u if tg.uses_weak_path(cfg.guidance_target) else v_full_u
   return {"cond_mse": _mse(v_cond, v), "full_uncond_mse": _mse(v_full_u, v),
-          "weak_uncond_mse": _mse(v_weak_u, v), "class_signal": _rms(v_cond - v_full_u) / scale,
+          "weak_uncond_mse": _mse(v_weak_u, v), "class_signal": _rms(v_cond - v_ref) / scale,
           "path_gap": _rms(v_full_u - v_weak_u)}
 
 
