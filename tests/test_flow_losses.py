@@ -18,6 +18,11 @@ def null_cond(c):
   return jnp.full_like(c, NUM_CLASSES)
 
 
+def target_cfg(kind, mix=0.25):
+  """The fields velocity_target reads: a guidance target, the mix, no fade (Eq. 11 as written)."""
+  return cfg_with(guidance_target=kind, velocity_mix=mix, guidance_decay_time=1.0)
+
+
 def cfg_with(**kw):
   c = defaults.flow_config()
   for k, v in kw.items():
@@ -166,8 +171,7 @@ def test_pdg_target_formula_and_weak_path():
   x0, eps, t, c, w = _example_inputs(3)
   x_t, v = targets.interpolate(x0, eps, t)
   net = bind(linear_net, p)
-  got = targets.velocity_target(net, x_t, t, v, c, w, null_cond=null_cond, guidance_target="pdg",
-                                velocity_mix=0.25, unguided_w=0.0)
+  got = targets.velocity_target(net, x_t, t, v, c, w, null_cond=null_cond, cfg=target_cfg("pdg"))
   xt = np.asarray(x_t, np.float64)
   v_weak = linear_np(p, xt, t, t, NUM_CLASSES, 0.0, True)
   v_full_u = linear_np(p, xt, t, t, NUM_CLASSES, 0.0, False)
@@ -177,8 +181,7 @@ def test_pdg_target_formula_and_weak_path():
   wrong = 0.25 * (w * np.asarray(v) + (1 - w) * v_full_u) + 0.75 * pred
   assert not np.allclose(got, wrong, rtol=1e-3)
   grad = jax.grad(lambda p_: jnp.sum(targets.velocity_target(
-      bind(linear_net, p_), x_t, t, v, c, w, null_cond=null_cond, guidance_target="pdg",
-      velocity_mix=0.25, unguided_w=0.0)))(p)
+      bind(linear_net, p_), x_t, t, v, c, w, null_cond=null_cond, cfg=target_cfg("pdg"))))(p)
   assert all(float(jnp.max(jnp.abs(g))) == 0.0 for g in jax.tree.leaves(grad))
 
 
@@ -247,7 +250,7 @@ def test_scm_target_carries_no_gradient():
   # constant target and weight from the library's own forward
   x_t, v = targets.interpolate(x0, eps, t)
   v_tgt = targets.velocity_target(net, x_t, t, v, c, w, null_cond=null_cond,
-                                  guidance_target="pdg", velocity_mix=0.25, unguided_w=0.0)
+                                  cfg=target_cfg("pdg"))
   x_l = x_t + v_tgt * (l - t)
   f_l = losses.solution_map(net, x_l, l, s, c, w)
   _, aux = losses.scm_example(net, x0, eps, t, l, s, c, w, null_cond=null_cond, cfg=cfg)
@@ -706,7 +709,7 @@ def test_conditional_weak_target_is_autoguidance_by_the_weak_path():
                              cfg=cfg, label_drop=False)
   np.testing.assert_allclose(aux["mse"], np.mean((pred - v_tgt) ** 2), rtol=1e-5)
   v_tgt_scm = targets.velocity_target(bind(linear_net, p), x_t, t, v, c, w, null_cond=null_cond,
-                                      guidance_target="pdg_cond", velocity_mix=m, unguided_w=0.0)
+                                      cfg=target_cfg("pdg_cond", m))
   np.testing.assert_allclose(v_tgt_scm, v_tgt, rtol=1e-5)
 
 
@@ -736,8 +739,8 @@ def test_sprint_and_autoguidance_settings_are_checked():
 
 def test_total_loss_draws_mva_times_from_the_grid_with_the_sampler_times(monkeypatch):
   seen = []
-  real = losses.ts.mva_grid
-  monkeypatch.setattr(losses.ts, "mva_grid", lambda *a: seen.append(a) or real(*a))
+  real = losses.timesteps.mva_grid
+  monkeypatch.setattr(losses.timesteps, "mva_grid", lambda *a: seen.append(a) or real(*a))
   net = bind(mlp_net, mlp_params(4))
   cfg = cfg_with(mva_grid_sampler_steps=4, inference_shift=2.0, mva_target="online")
   losses.total_loss(net, _batch(4), jax.random.key(0), 0, 10, cfg=cfg, null_cond=null_cond,

@@ -13,17 +13,18 @@ Networks the train step passes to `total_loss`:
 """
 from __future__ import annotations
 
+import functools
 import math
-from typing import Any, Callable
+from typing import Callable, NamedTuple
 
 import chex
-import numpy as np
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from eflow_jax.flow import defaults
-from eflow_jax.flow import targets as tg
-from eflow_jax.flow import timesteps as ts
+from eflow_jax.flow import targets
+from eflow_jax.flow import timesteps
 
 sg = jax.lax.stop_gradient
 Net = Callable[..., jax.Array]
@@ -55,9 +56,14 @@ def _mse(a, b):
   return jnp.mean(jnp.square(a - b))
 
 
-def net_w(w, cfg):
+def guidance_input(w, cfg):
   """The guidance input fed to the network: the sampled w, or `unguided_w` when guidance is off."""
   return jnp.asarray(cfg.unguided_w if cfg.guidance_target == "none" else w, jnp.float32)
+
+
+def _select(flag, when_true, when_false):
+  """Per-example where() over a pytree (a condition) or an array."""
+  return jax.tree.map(lambda a, b: jnp.where(flag, a, b), when_true, when_false)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -76,47 +82,39 @@ def fm_example(net: Net, x0, eps, t, cond, w, *, drop, null_cond: Callable, cfg,
   pass; on a kept one a Python bool, True = the full network at the null condition, target v.
   """
   net_sg = net_sg or (lambda *a: sg(net(*a)))
-  x_t, v = tg.interpolate(x0, eps, t)
-  wn = net_w(w, cfg)
-  uw = jnp.asarray(cfg.unguided_w, jnp.float32)
-  weak = tg.uses_weak_path(cfg.guidance_target)
-  kind = cfg.guidance_target
+  x_t, v = targets.interpolate(x0, eps, t)
+  guidance = guidance_input(w, cfg)
+  unguided = jnp.asarray(cfg.unguided_w, jnp.float32)
+  weak = targets.uses_weak_path(cfg.guidance_target)
 
-  def dropped_pred():
+  def path_dropped_pred():
     if label_drop is None:
-      c = null_cond(cond)
+      dropped_cond = null_cond(cond)
     else:   # SPRINT: the weak path also trains on labels
-      keep = jnp.logical_not(jnp.asarray(label_drop, bool))
-      c = jax.tree.map(lambda a, b: jnp.where(keep, a, b), cond, null_cond(cond))
-    return call_net(net, x_t, t, t, c, uw, weak)
+      dropped_cond = _select(jnp.asarray(label_drop, bool), null_cond(cond), cond)
+    return call_net(net, x_t, t, t, dropped_cond, unguided, weak)
 
-  def kept(pred, v_uncond=None):
-    if kind == "none":
-      return v
-    if v_uncond is None:
-      v_uncond = tg.uncond_velocity(net_sg, x_t, t, tg.reference_condition(cond, null_cond, kind),
-                                    cfg.unguided_w, kind)
-    v_g = tg.guided_velocity(v, sg(v_uncond), tg.decayed_scale(wn, t, cfg.guidance_decay_time,
-                                                               cfg.guidance_interval))
-    return sg(tg.mix_velocity(v_g, pred, cfg.velocity_mix))
+  def guided_target(pred, v_ref=None):
+    return targets.velocity_target(net_sg, x_t, t, v, cond, guidance, null_cond=null_cond, cfg=cfg,
+                                   v_pred=pred, v_ref=v_ref)
 
   if isinstance(drop, bool):
     if drop:
-      pred, target = dropped_pred(), v
+      pred, target = path_dropped_pred(), v
     elif label_drop is True:     # SPRINT's label-only drop: the full net learns the null label
-      pred, target = call_net(net, x_t, t, t, null_cond(cond), uw, False), v
+      pred, target = call_net(net, x_t, t, t, null_cond(cond), unguided, False), v
     else:
-      pred = call_net(net, x_t, t, t, cond, wn, False)
-      target = kept(pred)
+      pred = call_net(net, x_t, t, t, cond, guidance, False)
+      target = guided_target(pred)
   else:  # traced coin: the dropped pass doubles as the (stop-gradient) unconditional velocity.
-    if label_drop is not None or kind == "pdg_cond":
+    if label_drop is not None or cfg.guidance_target == "pdg_cond":
       raise ValueError("path_drop_mode='bernoulli' is Alg. 1's scheme only; use 'static' for "
                        "path_drop_label='independent' or guidance_target='pdg_cond'.")
-    p_drop = dropped_pred()
-    p_keep = call_net(net, x_t, t, t, cond, wn, False)
+    dropped_pred = path_dropped_pred()
+    kept_pred = call_net(net, x_t, t, t, cond, guidance, False)
     drop = jnp.asarray(drop, bool)
-    pred = jnp.where(drop, p_drop, p_keep)
-    target = jnp.where(drop, v, kept(p_keep, p_drop))
+    pred = jnp.where(drop, dropped_pred, kept_pred)
+    target = jnp.where(drop, v, guided_target(kept_pred, dropped_pred))
   mse = _mse(pred, target)
   weight = adaptive_weight(sg(mse), cfg.weight_p, cfg.weight_eps)
   # v_mse: error against the plain conditional velocity. The mixed target partly follows the
@@ -141,22 +139,18 @@ def scm_example(net: Net, x0, eps, t, l, s, cond, w, *, null_cond: Callable, cfg
   coin only selects inputs: no extra pass.
   """
   net_sg = net_sg or (lambda *a: sg(net(*a)))
-  x_t, v = tg.interpolate(x0, eps, t)
-  wn = net_w(w, cfg)
-  v_tgt = tg.velocity_target(net_sg, x_t, t, v, cond, wn, null_cond=null_cond,
-                             guidance_target=cfg.guidance_target, velocity_mix=cfg.velocity_mix,
-                             unguided_w=cfg.unguided_w, guidance_decay_time=cfg.guidance_decay_time,
-                             guidance_interval=cfg.guidance_interval)
+  x_t, v = targets.interpolate(x0, eps, t)
+  guidance = guidance_input(w, cfg)
+  v_tgt = targets.velocity_target(net_sg, x_t, t, v, cond, guidance, null_cond=null_cond, cfg=cfg)
   if not (isinstance(drop, bool) and not drop):
     drop = jnp.asarray(drop, bool)
-    pick = lambda dropped, kept: jnp.where(drop, dropped, kept)
-    cond = jax.tree.map(pick, null_cond(cond), cond)
-    wn = pick(jnp.asarray(cfg.unguided_w, jnp.float32), wn)
-    v_tgt = pick(v, v_tgt)
-  f_t_vel = call_net(net, x_t, t, s, cond, wn, False)
+    cond = _select(drop, null_cond(cond), cond)
+    guidance = jnp.where(drop, jnp.asarray(cfg.unguided_w, jnp.float32), guidance)
+    v_tgt = jnp.where(drop, v, v_tgt)
+  f_t_vel = call_net(net, x_t, t, s, cond, guidance, False)
   f_t = x_t + (s - t) * f_t_vel
   x_l = x_t + v_tgt * (l - t)
-  f_l = sg(solution_map(net_sg, x_l, l, s, cond, wn))
+  f_l = sg(solution_map(net_sg, x_l, l, s, cond, guidance))
   dq = sg(f_t - f_l) / (t - l)
   mse = jnp.mean(jnp.square(dq))
   weight = adaptive_weight(mse, cfg.weight_p, cfg.weight_eps)
@@ -178,8 +172,8 @@ def mva_residual(net: Net, net_target: Net, x_t, t, l, s, cond, w):
 
 def mva_example(net: Net, net_target: Net, x0, eps, t, l, s, cond, w, *, cfg):
   """Mean-velocity additivity (Eq. 12) for one example on grid times s < l < t."""
-  x_t, _ = tg.interpolate(x0, eps, t)
-  r = mva_residual(net, net_target, x_t, t, l, s, cond, net_w(w, cfg))
+  x_t, _ = targets.interpolate(x0, eps, t)
+  r = mva_residual(net, net_target, x_t, t, l, s, cond, guidance_input(w, cfg))
   mse = jnp.mean(jnp.square(r))
   weight = (adaptive_weight(sg(mse), cfg.weight_p, cfg.weight_eps) if cfg.mva_adaptive_weight
             else jnp.float32(1.0))
@@ -253,6 +247,70 @@ def _group_metrics(name, losses, aux):
   return metrics
 
 
+class Nets(NamedTuple):
+  """The callables a loss group may run (module doc) and the null-condition map."""
+  net: Net
+  net_sg: Net
+  net_ema: Net | None
+  null_cond: Callable
+
+
+# Each group: (nets, cfg, x0, cond, w, key, **static) -> (per-example losses, aux), for its slice of
+# the batch. `key` is the group's own; each draws its noise and times from it.
+def fm_group(nets: Nets, cfg, x, cond, w, key, *, n_dropped: int):
+  """FM (Eq. 3) over a slice: path-dropped examples first (static), or a coin each (bernoulli)."""
+  k_noise, k_time, k_drop = jax.random.split(key, 3)
+  eps = jax.random.normal(k_noise, x.shape, x.dtype)
+  t = timesteps.sample_fm_time(k_time, (x.shape[0],), cfg)
+  kw = dict(null_cond=nets.null_cond, cfg=cfg, net_sg=nets.net_sg)
+  if cfg.path_drop_mode == "bernoulli":
+    coins = jax.random.bernoulli(k_drop, cfg.p_drop, (x.shape[0],))
+    return jax.vmap(lambda x_, e_, t_, c_, w_, d_: fm_example(nets.net, x_, e_, t_, c_, w_, drop=d_, **kw)
+                    )(x, eps, t, cond, w, coins)
+
+  def run(lo, hi, drop, label_drop, coins=None):   # examples lo:hi; `coins`: their label drops
+    return jax.vmap(lambda x_, e_, t_, c_, w_, l_: fm_example(
+        nets.net, x_, e_, t_, c_, w_, drop=drop, label_drop=label_drop if l_ is None else l_, **kw))(
+            x[lo:hi], eps[lo:hi], t[lo:hi], _take(cond, lo, hi), w[lo:hi], coins)
+
+  n, nd = x.shape[0], n_dropped
+  if cfg.path_drop_label == "independent":   # SPRINT: [path-dropped | label-dropped | kept]
+    nl = min(n - nd, _round_half_up(cfg.label_drop * (n - nd)))
+    coins = jax.random.bernoulli(jax.random.fold_in(k_drop, 1), cfg.label_drop, (nd,))
+    slices = [(0, nd, True, None, coins), (nd, nd + nl, False, True), (nd + nl, n, False, False)]
+  else:                                       # Alg. 1: [path-dropped | kept]
+    slices = [(0, nd, True, None), (nd, n, False, None)]
+  parts = [run(*piece) for piece in slices if piece[1] > piece[0]]
+  return (jnp.concatenate([p[0] for p in parts]),
+          jax.tree.map(lambda *a: jnp.concatenate(a), *[p[1] for p in parts]))
+
+
+def scm_group(nets: Nets, cfg, x, cond, w, key, *, step, total_steps):
+  """SCM (Eq. 4) over a slice, with SoFlow's per-example label drop when flow.scm_label_drop > 0."""
+  k_noise, k_time = jax.random.split(key)
+  eps = jax.random.normal(k_noise, x.shape, x.dtype)
+  t, l, s = timesteps.sample_scm_times(k_time, (x.shape[0],), cfg, step, total_steps)
+  # One coin per example (SoFlow's cfg_drop_rate); off (0.0), no coin is drawn. fold_in leaves
+  # k_noise and k_time, and so every run without the drop, unchanged.
+  p_label = cfg.scm_label_drop
+  coins = (jax.random.bernoulli(jax.random.fold_in(key, 1), p_label, (x.shape[0],)) if p_label
+           else np.zeros((x.shape[0],), bool))
+  return jax.vmap(lambda x_, e_, t_, l_, s_, c_, w_, d_: scm_example(
+      nets.net, x_, e_, t_, l_, s_, c_, w_, null_cond=nets.null_cond, cfg=cfg, net_sg=nets.net_sg,
+      drop=d_ if p_label else False))(x, eps, t, l, s, cond, w, coins)
+
+
+def mva_group(nets: Nets, cfg, x, cond, w, key):
+  """MVA (Eq. 12) over a slice, on grid triples, against the EMA (or online, stop-gradient) net."""
+  k_noise, k_time = jax.random.split(key)
+  eps = jax.random.normal(k_noise, x.shape, x.dtype)
+  grid = timesteps.mva_grid(cfg.mva_grid_size, cfg.mva_shift, cfg.mva_grid_sampler_steps,
+                            cfg.inference_shift)
+  t, l, s = timesteps.sample_mva_times(k_time, (x.shape[0],), grid)
+  target = nets.net_ema if cfg.mva_target == "ema" else nets.net_sg
+  return jax.vmap(lambda *a: mva_example(nets.net, target, *a, cfg=cfg))(x, eps, t, l, s, cond, w)
+
+
 def total_loss(net: Net, batch, key, step, total_steps, *, cfg, null_cond: Callable,
                net_sg: Net | None = None, net_ema: Net | None = None, ratios=None,
                group_multiple: int = 1):
@@ -283,77 +341,24 @@ def total_loss(net: Net, batch, key, step, total_steps, *, cfg, null_cond: Calla
   n_fm, n_scm, n_mva, n_dropped = aligned_split(bsz, ratios, cfg.p_drop, group_multiple)
   if n_mva and cfg.mva_target == "ema" and net_ema is None:
     raise ValueError("flow.mva_target='ema' needs net_ema; pass it or set mva_target='online'.")
-  net_sg = net_sg or (lambda *a: sg(net(*a)))
+  nets = Nets(net, net_sg or (lambda *a: sg(net(*a))), net_ema, null_cond)
   k_w, k_fm, k_scm, k_mva = jax.random.split(key, 4)
   if cfg.w_sampling == "batch":
-    w_all = jnp.full((bsz,), tg.sample_guidance_scale(k_w, (), cfg.w_min, cfg.w_max))
+    w_all = jnp.full((bsz,), targets.sample_guidance_scale(k_w, (), cfg.w_min, cfg.w_max))
   else:
-    w_all = tg.sample_guidance_scale(k_w, (bsz,), cfg.w_min, cfg.w_max)
-  r = ts.r_schedule(step, total_steps, cfg.r_schedule, cfg.r_init, cfg.r_end)
+    w_all = targets.sample_guidance_scale(k_w, (bsz,), cfg.w_min, cfg.w_max)
 
-  metrics, total = {}, jnp.float32(0.0)
-  lo = 0
-  # ---- FM group ----
-  if n_fm:
-    x, c, w = x0[lo:lo + n_fm], _take(cond, lo, lo + n_fm), w_all[lo:lo + n_fm]
-    ke, kt, kd = jax.random.split(k_fm, 3)
-    eps = jax.random.normal(ke, x.shape, x.dtype)
-    t = ts.sample_fm_time(kt, (n_fm,), cfg)
-    if cfg.path_drop_mode == "static":
-      def run(a, b, drop, label_drop, coins=None):   # examples a:b; `coins`: per-example label drops
-        return jax.vmap(lambda x_, e_, t_, c_, w_, l_: fm_example(
-            net, x_, e_, t_, c_, w_, drop=drop, null_cond=null_cond, cfg=cfg, net_sg=net_sg,
-            label_drop=label_drop if l_ is None else l_))(
-                x[a:b], eps[a:b], t[a:b], _take(c, a, b), w[a:b], coins)
-      nd = n_dropped
-      if cfg.path_drop_label == "independent":   # SPRINT: [path-dropped | label-dropped | kept]
-        nl = min(n_fm - nd, _round_half_up(cfg.label_drop * (n_fm - nd)))
-        coins = jax.random.bernoulli(jax.random.fold_in(kd, 1), cfg.label_drop, (nd,))
-        slices = [(0, nd, True, None, coins), (nd, nd + nl, False, True), (nd + nl, n_fm, False, False)]
-      else:                                       # Alg. 1: [path-dropped | kept]
-        slices = [(0, nd, True, None), (nd, n_fm, False, None)]
-      parts = [run(*s_) for s_ in slices if s_[1] > s_[0]]
-      losses = jnp.concatenate([p[0] for p in parts])
-      aux = jax.tree.map(lambda *a: jnp.concatenate(a), *[p[1] for p in parts])
-    else:
-      coins = jax.random.bernoulli(kd, cfg.p_drop, (n_fm,))
-      losses, aux = jax.vmap(
-          lambda x_, e_, t_, c_, w_, d_: fm_example(net, x_, e_, t_, c_, w_, drop=d_,
-                                                    null_cond=null_cond, cfg=cfg, net_sg=net_sg)
-      )(x, eps, t, c, w, coins)
-    metrics.update(_group_metrics("fm", losses, aux))
+  groups = (("fm", n_fm, k_fm, functools.partial(fm_group, n_dropped=n_dropped)),
+            ("scm", n_scm, k_scm, functools.partial(scm_group, step=step, total_steps=total_steps)),
+            ("mva", n_mva, k_mva, mva_group))
+  metrics, total, lo = {}, jnp.float32(0.0), 0
+  for name, n, group_key, group in groups:
+    if not n:
+      continue
+    losses, aux = group(nets, cfg, x0[lo:lo + n], _take(cond, lo, lo + n), w_all[lo:lo + n], group_key)
+    metrics.update(_group_metrics(name, losses, aux))
     total = total + jnp.sum(losses) / bsz
-    lo += n_fm
-  # ---- SCM group ----
-  if n_scm:
-    x, c, w = x0[lo:lo + n_scm], _take(cond, lo, lo + n_scm), w_all[lo:lo + n_scm]
-    ke, kt = jax.random.split(k_scm)
-    eps = jax.random.normal(ke, x.shape, x.dtype)
-    t, l, s = ts.sample_scm_times(kt, (n_scm,), cfg, step, total_steps)
-    # SoFlow's label drop in the consistency loss, one coin per example (its cfg_drop_rate); off
-    # (0.0), no coin is drawn. fold_in leaves ke and kt, and so every run without it, unchanged.
-    p_label = cfg.scm_label_drop
-    coins = (jax.random.bernoulli(jax.random.fold_in(k_scm, 1), p_label, (n_scm,)) if p_label
-             else np.zeros((n_scm,), bool))
-    scm = lambda x_, e_, t_, l_, s_, c_, w_, d_: scm_example(
-        net, x_, e_, t_, l_, s_, c_, w_, null_cond=null_cond, cfg=cfg, net_sg=net_sg,
-        drop=d_ if p_label else False)
-    losses, aux = jax.vmap(scm)(x, eps, t, l, s, c, w, coins)
-    metrics.update(_group_metrics("scm", losses, aux))
-    total = total + jnp.sum(losses) / bsz
-    lo += n_scm
-  # ---- MVA group ----
-  if n_mva:
-    x, c, w = x0[lo:lo + n_mva], _take(cond, lo, lo + n_mva), w_all[lo:lo + n_mva]
-    ke, kt = jax.random.split(k_mva)
-    eps = jax.random.normal(ke, x.shape, x.dtype)
-    grid = ts.mva_grid(cfg.mva_grid_size, cfg.mva_shift, cfg.mva_grid_sampler_steps,
-                       cfg.inference_shift)
-    t, l, s = ts.sample_mva_times(kt, (n_mva,), grid)
-    target = net_ema if cfg.mva_target == "ema" else net_sg
-    losses, aux = jax.vmap(
-        lambda *a: mva_example(net, target, *a, cfg=cfg))(x, eps, t, l, s, c, w)
-    metrics.update(_group_metrics("mva", losses, aux))
-    total = total + jnp.sum(losses) / bsz
-  metrics.update({"loss": total, "w": jnp.mean(net_w(w_all, cfg)), "r": r})
+    lo += n
+  r = timesteps.r_schedule(step, total_steps, cfg.r_schedule, cfg.r_init, cfg.r_end)
+  metrics.update({"loss": total, "w": jnp.mean(guidance_input(w_all, cfg)), "r": r})
   return total, metrics

@@ -87,27 +87,30 @@ def uncond_velocity(net, x_t, t, null, unguided_w: float, guidance_target: str):
   return sg(net(x_t, t, t, null, w, uses_weak_path(guidance_target)))
 
 
-def velocity_target(net, x_t, t, v, cond, w, *, null_cond, guidance_target: str,
-                    velocity_mix: float, unguided_w: float, v_pred=None,
-                    guidance_decay_time: float = 1.0, guidance_interval=(0.0, 1.0)):
-  """The target velocity v_tgt for a non-path-dropped example (METHOD §3).
+def velocity_target(net, x_t, t, v, cond, w, *, null_cond, cfg, v_pred=None, v_ref=None):
+  """The target velocity v_tgt of a non-dropped example (METHOD §3): Eq. 11 and SoFlow's mix,
+  written once for the FM and the SCM group.
 
   - 'none': plain v.
-  - 'pdg' / 'cfg': m * (w' v + (1 - w') v_uncond) + (1 - m) * sg(F(x_t, t, t, c, w)), where
-    v_uncond is the weak path (pdg) or the full network (cfg) at the null condition and unguided w,
-    and w' = decayed_scale(w, t, guidance_decay_time, guidance_interval) (= w by default).
-  `v_pred` is F(x_t, t, t, c, w) if the caller already has it (the FM pass); else one extra
-  stop-gradient pass is made (only when m < 1).
+  - 'pdg' / 'pdg_cond' / 'cfg': m * (w' v + (1 - w') v_ref) + (1 - m) * sg(F(x_t, t, t, c, w)),
+    where v_ref is the weak path at the null condition (pdg) or at c (pdg_cond), or the full
+    network at the null condition (cfg), at the unguided w; w' = decayed_scale(w, t, ...) (= w
+    by default) and m = cfg.velocity_mix.
+  `v_pred` is F(x_t, t, t, c, w) and `v_ref` the reference velocity if the caller already has them
+  (the FM pass; a traced path-drop coin's unconditional pass); else a stop-gradient pass makes each.
   """
-  if guidance_target == "none":
+  kind = cfg.guidance_target
+  if kind == "none":
     return v
-  if guidance_target not in ("pdg", "pdg_cond", "cfg"):
-    raise ValueError(f"flow.guidance_target={guidance_target!r} is unknown; use pdg, pdg_cond, cfg or none.")
-  v_u = uncond_velocity(net, x_t, t, reference_condition(cond, null_cond, guidance_target),
-                        unguided_w, guidance_target)
-  v_g = guided_velocity(v, v_u, decayed_scale(w, t, guidance_decay_time, guidance_interval))
-  if velocity_mix >= 1.0:
-    return sg(v_g)
+  if kind not in ("pdg", "pdg_cond", "cfg"):
+    raise ValueError(f"flow.guidance_target={kind!r} is unknown; use pdg, pdg_cond, cfg or none.")
+  if v_ref is None:
+    v_ref = uncond_velocity(net, x_t, t, reference_condition(cond, null_cond, kind),
+                            cfg.unguided_w, kind)
+  scale = decayed_scale(w, t, cfg.guidance_decay_time, cfg.guidance_interval)
+  v_guided = guided_velocity(v, sg(v_ref), scale)
+  if cfg.velocity_mix >= 1.0:
+    return sg(v_guided)
   if v_pred is None:
     v_pred = net(x_t, t, t, cond, w, False)
-  return sg(mix_velocity(v_g, v_pred, velocity_mix))
+  return sg(mix_velocity(v_guided, v_pred, cfg.velocity_mix))
