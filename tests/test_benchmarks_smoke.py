@@ -132,14 +132,14 @@ def test_ablation_sweep_rows_sharing_and_resume_across_sessions(tmp_path, monkey
   assert calls[0][-2:] == ["--mode=sample", f"--output={tmp_path / 'session1'}/table4_fm_4_samples"]
   assert (results / "table4_fm_4_samples.png").exists()  # re-sampled while its workdir lasts
   calls.clear()
-  ablation_sweep.main(argv + [f"--root={tmp_path / 'session2'}"])          # the other two rows only
+  ablation_sweep.main(argv + [f"--root={tmp_path / 'session2'}"])          # the other three rows only
   rows = sorted({a.rsplit(":", 1)[1] for c in calls for a in c if a.startswith("--config=")})
-  assert rows == ["pdg_sfm_4", "sfm_4"] and len(calls) == 6
-  assert len({a for c in calls for a in c if a.startswith("--workdir=")}) == 2
+  assert rows == ["pdg_sfm_4", "sfm_4", "soflow_4"] and len(calls) == 9
+  assert len({a for c in calls for a in c if a.startswith("--workdir=")}) == 3
   calls.clear()
   ablation_sweep.main(argv + [f"--root={tmp_path / 'session3'}"])
   assert not calls and set(ablation_sweep.load_results(str(results))) == {
-      "table4:fm_50", "table4:fm_4", "table4:sfm_4", "table4:pdg_sfm_4"}
+      "table4:fm_50", "table4:fm_4", "table4:sfm_4", "table4:pdg_sfm_4", "table4:soflow_4"}
   with pytest.raises(SystemExit, match="unknown table4:nope"):
     ablation_sweep.main(argv + ["--rows=table4:nope"])
 
