@@ -103,7 +103,7 @@ def model_config(size: str, *, num_classes: int = 0, text_dim: int = 0,
       num_classes=num_classes,
       text_dim=text_dim,
       token_drop_group=tuple(token_drop_group),
-      time_scale=1.0,                # times enter the sinusoidal embedding raw (METHOD §0)
+      time_scale=1.0,                # times enter the sinusoidal embedding raw (docs/method.md §0)
       rope_theta=10000.0,
       dtype="float32",               # compute dtype: float32 | bfloat16 (params and optimizer stay f32)
       scan_blocks=True,              # same-kind blocks under nn.scan: compile time flat in depth

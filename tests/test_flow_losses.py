@@ -1,5 +1,5 @@
 """FM / SCM / MVA losses and the total loss against hand computations, analytic flow maps and the
-identities METHOD.md §3 names (surrogate-vs-explicit SCM gradients, App. A Lemma 1)."""
+identities docs/method.md §3 names (surrogate-vs-explicit SCM gradients, App. A Lemma 1)."""
 import functools
 
 import jax

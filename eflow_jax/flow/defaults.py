@@ -1,4 +1,4 @@
-"""Defaults of the solution-flow objective and samplers (METHOD.md §2, §3, §6).
+"""Defaults of the solution-flow objective and samplers (docs/method.md §2, §3, §6).
 
 Every switch the paper (or SoFlow, which it builds on) ablates is a field here, so that each row of
 an ablation table is a `--config.flow.x=y` override. `validate_flow_config` is the single place that
@@ -22,7 +22,7 @@ SAMPLERS = ("alg2", "one_step", "chain", "euler_cfg")
 
 
 def flow_config() -> ml_collections.ConfigDict:
-  """Returns the objective/sampler config with the METHOD.md defaults (Kinetics stage 1)."""
+  """Returns the objective/sampler config with the docs/method.md defaults (Kinetics stage 1)."""
   c = ml_collections.ConfigDict()
 
   # --- §2 time sampling: t = shift(sigmoid(u)), u ~ N(mu, sigma^2) (paper Tab. 5). ---
@@ -33,7 +33,7 @@ def flow_config() -> ml_collections.ConfigDict:
   c.s_sigma = 0.8
   c.s_shift = 1.0
   # How an SCM pair (t, s) is ordered: 'sort' = t is the larger of the two draws and s the other,
-  # clamped to t - min_gap (METHOD §2); 'clamp' = SoFlow's t = draw_t,
+  # clamped to t - min_gap (docs/method.md §2); 'clamp' = SoFlow's t = draw_t,
   # s = min(draw_s, t - min_gap).
   c.scm_time_order = "sort"
   c.min_gap = 1e-4  # smallest allowed t - s and t - l (SoFlow).

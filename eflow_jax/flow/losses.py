@@ -1,4 +1,4 @@
-"""FM, SCM and MVA losses (paper Eqs. 3, 4, 12; METHOD.md §3) and the batch-split total loss.
+"""FM, SCM and MVA losses (paper Eqs. 3, 4, 12; docs/method.md §3) and the batch-split total loss.
 
 Each term is written for ONE example and `vmap`ped over its group, so a group runs only the network
 passes its term needs (FM: 1-2, SCM: 2-4, MVA: 3). Networks are callables

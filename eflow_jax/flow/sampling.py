@@ -1,4 +1,4 @@
-"""Samplers (paper Alg. 2, App. B.3; METHOD.md §6).
+"""Samplers (paper Alg. 2, App. B.3; docs/method.md §6).
 
 `net(x, t, s, cond, w, weak) -> F` is the per-example network (as in losses.py); samplers vmap it
 over the batch. `cond` is a batched pytree (leading dim B); `shape` is one example's shape.

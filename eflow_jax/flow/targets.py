@@ -13,7 +13,7 @@ sg = jax.lax.stop_gradient
 
 
 def interpolate(x0, eps, t):
-  """x_t = (1 - t) x0 + t eps and the conditional velocity v = eps - x0 (METHOD §0)."""
+  """x_t = (1 - t) x0 + t eps and the conditional velocity v = eps - x0 (docs/method.md §0)."""
   return (1.0 - t) * x0 + t * eps, eps - x0
 
 
@@ -28,7 +28,7 @@ def guided_velocity(v, v_uncond, w):
 
 
 def guidance_decay(t, decay_time: float):
-  """SoFlow's fade of guidance near pure noise (its `cfg_decay_time`; METHOD §3): 1 for
+  """SoFlow's fade of guidance near pure noise (its `cfg_decay_time`; docs/method.md §3): 1 for
   t <= decay_time, then 1 - exp(-0.025 u / (1 - u)) with u = clamp((1 - t) / (1 - decay_time), 0,
   1 - 1e-6), which reaches 0 at t = 1. At high noise the guided target's (w - 1)(v - v_uncond) is
   mostly noise; fading it keeps that variance out of the target. decay_time >= 1: no fade."""
@@ -88,7 +88,7 @@ def uncond_velocity(net, x_t, t, null, unguided_w: float, guidance_target: str):
 
 
 def velocity_target(net, x_t, t, v, cond, w, *, null_cond, cfg, v_pred=None, v_ref=None):
-  """The target velocity v_tgt of a non-dropped example (METHOD §3): Eq. 11 and SoFlow's mix,
+  """The target velocity v_tgt of a non-dropped example (docs/method.md §3): Eq. 11 and SoFlow's mix,
   written once for the FM and the SCM group.
 
   - 'none': plain v.

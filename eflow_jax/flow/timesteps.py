@@ -1,4 +1,4 @@
-"""Time samplers and schedules (METHOD.md §2, paper App. B.2/B.3).
+"""Time samplers and schedules (docs/method.md §2, paper App. B.2/B.3).
 
 Convention: t=0 is data, t=1 is noise. All samplers are pure functions of an explicit PRNG key.
 The shift `t' = a t / (1 + (a - 1) t)` with a > 1 moves mass towards noise, where a few-step
@@ -44,7 +44,7 @@ def sample_fm_time(key, shape, cfg):
 def sample_ts_pair(key, shape, cfg):
   """(t, s) with t - s >= min_gap: the two SoFlow draws ordered by `cfg.scm_time_order`.
 
-  'sort': t = max(a, b), s = min(other, t - min_gap) (METHOD §2), so both parameter sets contribute
+  'sort': t = max(a, b), s = min(other, t - min_gap) (docs/method.md §2), so both parameter sets contribute
   whichever is larger; 'clamp': t = a, s = min(b, t - min_gap) (SoFlow's train.py).
   t is clamped to >= min_gap so that s >= 0.
   """

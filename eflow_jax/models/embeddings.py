@@ -1,6 +1,6 @@
 """Conditioning embeddings: the vector `emb_t(t) + emb_gap(t - s) + emb_w(w) + emb_class(y)`.
 
-Times enter the sinusoidal features raw, in [0, 1] (METHOD §0), times `time_scale`. The guidance
+Times enter the sinusoidal features raw, in [0, 1] (docs/method.md §0), times `time_scale`. The guidance
 scale w gets its own embedding (the paper adds it to the timestep embedding). Class mode has
 `num_classes + 1` rows: the last one is the null label used for unconditional passes.
 """

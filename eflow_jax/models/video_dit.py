@@ -1,6 +1,6 @@
 """VideoDiT: patchify -> encoder -> [token drop] -> middle -> [restore + fuse] -> decoder -> head.
 
-This is the network F(x_t, t, s, cond, w) of the solution map f = x_t + (s - t) F (METHOD §1).
+This is the network F(x_t, t, s, cond, w) of the solution map f = x_t + (s - t) F (docs/method.md §1).
 The SPRINT split (paper Fig. 3, App. B.1): the encoder runs densely; the middle stack runs on the
 kept tokens only; dropped positions are refilled with a learned [MASK] vector; the restored sequence
 is fused with the dense encoder output by `Linear(concat([restored, dense]))` (the long residual
