@@ -26,8 +26,8 @@ from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.train import curriculum, preemption, validate
 from eflow_jax.train.logging import LogWindow, MetricWriter, progress_line
 from eflow_jax.train.state import create_train_state, make_optimizer
-from eflow_jax.train.step import (batch_condition, make_train_step, nonfinite_names, null_condition_fn,
-                                  per_example_net)
+from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
+from eflow_jax.train.step import make_train_step, nonfinite_names
 
 
 # ------------------------------------------------------------------------------------------------
@@ -462,7 +462,7 @@ def held_out_objective(config, model, state, mesh, num_batches: int) -> dict:
   for i in range(num_batches):
     batch = pipeline.make_eval_batch(config.data, model_kind=model_kind(config), seed=config.seed + i,
                                      batch_size=config.data.batch_size)
-    cond = {k: jnp.asarray(batch[k]) for k in ("y", "text", "text_mask") if k in batch}
+    cond = batch_condition(batch)
     metrics = objective(state.ema_params, jnp.asarray(batch["x"]), cond, jax.random.PRNGKey(i))
     results.append({k: float(v) for k, v in metrics.items()})
   return {k: float(np.mean([r[k] for r in results])) for k in results[0]}

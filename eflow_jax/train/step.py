@@ -1,11 +1,8 @@
 """The jitted train step: one optimizer update on the EFlow objective.
 
-The objective (`eflow_jax.flow.losses.total_loss`) sees the network as a per-example callable;
-this file builds those callables from the VideoDiT and the three parameter sets it needs (online,
-online under stop-gradient, EMA). Token-drop randomness is per example: every example's condition
-carries its own key, so all passes of one example (prediction, SCM target, guidance) see the same
-kept tokens, and different examples see different ones. The weak path never drops (it has no
-middle stack to drop from).
+The objective (`eflow_jax.flow.losses.total_loss`) sees the network as a per-example callable
+(`eflow_jax/models/per_example.py`); this file passes it the three parameter sets it needs (online,
+online under stop-gradient, EMA), takes the optimizer step and guards it against non-finite values.
 """
 import functools
 
@@ -14,11 +11,11 @@ import jax.numpy as jnp
 import optax
 
 from eflow_jax.flow import losses as flow_losses
+from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.train.curriculum import StepSettings
 from eflow_jax.train.state import TrainState, ema_decay_at
 
-MODEL_INPUT_KEYS = ("y", "text", "text_mask")
 NAN_POLICIES = ("skip", "halt")
 # Bits of TrainState.nonfinite_groups: which part of the objective went non-finite.
 NONFINITE_BITS = (("fm", 1), ("scm", 2), ("mva", 4), ("gradients", 8))
@@ -61,34 +58,6 @@ def guarded_update(state: TrainState, updated: TrainState, bits, nan_policy: str
   frozen = select(healthy & ~bad, updated, state)
   return frozen.replace(nonfinite_steps=state.nonfinite_steps + (healthy & bad).astype(jnp.int32),
                         nonfinite_groups=jnp.where(healthy, bits, state.nonfinite_groups))
-
-
-def per_example_net(model: VideoDiT, params, drop_ratio: float = 0.0):
-  """net(x, t, s, cond, w, weak) -> F for one example, as the objective and samplers expect."""
-  def net(x, t, s, cond, w, weak):
-    inputs = {k: v[None] for k, v in cond.items() if k in MODEL_INPUT_KEYS}
-    drop = 0.0 if weak else drop_ratio
-    out = model.apply({"params": params}, x[None], t[None], s[None], w[None], **inputs,
-                      drop_ratio=drop, rng=cond.get("drop_key") if drop else None, weak=weak)
-    return out[0]
-  return net
-
-
-def null_condition_fn(model: VideoDiT):
-  """cond of one example -> its null condition (keeps the example's token-drop key)."""
-  def null_cond(cond):
-    if model.num_classes:
-      return {**cond, "y": jnp.asarray(model.num_classes, jnp.int32)}
-    return {**cond, "text": jnp.zeros_like(cond["text"]), "text_mask": jnp.ones_like(cond["text_mask"])}
-  return null_cond
-
-
-def batch_condition(batch, drop_key=None):
-  """The conditioning pytree of a data batch (leading dim B), with per-example drop keys."""
-  cond = {k: jnp.asarray(batch[k]) for k in MODEL_INPUT_KEYS if k in batch}
-  if drop_key is not None:
-    cond["drop_key"] = jax.random.split(drop_key, batch["x"].shape[0])
-  return cond
 
 
 def train_step(state: TrainState, batch, *, model: VideoDiT, optimizer, flow_config, settings: StepSettings,
