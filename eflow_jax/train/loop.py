@@ -22,11 +22,11 @@ from eflow_jax.data import pipeline
 from eflow_jax.flow import diagnostics as flow_diagnostics
 from eflow_jax.flow import losses as flow_losses
 from eflow_jax.flow import sampling
+from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.train import curriculum, preemption, validate
 from eflow_jax.train.logging import LogWindow, MetricWriter, progress_line
 from eflow_jax.train.state import create_train_state, make_optimizer
-from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
 from eflow_jax.train.step import make_train_step, nonfinite_names
 
 
