@@ -29,7 +29,7 @@ import numpy as np
 from jax.experimental import mesh_utils
 from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
 
-from eflow_jax.models.video_dit import stacked_axes   # leading scan axes: never sharded
+from eflow_jax.models.scan_layout import stacked_axes   # leading scan axes: never sharded
 
 MESH_AXES = ("data", "fsdp")
 STRATEGIES = ("fsdp", "replicate")

@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 
 from eflow_jax import config_lib
-from eflow_jax.models.video_dit import (VideoDiT, block_layout, scanned_to_unrolled, stacked_axes,
-                                        unrolled_to_scanned)
+from eflow_jax.models.scan_layout import (block_layout, scanned_to_unrolled, stacked_axes,
+                                          unrolled_to_scanned)
+from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.tools.param_count import abstract_params, count_params
 from conftest import model_inputs, randomize, tiny_model
 from test_configs import closed_form_param_count
