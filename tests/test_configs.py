@@ -51,7 +51,7 @@ def test_config_param_count_matches_closed_form(path):
   if config.model_size not in config_lib.PAPER_PARAMS:
     return                                                # the CPU demo: no paper counterpart
   ratio = n / config_lib.PAPER_PARAMS[config.model_size]
-  # README "Parameter counts": XXL and 1.5B are within 10% of Tab. 5; B and XL are 21% / 29% above
+  # docs/guide.md "Parameter counts": XXL and 1.5B are within 10% of Tab. 5; B and XL are 21% / 29% above
   # it with DiT's per-block adaLN (and 15% / 12% below with Wan's shared modulation).
   assert 0.8 < ratio < 1.3, ratio
 

@@ -142,7 +142,7 @@ def scm_example(net: Net, x0, eps, t, l, s, cond, w, *, null_cond: Callable, cfg
   x_t, v = targets.interpolate(x0, eps, t)
   guidance = guidance_input(w, cfg)
   v_tgt = targets.velocity_target(net_sg, x_t, t, v, cond, guidance, null_cond=null_cond, cfg=cfg)
-  if not (isinstance(drop, bool) and not drop):
+  if drop is not False:      # a traced coin (or True): both passes see the selected inputs
     drop = jnp.asarray(drop, bool)
     cond = _select(drop, null_cond(cond), cond)
     guidance = jnp.where(drop, jnp.asarray(cfg.unguided_w, jnp.float32), guidance)

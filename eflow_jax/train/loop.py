@@ -458,14 +458,17 @@ def held_out_objective(config, model, state, mesh, num_batches: int) -> dict:
                                   ratios=settings.ratios)[1]
 
   objective = jax.jit(objective, out_shardings=sharding_lib.replicated(mesh))
-  results = []
-  for i in range(num_batches):
-    batch = pipeline.make_eval_batch(config.data, model_kind=model_kind(config), seed=config.seed + i,
-                                     batch_size=config.data.batch_size)
-    cond = batch_condition(batch)
-    metrics = objective(state.ema_params, jnp.asarray(batch["x"]), cond, jax.random.PRNGKey(i))
-    results.append({k: float(v) for k, v in metrics.items()})
+  results = [{k: float(v) for k, v in objective(state.ema_params, jnp.asarray(batch["x"]),
+                                                batch_condition(batch), key).items()}
+             for batch, key in held_out_batches(config, num_batches)]
   return {k: float(np.mean([r[k] for r in results])) for k in results[0]}
+
+
+def held_out_batches(config, num_batches: int):
+  """(batch, key) i = 0..num_batches-1: held-out clips (seed config.seed + i) and PRNGKey(i)."""
+  for i in range(num_batches):
+    yield (pipeline.make_eval_batch(config.data, model_kind=model_kind(config), seed=config.seed + i,
+                                    batch_size=config.data.batch_size), jax.random.PRNGKey(i))
 
 
 def guidance_diagnostics_fn(config, model, mesh):
@@ -481,13 +484,9 @@ def guidance_diagnostics_fn(config, model, mesh):
 def held_out_diagnostics(config, model, state, mesh, num_batches: int) -> dict:
   """The guidance diagnostics of the EMA weights on held-out clips, pooled over batches."""
   diagnose = guidance_diagnostics_fn(config, model, mesh)
-  results = []
-  for i in range(num_batches):
-    batch = pipeline.make_eval_batch(config.data, model_kind=model_kind(config), seed=config.seed + i,
-                                     batch_size=config.data.batch_size)
-    diag = diagnose(state.ema_params, batch["x"], batch_condition(batch), jax.random.PRNGKey(i))
-    results.append({k: float(v) for k, v in diag.items()})
-  return flow_diagnostics.pool(results)
+  return flow_diagnostics.pool([
+      {k: float(v) for k, v in diagnose(state.ema_params, batch["x"], batch_condition(batch), key).items()}
+      for batch, key in held_out_batches(config, num_batches)])
 
 
 def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_samples: int | None = None,
