@@ -30,7 +30,7 @@ sys.path.insert(0, REPO)
 
 from eflow_jax import config_lib, sharding  # pylint: disable=g-import-not-at-top
 from eflow_jax.data import pipeline
-from eflow_jax.train import curriculum, loop
+from eflow_jax.train import curriculum, run_setup
 from eflow_jax.train.step import make_train_step
 
 SPLITS = {4: (1, 2, 1), 14: (2, 10, 2), 28: (3, 22, 3)}
@@ -50,8 +50,8 @@ def program(config, devices, fsdp: int = 1):
   """(jitted step, state, batch) of the stage-1 step on a data x fsdp mesh over `devices`."""
   config.mesh.update(data=-1, fsdp=fsdp, dcn_data=1, dcn_fsdp=1)
   mesh = sharding.make_mesh(config.mesh, devices)
-  model, stages, shape, optimizer, lr = loop.build(config, read_data=False)
-  state, shardings = loop.fresh_state(config, model, optimizer, shape, mesh)
+  model, stages, shape, optimizer, lr = run_setup.build(config, read_data=False)
+  state, shardings = run_setup.fresh_state(config, model, optimizer, shape, mesh)
   step = make_train_step(model, optimizer, config.flow, curriculum.step_settings(stages, 0),
                          config.total_steps, config.ema_decay, lr, state_shardings=shardings,
                          batch_sharding=sharding.batch_sharding(mesh, config.sharding, 1),

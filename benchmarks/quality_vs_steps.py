@@ -21,7 +21,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
 import common  # noqa: E402  (benchmarks/common.py)
-from eflow_jax.train import loop  # noqa: E402
+from eflow_jax.train import evaluate  # noqa: E402
 
 POINT_FIELDS = ("fvd", "fvd_real", "classifier_fd", "class_accuracy", "class_accuracy_per_class", "class_accuracy_real",
                 "sharpness")
@@ -70,7 +70,7 @@ def main(argv=None):
     if key in target and target[key]["step"] == step:
       continue
     cfg = common.with_overrides(config, {"flow.inference_steps": sampling_steps})
-    report = loop.evaluate(cfg, args.workdir, step=step,
+    report = evaluate.evaluate(cfg, args.workdir, step=step,
                            output=os.path.join(args.workdir, f"eval_step{step}_n{sampling_steps}.json"))
     target[key] = dict(summary(report), overrides=args.override)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)

@@ -6,7 +6,7 @@
 The default run takes about 3 min on 2 shared CPU cores.
 
 Latency to generate one batch of `--batch` examples (0: config.num_samples) at the config's model
-size and geometry, with the jitted samplers of `loop.make_sampler` (one program per sampler, the
+size and geometry, with the jitted samplers of `evaluate.make_sampler` (one program per sampler, the
 step loop a lax.scan):
   (i)   EFlow      GLGA model (base softmax_every), Alg. 2 (`alg2`), 4 steps = 4 NFE
   (ii)  FM + CFG   all-softmax model, Euler + classifier-free guidance (`euler_cfg`), 40 steps x 2 NFE
@@ -34,7 +34,7 @@ import jax  # pylint: disable=g-import-not-at-top
 
 import common
 from eflow_jax.models.video_dit import VideoDiT
-from eflow_jax.train import loop
+from eflow_jax.train import evaluate, run_setup
 from eflow_jax.train.state import init_params
 
 # Paper Fig. 4b (480p, seconds per video): softmax + FM 40x2 NFE, few-step SFM, + GLGA (EFlow).
@@ -68,10 +68,10 @@ def sampler_flops(config, sampler: str, steps: int, cond):
   step loop's body would be counted once). Abstract parameters: nothing is initialised or run."""
   cfg = common.unrolled(config)
   model = VideoDiT.from_config(cfg.model)
-  shape = tuple(loop.build(cfg, read_data=False)[2])
+  shape = tuple(run_setup.build(cfg, read_data=False)[2])
   key = jax.random.PRNGKey(0)
   abstract = jax.eval_shape(lambda r: init_params(model, r, shape, cfg.data.text_length), key)
-  one = loop.make_sampler(model, cfg.flow, shape, steps=1, sampler=sampler)
+  one = evaluate.make_sampler(model, cfg.flow, shape, steps=1, sampler=sampler)
   per_step = common.cost_flops(one.lower(abstract, cond, key))
   return per_step * steps if per_step else None
 
@@ -81,13 +81,13 @@ class Sampler:
 
   def __init__(self, config, sampler: str, steps: int, batch: int, count_flops: bool):
     model = VideoDiT.from_config(config.model)
-    shape = tuple(loop.build(config, read_data=False)[2])
+    shape = tuple(run_setup.build(config, read_data=False)[2])
     text_length = config.data.text_length
     init = jax.jit(lambda r: randomized(init_params(model, r, shape, text_length)))
     self.params = init(jax.random.PRNGKey(config.seed))
-    self.cond = loop.sample_conditions(config, model, batch)
+    self.cond = evaluate.sample_conditions(config, model, batch)
     self.key = jax.random.PRNGKey(0)
-    fn = loop.make_sampler(model, config.flow, shape, steps=steps, sampler=sampler)
+    fn = evaluate.make_sampler(model, config.flow, shape, steps=steps, sampler=sampler)
     t = time.perf_counter()
     self.fn = fn.lower(self.params, self.cond, self.key).compile()
     self.compile_s = time.perf_counter() - t
@@ -116,7 +116,7 @@ def main(argv=None):
 
   base = common.load(args.config)
   batch = args.batch or int(base.num_samples)
-  shape = loop.build(base, read_data=False)[2]
+  shape = run_setup.build(base, read_data=False)[2]
   m = base.model
   print(f"device: {common.device_line()}")
   print(f"config {args.config}: model {m.encoder_blocks}/{m.middle_blocks}/{m.decoder_blocks} blocks, "

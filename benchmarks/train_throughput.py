@@ -51,7 +51,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import jax  # pylint: disable=g-import-not-at-top
 
 import common
-from eflow_jax.train import curriculum, loop
+from eflow_jax.train import curriculum, run_setup
 from eflow_jax.train.state import create_train_state
 from eflow_jax.train.step import make_train_step
 
@@ -102,7 +102,7 @@ def step_flops(config, settings, batch, how: str = "lowered"):
   """XLA's FLOP count of one train step of the unrolled twin, before ('lowered') or after
   ('compiled') optimisation; the state is abstract, so nothing is initialised or run."""
   cfg = common.unrolled(config)
-  model, _, shape, optimizer, lr = loop.build(cfg, read_data=False)
+  model, _, shape, optimizer, lr = run_setup.build(cfg, read_data=False)
   abstract = jax.eval_shape(lambda r: create_train_state(model, optimizer, r, shape,
                                                          cfg.data.text_length),
                             jax.random.PRNGKey(0))
@@ -115,8 +115,8 @@ class Program:
   """One compiled train step with its own state, timed `steps` steps at a time."""
 
   def __init__(self, config, settings, batch_size: int, flops: str):
-    model, _, shape, optimizer, lr = loop.build(config, read_data=False)
-    state, _ = loop.fresh_state(config, model, optimizer, shape)
+    model, _, shape, optimizer, lr = run_setup.build(config, read_data=False)
+    state, _ = run_setup.fresh_state(config, model, optimizer, shape)
     self.batch = common.random_batch(model, shape, batch_size, config.data.text_length)
     step = make_train_step(model, optimizer, config.flow, settings, config.total_steps,
                            config.ema_decay, lr)
@@ -169,7 +169,7 @@ def main(argv=None):
     base.data.batch_size = args.batch
   batch = int(base.data.batch_size)
   print(f"device: {common.device_line()}")
-  example_shape = loop.build(base, read_data=False)[2]
+  example_shape = run_setup.build(base, read_data=False)[2]
   m = base.model
   print(f"config {args.config}: model {m.encoder_blocks}/{m.middle_blocks}/{m.decoder_blocks} blocks, "
         f"hidden {m.hidden}, heads {m.num_heads}, patch {tuple(m.patch)}; example {example_shape}; "

@@ -50,7 +50,7 @@ def main(argv):
       raise ValueError(f"unexpected arguments {argv[1:]}; overrides look like --config.a.b=value.")
     given = {name: FLAGS[name].value for name in MODE_FLAGS if FLAGS[name].present}
     check_flags(FLAGS.mode, FLAGS.workdir, given, config.model.num_classes)
-    from eflow_jax.train import loop, preemption   # after flag parsing: keeps `--help` fast
+    from eflow_jax.train import evaluate, loop, preemption   # after flag parsing: keeps `--help` fast
     workdir = os.path.abspath(FLAGS.workdir)
     if FLAGS.compilation_cache:
       import jax
@@ -66,12 +66,12 @@ def main(argv):
       if "preempted" in loop.train(config, workdir, allow_resume_changes=FLAGS.allow_resume_change):
         sys.exit(preemption.EXIT_CODE)      # stopped early on SIGTERM/SIGINT with a checkpoint
     elif FLAGS.mode == "sample":
-      paths = loop.sample(config, workdir, step=FLAGS.step, num=FLAGS.num_samples, steps=FLAGS.sample_steps,
+      paths = evaluate.sample(config, workdir, step=FLAGS.step, num=FLAGS.num_samples, steps=FLAGS.sample_steps,
                           guidance=FLAGS.guidance, seed=FLAGS.seed, class_id=FLAGS.class_id,
                           prompt=FLAGS.prompt, output=FLAGS.output, sampler=FLAGS.sampler)
       print("wrote " + " ".join(paths))
     else:
-      loop.evaluate(config, workdir, step=FLAGS.step, output=FLAGS.output)
+      evaluate.evaluate(config, workdir, step=FLAGS.step, output=FLAGS.output)
   except (ValueError, FileNotFoundError) as e:
     # Mistakes in a config or a path: one line, no stack trace.
     print(f"error: {e}", file=sys.stderr)

@@ -72,12 +72,12 @@ def main(argv):
   import jax
   import numpy as np
   from eflow_jax.sharding import path_string
-  from eflow_jax.train import loop
+  from eflow_jax.train import evaluate, loop
 
   config = tiny_config(FLAGS.steps, FLAGS.objective)
   config.mesh.update(data=FLAGS.data, fsdp=FLAGS.fsdp, dcn_data=FLAGS.dcn_data)
   loop.train(config, FLAGS.workdir)
-  _, _, state, _, mesh = loop.restore_for_inference(config, FLAGS.workdir)
+  _, _, state, _, mesh = evaluate.restore_for_inference(config, FLAGS.workdir)
   flat = jax.tree_util.tree_flatten_with_path(state.params)[0]
   arrays = {path_string(p): local_copy(x) for p, x in flat}
   sharded = sum(not x.sharding.is_fully_replicated for _, x in flat)

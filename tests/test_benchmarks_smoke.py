@@ -19,7 +19,7 @@ import common  # pylint: disable=g-import-not-at-top
 import sampling_latency
 import train_throughput
 from eflow_jax.models.video_dit import VideoDiT
-from eflow_jax.train import loop
+from eflow_jax.train import evaluate, run_setup
 
 TINY = os.path.join(REPO, "tests/tiny_config.py:steps=6")
 
@@ -36,7 +36,7 @@ def test_ladder_flops_grow_with_network_passes(base):
   ladder = {rid: (overrides, settings)
             for rid, _, overrides, settings in train_throughput.rungs(base, 0.75)}
   assert list(ladder) == ["a", "b", "c", "d", "e", "f"]
-  model, _, shape, _, _ = loop.build(base)
+  model, _, shape, _, _ = run_setup.build(base)
   batch = common.random_batch(model, shape, 4, base.data.text_length)
   flops = {rid: train_throughput.step_flops(common.with_overrides(base, ladder[rid][0]),
                                             ladder[rid][1], batch)
@@ -53,7 +53,7 @@ def test_sampler_nfe_and_flops(base):
   specs = {v[0]: v for v in sampling_latency.variants(base, 4, 40)}
   assert specs["eflow"][5] == 4 and specs["fm_cfg"][5] == 80 and specs["sfm"][5] == 4
   model = VideoDiT.from_config(base.model)
-  cond = loop.sample_conditions(base, model, 2)
+  cond = evaluate.sample_conditions(base, model, 2)
   flops = {}
   for vid in ("fm_cfg", "sfm"):
     _, _, overrides, sampler, steps, _ = specs[vid]
@@ -75,7 +75,7 @@ def test_quality_vs_steps_jobs_and_resume(tmp_path, monkeypatch):
     return {"step": step, "objective": {"loss": 0.5}, "class_accuracy": step / 1000.0,
             "classifier_fd": 1.0, "sharpness": 0.3, "protocol": {"nfe": int(config.flow.inference_steps)}}
 
-  monkeypatch.setattr(quality_vs_steps.loop, "evaluate", fake_evaluate)
+  monkeypatch.setattr(quality_vs_steps.evaluate, "evaluate", fake_evaluate)
   out = str(tmp_path / "q.json")
   argv = [f"--config={TINY}", f"--workdir={tmp_path}", "--sampling_steps=1,8", f"--out={out}"]
   quality_vs_steps.main(argv)

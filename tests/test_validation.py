@@ -95,12 +95,12 @@ def test_full_size_configs_fail_only_for_missing_data(name, tmp_path):
 def test_benchmarks_build_full_size_configs_without_their_data(name, latent):
   """read_data=False (benchmarks on random batches) skips the missing shards but nothing else; the
   example shape is the Wan latent of the config's video: 1 + (frames - 1) / 4, sides / 8, 16 ch."""
-  from eflow_jax.train import loop
+  from eflow_jax.train import run_setup
   config = load(name)
   with pytest.raises(records.RecordsError, match="does not exist"):
-    loop.build(config)
+    run_setup.build(config)
   check_run_config(config, device_count=1, read_data=False)
-  assert loop.build(config, read_data=False)[2] == latent
+  assert run_setup.build(config, read_data=False)[2] == latent
   config.model.num_heads = 7                                   # hidden 768 / 7: still refused
   with pytest.raises(ValueError, match="num_heads"):
     check_run_config(config, device_count=1, read_data=False)

@@ -41,7 +41,7 @@ def check_run_config(config, *, device_count: int | None = None, read_data: bool
   """Raises ValueError (one line, naming the field to change) for a config that cannot train.
 
   read_data=False skips the data sources (records, labels, their geometry): for benchmarks, which
-  time the step on random batches of the config's geometry (`loop.build(read_data=False)`).
+  time the step on random batches of the config's geometry (`run_setup.build(read_data=False)`).
 
   device_count: validate the mesh for this many devices (default: `jax.device_count()`, with the
   DCN granules of the real devices). An explicit count is taken as one host / slice unless the
@@ -210,7 +210,7 @@ def _check_mesh(config, stages, device_count: int | None) -> None:
 # ------------------------------------------------------------------------------------------------
 def _sources(config, stages):
   """(field, data config, indices of the stages that train on it) of every source, built as
-  `loop.data_config_for` builds them. The eval source serves no stage (it is only read dense)."""
+  `stage_data.data_config_for` builds them. The eval source serves no stage (it is only read dense)."""
   data = config.data
   if data.source != "array_record":
     return [("data.path", data, range(len(stages)))]

@@ -1,0 +1,272 @@
+"""Sampling and evaluation: the `sample` / `eval` modes (which read a checkpoint and never write
+one), the score a run prints at its end, and the samples and diagnostics written while it trains."""
+import itertools
+import json
+import os
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from eflow_jax import autoencoders
+from eflow_jax import checkpoint as ckpt_lib
+from eflow_jax import sharding as sharding_lib
+from eflow_jax import text as text_encoders
+from eflow_jax import video_io
+from eflow_jax.data import pipeline
+from eflow_jax.flow import diagnostics as flow_diagnostics
+from eflow_jax.flow import losses as flow_losses
+from eflow_jax.flow import sampling
+from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
+from eflow_jax.train import curriculum
+from eflow_jax.train.run_setup import build, checkpointer, fresh_state, model_kind
+
+
+def sample_conditions(config, model, num: int, *, class_id: int | None = None, prompt_batch=None):
+  """The conditions to sample: every class in turn (or one class), or the eval batch's captions."""
+  if model.num_classes:
+    ids = np.full((num,), class_id) if class_id is not None else np.arange(num) % model.num_classes
+    return {"y": jnp.asarray(ids, jnp.int32)}
+  batch = prompt_batch or pipeline.make_eval_batch(config.data, model_kind="text", seed=config.seed,
+                                                   batch_size=num)
+  return {"text": jnp.asarray(batch["text"][:num]), "text_mask": jnp.asarray(batch["text_mask"][:num])}
+
+
+def make_sampler(model, flow_config, shape, *, steps=None, sampler=None, guidance=None, mesh=None):
+  """A jitted `(params, cond, key) -> samples (B, *shape)` with the configured sampler (Alg. 2 by
+  default). Built once per run so periodic samples during training compile only the first time.
+  With a mesh the samples come back replicated, so every process can read them."""
+  cfg = flow_config.copy_and_resolve_references()
+  if guidance is not None:
+    cfg.w_inf = float(guidance)
+  out = None if mesh is None else sharding_lib.replicated(mesh)
+  return jax.jit(lambda p, c, k: sampling.sample(per_example_net(model, p), k, c, cfg=cfg, shape=shape,
+                                                 null_cond=null_condition_fn(model), steps=steps,
+                                                 sampler=sampler), out_shardings=out)
+
+
+def autoencoder_for(config):
+  """The decoder of the latents this run trains on (identity for pixels; Wan 2.1 for its shards)."""
+  manifest = pipeline.manifest(config.data) if config.data.source == "array_record" else None
+  return autoencoders.from_config(config, manifest)
+
+
+def write_samples(workdir, name, videos, columns=None):
+  if jax.process_index() != 0:
+    return []
+  return video_io.write_videos(os.path.join(workdir, "samples", name), np.asarray(videos), columns=columns)
+
+# ------------------------------------------------------------------------------------------------
+# While training: samples every config.sample_every steps, diagnostics every
+# config.eval.guidance_diagnostics_every steps, the score at the end.
+# ------------------------------------------------------------------------------------------------
+class InLoopEvaluation:
+  """What the loop writes besides its metrics. Each program is built once per run, so the periodic
+  calls compile only the first time."""
+
+  def __init__(self, config, model, example_shape, mesh, workdir, writer):
+    self._config, self._model, self._workdir, self._writer = config, model, workdir, writer
+    self._sampler = make_sampler(model, config.flow, example_shape, mesh=mesh)
+    self._decoder = None
+    self._diagnostics_every = config.eval.guidance_diagnostics_every
+    self._diagnose = guidance_diagnostics_fn(config, model, mesh) if self._diagnostics_every else None
+
+  def after_step(self, done: int, state, batch) -> float:
+    """Does what is due after step `done`; returns the seconds it took (not training time)."""
+    config, began = self._config, time.perf_counter()
+    if config.sample_every and (done % config.sample_every == 0 or done == config.total_steps):
+      cond = sample_conditions(config, self._model, config.num_samples)
+      latents = self._sampler(state.ema_params, cond, jax.random.PRNGKey(config.seed + 1))
+      self._decoder = self._decoder or autoencoder_for(config)
+      paths = write_samples(self._workdir, f"step_{done:06d}", self._decoder.decode(latents),
+                            columns=config.get("sample_columns"))
+      if paths:
+        print(f"  samples ({config.flow.inference_steps}-step, EMA): {paths[0]}", flush=True)
+    if self._diagnostics_every and done % self._diagnostics_every == 0:
+      diag = self._diagnose(state.params, batch["x"], batch_condition(batch), jax.random.PRNGKey(done))
+      self._writer.write(done, {f"diag/{k}": v for k, v in diag.items()})
+    return time.perf_counter() - began
+
+
+def score_at_end(config, model, example_shape, state, mesh, workdir) -> dict:
+  """The run tells the user how it did (the demo's last line): `config.eval.score_at_end` few-step
+  samples of the EMA weights, every class in turn, recognised by the in-repo Moving MNIST
+  classifier, beside its accuracy on as many real held-out clips. Report: <workdir>/score_stepN.json.
+  Other data (records, text models) has no classifier here: one line says the score is skipped."""
+  if config.data.source != "moving_mnist" or not model.num_classes:
+    if jax.process_index() == 0:
+      print("eval.score_at_end: skipped, the in-repo classifier scores only class-conditional Moving MNIST "
+            "samples; use --mode=eval (FVD with config.eval.use_i3d).", flush=True)
+    return {}
+  report = sample_metrics(config, model, example_shape, state, mesh, workdir,
+                          num_samples=config.eval.score_at_end, use_i3d=False)
+  if jax.process_index() != 0:
+    return {}
+  path = os.path.join(workdir, f"score_step{int(state.step):06d}.json")
+  with open(path, "w") as f:
+    json.dump(report, f, indent=1)
+  per_digit = " ".join(f"{c}:{v:.0%}" for c, v in report["class_accuracy_per_class"].items())
+  accuracy, real = report["class_accuracy"], report["class_accuracy_real"]
+  print(f"{config.flow.inference_steps}-step samples: {accuracy:.0%} of {report['num_samples']} recognised "
+        f"as their digit by the in-repo classifier (real clips {real:.0%}); per digit {per_digit}. "
+        f"Report: {path}", flush=True)
+  return {"final_class_accuracy": report["class_accuracy"]}
+
+
+# ------------------------------------------------------------------------------------------------
+# The sample and eval modes: read a checkpoint, never write one.
+# ------------------------------------------------------------------------------------------------
+def restore_for_inference(config, workdir, step=None):
+  model, stages, example_shape, optimizer, _ = build(config)
+  mesh = sharding_lib.make_mesh(config.mesh)
+  if not os.path.isdir(os.path.join(workdir, "checkpoints")):
+    raise FileNotFoundError(f"no checkpoint under {workdir}/checkpoints; run --mode=train first or fix "
+                            f"--workdir.")
+  ckpt = checkpointer(config, workdir, stages, mesh, read_only=True)
+  if ckpt.latest_step() is None:
+    raise FileNotFoundError(f"no checkpoint under {ckpt.directory}; run --mode=train first or fix --workdir.")
+  # Restored straight into this run's layout: a checkpoint written on another mesh or process
+  # count is resharded by Orbax on read. The model fields must match the checkpoint's (as on resume).
+  state, _, meta = ckpt.restore(fresh_state(config, model, optimizer, example_shape, mesh)[0], step,
+                                config_json=ckpt_lib.config_json(config))
+  ckpt.close()
+  return model, example_shape, state, meta, mesh
+
+
+def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, seed=0, class_id=None,
+           prompt=None, output=None, sampler=None, use_ema=True) -> list[str]:
+  model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
+  num = num or config.num_samples
+  if prompt is not None:
+    if model.num_classes:
+      raise ValueError("--prompt is for text models; use --class_id with a class-conditional model.")
+    text, mask = text_encoders.from_config(config).encode([prompt] * num)
+    prompt_batch = {"text": text, "text_mask": mask}
+  else:
+    prompt_batch = None
+  if class_id is not None and not 0 <= class_id <= model.num_classes:
+    raise ValueError(f"--class_id={class_id} outside [0, {model.num_classes}] ({model.num_classes} = null).")
+  cond = sample_conditions(config, model, num, class_id=class_id, prompt_batch=prompt_batch)
+  params = state.ema_params if use_ema else state.params
+  latents = make_sampler(model, config.flow, example_shape, steps=steps, sampler=sampler,
+                         guidance=guidance, mesh=mesh)(params, cond, jax.random.PRNGKey(seed))
+  videos = autoencoder_for(config).decode(latents)
+  name = output or f"sample_step{int(state.step):06d}_n{steps or config.flow.inference_steps}_seed{seed}"
+  if os.path.isabs(name) or os.path.dirname(name):
+    return video_io.write_videos(name, np.asarray(videos), columns=config.get("sample_columns"))
+  return write_samples(workdir, name, videos, columns=config.get("sample_columns"))
+
+
+def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | None = None) -> dict:
+  """The JSON eval report of a checkpoint (EMA weights): held-out objective + sample metrics.
+
+  Sample metrics (eflow_jax/metrics/): `config.eval.num_samples` clips from the configured sampler
+  against as many held-out real clips: sharpness; on Moving MNIST the in-repo classifier's Fréchet
+  distance and class accuracy (classifier trained once, cached in <workdir>/metrics/); with
+  `config.eval.use_i3d` FVD on Kinetics-400 I3D logits (reference statistics cached per protocol).
+  """
+  model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
+  report = {"step": int(state.step), "weights": "ema",
+            "objective": held_out_objective(config, model, state, mesh, num_batches),
+            "guidance_diagnostics": held_out_diagnostics(config, model, state, mesh, num_batches)}
+  report.update(sample_metrics(config, model, example_shape, state, mesh, workdir))
+  if jax.process_index() == 0:
+    path = output or os.path.join(workdir, f"eval_step{int(state.step):06d}.json")
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as f:
+      json.dump(report, f, indent=1)
+    shown = {k: v for k, v in report.items() if k != "protocol"}
+    print(f"eval (EMA weights) -> {path}: {shown}", flush=True)
+  return report
+
+
+def held_out_objective(config, model, state, mesh, num_batches: int) -> dict:
+  """The training objective (last stage's split, no token drop) on held-out clips."""
+  stages = curriculum.build_stages(config.curriculum, config.total_steps)
+  settings = curriculum.StepSettings(0.0, stages[-1].ratios)
+
+  def objective(params, x0, cond, key):
+    net = per_example_net(model, params)
+    return flow_losses.total_loss(net, (x0, cond), key, state.step, config.total_steps, cfg=config.flow,
+                                  null_cond=null_condition_fn(model), net_ema=net,
+                                  ratios=settings.ratios)[1]
+
+  objective = jax.jit(objective, out_shardings=sharding_lib.replicated(mesh))
+  results = [{k: float(v) for k, v in objective(state.ema_params, jnp.asarray(batch["x"]),
+                                                batch_condition(batch), key).items()}
+             for batch, key in held_out_batches(config, num_batches)]
+  return {k: float(np.mean([r[k] for r in results])) for k in results[0]}
+
+
+def held_out_batches(config, num_batches: int):
+  """(batch, key) i = 0..num_batches-1: held-out clips (seed config.seed + i) and PRNGKey(i)."""
+  for i in range(num_batches):
+    yield (pipeline.make_eval_batch(config.data, model_kind=model_kind(config), seed=config.seed + i,
+                                    batch_size=config.data.batch_size), jax.random.PRNGKey(i))
+
+
+def guidance_diagnostics_fn(config, model, mesh):
+  """jit (params, x0, cond, key) -> flow/diagnostics.py's per-t-bin parts of the guided target
+  (dense network: no token drop)."""
+  def diagnose(params, x0, cond, key):
+    return flow_diagnostics.guidance_diagnostics(
+        per_example_net(model, params), jnp.asarray(x0, jnp.float32), cond, key,
+        null_cond=null_condition_fn(model), cfg=config.flow)
+  return jax.jit(diagnose, out_shardings=sharding_lib.replicated(mesh))
+
+
+def held_out_diagnostics(config, model, state, mesh, num_batches: int) -> dict:
+  """The guidance diagnostics of the EMA weights on held-out clips, pooled over batches."""
+  diagnose = guidance_diagnostics_fn(config, model, mesh)
+  return flow_diagnostics.pool([
+      {k: float(v) for k, v in diagnose(state.ema_params, batch["x"], batch_condition(batch), key).items()}
+      for batch, key in held_out_batches(config, num_batches)])
+
+
+def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_samples: int | None = None,
+                   use_i3d: bool | None = None) -> dict:
+  """Generates `num_samples` (default config.eval.num_samples) clips and scores them against as many
+  held-out real clips; FVD when `use_i3d` (default config.eval.use_i3d)."""
+  from eflow_jax.metrics import classifier as mnist_classifier
+  from eflow_jax.metrics import fvd as fvd_lib
+  from eflow_jax.metrics import report as video_report
+
+  ev, kind = config.eval.copy_and_resolve_references(), model_kind(config)
+  ev.num_samples = ev.num_samples if num_samples is None else int(num_samples)
+  ev.use_i3d = ev.use_i3d if use_i3d is None else bool(use_i3d)
+  sample_seed, real_seed = config.seed + 1000, config.seed + 2000
+  cond = sample_conditions(config, model, ev.num_samples)
+  latents = make_sampler(model, config.flow, example_shape, mesh=mesh)(
+      state.ema_params, cond, jax.random.PRNGKey(sample_seed))
+  decoder = autoencoder_for(config)
+  decode = lambda x: np.clip(np.asarray(decoder.decode(jnp.asarray(x))), -1.0, 1.0)
+  samples = decode(latents)
+  real = pipeline.make_eval_batch(config.data, model_kind=kind, seed=real_seed, batch_size=ev.num_samples)
+  if jax.process_index() != 0:
+    return {}
+  classifier, classifier_meta = None, None
+  if config.data.source == "moving_mnist" and model.num_classes:
+    classifier, classifier_meta = mnist_classifier.load_or_train_classifier(
+        ev.classifier_path or os.path.join(workdir, "metrics", "classifier.npz"), config.data,
+        steps=ev.classifier_steps)
+  i3d_stats, i3d_cache_dir = None, None
+  if ev.use_i3d:
+    proto = fvd_lib.protocol(dataset=f"{config.data.source}/heldout", clip_frames=samples.shape[1],
+                             num_clips=ev.i3d_clips, seed=config.seed + 3000)
+    real_batches = ({"x": decode(pipeline.make_eval_batch(config.data, model_kind=kind, seed=config.seed + 3000 + i,
+                                                          batch_size=16)["x"])} for i in itertools.count())
+    reference_path = ev.i3d_reference_path or os.path.join(workdir, "metrics", "i3d_reference.npz")
+    i3d_stats = fvd_lib.reference_statistics(real_batches, reference_path, proto=proto)
+    i3d_cache_dir = os.path.dirname(reference_path)      # the real clips' I3D features live beside it
+  sampler = config.flow.sampler
+  nfe = config.flow.inference_steps * (2 if sampler == "euler_cfg" else 1)
+  report = video_report.evaluate_videos(
+      samples, np.asarray(cond["y"]) if "y" in cond else None, real_videos=decode(real["x"]),
+      real_labels=real.get("y"), classifier_params=classifier, real_i3d_stats=i3d_stats, use_i3d=ev.use_i3d,
+      i3d_cache_dir=i3d_cache_dir,
+      protocol={"sample_seed": sample_seed, "real_seed": real_seed, "sampler": sampler,
+                "sampler_steps": int(config.flow.inference_steps), "nfe": nfe, "guidance": config.flow.w_inf})
+  if classifier_meta:
+    report["classifier"] = {k: classifier_meta[k] for k in ("steps", "heldout_clips", "heldout_accuracy")}
+  return report
