@@ -239,21 +239,7 @@ def training_config(total_steps: int, batch_size: int) -> ml_collections.ConfigD
   config.checkpoint = ml_collections.ConfigDict(dict(every_steps=5000, max_to_keep=3,
                                                      preemption_check_every=10))
   config.nan_policy = "halt"           # non-finite loss/grads: halt (save last good state) | skip
-  # --mode=eval (eflow_jax/metrics/): samples scored against as many held-out clips; the Moving MNIST
-  # classifier trains once (classifier_steps) and is cached; FVD (I3D, the [eval] extra) costs ~2 s
-  # per clip on CPU, so it is opt-in here; its real statistics use i3d_clips clips, cached.
-  # classifier_path / i3d_reference_path: "" = <workdir>/metrics/{classifier,i3d_reference}.npz
-  # (a sweep shares one of each across its runs: same data, same protocol).
-  # score_at_end: after the last step, score that many few-step samples with the classifier and
-  # print the class accuracy (Moving MNIST class models; 0 = off).
-  # guidance_diagnostics_every: every that many training steps, write flow/diagnostics.py's per-t-bin
-  # parts of the guided target (weak vs full unconditional error, class signal) for the online
-  # weights on the current batch to metrics.jsonl / TensorBoard as diag/* (0 = off; three forward
-  # passes of one batch each time). --mode=eval always reports them for the EMA weights.
-  config.eval = ml_collections.ConfigDict(dict(num_samples=64, use_i3d=False, i3d_clips=256,
-                                               classifier_steps=4000, classifier_path="",
-                                               i3d_reference_path="", score_at_end=0,
-                                               guidance_diagnostics_every=0))
+  config.eval = eval_config()
   config.log_every = 100
   config.sample_every = 10000
   config.num_samples = 8
@@ -276,6 +262,24 @@ def training_config(total_steps: int, batch_size: int) -> ml_collections.ConfigD
   config.text_encoder = ml_collections.ConfigDict(dict(kind="", path="", dtype="float32",
                                                        device="cpu"))
   return config
+
+
+def eval_config() -> ml_collections.ConfigDict:
+  """config.eval: how --mode=eval, the end-of-run score and the in-loop diagnostics measure a run."""
+  # --mode=eval (eflow_jax/metrics/): samples scored against as many held-out clips; the Moving MNIST
+  # classifier trains once (classifier_steps) and is cached; FVD (I3D, the [eval] extra) costs ~2 s
+  # per clip on CPU, so it is opt-in here; its real statistics use i3d_clips clips, cached.
+  # classifier_path / i3d_reference_path: "" = <workdir>/metrics/{classifier,i3d_reference}.npz
+  # (a sweep shares one of each across its runs: same data, same protocol).
+  # score_at_end: after the last step, score that many few-step samples with the classifier and
+  # print the class accuracy (Moving MNIST class models; 0 = off).
+  # guidance_diagnostics_every: every that many training steps, write flow/diagnostics.py's per-t-bin
+  # parts of the guided target (weak vs full unconditional error, class signal) for the online
+  # weights on the current batch to metrics.jsonl / TensorBoard as diag/* (0 = off; three forward
+  # passes of one batch each time). --mode=eval always reports them for the EMA weights.
+  return ml_collections.ConfigDict(dict(num_samples=64, use_i3d=False, i3d_clips=256, classifier_steps=4000,
+                                        classifier_path="", i3d_reference_path="", score_at_end=0,
+                                        guidance_diagnostics_every=0))
 
 
 def kinetics_curriculum(config) -> None:

@@ -67,8 +67,8 @@ def main(argv):
         sys.exit(preemption.EXIT_CODE)      # stopped early on SIGTERM/SIGINT with a checkpoint
     elif FLAGS.mode == "sample":
       paths = evaluate.sample(config, workdir, step=FLAGS.step, num=FLAGS.num_samples, steps=FLAGS.sample_steps,
-                          guidance=FLAGS.guidance, seed=FLAGS.seed, class_id=FLAGS.class_id,
-                          prompt=FLAGS.prompt, output=FLAGS.output, sampler=FLAGS.sampler)
+                              guidance=FLAGS.guidance, seed=FLAGS.seed, class_id=FLAGS.class_id,
+                              prompt=FLAGS.prompt, output=FLAGS.output, sampler=FLAGS.sampler)
       print("wrote " + " ".join(paths))
     else:
       evaluate.evaluate(config, workdir, step=FLAGS.step, output=FLAGS.output)

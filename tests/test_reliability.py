@@ -17,6 +17,7 @@ import pytest
 
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax import config_lib
+from eflow_jax import workdir as workdir_lib
 from eflow_jax.data import pipeline
 from eflow_jax.train import evaluate, loop, run_setup
 from eflow_jax.train.step import nonfinite_names
@@ -265,7 +266,7 @@ def test_an_unwritable_workdir_is_reported_before_training(tmp_path):
   blocker = tmp_path / "a_file"
   blocker.write_text("not a directory")
   with pytest.raises(OSError, match="not writable"):
-    ckpt_lib.check_workdir(str(blocker / "run"))
+    workdir_lib.check_writable(str(blocker / "run"))
   cli = subprocess.run(main_command(str(blocker / "run")), cwd=REPO, capture_output=True, text=True,
                        timeout=300)
   assert cli.returncode == 4 and cli.stderr.startswith("error: --workdir=") and "not writable" in cli.stderr
@@ -449,10 +450,10 @@ def test_a_second_trainer_in_the_same_workdir_is_refused(reference, tmp_path):
   config, reference_dir = reference
   workdir = str(tmp_path / "copy")
   shutil.copytree(reference_dir, workdir)
-  first = ckpt_lib.WorkdirLock(workdir)
+  first = workdir_lib.WorkdirLock(workdir)
   first.acquire()
   try:
-    with pytest.raises(ckpt_lib.WorkdirLockedError, match=f"another trainer \\(host .*pid {os.getpid()}"):
+    with pytest.raises(workdir_lib.WorkdirLockedError, match=f"another trainer \\(host .*pid {os.getpid()}"):
       loop.train(config, workdir)
     cli = subprocess.run(main_command(workdir), cwd=REPO, capture_output=True, text=True, timeout=300)
     assert cli.returncode == 4 and len(cli.stderr.strip().splitlines()) == 1, cli.stderr[-2000:]
@@ -466,7 +467,7 @@ def test_a_filesystem_without_flock_warns_instead_of_refusing(monkeypatch, tmp_p
   def no_flock(*args):
     raise OSError(errno.ENOLCK, "No locks available")
   monkeypatch.setattr(ckpt_lib.fcntl, "flock", no_flock)
-  ckpt_lib.WorkdirLock(str(tmp_path)).acquire()
+  workdir_lib.WorkdirLock(str(tmp_path)).acquire()
   assert "warning: cannot lock" in capfd.readouterr().err
 
 

@@ -24,7 +24,17 @@ SAMPLERS = ("alg2", "one_step", "chain", "euler_cfg")
 def flow_config() -> ml_collections.ConfigDict:
   """Returns the objective/sampler config with the docs/method.md defaults (Kinetics stage 1)."""
   c = ml_collections.ConfigDict()
+  _time_sampling(c)
+  _scm_schedule(c)
+  _guidance(c)
+  _loss_weights(c)
+  _batch_split(c)
+  _inference(c)
+  return c
 
+
+def _time_sampling(c: ml_collections.ConfigDict) -> None:
+  """docs/method.md §2: the times t, s of FM / SCM and the MVA grid."""
   # --- §2 time sampling: t = shift(sigmoid(u)), u ~ N(mu, sigma^2) (paper Tab. 5). ---
   c.t_mu = 0.0
   c.t_sigma = 1.0
@@ -45,11 +55,17 @@ def flow_config() -> ml_collections.ConfigDict:
   # paper's grid is the 64 points alone (0). A training field: inference_steps stays free.
   c.mva_grid_sampler_steps = 0
 
+
+def _scm_schedule(c: ml_collections.ConfigDict) -> None:
+  """docs/method.md §3: SCM's intermediate time l."""
   # --- §3 SCM intermediate time l = t + (s - t) * r(k). ---
   c.r_schedule = "exponential"  # exponential | constant | linear | cosine
   c.r_init = 0.1  # SoFlow ImageNet; the CIFAR recipe uses 1.0 -> 1e-3.
   c.r_end = 0.002
 
+
+def _guidance(c: ml_collections.ConfigDict) -> None:
+  """docs/method.md §3: the guided target (Eq. 11), path drop, label drop."""
   # --- §3 guided target (paper Eq. 11) and velocity mix. ---
   # pdg (weak path, null cond) | pdg_cond (weak path, own cond: autoguidance-style, needs
   # path_drop_label='independent') | cfg (full net, null cond) | none (plain v)
@@ -84,6 +100,9 @@ def flow_config() -> ml_collections.ConfigDict:
   # can set it.
   c.scm_label_drop = 0.0
 
+
+def _loss_weights(c: ml_collections.ConfigDict) -> None:
+  """docs/method.md §3: the adaptive weight and the SCM loss form."""
   # --- §3 adaptive weight w_ad = sg(1 / (mse + eps)^p) (SoFlow). ---
   c.weight_p = 1.0
   c.weight_eps = 0.01
@@ -91,6 +110,9 @@ def flow_config() -> ml_collections.ConfigDict:
   # w_ad * mse(f_t, f_l) / ((t - l)(t - s)); the explicit gradient is exactly 2x the surrogate's.
   c.scm_form = "surrogate"
 
+
+def _batch_split(c: ml_collections.ConfigDict) -> None:
+  """docs/method.md §3: the FM : SCM : MVA split and MVA's target network."""
   # --- §3 batch split FM : SCM : MVA and MVA target network. ---
   c.ratio_fm = 0.75
   c.ratio_scm = 0.25
@@ -98,12 +120,14 @@ def flow_config() -> ml_collections.ConfigDict:
   c.mva_target = "ema"  # ema | online (both under stop-gradient)
   c.mva_adaptive_weight = False  # Eq. 12 has no weight; True applies w_ad to the MVA residual too.
 
+
+def _inference(c: ml_collections.ConfigDict) -> None:
+  """docs/method.md §6: the sampler."""
   # --- §6 inference. ---
   c.sampler = "alg2"  # alg2 | one_step | chain | euler_cfg (FM baseline, 2 NFE / step)
   c.inference_steps = 4
   c.inference_shift = 3.0
   c.w_inf = 4.0  # guidance input of the solution map (alg2/chain/one_step) or CFG scale (euler_cfg)
-  return c
 
 
 def _one_of(cfg, name, allowed):

@@ -14,7 +14,6 @@ Every module has the same call: `(x, tokens) -> (B, N, D)` where `tokens` descri
 switch, so a Pallas kernel replaces the reference without touching this file.
 """
 import dataclasses
-import math
 from typing import Any
 
 import flax.linen as nn

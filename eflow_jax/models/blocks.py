@@ -10,7 +10,6 @@ baseline's Mix-FFN needs the dense grid (it scatters kept tokens into a zero gri
 from typing import Any
 
 import flax.linen as nn
-import jax
 import jax.numpy as jnp
 
 from eflow_jax.models.attention import CrossAttention, TokenLayout, make_self_attention

@@ -239,6 +239,14 @@ class VideoDiT(nn.Module):
         h = scan_repeated(period, len(indices["softmax"]), h, context)
     return h
 
+  def _dense_layout(self, batch: int, grid) -> TokenLayout:
+    """Every token in raster order, with its RoPE angles and the local window's radius."""
+    num_tokens, head_dim = grid[0] * grid[1] * grid[2], self.hidden // self.num_heads
+    rope = jnp.broadcast_to(rope_angles(jnp.asarray(grid_coordinates(grid)), head_dim, self.rope_theta),
+                            (batch, num_tokens, head_dim // 2))
+    return TokenLayout(jnp.broadcast_to(jnp.arange(num_tokens, dtype=jnp.int32), (batch, num_tokens)),
+                       rope, grid, window_radius(self.window_frames * grid[1] * grid[2]), dense=True)
+
   @nn.compact
   def __call__(self, x, t, s, w, y=None, text=None, text_mask=None, *, drop_ratio: float = 0.0,
                rng=None, weak: bool = False, keep_indices=None):
@@ -258,20 +266,12 @@ class VideoDiT(nn.Module):
     dtype = compute_dtype(self.dtype)
     B = x.shape[0]
     tokens, grid = patchify(x.astype(dtype), self.patch)
-    num_tokens = tokens.shape[1]
     h = nn.Dense(self.hidden, dtype=dtype, name="patch_embed")(tokens)
     c = Conditioning(self.hidden, self.num_classes, self.time_scale, dtype=dtype, name="cond")(t, s, w, y)
     if text is not None:
       text = TextProjection(self.hidden, dtype=dtype, name="text_proj")(text)
 
-    head_dim = self.hidden // self.num_heads
-    coords = jnp.asarray(grid_coordinates(grid))
-    dense_rope = jnp.broadcast_to(rope_angles(coords, head_dim, self.rope_theta),
-                                  (B, num_tokens, head_dim // 2))
-    radius = window_radius(self.window_frames * grid[1] * grid[2])
-    dense = TokenLayout(jnp.broadcast_to(jnp.arange(num_tokens, dtype=jnp.int32), (B, num_tokens)),
-                        dense_rope, grid, radius, dense=True)
-
+    dense = self._dense_layout(B, grid)
     block_c = c
     if self.adaln == "shared":
       block_c = nn.Dense(6 * self.hidden, dtype=dtype, kernel_init=nn.initializers.zeros,
@@ -290,10 +290,10 @@ class VideoDiT(nn.Module):
           raise ValueError("drop_ratio > 0 needs an rng to choose the kept tokens.")
         keep = tokens_kept_per_group(self.token_drop_group, drop_ratio)
         keep_indices = sample_keep_indices(rng, B, grid, self.token_drop_group, keep)
-      sparse = TokenLayout(keep_indices, gather_tokens(dense_rope, keep_indices), grid, radius,
+      sparse = TokenLayout(keep_indices, gather_tokens(dense.rope, keep_indices), grid, dense.window_radius,
                            dense=False)
       kept = run("middle", gather_tokens(h_dense, keep_indices), sparse)
-      restored = scatter_tokens(kept, keep_indices, num_tokens, mask_token)
+      restored = scatter_tokens(kept, keep_indices, tokens.shape[1], mask_token)
     h = nn.Dense(self.hidden, dtype=dtype, name="fuse")(jnp.concatenate([restored, h_dense], -1))
     h = run("decoder", h, dense)
 

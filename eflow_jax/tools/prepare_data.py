@@ -29,7 +29,6 @@ manifest.json (eflow_jax/data/records.py format) last, listing the non-empty sha
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys
@@ -39,103 +38,9 @@ from typing import Any, Sequence
 import numpy as np
 
 from eflow_jax.data import records
+from eflow_jax.tools.video_inputs import read_clip, read_entries
 
-VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif")
 SIDECAR = "shard-{:05d}.json"
-
-
-# ------------------------------------------------------------------------------------------------
-# Inputs.
-# ------------------------------------------------------------------------------------------------
-def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
-  """(entries [{'video', 'caption' | 'label'}], class names or None) from --input."""
-  if os.path.isdir(input_path):
-    classes = sorted(d for d in os.listdir(input_path)
-                     if os.path.isdir(os.path.join(input_path, d)))
-    if not classes:
-      raise ValueError(f"{input_path}: a folder input needs one sub-folder of videos per class.")
-    entries = []
-    for label, name in enumerate(classes):
-      folder = os.path.join(input_path, name)
-      for f in sorted(os.listdir(folder)):
-        if f.lower().endswith(VIDEO_EXTS):
-          entries.append({"video": os.path.join(folder, f), "label": label})
-    return entries, classes
-  if not os.path.exists(input_path):
-    raise ValueError(f"--input {input_path!r} does not exist.")
-  base = os.path.dirname(os.path.abspath(input_path))
-  rows: list[dict] = []
-  if input_path.endswith(".jsonl"):
-    with open(input_path) as f:
-      for n, line in enumerate(f, 1):
-        if line.strip():
-          try:
-            rows.append(json.loads(line))
-          except json.JSONDecodeError as e:
-            raise ValueError(f"{input_path}:{n}: not JSON ({e.msg}).") from None
-  elif input_path.endswith(".csv"):
-    with open(input_path, newline="") as f:
-      rows = list(csv.DictReader(f))
-  else:
-    raise ValueError(f"--input {input_path!r}: want a .jsonl / .csv list or a class folder.")
-  if not rows:
-    raise ValueError(f"{input_path} lists no videos.")
-  kinds = {("caption" in r) for r in rows}
-  if len(kinds) != 1 or any("video" not in r for r in rows) or \
-      (kinds == {False} and any("label" not in r for r in rows)):
-    raise ValueError(f"{input_path}: every row needs 'video' and either all 'caption' or all "
-                     "'label'.")
-  entries, classes = [], None
-  if kinds == {True}:
-    for r in rows:
-      entries.append({"video": os.path.join(base, r["video"]), "caption": str(r["caption"])})
-  else:
-    labels = [r["label"] for r in rows]
-    if all(isinstance(l, int) or (isinstance(l, str) and l.strip().lstrip("-").isdigit())
-           for l in labels):
-      ids = [int(l) for l in labels]
-      if min(ids) < 0:
-        raise ValueError(f"{input_path}: negative class label {min(ids)}.")
-    else:
-      classes = sorted({str(l) for l in labels})
-      ids = [classes.index(str(l)) for l in labels]
-    for r, i in zip(rows, ids):
-      entries.append({"video": os.path.join(base, r["video"]), "label": i})
-  return entries, classes
-
-
-def read_clip(path: str, frames: int, height: int, width: int, *, frame_stride: int = 1,
-              start_frame: int = 0) -> np.ndarray:
-  """A video file -> (frames, height, width, 3) float32 in [-1, 1]; ValueError if unusable."""
-  import av  # pylint: disable=g-import-not-at-top
-  from PIL import Image  # pylint: disable=g-import-not-at-top
-  need = start_frame + (frames - 1) * frame_stride + 1
-  out = []
-  try:
-    with av.open(path) as container:
-      if not container.streams.video:
-        raise ValueError("no video stream")
-      stream = container.streams.video[0]
-      for i, frame in enumerate(container.decode(stream)):
-        if i >= start_frame and (i - start_frame) % frame_stride == 0:
-          out.append(frame.to_ndarray(format="rgb24"))
-        if i + 1 >= need:
-          break
-  except ValueError:
-    raise
-  except Exception as e:  # pylint: disable=broad-except   (PyAV raises many error types)
-    raise ValueError(f"unreadable ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})"
-                     ) from None
-  if len(out) < frames:
-    raise ValueError(f"too short: {len(out)} usable frames < {frames} (stride {frame_stride}, "
-                     f"start {start_frame})")
-  h, w = out[0].shape[:2]
-  scale = max(height / h, width / w)
-  rh, rw = max(height, round(h * scale)), max(width, round(w * scale))
-  top, left = (rh - height) // 2, (rw - width) // 2
-  clip = np.stack([np.asarray(Image.fromarray(f).resize((rw, rh), Image.BICUBIC))
-                   [top:top + height, left:left + width] for f in out])
-  return clip.astype(np.float32) / 127.5 - 1.0
 
 
 # ------------------------------------------------------------------------------------------------
@@ -194,11 +99,7 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
     raise ValueError("frames, height, width, shard_size, frame_stride must be >= 1, start_frame >= 0.")
   if latent_dtype not in records.LATENT_DTYPES:
     raise ValueError(f"--latent_dtype={latent_dtype!r}; use one of {records.LATENT_DTYPES}.")
-  if process_index is None or process_count is None:
-    import jax  # pylint: disable=g-import-not-at-top
-    process_index, process_count = jax.process_index(), jax.process_count()
-  if not 0 <= process_index < process_count:
-    raise ValueError(f"process_index={process_index} not in [0, process_count={process_count}).")
+  process_index, process_count = _process(process_index, process_count)
   ae = autoencoder or autoencoders.IdentityAutoencoder(3)
   latent_shape = ae.latent_shape(frames, height, width)           # shape rule check up front
   entries, classes = read_entries(input_path)
@@ -206,10 +107,7 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
   if label_kind == "text" and text_encoder is None:
     raise ValueError("the input has captions: give a text encoder (--text_encoder=LOCAL_T5_DIR).")
   if label_kind == "class":
-    n_cls = len(classes) if classes else max(e["label"] for e in entries) + 1
-    if num_classes and num_classes < n_cls:
-      raise ValueError(f"--num_classes={num_classes} < the {n_cls} labels in the input.")
-    num_classes = num_classes or n_cls
+    num_classes = _num_classes(entries, classes, num_classes)
   os.makedirs(output, exist_ok=True)
   num_shards = (len(entries) + shard_size - 1) // shard_size
   mine = [s for s in range(num_shards) if s % process_count == process_index]
@@ -218,25 +116,14 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
   report["skipped_shards"] = [s for s in mine if s not in todo]
   bar = _progress(sum(len(entries[s * shard_size:(s + 1) * shard_size]) for s in todo),
                   f"prepare_data p{process_index}") if progress else None
+  clip_options = dict(frames=frames, height=height, width=width, frame_stride=frame_stride,
+                      start_frame=start_frame, latent_dtype=latent_dtype, still_latent=still_latent)
   for s in todo:
     chunk = entries[s * shard_size:(s + 1) * shard_size]
     examples, bad = [], []
     for e in chunk:
       try:
-        clip = read_clip(e["video"], frames, height, width, frame_stride=frame_stride,
-                         start_frame=start_frame)
-        latent = np.asarray(ae.encode(clip[None]))[0]
-        if latent.shape != latent_shape or not np.all(np.isfinite(latent)):
-          raise ValueError(f"bad latent {latent.shape} (finite: {np.all(np.isfinite(latent))})")
-        ex = {"latent": _to_dtype(latent, latent_dtype)}
-        if still_latent:
-          held = np.repeat(clip[:1], frames, axis=0)
-          ex["still_latent"] = _to_dtype(np.asarray(ae.encode(held[None]))[0], latent_dtype)
-        if label_kind == "class":
-          ex["label"] = np.int32(e["label"])
-        else:
-          ex["caption"] = e["caption"]
-        examples.append(ex)
+        examples.append(_encode_entry(e, ae, latent_shape, label_kind, **clip_options))
       except Exception as err:  # pylint: disable=broad-except   (never stop for one bad video)
         msg = str(err).splitlines()[0] if str(err) else type(err).__name__
         bad.append({"video": e["video"], "error": msg})
@@ -244,30 +131,83 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
       if bar:
         bar.update(1)
     if label_kind == "text" and examples:
-      emb, mask = text_encoder.encode([ex["caption"] for ex in examples])
-      for ex, row in zip(examples, text_encoder.trim(emb, mask)):
-        ex["text"] = _to_dtype(row, text_dtype)
-        ex["text_mask"] = np.ones((row.shape[0],), np.int32)
-    name = records.SHARD_PATTERN.format(s)
-    if examples:
-      records.write_shard(os.path.join(output, name),
-                          (records.encode_example(ex) for ex in examples))
-    info = {"file": name, "num_examples": len(examples), "bad": bad,
-            "entries": [s * shard_size, s * shard_size + len(chunk)]}
-    tmp = os.path.join(output, SIDECAR.format(s) + ".tmp")
-    with open(tmp, "w") as f:
-      json.dump(info, f, indent=1)
-    os.replace(tmp, os.path.join(output, SIDECAR.format(s)))
+      _add_text(examples, text_encoder, text_dtype)
+    _write_shard(output, s, examples, bad, [s * shard_size, s * shard_size + len(chunk)])
     report["written"].append(s)
     report["bad"].extend(bad)
   if bar:
     bar.close()
+  fields = _manifest_fields(ae, label_kind, num_classes, classes, text_encoder, extra_manifest,
+                            frames=frames, height=height, width=width, frame_stride=frame_stride,
+                            source=os.path.abspath(input_path))
+  report["manifest"] = finalize(output, num_shards, fields, has_still_latent=still_latent)
+  return report
+
+
+def _process(process_index, process_count) -> tuple[int, int]:
+  """This process's index and the process count (jax's unless both are given), checked."""
+  if process_index is None or process_count is None:
+    import jax  # pylint: disable=g-import-not-at-top
+    process_index, process_count = jax.process_index(), jax.process_count()
+  if not 0 <= process_index < process_count:
+    raise ValueError(f"process_index={process_index} not in [0, process_count={process_count}).")
+  return process_index, process_count
+
+
+def _num_classes(entries, classes, num_classes: int) -> int:
+  """--num_classes, or the number of labels in the input (which it may not be below)."""
+  n_cls = len(classes) if classes else max(e["label"] for e in entries) + 1
+  if num_classes and num_classes < n_cls:
+    raise ValueError(f"--num_classes={num_classes} < the {n_cls} labels in the input.")
+  return num_classes or n_cls
+
+
+def _encode_entry(entry, ae, latent_shape, label_kind, *, frames, height, width, frame_stride, start_frame,
+                  latent_dtype, still_latent) -> dict:
+  """One input video -> its example (latent, still latent, label or caption); raises if it is bad."""
+  clip = read_clip(entry["video"], frames, height, width, frame_stride=frame_stride, start_frame=start_frame)
+  latent = np.asarray(ae.encode(clip[None]))[0]
+  if latent.shape != latent_shape or not np.all(np.isfinite(latent)):
+    raise ValueError(f"bad latent {latent.shape} (finite: {np.all(np.isfinite(latent))})")
+  ex = {"latent": _to_dtype(latent, latent_dtype)}
+  if still_latent:
+    held = np.repeat(clip[:1], frames, axis=0)
+    ex["still_latent"] = _to_dtype(np.asarray(ae.encode(held[None]))[0], latent_dtype)
+  if label_kind == "class":
+    ex["label"] = np.int32(entry["label"])
+  else:
+    ex["caption"] = entry["caption"]
+  return ex
+
+
+def _add_text(examples: list, text_encoder, text_dtype: str) -> None:
+  """The captions' embeddings, trimmed to their real tokens (eflow_jax/text), one batch per shard."""
+  emb, mask = text_encoder.encode([ex["caption"] for ex in examples])
+  for ex, row in zip(examples, text_encoder.trim(emb, mask)):
+    ex["text"] = _to_dtype(row, text_dtype)
+    ex["text_mask"] = np.ones((row.shape[0],), np.int32)
+
+
+def _write_shard(output: str, shard: int, examples: list, bad: list, entry_range: list) -> None:
+  """The shard's records, then its sidecar (atomically): a sidecar marks the shard as finished."""
+  name = records.SHARD_PATTERN.format(shard)
+  if examples:
+    records.write_shard(os.path.join(output, name), (records.encode_example(ex) for ex in examples))
+  info = {"file": name, "num_examples": len(examples), "bad": bad, "entries": entry_range}
+  tmp = os.path.join(output, SIDECAR.format(shard) + ".tmp")
+  with open(tmp, "w") as f:
+    json.dump(info, f, indent=1)
+  os.replace(tmp, os.path.join(output, SIDECAR.format(shard)))
+
+
+def _manifest_fields(ae, label_kind, num_classes, classes, text_encoder, extra_manifest, **geometry) -> dict:
+  """What manifest.json says about the latents, the labels or the text, and where they came from."""
+  from eflow_jax import autoencoders  # pylint: disable=g-import-not-at-top
   fields = dict(extra_manifest or {})
   fields.update(label_kind=label_kind, temporal_stride=ae.temporal_stride,
                 latent_mean=None if ae.latent_mean is None else ae.latent_mean.tolist(),
                 latent_std=None if ae.latent_std is None else ae.latent_std.tolist(),
-                autoencoder=ae.name, frames=frames, height=height, width=width,
-                frame_stride=frame_stride, source=os.path.abspath(input_path))
+                autoencoder=ae.name, **geometry)
   fields.setdefault("autoencoder_config", autoencoders.describe(ae))
   if label_kind == "class":
     fields["num_classes"] = num_classes
@@ -276,8 +216,7 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
   else:
     fields["text_length"] = text_encoder.text_length
     fields["text_encoder"] = getattr(text_encoder, "name", "")
-  report["manifest"] = finalize(output, num_shards, fields, has_still_latent=still_latent)
-  return report
+  return fields
 
 
 def finalize(output: str, num_shards: int, fields: dict, *, has_still_latent: bool) -> dict | None:

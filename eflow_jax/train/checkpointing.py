@@ -12,6 +12,7 @@ import jax.numpy as jnp
 
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax.train import curriculum
+from eflow_jax.train.nan_watch import halt_error
 
 
 def _warn(message: str) -> None:
@@ -78,6 +79,16 @@ class CheckpointPolicy:
       self.failed = (step, ckpt_lib.first_line(e))
       _warn(f"checkpoint at step {step} failed ({self.failed[1]}); the state stays in memory, training "
             f"continues and the next checkpoint retries. Newest good checkpoint: {self.ckpt.latest_step()}.")
+
+  def halt_if_nonfinite(self, watch, state) -> None:
+    """nan_policy=halt (nan_watch.py): when the pending step went non-finite, saves the frozen last
+    good state under its own step and stops the run with one line."""
+    bad = watch.went_bad()
+    if bad is not None:
+      bad_step, metrics, position = bad
+      self.save(bad_step, state, position)
+      self.ckpt.wait()
+      raise halt_error(bad_step, metrics, curriculum.stage_at(self._stages, bad_step).name, self.ckpt.directory)
 
   def close(self, completed: bool) -> None:
     """Lets the write in flight finish (on every exit path: a stage boundary's checkpoint is never

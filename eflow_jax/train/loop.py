@@ -10,13 +10,13 @@ import jax
 import numpy as np
 from absl import logging
 
-from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax import sharding as sharding_lib
+from eflow_jax import workdir as workdir_lib
 from eflow_jax.train import curriculum, preemption
 from eflow_jax.train.checkpointing import CheckpointPolicy, resume
 from eflow_jax.train.evaluate import InLoopEvaluation, score_at_end
 from eflow_jax.train.logging import LogWindow, MetricWriter, progress_line
-from eflow_jax.train.nan_watch import NanWatch, halt_error
+from eflow_jax.train.nan_watch import NanWatch
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, make_run_mesh, model_kind
 from eflow_jax.train.stage_data import StageData
 from eflow_jax.train.step import make_train_step
@@ -32,8 +32,8 @@ def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_chan
   (`--allow_resume_change`); any other difference from the checkpoint's config is refused.
   """
   build_result = build(config)              # every config / data error, before anything compiles
-  ckpt_lib.check_workdir(workdir)
-  lock = ckpt_lib.lock_workdir(workdir)   # before the Checkpointer, which cleans stale temp directories
+  workdir_lib.check_writable(workdir)
+  lock = workdir_lib.lock(workdir)   # before the Checkpointer, which cleans stale temp directories
   try:
     return _train_locked(config, workdir, build_result, stop_at, tuple(allow_resume_changes))
   finally:
@@ -43,19 +43,10 @@ def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_chan
 
 def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) -> dict:
   model, stages, example_shape, optimizer, lr_schedule = build_result
-
-  # ---- The mesh, the state in its sharded layout, the checkpoints; resume. -----------------------
-  mesh = make_run_mesh(config, stages)
-  ckpt = checkpointer(config, workdir, stages, mesh)
-  state, state_shardings = fresh_state(config, model, optimizer, example_shape, mesh)
-  ckpt_lib.check_free_space(workdir, state)
-  _log_layout(mesh, state_shardings, state)
-  data = StageData(config, model_kind(config))
-  saver = CheckpointPolicy(ckpt, config, stages, data)
-  state, data_position = resume(ckpt, state, state_shardings, config, allow_resume_changes)
-  start, end = int(state.step), config.total_steps if stop_at is None else min(stop_at, config.total_steps)
-  if start < config.total_steps:
-    data.restore(data_position, curriculum.stage_at(stages, start))
+  mesh, state, state_shardings, data, saver = _state_data_and_checkpoints(
+      config, workdir, build_result, allow_resume_changes)
+  ckpt, start = saver.ckpt, int(state.step)
+  end = config.total_steps if stop_at is None else min(stop_at, config.total_steps)
 
   # ---- The step programs, the metrics, the work done besides training. ---------------------------
   step_program = _step_programs(config, model, optimizer, lr_schedule, mesh, state_shardings)
@@ -63,18 +54,7 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
   in_loop_eval = InLoopEvaluation(config, model, example_shape, mesh, workdir, writer)
   watch = NanWatch(config.nan_policy, int(state.nonfinite_steps))
   tokens_per_example = int(np.prod([n // p for n, p in zip(example_shape[:3], model.patch)]))
-  # gloo (multi-process CPU) deadlocks on queued steps with >1 local device: block every step.
-  sync_every_step = jax.process_count() > 1 and jax.default_backend() == "cpu"
   last_metrics = {}
-
-  def stop_if_nonfinite():
-    """nan_policy=halt: saves the frozen last good state under its step and stops with one line."""
-    bad = watch.went_bad()
-    if bad is not None:
-      bad_step, metrics, position = bad
-      saver.save(bad_step, state, position)
-      ckpt.wait()
-      raise halt_error(bad_step, metrics, curriculum.stage_at(stages, bad_step).name, ckpt.directory)
 
   # ---- Train. ------------------------------------------------------------------------------------
   completed = False
@@ -89,27 +69,25 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
         state, metrics = program(state, batch)
         if compiles:                  # the call compiled its program before dispatching it
           window.exclude(time.perf_counter() - began)
-        if sync_every_step:
-          jax.block_until_ready(metrics)
-        stop_if_nonfinite()           # the previous step's flag: waits for that step only
+        saver.halt_if_nonfinite(watch, state)   # the previous step's flag: waits for that step only
         watch.record(step, metrics, position)
         window.add(metrics)
         done = step + 1
 
         if done % config.log_every == 0 or done == config.total_steps or done == stage.end:
-          stop_if_nonfinite()
+          saver.halt_if_nonfinite(watch, state)
           last_metrics = _log(done, config.total_steps, stage.name, window, writer, watch,
                               batch["x"].shape[0], tokens_per_example)
         if saver.due(done, stage, end):
-          stop_if_nonfinite()         # never save a frozen state
+          saver.halt_if_nonfinite(watch, state)   # never save a frozen state
           saver.save(done, state)
         if guard.should_stop(done):
-          stop_if_nonfinite()
+          saver.halt_if_nonfinite(watch, state)
           saver.save(done, state)
           ckpt.wait()
-          last_metrics = {**last_metrics, "preempted": guard.signal_name}
           print(f"{guard.signal_name}: stopped after step {done}; checkpoint in {ckpt.directory}. Rerun the "
                 f"same command to resume.", flush=True)
+          last_metrics = {**last_metrics, "preempted": guard.signal_name}
           break
         window.exclude(in_loop_eval.after_step(done, state, batch))
     completed = True
@@ -117,23 +95,41 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
     saver.close(completed)
     writer.close()
   saver.raise_if_failed()
-
-  # ---- Score. ------------------------------------------------------------------------------------
   if config.eval.score_at_end and int(state.step) == config.total_steps and "preempted" not in last_metrics:
     last_metrics = {**last_metrics, **score_at_end(config, model, example_shape, state, mesh, workdir)}
   return last_metrics
 
 
-def _log_layout(mesh, state_shardings, state) -> None:
+def _state_data_and_checkpoints(config, workdir, build_result, allow_resume_changes):
+  """The mesh, the state in its sharded layout (the newest checkpoint's, or fresh), the data
+  positioned where that checkpoint left it, and the run's checkpoint policy."""
+  model, stages, example_shape, optimizer, _ = build_result
+  mesh = make_run_mesh(config, stages)
+  ckpt = checkpointer(config, workdir, stages, mesh)   # first: it cleans stale temporary directories
+  state, state_shardings = fresh_state(config, model, optimizer, example_shape, mesh)
+  workdir_lib.check_free_space(workdir, state)
   layout = sharding_lib.describe(state_shardings.params, state.params)
   logging.info("mesh %s; params: %d of %d leaves sharded, %d of %d elements per device", dict(mesh.shape),
                layout["sharded_leaves"], layout["leaves"], layout["elements_per_device"], layout["elements"])
+  data = StageData(config, model_kind(config))
+  state, data_position = resume(ckpt, state, state_shardings, config, allow_resume_changes)
+  if int(state.step) < config.total_steps:
+    data.restore(data_position, curriculum.stage_at(stages, int(state.step)))
+  return mesh, state, state_shardings, data, CheckpointPolicy(ckpt, config, stages, data)
 
 
 def _step_programs(config, model, optimizer, lr_schedule, mesh, state_shardings):
   """settings -> (the jitted train step of that curriculum setting, whether this call builds it)."""
   programs = {}
   group_multiple = sharding_lib.data_parallel_size(mesh) if config.sharding.align_groups else 1
+  # gloo (multi-process CPU) deadlocks on queued steps with >1 local device: block every step.
+  sync_every_step = jax.process_count() > 1 and jax.default_backend() == "cpu"
+
+  def synced(step_fn):
+    def run(state, batch):
+      state, metrics = step_fn(state, batch)
+      return state, jax.block_until_ready(metrics)
+    return run
 
   def program(settings):
     new = settings not in programs
@@ -143,6 +139,8 @@ def _step_programs(config, model, optimizer, lr_schedule, mesh, state_shardings)
           state_shardings=state_shardings, batch_sharding=sharding_lib.batch_sharding(mesh, config.sharding, 1),
           metrics_sharding=sharding_lib.replicated(mesh), group_multiple=group_multiple,
           nan_policy=config.nan_policy)
+      if sync_every_step:
+        programs[settings] = synced(programs[settings])
     return programs[settings], new
   return program
 

@@ -1,0 +1,101 @@
+"""prepare_data's inputs: the list of videos with their captions or class labels (a .jsonl / .csv
+list or a Kinetics-style class folder), and one video file decoded, resized and centre-cropped to a
+clip in [-1, 1] (the format is documented in eflow_jax/tools/prepare_data.py)."""
+import csv
+import json
+import os
+
+import numpy as np
+
+VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif")
+
+
+def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
+  """(entries [{'video', 'caption' | 'label'}], class names or None) from --input."""
+  if os.path.isdir(input_path):
+    classes = sorted(d for d in os.listdir(input_path)
+                     if os.path.isdir(os.path.join(input_path, d)))
+    if not classes:
+      raise ValueError(f"{input_path}: a folder input needs one sub-folder of videos per class.")
+    entries = []
+    for label, name in enumerate(classes):
+      folder = os.path.join(input_path, name)
+      for f in sorted(os.listdir(folder)):
+        if f.lower().endswith(VIDEO_EXTS):
+          entries.append({"video": os.path.join(folder, f), "label": label})
+    return entries, classes
+  if not os.path.exists(input_path):
+    raise ValueError(f"--input {input_path!r} does not exist.")
+  base = os.path.dirname(os.path.abspath(input_path))
+  rows: list[dict] = []
+  if input_path.endswith(".jsonl"):
+    with open(input_path) as f:
+      for n, line in enumerate(f, 1):
+        if line.strip():
+          try:
+            rows.append(json.loads(line))
+          except json.JSONDecodeError as e:
+            raise ValueError(f"{input_path}:{n}: not JSON ({e.msg}).") from None
+  elif input_path.endswith(".csv"):
+    with open(input_path, newline="") as f:
+      rows = list(csv.DictReader(f))
+  else:
+    raise ValueError(f"--input {input_path!r}: want a .jsonl / .csv list or a class folder.")
+  if not rows:
+    raise ValueError(f"{input_path} lists no videos.")
+  kinds = {("caption" in r) for r in rows}
+  if len(kinds) != 1 or any("video" not in r for r in rows) or \
+      (kinds == {False} and any("label" not in r for r in rows)):
+    raise ValueError(f"{input_path}: every row needs 'video' and either all 'caption' or all "
+                     "'label'.")
+  entries, classes = [], None
+  if kinds == {True}:
+    for r in rows:
+      entries.append({"video": os.path.join(base, r["video"]), "caption": str(r["caption"])})
+  else:
+    labels = [r["label"] for r in rows]
+    if all(isinstance(l, int) or (isinstance(l, str) and l.strip().lstrip("-").isdigit())
+           for l in labels):
+      ids = [int(l) for l in labels]
+      if min(ids) < 0:
+        raise ValueError(f"{input_path}: negative class label {min(ids)}.")
+    else:
+      classes = sorted({str(l) for l in labels})
+      ids = [classes.index(str(l)) for l in labels]
+    for r, i in zip(rows, ids):
+      entries.append({"video": os.path.join(base, r["video"]), "label": i})
+  return entries, classes
+
+
+def read_clip(path: str, frames: int, height: int, width: int, *, frame_stride: int = 1,
+              start_frame: int = 0) -> np.ndarray:
+  """A video file -> (frames, height, width, 3) float32 in [-1, 1]; ValueError if unusable."""
+  import av  # pylint: disable=g-import-not-at-top
+  from PIL import Image  # pylint: disable=g-import-not-at-top
+  need = start_frame + (frames - 1) * frame_stride + 1
+  out = []
+  try:
+    with av.open(path) as container:
+      if not container.streams.video:
+        raise ValueError("no video stream")
+      stream = container.streams.video[0]
+      for i, frame in enumerate(container.decode(stream)):
+        if i >= start_frame and (i - start_frame) % frame_stride == 0:
+          out.append(frame.to_ndarray(format="rgb24"))
+        if i + 1 >= need:
+          break
+  except ValueError:
+    raise
+  except Exception as e:  # pylint: disable=broad-except   (PyAV raises many error types)
+    raise ValueError(f"unreadable ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})"
+                     ) from None
+  if len(out) < frames:
+    raise ValueError(f"too short: {len(out)} usable frames < {frames} (stride {frame_stride}, "
+                     f"start {start_frame})")
+  h, w = out[0].shape[:2]
+  scale = max(height / h, width / w)
+  rh, rw = max(height, round(h * scale)), max(width, round(w * scale))
+  top, left = (rh - height) // 2, (rw - width) // 2
+  clip = np.stack([np.asarray(Image.fromarray(f).resize((rw, rh), Image.BICUBIC))
+                   [top:top + height, left:left + width] for f in out])
+  return clip.astype(np.float32) / 127.5 - 1.0
