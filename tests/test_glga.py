@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from eflow_jax.kernels.linear_attention import linear_attention
-from eflow_jax.models.attention import GLGA, SanaLinearAttention, TokenLayout, make_self_attention
+from eflow_jax.models.attention import GLGA, AttentionSpec, SanaLinearAttention, TokenLayout, make_self_attention
 from eflow_jax.models.rope import apply_rope, grid_coordinates, rope_angles
 from conftest import randomize
 
@@ -96,14 +96,14 @@ def test_gate_routes_first_gate_to_global_branch():
   N = 32
   x = jax.random.normal(jax.random.PRNGKey(0), (1, N, dim))
   tokens = layout(jnp.arange(N, dtype=jnp.int32)[None], grid, 8, True)
-  gated = make_self_attention("glga", num_heads=2, qk_norm=True, dtype=jnp.float32, impl="reference")
+  gated = make_self_attention(AttentionSpec("glga", num_heads=2, impl="reference"))
   params = randomize(gated.init(jax.random.PRNGKey(0), x, tokens)["params"], 1)
   params["gate"] = {"kernel": jnp.zeros_like(params["gate"]["kernel"]), "bias": jnp.array([40.0, -40.0])}
-  linear_only = make_self_attention("linear", num_heads=2, qk_norm=True, dtype=jnp.float32, impl="reference")
+  linear_only = make_self_attention(AttentionSpec("linear", num_heads=2, impl="reference"))
   sub = {k: v for k, v in params.items() if k not in ("gate", "local_norm")}
   np.testing.assert_allclose(gated.apply({"params": params}, x, tokens),
                              linear_only.apply({"params": sub}, x, tokens), rtol=1e-5, atol=1e-5)
-  summed = make_self_attention("glga_sum", num_heads=2, qk_norm=True, dtype=jnp.float32, impl="reference")
+  summed = make_self_attention(AttentionSpec("glga_sum", num_heads=2, impl="reference"))
   params["gate"]["bias"] = jnp.array([40.0, 40.0])
   sub = {k: v for k, v in params.items() if k != "gate"}
   np.testing.assert_allclose(gated.apply({"params": params}, x, tokens),
@@ -136,4 +136,4 @@ def test_sana_attention_is_relu_linear_attention_with_unrotated_denominator():
 
 def test_unknown_attention_name_is_rejected_with_the_choices():
   with pytest.raises(ValueError, match="softmax, glga, linear, window, glga_sum, sana"):
-    make_self_attention("flash", num_heads=2, qk_norm=True, dtype=jnp.float32, impl="reference")
+    make_self_attention(AttentionSpec("flash", num_heads=2, impl="reference"))

@@ -163,18 +163,33 @@ class SanaLinearAttention(nn.Module):
     return nn.Dense(x.shape[-1], dtype=self.dtype, name="out")(merge_heads(out))
 
 
-def make_self_attention(name: str, *, num_heads: int, qk_norm: bool, dtype, impl: str,
-                        feature_map: str = "none", linear_normalize: str = "sum",
-                        window_block: int = 64, module_name: str = "self_attn") -> nn.Module:
-  """The registry: one config string -> one self-attention module."""
-  check_attention_type(name)
-  if name == "softmax":
-    return SoftmaxAttention(num_heads, qk_norm, dtype=dtype, impl=impl, name=module_name)
-  if name == "sana":
-    return SanaLinearAttention(num_heads, qk_norm, dtype=dtype, impl=impl, name=module_name)
-  branches = {"glga": "gated", "glga_sum": "sum", "linear": "global", "window": "local"}[name]
-  return GLGA(num_heads, branches, feature_map, linear_normalize, qk_norm, dtype=dtype, impl=impl,
-              window_block=window_block, name=module_name)
+@dataclasses.dataclass(frozen=True)
+class AttentionSpec:
+  """Everything that chooses and shapes a block's self-attention (config.model's attention fields),
+  built once by VideoDiT and passed down whole; `kind` is the registry name above."""
+  kind: str
+  num_heads: int
+  qk_norm: bool = True
+  feature_map: str = "none"          # GLGA's global-branch feature map (FEATURE_MAPS)
+  linear_normalize: str = "sum"
+  impl: str = "auto"                 # kernels: auto | reference | pallas
+  window_block: int = 64             # local-window kernel tile
+  dtype: Any = jnp.float32
+
+  def with_kind(self, kind: str) -> "AttentionSpec":
+    return dataclasses.replace(self, kind=kind)
+
+
+def make_self_attention(spec: AttentionSpec, module_name: str = "self_attn") -> nn.Module:
+  """The registry: one spec (one config string, `spec.kind`) -> one self-attention module."""
+  check_attention_type(spec.kind)
+  if spec.kind == "softmax":
+    return SoftmaxAttention(spec.num_heads, spec.qk_norm, dtype=spec.dtype, impl=spec.impl, name=module_name)
+  if spec.kind == "sana":
+    return SanaLinearAttention(spec.num_heads, spec.qk_norm, dtype=spec.dtype, impl=spec.impl, name=module_name)
+  branches = {"glga": "gated", "glga_sum": "sum", "linear": "global", "window": "local"}[spec.kind]
+  return GLGA(spec.num_heads, branches, spec.feature_map, spec.linear_normalize, spec.qk_norm, dtype=spec.dtype,
+              impl=spec.impl, window_block=spec.window_block, name=module_name)
 
 
 class CrossAttention(nn.Module):

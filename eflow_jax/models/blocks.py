@@ -12,7 +12,7 @@ from typing import Any
 import flax.linen as nn
 import jax.numpy as jnp
 
-from eflow_jax.models.attention import CrossAttention, TokenLayout, make_self_attention
+from eflow_jax.models.attention import AttentionSpec, CrossAttention, TokenLayout, make_self_attention
 from eflow_jax.models.token_drop import gather_tokens, scatter_tokens
 
 
@@ -96,15 +96,9 @@ class MixFFN(nn.Module):
 
 
 class DiTBlock(nn.Module):
-  """One block. `attention` is a registry name; `text` is None in class-conditional mode."""
-  num_heads: int
+  """One block; `text` is None in class-conditional mode."""
+  attention: AttentionSpec
   mlp_hidden: int
-  attention: str = "glga"
-  qk_norm: bool = True
-  feature_map: str = "none"
-  linear_normalize: str = "sum"
-  attention_impl: str = "auto"
-  window_block: int = 64
   adaln: str = "per_block"
   dtype: Any = jnp.float32
 
@@ -118,18 +112,15 @@ class DiTBlock(nn.Module):
       mod = c + self.param("modulation", nn.initializers.zeros, (6 * dim,)).astype(self.dtype)
     shift1, scale1, gate1, shift2, scale2, gate2 = jnp.split(mod, 6, axis=-1)
 
-    attn = make_self_attention(self.attention, num_heads=self.num_heads, qk_norm=self.qk_norm,
-                               dtype=self.dtype, impl=self.attention_impl,
-                               feature_map=self.feature_map, linear_normalize=self.linear_normalize,
-                               window_block=self.window_block)
+    attn = make_self_attention(self.attention)
     x = x + gate1[:, None] * attn(modulate(layer_norm(x, self.dtype), shift1, scale1), tokens)
 
     if text is not None:
       normed = nn.LayerNorm(epsilon=1e-6, dtype=self.dtype, name="cross_norm")(x)
-      x = x + CrossAttention(self.num_heads, self.qk_norm, dtype=self.dtype, name="cross_attn")(
+      x = x + CrossAttention(self.attention.num_heads, self.attention.qk_norm, dtype=self.dtype, name="cross_attn")(
           normed, text, text_mask)
 
-    ffn_type = MixFFN if self.attention == "sana" else MLP
+    ffn_type = MixFFN if self.attention.kind == "sana" else MLP
     ffn = ffn_type(self.mlp_hidden, dtype=self.dtype, name="ffn")
     out = x + gate2[:, None] * ffn(modulate(layer_norm(x, self.dtype), shift2, scale2), tokens)
     return out.astype(residual_dtype)   # the residual stream keeps its dtype (a scan carry must)

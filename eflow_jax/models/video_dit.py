@@ -28,7 +28,7 @@ import jax
 import jax.numpy as jnp
 import ml_collections
 
-from eflow_jax.models.attention import TokenLayout, check_attention_type
+from eflow_jax.models.attention import AttentionSpec, TokenLayout, check_attention_type
 from eflow_jax.models.blocks import DiTBlock, layer_norm, modulate
 from eflow_jax.models.embeddings import Conditioning, TextProjection
 from eflow_jax.models.rope import grid_coordinates, rope_angles
@@ -81,13 +81,8 @@ def compute_dtype(dtype) -> jnp.dtype:
 @dataclasses.dataclass(frozen=True)
 class BlockSpec:
   """The DiTBlock fields every block of a model shares; `make` adds attention type and name."""
-  num_heads: int
+  attention: AttentionSpec          # its `kind` is set per block by `make`
   mlp_hidden: int
-  qk_norm: bool
-  feature_map: str
-  linear_normalize: str
-  attention_impl: str
-  window_block: int
   adaln: str
   dtype: Any
   remat: str
@@ -98,9 +93,8 @@ class BlockSpec:
     block_cls = DiTBlock
     if self.remat != "none":
       block_cls = nn.remat(DiTBlock, policy=REMAT_POLICIES[self.remat], prevent_cse=not in_scan)
-    return block_cls(self.num_heads, self.mlp_hidden, attention, self.qk_norm, self.feature_map,
-                     self.linear_normalize, self.attention_impl, self.window_block, self.adaln,
-                     dtype=self.dtype, name=name)
+    return block_cls(self.attention.with_kind(attention), self.mlp_hidden, self.adaln, dtype=self.dtype,
+                     name=name)
 
 
 def scan_repeated(module: nn.Module, length: int, h, context: tuple):
@@ -211,9 +205,10 @@ class VideoDiT(nn.Module):
                        "from VideoDiT.null_condition for unconditional.")
 
   def block_spec(self) -> BlockSpec:
-    return BlockSpec(self.num_heads, self.mlp_hidden, self.qk_norm, self.feature_map,
-                     self.linear_normalize, self.attention_impl, self.window_block, self.adaln,
-                     compute_dtype(self.dtype), self.remat)
+    dtype = compute_dtype(self.dtype)
+    attention = AttentionSpec(self.attention, self.num_heads, self.qk_norm, self.feature_map,
+                              self.linear_normalize, self.attention_impl, self.window_block, dtype)
+    return BlockSpec(attention, self.mlp_hidden, self.adaln, dtype, self.remat)
 
   def _run_attention(self, indices) -> str:
     """The one attention type of a run of blocks (a scan needs identical bodies)."""
