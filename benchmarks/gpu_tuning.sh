@@ -4,7 +4,7 @@
 #           and 21 latent frames of 480p, dense and 75% drop (decided model.attention_impl='auto');
 #   tiles   kernel_tuning.py --part tiles: the window kernel's tilings at 21 frames (decided its
 #           default);
-#   ladder  train_throughput.py on configs/kinetics_b.py (EFlow-B, 2048 tokens), bf16,
+#   ladder  train_throughput.py on configs/kinetics.py:variant=B (EFlow-B, 2048 tokens), bf16,
 #           attention_impl=auto (softmax on cuDNN flash attention, GLGA on the Pallas kernels): the
 #           Fig. 4a ladder on a GPU. First rungs a, b, f (the goals' ratios), then all six; a
 #           persistent compilation cache lets the second run reuse the first one's programs.
@@ -28,7 +28,7 @@ if [[ " $PARTS " == *" tiles "* ]]; then
     --num-stages 2 --out "$OUT/kernel_tuning_tiles.json" 2>&1 | tee "$OUT/kernel_tuning_tiles.log"
 fi
 ladder() {  # $1: rungs, $2: timeout, $3: file stem
-  timeout "$2" python3 benchmarks/train_throughput.py --config=configs/kinetics_b.py \
+  timeout "$2" python3 benchmarks/train_throughput.py --config=configs/kinetics.py:variant=B \
     --batch "${LADDER_BATCH:-8}" --set model.dtype=bfloat16 --set model.attention_impl=auto \
     --no-stages --flops none --rounds 5 --steps 5 --rungs "$1" --json "$OUT/$3.json" 2>&1 \
     | tee "$OUT/$3.log"

@@ -9,6 +9,7 @@ Same code paths as the paper configs: GLGA + one softmax block, SPRINT 75% token
 the solution-flow objective with a guided (CFG) target, MVA switched on in stage 2, 4-step Alg. 2
 samples. Sized for a 2-core CPU.
 """
+import os
 
 from eflow_jax import config_lib
 
@@ -16,7 +17,9 @@ from eflow_jax import config_lib
 def get_config(arg=None):
   # `runlocal` is accepted like every config's, and changes nothing: the demo is CPU-sized already.
   long_run = config_lib.parse_options(arg, __file__, flags=("long", "runlocal"))["long"]
-  config = config_lib.kinetics_config("B", runlocal=True)
+  # The Kinetics recipe (configs/kinetics.py: EFlow-B, its two-stage curriculum) on the CPU data.
+  config = config_lib.load_config(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                "kinetics.py:variant=B,runlocal"))
   config.model.num_classes = 10
   config.model.update(hidden=96, mlp_hidden=384, num_heads=4, encoder_blocks=1, middle_blocks=3,
                       decoder_blocks=1, softmax_every=3, window_frames=2, patch=(2, 4, 4))

@@ -1,9 +1,10 @@
-"""Building blocks shared by the run configs in `configs/` (paper Tab. 5 and App. C).
+"""Building blocks shared by the run configs in `configs/` (paper Tab. 5).
 
-Run configs are python files with `get_config(arg)`; they assemble the pieces below so that each
-paper number lives in exactly one place. `arg` is a comma-separated list of options that each config
-declares with `parse_options`; the paper configs understand `runlocal`, which shrinks the model and
-the video so the run fits this CPU.
+Run configs are python files with `get_config(arg)`, one per run family, and each one writes its
+recipe out (data, model size, steps, batch, curriculum: `configs/kinetics.py`, `configs/t2v_256p.py`,
+`configs/demo.py`); what they share lives here: the model sizes of Tab. 5, the fields every run has,
+and `runlocal`'s CPU shrink. `arg` is a comma-separated list of options that each config declares
+with `parse_options` (`configs/kinetics.py:variant=XL,runlocal`).
 """
 import importlib.util
 import os
@@ -15,7 +16,6 @@ import ml_collections
 from eflow_jax import sharding
 from eflow_jax.data.defaults import data_config
 from eflow_jax.flow.defaults import flow_config
-from eflow_jax.train.curriculum import stage_config
 
 # Paper Tab. 5: name -> (blocks N_e / N_m / N_d, hidden, FFN, heads, softmax every K, window m).
 MODEL_SIZES = {
@@ -114,14 +114,15 @@ def model_config(size: str, *, num_classes: int = 0, text_dim: int = 0,
 
 def video_config(frames: int, height: int, width: int, *, vae_stride=(4, 8, 8),
                  channels: int = WAN_LATENT_CHANNELS) -> ml_collections.ConfigDict:
-  """Pixel geometry and the latent shape the Wan 2.1 VAE turns it into (frames must be 1 + 4k)."""
+  """`config.video`: the latent shape the Wan 2.1 VAE turns a frames x height x width clip into
+  (frames must be 1 + 4k). The step's geometry when no data is read (benchmarks, `read_data=False`);
+  a run reads its shards' own shape from their manifest."""
   st, sh, sw = vae_stride
   if (frames - 1) % st or height % sh or width % sw:
     raise ValueError(f"video {frames}x{height}x{width} does not fit VAE stride {vae_stride} "
                      f"(frames must be 1 + {st}k, sides multiples of {sh}).")
-  return ml_collections.ConfigDict(dict(
-      frames=frames, height=height, width=width, vae_stride=tuple(vae_stride),
-      latent_shape=(1 + (frames - 1) // st, height // sh, width // sw, channels)))
+  return ml_collections.ConfigDict(dict(latent_shape=(1 + (frames - 1) // st, height // sh, width // sw,
+                                                      channels)))
 
 
 def shrink_for_cpu(config: ml_collections.ConfigDict, total_steps: int = 300) -> None:
@@ -146,8 +147,7 @@ def shrink_for_cpu(config: ml_collections.ConfigDict, total_steps: int = 300) ->
   else:
     config.model.text_dim = data.text_dim = 32
     data.text_length = 8
-  config.video = ml_collections.ConfigDict(dict(frames=8, height=32, width=32, vae_stride=(1, 1, 1),
-                                                latent_shape=(8, 32, 32, 1)))
+  config.video = ml_collections.ConfigDict(dict(latent_shape=(8, 32, 32, 1)))
   old_total = config.total_steps
   for key in [k for k in config.curriculum.keys() if k.startswith("stage")]:
     stage = config.curriculum[key]
@@ -161,57 +161,6 @@ def shrink_for_cpu(config: ml_collections.ConfigDict, total_steps: int = 300) ->
   config.sample_every = 0
   config.num_samples = 10
   config.sample_columns = 5
-
-
-def kinetics_config(size: str, *, runlocal: bool = False) -> ml_collections.ConfigDict:
-  """Class-conditional Kinetics-700 (paper §5, App. C.1): 400K steps, batch 256, LR 1e-4.
-
-  The paper trains at 256x256x31; the Wan VAE needs 1 + 4k frames, so we use 29 frames: 8 latent
-  frames of 32x32, i.e. 8 x 16 x 16 = 2048 tokens, which the 2x2x2 drop groups tile exactly.
-  """
-  config = training_config(total_steps=400_000, batch_size=256)
-  config.model_size = size
-  config.model = model_config(size, num_classes=700)
-  config.video = video_config(29, 256, 256)
-  config.data.source = "array_record"
-  config.data.path = "data/kinetics700_256_29f"
-  kinetics_curriculum(config)
-  if runlocal:
-    shrink_for_cpu(config)
-  return config
-
-
-def t2v_config(height: int, width: int, *, from_256p: bool,
-               runlocal: bool = False) -> ml_collections.ConfigDict:
-  """Text-to-video, EFlow-1.5B (paper App. B.1, C.2): 81 frames, UMT5-XXL text embeddings.
-
-  81 frames give 21 latent frames; 21 is odd, so token dropping uses the spatial 2x2 groups that
-  keep 1 (75% drop) instead of 2x2x2 groups. `from_256p`: the full three-stage recipe (256p, then
-  480p); otherwise only the two 480p stages (continue a 256p run, or train at 480p directly).
-  """
-  config = training_config(total_steps=250_000 if from_256p else 100_000, batch_size=1024)
-  config.model_size = "1.5B"
-  config.model = model_config("1.5B", text_dim=UMT5_XXL_DIM, token_drop_group=(1, 2, 2))
-  config.video = video_config(81, height, width)
-  config.data.source = "array_record"
-  config.data.path = "data/t2v_480p_81f"
-  config.data.text_dim = UMT5_XXL_DIM
-  config.data.text_length = WAN_TEXT_LENGTH
-  config.data.still_video_ratio = 0.1   # App. C.2: 10% images per batch, as still clips (data/defaults.py)
-  # App. C.2: 256p with 75% drop and one dense step in ten (150K, batch 2048); 480p with 75% drop
-  # (50K, batch 1024); 480p dense + MVA at LR 2e-5 (50K, batch 1024). The split with MVA is ours.
-  stages = []
-  if from_256p:
-    stages.append(stage_config("256p_sparse", steps=150_000, drop_ratio=0.75, dense_every=10, lr=1e-4,
-                               data_path="data/t2v_256p_81f", batch_size=2048))
-  stages.append(stage_config("480p_sparse", steps=50_000, drop_ratio=0.75, lr=1e-4))
-  stages.append(stage_config("480p_dense_mva", steps=50_000, drop_ratio=0.0, ratio_fm=0.5,
-                             ratio_scm=0.25, ratio_mva=0.25, lr=2e-5))
-  for i, stage in enumerate(stages):
-    config.curriculum[f"stage{i + 1}"] = stage
-  if runlocal:
-    shrink_for_cpu(config)
-  return config
 
 
 def training_config(total_steps: int, batch_size: int) -> ml_collections.ConfigDict:
@@ -280,17 +229,6 @@ def eval_config() -> ml_collections.ConfigDict:
   return ml_collections.ConfigDict(dict(num_samples=64, use_i3d=False, i3d_clips=256, classifier_steps=4000,
                                         classifier_path="", i3d_reference_path="", score_at_end=0,
                                         guidance_diagnostics_every=0))
-
-
-def kinetics_curriculum(config) -> None:
-  """App. C.1: 80% of steps with 75% token drop, FM:SCM = 0.75:0.25, no MVA; then 20% dense + MVA.
-
-  The paper does not give stage 2's split; we take FM:SCM:MVA = 0.5:0.25:0.25.
-  """
-  config.curriculum.stage1 = stage_config("sparse", fraction=0.8, drop_ratio=0.75, ratio_fm=0.75,
-                                          ratio_scm=0.25, ratio_mva=0.0, lr=1e-4)
-  config.curriculum.stage2 = stage_config("dense_mva", fraction=0.2, drop_ratio=0.0, ratio_fm=0.5,
-                                          ratio_scm=0.25, ratio_mva=0.25, lr=1e-4)
 
 
 def load_module(path: str):

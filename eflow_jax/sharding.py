@@ -13,9 +13,9 @@ of (regex over the leaf's path, strategy): the first matching regex wins. Strate
                "layers" axes of scanned blocks are never chosen); leaves with fewer than
                `min_shard_elements` elements stay replicated (sharding a bias buys nothing).
   'replicate'  every device holds the whole leaf.
-Activations are named with logical axes (`batch`, `length`, `embed`, ...) and `activation_rules`
-maps them to mesh axes (flax's logical-axis rules); the batch enters the step sharded over
-`('data', 'fsdp')` and GSPMD propagates from there.
+The batch enters the step sharded over the mesh axes its logical axis `batch` maps to in
+`activation_rules` (flax's logical-axis rules; default `('data', 'fsdp')`), and GSPMD propagates
+from there: no other activation is annotated, so `batch` is the only rule read.
 """
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def sharding_config() -> ml_collections.ConfigDict:
   return ml_collections.ConfigDict(dict(
       param_rules=((".*", "fsdp"),),
       min_shard_elements=2 ** 10,
-      activation_rules=(("batch", ("data", "fsdp")), ("length", None), ("embed", None)),
+      activation_rules=(("batch", ("data", "fsdp")),),
       # Round the FM / SCM / MVA group sizes (and the path-dropped count) to multiples of the
       # data-parallel size when the ratios allow, so no group straddles a batch shard. The split
       # then depends on the mesh (by < 1 unit per group); False keeps it mesh-independent.

@@ -36,7 +36,7 @@ def tiny_config(total_steps: int = 3, objective: str = "eflow"):
   mesh rather than the objective.
   """
   from eflow_jax import config_lib
-  config = config_lib.load_config(os.path.join(REPO, "configs/kinetics_b.py:runlocal"))
+  config = config_lib.load_config(os.path.join(REPO, "configs/kinetics.py:variant=B,runlocal"))
   config.model.update(hidden=32, mlp_hidden=64, num_heads=2, encoder_blocks=1, middle_blocks=1,
                       decoder_blocks=1, softmax_every=3, window_frames=1, patch=(1, 4, 4))
   config.data.update(batch_size=8, frames=4, size=16, digit_size=8, max_speed=2, num_threads=0,

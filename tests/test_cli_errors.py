@@ -43,8 +43,9 @@ TINY, TABLE3 = "tests/tiny_config.py", "configs/ablations/table3.py"
     (f"{TINY}:stpes=30", f"unknown config option 'stpes' for {TINY}; known: steps=N."),
     (f"{TINY}:steps=abc", f"config option 'steps=abc' for {TINY}: 'abc' is not a valid int; known: steps=N."),
     (f"{TINY}:steps", f"malformed config option 'steps' for {TINY}; known: steps=N."),
-    ("configs/kinetics_b.py:runlocal=1",
-     "malformed config option 'runlocal=1' for configs/kinetics_b.py; known: runlocal."),
+    ("configs/kinetics.py:runlocal=1",
+     "malformed config option 'runlocal=1' for configs/kinetics.py; known: runlocal; variant=S."),
+    ("configs/kinetics.py:variant=L", "configs/kinetics.py: variant='L'; one of B, XL, XXL."),
     ("configs/demo.py:long,lng", "unknown config option 'lng' for configs/demo.py; known: long; runlocal."),
     (TABLE3, f"no config row given for {TABLE3}; known: one row of linear_only, window_only, sum, gated."),
     (f"{TABLE3}:sum,gated", f"config rows sum, gated given for {TABLE3};"),
@@ -61,8 +62,10 @@ def test_valid_options_keep_their_meaning():
   assert load("tests/tiny_config.py:steps=30").total_steps == 30
   assert load("configs/demo.py:runlocal").to_dict() == load("configs/demo.py").to_dict()
   assert load("configs/demo.py:long").total_steps == 12000
-  assert load("configs/kinetics_b.py").model_size == "B"
-  assert load("configs/kinetics_b.py:runlocal").model_size == "tiny"
+  assert load("configs/kinetics.py").model_size == "B"
+  assert load("configs/kinetics.py:variant=XXL").model.hidden == 2304
+  assert load("configs/kinetics.py:runlocal").model_size == "tiny"
+  assert len(load("configs/t2v_480p.py").curriculum) == 2 and len(load("configs/t2v_256p.py").curriculum) == 3
   assert load("configs/ablations/table3.py:window_only").model.attention == "window"
 
 
@@ -87,10 +90,10 @@ GET_CONFIG = "from eflow_jax import config_lib\n\n\ndef get_config(arg=None):\n"
 @pytest.mark.parametrize("source, line, kind", [
     ("x = 1\ndef get_config(arg=None)\n  return None\n", 2, "SyntaxError: expected ':'"),
     ("x = undefined_name\n", 1, "NameError: name 'undefined_name' is not defined"),
-    (GET_CONFIG + "  config = config_lib.kinetics_config('B')\n  config.x = foo\n", 6,
+    (GET_CONFIG + "  config = config_lib.training_config(10, 2)\n  config.x = foo\n", 6,
      "NameError: name 'foo' is not defined"),
-    (GET_CONFIG + "  return config_lib.kinetics_config('B', 'runlocal')\n", 5,
-     "TypeError: kinetics_config() takes 1 positional argument but 2 were given"),
+    (GET_CONFIG + "  return config_lib.model_config('B', 700)\n", 5,
+     "TypeError: model_config() takes 1 positional argument but 2 were given"),
     (GET_CONFIG + "  return open('/nonexistent/eflow.txt')\n", 5,          # an OSError: deferred
      "FileNotFoundError: [Errno 2] No such file or directory: '/nonexistent/eflow.txt'"),
 ])

@@ -71,7 +71,7 @@ def test_runlocal_builds_a_small_model_that_runs(path):
 
 
 def test_shared_adaln_count_matches_closed_form():
-  config = config_lib.load_config("configs/kinetics_b.py")
+  config = config_lib.load_config("configs/kinetics.py:variant=B")
   config.model.adaln = "shared"
   model = VideoDiT.from_config(config.model)
   assert count_params(abstract_params(model)) == closed_form_param_count(model)

@@ -24,7 +24,7 @@ def test_prepare_train_and_decode_samples(class_folder, tmp_path):  # noqa: F811
                             "--vae_random_init_seed", "0", "--vae_arch", json.dumps(arch),
                             "--shard_size", "2", "--no_progress"])
   assert code == 0
-  config = config_lib.load_config(os.path.join(REPO, "configs/kinetics_b.py:runlocal"))
+  config = config_lib.load_config(os.path.join(REPO, "configs/kinetics.py:variant=B,runlocal"))
   config.data.update(source="array_record", path=shards, batch_size=4, num_threads=0)
   config.model.update(latent_channels=4, num_classes=3, patch=(1, 2, 2), hidden=32, mlp_hidden=64,
                       num_heads=2, softmax_every=0, token_drop_group=(1, 2, 2))

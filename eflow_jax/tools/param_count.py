@@ -1,6 +1,6 @@
 """Prints each config's parameter count without allocating weights (`jax.eval_shape` of init).
 
-    python -m eflow_jax.tools.param_count configs/kinetics_b.py configs/t2v_480p.py ...
+    python -m eflow_jax.tools.param_count configs/kinetics.py:variant=B configs/t2v_480p.py ...
 
 Parameters do not depend on the video geometry, so init is traced on the smallest valid input.
 """
@@ -37,5 +37,5 @@ def main(paths):
 
 
 if __name__ == "__main__":
-  main(sys.argv[1:] or ["configs/kinetics_b.py", "configs/kinetics_xl.py", "configs/kinetics_xxl.py",
+  main(sys.argv[1:] or ["configs/kinetics.py:variant=B", "configs/kinetics.py:variant=XL", "configs/kinetics.py:variant=XXL",
                         "configs/t2v_256p.py", "configs/t2v_480p.py"])

@@ -20,6 +20,8 @@ import re
 
 import ml_collections
 
+from eflow_jax.flow.defaults import validate_ratios
+
 
 @dataclasses.dataclass(frozen=True)
 class Stage:
@@ -69,9 +71,10 @@ def build_stages(curriculum: ml_collections.ConfigDict, total_steps: int) -> lis
       raise ValueError(f"curriculum.{key} needs steps > 0 or fraction > 0.")
     if i == len(keys) - 1 and s.steps <= 0:
       length = total_steps - start           # the last fractional stage absorbs rounding
-    ratios = (float(s.ratio_fm), float(s.ratio_scm), float(s.ratio_mva))
-    if min(ratios) < 0 or abs(sum(ratios) - 1.0) > 1e-6:
-      raise ValueError(f"curriculum.{key} ratios (fm, scm, mva) = {ratios} must be >= 0 and sum to 1.")
+    try:
+      ratios = validate_ratios((s.ratio_fm, s.ratio_scm, s.ratio_mva))
+    except ValueError as e:
+      raise ValueError(f"curriculum.{key}: {e}") from None
     if not 0.0 <= s.drop_ratio < 1.0:
       raise ValueError(f"curriculum.{key}.drop_ratio={s.drop_ratio} must lie in [0, 1).")
     if s.dense_every < 0 or (s.dense_every and s.drop_ratio == 0):
