@@ -20,7 +20,10 @@ a still of its samples `<table>_<row>_samples.png` (first, middle and last frame
 classes 0-9 drawn with the row's own sampler; benchmarks/plots.py stacks them per table), and the
 two references every row is scored against, the Moving MNIST classifier and the I3D statistics of
 the real clips, so rows measured in different sessions, on different machines, are scored by the
-same classifier against the same reference. A row whose report is there is done.
+same classifier against the same reference (they are measuring instruments: a retrained classifier
+would score differently, so they are committed, 1.5 MB). The I3D features of the held-out real clips
+that an eval caches beside them (`features_*.npy`) are rebuilt when missing and are not committed.
+A row whose report is there is done.
 Prints a Markdown table per table (pasted into docs/results.md).
 """
 import argparse
