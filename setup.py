@@ -20,6 +20,7 @@ CORE = [
 setuptools.setup(
     name="eflow_jax",
     version="0.1.0",
+    license="Apache-2.0",
     description=__doc__,
     packages=setuptools.find_packages(include=["eflow_jax", "eflow_jax.*"]),
     python_requires=">=3.11",
