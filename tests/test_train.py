@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from eflow_jax import config_lib
+import eflow_jax
+from eflow_jax import config_lib, video_io
 from eflow_jax.checkpoint import Checkpointer
 from eflow_jax.train import curriculum, evaluate, loop, run_setup
 from eflow_jax.train.state import create_train_state
@@ -124,6 +125,11 @@ def test_text_mode_trains_and_samples_from_a_prompt(tmp_path, capfd):
   assert Image.open(paths[0]).n_frames == 4
   with pytest.raises(ValueError):
     evaluate.sample(config, workdir, num=2, steps=1, prompt="a cat playing the piano")
+  # One clip per prompt, and the same clips from Python (eflow_jax.Pipeline), bit for bit.
+  prompts = ["digit 3 moving up and left", "digit 5 moving down"]
+  videos, _, _ = evaluate.sample_videos(config, workdir, steps=1, prompts=prompts, seed=2)
+  pipe = eflow_jax.Pipeline.from_workdir(workdir)
+  np.testing.assert_array_equal(pipe(prompts=prompts, steps=1, seed=2), video_io.to_uint8(videos))
 
 
 def test_eval_mode_reports_the_objective_and_sample_metrics(straight_run, tmp_path):

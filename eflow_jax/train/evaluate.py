@@ -134,28 +134,51 @@ def restore_for_inference(config, workdir, step=None):
   return model, example_shape, state, meta, mesh
 
 
-def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, seed=0, class_id=None,
-           prompt=None, output=None, sampler=None, use_ema=True) -> list[str]:
+def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=None, seed=0,
+                  class_id=None, prompts=None, sampler=None, use_ema=True):
+  """(videos (B, T, H, W, C) in [-1, 1], conditions, step) of `--mode=sample`: every class in turn
+  (or `class_id`), or one clip per prompt (a text model; `num` clips of the eval captions without)."""
   model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
-  num = num or config.num_samples
-  if prompt is not None:
+  if prompts is not None:
     if model.num_classes:
-      raise ValueError("--prompt is for text models; use --class_id with a class-conditional model.")
-    text, mask = text_encoders.from_config(config).encode([prompt] * num)
-    prompt_batch = {"text": text, "text_mask": mask}
+      raise ValueError("--prompt / --prompts_file are for text models; use --class_id with a class-conditional "
+                       "model.")
+    text, mask = text_encoders.from_config(config).encode(list(prompts))
+    prompt_batch, num = {"text": text, "text_mask": mask}, len(prompts)
   else:
-    prompt_batch = None
+    prompt_batch, num = None, num or config.num_samples
   if class_id is not None and not 0 <= class_id <= model.num_classes:
     raise ValueError(f"--class_id={class_id} outside [0, {model.num_classes}] ({model.num_classes} = null).")
   cond = sample_conditions(config, model, num, class_id=class_id, prompt_batch=prompt_batch)
   params = state.ema_params if use_ema else state.params
   latents = make_sampler(model, config.flow, example_shape, steps=steps, sampler=sampler,
                          guidance=guidance, mesh=mesh)(params, cond, jax.random.PRNGKey(seed))
-  videos = autoencoder_for(config).decode(latents)
-  name = output or f"sample_step{int(state.step):06d}_n{steps or config.flow.inference_steps}_seed{seed}"
-  if os.path.isabs(name) or os.path.dirname(name):
-    return video_io.write_videos(name, np.asarray(videos), columns=config.get("sample_columns"))
-  return write_samples(workdir, name, videos, columns=config.get("sample_columns"))
+  return np.asarray(autoencoder_for(config).decode(latents)), cond, int(state.step)
+
+
+def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, seed=0, class_id=None,
+           prompt=None, prompts=None, output=None, sampler=None, use_ema=True) -> list[str]:
+  """--mode=sample: the grid of every clip (GIF + MP4), then each clip on its own (`<stem>_clips/`,
+  named by its index and its class or prompt line). `prompt`: one caption for all `num` clips;
+  `prompts`: one clip per caption (--prompts_file)."""
+  if prompt is not None:
+    prompts = [prompt] * (num or config.num_samples)
+  videos, cond, trained = sample_videos(config, workdir, step=step, num=num, steps=steps, guidance=guidance,
+                                        seed=seed, class_id=class_id, prompts=prompts, sampler=sampler,
+                                        use_ema=use_ema)
+  name = output or f"sample_step{trained:06d}_n{steps or config.flow.inference_steps}_seed{seed}"
+  stem = name if os.path.isabs(name) or os.path.dirname(name) else os.path.join(workdir, "samples", name)
+  if jax.process_index() != 0:
+    return []
+  paths = video_io.write_videos(stem, videos, columns=config.get("sample_columns"))
+  if "y" in cond:
+    labels = [f"class{int(c)}" for c in np.asarray(cond["y"])]
+  else:            # the line of --prompts_file, the one --prompt, or the eval batch's caption
+    labels = [f"prompt{0 if prompt is not None else i}" if prompts is not None else f"caption{i}"
+              for i in range(len(videos))]
+  for i, (video, label) in enumerate(zip(videos, labels)):
+    paths += video_io.write_videos(os.path.join(stem + "_clips", f"{i:03d}_{label}"), video[None])
+  return paths
 
 
 def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | None = None) -> dict:
