@@ -190,9 +190,15 @@ def training_config(total_steps: int, batch_size: int) -> ml_collections.ConfigD
   config.nan_policy = "halt"           # non-finite loss/grads: halt (save last good state) | skip
   config.eval = eval_config()
   config.log_every = 100
-  config.sample_every = 10000
+  config.sample_every = 10000          # samples (GIF + MP4, and TensorBoard) every that many steps
   config.num_samples = 8
   config.sample_columns = 4
+  # Every that many steps (0 = off): the held-out objective and config.eval's sample metrics of the
+  # EMA weights (train/evaluate.py), written as eval/* scalars; the classifier is the shipped one.
+  config.eval_every = 0
+  # A jax.profiler trace of steps [start_step, start_step + num_steps) under <workdir>/profile
+  # (TensorBoard's profile tab, or Perfetto); num_steps 0 = off.
+  config.profile = ml_collections.ConfigDict(dict(start_step=10, num_steps=0))
   config.use_clu_writers = False       # True needs the [tf] extra (clu.metric_writers imports TF)
   config.curriculum = ml_collections.ConfigDict()
   # Devices (eflow_jax/sharding.py): mesh data x fsdp (ICI within a host/slice, DCN across; -1 = the

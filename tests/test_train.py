@@ -1,4 +1,5 @@
 """The training loop end to end on tiny shapes: learning, exact resume, curriculum, sample mode, CLI errors."""
+import json
 import os
 import subprocess
 import sys
@@ -98,7 +99,9 @@ def test_curriculum_switches_and_keeps_the_boundary_checkpoint(straight_run):
 def test_sample_mode_writes_videos_of_the_requested_shape(straight_run, tmp_path):
   config, workdir = straight_run
   paths = evaluate.sample(config, workdir, num=6, steps=2, class_id=3, output=str(tmp_path / "out" / "s"))
-  assert sorted(os.path.basename(p) for p in paths) == ["s.gif", "s.mp4"]
+  assert [os.path.basename(p) for p in paths[:2]] == ["s.gif", "s.mp4"]
+  assert sorted(os.path.relpath(p, tmp_path / "out") for p in paths[2:]) == sorted(
+      f"s_clips/{i:03d}_class3.{e}" for i in range(6) for e in ("gif", "mp4"))
   gif = Image.open(paths[0])
   assert gif.n_frames == 4
   columns = config.sample_columns                            # 5 columns, 2 rows of 16 + 1 px, x4
@@ -217,3 +220,43 @@ def test_the_shipped_demo_classifier_recognises_real_clips():
   assert meta["geometry"] == classifier.geometry(demo.data) and meta["heldout_accuracy"] > 0.95
   held = classifier.heldout_clips(demo.data, 200, seed=7)
   assert classifier.accuracy(params, held["x"], held["y"]) > 0.95
+
+
+def read_events(logdir):
+  """Every Event in a TensorBoard directory (TFRecord framing: length, crc, data, crc)."""
+  import struct
+  from tensorboardX.proto import event_pb2
+  events = []
+  for name in sorted(os.listdir(logdir)):
+    with open(os.path.join(logdir, name), "rb") as f:
+      data = f.read()
+    at = 0
+    while at < len(data):
+      (length,) = struct.unpack("<Q", data[at:at + 8])
+      events.append(event_pb2.Event.FromString(data[at + 12:at + 12 + length]))
+      at += 12 + length + 4
+  return events
+
+
+def test_tensorboard_gets_the_config_samples_and_eval_and_a_profile_is_written(tmp_path):
+  config = tiny_config(4)
+  config.sample_every, config.num_samples, config.eval_every = 4, 4, 2
+  config.eval.update(num_samples=4, classifier_steps=30)
+  config.profile.update(start_step=1, num_steps=2)
+  workdir = str(tmp_path / "run")
+  loop.train(config, workdir)
+  values = [(e.step, v) for e in read_events(os.path.join(workdir, "tensorboard")) for v in e.summary.value]
+  text = [v for _, v in values if v.tag.startswith("config")]
+  assert text and '"total_steps": 4' in text[0].tensor.string_val[0].decode()
+  clips = [(step, v.image) for step, v in values if v.tag == "samples"]
+  assert [step for step, _ in clips] == [4]
+  image = clips[0][1]
+  assert image.encoded_image_string[:6] == b"GIF89a"
+  assert (image.height, image.width) == (17, config.sample_columns * 17)      # the grid, not enlarged
+  assert Image.open(__import__("io").BytesIO(image.encoded_image_string)).n_frames == 4
+  rows = [json.loads(line) for line in open(os.path.join(workdir, "metrics.jsonl"))]
+  evals = [r for r in rows if "eval/class_accuracy" in r]
+  assert [r["step"] for r in evals] == [2, 4]
+  assert all(0 <= r["eval/class_accuracy"] <= 1 and np.isfinite(r["eval/objective/fm/v_mse"]) for r in evals)
+  traces = [f for _, _, files in os.walk(os.path.join(workdir, "profile")) for f in files]
+  assert any(f.endswith((".xplane.pb", ".trace.json.gz")) for f in traces), traces

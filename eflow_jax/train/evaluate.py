@@ -67,26 +67,48 @@ class InLoopEvaluation:
 
   def __init__(self, config, model, example_shape, mesh, workdir, writer):
     self._config, self._model, self._workdir, self._writer = config, model, workdir, writer
+    self._example_shape, self._mesh = example_shape, mesh
     self._sampler = make_sampler(model, config.flow, example_shape, mesh=mesh)
     self._decoder = None
     self._diagnostics_every = config.eval.guidance_diagnostics_every
     self._diagnose = guidance_diagnostics_fn(config, model, mesh) if self._diagnostics_every else None
+    # The resolved config in TensorBoard's Text tab (indented: shown as preformatted text).
+    writer.write_text(0, "config", "    " + config.to_json_best_effort(indent=1).replace("\n", "\n    "))
 
   def after_step(self, done: int, state, batch) -> float:
     """Does what is due after step `done`; returns the seconds it took (not training time)."""
     config, began = self._config, time.perf_counter()
     if config.sample_every and (done % config.sample_every == 0 or done == config.total_steps):
-      cond = sample_conditions(config, self._model, config.num_samples)
-      latents = self._sampler(state.ema_params, cond, jax.random.PRNGKey(config.seed + 1))
-      self._decoder = self._decoder or autoencoder_for(config)
-      paths = write_samples(self._workdir, f"step_{done:06d}", self._decoder.decode(latents),
-                            columns=config.get("sample_columns"))
-      if paths:
-        print(f"  samples ({config.flow.inference_steps}-step, EMA): {paths[0]}", flush=True)
+      self._write_samples(done, state)
     if self._diagnostics_every and done % self._diagnostics_every == 0:
       diag = self._diagnose(state.params, batch["x"], batch_condition(batch), jax.random.PRNGKey(done))
       self._writer.write(done, {f"diag/{k}": v for k, v in diag.items()})
+    if config.get("eval_every") and done % config.eval_every == 0:
+      self._writer.write(done, self.evaluate(state))
     return time.perf_counter() - began
+
+  def _write_samples(self, done: int, state) -> None:
+    """GIF + MP4 under <workdir>/samples and the same grid in TensorBoard."""
+    config = self._config
+    cond = sample_conditions(config, self._model, config.num_samples)
+    latents = self._sampler(state.ema_params, cond, jax.random.PRNGKey(config.seed + 1))
+    self._decoder = self._decoder or autoencoder_for(config)
+    videos = np.asarray(self._decoder.decode(latents))
+    paths = write_samples(self._workdir, f"step_{done:06d}", videos, columns=config.get("sample_columns"))
+    if paths:
+      print(f"  samples ({config.flow.inference_steps}-step, EMA): {paths[0]}", flush=True)
+      self._writer.write_clips(done, "samples", video_io.video_grid(video_io.to_uint8(videos),
+                                                                    config.get("sample_columns")))
+
+  def evaluate(self, state) -> dict:
+    """config.eval_every: eval/* scalars of the EMA weights (held-out objective, sample metrics)."""
+    config = self._config
+    scalars = {f"eval/objective/{k}": v for k, v in
+               held_out_objective(config, self._model, state, self._mesh, num_batches=1).items()}
+    report = sample_metrics(config, self._model, self._example_shape, state, self._mesh, self._workdir)
+    scalars.update({f"eval/{k}": v for k, v in report.items()
+                    if isinstance(v, (int, float)) and not isinstance(v, bool)})
+    return scalars
 
 
 def score_at_end(config, model, example_shape, state, mesh, workdir) -> dict:

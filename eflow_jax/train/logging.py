@@ -1,4 +1,5 @@
-"""Where metrics go: a progress line on stdout, `metrics.jsonl`, and TensorBoard event files.
+"""Where metrics go: a progress line on stdout, `metrics.jsonl`, and TensorBoard event files
+(scalars; the resolved config as text; sample clips as animated GIFs in the Images tab).
 
 TensorBoard files are written with tensorboardX's event protos (no TensorFlow); with the `[tf]` extra
 installed, `config.use_clu_writers = True` uses clu's writers instead. Only process 0 writes.
@@ -38,10 +39,21 @@ class MetricWriter:
     self._thread.start()
 
   def write(self, step: int, scalars: dict) -> None:
+    self._put(step, "scalars", {k: float(v) for k, v in scalars.items()})
+
+  def write_text(self, step: int, tag: str, text: str) -> None:
+    """A text record in TensorBoard (not metrics.jsonl), e.g. the resolved config."""
+    self._put(step, "text", (tag, str(text)))
+
+  def write_clips(self, step: int, tag: str, frames) -> None:
+    """uint8 frames (T, H, W, 3) shown in TensorBoard as one animated GIF (not metrics.jsonl)."""
+    self._put(step, "clips", (tag, np.asarray(frames, np.uint8)))
+
+  def _put(self, step: int, kind: str, payload) -> None:
     if not self.enabled:
       return
     try:
-      self._queue.put_nowait((step, time.time(), {k: float(v) for k, v in scalars.items()}))
+      self._queue.put_nowait((step, time.time(), kind, payload))
     except queue.Full:
       self._dropped += 1
       self._warn_once(f"the metric writer is stuck (disk?); dropping metrics from step {step} on, training "
@@ -66,9 +78,9 @@ class MetricWriter:
       item = self._queue.get()
       if item is None:
         break
-      step, wall_time, scalars = item
+      step, wall_time, kind, payload = item
       try:
-        self._write(step, wall_time, scalars)
+        self._write(step, wall_time, kind, payload)
         if self._failing:
           print(f"metrics are written again from step {step} ({self._dropped} record(s) dropped).",
                 file=sys.stderr, flush=True)
@@ -82,26 +94,33 @@ class MetricWriter:
     if self._jsonl_fd is not None:
       os.close(self._jsonl_fd)
 
-  def _write(self, step: int, wall_time: float, scalars: dict) -> None:
-    if self._jsonl_fd is None:
-      os.makedirs(self._workdir, exist_ok=True)
-      self._jsonl_fd = os.open(os.path.join(self._workdir, "metrics.jsonl"),
-                               os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    _append(self._jsonl_fd, (json.dumps({"step": step, "time": wall_time, **scalars}) + "\n").encode())
+  def _write(self, step: int, wall_time: float, kind: str, payload) -> None:
+    if kind == "scalars":
+      if self._jsonl_fd is None:
+        os.makedirs(self._workdir, exist_ok=True)
+        self._jsonl_fd = os.open(os.path.join(self._workdir, "metrics.jsonl"),
+                                 os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+      _append(self._jsonl_fd, (json.dumps({"step": step, "time": wall_time, **payload}) + "\n").encode())
     if self._tb is None:
       self._tb = self._open_tb()
-    self._tb(step, wall_time, scalars)
+    self._tb(step, wall_time, kind, payload)
 
   def _open_tb(self):
+    """A write(step, wall_time, kind, payload) function onto a TensorBoard event file."""
     logdir = os.path.join(self._workdir, "tensorboard")
     os.makedirs(logdir, exist_ok=True)
     if self._use_clu:
       from clu import metric_writers   # imports TensorFlow: only with the [tf] extra
       writer = metric_writers.create_default_writer(logdir)
 
-      def write(step, wall_time, scalars):
+      def write(step, wall_time, kind, payload):
         del wall_time
-        writer.write_scalars(step, scalars)
+        if kind == "scalars":
+          writer.write_scalars(step, payload)
+        elif kind == "text":
+          writer.write_texts(step, {payload[0]: payload[1]})
+        else:                          # clu writes still images: the clip's first frame
+          writer.write_images(step, {payload[0]: payload[1][:1]})
         writer.flush()
       write.close = writer.close
       return write
@@ -110,10 +129,15 @@ class MetricWriter:
     from tensorboardX.proto import event_pb2
     events = EventsWriter(os.path.join(logdir, "events"))
 
-    def write(step, wall_time, scalars):
-      for name, value in scalars.items():
-        event = event_pb2.Event(wall_time=wall_time, step=step, summary=summary.scalar(name, value))
-        events.write_event(event)
+    def write(step, wall_time, kind, payload):
+      if kind == "scalars":
+        protos = [summary.scalar(name, value) for name, value in payload.items()]
+      elif kind == "text":
+        protos = [summary.text(*payload)]
+      else:
+        protos = [gif_summary(*payload)]
+      for proto in protos:
+        events.write_event(event_pb2.Event(wall_time=wall_time, step=step, summary=proto))
       events.flush()
     write.close = events.close
     return write
@@ -161,6 +185,47 @@ class LogWindow:
              float(np.mean([m[k] for m in steps if k in m])) for k in keys}
     training_s = self._clock() - self._start - self._excluded
     return means, len(steps) / max(training_s, 1e-9)
+
+
+class Profiler:
+  """config.profile: a jax.profiler trace of steps [start_step, start_step + num_steps) under
+  <workdir>/profile (process 0). The last traced step is waited for, so its device work is inside."""
+
+  def __init__(self, profile_config, workdir: str):
+    self.start = int(profile_config.start_step)
+    self.end = self.start + int(profile_config.num_steps)
+    self.directory = os.path.join(workdir, "profile")
+    self.active = False
+
+  def before_step(self, step: int) -> None:
+    if step == self.start and self.end > self.start and jax.process_index() == 0:
+      jax.profiler.start_trace(self.directory)
+      self.active = True
+
+  def after_step(self, step: int, metrics) -> None:
+    if self.active and step + 1 >= self.end:
+      jax.block_until_ready(metrics)
+      self.stop()
+      print(f"  profile of steps {self.start}-{self.end - 1}: {self.directory}", flush=True)
+
+  def stop(self) -> None:
+    if self.active:
+      jax.profiler.stop_trace()
+      self.active = False
+
+
+def gif_summary(tag: str, frames: np.ndarray, fps: int = 4):
+  """A TensorBoard image summary holding an animated GIF (what tensorboardX's video summary makes,
+  without its moviepy dependency): TensorBoard's Images tab plays it."""
+  import io
+  from PIL import Image
+  from tensorboardX.proto.summary_pb2 import Summary
+  buffer = io.BytesIO()
+  images = [Image.fromarray(f) for f in frames]
+  images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0)
+  t, h, w, c = frames.shape
+  image = Summary.Image(height=h, width=w, colorspace=c, encoded_image_string=buffer.getvalue())
+  return Summary(value=[Summary.Value(tag=tag, image=image)])
 
 
 def _append(fd: int, data: bytes) -> None:

@@ -15,7 +15,7 @@ from eflow_jax import workdir as workdir_lib
 from eflow_jax.train import curriculum, preemption
 from eflow_jax.train.checkpointing import CheckpointPolicy, resume
 from eflow_jax.train.evaluate import InLoopEvaluation, score_at_end
-from eflow_jax.train.logging import LogWindow, MetricWriter, progress_line
+from eflow_jax.train.logging import LogWindow, MetricWriter, Profiler, progress_line
 from eflow_jax.train.nan_watch import NanWatch
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, make_run_mesh, model_kind
 from eflow_jax.train.stage_data import StageData
@@ -51,6 +51,7 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
   # ---- The step programs, the metrics, the work done besides training. ---------------------------
   step_program = _step_programs(config, model, optimizer, lr_schedule, mesh, state_shardings)
   writer, window = MetricWriter(workdir, config.get("use_clu_writers", False)), LogWindow()
+  profiler = Profiler(config.profile, workdir)
   in_loop_eval = InLoopEvaluation(config, model, example_shape, mesh, workdir, writer)
   watch = NanWatch(config.nan_policy, int(state.nonfinite_steps))
   tokens_per_example = int(np.prod([n // p for n, p in zip(example_shape[:3], model.patch)]))
@@ -65,15 +66,16 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
         program, compiles = step_program(curriculum.step_settings(stages, step))
         position = data.position(stage) if watch.halts else None
         batch = sharding_lib.global_batch(data.next_batch(stage), mesh, config.sharding)
+        profiler.before_step(step)
         began = time.perf_counter()
         state, metrics = program(state, batch)
+        profiler.after_step(step, metrics)
         if compiles:                  # the call compiled its program before dispatching it
           window.exclude(time.perf_counter() - began)
         saver.halt_if_nonfinite(watch, state)   # the previous step's flag: waits for that step only
         watch.record(step, metrics, position)
         window.add(metrics)
         done = step + 1
-
         if done % config.log_every == 0 or done == config.total_steps or done == stage.end:
           saver.halt_if_nonfinite(watch, state)
           last_metrics = _log(done, config.total_steps, stage.name, window, writer, watch,
@@ -92,6 +94,7 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
         window.exclude(in_loop_eval.after_step(done, state, batch))
     completed = True
   finally:
+    profiler.stop()
     saver.close(completed)
     writer.close()
   saver.raise_if_failed()
