@@ -176,6 +176,9 @@ def training_config(total_steps: int, batch_size: int) -> ml_collections.ConfigD
   config.optimizer = ml_collections.ConfigDict(dict(b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0,
                                                     grad_clip=1.0))
   config.ema_decay = 0.9999
+  # N > 1: each step's batch is N micro-batches whose gradients are averaged into one update
+  # (train/step.py), so a batch N times what fits in memory trains with the same number of updates.
+  config.grad_accum_steps = 1
   # The stages' LRs are multiplied by this shape (train/curriculum.learning_rate_schedule):
   # warm-up steps from 0, then decay 'constant' | 'cosine' | 'linear' down to final_fraction.
   config.lr_schedule = ml_collections.ConfigDict(dict(warmup_steps=0, decay="constant",

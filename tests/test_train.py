@@ -260,3 +260,64 @@ def test_tensorboard_gets_the_config_samples_and_eval_and_a_profile_is_written(t
   assert all(0 <= r["eval/class_accuracy"] <= 1 and np.isfinite(r["eval/objective/fm/v_mse"]) for r in evals)
   traces = [f for _, _, files in os.walk(os.path.join(workdir, "profile")) for f in files]
   assert any(f.endswith((".xplane.pb", ".trace.json.gz")) for f in traces), traces
+
+
+def test_gradient_accumulation_is_the_mean_of_its_micro_batch_gradients():
+  """grad_accum_steps=2 on 8 clips: one update with the mean of the gradients of the two strided
+  micro-batches (rows 0::2 and 1::2), each the objective of its own batch with key fold_in(key, i),
+  computed here straight from flow.losses.total_loss; the metrics are the micro-batch means."""
+  import optax
+  from eflow_jax.flow import losses as flow_losses
+  from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
+  config = tiny_config()
+  model, stages, shape, optimizer, lr = run_setup.build(config)
+  state, _ = run_setup.fresh_state(config, model, optimizer, shape)
+  state = state.replace(params=__import__("conftest").randomize(state.params, 1, 0.05))
+  optimizer = optax.sgd(1.0)          # the update is then the gradient itself (Adam's would hide it)
+  state = state.replace(ema_params=jax.tree.map(jnp.copy, state.params),
+                        opt_state=optimizer.init(state.params))
+  settings = curriculum.StepSettings(0.0, (0.75, 0.25, 0.0))
+  fresh = lambda: jax.tree.map(jnp.copy, state)             # the step donates its input state
+  x = jnp.asarray(np.random.default_rng(0).uniform(-1, 1, (8, *shape)).astype(np.float32))
+  batch = {"x": x, "y": jnp.arange(8, dtype=jnp.int32) % 10}
+  step = make_train_step(model, optimizer, config.flow, settings, 100, 0.9, lr, grad_accum_steps=2)
+  new_state, metrics = step(fresh(), batch)
+
+  _, loss_key, drop_key = jax.random.split(state.rng, 3)
+  cond = batch_condition(batch, drop_key)
+  grads, fm_mse = [], []
+  for i in range(2):
+    rows = lambda a: a[i::2]
+    def loss(p):
+      net = per_example_net(model, p)
+      return flow_losses.total_loss(net, (x[i::2], jax.tree.map(rows, cond)), jax.random.fold_in(loss_key, i),
+                                    state.step, 100, cfg=config.flow, null_cond=null_condition_fn(model),
+                                    net_sg=per_example_net(model, jax.lax.stop_gradient(p)), net_ema=net,
+                                    ratios=settings.ratios)
+    (_, aux), g = jax.value_and_grad(loss, has_aux=True)(state.params)
+    grads.append(g)
+    fm_mse.append(float(aux["fm/mse"]))
+  mean = jax.tree.map(lambda a, b: (a + b) / 2, *grads)
+  updates, _ = optimizer.update(mean, state.opt_state, state.params)
+  expected = optax.apply_updates(state.params, updates)
+  for got, want in zip(jax.tree.leaves(new_state.params), jax.tree.leaves(expected)):
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+  np.testing.assert_allclose(float(metrics["fm/mse"]), np.mean(fm_mse), rtol=1e-5)
+  np.testing.assert_allclose(float(metrics["grad_norm"]), float(optax.global_norm(mean)), rtol=1e-5)
+  assert int(new_state.step) == 1
+  # Not the update of one pass over the whole batch: the two micro-batches are objective batches.
+  whole, _ = make_train_step(model, optimizer, config.flow, settings, 100, 0.9, lr)(fresh(), batch)
+  assert not all(np.allclose(a, b, rtol=1e-5, atol=1e-6)
+                 for a, b in zip(jax.tree.leaves(whole.params), jax.tree.leaves(expected)))
+
+
+def test_gradient_accumulation_trains_and_checks_the_batch(tmp_path):
+  config = tiny_config(3)
+  config.data.batch_size, config.grad_accum_steps = 8, 2
+  assert np.isfinite(loop.train(config, str(tmp_path / "run"))["loss"])
+  config.grad_accum_steps = 3
+  with pytest.raises(ValueError, match="data.batch_size=8 is not a multiple of grad_accum_steps=3"):
+    loop.train(config, str(tmp_path / "other"))
+  config.data.batch_size, config.grad_accum_steps = 4, 2          # micro-batches of 2: no SCM example
+  with pytest.raises(ValueError, match="data.batch_size=4 / grad_accum_steps 2: batch size 2 gives the scm"):
+    loop.train(config, str(tmp_path / "third"))

@@ -141,7 +141,7 @@ def _step_programs(config, model, optimizer, lr_schedule, mesh, state_shardings)
           model, optimizer, config.flow, settings, config.total_steps, config.ema_decay, lr_schedule,
           state_shardings=state_shardings, batch_sharding=sharding_lib.batch_sharding(mesh, config.sharding, 1),
           metrics_sharding=sharding_lib.replicated(mesh), group_multiple=group_multiple,
-          nan_policy=config.nan_policy)
+          nan_policy=config.nan_policy, grad_accum_steps=config.get("grad_accum_steps", 1))
       if sync_every_step:
         programs[settings] = synced(programs[settings])
     return programs[settings], new

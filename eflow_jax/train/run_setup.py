@@ -57,6 +57,10 @@ def make_run_mesh(config, stages=()):
   for stage in stages:
     if stage.batch_size:
       sharding_lib.check_batch(stage.batch_size, mesh, f"curriculum {stage.name} batch_size")
+  accum = config.get("grad_accum_steps", 1)
+  if accum > 1:                   # every micro-batch is spread over the same devices as the batch
+    for batch in {config.data.batch_size, *(st.batch_size for st in stages if st.batch_size)}:
+      sharding_lib.check_batch(batch // accum, mesh, f"a micro-batch ({batch} / grad_accum_steps {accum})")
   return mesh
 
 

@@ -62,9 +62,14 @@ def guarded_update(state: TrainState, updated: TrainState, bits, nan_policy: str
 
 def train_step(state: TrainState, batch, *, model: VideoDiT, optimizer, flow_config, settings: StepSettings,
                total_steps: int, ema_decay: float, lr_schedule, group_multiple: int = 1,
-               nan_policy: str = "halt"):
+               nan_policy: str = "halt", grad_accum_steps: int = 1):
   """One update. Returns (new_state, metrics); metrics are device scalars (no host sync here).
 
+  grad_accum_steps = N > 1: the batch is N strided micro-batches (rows i, i + N, ...: each one spread
+  over every data-parallel device), each an objective batch of its own (its FM / SCM / MVA split and
+  loss key fold_in(loss_key, i); per-example token-drop keys as in the whole batch), run one after
+  another under lax.scan; the update uses the mean of their gradients, the metrics are their means.
+  Only one micro-batch's activations live at a time.
   A non-finite loss or gradient is handled on device by `guarded_update` (config.nan_policy).
   """
   rng, loss_key, drop_key = jax.random.split(state.rng, 3)
@@ -73,15 +78,19 @@ def train_step(state: TrainState, batch, *, model: VideoDiT, optimizer, flow_con
   null_cond = null_condition_fn(model)
   drop = settings.drop_ratio
 
-  def loss_fn(params):
+  def loss_fn(params, x0, cond, key):
     return flow_losses.total_loss(
-        per_example_net(model, params, drop), (x0, cond), loss_key, state.step, total_steps,
+        per_example_net(model, params, drop), (x0, cond), key, state.step, total_steps,
         cfg=flow_config, null_cond=null_cond,
         net_sg=per_example_net(model, jax.lax.stop_gradient(params), drop),
         net_ema=per_example_net(model, state.ema_params, drop), ratios=settings.ratios,
         group_multiple=group_multiple)
 
-  (loss, metrics), grads = jax.value_and_grad(loss_fn, has_aux=True)(state.params)
+  grad_fn = jax.value_and_grad(loss_fn, has_aux=True)
+  if grad_accum_steps == 1:
+    (_, metrics), grads = grad_fn(state.params, x0, cond, loss_key)
+  else:
+    grads, metrics = accumulated_gradients(grad_fn, state.params, x0, cond, loss_key, grad_accum_steps)
   updates, opt_state = optimizer.update(grads, state.opt_state, state.params)
   params = optax.apply_updates(state.params, updates)
   decay = ema_decay_at(state.step, ema_decay)
@@ -95,9 +104,26 @@ def train_step(state: TrainState, batch, *, model: VideoDiT, optimizer, flow_con
   return new_state, metrics
 
 
+def accumulated_gradients(grad_fn, params, x0, cond, loss_key, steps: int):
+  """(mean gradient, mean metrics) of `steps` strided micro-batches (rows i::steps) under lax.scan."""
+  micro = lambda a: jnp.swapaxes(a.reshape(a.shape[0] // steps, steps, *a.shape[1:]), 0, 1)
+  batches = (micro(x0), jax.tree.map(micro, cond), jnp.arange(steps))
+
+  def one(total, inputs):
+    x, c, i = inputs
+    (_, metrics), grads = grad_fn(params, x, c, jax.random.fold_in(loss_key, i))
+    return jax.tree.map(jnp.add, total, grads), metrics
+
+  zeros = jax.tree.map(jnp.zeros_like, params)
+  total, metrics = jax.lax.scan(one, zeros, batches)
+  return (jax.tree.map(lambda g: g / steps, total),
+          jax.tree.map(lambda m: jnp.mean(m, axis=0), metrics))
+
+
 def make_train_step(model, optimizer, flow_config, settings: StepSettings, total_steps: int,
                     ema_decay: float, lr_schedule, *, state_shardings=None, batch_sharding=None,
-                    metrics_sharding=None, group_multiple: int = 1, nan_policy: str = "halt"):
+                    metrics_sharding=None, group_multiple: int = 1, nan_policy: str = "halt",
+                    grad_accum_steps: int = 1):
   """jit of train_step for one StepSettings (the curriculum compiles one per distinct setting).
 
   With shardings (eflow_jax/sharding.py) the step is compiled for the mesh: the state keeps its
@@ -109,7 +135,8 @@ def make_train_step(model, optimizer, flow_config, settings: StepSettings, total
   """
   fn = functools.partial(train_step, model=model, optimizer=optimizer, flow_config=flow_config,
                          settings=settings, total_steps=total_steps, ema_decay=ema_decay,
-                         lr_schedule=lr_schedule, group_multiple=group_multiple, nan_policy=nan_policy)
+                         lr_schedule=lr_schedule, group_multiple=group_multiple, nan_policy=nan_policy,
+                         grad_accum_steps=grad_accum_steps)
   if state_shardings is None:
     return jax.jit(fn, donate_argnums=(0,))
   return jax.jit(fn, in_shardings=(state_shardings, batch_sharding),

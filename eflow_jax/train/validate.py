@@ -128,14 +128,21 @@ def _check_batch_split(config, stages) -> None:
   """Each stage's batch splits into FM / SCM / MVA groups that are non-empty wherever their ratio
   is > 0 (`flow.losses.group_sizes`, the rule the train step applies when the stage begins; its
   data-parallel alignment falls back to this exact split, so it never fails where this passes)."""
+  accum = config.get("grad_accum_steps", 1)
+  if not isinstance(accum, int) or accum < 1:
+    raise ValueError(f"grad_accum_steps={accum!r} must be an integer >= 1 (1 = no accumulation).")
   for i, stage in enumerate(stages):
     field = f"curriculum.stage{i + 1}.batch_size" if stage.batch_size else "data.batch_size"
     batch = stage.batch_size or config.data.batch_size
+    if batch % accum:
+      raise ValueError(f"{field}={batch} is not a multiple of grad_accum_steps={accum}.")
+    batch //= accum               # each micro-batch is an objective batch of its own (train/step.py)
     try:
       group_sizes(batch, stage.ratios)
     except ValueError as e:
       raise ValueError(f"curriculum.stage{i + 1} (ratio_fm, ratio_scm, ratio_mva = {stage.ratios}) with "
-                       f"{field}={batch}: {e}") from None
+                       f"{field}={batch * accum}{f' / grad_accum_steps {accum}' if accum > 1 else ''}: {e}"
+                       ) from None
 
 
 # ------------------------------------------------------------------------------------------------
