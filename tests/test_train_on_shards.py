@@ -36,4 +36,6 @@ def test_prepare_train_and_decode_samples(class_folder, tmp_path):  # noqa: F811
   paths = evaluate.sample(config, workdir, steps=2, output=str(tmp_path / "samples" / "s"))
   gif = Image.open(paths[0])
   assert gif.n_frames == 5                                   # 2 latent frames -> 1 + 4 video frames
+  fps = json.load(open(os.path.join(shards, "manifest.json")))["fps"]
+  assert fps > 0 and abs(gif.info["duration"] - 1000 / fps) <= 10    # the clips' own rate (GIF: 10 ms units)
   assert gif.size == (3 * 33 * 4, 33 * 4)                    # 3 decoded 32x32 clips, 1 px border, x4

@@ -38,7 +38,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from eflow_jax.data import records
-from eflow_jax.tools.video_inputs import read_clip, read_entries
+from eflow_jax.tools.video_inputs import read_clip_and_rate, read_entries
 
 SIDECAR = "shard-{:05d}.json"
 
@@ -120,10 +120,12 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
                       start_frame=start_frame, latent_dtype=latent_dtype, still_latent=still_latent)
   for s in todo:
     chunk = entries[s * shard_size:(s + 1) * shard_size]
-    examples, bad = [], []
+    examples, bad, rates = [], [], []
     for e in chunk:
       try:
-        examples.append(_encode_entry(e, ae, latent_shape, label_kind, **clip_options))
+        example, rate = _encode_entry(e, ae, latent_shape, label_kind, **clip_options)
+        examples.append(example)
+        rates += [rate] if rate else []
       except Exception as err:  # pylint: disable=broad-except   (never stop for one bad video)
         msg = str(err).splitlines()[0] if str(err) else type(err).__name__
         bad.append({"video": e["video"], "error": msg})
@@ -132,7 +134,7 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
         bar.update(1)
     if label_kind == "text" and examples:
       _add_text(examples, text_encoder, text_dtype)
-    _write_shard(output, s, examples, bad, [s * shard_size, s * shard_size + len(chunk)])
+    _write_shard(output, s, examples, bad, [s * shard_size, s * shard_size + len(chunk)], rates)
     report["written"].append(s)
     report["bad"].extend(bad)
   if bar:
@@ -164,8 +166,10 @@ def _num_classes(entries, classes, num_classes: int) -> int:
 
 def _encode_entry(entry, ae, latent_shape, label_kind, *, frames, height, width, frame_stride, start_frame,
                   latent_dtype, still_latent) -> dict:
-  """One input video -> its example (latent, still latent, label or caption); raises if it is bad."""
-  clip = read_clip(entry["video"], frames, height, width, frame_stride=frame_stride, start_frame=start_frame)
+  """One input video -> (its example: latent, still latent, label or caption; its clip's frame rate);
+  raises if it is bad."""
+  clip, rate = read_clip_and_rate(entry["video"], frames, height, width, frame_stride=frame_stride,
+                                  start_frame=start_frame)
   latent = np.asarray(ae.encode(clip[None]))[0]
   if latent.shape != latent_shape or not np.all(np.isfinite(latent)):
     raise ValueError(f"bad latent {latent.shape} (finite: {np.all(np.isfinite(latent))})")
@@ -177,7 +181,7 @@ def _encode_entry(entry, ae, latent_shape, label_kind, *, frames, height, width,
     ex["label"] = np.int32(entry["label"])
   else:
     ex["caption"] = entry["caption"]
-  return ex
+  return ex, rate
 
 
 def _add_text(examples: list, text_encoder, text_dtype: str) -> None:
@@ -188,12 +192,12 @@ def _add_text(examples: list, text_encoder, text_dtype: str) -> None:
     ex["text_mask"] = np.ones((row.shape[0],), np.int32)
 
 
-def _write_shard(output: str, shard: int, examples: list, bad: list, entry_range: list) -> None:
+def _write_shard(output: str, shard: int, examples: list, bad: list, entry_range: list, rates: list) -> None:
   """The shard's records, then its sidecar (atomically): a sidecar marks the shard as finished."""
   name = records.SHARD_PATTERN.format(shard)
   if examples:
     records.write_shard(os.path.join(output, name), (records.encode_example(ex) for ex in examples))
-  info = {"file": name, "num_examples": len(examples), "bad": bad, "entries": entry_range}
+  info = {"file": name, "num_examples": len(examples), "bad": bad, "entries": entry_range, "fps": rates}
   tmp = os.path.join(output, SIDECAR.format(shard) + ".tmp")
   with open(tmp, "w") as f:
     json.dump(info, f, indent=1)
@@ -233,9 +237,11 @@ def finalize(output: str, num_shards: int, fields: dict, *, has_still_latent: bo
   first = records.decode_example(reader.read([0])[0])
   reader.close()
   manifest = records.make_manifest(first, fields)
+  rates = [r for i in infos for r in i.get("fps", [])]
   manifest.update(num_examples=sum(s["num_examples"] for s in shards), shards=shards,
                   has_still_latent=bool(has_still_latent),
-                  skipped=[b for i in infos for b in i["bad"]])
+                  skipped=[b for i in infos for b in i["bad"]],
+                  fps=round(float(np.median(rates)), 3) if rates else None)   # samples play at it
   records.write_manifest(output, manifest)
   return manifest
 

@@ -70,6 +70,12 @@ def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
 def read_clip(path: str, frames: int, height: int, width: int, *, frame_stride: int = 1,
               start_frame: int = 0) -> np.ndarray:
   """A video file -> (frames, height, width, 3) float32 in [-1, 1]; ValueError if unusable."""
+  return read_clip_and_rate(path, frames, height, width, frame_stride=frame_stride, start_frame=start_frame)[0]
+
+
+def read_clip_and_rate(path: str, frames: int, height: int, width: int, *, frame_stride: int = 1,
+                       start_frame: int = 0) -> tuple[np.ndarray, float | None]:
+  """(read_clip's clip, its frame rate: the stream's average rate / frame_stride, None if unknown)."""
   import av  # pylint: disable=g-import-not-at-top
   from PIL import Image  # pylint: disable=g-import-not-at-top
   need = start_frame + (frames - 1) * frame_stride + 1
@@ -79,6 +85,7 @@ def read_clip(path: str, frames: int, height: int, width: int, *, frame_stride: 
       if not container.streams.video:
         raise ValueError("no video stream")
       stream = container.streams.video[0]
+      rate = float(stream.average_rate) / frame_stride if stream.average_rate else None
       for i, frame in enumerate(container.decode(stream)):
         if i >= start_frame and (i - start_frame) % frame_stride == 0:
           out.append(frame.to_ndarray(format="rgb24"))
@@ -98,4 +105,4 @@ def read_clip(path: str, frames: int, height: int, width: int, *, frame_stride: 
   top, left = (rh - height) // 2, (rw - width) // 2
   clip = np.stack([np.asarray(Image.fromarray(f).resize((rw, rh), Image.BICUBIC))
                    [top:top + height, left:left + width] for f in out])
-  return clip.astype(np.float32) / 127.5 - 1.0
+  return clip.astype(np.float32) / 127.5 - 1.0, rate

@@ -52,10 +52,18 @@ def autoencoder_for(config):
   return autoencoders.from_config(config, manifest)
 
 
-def write_samples(workdir, name, videos, columns=None):
+def clip_fps(config) -> float:
+  """The frame rate samples play at: the record set's (prepare_data measures it), else video_io's."""
+  if config.data.source == "array_record":
+    return pipeline.manifest(config.data).get("fps") or video_io.DEFAULT_FPS
+  return video_io.DEFAULT_FPS
+
+
+def write_samples(workdir, name, videos, columns=None, fps=video_io.DEFAULT_FPS):
   if jax.process_index() != 0:
     return []
-  return video_io.write_videos(os.path.join(workdir, "samples", name), np.asarray(videos), columns=columns)
+  return video_io.write_videos(os.path.join(workdir, "samples", name), np.asarray(videos), columns=columns,
+                               fps=fps)
 
 # ------------------------------------------------------------------------------------------------
 # While training: samples every config.sample_every steps, diagnostics every
@@ -94,11 +102,13 @@ class InLoopEvaluation:
     latents = self._sampler(state.ema_params, cond, jax.random.PRNGKey(config.seed + 1))
     self._decoder = self._decoder or autoencoder_for(config)
     videos = np.asarray(self._decoder.decode(latents))
-    paths = write_samples(self._workdir, f"step_{done:06d}", videos, columns=config.get("sample_columns"))
+    paths = write_samples(self._workdir, f"step_{done:06d}", videos, columns=config.get("sample_columns"),
+                          fps=clip_fps(config))
     if paths:
       print(f"  samples ({config.flow.inference_steps}-step, EMA): {paths[0]}", flush=True)
       self._writer.write_clips(done, "samples", video_io.video_grid(video_io.to_uint8(videos),
-                                                                    config.get("sample_columns")))
+                                                                    config.get("sample_columns")),
+                               fps=clip_fps(config))
 
   def evaluate(self, state) -> dict:
     """config.eval_every: eval/* scalars of the EMA weights (held-out objective, sample metrics)."""
@@ -192,14 +202,15 @@ def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, s
   stem = name if os.path.isabs(name) or os.path.dirname(name) else os.path.join(workdir, "samples", name)
   if jax.process_index() != 0:
     return []
-  paths = video_io.write_videos(stem, videos, columns=config.get("sample_columns"))
+  fps = clip_fps(config)
+  paths = video_io.write_videos(stem, videos, columns=config.get("sample_columns"), fps=fps)
   if "y" in cond:
     labels = [f"class{int(c)}" for c in np.asarray(cond["y"])]
   else:            # the line of --prompts_file, the one --prompt, or the eval batch's caption
     labels = [f"prompt{0 if prompt is not None else i}" if prompts is not None else f"caption{i}"
               for i in range(len(videos))]
   for i, (video, label) in enumerate(zip(videos, labels)):
-    paths += video_io.write_videos(os.path.join(stem + "_clips", f"{i:03d}_{label}"), video[None])
+    paths += video_io.write_videos(os.path.join(stem + "_clips", f"{i:03d}_{label}"), video[None], fps=fps)
   return paths
 
 

@@ -45,9 +45,9 @@ class MetricWriter:
     """A text record in TensorBoard (not metrics.jsonl), e.g. the resolved config."""
     self._put(step, "text", (tag, str(text)))
 
-  def write_clips(self, step: int, tag: str, frames) -> None:
+  def write_clips(self, step: int, tag: str, frames, fps: float = 4) -> None:
     """uint8 frames (T, H, W, 3) shown in TensorBoard as one animated GIF (not metrics.jsonl)."""
-    self._put(step, "clips", (tag, np.asarray(frames, np.uint8)))
+    self._put(step, "clips", (tag, np.asarray(frames, np.uint8), fps))
 
   def _put(self, step: int, kind: str, payload) -> None:
     if not self.enabled:
@@ -214,7 +214,7 @@ class Profiler:
       self.active = False
 
 
-def gif_summary(tag: str, frames: np.ndarray, fps: int = 4):
+def gif_summary(tag: str, frames: np.ndarray, fps: float = 4):
   """A TensorBoard image summary holding an animated GIF (what tensorboardX's video summary makes,
   without its moviepy dependency): TensorBoard's Images tab plays it."""
   import io
