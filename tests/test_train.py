@@ -321,3 +321,30 @@ def test_gradient_accumulation_trains_and_checks_the_batch(tmp_path):
   config.data.batch_size, config.grad_accum_steps = 4, 2          # micro-batches of 2: no SCM example
   with pytest.raises(ValueError, match="data.batch_size=4 / grad_accum_steps 2: batch size 2 gives the scm"):
     loop.train(config, str(tmp_path / "third"))
+
+
+def test_progress_line_reports_tflops_and_mfu_from_xlas_count(tmp_path, capfd):
+  """config.log_flops: the step's FLOPs from the unrolled twin's HLO (train/flops.py), checked here
+  against XLA's count of a step compiled without scan; rate x FLOPs gives the TFLOP/s, MFU its share
+  of config.peak_tflops_per_device."""
+  from eflow_jax.models.video_dit import VideoDiT
+  from eflow_jax.train.flops import step_flops
+  config = tiny_config(5)
+  config.log_flops, config.peak_tflops_per_device = True, 1e-3
+  metrics = loop.train(config, str(tmp_path / "run"))
+  model, stages, shape, optimizer, lr = run_setup.build(config)
+  settings = curriculum.step_settings(stages, 4)           # the last step's (dense + MVA) program
+  counted = step_flops(config, VideoDiT, optimizer, lr, settings, shape, config.data.batch_size)
+  unrolled = config.copy_and_resolve_references()
+  unrolled.model.scan_blocks = False
+  model = VideoDiT.from_config(unrolled.model)
+  state, _ = run_setup.fresh_state(unrolled, model, optimizer, shape)
+  batch = {"x": jnp.zeros((4, *shape), jnp.float32), "y": jnp.zeros((4,), jnp.int32)}
+  step = make_train_step(model, optimizer, unrolled.flow, settings, 5, 0.9, lr)
+  reference = step.lower(state, batch).cost_analysis()
+  reference = reference[0] if isinstance(reference, (list, tuple)) else reference
+  assert counted == reference["flops"] > 1e6
+  expected = counted * metrics["steps_per_s"] / 1e12 / jax.device_count()
+  np.testing.assert_allclose(metrics["tflops_per_s_per_device"], expected, rtol=1e-6)
+  np.testing.assert_allclose(metrics["mfu"], expected / 1e-3, rtol=1e-6)
+  assert " TFLOP/s/dev MFU " in capfd.readouterr().out

@@ -23,4 +23,5 @@ def get_config(arg=None):
   config.log_every = 1
   config.checkpoint.every_steps = 1000
   config.flow.ratio_fm, config.flow.ratio_scm = 0.75, 0.25
+  config.log_flops = False              # seconds of lowering per run, many runs per test session
   return config

@@ -241,6 +241,10 @@ def progress_line(step: int, total: int, stage: str, metrics: dict, steps_per_s:
   # SCM's consistency residual and MVA's semigroup defect.
   names = {"fm/v_mse": "fm_v_mse", "scm/mse": "scm_mse", "mva/mse": "mva_mse"}
   groups = " ".join(f"{label}={metrics[key]:.4f}" for key, label in names.items() if key in metrics)
+  compute = ""
+  if "tflops_per_s_per_device" in metrics:
+    compute = f" {metrics['tflops_per_s_per_device']:.3g} TFLOP/s/dev"
+    compute += f" MFU {metrics['mfu']:.1%}" if "mfu" in metrics else ""
   return (f"step {step:6d}/{total} [{stage}] loss={metrics['loss']:.4f} {groups} "
-          f"gnorm={metrics.get('grad_norm', float('nan')):.3f} {steps_per_s:.2f} steps/s "
+          f"gnorm={metrics.get('grad_norm', float('nan')):.3f} {steps_per_s:.2f} steps/s{compute} "
           f"ETA {int(eta // 60):d}m{int(eta % 60):02d}s")

@@ -15,8 +15,10 @@ from eflow_jax import workdir as workdir_lib
 from eflow_jax.train import curriculum, preemption
 from eflow_jax.train.checkpointing import CheckpointPolicy, resume
 from eflow_jax.train.evaluate import InLoopEvaluation, score_at_end
+from eflow_jax.train.flops import step_flops
 from eflow_jax.train.logging import LogWindow, MetricWriter, Profiler, progress_line
 from eflow_jax.train.nan_watch import NanWatch
+from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, make_run_mesh, model_kind
 from eflow_jax.train.stage_data import StageData
 from eflow_jax.train.step import make_train_step
@@ -49,7 +51,7 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
   end = config.total_steps if stop_at is None else min(stop_at, config.total_steps)
 
   # ---- The step programs, the metrics, the work done besides training. ---------------------------
-  step_program = _step_programs(config, model, optimizer, lr_schedule, mesh, state_shardings)
+  step_program = _step_programs(config, model, optimizer, lr_schedule, mesh, state_shardings, example_shape)
   writer, window = MetricWriter(workdir, config.get("use_clu_writers", False)), LogWindow()
   profiler = Profiler(config.profile, workdir)
   in_loop_eval = InLoopEvaluation(config, model, example_shape, mesh, workdir, writer)
@@ -62,15 +64,14 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
   try:
     with preemption.PreemptionGuard(config.checkpoint.preemption_check_every) as guard:
       for step in range(start, end):
-        stage = curriculum.stage_at(stages, step)
+        stage, began = curriculum.stage_at(stages, step), time.perf_counter()
         program, compiles = step_program(curriculum.step_settings(stages, step))
         position = data.position(stage) if watch.halts else None
         batch = sharding_lib.global_batch(data.next_batch(stage), mesh, config.sharding)
         profiler.before_step(step)
-        began = time.perf_counter()
         state, metrics = program(state, batch)
         profiler.after_step(step, metrics)
-        if compiles:                  # the call compiled its program before dispatching it
+        if compiles:                  # counting its FLOPs and compiling it: not training time
           window.exclude(time.perf_counter() - began)
         saver.halt_if_nonfinite(watch, state)   # the previous step's flag: waits for that step only
         watch.record(step, metrics, position)
@@ -78,8 +79,8 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
         done = step + 1
         if done % config.log_every == 0 or done == config.total_steps or done == stage.end:
           saver.halt_if_nonfinite(watch, state)
-          last_metrics = _log(done, config.total_steps, stage.name, window, writer, watch,
-                              batch["x"].shape[0], tokens_per_example)
+          last_metrics = _log(done, config, stage.name, window, writer, watch, batch["x"].shape[0],
+                              tokens_per_example, step_program.flops.get(curriculum.step_settings(stages, step)))
         if saver.due(done, stage, end):
           saver.halt_if_nonfinite(watch, state)   # never save a frozen state
           saver.save(done, state)
@@ -121,7 +122,7 @@ def _state_data_and_checkpoints(config, workdir, build_result, allow_resume_chan
   return mesh, state, state_shardings, data, CheckpointPolicy(ckpt, config, stages, data)
 
 
-def _step_programs(config, model, optimizer, lr_schedule, mesh, state_shardings):
+def _step_programs(config, model, optimizer, lr_schedule, mesh, state_shardings, example_shape):
   """settings -> (the jitted train step of that curriculum setting, whether this call builds it)."""
   programs = {}
   group_multiple = sharding_lib.data_parallel_size(mesh) if config.sharding.align_groups else 1
@@ -136,6 +137,10 @@ def _step_programs(config, model, optimizer, lr_schedule, mesh, state_shardings)
 
   def program(settings):
     new = settings not in programs
+    if new and config.get("log_flops", False):          # per example: stages may change the batch
+      flops = step_flops(config, VideoDiT, optimizer, lr_schedule, settings, example_shape,
+                         config.data.batch_size)
+      program.flops[settings] = flops / config.data.batch_size if flops else None
     if new:
       programs[settings] = make_train_step(
           model, optimizer, config.flow, settings, config.total_steps, config.ema_decay, lr_schedule,
@@ -145,17 +150,24 @@ def _step_programs(config, model, optimizer, lr_schedule, mesh, state_shardings)
       if sync_every_step:
         programs[settings] = synced(programs[settings])
     return programs[settings], new
+  program.flops = {}               # settings -> FLOPs per example of one step (config.log_flops), or None
   return program
 
 
-def _log(done, total, stage_name, window, writer, watch, batch_size, tokens_per_example) -> dict:
-  """One progress line: the window's mean metrics and rates, to the writer and (process 0) stdout."""
+def _log(done, config, stage_name, window, writer, watch, batch_size, tokens_per_example, flops) -> dict:
+  """One progress line: the window's mean metrics and rates, to the writer and (process 0) stdout.
+  With the step's FLOPs (config.log_flops): TFLOP/s per device, and MFU against
+  config.peak_tflops_per_device when that is set."""
   metrics, rate = window.summary()
   metrics.update(steps_per_s=rate, samples_per_s=rate * batch_size, tokens_per_s=rate * batch_size *
                  tokens_per_example)
+  if flops:                        # per example
+    metrics["tflops_per_s_per_device"] = flops * batch_size * rate / 1e12 / jax.device_count()
+    if config.get("peak_tflops_per_device", 0):
+      metrics["mfu"] = metrics["tflops_per_s_per_device"] / config.peak_tflops_per_device
   writer.write(done, metrics)
   if jax.process_index() == 0:
-    print(progress_line(done, total, stage_name, metrics, rate), flush=True)
+    print(progress_line(done, config.total_steps, stage_name, metrics, rate), flush=True)
     warning = watch.skip_warning(metrics)
     if warning:
       print(warning, file=sys.stderr, flush=True)
