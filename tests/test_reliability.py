@@ -275,7 +275,7 @@ def test_an_unwritable_workdir_is_reported_before_training(tmp_path):
 
 def test_a_full_disk_is_reported_before_training(monkeypatch, tmp_path):
   config = tiny_config()
-  monkeypatch.setattr(ckpt_lib.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 1000))
+  monkeypatch.setattr(workdir_lib.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 1000))
   with pytest.raises(OSError, match=r"MiB free but 2 checkpoints"):
     loop.train(config, str(tmp_path / "run"))
   assert not os.path.exists(tmp_path / "run" / "checkpoints" / "0")
@@ -466,7 +466,7 @@ def test_a_second_trainer_in_the_same_workdir_is_refused(reference, tmp_path):
 def test_a_filesystem_without_flock_warns_instead_of_refusing(monkeypatch, tmp_path, capfd):
   def no_flock(*args):
     raise OSError(errno.ENOLCK, "No locks available")
-  monkeypatch.setattr(ckpt_lib.fcntl, "flock", no_flock)
+  monkeypatch.setattr(workdir_lib.fcntl, "flock", no_flock)
   workdir_lib.WorkdirLock(str(tmp_path)).acquire()
   assert "warning: cannot lock" in capfd.readouterr().err
 
