@@ -35,3 +35,63 @@ def test_matches_dense_softmax_written_out(impl):
   p = np.exp(scores - scores.max(-1, keepdims=True))
   expected = np.einsum("bhqk,bkhd->bqhd", p / p.sum(-1, keepdims=True), np.float64(v))
   np.testing.assert_allclose(softmax_attention(q, k, v, impl=impl), expected, atol=2e-5)
+
+
+def dense_float64(q, k, v, d_out):
+  """Softmax attention and its input gradients for the loss sum(out * d_out), in float64, written
+  out (the softmax Jacobian by hand): the reference for the blocked version."""
+  q, k, v, g = (np.asarray(a, np.float64) for a in (q, k, v, d_out))
+  scale = 1.0 / np.sqrt(q.shape[-1])
+  s = np.einsum("bqhd,bkhd->bhqk", q, k) * scale
+  p = np.exp(s - s.max(-1, keepdims=True))
+  p /= p.sum(-1, keepdims=True)
+  out = np.einsum("bhqk,bkhd->bqhd", p, v)
+  dp = np.einsum("bqhd,bkhd->bhqk", g, v)
+  ds = p * (dp - np.sum(dp * p, axis=-1, keepdims=True))
+  dq = np.einsum("bhqk,bkhd->bqhd", ds, k) * scale
+  dk = np.einsum("bhqk,bqhd->bkhd", ds, q) * scale
+  dv = np.einsum("bhqk,bqhd->bkhd", p, g)
+  return out, dq, dk, dv
+
+
+@pytest.mark.parametrize("n, block_k", [(64, 16), (37, 16), (50, 64), (200, 32)])
+def test_blocked_softmax_matches_float64_values_and_gradients(n, block_k):
+  """Ragged lengths (a padded last key block), one block, many blocks."""
+  from eflow_jax.kernels.softmax_attention import blocked_softmax_attention
+  kq, kk, kv, kg = jax.random.split(jax.random.key(1), 4)
+  b, h, d = 2, 3, 16
+  q, k, v, g = (2.0 * jax.random.normal(key, (b, n, h, d)) for key in (kq, kk, kv, kg))
+  out, vjp = jax.vjp(lambda *a: blocked_softmax_attention(*a, block_k=block_k), q, k, v)
+  want = dense_float64(q, k, v, g)
+  np.testing.assert_allclose(out, want[0], atol=2e-5, rtol=1e-5)
+  for got, expected in zip(vjp(g), want[1:]):
+    np.testing.assert_allclose(got, expected, atol=1e-4, rtol=1e-4)
+
+
+def test_blocked_softmax_keeps_no_n_by_n_buffer():
+  """At 4096 tokens the dense program holds N x N scores per head (64 MiB in float32 here); the
+  blocked one's largest intermediate, forward and backward, is N x block_k per head."""
+  from eflow_jax.kernels.softmax_attention import blocked_softmax_attention
+  b, n, h, d = 1, 4096, 1, 16
+  x = jax.ShapeDtypeStruct((b, n, h, d), jnp.float32)
+  loss = lambda f: (lambda q, k, v: jnp.sum(f(q, k, v)))
+  def biggest(f):
+    text = jax.jit(jax.grad(loss(f), argnums=(0, 1, 2))).lower(x, x, x).as_text()
+    sizes = []
+    for line in text.splitlines():
+      for shape in __import__("re").findall(r"tensor<([0-9x]+)xf32>", line):
+        sizes.append(int(np.prod([int(s) for s in shape.split("x")])))
+    return max(sizes)
+  assert biggest(lambda q, k, v: jax.nn.dot_product_attention(q, k, v)) >= n * n
+  assert biggest(lambda q, k, v: blocked_softmax_attention(q, k, v, block_k=256)) <= n * 256 * h
+
+
+def test_auto_uses_the_blocked_softmax_for_long_sequences_off_gpu(monkeypatch):
+  from eflow_jax.kernels import softmax_attention as sa
+  calls = []
+  monkeypatch.setattr(sa, "blocked_softmax_attention", lambda q, k, v: calls.append(q.shape) or q)
+  x = jnp.zeros((1, sa.BLOCKED_MIN_TOKENS, 1, 8))
+  sa.softmax_attention(x, x, x, impl="auto")
+  sa.softmax_attention(x, x, x, impl="reference")
+  sa.softmax_attention(x[:, :256], x[:, :256], x[:, :256], impl="auto")
+  assert calls == [x.shape]
