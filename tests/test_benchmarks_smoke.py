@@ -246,3 +246,20 @@ def test_ab_config_variants_keep_tuple_values_whole():
       "p", {"model.patch": (2, 4, 4), "data.batch_size": 8, "model.dtype": "bfloat16"})
   with pytest.raises(SystemExit, match="NAME:KEY=VALUE"):
     ab_config.parse_variant("model.dtype=bfloat16")
+
+
+def test_flop_ladder_counts_match_the_closed_form_and_the_throughput_benchmark(base):
+  """flop_ladder's rung a (FM: one forward + backward per example) is 3x the closed-form forward
+  matmuls within the non-matmul share, and each rung's count is train_throughput's for that rung."""
+  import flop_ladder
+  sets = {"model.attention_impl": "reference"}
+  result = flop_ladder.ladder(TINY, 4, sets)
+  ratio = result["xla_rung_a"] / result["closed_form_rung_a"]
+  assert 1.0 <= ratio < 1.25, ratio               # elementwise work, norms, AdamW on top of matmuls
+  rows = {row["id"]: row for row in result["rows"]}
+  assert rows["a"]["vs_fm"] == 1.0 and rows["b"]["vs_sfm"] == 1.0
+  assert rows["e"]["flops"] < rows["d"]["flops"]        # the weak path replaces the null-condition pass
+  model, _, shape, _, _ = run_setup.build(base)
+  batch = common.random_batch(model, shape, 4, base.data.text_length)
+  rid, _, overrides, settings = train_throughput.rungs(base, 0.75)[3]
+  assert rows[rid]["flops"] == train_throughput.step_flops(common.with_overrides(base, overrides), settings, batch)
