@@ -7,7 +7,11 @@
 #   ladder  train_throughput.py on configs/kinetics.py:variant=B (EFlow-B, 2048 tokens), bf16,
 #           attention_impl=auto (softmax on cuDNN flash attention, GLGA on the Pallas kernels): the
 #           Fig. 4a ladder on a GPU. First rungs a, b, f (the goals' ratios), then all six; a
-#           persistent compilation cache lets the second run reuse the first one's programs.
+#           persistent compilation cache lets the second run reuse the first one's programs;
+#   ladder32k  the same at 480p's token count: EFlow-B's width on 21 x 60 x 104 latents (21 x 30 x
+#           52 = 32,760 tokens, spatial 2x2 drop groups as the T2V config), batch 4 (the smallest every
+#           split fills), rungs a, b, f,
+#           where the paper makes its Fig. 4a claim (issue 29 item 4). LADDER32K_TIMEOUT.
 # Usage (repo root, a CUDA build of JAX installed):  OUT=some/dir [PARTS="ladder"] bash benchmarks/gpu_tuning.sh
 # On an H200 impls and tiles took ~1 min each; a train step compiles in 30-104 s (H100, H200), so
 # the ladder needs ~6-8 min (LADDER_TIMEOUT, FULL_LADDER_TIMEOUT). LADDER_BATCH (default 8) is the batch.
@@ -27,13 +31,20 @@ if [[ " $PARTS " == *" tiles "* ]]; then
   timeout "${TILES_TIMEOUT:-170}" python3 benchmarks/kernel_tuning.py --part tiles --frames 21 \
     --num-stages 2 --out "$OUT/kernel_tuning_tiles.json" 2>&1 | tee "$OUT/kernel_tuning_tiles.log"
 fi
-ladder() {  # $1: rungs, $2: timeout, $3: file stem
-  timeout "$2" python3 benchmarks/train_throughput.py --config=configs/kinetics.py:variant=B \
-    --batch "${LADDER_BATCH:-8}" --set model.dtype=bfloat16 --set model.attention_impl=auto \
-    --no-stages --flops none --rounds 5 --steps 5 --rungs "$1" --json "$OUT/$3.json" 2>&1 \
-    | tee "$OUT/$3.log"
+ladder() {  # $1: rungs, $2: timeout, $3: file stem, $4: batch, then extra --set arguments
+  local rungs=$1 limit=$2 stem=$3 batch=$4
+  shift 4
+  timeout "$limit" python3 benchmarks/train_throughput.py --config=configs/kinetics.py:variant=B \
+    --batch "$batch" --set model.dtype=bfloat16 --set model.attention_impl=auto "$@" \
+    --no-stages --flops none --rounds 5 --steps 5 --rungs "$rungs" --json "$OUT/$stem.json" 2>&1 \
+    | tee "$OUT/$stem.log"
 }
 if [[ " $PARTS " == *" ladder "* ]]; then
-  ladder f "${LADDER_TIMEOUT:-280}" train_throughput_kinetics_b_abf
-  ladder abcdef "${FULL_LADDER_TIMEOUT:-270}" train_throughput_kinetics_b
+  ladder f "${LADDER_TIMEOUT:-280}" train_throughput_kinetics_b_abf "${LADDER_BATCH:-8}"
+  ladder abcdef "${FULL_LADDER_TIMEOUT:-270}" train_throughput_kinetics_b "${LADDER_BATCH:-8}"
+fi
+if [[ " $PARTS " == *" ladder32k "* ]]; then
+  ladder f "${LADDER32K_TIMEOUT:-420}" train_throughput_32k_tokens 4 \
+    --set 'video.latent_shape=(21,60,104,16)' --set 'model.token_drop_group=(1,2,2)' \
+    --set model.remat=dots
 fi
