@@ -70,8 +70,9 @@ def write_samples(workdir, name, videos, columns=None, fps=video_io.DEFAULT_FPS)
 # config.eval.guidance_diagnostics_every steps, the score at the end.
 # ------------------------------------------------------------------------------------------------
 class InLoopEvaluation:
-  """What the loop writes besides its metrics. Each program is built once per run, so the periodic
-  calls compile only the first time."""
+  """What the loop writes besides its metrics. The sampler and the diagnostics are built once per
+  run, so they compile only the first time; config.eval_every's programs are rebuilt at each
+  evaluation (keep it rare)."""
 
   def __init__(self, config, model, example_shape, mesh, workdir, writer):
     self._config, self._model, self._workdir, self._writer = config, model, workdir, writer

@@ -1,7 +1,8 @@
 """The training loop: config -> data -> model -> objective -> train step -> checkpoints, metrics,
 samples. Its parts live beside it: run_setup.py (model, mesh, state), stage_data.py (the data of each
 curriculum stage), checkpointing.py (resume and the saving policy), nan_watch.py (nan_policy),
-logging.py (metrics), evaluate.py (samples and scores; the sample and eval modes).
+logging.py (metrics, profiling), flops.py (the step's FLOPs), evaluate.py (samples and scores; the
+sample and eval modes).
 """
 import sys
 import time
@@ -12,13 +13,13 @@ from absl import logging
 
 from eflow_jax import sharding as sharding_lib
 from eflow_jax import workdir as workdir_lib
+from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.train import curriculum, preemption
 from eflow_jax.train.checkpointing import CheckpointPolicy, resume
 from eflow_jax.train.evaluate import InLoopEvaluation, score_at_end
 from eflow_jax.train.flops import step_flops
 from eflow_jax.train.logging import LogWindow, MetricWriter, Profiler, progress_line
 from eflow_jax.train.nan_watch import NanWatch
-from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, make_run_mesh, model_kind
 from eflow_jax.train.stage_data import StageData
 from eflow_jax.train.step import make_train_step
