@@ -78,6 +78,7 @@ def export(workdir: str, output: str, step: int | None = None) -> list[str]:
   os.makedirs(output, exist_ok=True)
   paths = [os.path.join(output, name) for name in (WEIGHTS_FILE, CONFIG_FILE, "README.md")]
   save_file(flatten_params(pipe.params), paths[0])
+  os.chmod(paths[0], 0o644)        # safetensors writes 0600; an export is meant to be shared
   with open(paths[1], "w") as f:
     json.dump(run_description(pipe.config, pipe.example_shape, pipe.step, pipe.manifest), f, indent=1)
   with open(paths[2], "w") as f:
