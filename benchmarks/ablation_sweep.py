@@ -44,18 +44,24 @@ from eflow_jax import config_lib  # noqa: E402
 TABLES = ("table2", "table3", "table4", "pdg_study", "mva_study")
 SAMPLING_FIELDS = ("sampler", "inference_steps")     # flow.* fields that do not change training
 IMPLEMENTATION_FIELDS = ("attention_impl", "window_block")   # model.* fields: same math, other code
+# Top-level fields that watch a run without changing what it trains.
+OBSERVING_FIELDS = ("sample_every", "eval_every", "profile", "log_flops", "peak_tflops_per_device")
 METRIC_COLUMNS = ("fvd", "fvd_real", "classifier_fd", "class_accuracy", "sharpness", "nfe", "step")
 
 
 def training_key(config) -> str:
   """Rows with equal training configs (all but the sampling fields) share one training run; how
-  attention is computed (jnp reference or Pallas, the query tile) is not part of what is trained."""
+  attention is computed (jnp reference or Pallas, the query tile) and what watches the run (samples,
+  evaluations, profiles, FLOP counts) are not part of what is trained."""
   cfg = json.loads(config.to_json_best_effort())
   for field in SAMPLING_FIELDS:
     cfg["flow"].pop(field, None)
   for field in IMPLEMENTATION_FIELDS:
     cfg["model"].pop(field, None)
-  cfg.pop("sample_every", None)
+  for field in OBSERVING_FIELDS:
+    cfg.pop(field, None)
+  if cfg.get("grad_accum_steps", 1) == 1:            # the default is the step without accumulation
+    cfg.pop("grad_accum_steps", None)
   return hashlib.sha1(json.dumps(cfg, sort_keys=True).encode()).hexdigest()[:10]
 
 
