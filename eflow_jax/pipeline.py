@@ -26,26 +26,10 @@ from eflow_jax import text as text_encoders
 from eflow_jax import video_io
 from eflow_jax.data import pipeline as data_pipeline
 from eflow_jax.models.video_dit import VideoDiT
+from eflow_jax.param_tree import unflatten_params
 
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
-
-
-def flatten_params(params) -> dict[str, np.ndarray]:
-  """{'cond/emb_t/fc1/kernel': array, ...}: the flat names safetensors stores."""
-  return {jax.tree_util.keystr(path, simple=True, separator="/"): np.asarray(leaf)
-          for path, leaf in jax.tree_util.tree_flatten_with_path(params)[0]}
-
-
-def unflatten_params(flat: dict) -> dict:
-  params: dict = {}
-  for name, value in flat.items():
-    *parents, leaf = name.split("/")
-    node = params
-    for key in parents:
-      node = node.setdefault(key, {})
-    node[leaf] = jnp.asarray(value)
-  return params
 
 
 def run_description(config, example_shape, step: int, manifest=None) -> dict:

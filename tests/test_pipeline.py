@@ -10,7 +10,7 @@ from PIL import Image
 
 import eflow_jax
 from eflow_jax import config_lib, video_io
-from eflow_jax.pipeline import flatten_params
+from eflow_jax.param_tree import flatten_params
 from eflow_jax.tools import export as export_tool
 from eflow_jax.train import evaluate, loop
 

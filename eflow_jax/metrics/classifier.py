@@ -29,6 +29,7 @@ import numpy as np
 import optax
 
 from eflow_jax.data import pipeline
+from eflow_jax.param_tree import flatten_params, unflatten_params
 
 FEATURE_DIM = 128
 FEATURES_NAME = "mnist-video-classifier-penultimate"
@@ -152,27 +153,6 @@ def heldout_clips(data_config, num: int, seed: int = 0) -> dict:
   return pipeline.make_eval_batch(data_config, model_kind="class", seed=seed, batch_size=num)
 
 
-def _flatten(params, prefix="") -> dict:
-  out = {}
-  for k, v in params.items():
-    if isinstance(v, dict):
-      out.update(_flatten(v, f"{prefix}{k}/"))
-    else:
-      out[f"{prefix}{k}"] = np.asarray(v)
-  return out
-
-
-def _unflatten(flat: dict) -> dict:
-  out: dict = {}
-  for key, v in flat.items():
-    node = out
-    *parents, leaf = key.split("/")
-    for p in parents:
-      node = node.setdefault(p, {})
-    node[leaf] = jnp.asarray(v)
-  return out
-
-
 def geometry(data_config) -> dict:
   """The clip geometry a classifier is trained for (stored with it; checked on load)."""
   return {k: int(data_config[k]) for k in _GEOMETRY}
@@ -181,7 +161,7 @@ def geometry(data_config) -> dict:
 def save_classifier(path: str, params, meta: dict) -> None:
   """params + JSON meta -> `path` (.npz), written atomically."""
   os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-  arrays = {f"params/{k}": v for k, v in _flatten(params).items()}
+  arrays = {f"params/{k}": v for k, v in flatten_params(params).items()}
   tmp = f"{path}.tmp{os.getpid()}"
   with open(tmp, "wb") as f:
     np.savez(f, meta=np.array(json.dumps(meta, sort_keys=True)), **arrays)
@@ -193,7 +173,7 @@ def load_classifier(path: str) -> tuple[dict, dict]:
   with np.load(path, allow_pickle=False) as z:
     meta = json.loads(str(z["meta"]))
     flat = {k[len("params/"):]: z[k] for k in z.files if k.startswith("params/")}
-  return _unflatten(flat), meta
+  return unflatten_params(flat), meta
 
 
 # Classifiers this package ships, trained by `load_or_train_classifier` itself (the demo's clip

@@ -17,7 +17,8 @@ import json
 import os
 import sys
 
-from eflow_jax.pipeline import CONFIG_FILE, WEIGHTS_FILE, Pipeline, flatten_params, run_description
+from eflow_jax.param_tree import flatten_params
+from eflow_jax.pipeline import CONFIG_FILE, WEIGHTS_FILE, Pipeline, run_description
 
 
 def scores_of(workdir: str, step: int) -> list[tuple[str, dict]]:
