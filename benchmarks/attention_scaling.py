@@ -8,7 +8,8 @@ m=6 T2V; radius = m * 1560 / 2). The 75%-drop rows use SPRINT's structured (1, 2
 What is timed is the attention core on given q, k, v (projections are identical for all three and
 left out):
   softmax       jax.nn.dot_product_attention (XLA on CPU; cuDNN/XLA on GPU)
-  glga m=M      linear_attention(q, k, v) + window_attention(q, k, v, positions, radius)
+  glga m=M      GLGA's linear + window branches (kernels/glga_fused.py: the fused Pallas kernels on
+                a GPU, the jnp references on CPU)
   glga-drop75   the same on the kept quarter of the tokens
 Forward and forward+backward (grad of <out, cotangent> w.r.t. q, k, v) latency, as the median of
 interleaved repeats (every method once per round, all in one process), and peak memory as XLA's
@@ -47,6 +48,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax.kernels import pallas_common
+from eflow_jax.kernels.glga_fused import glga_branches
 from eflow_jax.kernels.linear_attention import linear_attention
 from eflow_jax.kernels.window_attention import _tile_bands, window_attention, window_radius
 from eflow_jax.models.token_drop import sample_keep_indices
@@ -137,10 +139,18 @@ def softmax_core(implementation):
   return lambda q, k, v: jax.nn.dot_product_attention(q, k, v, implementation=implementation)
 
 
-def glga_core(positions, radius, impl, block_q):
+def glga_core(positions, radius, impl, block_q, fused=True):
+  """GLGA's two branches, summed (their norms and gate cost the same for every impl).
+
+  fused: with impl 'pallas', the five fused kernels the model runs (kernels/glga_fused.py); False:
+  the per-branch kernels (linear_attention + window_attention, nine kernels)."""
   def core(q, k, v):
-    o_global = linear_attention(q, k, v, impl=impl, normalize="mean")
-    o_local = window_attention(q, k, v, positions, radius=radius, impl=impl, block_q=block_q)
+    if fused:
+      o_global, o_local = glga_branches(q, k, q, k, v, positions, radius=radius, normalize="mean",
+                                        impl=impl, block_q=block_q)
+    else:
+      o_global = linear_attention(q, k, v, impl=impl, normalize="mean")
+      o_local = window_attention(q, k, v, positions, radius=radius, impl=impl, block_q=block_q)
     return o_global + o_local
   return core
 

@@ -12,6 +12,15 @@
 #           52 = 32,760 tokens, spatial 2x2 drop groups as the T2V config), batch 4 (the smallest every
 #           split fills), rungs a, b, f,
 #           where the paper makes its Fig. 4a claim (issue 29 item 4). LADDER32K_TIMEOUT.
+#   tests   the kernel test files compiled through Triton (gpu_check.sh's step 1, plus the fused
+#           GLGA kernels' tests);
+#   fused   kernel_tuning.py --part fused at 21 frames: the fused GLGA kernels' forward, dQ
+#           and dK/dV tilings tuned one at a time, and the default's TFLOP/s and GB/s against the
+#           H200's peaks (989 TFLOP/s bf16 dense, 4.8 TB/s);
+#   scaling attention_scaling.py vs cuDNN flash attention at 2, 8 and 21 latent frames (GLGA on the
+#           fused kernels), fwd and fwd+bwd.
+# Issue 29's run, in one 10-minute call (9.3 min of timeouts; unrun: no GPU was lent since):
+#   OUT=docs/gpu_results/<gpu>_issue29 PARTS="tests fused scaling ladder32k" bash benchmarks/gpu_tuning.sh
 # Usage (repo root, a CUDA build of JAX installed):  OUT=some/dir [PARTS="ladder"] bash benchmarks/gpu_tuning.sh
 # On an H200 impls and tiles took ~1 min each; a train step compiles in 30-104 s (H100, H200), so
 # the ladder needs ~6-8 min (LADDER_TIMEOUT, FULL_LADDER_TIMEOUT). LADDER_BATCH (default 8) is the batch.
@@ -23,6 +32,22 @@ source "$(dirname "$0")/gpu_env.sh"
 PARTS=${PARTS:-impls tiles ladder}
 export JAX_COMPILATION_CACHE_DIR=${JAX_COMPILATION_CACHE_DIR:-/tmp/eflow_jax_compilation_cache}
 
+if [[ " $PARTS " == *" tests "* ]]; then
+  JAX_PLATFORMS=cuda timeout "${TEST_TIMEOUT:-60}" python3 -m pytest -q -p no:cacheprovider -n 4 \
+    tests/test_kernels_linear.py tests/test_kernels_window.py tests/test_kernels_glga.py \
+    tests/test_kernels_glga_fused.py 2>&1 | tee "$OUT/gpu_kernel_tests.log"
+fi
+if [[ " $PARTS " == *" fused "* ]]; then
+  timeout "${FUSED_TIMEOUT:-120}" python3 benchmarks/kernel_tuning.py --part fused --frames 21 \
+    --block-q 64 128 --block-k 32 64 --num-warps 4 --num-stages 2 \
+    --peak-tflops 989 --peak-gbps 4800 --out "$OUT/kernel_tuning_fused.json" 2>&1 \
+    | tee "$OUT/kernel_tuning_fused.log"
+fi
+if [[ " $PARTS " == *" scaling "* ]]; then
+  timeout "${SCALING_TIMEOUT:-100}" python3 benchmarks/attention_scaling.py --frames 2 8 21 \
+    --window-frames 4 --heads 8 --softmax-impl cudnn --softmax-bwd-max-tokens 40000 --repeats 5 \
+    --out "$OUT/attention_scaling_fused.json" 2>&1 | tee "$OUT/attention_scaling_fused.log"
+fi
 if [[ " $PARTS " == *" impls "* ]]; then
   timeout "${IMPLS_TIMEOUT:-150}" python3 benchmarks/kernel_tuning.py --part impls --frames 8 21 \
     --out "$OUT/kernel_tuning_impls.json" 2>&1 | tee "$OUT/kernel_tuning_impls.log"
@@ -44,7 +69,7 @@ if [[ " $PARTS " == *" ladder "* ]]; then
   ladder abcdef "${FULL_LADDER_TIMEOUT:-270}" train_throughput_kinetics_b "${LADDER_BATCH:-8}"
 fi
 if [[ " $PARTS " == *" ladder32k "* ]]; then
-  ladder f "${LADDER32K_TIMEOUT:-420}" train_throughput_32k_tokens 4 \
+  ladder f "${LADDER32K_TIMEOUT:-280}" train_throughput_32k_tokens 4 \
     --set 'video.latent_shape=(21,60,104,16)' --set 'model.token_drop_group=(1,2,2)' \
     --set model.remat=dots
 fi

@@ -157,14 +157,22 @@ def test_ablation_training_key_ignores_how_attention_is_computed():
 
 
 def test_kernel_tuning_quick_run_checks_every_candidate(tmp_path):
-  """--quick (interpret mode, tiny): both parts run, every candidate's output matches the jnp
-  reference to float32 rounding, and the first tiling is the baseline of the ratios."""
+  """--quick (interpret mode, tiny): all three parts run, every candidate's output matches the jnp
+  reference to float32 rounding, the first tiling is the baseline of the ratios, and the fused
+  part tunes each kernel's tiling on its own."""
   import kernel_tuning
-  result = kernel_tuning.main(["--quick", f"--out={tmp_path / 'k.json'}"])
+  result = kernel_tuning.main(["--quick", "--part=all", f"--out={tmp_path / 'k.json'}"])
   impls = [r for r in result["rows"] if r["part"] == "impls"]
   tiles = [r for r in result["rows"] if r["part"] == "tiles"]
+  fused = [r for r in result["rows"] if r["part"] == "fused"]
   assert [r["case"] for r in impls] == ["dense", "drop75"] and len(tiles) == 2
-  assert all(r["err_out"] < 1e-5 for r in impls + tiles), result["rows"]
+  assert sorted({r["kernel"] for r in fused}) == ["dkv", "dq", "fwd"] and len(fused) == 6, fused
+  assert all(r["err_out"] < 1e-5 for r in impls + tiles + fused), result["rows"]
+  # Each kernel's candidates differ from the default tiling in that kernel only.
+  for kernel in ("fwd", "dq", "dkv"):
+    for tiling in kernel_tuning.fused_tilings(kernel_tuning.parse_args(["--quick"]), kernel)[1:]:
+      others = {"fwd", "dq", "dkv"} - {kernel}
+      assert all(getattr(tiling, o) == getattr(kernel_tuning.GLGATiling(), o) for o in others)
   first = kernel_tuning.tiling_name(kernel_tuning.tilings(kernel_tuning.parse_args(["--quick"]))[0])
   assert [r["speedup_fwd_bwd"] for r in tiles if r["tiling"] == first] == [1.0]
   assert json.load(open(tmp_path / "k.json"))["rows"] == json.loads(json.dumps(result["rows"]))

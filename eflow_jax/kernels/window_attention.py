@@ -161,11 +161,13 @@ def _in_window(pos_rows, pos_cols, radius):
   return jnp.abs(pos_rows[:, None] - pos_cols[None, :]) <= radius
 
 
-def _window_fwd_kernel(band_ref, qpos_ref, kpos_ref, q_ref, k_ref, v_ref, o_ref, lse_ref, *,
-                       scale: float, radius: int, block_k: int):
-  """One (query tile, batch, head): online softmax over the key tiles of the band."""
-  q = q_ref[...]                                                      # (bq, Dp)
-  qpos = qpos_ref[...]                                                # (bq,)
+def window_tile_forward(q, qpos, kpos_ref, k_ref, v_ref, lo, hi, *, scale: float, radius: int,
+                        block_k: int):
+  """Online softmax of one query tile q (bq, Dp) over the key tiles [lo, hi) of its band.
+
+  Returns the normalised output (bq, Dp) f32 and the log-sum-exp (bq,) f32. Shared by this file's
+  forward kernel and the fused GLGA kernel (glga_fused.py).
+  """
   block_q, head_dim = q.shape
 
   def body(t, carry):
@@ -184,18 +186,14 @@ def _window_fwd_kernel(band_ref, qpos_ref, kpos_ref, q_ref, k_ref, v_ref, o_ref,
   init = (jnp.zeros((block_q, head_dim), jnp.float32),
           jnp.full((block_q,), _MASKED, jnp.float32),
           jnp.zeros((block_q,), jnp.float32))
-  acc, m, l = lax.fori_loop(band_ref[0], band_ref[1], body, init)
+  acc, m, l = lax.fori_loop(lo, hi, body, init)
   l = jnp.where(l > 0.0, l, 1.0)        # only padding rows can be empty; keeps them finite
-  o_ref[...] = (acc / l[:, None]).astype(o_ref.dtype)
-  lse_ref[...] = m + jnp.log(l)
+  return acc / l[:, None], m + jnp.log(l)
 
 
-def _window_dq_kernel(band_ref, qpos_ref, kpos_ref, q_ref, k_ref, v_ref, do_ref, lse_ref,
-                      delta_ref, dq_ref, *, scale: float, radius: int, block_k: int):
-  """dQ for one (query tile, batch, head), over the same key band as the forward."""
-  q, do = q_ref[...], do_ref[...]
-  qpos, lse, delta = qpos_ref[...], lse_ref[...], delta_ref[...]
-
+def window_tile_dq(q, do, qpos, lse, delta, kpos_ref, k_ref, v_ref, lo, hi, *, scale: float,
+                   radius: int, block_k: int):
+  """dQ (bq, Dp) f32 of one query tile over the key tiles [lo, hi) of its band (FA-2 scheme)."""
   def body(t, dq):
     ks = pl.ds(pl.multiple_of(t * block_k, block_k), block_k)
     k, v = k_ref[ks, :], v_ref[ks, :]
@@ -205,15 +203,12 @@ def _window_dq_kernel(band_ref, qpos_ref, kpos_ref, q_ref, k_ref, v_ref, do_ref,
     ds = p * (plgpu.dot(do, v, trans_b=True) - delta[:, None])
     return dq + plgpu.dot(ds.astype(k.dtype), k)
 
-  dq = lax.fori_loop(band_ref[0], band_ref[1], body, jnp.zeros(q.shape, jnp.float32))
-  dq_ref[...] = (dq * scale).astype(dq_ref.dtype)
+  return lax.fori_loop(lo, hi, body, jnp.zeros(q.shape, jnp.float32)) * scale
 
 
-def _window_dkv_kernel(band_ref, qpos_ref, kpos_ref, q_ref, k_ref, v_ref, do_ref, lse_ref,
-                       delta_ref, dk_ref, dv_ref, *, scale: float, radius: int, block_q: int):
-  """dK, dV for one (key tile, batch, head), over the query tiles whose window reaches it."""
-  k, v, kpos = k_ref[...], v_ref[...], kpos_ref[...]
-
+def window_tile_dkv(k, v, kpos, qpos_ref, q_ref, do_ref, lse_ref, delta_ref, lo, hi, *,
+                    scale: float, radius: int, block_q: int):
+  """dK, dV (bk, Dp) f32 of one key tile over the query tiles [lo, hi) whose window reaches it."""
   def body(t, carry):
     dk, dv = carry
     qs = pl.ds(pl.multiple_of(t * block_q, block_q), block_q)
@@ -228,8 +223,35 @@ def _window_dkv_kernel(band_ref, qpos_ref, kpos_ref, q_ref, k_ref, v_ref, do_ref
     return dk, dv
 
   zeros = jnp.zeros(k.shape, jnp.float32)
-  dk, dv = lax.fori_loop(band_ref[0], band_ref[1], body, (zeros, zeros))
-  dk_ref[...] = (dk * scale).astype(dk_ref.dtype)
+  dk, dv = lax.fori_loop(lo, hi, body, (zeros, zeros))
+  return dk * scale, dv
+
+
+def _window_fwd_kernel(band_ref, qpos_ref, kpos_ref, q_ref, k_ref, v_ref, o_ref, lse_ref, *,
+                       scale: float, radius: int, block_k: int):
+  """One (query tile, batch, head): online softmax over the key tiles of the band."""
+  out, lse = window_tile_forward(q_ref[...], qpos_ref[...], kpos_ref, k_ref, v_ref, band_ref[0],
+                                 band_ref[1], scale=scale, radius=radius, block_k=block_k)
+  o_ref[...] = out.astype(o_ref.dtype)
+  lse_ref[...] = lse
+
+
+def _window_dq_kernel(band_ref, qpos_ref, kpos_ref, q_ref, k_ref, v_ref, do_ref, lse_ref,
+                      delta_ref, dq_ref, *, scale: float, radius: int, block_k: int):
+  """dQ for one (query tile, batch, head), over the same key band as the forward."""
+  dq = window_tile_dq(q_ref[...], do_ref[...], qpos_ref[...], lse_ref[...], delta_ref[...],
+                      kpos_ref, k_ref, v_ref, band_ref[0], band_ref[1], scale=scale, radius=radius,
+                      block_k=block_k)
+  dq_ref[...] = dq.astype(dq_ref.dtype)
+
+
+def _window_dkv_kernel(band_ref, qpos_ref, kpos_ref, q_ref, k_ref, v_ref, do_ref, lse_ref,
+                       delta_ref, dk_ref, dv_ref, *, scale: float, radius: int, block_q: int):
+  """dK, dV for one (key tile, batch, head), over the query tiles whose window reaches it."""
+  dk, dv = window_tile_dkv(k_ref[...], v_ref[...], kpos_ref[...], qpos_ref, q_ref, do_ref, lse_ref,
+                           delta_ref, band_ref[0], band_ref[1], scale=scale, radius=radius,
+                           block_q=block_q)
+  dk_ref[...] = dk.astype(dk_ref.dtype)
   dv_ref[...] = dv.astype(dv_ref.dtype)
 
 

@@ -20,6 +20,7 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 
+from eflow_jax.kernels.glga_fused import glga_branches
 from eflow_jax.kernels.linear_attention import linear_attention
 from eflow_jax.kernels.softmax_attention import softmax_attention
 from eflow_jax.kernels.window_attention import window_attention
@@ -116,26 +117,35 @@ class GLGA(nn.Module):
     if self.feature_map not in FEATURE_MAPS:
       raise ValueError(f"unknown linear_feature_map {self.feature_map!r}; one of {list(FEATURE_MAPS)}.")
     q, k, v = QKV(self.num_heads, self.qk_norm, dtype=self.dtype, name="qkv")(x)
-    outputs = []
-    if self.branches in ("gated", "sum", "global"):
+    ql, kl = apply_rope(q, tokens.rope), apply_rope(k, tokens.rope)
+    if self.feature_map == "none":
+      qg, kg = ql, kl
+    else:
       phi = FEATURE_MAPS[self.feature_map]
       qg, kg = apply_rope(phi(q), tokens.rope), apply_rope(phi(k), tokens.rope)
+    if self.branches in ("gated", "sum"):      # both branches: one fused kernel set (glga_fused.py)
+      o_global, o_local = glga_branches(ql, kl, qg, kg, v, tokens.positions,
+                                        radius=tokens.window_radius, normalize=self.linear_normalize,
+                                        impl=self.impl, block_q=self.window_block)
+    elif self.branches == "global":
       o_global = linear_attention(qg, kg, v, impl=self.impl, normalize=self.linear_normalize)
-      outputs.append(nn.RMSNorm(epsilon=1e-6, dtype=self.dtype, name="global_norm")(merge_heads(o_global)))
-    if self.branches in ("gated", "sum", "local"):
-      ql, kl = apply_rope(q, tokens.rope), apply_rope(k, tokens.rope)
+    elif self.branches == "local":
       o_local = window_attention(ql, kl, v, tokens.positions, radius=tokens.window_radius,
                                  impl=self.impl, block_q=self.window_block)
+    else:
+      raise ValueError(f"unknown GLGA branches {self.branches!r}.")
+    outputs = []
+    if self.branches in ("gated", "sum", "global"):
+      outputs.append(nn.RMSNorm(epsilon=1e-6, dtype=self.dtype, name="global_norm")(merge_heads(o_global)))
+    if self.branches in ("gated", "sum", "local"):
       outputs.append(nn.RMSNorm(epsilon=1e-6, dtype=self.dtype, name="local_norm")(merge_heads(o_local)))
     if self.branches == "gated":
       gates = jax.nn.sigmoid(nn.Dense(2, dtype=self.dtype, name="gate")(x))   # per-token scalars
       out = gates[..., 0:1] * outputs[0] + gates[..., 1:2] * outputs[1]
-    elif self.branches in ("sum",):
+    elif self.branches == "sum":
       out = outputs[0] + outputs[1]
-    elif self.branches in ("global", "local"):
-      out = outputs[0]
     else:
-      raise ValueError(f"unknown GLGA branches {self.branches!r}.")
+      out = outputs[0]
     return nn.Dense(x.shape[-1], dtype=self.dtype, name="out")(out)
 
 
