@@ -61,8 +61,10 @@ def parse_sets(sets) -> dict:
 
 
 def unrolled(config):
-  """The same network with `model.scan_blocks=False`, whose HLO has no loop over blocks."""
-  return with_overrides(config, {"model.scan_blocks": False})
+  """The same network with no loop in its HLO, for XLA's FLOP count (which counts a loop body
+  once): `model.scan_blocks=False`, and the jnp reference attention (the blocked softmax scans over
+  key blocks; XLA cannot count a Pallas kernel's FLOPs at all)."""
+  return with_overrides(config, {"model.scan_blocks": False, "model.attention_impl": "reference"})
 
 
 def random_batch(model, example_shape, batch: int, text_length: int, seed: int = 0) -> dict:

@@ -1,7 +1,7 @@
 """Sampling latency (paper Fig. 4b, Tab. 6): 4-step EFlow vs 40 x 2-NFE CFG softmax FM vs 4-step SFM.
 
     python benchmarks/sampling_latency.py [--config=configs/demo.py] [--batch=0] [--rounds=7]
-        [--steps=4] [--fm-steps=40] [--json=benchmarks/results/sampling_latency.json]
+        [--steps=4] [--fm-steps=40] [--set KEY=VALUE ...] [--json=benchmarks/results/sampling_latency.json]
 
 The default run takes about 3 min on 2 shared CPU cores.
 
@@ -108,13 +108,16 @@ def main(argv=None):
   parser.add_argument("--steps", type=int, default=4, help="steps of the few-step samplers")
   parser.add_argument("--fm-steps", type=int, default=40, help="Euler steps of the FM baseline")
   parser.add_argument("--no-flops", action="store_true", help="skip the FLOP count")
+  parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                      help="override a base config field (repeatable), e.g. --set 'model.patch=(1,2,2)' "
+                      "(2048 tokens on the demo's clips)")
   parser.add_argument("--json", default=os.path.join(common.REPO, "benchmarks", "results",
                                                      "sampling_latency.json"),
                       help="where to write the rows ('' = do not write)")
   args = parser.parse_args(argv)
   t_start = time.time()
 
-  base = common.load(args.config)
+  base = common.with_overrides(common.load(args.config), common.parse_sets(args.set))
   batch = args.batch or int(base.num_samples)
   shape = run_setup.build(base, read_data=False)[2]
   m = base.model

@@ -60,7 +60,7 @@ def test_config_param_count_matches_closed_form(path):
 def test_runlocal_builds_a_small_model_that_runs(path):
   config = config_lib.load_config(path + ":runlocal")
   model = VideoDiT.from_config(config.model)
-  assert count_params(abstract_params(model)) < 1_000_000
+  assert count_params(abstract_params(model)) < 1_500_000       # CPU-sized (the text demo: 1.2M)
   T, H, W, C = config.video.latent_shape
   x = jnp.zeros((1, T, H, W, C))
   t = jnp.ones((1,))

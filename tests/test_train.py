@@ -119,14 +119,19 @@ def test_text_mode_trains_and_samples_from_a_prompt(tmp_path, capfd):
                                                    "middle_blocks", "decoder_blocks", "softmax_every")})
   config.data.update(batch_size=4, frames=4, size=16, digit_size=8, max_speed=2)
   config.total_steps, config.log_every = 5, 1
-  config.eval.score_at_end = 2                 # no classifier for text models: said, not faked
+  config.eval.score_at_end = 2                 # the prompt-following score (classifier: a quick one)
+  config.eval.classifier_steps = 20
   workdir = str(tmp_path / "t2v")
-  assert np.isfinite(loop.train(config, workdir)["loss"])
-  assert "eval.score_at_end: skipped" in capfd.readouterr().out
+  metrics = loop.train(config, workdir)
+  assert np.isfinite(metrics["loss"])
+  report = json.load(open(os.path.join(workdir, "score_step000005.json")))
+  assert report["prompt_following"]["num_clips"] == 2 and report["prompt_following_real"]["num_clips"] == 2
+  assert metrics["final_prompt_following"] == report["prompt_following"]["both_accuracy"]
+  assert "held-out captions: digit" in capfd.readouterr().out
   paths = evaluate.sample(config, workdir, num=2, steps=1, prompt="digit 3 moving up and left",
                       output=str(tmp_path / "p"))
   assert Image.open(paths[0]).n_frames == 4
-  with pytest.raises(ValueError):
+  with pytest.raises(ValueError, match="not in the built-in caption vocabulary"):
     evaluate.sample(config, workdir, num=2, steps=1, prompt="a cat playing the piano")
   # One clip per prompt, and the same clips from Python (eflow_jax.Pipeline), bit for bit.
   prompts = ["digit 3 moving up and left", "digit 5 moving down"]

@@ -34,7 +34,7 @@ def direction_words(dy: int, dx: int) -> list[str]:
 
 
 def caption(labels, velocities) -> str:
-  """Caption of one video: labels (n,), initial velocities (n, 2) as (dy, dx) per digit."""
+  """Caption of one video: labels (n,), first moves (n, 2) as (dy, dx) per digit (moving_mnist.first_move)."""
   parts = []
   for label, (dy, dx) in zip(labels, velocities):
     words = direction_words(int(dy), int(dx))

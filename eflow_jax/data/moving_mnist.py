@@ -18,8 +18,11 @@ One video, a pure function of (seed, split, digit index, stream position g):
   * x = 2 * canvas - 1 in [-1, 1], shape (T, size, size, channels).
 Random draws come from a counter-based hash (splitmix64) of (seed, split, g, draw number), so a
 batch is generated vectorised in numpy with no per-example generator state.
-The caption (text mode) names each digit and its INITIAL direction, e.g. "digit 7 moving up and
-left" (directions may flip at bounces later in the clip), see captions.py.
+The caption (text mode) names each digit and the direction of its first move on each axis, e.g.
+"digit 7 moving up and left" (directions may flip at bounces later in the clip), see captions.py.
+The move, not the drawn velocity: a digit drawn at a wall with a velocity into it is reflected at
+once, one drawn a step from the wall may come back to where it was, and the caption says where it
+is seen to go (`first_move`; metrics/prompt_following.py reads the same thing).
 """
 from __future__ import annotations
 
@@ -146,6 +149,16 @@ def positions(start: np.ndarray, velocity: np.ndarray, frames: int, travel: int)
   return triangle(start[..., None, :] + velocity[..., None, :] * t, travel)
 
 
+def first_move(path: np.ndarray) -> np.ndarray:
+  """(..., T) positions on one axis -> (...,) the first nonzero frame-to-frame step (0 if none)."""
+  steps = np.diff(np.asarray(path), axis=-1)
+  if steps.shape[-1] == 0:
+    return np.zeros(steps.shape[:-1], steps.dtype)
+  moved = steps != 0
+  first = np.argmax(moved, axis=-1)
+  return np.where(moved.any(axis=-1), np.take_along_axis(steps, first[..., None], -1)[..., 0], 0)
+
+
 def render(digits: np.ndarray, corners: np.ndarray, size: int) -> np.ndarray:
   """digits (B, n, d, d) in [0, 1], corners (B, n, T, 2) -> canvas (B, T, size, size) (max-combined)."""
   b, n, d, _ = digits.shape
@@ -183,8 +196,8 @@ def generate(cfg, *, seed: int, split: str, digit_index, stream_index, model_kin
   digit_labels = labels[first]                                     # (B, n)
   out = {"x": x.astype(np.float32)}
   needs_captions = model_kind == "text" or with_captions
-  texts = ([captions.caption(l, v) for l, v in zip(digit_labels, motion["velocity"])]
-           if needs_captions else None)
+  seen = np.stack([first_move(corners[..., 0]), first_move(corners[..., 1])], axis=-1)   # (B, n, 2)
+  texts = [captions.caption(l, v) for l, v in zip(digit_labels, seen)] if needs_captions else None
   if model_kind == "class":
     out["y"] = (digit_labels @ (10 ** np.arange(n - 1, -1, -1))).astype(np.int32)
   elif model_kind == "text":

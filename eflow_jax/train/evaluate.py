@@ -117,20 +117,30 @@ class InLoopEvaluation:
     scalars = {f"eval/objective/{k}": v for k, v in
                held_out_objective(config, self._model, state, self._mesh, num_batches=1).items()}
     report = sample_metrics(config, self._model, self._example_shape, state, self._mesh, self._workdir)
-    scalars.update({f"eval/{k}": v for k, v in report.items()
-                    if isinstance(v, (int, float)) and not isinstance(v, bool)})
+    number = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+    for key, value in report.items():
+      if number(value):
+        scalars[f"eval/{key}"] = value
+      elif key.startswith("prompt_following"):     # eval/prompt_following/digit_accuracy, ...
+        scalars.update({f"eval/{key}/{k}": v for k, v in value.items() if number(v)})
+    if "prompt_following" in report and jax.process_index() == 0:
+      got = report["prompt_following"]
+      print(f"  eval: prompt following of {got['num_clips']} samples: digit {got['digit_accuracy']:.0%}, "
+            f"direction {got['direction_accuracy']:.0%}, both {got['both_accuracy']:.0%}", flush=True)
     return scalars
 
 
 def score_at_end(config, model, example_shape, state, mesh, workdir) -> dict:
   """The run tells the user how it did (the demo's last line): `config.eval.score_at_end` few-step
-  samples of the EMA weights, every class in turn, recognised by the in-repo Moving MNIST
-  classifier, beside its accuracy on as many real held-out clips. Report: <workdir>/score_stepN.json.
-  Other data (records, text models) has no classifier here: one line says the score is skipped."""
-  if config.data.source != "moving_mnist" or not model.num_classes:
+  samples of the EMA weights scored by the in-repo Moving MNIST classifier, beside the same score of
+  as many real held-out clips. Class models: every class in turn, recognised as their class. Text
+  models: the held-out captions, scored for prompt following (digit, direction, both).
+  Report: <workdir>/score_stepN.json. Other data (records) has no classifier here: one line says
+  the score is skipped."""
+  if config.data.source != "moving_mnist":
     if jax.process_index() == 0:
-      print("eval.score_at_end: skipped, the in-repo classifier scores only class-conditional Moving MNIST "
-            "samples; use --mode=eval (FVD with config.eval.use_i3d).", flush=True)
+      print("eval.score_at_end: skipped, the in-repo classifier scores only Moving MNIST samples; use "
+            "--mode=eval (FVD with config.eval.use_i3d).", flush=True)
     return {}
   report = sample_metrics(config, model, example_shape, state, mesh, workdir,
                           num_samples=config.eval.score_at_end, use_i3d=False)
@@ -139,9 +149,17 @@ def score_at_end(config, model, example_shape, state, mesh, workdir) -> dict:
   path = os.path.join(workdir, f"score_step{int(state.step):06d}.json")
   with open(path, "w") as f:
     json.dump(report, f, indent=1)
+  steps = config.flow.inference_steps
+  if not model.num_classes:
+    got, real = report["prompt_following"], report["prompt_following_real"]
+    print(f"{steps}-step samples of {got['num_clips']} held-out captions: digit {got['digit_accuracy']:.0%}, "
+          f"direction {got['direction_accuracy']:.0%}, both {got['both_accuracy']:.0%} (real clips "
+          f"{real['digit_accuracy']:.0%} / {real['direction_accuracy']:.0%} / {real['both_accuracy']:.0%}; "
+          f"chance {got['digit_chance']:.0%} / {got['direction_chance']:.0%}). Report: {path}", flush=True)
+    return {"final_prompt_following": got["both_accuracy"]}
   per_digit = " ".join(f"{c}:{v:.0%}" for c, v in report["class_accuracy_per_class"].items())
   accuracy, real = report["class_accuracy"], report["class_accuracy_real"]
-  print(f"{config.flow.inference_steps}-step samples: {accuracy:.0%} of {report['num_samples']} recognised "
+  print(f"{steps}-step samples: {accuracy:.0%} of {report['num_samples']} recognised "
         f"as their digit by the in-repo classifier (real clips {real:.0%}); per digit {per_digit}. "
         f"Report: {path}", flush=True)
   return {"final_class_accuracy": report["class_accuracy"]}
@@ -293,17 +311,21 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_sa
   ev.num_samples = ev.num_samples if num_samples is None else int(num_samples)
   ev.use_i3d = ev.use_i3d if use_i3d is None else bool(use_i3d)
   sample_seed, real_seed = config.seed + 1000, config.seed + 2000
-  cond = sample_conditions(config, model, ev.num_samples)
+  captioned = config.data.source == "moving_mnist" and not model.num_classes   # the prompt-following score
+  prompts = (pipeline.make_eval_batch(config.data, model_kind="text", seed=config.seed, batch_size=ev.num_samples,
+                                      with_captions=True) if captioned else None)
+  cond = sample_conditions(config, model, ev.num_samples, prompt_batch=prompts)
   latents = make_sampler(model, config.flow, example_shape, mesh=mesh)(
       state.ema_params, cond, jax.random.PRNGKey(sample_seed))
   decoder = autoencoder_for(config)
   decode = lambda x: np.clip(np.asarray(decoder.decode(jnp.asarray(x))), -1.0, 1.0)
   samples = decode(latents)
-  real = pipeline.make_eval_batch(config.data, model_kind=kind, seed=real_seed, batch_size=ev.num_samples)
+  real = pipeline.make_eval_batch(config.data, model_kind=kind, seed=real_seed, batch_size=ev.num_samples,
+                                  with_captions=captioned)
   if jax.process_index() != 0:
     return {}
   classifier, classifier_meta = None, None
-  if config.data.source == "moving_mnist" and model.num_classes:
+  if config.data.source == "moving_mnist":
     classifier, classifier_meta = mnist_classifier.load_or_train_classifier(
         ev.classifier_path or os.path.join(workdir, "metrics", "classifier.npz"), config.data,
         steps=ev.classifier_steps)
@@ -326,4 +348,16 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_sa
                 "sampler_steps": int(config.flow.inference_steps), "nfe": nfe, "guidance": config.flow.w_inf})
   if classifier_meta:
     report["classifier"] = {k: classifier_meta[k] for k in ("steps", "heldout_clips", "heldout_accuracy")}
+  if captioned:
+    report.update(prompt_following_scores(config, samples, prompts, decode(real["x"]), real, classifier))
   return report
+
+
+def prompt_following_scores(config, samples, prompts, real_videos, real, classifier) -> dict:
+  """metrics/prompt_following.py on the samples (their prompts: the held-out captions they were drawn
+  with) and on as many real held-out clips with their own captions (the score's ceiling)."""
+  from eflow_jax.metrics import prompt_following  # pylint: disable=g-import-not-at-top
+  return {"prompt_following": prompt_following.score(samples, list(prompts["caption"][:len(samples)]),
+                                                     classifier, config.data),
+          "prompt_following_real": prompt_following.score(real_videos, list(real["caption"]), classifier,
+                                                          config.data)}

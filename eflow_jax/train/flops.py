@@ -1,7 +1,9 @@
 """FLOPs of one train step from XLA's cost analysis, for the progress line's TFLOP/s and MFU.
 
 XLA counts a while loop's body once, so the count is taken on the unrolled twin of the step
-(model.scan_blocks=False, lowered on abstract shapes: nothing is allocated or compiled), and a
+(model.scan_blocks=False, and the jnp reference attention: the blocked softmax that long sequences
+use off-GPU scans over key blocks, and XLA cannot count a Pallas kernel's FLOPs; lowered on abstract
+shapes: nothing is allocated or compiled), and a
 step with gradient accumulation counts its one micro-batch body N times. The count is of the HLO
 before XLA's optimisations (what the program asks for, as benchmarks/train_throughput.py does).
 """
@@ -16,6 +18,7 @@ def step_flops(config, model_cls, optimizer, lr_schedule, settings, example_shap
   has no cost analysis."""
   unrolled = config.model.copy_and_resolve_references()
   unrolled.scan_blocks = False
+  unrolled.attention_impl = "reference"
   model = model_cls.from_config(unrolled)
   state = jax.eval_shape(lambda r: create_train_state(model, optimizer, r, example_shape, config.data.text_length),
                          jax.random.PRNGKey(0))
