@@ -41,7 +41,7 @@ from PIL import Image  # noqa: E402
 
 from eflow_jax import config_lib  # noqa: E402
 
-TABLES = ("table2", "table3", "table4", "pdg_study", "mva_study")
+TABLES = ("table2", "table3", "table4", "pdg_study", "mva_study", "attention_baselines")
 SAMPLING_FIELDS = ("sampler", "inference_steps")     # flow.* fields that do not change training
 IMPLEMENTATION_FIELDS = ("attention_impl", "window_block")   # model.* fields: same math, other code
 # Top-level fields that watch a run without changing what it trains.
@@ -51,13 +51,18 @@ METRIC_COLUMNS = ("fvd", "fvd_real", "classifier_fd", "class_accuracy", "sharpne
 
 def training_key(config) -> str:
   """Rows with equal training configs (all but the sampling fields) share one training run; how
-  attention is computed (jnp reference or Pallas, the query tile) and what watches the run (samples,
-  evaluations, profiles, FLOP counts) are not part of what is trained."""
+  attention is computed (jnp reference or Pallas, the query tile), the SLA / VSA knobs of a model
+  that uses neither, and what watches the run (samples, evaluations, profiles, FLOP counts) are not
+  part of what is trained."""
   cfg = json.loads(config.to_json_best_effort())
   for field in SAMPLING_FIELDS:
     cfg["flow"].pop(field, None)
   for field in IMPLEMENTATION_FIELDS:
     cfg["model"].pop(field, None)
+  for kind in ("sla", "vsa"):            # a baseline's knobs train nothing unless it is the attention
+    if cfg["model"].get("attention") != kind:
+      for field in [f for f in cfg["model"] if f.startswith(kind + "_")]:
+        cfg["model"].pop(field)
   for field in OBSERVING_FIELDS:
     cfg.pop(field, None)
   if cfg.get("grad_accum_steps", 1) == 1:            # the default is the step without accumulation

@@ -11,6 +11,8 @@ left out):
   glga m=M      GLGA's linear + window branches (kernels/glga_fused.py: the fused Pallas kernels on
                 a GPU, the jnp references on CPU)
   glga-drop75   the same on the kept quarter of the tokens
+  sla80, sla95  Sparse-Linear Attention at 80% / 95% sparsity (kernels/sla.py, blocks of 120 tokens)
+  vsa           Video Sparse Attention, 32 cubes of 1 x 6 x 13 tokens (kernels/vsa.py)
 Forward and forward+backward (grad of <out, cotangent> w.r.t. q, k, v) latency, as the median of
 interleaved repeats (every method once per round, all in one process), and peak memory as XLA's
 compiled buffer assignment (arguments + outputs + temporaries, `compiled.memory_analysis()`).
@@ -48,6 +50,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax.kernels import pallas_common
+from eflow_jax.kernels import sla, vsa
 from eflow_jax.kernels.glga_fused import glga_branches
 from eflow_jax.kernels.linear_attention import linear_attention
 from eflow_jax.kernels.window_attention import _tile_bands, window_attention, window_radius
@@ -84,6 +87,8 @@ def parse_args(argv=None):
                  help="also measure each GLGA row's error (output and q/k/v gradients) against a "
                  "float32 'highest'-precision reference, and the reference path's own error in "
                  "the timed dtype")
+  p.add_argument("--no-sparse-baselines", dest="sparse_baselines", action="store_false",
+                 help="leave out the SLA (80%%, 95%%) and VSA rows (issue 31; jnp references)")
   p.add_argument("--quick", action="store_true", help="1, 2, 4 frames, m=4, 2 repeats")
   p.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                "results", "attention_scaling.json"))
@@ -134,6 +139,48 @@ def window_flops_executed(pos, radius, heads, d, impl, block_q, block_k=64):
 # ----------------------------------------------------------------------------------------------
 # Methods.
 # ----------------------------------------------------------------------------------------------
+
+# SLA and VSA (issue 31) at the 480p frame of 30 x 52 tokens. Neither reference pads, so their blocks
+# must tile it: SLA blocks of 120 tokens (1560 = 13 x 120; the paper's are 64), VSA cubes of
+# 1 x 6 x 13 = 78 tokens (the paper's 4 x 4 x 4 = 64 does not tile 30 x 52 or odd frame counts).
+SLA_BLOCK = 120
+VSA_CUBE = (1, 6, 13)
+
+
+def sla_core(critical):
+  def core(q, k, v):
+    o_sparse, o_linear = sla.sla_attention(q, k, v, block_q=SLA_BLOCK, block_k=SLA_BLOCK,
+                                           critical=critical)
+    return o_sparse + o_linear          # proj(o_linear) costs the same (D x D) for every method
+  return core
+
+
+def vsa_core(positions, frames, topk):
+  def core(q, k, v):
+    o_fine, o_coarse = vsa.vsa_attention(q, k, v, positions, grid=(frames, TOKENS_H, TOKENS_W),
+                                         cube=VSA_CUBE, topk=topk)
+    return o_fine + o_coarse
+  return core
+
+
+def sparse_baseline_methods(frames, positions, arrays, heads, d):
+  """{name: (core, arrays, tokens, executed FLOPs, FLOPs, None)}: SLA at 80% and 95% sparsity,
+  VSA with 32 cubes (the paper's settings), forward FLOPs of what the references compute."""
+  n = frames * TOKENS_PER_FRAME
+  out = {}
+  for label, critical in (("sla80", 0.2), ("sla95", 0.05)):
+    n_crit, _ = sla.block_counts(n // SLA_BLOCK, critical, 0.0)
+    keys = n_crit * SLA_BLOCK
+    # exact part (scores + PV), the linear part's summary and apply, and its subtracted blocks
+    flops = heads * (4 * n * keys * d + 4 * n * d * d + 4 * n * keys * d)
+    out[label] = (sla_core(critical), arrays, n, flops, flops, None)
+  cubes = frames * (TOKENS_H // VSA_CUBE[1]) * (TOKENS_W // VSA_CUBE[2])
+  topk = min(32, cubes)
+  per_cube = math.prod(VSA_CUBE)
+  flops = heads * (4 * n * topk * per_cube * d + 4 * cubes * cubes * d)
+  out["vsa"] = (vsa_core(positions, frames, topk), arrays, n, flops, flops, None)
+  return out
+
 
 def softmax_core(implementation):
   return lambda q, k, v: jax.nn.dot_product_attention(q, k, v, implementation=implementation)
@@ -251,6 +298,9 @@ def run(args):
         if args.check:
           cores = {i: glga_core(pos, radius, i, args.block_q) for i in {"reference", impl}}
           checks[f"{tag} m={m}"] = errors_against_float32(cores, arrays)
+
+    if args.sparse_baselines:
+      methods.update(sparse_baseline_methods(frames, dense_pos, (q, k, v, cot), H, D))
 
     fwd_calls, bwd_calls, args_of, args_of_bwd, mem = {}, {}, {}, {}, {}
     for name, (core, (a, b, c, ct), tokens, *_rest) in methods.items():

@@ -16,7 +16,7 @@ JAX_PLATFORMS=cuda timeout "${TEST_TIMEOUT:-150}" python3 -m pytest -q -p no:cac
 
 bench() {
   timeout "${BENCH_TIMEOUT:-420}" python3 benchmarks/attention_scaling.py --frames ${FRAMES:-2 8 21} \
-    --window-frames 4 --heads 8 --check --softmax-bwd-max-tokens 40000 --repeats 5 \
+    --window-frames 4 --heads 8 --check --softmax-bwd-max-tokens 40000 --repeats 5 --no-sparse-baselines \
     --out "$OUT/attention_scaling_gpu.json" "$@" 2>&1 | tee "$OUT/attention_scaling_gpu.log"
 }
 # cuDNN flash attention is the fair softmax baseline on a GPU; XLA's softmax if cuDNN refuses.

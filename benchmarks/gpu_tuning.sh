@@ -45,7 +45,7 @@ if [[ " $PARTS " == *" fused "* ]]; then
 fi
 if [[ " $PARTS " == *" scaling "* ]]; then
   timeout "${SCALING_TIMEOUT:-100}" python3 benchmarks/attention_scaling.py --frames 2 8 21 \
-    --window-frames 4 --heads 8 --softmax-impl cudnn --softmax-bwd-max-tokens 40000 --repeats 5 \
+    --window-frames 4 --heads 8 --softmax-impl cudnn --softmax-bwd-max-tokens 40000 --repeats 5 --no-sparse-baselines \
     --out "$OUT/attention_scaling_fused.json" 2>&1 | tee "$OUT/attention_scaling_fused.log"
 fi
 if [[ " $PARTS " == *" impls "* ]]; then

@@ -70,14 +70,27 @@ def first_line(error: BaseException) -> str:
   return f"{type(error).__name__}: {text[0] if text else ''}"[:300]
 
 
+@functools.lru_cache(maxsize=1)
+def _model_defaults() -> dict:
+  """VideoDiT's field defaults as the config JSON writes them (tuples as lists)."""
+  from eflow_jax.models.video_dit import VideoDiT  # pylint: disable=g-import-not-at-top
+  import dataclasses  # pylint: disable=g-import-not-at-top
+  fields = {f.name: f.default for f in dataclasses.fields(VideoDiT) if f.name not in ("parent", "name")}
+  return {k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}
+
+
 def model_config_mismatch(saved_config: dict, config_json: dict) -> str | None:
-  """'model.hidden: checkpoint 96, config 128' for the first differing model field, else None."""
+  """'model.hidden: checkpoint 96, config 128' for the first differing model field, else None.
+  A field one side lacks counts as VideoDiT's default (a field added after the checkpoint was
+  written, e.g. the SLA / VSA knobs, leaves older checkpoints readable while it keeps its default)."""
   saved, current = saved_config.get("model", {}), config_json.get("model", {})
+  defaults = _model_defaults()
   for key in sorted(set(saved) | set(current)):
     if key in RUNTIME_MODEL_FIELDS:
       continue
-    if saved.get(key, "<missing>") != current.get(key, "<missing>"):
-      return f"model.{key}: checkpoint {saved.get(key, '<missing>')!r}, config {current.get(key, '<missing>')!r}"
+    old, new = (side.get(key, defaults.get(key, "<missing>")) for side in (saved, current))
+    if old != new:
+      return f"model.{key}: checkpoint {old!r}, config {new!r}"
   return None
 
 

@@ -93,13 +93,21 @@ def model_config(size: str, *, num_classes: int = 0, text_dim: int = 0,
   return ml_collections.ConfigDict(dict(
       latent_channels=WAN_LATENT_CHANNELS,
       patch=(1, 2, 2),
-      attention="glga",              # softmax | glga | linear | window | glga_sum | sana
+      attention="glga",              # softmax | glga | linear | window | glga_sum | sana | sla | vsa
       feature_map="none",            # GLGA linear-branch feature map: none | relu | silu | elu1
       linear_normalize="sum",        # S = sum_j K_j^T V_j (Eq. 5) or its mean
       qk_norm=True,
       adaln="per_block",             # per_block: DiT adaLN-Zero (paper's AdaLN ref.) | shared: Wan 2.1
       attention_impl="auto",         # auto (GPU: Pallas GLGA, cuDNN softmax; else jnp) | reference | pallas
       window_block=64,               # query tile (both paths); 64 is the H200-tuned Pallas tile
+      # The SLA / VSA baselines (attention='sla' | 'vsa'; kernels/sla.py, kernels/vsa.py):
+      sla_block_q=64, sla_block_k=64,   # tokens per query / key block
+      sla_critical=0.05,             # fraction of key blocks attended exactly (0.05 = 95% sparsity)
+      sla_negligible=0.0,            # fraction skipped (the rest: the linear branch)
+      sla_feature_map="softmax",     # the linear branch's feature map: softmax | elu | relu
+      vsa_cube=(4, 4, 4),            # tokens per cube (t, h, w): 64, as VSA
+      vsa_topk=32,                   # cubes each query cube attends to exactly
+      vsa_gate="linear",             # coarse output gated by a zero-initialised linear map | none
       num_classes=num_classes,
       text_dim=text_dim,
       token_drop_group=tuple(token_drop_group),

@@ -152,8 +152,13 @@ def test_ablation_training_key_ignores_how_attention_is_computed():
   key = ablation_sweep.training_key(config)
   for overrides, same in (({"model.attention_impl": "pallas"}, True), ({"model.window_block": 128}, True),
                           ({"flow.inference_steps": 8}, True), ({"model.attention": "softmax"}, False),
-                          ({"flow.guidance_target": "pdg"}, False)):
+                          ({"flow.guidance_target": "pdg"}, False),
+                          ({"model.sla_critical": 0.5}, True), ({"model.vsa_topk": 3}, True)):
     assert (ablation_sweep.training_key(common.with_overrides(config, overrides)) == key) == same, overrides
+  # A baseline's own knobs do change its training.
+  sla_row = common.load(os.path.join(REPO, "configs/ablations/attention_baselines.py:sla80_fm"))
+  assert ablation_sweep.training_key(common.with_overrides(sla_row, {"model.sla_critical": 0.5})) != \
+      ablation_sweep.training_key(sla_row)
 
 
 def test_kernel_tuning_quick_run_checks_every_candidate(tmp_path):

@@ -85,7 +85,8 @@ def test_bad_geometry_is_rejected():
 def test_every_ablation_row_is_a_valid_run_that_differs_from_its_reference_only_as_named():
   from eflow_jax.train import validate
   for path in sorted(glob.glob("configs/ablations/table*.py") + ["configs/ablations/pdg_study.py",
-                                                                 "configs/ablations/mva_study.py"]):
+                                                                 "configs/ablations/mva_study.py",
+                                                                 "configs/ablations/attention_baselines.py"]):
     module = config_lib.load_module(path)
     for row in module.ROWS:
       validate.check_run_config(config_lib.load_config(f"{path}:{row}"), device_count=1)

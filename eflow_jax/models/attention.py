@@ -8,6 +8,8 @@
 | window     | GLGA's local branch only                                           | Tab. 3         |
 | glga_sum   | both branches added, no gate                                       | Tab. 3         |
 | sana       | ReLU linear attention with denominator (+ Mix-FFN in the block)    | Sana-Video     |
+| sla        | sparse (top blocks, exact) + linear (marginal blocks) attention     | Fig. 5b (SLA)  |
+| vsa        | coarse (pooled cubes) + fine (top cubes, exact) attention           | Fig. 7 (VSA)   |
 
 Every module has the same call: `(x, tokens) -> (B, N, D)` where `tokens` describes the
 (possibly token-dropped) sequence. The numeric cores live in `eflow_jax.kernels` behind an `impl`
@@ -22,7 +24,9 @@ import jax.numpy as jnp
 
 from eflow_jax.kernels.glga_fused import glga_branches
 from eflow_jax.kernels.linear_attention import linear_attention
+from eflow_jax.kernels.sla import sla_attention
 from eflow_jax.kernels.softmax_attention import softmax_attention
+from eflow_jax.kernels.vsa import vsa_attention
 from eflow_jax.kernels.window_attention import window_attention
 from eflow_jax.models.rope import apply_rope
 
@@ -47,7 +51,7 @@ class TokenLayout:
 jax.tree_util.register_dataclass(
     TokenLayout, data_fields=["positions", "rope"], meta_fields=["grid", "window_radius", "dense"])
 
-ATTENTION_TYPES = ("softmax", "glga", "linear", "window", "glga_sum", "sana")
+ATTENTION_TYPES = ("softmax", "glga", "linear", "window", "glga_sum", "sana", "sla", "vsa")
 FEATURE_MAPS = {
     "none": lambda x: x,
     "relu": jax.nn.relu,
@@ -173,6 +177,66 @@ class SanaLinearAttention(nn.Module):
     return nn.Dense(x.shape[-1], dtype=self.dtype, name="out")(merge_heads(out))
 
 
+class SparseLinearAttention(nn.Module):
+  """SLA (kernels/sla.py): o_sparse + proj(o_linear), proj a zero-initialised Dense(head_dim)
+  shared by the heads (the official code's `proj_l`), so training starts from the sparse part."""
+  num_heads: int
+  sparse: "SparseSpec"
+  qk_norm: bool = True
+  dtype: Any = jnp.float32
+
+  @nn.compact
+  def __call__(self, x, tokens: TokenLayout):
+    q, k, v = QKV(self.num_heads, self.qk_norm, dtype=self.dtype, name="qkv")(x)
+    q, k = apply_rope(q, tokens.rope), apply_rope(k, tokens.rope)
+    sp = self.sparse
+    o_sparse, o_linear = sla_attention(q, k, v, block_q=sp.sla_block_q, block_k=sp.sla_block_k,
+                                       critical=sp.sla_critical, negligible=sp.sla_negligible,
+                                       feature_map=sp.sla_feature_map)
+    o_linear = nn.Dense(v.shape[-1], dtype=self.dtype, kernel_init=nn.initializers.zeros,
+                        name="proj_linear")(o_linear)
+    return nn.Dense(x.shape[-1], dtype=self.dtype, name="out")(merge_heads(o_sparse + o_linear))
+
+
+class VideoSparseAttention(nn.Module):
+  """VSA (kernels/vsa.py): o_fine + g * o_coarse, g = a zero-initialised Dense of the block input
+  (FastVideo's `to_gate_compress`) or 1 (gate 'none')."""
+  num_heads: int
+  sparse: "SparseSpec"
+  qk_norm: bool = True
+  dtype: Any = jnp.float32
+
+  @nn.compact
+  def __call__(self, x, tokens: TokenLayout):
+    q, k, v = QKV(self.num_heads, self.qk_norm, dtype=self.dtype, name="qkv")(x)
+    q, k = apply_rope(q, tokens.rope), apply_rope(k, tokens.rope)
+    sp = self.sparse
+    o_fine, o_coarse = vsa_attention(q, k, v, tokens.positions, grid=tokens.grid, cube=sp.vsa_cube,
+                                     topk=sp.vsa_topk)
+    out = merge_heads(o_fine)
+    if sp.vsa_gate == "linear":
+      gate = nn.Dense(x.shape[-1], dtype=self.dtype, kernel_init=nn.initializers.zeros, name="gate_coarse")(x)
+      out = out + gate * merge_heads(o_coarse)
+    elif sp.vsa_gate == "none":
+      out = out + merge_heads(o_coarse)
+    else:
+      raise ValueError(f"model.vsa_gate={sp.vsa_gate!r} is unknown; use 'linear' or 'none'.")
+    return nn.Dense(x.shape[-1], dtype=self.dtype, name="out")(out)
+
+
+@dataclasses.dataclass(frozen=True)
+class SparseSpec:
+  """The SLA / VSA knobs (config.model.sla_* / vsa_*; kernels/sla.py, kernels/vsa.py)."""
+  sla_block_q: int = 64
+  sla_block_k: int = 64
+  sla_critical: float = 0.05         # fraction of key blocks computed exactly (0.05: 95% sparsity)
+  sla_negligible: float = 0.0        # fraction skipped (the official code: 0)
+  sla_feature_map: str = "softmax"
+  vsa_cube: tuple[int, int, int] = (4, 4, 4)
+  vsa_topk: int = 32
+  vsa_gate: str = "linear"
+
+
 @dataclasses.dataclass(frozen=True)
 class AttentionSpec:
   """Everything that chooses and shapes a block's self-attention (config.model's attention fields),
@@ -185,6 +249,7 @@ class AttentionSpec:
   impl: str = "auto"                 # kernels: auto | reference | pallas
   window_block: int = 64             # local-window kernel tile
   dtype: Any = jnp.float32
+  sparse: SparseSpec = SparseSpec()  # the SLA / VSA baselines' knobs
 
   def with_kind(self, kind: str) -> "AttentionSpec":
     return dataclasses.replace(self, kind=kind)
@@ -197,6 +262,9 @@ def make_self_attention(spec: AttentionSpec, module_name: str = "self_attn") -> 
     return SoftmaxAttention(spec.num_heads, spec.qk_norm, dtype=spec.dtype, impl=spec.impl, name=module_name)
   if spec.kind == "sana":
     return SanaLinearAttention(spec.num_heads, spec.qk_norm, dtype=spec.dtype, impl=spec.impl, name=module_name)
+  if spec.kind in ("sla", "vsa"):
+    cls = SparseLinearAttention if spec.kind == "sla" else VideoSparseAttention
+    return cls(spec.num_heads, spec.sparse, spec.qk_norm, dtype=spec.dtype, name=module_name)
   branches = {"glga": "gated", "glga_sum": "sum", "linear": "global", "window": "local"}[spec.kind]
   return GLGA(spec.num_heads, branches, spec.feature_map, spec.linear_normalize, spec.qk_norm, dtype=spec.dtype,
               impl=spec.impl, window_block=spec.window_block, name=module_name)

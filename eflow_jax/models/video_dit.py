@@ -28,7 +28,7 @@ import jax
 import jax.numpy as jnp
 import ml_collections
 
-from eflow_jax.models.attention import AttentionSpec, TokenLayout, check_attention_type
+from eflow_jax.models.attention import AttentionSpec, SparseSpec, TokenLayout, check_attention_type
 from eflow_jax.models.blocks import DiTBlock, layer_norm, modulate
 from eflow_jax.models.embeddings import Conditioning, TextProjection
 from eflow_jax.models.rope import grid_coordinates, rope_angles
@@ -141,6 +141,14 @@ class VideoDiT(nn.Module):
   qk_norm: bool = True
   attention_impl: str = "auto"
   window_block: int = 64
+  sla_block_q: int = 64           # the SLA / VSA baselines (attention='sla' | 'vsa'): SparseSpec
+  sla_block_k: int = 64
+  sla_critical: float = 0.05
+  sla_negligible: float = 0.0
+  sla_feature_map: str = "softmax"
+  vsa_cube: tuple[int, int, int] = (4, 4, 4)
+  vsa_topk: int = 32
+  vsa_gate: str = "linear"
   adaln: str = "per_block"        # per_block (DiT adaLN-Zero) | shared (Wan 2.1 modulation)
   num_classes: int = 0            # > 0: class-conditional; 0: text mode
   text_dim: int = 0               # > 0: text mode, width of the text-encoder embeddings
@@ -154,7 +162,7 @@ class VideoDiT(nn.Module):
   @classmethod
   def from_config(cls, config: ml_collections.ConfigDict) -> "VideoDiT":
     fields = dict(config)
-    for key in ("patch", "token_drop_group"):
+    for key in ("patch", "token_drop_group", "vsa_cube"):
       if key in fields:
         fields[key] = tuple(fields[key])
     if "dtype" in fields:
@@ -206,8 +214,10 @@ class VideoDiT(nn.Module):
 
   def block_spec(self) -> BlockSpec:
     dtype = compute_dtype(self.dtype)
+    sparse = SparseSpec(self.sla_block_q, self.sla_block_k, self.sla_critical, self.sla_negligible,
+                        self.sla_feature_map, tuple(self.vsa_cube), self.vsa_topk, self.vsa_gate)
     attention = AttentionSpec(self.attention, self.num_heads, self.qk_norm, self.feature_map,
-                              self.linear_normalize, self.attention_impl, self.window_block, dtype)
+                              self.linear_normalize, self.attention_impl, self.window_block, dtype, sparse)
     return BlockSpec(attention, self.mlp_hidden, self.adaln, dtype, self.remat)
 
   def _run_attention(self, indices) -> str:

@@ -26,6 +26,7 @@ from eflow_jax.data import records
 from eflow_jax.data.defaults import validate_data_config
 from eflow_jax.flow.defaults import validate_flow_config
 from eflow_jax.flow.losses import group_sizes
+from eflow_jax.kernels import sla, vsa
 from eflow_jax.kernels.pallas_common import IMPLS
 from eflow_jax.models import rope
 from eflow_jax.models.attention import FEATURE_MAPS
@@ -279,14 +280,41 @@ def _check_geometry(field: str, shape, model: VideoDiT, stages) -> None:
     _require(1 <= model.window_frames <= grid[0],
              f"model.window_frames={model.window_frames} must lie in [1, {grid[0]}]: at least one frame and "
              f"no more than the {grid[0]} latent token frames (T / patch_t) of {field}.")
+  kept = {math.prod(grid)}                       # token counts the attention sees
   for i, stage in stages:
     if stage.drop_ratio == 0:
       continue
     where = f"curriculum.stage{i + 1}.drop_ratio={stage.drop_ratio}"
+    if model.attention == "vsa":
+      _require(all(c % g == 0 for c, g in zip(model.vsa_cube, model.token_drop_group)),
+               f"{where}: model.token_drop_group={model.token_drop_group} must divide model.vsa_cube="
+               f"{model.vsa_cube}, so that every VSA cube keeps as many tokens as the others.")
     _require(model.middle_blocks >= 1,
              f"{where} needs model.middle_blocks >= 1 (tokens are dropped around the middle stack).")
     try:
       check_group_divides(grid, model.token_drop_group)
-      tokens_kept_per_group(model.token_drop_group, stage.drop_ratio)
+      per_group = tokens_kept_per_group(model.token_drop_group, stage.drop_ratio)
     except ValueError as e:
       raise ValueError(f"{where}: {e}") from None
+    kept.add(math.prod(grid) // math.prod(model.token_drop_group) * per_group)
+  _check_sparse_baselines(field, grid, model, kept)
+
+
+def _check_sparse_baselines(field: str, grid, model: VideoDiT, token_counts) -> None:
+  """The SLA / VSA geometry: blocks that split every sequence the attention sees, cubes that tile
+  the token grid."""
+  if model.attention == "sla":
+    for n in sorted(token_counts):
+      for name in ("sla_block_q", "sla_block_k"):
+        size = getattr(model, name)
+        _require(size >= 1 and n % size == 0,
+                 f"model.{name}={size} must divide the {n} tokens the SLA blocks see ({field}).")
+    sla.block_counts(max(1, min(token_counts) // model.sla_block_k), model.sla_critical, model.sla_negligible)
+    _require(model.sla_feature_map in sla.FEATURE_MAPS,
+             f"model.sla_feature_map={model.sla_feature_map!r} is unknown; use one of "
+             f"{', '.join(sla.FEATURE_MAPS)}.")
+  if model.attention == "vsa":
+    vsa.check_geometry(grid, model.vsa_cube, math.prod(grid))
+    _require(model.vsa_topk >= 1, f"model.vsa_topk={model.vsa_topk} must be >= 1.")
+    _require(model.vsa_gate in ("linear", "none"),
+             f"model.vsa_gate={model.vsa_gate!r} is unknown; use 'linear' or 'none'.")
