@@ -66,9 +66,9 @@ def sla_routing(q, k, *, block_q: int, block_k: int, n_critical: int, n_negligib
   pooled_q = _blocks(q, block_q).mean(axis=3)
   pooled_k = _blocks(k - k.mean(axis=2, keepdims=True), block_k).mean(axis=3)
   score = jnp.einsum("bhqd,bhkd->bhqk", pooled_q, pooled_k)
-  critical = jax.lax.top_k(score, n_critical)[1]
-  negligible = jax.lax.top_k(-score, n_negligible)[1] if n_negligible else critical[..., :0]
-  return critical, negligible
+  # One ranking for both ends, so the two sets are disjoint even when scores tie.
+  order = jnp.argsort(-score, axis=-1, stable=True)
+  return order[..., :n_critical], order[..., order.shape[-1] - n_negligible:]
 
 
 def _gather_blocks(x_blocks, index):
