@@ -17,7 +17,8 @@ The full sweep takes longer than one session on a 2-core CPU, and a session's ma
 training workdirs under `--root`) does not outlive it. So what must outlive it lives in `--results`
 (default `docs/ablation_results/`, committed): each finished row's eval report `<table>_<row>.json`,
 a still of its samples `<table>_<row>_samples.png` (first, middle and last frame of a grid of
-classes 0-9 drawn with the row's own sampler; benchmarks/plots.py stacks them per table), and the
+classes 0-9 drawn with the row's own sampler; benchmarks/plots.py stacks them per table), its
+training curve `curves/<table>_<row>.json` (losses and gradient norm per log_every steps), and the
 two references every row is scored against, the Moving MNIST classifier and the I3D statistics of
 the real clips, so rows measured in different sessions, on different machines, are scored by the
 same classifier against the same reference (they are measuring instruments: a retrained classifier
@@ -111,11 +112,16 @@ def main(argv=None):
     log = os.path.join(args.root, f"{table}_{row}.log")
     if args.report_only:
       continue
+    curve = os.path.join(args.results, "curves", f"{table}_{row}.json")
     if os.path.exists(report):
       if not os.path.exists(still) and os.path.isdir(workdir):   # rows finished before stills were kept
         save_sample_still(base, gif_stem, still, log)
+      if not os.path.exists(curve):                              # rows finished before curves were kept
+        save_training_curve(workdir, curve)
       continue
-    if run(base, log) != 0:
+    trained = run(base, log) == 0
+    save_training_curve(workdir, curve)        # also of a run that stopped on a non-finite loss
+    if not trained:
       print(f"{name}: training failed, see {log}; continuing with the next row", flush=True)
       continue
     partial = os.path.join(args.root, f"{table}_{row}.json")   # moved into --results once complete
@@ -144,6 +150,35 @@ def save_sample_still(base_cmd, gif_stem: str, path: str, log: str) -> bool:
   for i, frame in enumerate(frames):
     still.paste(frame, (i * (frame.width + gap), 0))
   still.save(path, optimize=True)
+  return True
+
+
+CURVE_KEYS = ("loss", "loss/max", "fm/v_mse", "fm/v_mse/max", "scm/mse", "mva/mse", "grad_norm",
+              "grad_norm/max", "nonfinite_steps", "drop_ratio")
+
+
+def save_training_curve(workdir: str, path: str) -> bool:
+  """The row's training curve from its metrics.jsonl (one record per log_every steps: window means
+  and, for loss / fm/v_mse / grad_norm, window maxima), kept with the reports: the workdir does not
+  outlive the machine, and the stability comparison (paper Fig. 5 / Fig. 7) reads spikes from it.
+  A resumed run logs some steps twice; the newest record of a step wins."""
+  source = os.path.join(workdir, "metrics.jsonl")
+  if not os.path.exists(source):
+    return False
+  by_step = {}
+  with open(source) as f:
+    for line in f:
+      try:
+        record = json.loads(line)
+      except json.JSONDecodeError:        # a line cut short by a kill
+        continue
+      by_step[int(record["step"])] = record
+  steps = sorted(by_step)
+  keys = [k for k in CURVE_KEYS if any(k in by_step[s] for s in steps)]
+  curve = {"step": steps, **{k: [by_step[s].get(k) for s in steps] for k in keys}}
+  os.makedirs(os.path.dirname(path), exist_ok=True)
+  with open(path, "w") as f:
+    json.dump(curve, f)
   return True
 
 

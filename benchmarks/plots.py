@@ -9,6 +9,7 @@ Inputs (each figure is skipped, with a line saying so, when its JSON is missing)
   benchmarks/results/quality_vs_steps.json   -> quality_vs_steps.png (sampling and training steps)
   <sweep>/<table>_<row>.json                 -> ablations.png (Tab. 2/3/4 rows; ablation_sweep.py)
   <sweep>/<table>_<row>_samples.png          -> <table>_samples.png (each row's sample still, stacked)
+  <sweep>/curves/<table>_<row>.json          -> <table>_curves.png (training curves: paper Fig. 5 / 7)
 """
 from __future__ import annotations
 
@@ -102,9 +103,7 @@ def quality_vs_steps(result, path):
 
 def _table_rows(results, table):
   """{row: report} of one table, in the order its config lists the rows (the paper's order)."""
-  import ablation_sweep
-  order = [name.split(":", 1)[1] for name, _ in ablation_sweep.selected_rows([table], "")]
-  return {row: results[f"{table}:{row}"] for row in order if f"{table}:{row}" in results}
+  return {row: results[f"{table}:{row}"] for row in _row_order(table) if f"{table}:{row}" in results}
 
 
 def ablations(results, path):
@@ -154,6 +153,51 @@ def ablation_samples(sweep_dir, results, table, path):
   return True
 
 
+def training_curves(sweep_dir, table, path):
+  """One table's training curves, one line per row: the unweighted FM error (window mean, and the
+  window's largest step faint behind it, where a spike shows) and the gradient norm; a row's skipped
+  (non-finite) updates are marked where they happened. Rows without a curve are left out."""
+  curves = {}                      # label: curve; rows that share one training share one line
+  for row in _row_order(table):
+    file = os.path.join(sweep_dir, "curves", f"{table}_{row}.json")
+    if os.path.exists(file):
+      curve = json.load(open(file))
+      same = next((label for label, c in curves.items() if c == curve), None)
+      if same:
+        curves[f"{same} = {row}"] = curves.pop(same)
+      else:
+        curves[row] = curve
+  if not curves:
+    return False
+  fig, (loss_ax, grad_ax) = plt.subplots(1, 2, figsize=(11, 4))
+  for i, (row, curve) in enumerate(curves.items()):
+    key = "fm/v_mse" if "fm/v_mse" in curve else "loss"
+    values = lambda k: [float("nan") if v is None else v for v in curve.get(k, [])]
+    color = f"C{i}"
+    if key + "/max" in curve:
+      loss_ax.plot(curve["step"], values(key + "/max"), color=color, alpha=0.25, lw=0.8)
+    loss_ax.plot(curve["step"], values(key), color=color, lw=1.4, label=row)
+    if "grad_norm" in curve:
+      grad_ax.plot(curve["step"], values("grad_norm"), color=color, lw=1.2, label=row)
+    skipped = [s for s, n, before in zip(curve["step"], values("nonfinite_steps"),
+                                         [0.0] + values("nonfinite_steps")[:-1]) if n and n > (before or 0)]
+    for ax in (loss_ax, grad_ax):
+      for s in skipped:
+        ax.axvline(s, color=color, ls=":", lw=1)
+  loss_ax.set(yscale="log", xlabel="training step", title=f"{table}: FM error vs v (mean; faint: max step)")
+  grad_ax.set(yscale="log", xlabel="training step", title="gradient norm (window mean)")
+  loss_ax.legend(fontsize=7)
+  fig.tight_layout()
+  fig.savefig(path, dpi=110)
+  plt.close(fig)
+  return True
+
+
+def _row_order(table):
+  import ablation_sweep
+  return [name.split(":", 1)[1] for name, _ in ablation_sweep.selected_rows([table], "")]
+
+
 def main(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
   parser.add_argument("--results", default=RESULTS)
@@ -176,6 +220,11 @@ def main(argv=None):
   for table in sorted({k.split(":")[0] for k in results}):
     path = os.path.join(args.out, f"{table}_samples.png")
     if ablation_samples(args.sweep, results, table, path):
+      print(f"wrote {path}")
+  import ablation_sweep
+  for table in ablation_sweep.TABLES:
+    path = os.path.join(args.out, f"{table}_curves.png")
+    if training_curves(args.sweep, table, path):
       print(f"wrote {path}")
 
 

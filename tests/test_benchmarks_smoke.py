@@ -144,6 +144,28 @@ def test_ablation_sweep_rows_sharing_and_resume_across_sessions(tmp_path, monkey
     ablation_sweep.main(argv + ["--rows=table4:nope"])
 
 
+def test_ablation_sweep_keeps_the_training_curve_of_a_resumed_and_a_diverged_run(tmp_path):
+  """The curve is metrics.jsonl by step: a step logged again after a resume keeps its newest record,
+  a line cut short by a kill is skipped, a NaN loss (a diverged run) is kept as NaN."""
+  import ablation_sweep
+  workdir = tmp_path / "train"
+  os.makedirs(workdir)
+  records = [{"step": 25, "loss": 1.0, "loss/max": 1.5, "grad_norm": 2.0},
+             {"step": 50, "loss": 0.9, "loss/max": 3.0, "grad_norm": 2.5},   # then killed, resumed at 25
+             {"step": 50, "loss": 0.8, "loss/max": 0.9, "grad_norm": 1.5},
+             {"step": 75, "loss": float("nan"), "loss/max": float("nan"), "grad_norm": 9.0,
+              "nonfinite_steps": 1}]
+  with open(workdir / "metrics.jsonl", "w") as f:
+    f.write("\n".join(json.dumps(r) for r in records) + '\n{"step": 100, "lo')
+  path = tmp_path / "results" / "curves" / "t_r.json"
+  assert ablation_sweep.save_training_curve(str(workdir), str(path))
+  curve = json.load(open(path))
+  assert curve["step"] == [25, 50, 75] and curve["loss"][:2] == [1.0, 0.8]
+  assert np.isnan(curve["loss"][2]) and curve["loss/max"][:2] == [1.5, 0.9]
+  assert curve["nonfinite_steps"] == [None, None, 1] and "fm/v_mse" not in curve
+  assert not ablation_sweep.save_training_curve(str(tmp_path / "missing"), str(path))
+
+
 def test_ablation_training_key_ignores_how_attention_is_computed():
   """Pallas vs reference and the query tile compute the same function: one training run; the
   attention type and the objective are what rows differ in, so they change the key."""

@@ -185,12 +185,13 @@ def test_log_window_averages_losses_and_times_only_training():
   metrics, rate = window.summary()
   assert metrics["loss"] == 3.0 and metrics["mva/mse"] == 8.0           # (1 + 2 + 6 + 3) / 4; 1 step
   assert metrics["lr"] == pytest.approx(0.4) and metrics["nonfinite_steps"] == 1
+  assert metrics["loss/max"] == 6.0 and "grad_norm/max" not in metrics  # the spike a mean flattens
   assert rate == 1.0                                                    # 4 steps in 10 - 6 s
   assert "ETA 0m06s" in progress_line(4, 10, "s", metrics, rate)
   window.reset()
   window.add({"loss": jnp.float32(5.0)})
   now[0] = 112.0
-  assert window.summary() == ({"loss": 5.0}, 0.5)
+  assert window.summary() == ({"loss": 5.0, "loss/max": 5.0}, 0.5)
 
 
 def test_a_finished_run_scores_its_own_samples(straight_run, tmp_path, capfd):

@@ -161,6 +161,10 @@ class LogWindow:
   the step rate over the time spent training (compilation and periodic sampling excluded), so that
   neither one noisy step nor a one-off compile sets the ETA."""
   LAST_VALUE = ("lr", "nonfinite_steps", "nonfinite_groups")    # states, not per-step measurements
+  # Also reported as the window's largest step ("loss/max"): a one-step spike, which a mean over the
+  # window flattens, is what the stability comparison of paper Fig. 5 / Fig. 7 looks for. fm/v_mse
+  # is the unweighted learning curve (the adaptive weight keeps "loss" itself near 1).
+  PEAK = ("loss", "fm/v_mse", "grad_norm")
 
   def __init__(self, clock=time.perf_counter):
     self._clock = clock
@@ -178,11 +182,15 @@ class LogWindow:
     self._excluded += seconds
 
   def summary(self) -> tuple[dict, float]:
-    """(metrics: window means, LAST_VALUE keys from the newest step; steps per second)."""
+    """(metrics: window means, LAST_VALUE keys from the newest step, PEAK keys' window maxima as
+    "<key>/max"; steps per second)."""
     steps = [{k: float(v) for k, v in m.items()} for m in jax.device_get(self._metrics)]
     keys = dict.fromkeys(k for m in steps for k in m)         # every key, in first-seen order
     means = {k: steps[-1][k] if k in self.LAST_VALUE and k in steps[-1] else
              float(np.mean([m[k] for m in steps if k in m])) for k in keys}
+    for k in self.PEAK:
+      if k in keys:                    # a NaN step makes the maximum NaN, as it makes the mean
+        means[k + "/max"] = float(np.max([m[k] for m in steps if k in m]))
     training_s = self._clock() - self._start - self._excluded
     return means, len(steps) / max(training_s, 1e-9)
 
