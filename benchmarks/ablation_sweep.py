@@ -31,6 +31,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -47,7 +48,8 @@ SAMPLING_FIELDS = ("sampler", "inference_steps")     # flow.* fields that do not
 IMPLEMENTATION_FIELDS = ("attention_impl", "window_block")   # model.* fields: same math, other code
 # Top-level fields that watch a run without changing what it trains.
 OBSERVING_FIELDS = ("sample_every", "eval_every", "profile", "log_flops", "peak_tflops_per_device")
-METRIC_COLUMNS = ("fvd", "fvd_real", "classifier_fd", "class_accuracy", "sharpness", "nfe", "step")
+METRIC_COLUMNS = ("fvd", "fvd_real", "classifier_fd", "class_accuracy", "sharpness", "nfe", "step",
+                  "diverged_at_step")
 
 
 def training_key(config) -> str:
@@ -119,15 +121,22 @@ def main(argv=None):
       if not os.path.exists(curve):                              # rows finished before curves were kept
         save_training_curve(workdir, curve)
       continue
-    trained = run(base, log) == 0
+    code = run(base, log)
     save_training_curve(workdir, curve)        # also of a run that stopped on a non-finite loss
-    if not trained:
+    diverged = halted_at_step(log) if code == HALTED_ON_NAN else None
+    if code != 0 and diverged is None:
       print(f"{name}: training failed, see {log}; continuing with the next row", flush=True)
       continue
     partial = os.path.join(args.root, f"{table}_{row}.json")   # moved into --results once complete
     if run([*base, "--mode=eval", f"--output={partial}"], log) != 0 or not os.path.exists(partial):
       print(f"{name}: eval failed, see {log}", flush=True)
       continue
+    if diverged is not None:     # a result, not a failure (paper Fig. 5: SLA diverges): scored as it stopped
+      print(f"{name}: diverged at step {diverged}; scoring its last good state", flush=True)
+      with open(partial) as f:
+        scored = json.load(f)
+      with open(partial, "w") as f:
+        json.dump({**scored, "diverged_at_step": diverged}, f, indent=1)
     save_sample_still(base, gif_stem, still, log)
     shutil.move(partial, report)
   print_tables(load_results(args.results), tables)
@@ -151,6 +160,16 @@ def save_sample_still(base_cmd, gif_stem: str, path: str, log: str) -> bool:
     still.paste(frame, (i * (frame.width + gap), 0))
   still.save(path, optimize=True)
   return True
+
+
+HALTED_ON_NAN = 3        # eflow_jax.main's exit code when nan_policy=halt stopped the run
+
+
+def halted_at_step(log_path: str) -> int | None:
+  """The step of the non-finite loss that halted the run, from its one-line error (nan_watch.py)."""
+  with open(log_path) as f:
+    found = re.findall(r"^error: non-finite .* at step (\d+) ", f.read(), flags=re.M)
+  return int(found[-1]) if found else None
 
 
 CURVE_KEYS = ("loss", "loss/max", "fm/v_mse", "fm/v_mse/max", "scm/mse", "mva/mse", "grad_norm",

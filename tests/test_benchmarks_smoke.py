@@ -166,6 +166,40 @@ def test_ablation_sweep_keeps_the_training_curve_of_a_resumed_and_a_diverged_run
   assert not ablation_sweep.save_training_curve(str(tmp_path / "missing"), str(path))
 
 
+def test_ablation_sweep_scores_a_row_that_diverged_and_says_where(tmp_path, monkeypatch):
+  """A training halted by a non-finite loss (exit code 3, nan_policy=halt) is a result of the
+  stability comparison: its last good state is scored and the report says at which step it stopped;
+  any other failure leaves the row undone."""
+  import ablation_sweep
+  calls = []
+
+  def fake_run(cmd, log_path):
+    calls.append(cmd)
+    out = [a.split("=", 1)[1] for a in cmd if a.startswith("--output=")]
+    if "--mode=eval" in cmd:
+      with open(out[0], "w") as f:
+        json.dump({"class_accuracy": 0.1, "step": 1200}, f)
+      return 0
+    if "--mode=sample" in cmd:
+      Image.new("L", (6, 4)).save(out[0] + ".gif")
+      return 0
+    with open(log_path, "a") as log:          # the halt's one line (train/nan_watch.py)
+      log.write("step 1200/4000 ...\nerror: non-finite loss, fm at step 1201 (stage dense, loss nan); "
+                "the last good state (step 1200) is in /x. Lower the learning rate\n")
+    return 3 if "sla80_fm" in cmd[3] else 1
+
+  from PIL import Image
+  monkeypatch.setattr(ablation_sweep, "run", fake_run)
+  results = tmp_path / "results"
+  argv = ["--tables=attention_baselines", f"--results={results}", f"--root={tmp_path}", "--steps=3",
+          "--rows=attention_baselines:sla80_fm,attention_baselines:vsa_fm"]
+  ablation_sweep.main(argv)
+  assert json.load(open(results / "attention_baselines_sla80_fm.json")) == {
+      "class_accuracy": 0.1, "step": 1200, "diverged_at_step": 1201}
+  assert not (results / "attention_baselines_vsa_fm.json").exists()       # exit 1: not a result
+  assert [c[3].rsplit(":", 1)[1] for c in calls] == ["sla80_fm"] * 3 + ["vsa_fm"]
+
+
 def test_ablation_training_key_ignores_how_attention_is_computed():
   """Pallas vs reference and the query tile compute the same function: one training run; the
   attention type and the objective are what rows differ in, so they change the key."""

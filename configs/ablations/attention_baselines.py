@@ -11,7 +11,12 @@ differs. The demo's token grid is 4 x 8 x 8 = 256 tokens, so the sparse attentio
   sla95_fm       SLA at its official default, 95% sparsity (5% of 16 blocks rounds to 1 block)
   vsa_fm         VSA, cubes of 1 x 4 x 4 = 16 tokens (16 cubes), 2 selected per query cube (87.5%
                  sparsity; the paper's 32 of 512 is 93.75%), coarse output gated
-Rows with the same config as Tab. 2 share its training key, so the sweep can reuse a run.
+Rows with the same config as Tab. 2 share its training key, so the sweep can reuse a run (a run
+whose workdir is gone is retrained, since the comparison needs every row's training curve).
+Stability is read from each row's curve (docs/ablation_results/curves/, plotted by
+benchmarks/plots.py as attention_baselines_curves.png): the window mean and the largest single step
+of the FM error and the gradient norm. A row whose loss turns non-finite halts (nan_policy=halt, as
+in every row); the sweep then scores its last good state and records `diverged_at_step`.
 The sparse baselines replace attention in every block (softmax_every=0), as they are designed to;
 GLGA keeps EFlow's interleaved softmax block.
 
