@@ -55,8 +55,8 @@ METRIC_COLUMNS = ("fvd", "fvd_real", "classifier_fd", "class_accuracy", "sharpne
 def training_key(config) -> str:
   """Rows with equal training configs (all but the sampling fields) share one training run; how
   attention is computed (jnp reference or Pallas, the query tile), the SLA / VSA knobs of a model
-  that uses neither, and what watches the run (samples, evaluations, profiles, FLOP counts) are not
-  part of what is trained."""
+  that uses neither, and what watches the run (samples, evaluations and every eval.* setting,
+  profiles, FLOP counts) are not part of what is trained."""
   cfg = json.loads(config.to_json_best_effort())
   for field in SAMPLING_FIELDS:
     cfg["flow"].pop(field, None)
@@ -68,6 +68,7 @@ def training_key(config) -> str:
         cfg["model"].pop(field)
   for field in OBSERVING_FIELDS:
     cfg.pop(field, None)
+  cfg.pop("eval", None)       # how a run is scored (samples, I3D, diagnostics) trains nothing
   if cfg.get("grad_accum_steps", 1) == 1:            # the default is the step without accumulation
     cfg.pop("grad_accum_steps", None)
   return hashlib.sha1(json.dumps(cfg, sort_keys=True).encode()).hexdigest()[:10]

@@ -201,15 +201,18 @@ def test_ablation_sweep_scores_a_row_that_diverged_and_says_where(tmp_path, monk
 
 
 def test_ablation_training_key_ignores_how_attention_is_computed():
-  """Pallas vs reference and the query tile compute the same function: one training run; the
-  attention type and the objective are what rows differ in, so they change the key."""
+  """Pallas vs reference and the query tile compute the same function, and how a run is scored
+  trains nothing: one training run; the attention type and the objective are what rows differ in,
+  so they change the key."""
   import ablation_sweep
   config = common.load(os.path.join(REPO, "configs/ablations/table2.py:glga_fm"))
   key = ablation_sweep.training_key(config)
   for overrides, same in (({"model.attention_impl": "pallas"}, True), ({"model.window_block": 128}, True),
                           ({"flow.inference_steps": 8}, True), ({"model.attention": "softmax"}, False),
                           ({"flow.guidance_target": "pdg"}, False),
-                          ({"model.sla_critical": 0.5}, True), ({"model.vsa_topk": 3}, True)):
+                          ({"model.sla_critical": 0.5}, True), ({"model.vsa_topk": 3}, True),
+                          ({"eval.num_samples": 200}, True), ({"eval.guidance_diagnostics_every": 500}, True),
+                          ({"eval_every": 100}, True), ({"flow.w_max": 2.0}, False)):
     assert (ablation_sweep.training_key(common.with_overrides(config, overrides)) == key) == same, overrides
   # A baseline's own knobs do change its training.
   sla_row = common.load(os.path.join(REPO, "configs/ablations/attention_baselines.py:sla80_fm"))
