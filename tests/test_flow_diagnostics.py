@@ -59,7 +59,8 @@ def test_example_terms_match_float64(kind, decay):
     want = {"cond_mse": np.mean((cond - v) ** 2), "full_uncond_mse": np.mean((full_u - v) ** 2),
             "weak_uncond_mse": np.mean((weak_u - v) ** 2),
             "class_signal": np.sqrt(np.mean((cond - (weak_u if kind == "pdg" else full_u)) ** 2)) / scale,
-            "path_gap": np.sqrt(np.mean((p["B"] @ x_t) ** 2))}
+            "path_gap": np.sqrt(np.mean((p["B"] @ x_t) ** 2)),
+            "weak_class_signal": np.sqrt(np.mean((net_np(p, x_t, t, t, c, 0.0, True) - weak_u) ** 2))}
     for k, val in want.items():
       np.testing.assert_allclose(got[k], val, rtol=1e-5, err_msg=f"{k} at t={t}")
 
@@ -108,7 +109,7 @@ def test_empty_bins_are_nan_and_pooling_weights_by_count():
   assert all(np.isnan(float(out[f"path_gap/{k.split('/', 1)[1]}"])) for k, v in out.items()
              if k.startswith("count/") and v == 0)
   a = {"count/b": 3.0, "path_gap/b": 1.0, "class_signal/b": 2.0, **{f"{n}/b": 1.0 for n in
-       ("cond_mse", "full_uncond_mse", "weak_uncond_mse")}}
+       ("cond_mse", "full_uncond_mse", "weak_uncond_mse", "weak_class_signal")}}
   b = {**a, "count/b": 1.0, "path_gap/b": 5.0, "class_signal/b": 1.0}
   empty = {**a, "count/b": 0.0, "path_gap/b": float("nan"), "class_signal/b": float("nan")}
   pooled = diagnostics.pool([a, b, empty])

@@ -713,7 +713,45 @@ def test_conditional_weak_target_is_autoguidance_by_the_weak_path():
   np.testing.assert_allclose(v_tgt_scm, v_tgt, rtol=1e-5)
 
 
-@pytest.mark.parametrize("kind", ["pdg", "pdg_cond"])
+@pytest.mark.parametrize("decay", [1.0, 0.8])
+def test_weak_label_target_is_cfg_with_the_weak_paths_own_class_direction(decay):
+  """pdg_label: m (v + (w' - 1)(v_weak(c) - v_weak(∅))) + (1 - m) pred, by hand (float64), in the
+  FM example and as the SCM target; w' = 1 + d(t)(w - 1) with SoFlow's fade written out."""
+  p = linear_params(15)
+  x0, eps, _, c, w = _example_inputs(15)
+  m = 0.25
+  for t in (0.4, 0.9):
+    x_t, v = (1 - t) * x0 + t * eps, eps - x0
+    pred = linear_np(p, x_t, t, t, c, w, False)
+    direction = linear_np(p, x_t, t, t, c, 0.0, True) - linear_np(p, x_t, t, t, NUM_CLASSES, 0.0, True)
+    w_eff = 1 + _soflow_decay(t, decay) * (w - 1)
+    v_tgt = m * (v + (w_eff - 1) * direction) + (1 - m) * pred
+    cfg = cfg_with(guidance_target="pdg_label", path_drop_label="independent", guidance_decay_time=decay)
+    _, aux = losses.fm_example(bind(linear_net, p), x0, eps, t, c, w, drop=False, null_cond=null_cond,
+                               cfg=cfg, label_drop=False)
+    np.testing.assert_allclose(aux["mse"], np.mean((pred - v_tgt) ** 2), rtol=1e-5, err_msg=str(t))
+    v_tgt_scm = targets.velocity_target(bind(linear_net, p), x_t, t, v, c, w, null_cond=null_cond, cfg=cfg)
+    np.testing.assert_allclose(v_tgt_scm, v_tgt, rtol=1e-5, atol=1e-6, err_msg=str(t))
+
+
+def test_path_drop_null_share_sets_the_weak_paths_condition():
+  """Under SPRINT's coins, share 1 with no label-only drop is Alg. 1 (every path-dropped example at
+  ∅): the same loss bit for bit; share 0 puts them all at their own label (a different loss)."""
+  net = bind(mlp_net, mlp_params(5))
+  kw = dict(null_cond=null_cond, ratios=(1.0, 0.0, 0.0))
+  alg1 = losses.total_loss(net, _batch(16), jax.random.key(2), 0, 100, cfg=cfg_with(p_drop=0.5), **kw)
+  sprint = dict(guidance_target="pdg", path_drop_label="independent", label_drop=0.0, p_drop=0.5)
+  all_null = losses.total_loss(net, _batch(16), jax.random.key(2), 0, 100,
+                               cfg=cfg_with(path_drop_null_share=1.0, **sprint), **kw)
+  all_label = losses.total_loss(net, _batch(16), jax.random.key(2), 0, 100,
+                                cfg=cfg_with(path_drop_null_share=0.0, **sprint), **kw)
+  np.testing.assert_array_equal(all_null[1]["fm/loss"], alg1[1]["fm/loss"])
+  assert float(all_label[1]["fm/loss"]) != float(alg1[1]["fm/loss"])
+  with pytest.raises(ValueError, match="path_drop_null_share"):
+    defaults.validate_flow_config(cfg_with(path_drop_null_share=1.5))
+
+
+@pytest.mark.parametrize("kind", ["pdg", "pdg_cond", "pdg_label"])
 def test_total_loss_sprint_slices_run_only_their_passes(kind):
   """Batch 16, FM 12: 2 path-dropped (weak), round(0.1 * 10) = 1 label-dropped (full), 9 kept
   (full + the weak reference under stop-gradient)."""
@@ -731,6 +769,8 @@ def test_total_loss_sprint_slices_run_only_their_passes(kind):
 def test_sprint_and_autoguidance_settings_are_checked():
   with pytest.raises(ValueError, match="pdg_cond"):
     defaults.validate_flow_config(cfg_with(guidance_target="pdg_cond"))
+  with pytest.raises(ValueError, match="pdg_label"):
+    defaults.validate_flow_config(cfg_with(guidance_target="pdg_label"))
   with pytest.raises(ValueError, match="independent"):
     defaults.validate_flow_config(cfg_with(guidance_target="cfg", path_drop_label="independent"))
   with pytest.raises(ValueError, match="static"):

@@ -150,11 +150,12 @@ def test_eval_mode_reports_the_objective_and_sample_metrics(straight_run, tmp_pa
   for key in ("classifier_fd", "class_accuracy", "class_accuracy_real", "sharpness", "sharpness_real"):
     assert np.isfinite(report[key]), key
   assert 0.0 <= report["class_accuracy"] <= 1.0 and report["classifier"]["steps"] == 30
-  diag = report["guidance_diagnostics"]          # 5 t-bins x (5 terms, the ratio, the count)
-  assert len(diag) == 35 and sum(v for k, v in diag.items() if k.startswith("count/")) == 2 * config.data.batch_size
+  diag = report["guidance_diagnostics"]          # 5 t-bins x (6 terms, the ratio, the count)
+  assert len(diag) == 40 and sum(v for k, v in diag.items() if k.startswith("count/")) == 2 * config.data.batch_size
   filled = [k.split("/", 1)[1] for k, v in diag.items() if k.startswith("count/") and v > 0]
   assert all(np.isfinite(diag[f"{n}/{b}"]) and diag[f"{n}/{b}"] >= 0 for b in filled
-             for n in ("cond_mse", "full_uncond_mse", "weak_uncond_mse", "class_signal", "path_gap"))
+             for n in ("cond_mse", "full_uncond_mse", "weak_uncond_mse", "class_signal", "path_gap",
+                       "weak_class_signal"))
   assert os.path.exists(tmp_path / "r.json") and os.path.exists(os.path.join(workdir, "metrics", "classifier.npz"))
 
 

@@ -14,6 +14,11 @@ the eval report. Rows, most informative first:
                      path also trains on labels (flow.path_drop_label=independent)
   pdg_autoguide      (e) the weak path as an autoguidance-style bad model: target
                      w v + (1 - w) v_weak(c) (flow.guidance_target=pdg_cond, SPRINT's coins)
+  pdg_label          (f) what the diagnostics point to: the PDG direction is mostly the weak
+                     path's capacity gap (gap_to_signal ~1), so read the class direction from the
+                     weak path alone: target v + (w - 1)(v_weak(c) - v_weak(∅))
+                     (flow.guidance_target=pdg_label). The weak path trains at both conditions:
+                     40% of the FM group path-dropped, half of those at ∅ (20% at ∅ as in Alg. 1)
   pdg_w15_2, sfm_w15_2  (b) dose-response: w in [1.5, 2] (sampled at 2)
 
   python benchmarks/ablation_sweep.py --tables=pdg_study               # resumable
@@ -40,6 +45,8 @@ ROWS = {   # (row of common.row_config, flow.* changes)
     "pdg_sprint": (PDG, dict(path_drop_label="independent", label_drop=0.1)),
     "pdg_autoguide": (PDG, dict(guidance_target="pdg_cond", path_drop_label="independent",
                                 label_drop=0.1)),
+    "pdg_label": (PDG, dict(guidance_target="pdg_label", path_drop_label="independent", p_drop=0.4,
+                            path_drop_null_share=0.5, label_drop=0.0)),
     "pdg_w15_2": (PDG, dict(w_min=1.5, w_max=2.0, w_inf=2.0)),
     "sfm_w15_2": (SFM, dict(w_min=1.5, w_max=2.0, w_inf=2.0)),
 }

@@ -10,7 +10,7 @@ import math
 
 import ml_collections
 
-GUIDANCE_TARGETS = ("pdg", "pdg_cond", "cfg", "none")
+GUIDANCE_TARGETS = ("pdg", "pdg_cond", "pdg_label", "cfg", "none")
 PATH_DROP_LABELS = ("null", "independent")
 R_SCHEDULES = ("exponential", "constant", "linear", "cosine")
 MVA_TARGETS = ("ema", "online")
@@ -68,7 +68,8 @@ def _guidance(c: ml_collections.ConfigDict) -> None:
   """docs/method.md §3: the guided target (Eq. 11), path drop, label drop."""
   # --- §3 guided target (paper Eq. 11) and velocity mix. ---
   # pdg (weak path, null cond) | pdg_cond (weak path, own cond: autoguidance-style, needs
-  # path_drop_label='independent') | cfg (full net, null cond) | none (plain v)
+  # path_drop_label='independent') | pdg_label (v + (w - 1)(F_weak(c) - F_weak(∅)): the weak path's
+  # own class direction, needs path_drop_label='independent') | cfg (full net, null cond) | none (plain v)
   c.guidance_target = "pdg"
   c.w_min = 2.5
   c.w_max = 4.5
@@ -89,11 +90,12 @@ def _guidance(c: ml_collections.ConfigDict) -> None:
   # Which condition a path-dropped example sees. 'null': Alg. 1, always the null condition (the
   # weak path learns only the unconditional velocity). 'independent': SPRINT's scheme (its sit.py:
   # path drop and label drop are separate coins), so the weak path also trains on labels; then
-  # `label_drop` of the path-dropped examples see the null condition, and as many of the other FM
-  # examples (round-half-up, a fixed slice like path drop) train the full net at the null
-  # condition with target v. Static path drop only.
+  # `path_drop_null_share` of the path-dropped examples (a coin each) see the null condition, and
+  # `label_drop` of the other FM examples (round-half-up, a fixed slice like path drop) train the
+  # full net at the null condition with target v. Static path drop only.
   c.path_drop_label = "null"
   c.label_drop = 0.1   # SPRINT's class_dropout_prob; read only with path_drop_label='independent'
+  c.path_drop_null_share = 0.1   # SPRINT: its one label-drop coin, so equal to label_drop
   # SoFlow also drops labels in the SCM group (its cfg_drop_rate, 0.1, in both losses): a dropped
   # example's two passes see the null condition and the Euler step uses the plain v. EFlow's
   # Alg. 1 drops in the FM group only (p_drop above), hence 0.0 here; the ablations' SoFlow rows
@@ -158,12 +160,14 @@ def validate_flow_config(cfg) -> None:
   _one_of(cfg, "path_drop_mode", PATH_DROP_MODES)
   _one_of(cfg, "path_drop_label", PATH_DROP_LABELS)
   if cfg.path_drop_label == "independent":
-    if cfg.guidance_target not in ("pdg", "pdg_cond") or cfg.path_drop_mode != "static":
+    if cfg.guidance_target not in ("pdg", "pdg_cond", "pdg_label") or cfg.path_drop_mode != "static":
       raise ValueError("flow.path_drop_label='independent' (SPRINT's coins) needs the weak path and "
-                       "static path drop: set guidance_target=pdg or pdg_cond and path_drop_mode=static.")
-  if cfg.guidance_target == "pdg_cond" and cfg.path_drop_label != "independent":
-    raise ValueError("flow.guidance_target='pdg_cond' guides with the weak path at the example's own "
-                     "condition, which Alg. 1 never trains: set flow.path_drop_label=independent.")
+                       "static path drop: set guidance_target=pdg, pdg_cond or pdg_label and "
+                       "path_drop_mode=static.")
+  if cfg.guidance_target in ("pdg_cond", "pdg_label") and cfg.path_drop_label != "independent":
+    raise ValueError(f"flow.guidance_target={cfg.guidance_target!r} guides with the weak path at the "
+                     f"example's own condition, which Alg. 1 never trains: set "
+                     f"flow.path_drop_label=independent.")
   _one_of(cfg, "w_sampling", W_SAMPLING)
   _one_of(cfg, "sampler", SAMPLERS)
   if cfg.w_min > cfg.w_max:
@@ -179,7 +183,7 @@ def validate_flow_config(cfg) -> None:
   interval = tuple(cfg.guidance_interval)
   if len(interval) != 2 or not 0.0 <= interval[0] < interval[1] <= 1.0:
     raise ValueError(f"flow.guidance_interval={interval} must be (lo, hi) with 0 <= lo < hi <= 1.")
-  for name in ("velocity_mix", "p_drop", "scm_label_drop", "label_drop"):
+  for name in ("velocity_mix", "p_drop", "scm_label_drop", "label_drop", "path_drop_null_share"):
     if not 0.0 <= cfg[name] <= 1.0:
       raise ValueError(f"flow.{name}={cfg[name]} must lie in [0, 1].")
   if cfg.weight_p < 0 or cfg.weight_eps <= 0:

@@ -20,7 +20,8 @@ from eflow_jax.flow import targets as tg
 
 # Five equal bins of t (t = 1 is pure noise); at the demo's shift 1 every bin is trained on.
 T_BIN_EDGES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-TERMS = ("cond_mse", "full_uncond_mse", "weak_uncond_mse", "class_signal", "path_gap")
+TERMS = ("cond_mse", "full_uncond_mse", "weak_uncond_mse", "class_signal", "path_gap",
+         "weak_class_signal")
 
 
 def _mse(a, b):
@@ -32,7 +33,7 @@ def _rms(a):
 
 
 def example_terms(net: Callable, x0, eps, t, cond, w, *, null_cond: Callable, cfg):
-  """The diagnostics of one example at time t (no gradient; three network passes).
+  """The diagnostics of one example at time t (no gradient; four network passes).
 
   cond_mse         mse(F(x_t, t, t, c, w), v): the conditional pass against the plain velocity.
   full_uncond_mse  mse(F(x_t, t, t, ∅, w_u), v): the full network's unconditional velocity.
@@ -44,6 +45,9 @@ def example_terms(net: Callable, x0, eps, t, cond, w, *, null_cond: Callable, cf
                    w' the (decayed) scale of its target; an unguided run (target 'none') learns
                    v(c) at w_u, so w' = 1 there.
   path_gap         rms(F(∅, w_u) - F_weak(∅, w_u)): PDG's extra target term divided by (w - 1).
+  weak_class_signal  rms(F_weak(c, w_u) - F_weak(∅, w_u)): the weak path's own class direction,
+                   what 'pdg_label' amplifies (meaningful where the weak path trains on labels:
+                   flow.path_drop_label='independent').
   """
   sg = jax.lax.stop_gradient
   x_t, v = tg.interpolate(x0, eps, t)
@@ -54,12 +58,13 @@ def example_terms(net: Callable, x0, eps, t, cond, w, *, null_cond: Callable, cf
   v_cond = sg(net(x_t, t, t, cond, w_in, False))
   v_full_u = sg(net(x_t, t, t, null, w_u, False))
   v_weak_u = sg(net(x_t, t, t, null, w_u, True))
+  v_weak_c = sg(net(x_t, t, t, cond, w_u, True))
   scale = (tg.decayed_scale(w_in, t, cfg.guidance_decay_time, cfg.guidance_interval) if guided
            else jnp.float32(1.0))
   v_ref = v_weak_u if tg.uses_weak_path(cfg.guidance_target) else v_full_u
   return {"cond_mse": _mse(v_cond, v), "full_uncond_mse": _mse(v_full_u, v),
           "weak_uncond_mse": _mse(v_weak_u, v), "class_signal": _rms(v_cond - v_ref) / scale,
-          "path_gap": _rms(v_full_u - v_weak_u)}
+          "path_gap": _rms(v_full_u - v_weak_u), "weak_class_signal": _rms(v_weak_c - v_weak_u)}
 
 
 def bin_label(lo: float, hi: float) -> str:

@@ -107,9 +107,9 @@ def fm_example(net: Net, x0, eps, t, cond, w, *, drop, null_cond: Callable, cfg,
       pred = call_net(net, x_t, t, t, cond, guidance, False)
       target = guided_target(pred)
   else:  # traced coin: the dropped pass doubles as the (stop-gradient) unconditional velocity.
-    if label_drop is not None or cfg.guidance_target == "pdg_cond":
+    if label_drop is not None or cfg.guidance_target in ("pdg_cond", "pdg_label"):
       raise ValueError("path_drop_mode='bernoulli' is Alg. 1's scheme only; use 'static' for "
-                       "path_drop_label='independent' or guidance_target='pdg_cond'.")
+                       "path_drop_label='independent' or guidance_target='pdg_cond' / 'pdg_label'.")
     dropped_pred = path_dropped_pred()
     kept_pred = call_net(net, x_t, t, t, cond, guidance, False)
     drop = jnp.asarray(drop, bool)
@@ -276,7 +276,7 @@ def fm_group(nets: Nets, cfg, x, cond, w, key, *, n_dropped: int):
   n, nd = x.shape[0], n_dropped
   if cfg.path_drop_label == "independent":   # SPRINT: [path-dropped | label-dropped | kept]
     nl = min(n - nd, _round_half_up(cfg.label_drop * (n - nd)))
-    coins = jax.random.bernoulli(jax.random.fold_in(k_drop, 1), cfg.label_drop, (nd,))
+    coins = jax.random.bernoulli(jax.random.fold_in(k_drop, 1), cfg.path_drop_null_share, (nd,))
     slices = [(0, nd, True, None, coins), (nd, nd + nl, False, True), (nd + nl, n, False, False)]
   else:                                       # Alg. 1: [path-dropped | kept]
     slices = [(0, nd, True, None), (nd, n, False, None)]

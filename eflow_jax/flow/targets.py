@@ -1,4 +1,5 @@
-"""Regression targets: conditional velocity, guided targets (pdg | pdg_cond | cfg | none), velocity mix.
+"""Regression targets: conditional velocity, guided targets (pdg | pdg_cond | pdg_label | cfg | none),
+velocity mix.
 
 Everything here is written for ONE example. The network is a callable
 `net(x, t, s, cond, w, weak) -> F` with F of x's shape; every network output used inside a target
@@ -63,11 +64,11 @@ def mix_velocity(v_guided, v_pred, m: float):
 def uses_weak_path(guidance_target: str) -> bool:
   """Whether the unconditional velocity (and hence path drop) uses the weak path.
 
-  PDG trains the weak path as the unconditional model ('pdg_cond': as a conditional "bad model");
-  'cfg' (SFM) and 'none' (plain FM, guided only at sampling time by Euler+CFG) need the full
-  network's unconditional velocity instead.
+  PDG trains the weak path as the unconditional model ('pdg_cond': as a conditional "bad model";
+  'pdg_label': at both conditions); 'cfg' (SFM) and 'none' (plain FM, guided only at sampling time
+  by Euler+CFG) need the full network's unconditional velocity instead.
   """
-  return guidance_target in ("pdg", "pdg_cond")
+  return guidance_target in ("pdg", "pdg_cond", "pdg_label")
 
 
 def reference_condition(cond, null_cond, guidance_target: str):
@@ -87,6 +88,15 @@ def uncond_velocity(net, x_t, t, null, unguided_w: float, guidance_target: str):
   return sg(net(x_t, t, t, null, w, uses_weak_path(guidance_target)))
 
 
+def weak_label_direction(net, x_t, t, cond, null, unguided_w: float):
+  """sg(F_weak(c) - F_weak(∅)), both at the unguided w: the weak path's own estimate of the class
+  direction v(c) - v(∅). Both terms come from one network, so what the weak path lacks against the
+  full one (the capacity gap that dominates PDG's direction here, docs/results.md issue 26 §2)
+  cancels, as it does in CFG's same-network difference."""
+  w = jnp.asarray(unguided_w, jnp.float32)
+  return sg(net(x_t, t, t, cond, w, True) - net(x_t, t, t, null, w, True))
+
+
 def velocity_target(net, x_t, t, v, cond, w, *, null_cond, cfg, v_pred=None, v_ref=None):
   """The target velocity v_tgt of a non-dropped example (docs/method.md §3): Eq. 11 and SoFlow's mix,
   written once for the FM and the SCM group.
@@ -96,15 +106,21 @@ def velocity_target(net, x_t, t, v, cond, w, *, null_cond, cfg, v_pred=None, v_r
     where v_ref is the weak path at the null condition (pdg) or at c (pdg_cond), or the full
     network at the null condition (cfg), at the unguided w; w' = decayed_scale(w, t, ...) (= w
     by default) and m = cfg.velocity_mix.
+  - 'pdg_label': the same with v_ref = v - (F_weak(c) - F_weak(∅)), i.e. the guided velocity is
+    v + (w' - 1)(F_weak(c) - F_weak(∅)): CFG's target with the class direction read from the weak
+    path at both conditions (`weak_label_direction`), so no full-network pass is added.
   `v_pred` is F(x_t, t, t, c, w) and `v_ref` the reference velocity if the caller already has them
   (the FM pass; a traced path-drop coin's unconditional pass); else a stop-gradient pass makes each.
   """
   kind = cfg.guidance_target
   if kind == "none":
     return v
-  if kind not in ("pdg", "pdg_cond", "cfg"):
-    raise ValueError(f"flow.guidance_target={kind!r} is unknown; use pdg, pdg_cond, cfg or none.")
-  if v_ref is None:
+  if kind not in ("pdg", "pdg_cond", "pdg_label", "cfg"):
+    raise ValueError(f"flow.guidance_target={kind!r} is unknown; use pdg, pdg_cond, pdg_label, cfg "
+                     f"or none.")
+  if kind == "pdg_label":
+    v_ref = v - weak_label_direction(net, x_t, t, cond, null_cond(cond), cfg.unguided_w)
+  elif v_ref is None:
     v_ref = uncond_velocity(net, x_t, t, reference_condition(cond, null_cond, kind),
                             cfg.unguided_w, kind)
   scale = decayed_scale(w, t, cfg.guidance_decay_time, cfg.guidance_interval)
