@@ -80,12 +80,20 @@ def test_real_clips_are_the_ceiling_and_mirrored_clips_read_backwards():
   assert real["direction_accuracy"] == 1.0 and real["digit_accuracy"] >= 0.95, real
   mirrored = pf.score(batch["x"][:, :, ::-1, ::-1], prompts, params, data)
   assert mirrored["direction_accuracy"] == 0.0, mirrored
+  # Mirrored left-right only: every vertical move still reads right; a horizontal one reads right
+  # only where the prompt has none (a sign of 0 is its own mirror).
+  dy, dx = np.array([pf.parse_caption(p)[1] for p in prompts]).T
+  flipped = pf.score(batch["x"][:, :, :, ::-1], prompts, params, data)
+  assert flipped["vertical_accuracy"] == 1.0 and flipped["horizontal_accuracy"] == np.mean(dx == 0)
+  assert mirrored["vertical_accuracy"] == np.mean(dy == 0) > 0, mirrored
   shuffled = pf.score(batch["x"], prompts[1:] + prompts[:1], params, data)
   assert shuffled["digit_accuracy"] < 0.25 and shuffled["direction_accuracy"] < 0.35, shuffled
   # Chance: the prompts' own direction frequencies, squared and summed.
   directions = [pf.parse_caption(p)[1] for p in prompts]
   freq = np.array([directions.count(d) for d in set(directions)]) / len(directions)
   assert real["direction_chance"] == pytest.approx(float(np.sum(freq ** 2)))
+  vertical = np.array([list(dy).count(s) for s in (-1, 0, 1)]) / len(dy)
+  assert real["vertical_chance"] == pytest.approx(float(np.sum(vertical ** 2)))
 
 
 def test_more_than_one_digit_is_a_clear_error():

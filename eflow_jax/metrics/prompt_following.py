@@ -113,7 +113,9 @@ def directions(videos, data_config) -> np.ndarray:
 
 
 def score(videos, prompts, classifier_params, data_config) -> dict:
-  """Fractions of clips whose digit, direction, and both match their prompt, and chance levels."""
+  """Fractions of clips whose digit, direction, and both match their prompt, and chance levels;
+  also each axis of the direction alone (vertical: up / down / neither; horizontal), which says
+  whether a model that misses the direction has learnt half of it."""
   if int(data_config.num_digits) != 1:
     raise ValueError(f"the prompt-following score handles one digit per clip; data.num_digits="
                      f"{data_config.num_digits}.")
@@ -123,13 +125,21 @@ def score(videos, prompts, classifier_params, data_config) -> dict:
   digits = np.array([d for d, _ in parsed])
   wanted = np.array([s for _, s in parsed])
   digit_ok = mnist_classifier.predict(classifier_params, videos) == digits
-  direction_ok = np.all(directions(videos, data_config) == wanted, axis=1)
-  counts = collections.Counter(map(tuple, wanted.tolist()))
-  direction_chance = sum((c / len(wanted)) ** 2 for c in counts.values())
+  axis_ok = directions(videos, data_config) == wanted               # (B, 2): (dy, dx)
+  direction_ok = np.all(axis_ok, axis=1)
+
+  def chance(labels):       # matching a prompt drawn from the same captions: sum of p^2
+    counts = collections.Counter(map(tuple, np.reshape(labels, (len(labels), -1)).tolist()))
+    return float(sum((c / len(labels)) ** 2 for c in counts.values()))
+
+  direction_chance = chance(wanted)
   return {"digit_accuracy": float(digit_ok.mean()), "direction_accuracy": float(direction_ok.mean()),
           "both_accuracy": float((digit_ok & direction_ok).mean()), "num_clips": int(len(videos)),
-          "digit_chance": 0.1, "direction_chance": float(direction_chance),
-          "both_chance": float(0.1 * direction_chance)}
+          "vertical_accuracy": float(axis_ok[:, 0].mean()),
+          "horizontal_accuracy": float(axis_ok[:, 1].mean()),
+          "digit_chance": 0.1, "direction_chance": direction_chance,
+          "both_chance": float(0.1 * direction_chance), "vertical_chance": chance(wanted[:, 0]),
+          "horizontal_chance": chance(wanted[:, 1])}
 
 
 def ceiling(data_config, classifier_params, num: int, seed: int) -> dict:

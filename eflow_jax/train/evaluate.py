@@ -126,7 +126,8 @@ class InLoopEvaluation:
     if "prompt_following" in report and jax.process_index() == 0:
       got = report["prompt_following"]
       print(f"  eval: prompt following of {got['num_clips']} samples: digit {got['digit_accuracy']:.0%}, "
-            f"direction {got['direction_accuracy']:.0%}, both {got['both_accuracy']:.0%}", flush=True)
+            f"direction {got['direction_accuracy']:.0%} (vertical {got['vertical_accuracy']:.0%}, horizontal "
+            f"{got['horizontal_accuracy']:.0%}), both {got['both_accuracy']:.0%}", flush=True)
     return scalars
 
 
