@@ -181,7 +181,8 @@ def save_training_curve(workdir: str, path: str) -> bool:
   """The row's training curve from its metrics.jsonl (one record per log_every steps: window means
   and, for loss / fm/v_mse / grad_norm, window maxima), kept with the reports: the workdir does not
   outlive the machine, and the stability comparison (paper Fig. 5 / Fig. 7) reads spikes from it.
-  A resumed run logs some steps twice; the newest record of a step wins."""
+  A step can have several records (the losses, then the guidance diagnostics; a resumed run logs
+  some steps again): they are merged, the newest value of a key winning."""
   source = os.path.join(workdir, "metrics.jsonl")
   if not os.path.exists(source):
     return False
@@ -192,7 +193,8 @@ def save_training_curve(workdir: str, path: str) -> bool:
         record = json.loads(line)
       except json.JSONDecodeError:        # a line cut short by a kill
         continue
-      by_step[int(record["step"])] = record
+      step = int(record["step"])
+      by_step[step] = {**by_step.get(step, {}), **record}
   steps = sorted(by_step)
   keys = [k for k in CURVE_KEYS if any(k in by_step[s] for s in steps)]
   curve = {"step": steps, **{k: [by_step[s].get(k) for s in steps] for k in keys}}

@@ -145,14 +145,16 @@ def test_ablation_sweep_rows_sharing_and_resume_across_sessions(tmp_path, monkey
 
 
 def test_ablation_sweep_keeps_the_training_curve_of_a_resumed_and_a_diverged_run(tmp_path):
-  """The curve is metrics.jsonl by step: a step logged again after a resume keeps its newest record,
-  a line cut short by a kill is skipped, a NaN loss (a diverged run) is kept as NaN."""
+  """The curve is metrics.jsonl by step: the records of one step are merged, the newest value of a
+  key winning (a resumed run, the diagnostics' own record), a line cut short by a kill is skipped,
+  a NaN loss (a diverged run) is kept as NaN."""
   import ablation_sweep
   workdir = tmp_path / "train"
   os.makedirs(workdir)
   records = [{"step": 25, "loss": 1.0, "loss/max": 1.5, "grad_norm": 2.0},
              {"step": 50, "loss": 0.9, "loss/max": 3.0, "grad_norm": 2.5},   # then killed, resumed at 25
              {"step": 50, "loss": 0.8, "loss/max": 0.9, "grad_norm": 1.5},
+             {"step": 50, "diag/path_gap/t0.0-0.2": 0.1},                  # the diagnostics' record
              {"step": 75, "loss": float("nan"), "loss/max": float("nan"), "grad_norm": 9.0,
               "nonfinite_steps": 1}]
   with open(workdir / "metrics.jsonl", "w") as f:
