@@ -2,7 +2,8 @@
 
 Every row: Tab. 2's attention rows' recipe at the shared budget (common.py: the demo's model and
 data, 4000 dense steps, plain FM, sampled with 40 Euler steps x 2 NFE of CFG), only the attention
-differs; scored on 200 samples (Tab. 2 used 64). The demo's token grid is 4 x 8 x 8 = 256 tokens, so the sparse attentions are scaled to it:
+differs; scored on 200 samples (Tab. 2 used 64). The demo's token grid is 4 x 8 x 8 = 256 tokens,
+so the sparse attentions are scaled to it:
   softmax_fm     full softmax attention (Tab. 2's row)
   sana_fm        Sana-Video linear attention (Tab. 2's row)
   glga_fm        GLGA with the demo's one softmax block (Tab. 2's row)
