@@ -42,6 +42,7 @@ sys.path.insert(0, REPO)
 from PIL import Image  # noqa: E402
 
 from eflow_jax import config_lib  # noqa: E402
+from training_curves import save_training_curve  # noqa: E402  (benchmarks/, beside this file)
 
 TABLES = ("table2", "table3", "table4", "pdg_study", "mva_study", "attention_baselines")
 SAMPLING_FIELDS = ("sampler", "inference_steps")     # flow.* fields that do not change training
@@ -171,37 +172,6 @@ def halted_at_step(log_path: str) -> int | None:
   with open(log_path) as f:
     found = re.findall(r"^error: non-finite .* at step (\d+) ", f.read(), flags=re.M)
   return int(found[-1]) if found else None
-
-
-CURVE_KEYS = ("loss", "loss/max", "fm/v_mse", "fm/v_mse/max", "scm/mse", "mva/mse", "grad_norm",
-              "grad_norm/max", "nonfinite_steps", "drop_ratio")
-
-
-def save_training_curve(workdir: str, path: str) -> bool:
-  """The row's training curve from its metrics.jsonl (one record per log_every steps: window means
-  and, for loss / fm/v_mse / grad_norm, window maxima), kept with the reports: the workdir does not
-  outlive the machine, and the stability comparison (paper Fig. 5 / Fig. 7) reads spikes from it.
-  A step can have several records (the losses, then the guidance diagnostics; a resumed run logs
-  some steps again): they are merged, the newest value of a key winning."""
-  source = os.path.join(workdir, "metrics.jsonl")
-  if not os.path.exists(source):
-    return False
-  by_step = {}
-  with open(source) as f:
-    for line in f:
-      try:
-        record = json.loads(line)
-      except json.JSONDecodeError:        # a line cut short by a kill
-        continue
-      step = int(record["step"])
-      by_step[step] = {**by_step.get(step, {}), **record}
-  steps = sorted(by_step)
-  keys = [k for k in CURVE_KEYS if any(k in by_step[s] for s in steps)]
-  curve = {"step": steps, **{k: [by_step[s].get(k) for s in steps] for k in keys}}
-  os.makedirs(os.path.dirname(path), exist_ok=True)
-  with open(path, "w") as f:
-    json.dump(curve, f)
-  return True
 
 
 def selected_rows(tables, rows_arg: str) -> list[tuple[str, str]]:

@@ -148,7 +148,7 @@ def test_ablation_sweep_keeps_the_training_curve_of_a_resumed_and_a_diverged_run
   """The curve is metrics.jsonl by step: the records of one step are merged, the newest value of a
   key winning (a resumed run, the diagnostics' own record), a line cut short by a kill is skipped,
   a NaN loss (a diverged run) is kept as NaN."""
-  import ablation_sweep
+  import training_curves
   workdir = tmp_path / "train"
   os.makedirs(workdir)
   records = [{"step": 25, "loss": 1.0, "loss/max": 1.5, "grad_norm": 2.0},
@@ -160,12 +160,30 @@ def test_ablation_sweep_keeps_the_training_curve_of_a_resumed_and_a_diverged_run
   with open(workdir / "metrics.jsonl", "w") as f:
     f.write("\n".join(json.dumps(r) for r in records) + '\n{"step": 100, "lo')
   path = tmp_path / "results" / "curves" / "t_r.json"
-  assert ablation_sweep.save_training_curve(str(workdir), str(path))
+  assert training_curves.save_training_curve(str(workdir), str(path))
   curve = json.load(open(path))
   assert curve["step"] == [25, 50, 75] and curve["loss"][:2] == [1.0, 0.8]
   assert np.isnan(curve["loss"][2]) and curve["loss/max"][:2] == [1.5, 0.9]
   assert curve["nonfinite_steps"] == [None, None, 1] and "fm/v_mse" not in curve
-  assert not ablation_sweep.save_training_curve(str(tmp_path / "missing"), str(path))
+  assert not training_curves.save_training_curve(str(tmp_path / "missing"), str(path))
+
+
+def test_stability_summary_finds_a_spike_against_its_neighbours_and_a_divergence():
+  """By hand: 20 windows of 25 steps; the largest step is 1.0 everywhere except 3.0 at step 300,
+  so the one jump above 2x is 3.0 / median(1.0 x 8) = 3x; the early descent (steps <= 50, the
+  first 10%) is not counted; a NaN window mean is a divergence."""
+  import training_curves
+  steps = list(range(25, 525, 25))
+  means = [0.5] * 20
+  peaks = [5.0, 4.0] + [1.0] * 18
+  peaks[steps.index(300)] = 3.0
+  curve = {"step": steps, "fm/v_mse": means, "fm/v_mse/max": peaks, "grad_norm": [2.0] * 20,
+           "grad_norm/max": [9.0, 8.0] + [2.0] * 17 + [4.0], "nonfinite_steps": [0] * 19 + [3]}
+  got = training_curves.stability_summary(curve)
+  assert got["worst_jump"] == 3.0 and got["spikes"] == 1 and got["final"] == 0.5
+  assert got["grad_norm_peak"] == 4.0 and got["skipped_updates"] == 3 and not got["diverged"]
+  curve["fm/v_mse"][-1] = float("nan")
+  assert training_curves.stability_summary(curve)["diverged"]
 
 
 def test_ablation_sweep_scores_a_row_that_diverged_and_says_where(tmp_path, monkeypatch):
