@@ -38,11 +38,12 @@ import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))   # training_curves.py, also when loaded by path
 
 from PIL import Image  # noqa: E402
 
 from eflow_jax import config_lib  # noqa: E402
-from training_curves import save_training_curve  # noqa: E402  (benchmarks/, beside this file)
+from training_curves import save_training_curve  # noqa: E402
 
 TABLES = ("table2", "table3", "table4", "pdg_study", "mva_study", "attention_baselines")
 SAMPLING_FIELDS = ("sampler", "inference_steps")     # flow.* fields that do not change training
