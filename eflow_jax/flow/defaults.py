@@ -11,6 +11,8 @@ import math
 import ml_collections
 
 GUIDANCE_TARGETS = ("pdg", "pdg_cond", "pdg_label", "cfg", "none")
+WEAK_PATH_TARGETS = ("pdg", "pdg_cond", "pdg_label")   # the reference comes from the weak path
+LABELLED_WEAK_TARGETS = ("pdg_cond", "pdg_label")       # ... at the example's own condition too
 PATH_DROP_LABELS = ("null", "independent")
 R_SCHEDULES = ("exponential", "constant", "linear", "cosine")
 MVA_TARGETS = ("ema", "online")
@@ -160,11 +162,11 @@ def validate_flow_config(cfg) -> None:
   _one_of(cfg, "path_drop_mode", PATH_DROP_MODES)
   _one_of(cfg, "path_drop_label", PATH_DROP_LABELS)
   if cfg.path_drop_label == "independent":
-    if cfg.guidance_target not in ("pdg", "pdg_cond", "pdg_label") or cfg.path_drop_mode != "static":
+    if cfg.guidance_target not in WEAK_PATH_TARGETS or cfg.path_drop_mode != "static":
       raise ValueError("flow.path_drop_label='independent' (SPRINT's coins) needs the weak path and "
                        "static path drop: set guidance_target=pdg, pdg_cond or pdg_label and "
                        "path_drop_mode=static.")
-  if cfg.guidance_target in ("pdg_cond", "pdg_label") and cfg.path_drop_label != "independent":
+  if cfg.guidance_target in LABELLED_WEAK_TARGETS and cfg.path_drop_label != "independent":
     raise ValueError(f"flow.guidance_target={cfg.guidance_target!r} guides with the weak path at the "
                      f"example's own condition, which Alg. 1 never trains: set "
                      f"flow.path_drop_label=independent.")

@@ -107,7 +107,7 @@ def fm_example(net: Net, x0, eps, t, cond, w, *, drop, null_cond: Callable, cfg,
       pred = call_net(net, x_t, t, t, cond, guidance, False)
       target = guided_target(pred)
   else:  # traced coin: the dropped pass doubles as the (stop-gradient) unconditional velocity.
-    if label_drop is not None or cfg.guidance_target in ("pdg_cond", "pdg_label"):
+    if label_drop is not None or cfg.guidance_target in defaults.LABELLED_WEAK_TARGETS:
       raise ValueError("path_drop_mode='bernoulli' is Alg. 1's scheme only; use 'static' for "
                        "path_drop_label='independent' or guidance_target='pdg_cond' / 'pdg_label'.")
     dropped_pred = path_dropped_pred()
