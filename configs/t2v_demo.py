@@ -32,8 +32,8 @@ def get_config(arg=None):
   config.data.text_length = 8                      # "digit 7 moving up and left" is 6 words
   config.data.still_video_ratio = 0.1              # App. C.2's images, as still clips
   config.text_encoder.kind = "builtin"
-  # Two hours of the idle 2-core AVX-512 EPYC (sparse 2.3 steps/s, dense + MVA 1.5): the 9000-step
-  # first run reached 77% digit / 60% direction, still climbing (docs/results.md, issue 30).
+  # 1 h 50 min on the 2-core AVX-512 EPYC (sparse 2.5 steps/s, dense + MVA 1.5): 85% digit / 79%
+  # direction on 600 held-out prompts; 9000 steps gave 77% / 60% (docs/results.md, issue 30).
   config.total_steps = 13500
   # App. C.2's shape: 75% drop with one dense step in ten, then dense + MVA (FM:SCM:MVA = 0.5:0.25:0.25).
   config.curriculum.stage1 = stage_config("sparse", fraction=0.8, drop_ratio=0.75, dense_every=10,
