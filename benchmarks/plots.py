@@ -169,10 +169,11 @@ def training_curves(sweep_dir, table, path):
         curves[row] = curve
   if not curves:
     return False
+  import training_curves  # benchmarks/ is on sys.path when this script runs
   fig, (loss_ax, grad_ax) = plt.subplots(1, 2, figsize=(11, 4))
   for i, (row, curve) in enumerate(curves.items()):
-    key = "fm/v_mse" if "fm/v_mse" in curve else "loss"
-    values = lambda k: [float("nan") if v is None else v for v in curve.get(k, [])]
+    key = training_curves.error_key(curve)
+    values = lambda k, curve=curve: training_curves.series(curve, k)
     color = f"C{i}"
     if key + "/max" in curve:
       loss_ax.plot(curve["step"], values(key + "/max"), color=color, alpha=0.25, lw=0.8)

@@ -9,6 +9,7 @@ grad_norm, the window's largest single step (train/logging.py, LogWindow.PEAK).
 """
 import argparse
 import json
+import math
 import os
 import statistics
 
@@ -46,6 +47,17 @@ def save_training_curve(workdir: str, path: str) -> bool:
   return True
 
 
+def error_key(curve: dict) -> str:
+  """The curve's training error: the FM error against v where logged, else the loss."""
+  return "fm/v_mse" if "fm/v_mse" in curve else "loss"
+
+
+def series(curve: dict, key: str, fallback: str | None = None) -> list[float]:
+  """One logged quantity as floats, NaN where a record lacks it (`fallback` if `key` was never logged)."""
+  values = curve.get(key, curve.get(fallback, []) if fallback else [])
+  return [float("nan") if v is None else float(v) for v in values]
+
+
 def stability_summary(curve: dict, warmup: float = 0.1, context: int = 8, spike: float = 2.0) -> dict:
   """What the stability claim reads from one curve (FM error vs v where logged, else the loss):
 
@@ -60,26 +72,25 @@ def stability_summary(curve: dict, warmup: float = 0.1, context: int = 8, spike:
   skipped_updates  updates skipped for a non-finite loss or gradient (nonfinite_steps, last value);
   diverged         a non-finite window mean anywhere (the run halted or every step was skipped).
   """
-  key = "fm/v_mse" if "fm/v_mse" in curve else "loss"
+  key = error_key(curve)
   steps = curve["step"]
-  means = [float("nan") if v is None else float(v) for v in curve[key]]
-  peaks = [float("nan") if v is None else float(v) for v in curve.get(key + "/max", curve[key])]
+  means, peaks = series(curve, key), series(curve, key + "/max", fallback=key)
   start = next((i for i, s in enumerate(steps) if s > warmup * steps[-1]), len(steps))
   jumps = []
   for i in range(max(start, 1), len(steps)):
-    before = [p for p in peaks[max(0, i - context):i] if p == p]
-    if before and peaks[i] == peaks[i]:
+    before = [p for p in peaks[max(0, i - context):i] if not math.isnan(p)]
+    if before and not math.isnan(peaks[i]):
       jumps.append(peaks[i] / statistics.median(before))
   tail_from = next((i for i, s in enumerate(steps) if s > 0.9 * steps[-1]), len(steps) - 1)
-  tail = [m for m in means[tail_from:] if m == m]
-  grads = curve.get("grad_norm/max", curve.get("grad_norm", []))[start:]
-  skipped = [n for n in curve.get("nonfinite_steps", []) if n is not None]
+  tail = [m for m in means[tail_from:] if not math.isnan(m)]
+  grads = series(curve, "grad_norm/max", fallback="grad_norm")[start:]
+  skipped = [n for n in series(curve, "nonfinite_steps") if not math.isnan(n)]
   return {"final": statistics.fmean(tail) if tail else float("nan"),
           "worst_jump": max(jumps, default=float("nan")),
           "spikes": sum(j > spike for j in jumps),
-          "grad_norm_peak": max((g for g in grads if g is not None and g == g), default=float("nan")),
+          "grad_norm_peak": max((g for g in grads if not math.isnan(g)), default=float("nan")),
           "skipped_updates": int(skipped[-1]) if skipped else 0,
-          "diverged": any(m != m for m in means)}
+          "diverged": any(math.isnan(m) for m in means)}
 
 
 def main(argv=None):
