@@ -124,7 +124,9 @@ def main(argv=None):
       if not os.path.exists(curve):                              # rows finished before curves were kept
         save_training_curve(workdir, curve)
       continue
-    code = run(base, log)
+    # The row is scored below (--mode=eval, with FVD when asked): the run's own end-of-run score
+    # (demo.py's eval.score_at_end) would sample the same 200 clips a second time.
+    code = run([*base, "--config.eval.score_at_end=0"], log)
     save_training_curve(workdir, curve)        # also of a run that stopped on a non-finite loss
     diverged = halted_at_step(log) if code == HALTED_ON_NAN else None
     if code != 0 and diverged is None:

@@ -93,7 +93,7 @@ def test_quality_vs_steps_jobs_and_resume(tmp_path, monkeypatch):
 def test_ablation_sweep_rows_sharing_and_resume_across_sessions(tmp_path, monkeypatch):
   """Rows that differ only in sampling train once; a row is done when its report is in --results,
   so a second sweep (another session, a fresh --root) runs nothing; --rows filters; bad rows fail.
-  Each finished row also keeps a still (first, middle, last frame) of samples drawn as it is scored."""
+  A training does not score itself at its end (the sweep's eval scores it). Each finished row also keeps a still (first, middle, last frame) of samples drawn as it is scored."""
   import ablation_sweep
   from PIL import Image
   calls = []
@@ -117,6 +117,8 @@ def test_ablation_sweep_rows_sharing_and_resume_across_sessions(tmp_path, monkey
   workdirs = {a for c in calls for a in c if a.startswith("--workdir=")}
   assert len(calls) == 6 and len(workdirs) == 1          # 2 rows x (train, eval, sample), one training run
   assert all(f"--config.eval.classifier_path={results}/classifier.npz" in c for c in calls)
+  trainings = [c for c in calls if not any(a.startswith("--mode=") for a in c)]
+  assert len(trainings) == 2 and all("--config.eval.score_at_end=0" in c for c in trainings)
   assert sorted(os.listdir(results)) == ["table4_fm_4.json", "table4_fm_4_samples.png",
                                          "table4_fm_50.json", "table4_fm_50_samples.png"]
   assert json.load(open(results / "table4_fm_4.json"))["row"] == "fm_4"
