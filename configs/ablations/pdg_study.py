@@ -20,6 +20,10 @@ the eval report. Rows, most informative first:
                      (flow.guidance_target=pdg_label). The weak path trains at both conditions:
                      40% of the FM group path-dropped, half of those at ∅ (20% at ∅ as in Alg. 1)
   pdg_w15_2, sfm_w15_2  (b) dose-response: w in [1.5, 2] (sampled at 2)
+  pdg_drop           the token-drop hypothesis (docs/results.md): the PDG reference with the SPRINT
+                     curriculum (80% of the steps with 75% token drop, then dense), where the weak
+                     path's input is what the decoder sees in most steps; its CFG twin is
+                     mva_study:nomva_4 (same training but the target)
 
   python benchmarks/ablation_sweep.py --tables=pdg_study               # resumable
   python -m eflow_jax.main --config=configs/ablations/pdg_study.py:pdg_w1 --workdir=runs/abl/pdg_w1
@@ -49,6 +53,7 @@ ROWS = {   # (row of common.row_config, flow.* changes)
                             path_drop_null_share=0.5, label_drop=0.0)),
     "pdg_w15_2": (PDG, dict(w_min=1.5, w_max=2.0, w_inf=2.0)),
     "sfm_w15_2": (SFM, dict(w_min=1.5, w_max=2.0, w_inf=2.0)),
+    "pdg_drop": (dict(PDG, token_drop=True), {}),
 }
 
 
