@@ -93,7 +93,8 @@ def test_quality_vs_steps_jobs_and_resume(tmp_path, monkeypatch):
 def test_ablation_sweep_rows_sharing_and_resume_across_sessions(tmp_path, monkeypatch):
   """Rows that differ only in sampling train once; a row is done when its report is in --results,
   so a second sweep (another session, a fresh --root) runs nothing; --rows filters; bad rows fail.
-  A training does not score itself at its end (the sweep's eval scores it). Each finished row also keeps a still (first, middle, last frame) of samples drawn as it is scored."""
+  A training does not score itself at its end (the sweep's eval scores it). Each finished row also
+  keeps a still (first, middle, last frame) of samples drawn as it is scored."""
   import ablation_sweep
   from PIL import Image
   calls = []
