@@ -169,11 +169,11 @@ def training_curves(sweep_dir, table, path):
         curves[row] = curve
   if not curves:
     return False
-  import training_curves  # benchmarks/ is on sys.path when this script runs
+  from training_curves import error_key, series  # benchmarks/ is on sys.path when this script runs
   fig, (loss_ax, grad_ax) = plt.subplots(1, 2, figsize=(11, 4))
   for i, (row, curve) in enumerate(curves.items()):
-    key = training_curves.error_key(curve)
-    values = lambda k, curve=curve: training_curves.series(curve, k)
+    key = error_key(curve)
+    values = lambda k, curve=curve: series(curve, k)
     color = f"C{i}"
     if key + "/max" in curve:
       loss_ax.plot(curve["step"], values(key + "/max"), color=color, alpha=0.25, lw=0.8)
