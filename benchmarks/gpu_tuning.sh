@@ -19,7 +19,8 @@
 #           H200's peaks (989 TFLOP/s bf16 dense, 4.8 TB/s);
 #   scaling attention_scaling.py vs cuDNN flash attention at 2, 8 and 21 latent frames (GLGA on the
 #           fused kernels), fwd and fwd+bwd.
-# Issue 29's run, in one 10-minute call (9.3 min of timeouts; unrun: no GPU was lent since):
+# Issue 29's run, in one 10-minute call (9.3 min of timeouts; on an H200 2026-11-30 the ladder's three
+# cold compiles and warm-ups took 171 s of its 280, so it times 3 rounds of 3 steps; later args win):
 #   OUT=docs/gpu_results/<gpu>_issue29 PARTS="tests fused scaling ladder32k" bash benchmarks/gpu_tuning.sh
 # Usage (repo root, a CUDA build of JAX installed):  OUT=some/dir [PARTS="ladder"] bash benchmarks/gpu_tuning.sh
 # On an H200 impls and tiles took ~1 min each; a train step compiles in 30-104 s (H100, H200), so
@@ -71,5 +72,5 @@ fi
 if [[ " $PARTS " == *" ladder32k "* ]]; then
   ladder f "${LADDER32K_TIMEOUT:-280}" train_throughput_32k_tokens 4 \
     --set 'video.latent_shape=(21,60,104,16)' --set 'model.token_drop_group=(1,2,2)' \
-    --set model.remat=dots
+    --set model.remat=dots --rounds 3 --steps 3
 fi
