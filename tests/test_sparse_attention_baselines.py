@@ -228,6 +228,26 @@ def test_vsa_bad_geometry_is_a_one_line_error():
     vsa.vsa_attention(q, q, q, jnp.arange(32)[None], grid=(2, 4, 4), cube=(1, 3, 2), topk=2)
 
 
+def largest_intermediate(fn, N, D):
+  """Elements of the largest array in value+grad of sum(fn(q, k, v)) at (1, N, 1, D) inputs."""
+  q = jax.ShapeDtypeStruct((1, N, 1, D), jnp.float32)
+  loss = lambda q, k, v: sum(jnp.sum(o) for o in fn(q, k, v))
+  closed = jax.make_jaxpr(jax.value_and_grad(loss, (0, 1, 2)))(q, q, q)
+  return max(int(np.prod(a.shape)) for a in _all_avals(closed.jaxpr) if hasattr(a, "shape"))
+
+
+@pytest.mark.parametrize("critical", [0.2, 0.5])
+def test_sla_memory_is_linear_in_tokens_at_a_fixed_sparsity_fraction(critical):
+  """At a fixed *share* of critical blocks the keys per query grow with N, yet no intermediate of
+  value+grad grows faster than N: quadrupling N quadruples the largest one (a gathered version
+  grows 16x: at N = 4096 and 50% it holds N x 2048 scores)."""
+  fn = lambda q, k, v: sla.sla_attention(q, k, v, block_q=64, block_k=64, critical=critical,
+                                         negligible=0.1)
+  small, large = largest_intermediate(fn, 1024, 16), largest_intermediate(fn, 4096, 16)
+  assert large <= 4 * small, (small, large)
+  assert large <= 4 * 4096 * 64, large                       # N x 4 blocks; N x N is 16.8M
+
+
 @pytest.mark.parametrize("method", ["sla", "vsa"])
 def test_memory_is_linear_in_tokens_at_a_fixed_selection(method):
   """Every intermediate of value+grad stays O(N x selected keys): with 4 selected blocks of 16

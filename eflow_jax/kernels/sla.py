@@ -20,11 +20,12 @@ The official kernel marks every non-critical block marginal (no negligible block
 Algorithm keeps a negligible share. Both are this function (n_negligible = 0 is the code's).
 Feature maps: 'softmax' (over the head dim, the official default), 'elu' (elu + 1), 'relu'.
 
-Memory: the reference gathers, per query block, the keys of its critical and negligible blocks,
-O(N · (n_critical + n_negligible) · block_k). The marginal sum is the total minus those blocks, so it
-costs one (head_dim x head_dim) summary per (batch, head), and no N x N buffer exists. At a fixed
-count of selected blocks memory is linear in N; at a fixed sparsity *fraction* the selected keys
-grow with N, and so does the memory per query.
+Memory is linear in N at any sparsity, in the forward and the backward pass. The sparse branch
+visits the critical blocks one selection slot at a time (lax.scan) with an online softmax and a
+FlashAttention-style custom VJP, so at most (N x block_k) scores per head are live, where gathering
+every query's critical keys at once would hold N x (critical share) x N. The linear branch sums
+per-key-block (head_dim x head_dim) summaries under the (nq x nk) block mask. The routing's pooled
+scores are (N / block_q) x (N / block_k): quadratic, but smaller than N x N by the two block sizes.
 Under token drop the blocks are of the tokens present (consecutive in raster order), and the
 routing is computed on them: a dropped subset routes by its own pooled scores.
 """
@@ -71,11 +72,75 @@ def sla_routing(q, k, *, block_q: int, block_k: int, n_critical: int, n_negligib
   return order[..., :n_critical], order[..., order.shape[-1] - n_negligible:]
 
 
-def _gather_blocks(x_blocks, index):
-  """x_blocks (B, H, nk, bk, D), index (B, H, nq, m) -> (B, H, nq, m * bk, D)."""
-  B, H, nk, bk, D = x_blocks.shape
-  picked = jax.vmap(jax.vmap(lambda xb, idx: xb[idx]))(x_blocks, index)      # (B, H, nq, m, bk, D)
-  return picked.reshape(B, H, index.shape[2], index.shape[3] * bk, D)
+def _take_blocks(x_blocks, index):
+  """x_blocks (B, H, nk, bk, D), index (B, H, nq) -> (B, H, nq, bk, D): one key block per query block."""
+  return jax.vmap(jax.vmap(lambda xb, idx: xb[idx]))(x_blocks, index)
+
+
+def _add_blocks(acc, index, update):
+  """acc (B, H, nk, bk, D) plus update (B, H, nq, bk, D) at key blocks index (B, H, nq); query blocks
+  that picked the same key block both add (the transpose of _take_blocks)."""
+  return jax.vmap(jax.vmap(lambda a, idx, u: a.at[idx].add(u)))(acc, index, update)
+
+
+def _sparse_forward(q_blocks, k_blocks, v_blocks, critical):
+  """Softmax of each query over its critical key blocks, visited one selection slot at a time
+  (lax.scan over the n_critical slots) with an online softmax: the largest live tensor is
+  (N x block_k) scores per head, whatever the sparsity. Returns the output and the log-sum-exp."""
+  scale = 1.0 / math.sqrt(q_blocks.shape[-1])
+
+  def step(carry, index):                                      # index (B, H, nq): slot s's blocks
+    m, l, acc = carry
+    k_s, v_s = _take_blocks(k_blocks, index), _take_blocks(v_blocks, index)
+    s = jnp.einsum("bhqid,bhqjd->bhqij", q_blocks, k_s) * scale
+    m_new = jnp.maximum(m, s.max(axis=-1))
+    correction = jnp.exp(m - m_new)
+    p = jnp.exp(s - m_new[..., None])
+    l = l * correction + p.sum(axis=-1)
+    acc = acc * correction[..., None] + jnp.einsum("bhqij,bhqjd->bhqid", p, v_s)
+    return (m_new, l, acc), None
+
+  stats = q_blocks.shape[:-1]
+  init = (jnp.full(stats, -jnp.inf, jnp.float32), jnp.zeros(stats, jnp.float32),
+          jnp.zeros(q_blocks.shape, jnp.float32))
+  (m, l, acc), _ = jax.lax.scan(step, init, jnp.moveaxis(critical, -1, 0))
+  return acc / l[..., None], m + jnp.log(l)
+
+
+@jax.custom_vjp
+def _sparse_branch(q_blocks, k_blocks, v_blocks, critical):
+  return _sparse_forward(q_blocks, k_blocks, v_blocks, critical)[0]
+
+
+def _sparse_branch_fwd(q_blocks, k_blocks, v_blocks, critical):
+  out, lse = _sparse_forward(q_blocks, k_blocks, v_blocks, critical)
+  return out, (q_blocks, k_blocks, v_blocks, critical, out, lse)
+
+
+def _sparse_branch_bwd(residuals, d_out):
+  """FlashAttention's backward over the same slots: each slot's probabilities are recomputed from
+  the saved log-sum-exp, and its dK / dV are added back to the key blocks they came from."""
+  q_blocks, k_blocks, v_blocks, critical, out, lse = residuals
+  scale = 1.0 / math.sqrt(q_blocks.shape[-1])
+  delta = jnp.sum(d_out * out, axis=-1)                                      # (B, H, nq, bq)
+
+  def step(carry, index):
+    dq, dk, dv = carry
+    k_s, v_s = _take_blocks(k_blocks, index), _take_blocks(v_blocks, index)
+    p = jnp.exp(jnp.einsum("bhqid,bhqjd->bhqij", q_blocks, k_s) * scale - lse[..., None])
+    dp = jnp.einsum("bhqid,bhqjd->bhqij", d_out, v_s)
+    ds = p * (dp - delta[..., None]) * scale
+    dq = dq + jnp.einsum("bhqij,bhqjd->bhqid", ds, k_s)
+    dk = _add_blocks(dk, index, jnp.einsum("bhqij,bhqid->bhqjd", ds, q_blocks))
+    dv = _add_blocks(dv, index, jnp.einsum("bhqij,bhqid->bhqjd", p, d_out))
+    return (dq, dk, dv), None
+
+  init = (jnp.zeros_like(q_blocks), jnp.zeros_like(k_blocks), jnp.zeros_like(v_blocks))
+  (dq, dk, dv), _ = jax.lax.scan(step, init, jnp.moveaxis(critical, -1, 0))
+  return dq, dk, dv, None                                      # the routing carries no gradient
+
+
+_sparse_branch.defvjp(_sparse_branch_fwd, _sparse_branch_bwd)
 
 
 @functools.partial(jax.jit, static_argnames=("block_q", "block_k", "critical", "negligible",
@@ -101,24 +166,23 @@ def sla_attention(q, k, v, *, block_q: int = 64, block_k: int = 64, critical: fl
   q_blocks = _blocks(qh, block_q)                                                  # (B, H, nq, bq, D)
   k_blocks, v_blocks = _blocks(kh, block_k), _blocks(vh, block_k)
 
-  # Sparse branch: softmax over the critical keys only.
-  k_sel, v_sel = _gather_blocks(k_blocks, crit), _gather_blocks(v_blocks, crit)
-  scores = jnp.einsum("bhqid,bhqjd->bhqij", q_blocks, k_sel) / math.sqrt(D)
-  o_sparse = jnp.einsum("bhqij,bhqjd->bhqid", jax.nn.softmax(scores, axis=-1), v_sel)
+  # Sparse branch: softmax over the critical keys only, streamed slot by slot.
+  o_sparse = _sparse_branch(q_blocks, k_blocks, v_blocks, crit)
 
-  # Linear branch: the marginal keys = all keys minus the critical and negligible blocks.
+  # Linear branch over the marginal blocks: each key block's (D x D) summary phi(k)^T v, summed per
+  # query block under the (nq x nk) marginal mask, so no per-query key set is ever gathered.
   phi = FEATURE_MAPS[feature_map]
-  fq, fk = phi(q_blocks), phi(kh)
-  if n_critical + n_negligible == N // block_k:
+  nk = N // block_k
+  if n_critical + n_negligible == nk:
     o_linear = jnp.zeros_like(o_sparse)
   else:
-    excluded = jnp.concatenate([crit, negl], axis=-1)
-    fk_ex, v_ex = _gather_blocks(_blocks(fk, block_k), excluded), _gather_blocks(v_blocks, excluded)
-    summary = jnp.einsum("bhnd,bhne->bhde", fk, vh)                               # (B, H, D, D)
-    numerator = (jnp.einsum("bhqid,bhde->bhqie", fq, summary)
-                 - jnp.einsum("bhqid,bhqjd,bhqje->bhqie", fq, fk_ex, v_ex))
-    denominator = (jnp.einsum("bhqid,bhd->bhqi", fq, fk.sum(axis=2))
-                   - jnp.einsum("bhqid,bhqd->bhqi", fq, fk_ex.sum(axis=3)))
+    excluded = jax.nn.one_hot(jnp.concatenate([crit, negl], axis=-1), nk).sum(axis=-2)
+    marginal = 1.0 - excluded                                                     # (B, H, nq, nk)
+    fq, fk_blocks = phi(q_blocks), phi(k_blocks)
+    kv = jnp.einsum("bhkjd,bhkje->bhkde", fk_blocks, v_blocks)                  # (B, H, nk, D, D)
+    numerator = jnp.einsum("bhqid,bhqde->bhqie", fq, jnp.einsum("bhqk,bhkde->bhqde", marginal, kv))
+    denominator = jnp.einsum("bhqid,bhqd->bhqi", fq,
+                             jnp.einsum("bhqk,bhkd->bhqd", marginal, fk_blocks.sum(axis=3)))
     o_linear = numerator / (denominator[..., None] + EPS)
   back = lambda o: jnp.swapaxes(o.reshape(B, H, N, D), 1, 2).astype(q.dtype)
   return back(o_sparse), back(o_linear)
