@@ -72,6 +72,9 @@ def _guidance(c: ml_collections.ConfigDict) -> None:
   # pdg (weak path, null cond) | pdg_cond (weak path, own cond: autoguidance-style, needs
   # path_drop_label='independent') | pdg_label (v + (w - 1)(F_weak(c) - F_weak(∅)): the weak path's
   # own class direction, needs path_drop_label='independent') | cfg (full net, null cond) | none (plain v)
+  # PDG needs the token-drop stage: it is what makes the weak path a good unconditional model. Dense
+  # throughout, PDG fell 31 points behind cfg; with 80% of the steps token-dropped it was level in
+  # FVD (docs/results.md, issue 26 "Token drop is what PDG needs").
   c.guidance_target = "pdg"
   c.w_min = 2.5
   c.w_max = 4.5
