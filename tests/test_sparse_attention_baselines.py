@@ -252,17 +252,14 @@ def test_sla_memory_is_linear_in_tokens_at_a_fixed_sparsity_fraction(critical):
 def test_memory_is_linear_in_tokens_at_a_fixed_selection(method):
   """Every intermediate of value+grad stays O(N x selected keys): with 4 selected blocks of 16
   (64 keys) per query, nothing reaches N x N at N = 2048."""
-  N, D = 2048, 8
-  q = jax.ShapeDtypeStruct((1, N, 1, D), jnp.float32)
+  N = 2048
   if method == "sla":
     fn = lambda q, k, v: sla.sla_attention(q, k, v, block_q=16, block_k=16, critical=4 / 128)
   else:
     positions = jnp.arange(N, dtype=jnp.int32)[None]
     fn = lambda q, k, v: vsa.vsa_attention(q, k, v, positions, grid=(8, 16, 16), cube=(1, 4, 4), topk=4)
-  loss = lambda q, k, v: sum(jnp.sum(o) for o in fn(q, k, v))
-  closed = jax.make_jaxpr(jax.value_and_grad(loss, (0, 1, 2)))(q, q, q)
-  sizes = [int(np.prod(a.shape)) for a in _all_avals(closed.jaxpr) if hasattr(a, "shape")]
-  assert max(sizes) <= 2 * N * 64, max(sizes)            # N x N would be 4.2M
+  largest = largest_intermediate(fn, N, 8)
+  assert largest <= 2 * N * 64, largest                  # N x N would be 4.2M
 
 
 @pytest.mark.parametrize("kind", ["sla", "vsa"])
