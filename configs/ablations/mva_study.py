@@ -33,8 +33,8 @@ TRAININGS = {   # (MVA in the dense stage, MVA in the sparse stage too, flow.* c
     "mva_online": (True, False, dict(mva_target="online")),
 }
 ROWS = {f"{name}_{steps}": (name, steps) for name in TRAININGS for steps in (1, 2, 4)}
-EQUAL_TIME_STEPS = 6000   # softmax FM's 4000 steps x 1.53, rounded down (docstring)
 ROWS["nomva_time_4"] = ("nomva", 4)
+TOTAL_STEPS = {"nomva_time_4": 6000}   # softmax FM's 4000 steps x 1.53, rounded down (docstring)
 
 
 def get_config(arg=None):
@@ -42,8 +42,7 @@ def get_config(arg=None):
   name, steps = ROWS[row]
   mva, from_start, flow = TRAININGS[name]
   config = common.row_config(mva=mva, sample_steps=steps, **FULL)
-  if row.startswith("nomva_time"):
-    config.total_steps = EQUAL_TIME_STEPS     # the stages are fractions, so both scale
+  config.total_steps = TOTAL_STEPS.get(row, config.total_steps)   # stages are fractions: both scale
   config.flow.update(flow)
   config.flow.inference_steps = steps       # how this row samples (not part of the training)
   if from_start:
