@@ -24,7 +24,9 @@ the real clips, so rows measured in different sessions, on different machines, a
 same classifier against the same reference (they are measuring instruments: a retrained classifier
 would score differently, so they are committed, 1.5 MB). The I3D features of the held-out real clips
 that an eval caches beside them (`features_*.npy`) are rebuilt when missing and are not committed.
-A row whose report is there is done.
+A row whose report is there is done. A row trained on another machine (a GPU:
+benchmarks/gpu_ablation_rows.sh) comes back as an export of its EMA weights in its workdir, with
+its metrics.jsonl: the sweep then scores it here without training.
 Prints a Markdown table per table (pasted into docs/results.md).
 """
 import argparse
@@ -124,9 +126,15 @@ def main(argv=None):
       if not os.path.exists(curve):                              # rows finished before curves were kept
         save_training_curve(workdir, curve)
       continue
+    exported_step = export_step(workdir)
+    if exported_step is not None and exported_step != config.total_steps:
+      print(f"{name}: {workdir} holds an export of step {exported_step}, not {config.total_steps}; "
+            f"skipped (resume its training from a checkpoint instead)", flush=True)
+      continue
     # The row is scored below (--mode=eval, with FVD when asked): the run's own end-of-run score
-    # (demo.py's eval.score_at_end) would sample the same 200 clips a second time.
-    code = run([*base, "--config.eval.score_at_end=0"], log)
+    # (demo.py's eval.score_at_end) would sample the same 200 clips a second time. A workdir that
+    # holds an export was trained elsewhere (benchmarks/gpu_ablation_rows.sh): it is only scored.
+    code = 0 if exported_step is not None else run([*base, "--config.eval.score_at_end=0"], log)
     save_training_curve(workdir, curve)        # also of a run that stopped on a non-finite loss
     diverged = halted_at_step(log) if code == HALTED_ON_NAN else None
     if code != 0 and diverged is None:
@@ -165,6 +173,16 @@ def save_sample_still(base_cmd, gif_stem: str, path: str, log: str) -> bool:
     still.paste(frame, (i * (frame.width + gap), 0))
   still.save(path, optimize=True)
   return True
+
+
+def export_step(workdir: str) -> int | None:
+  """The step of the export (`python -m eflow_jax.tools.export`) that `workdir` holds, else None."""
+  path = os.path.join(workdir, "config.json")
+  if os.path.isdir(os.path.join(workdir, "checkpoints")) or not (
+      os.path.exists(path) and os.path.exists(os.path.join(workdir, "model.safetensors"))):
+    return None
+  with open(path) as f:
+    return int(json.load(f)["step"])
 
 
 HALTED_ON_NAN = 3        # eflow_jax.main's exit code when nan_policy=halt stopped the run

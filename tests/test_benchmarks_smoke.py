@@ -171,6 +171,45 @@ def test_ablation_sweep_keeps_the_training_curve_of_a_resumed_and_a_diverged_run
   assert not training_curves.save_training_curve(str(tmp_path / "missing"), str(path))
 
 
+def test_ablation_sweep_scores_an_export_trained_elsewhere_without_training(tmp_path, monkeypatch):
+  """A row trained on a GPU comes back as an export in its workdir (train_rows_parallel.py): at the
+  row's step budget it is scored (eval, sample) and its curve kept, with no training call; an export
+  of another step is not scored as the row."""
+  import ablation_sweep
+  from PIL import Image
+  from eflow_jax import config_lib
+  calls = []
+
+  def fake_run(cmd, log_path):
+    calls.append(cmd)
+    out = [a.split("=", 1)[1] for a in cmd if a.startswith("--output=")]
+    if "--mode=sample" in cmd:
+      Image.new("L", (6, 4)).save(out[0] + ".gif")
+    elif out:
+      with open(out[0], "w") as f:
+        json.dump({"class_accuracy": 0.5}, f)
+    return 0
+
+  monkeypatch.setattr(ablation_sweep, "run", fake_run)
+  argv = ["--tables=table4", f"--results={tmp_path / 'results'}", "--steps=3", f"--root={tmp_path}",
+          "--rows=table4:sfm_4"]
+  config = config_lib.load_config(os.path.join(REPO, "configs/ablations/table4.py:sfm_4"))
+  config.total_steps = 3
+  workdir = tmp_path / ("train_" + ablation_sweep.training_key(config))
+  os.makedirs(workdir)
+  (workdir / "model.safetensors").write_bytes(b"")
+  (workdir / "metrics.jsonl").write_text(json.dumps({"step": 3, "loss": 0.5}) + "\n")
+  (workdir / "config.json").write_text(json.dumps({"step": 2}))
+  ablation_sweep.main(argv)
+  assert not calls and not os.path.exists(tmp_path / "results" / "table4_sfm_4.json")
+  (workdir / "config.json").write_text(json.dumps({"step": 3}))
+  ablation_sweep.main(argv)
+  assert [c[-2] for c in calls] == ["--mode=eval", "--mode=sample"]
+  assert all(f"--workdir={workdir}" in c for c in calls)
+  assert json.load(open(tmp_path / "results" / "curves" / "table4_sfm_4.json"))["loss"] == [0.5]
+  assert os.path.exists(tmp_path / "results" / "table4_sfm_4.json")
+
+
 def test_stability_summary_finds_a_spike_against_its_neighbours_and_a_divergence():
   """By hand: 20 windows of 25 steps; the largest step is 1.0 everywhere except 3.0 at step 300,
   so the one jump above 2x is 3.0 / median(1.0 x 8) = 3x; the early descent (steps <= 50, the

@@ -59,6 +59,28 @@ def test_export_and_load_give_the_sample_modes_clips_bit_for_bit(class_run, tmp_
   assert "trained for 4 steps" in card and "Pipeline.from_pretrained" in card
 
 
+def test_eval_and_sample_modes_read_an_export_as_they_read_its_checkpoint(class_run, tmp_path):
+  """A row trained on another machine comes back as an export (benchmarks/train_rows_parallel.py)
+  and is scored from it: the same clips and the same held-out objective as from the checkpoint."""
+  config, workdir = class_run
+  output = str(tmp_path / "export")
+  assert export_tool.main([f"--workdir={workdir}", f"--output={output}"]) == 0
+  from_run = evaluate.sample_videos(config, workdir, num=4, steps=2, seed=1)
+  from_export = evaluate.sample_videos(config, output, num=4, steps=2, seed=1)
+  np.testing.assert_array_equal(from_export[0], from_run[0])
+  assert from_export[2] == 4
+  model, _, state, _, mesh = evaluate.restore_for_inference(config, workdir)
+  exported = evaluate.restore_for_inference(config, output)[2]
+  assert evaluate.held_out_objective(config, model, exported, mesh, 1) == \
+      evaluate.held_out_objective(config, model, state, mesh, 1)
+  other = config_lib.load_config(os.path.join(REPO, "tests/tiny_config.py:steps=4"))
+  other.model.hidden *= 2
+  with pytest.raises(ValueError, match="is from another model \\(model.hidden"):
+    evaluate.restore_for_inference(other, output)
+  with pytest.raises(ValueError, match="holds step 4 only"):
+    evaluate.restore_for_inference(config, output, step=2)
+
+
 def test_sample_mode_writes_the_grid_and_each_clip_by_its_class(class_run, tmp_path):
   config, workdir = class_run
   paths = evaluate.sample(config, workdir, num=3, steps=1, output=str(tmp_path / "s"))

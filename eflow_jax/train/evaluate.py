@@ -1,9 +1,11 @@
-"""Sampling and evaluation: the `sample` / `eval` modes (which read a checkpoint and never write
-one), the score a run prints at its end, and the samples and diagnostics written while it trains."""
+"""Sampling and evaluation: the `sample` / `eval` modes (which read a checkpoint, or an export of
+one, and never write one), the score a run prints at its end, and the samples and diagnostics
+written while it trains."""
 import itertools
 import json
 import os
 import time
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -19,6 +21,8 @@ from eflow_jax.flow import diagnostics as flow_diagnostics
 from eflow_jax.flow import losses as flow_losses
 from eflow_jax.flow import sampling
 from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
+from eflow_jax.param_tree import unflatten_params
+from eflow_jax.pipeline import CONFIG_FILE, WEIGHTS_FILE
 from eflow_jax.train import curriculum
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, model_kind
 
@@ -169,9 +173,41 @@ def score_at_end(config, model, example_shape, state, mesh, workdir) -> dict:
 # ------------------------------------------------------------------------------------------------
 # The sample and eval modes: read a checkpoint, never write one.
 # ------------------------------------------------------------------------------------------------
+class ExportedWeights(NamedTuple):
+  """What inference reads of a run, as an export holds it: the EMA weights and their step."""
+  ema_params: dict
+  step: int
+
+
+def is_export(directory: str) -> bool:
+  """An export of `python -m eflow_jax.tools.export` (weights + config), not a training workdir."""
+  return (not os.path.isdir(os.path.join(directory, "checkpoints")) and
+          all(os.path.exists(os.path.join(directory, name)) for name in (CONFIG_FILE, WEIGHTS_FILE)))
+
+
+def restore_export(config, directory: str, step=None) -> ExportedWeights:
+  """The EMA weights of an export, for `--mode=eval` / `--mode=sample` with `--workdir=EXPORT`:
+  a model trained on another machine is scored here from its export (a quarter of a checkpoint's
+  bytes: no online weights, no Adam moments). Its model must be the config's, as on resume."""
+  from safetensors.numpy import load_file
+  with open(os.path.join(directory, CONFIG_FILE)) as f:
+    description = json.load(f)
+  mismatch = ckpt_lib.model_config_mismatch(description["config"], ckpt_lib.config_json(config))
+  if mismatch:
+    raise ValueError(f"the export in {directory} is from another model ({mismatch}).")
+  if step is not None and step != description["step"]:
+    raise ValueError(f"--step={step}: the export in {directory} holds step {description['step']} only.")
+  params = jax.tree.map(jnp.asarray, unflatten_params(load_file(os.path.join(directory, WEIGHTS_FILE))))
+  return ExportedWeights(ema_params=params, step=int(description["step"]))
+
+
 def restore_for_inference(config, workdir, step=None):
   model, stages, example_shape, optimizer, _ = build(config)
   mesh = sharding_lib.make_mesh(config.mesh)
+  if is_export(workdir):
+    if jax.process_count() > 1:
+      raise ValueError(f"{workdir} is an export: score it in one process (exports are read whole).")
+    return model, example_shape, restore_export(config, workdir, step), {}, mesh
   if not os.path.isdir(os.path.join(workdir, "checkpoints")):
     raise FileNotFoundError(f"no checkpoint under {workdir}/checkpoints; run --mode=train first or fix "
                             f"--workdir.")
