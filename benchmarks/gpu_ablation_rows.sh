@@ -5,7 +5,8 @@
 #     bash benchmarks/gpu_ablation_rows.sh
 # Matmuls run at full float32 precision (JAX_DEFAULT_MATMUL_PRECISION=highest), as on the CPU where
 # every other row was trained, not in TF32. SCORE_HERE rows are scored here without I3D (its
-# weights do not fit the trip); the others come back as exports and are scored on the CPU.
+# weights do not fit the trip; their sample stills need `av` carried as a wheel, the MP4 writer's);
+# the others come back as exports and are scored on the CPU.
 # XLA_FLAGS: no GEMM autotuning and cuBLAS rather than Triton GEMM fusions. With both on (the
 # default), eight processes compiling at once spent 2-4 min per fusion and none reached its first
 # step in 400 s (H200, 2026-11-30); with both off, three rows compiled and ran 4000 steps in 168 s.
