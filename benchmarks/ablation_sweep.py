@@ -45,6 +45,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))   # training_curv
 from PIL import Image  # noqa: E402
 
 from eflow_jax import config_lib  # noqa: E402
+from eflow_jax.pipeline import CONFIG_FILE  # noqa: E402
+from eflow_jax.train import evaluate  # noqa: E402
 from training_curves import save_training_curve  # noqa: E402
 
 TABLES = ("table2", "table3", "table4", "pdg_study", "mva_study", "attention_baselines")
@@ -177,11 +179,9 @@ def save_sample_still(base_cmd, gif_stem: str, path: str, log: str) -> bool:
 
 def export_step(workdir: str) -> int | None:
   """The step of the export (`python -m eflow_jax.tools.export`) that `workdir` holds, else None."""
-  path = os.path.join(workdir, "config.json")
-  if os.path.isdir(os.path.join(workdir, "checkpoints")) or not (
-      os.path.exists(path) and os.path.exists(os.path.join(workdir, "model.safetensors"))):
+  if not evaluate.is_export(workdir):
     return None
-  with open(path) as f:
+  with open(os.path.join(workdir, CONFIG_FILE)) as f:
     return int(json.load(f)["step"])
 
 

@@ -120,7 +120,7 @@ def pack(groups, status, args):
   files.append(add("results.tgz", members))
   for key in groups:
     export = os.path.join(args.root, "export_" + key)
-    if os.path.isdir(export) and status[key].get("scored", 1) != 0 and len(files) < MAX_FILES:
+    if os.path.isdir(export) and status.get(key, {}).get("scored", 1) != 0 and len(files) < MAX_FILES:
       files.append(add(f"export_{key}.tgz", [(f"train_{key}", export)]))
   for key, (_, rows, total) in groups.items():
     workdir, step = os.path.join(args.root, "train_" + key), status.get(key, {}).get("step")

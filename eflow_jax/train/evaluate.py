@@ -21,8 +21,7 @@ from eflow_jax.flow import diagnostics as flow_diagnostics
 from eflow_jax.flow import losses as flow_losses
 from eflow_jax.flow import sampling
 from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
-from eflow_jax.param_tree import unflatten_params
-from eflow_jax.pipeline import CONFIG_FILE, WEIGHTS_FILE
+from eflow_jax.pipeline import CONFIG_FILE, WEIGHTS_FILE, Pipeline
 from eflow_jax.train import curriculum
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, model_kind
 
@@ -189,16 +188,13 @@ def restore_export(config, directory: str, step=None) -> ExportedWeights:
   """The EMA weights of an export, for `--mode=eval` / `--mode=sample` with `--workdir=EXPORT`:
   a model trained on another machine is scored here from its export (a quarter of a checkpoint's
   bytes: no online weights, no Adam moments). Its model must be the config's, as on resume."""
-  from safetensors.numpy import load_file
-  with open(os.path.join(directory, CONFIG_FILE)) as f:
-    description = json.load(f)
-  mismatch = ckpt_lib.model_config_mismatch(description["config"], ckpt_lib.config_json(config))
+  exported = Pipeline.from_pretrained(directory)
+  mismatch = ckpt_lib.model_config_mismatch(exported.config.to_dict(), ckpt_lib.config_json(config))
   if mismatch:
     raise ValueError(f"the export in {directory} is from another model ({mismatch}).")
-  if step is not None and step != description["step"]:
-    raise ValueError(f"--step={step}: the export in {directory} holds step {description['step']} only.")
-  params = jax.tree.map(jnp.asarray, unflatten_params(load_file(os.path.join(directory, WEIGHTS_FILE))))
-  return ExportedWeights(ema_params=params, step=int(description["step"]))
+  if step is not None and step != exported.step:
+    raise ValueError(f"--step={step}: the export in {directory} holds step {exported.step} only.")
+  return ExportedWeights(ema_params=jax.tree.map(jnp.asarray, exported.params), step=exported.step)
 
 
 def restore_for_inference(config, workdir, step=None):
