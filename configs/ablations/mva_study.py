@@ -1,10 +1,10 @@
 """Does MVA pay off where the paper says it should, at 1 and 2 sampling steps? (issue 26 §3)
 
 The full recipe (GLGA, SPRINT curriculum: 80% of the steps with 75% token drop, then dense) at the
-shared budget (common.py), with the CFG target (the best target measured so far, docs/results.md;
-the PDG study's fix, once there is one, replaces it). Each training is sampled with 1, 2 and 4
-Alg. 2 steps (rows `<training>_<steps>`; the sweep trains once per training) and scored on 200
-samples. Trainings:
+shared budget (common.py), with the CFG target (the PDG study: under token drop PDG is level with
+it in FVD, 5 points behind in accuracy; docs/results.md "Path-Drop Guidance"). Each training is
+sampled with 1, 2 and 4 Alg. 2 steps (rows `<training>_<steps>`; the sweep trains once per
+training) and scored on 200 samples. Trainings:
   nomva        no MVA (the dense stage trains FM : SCM = 0.75 : 0.25)
   mva          MVA in the dense stage (FM : SCM : MVA = 0.5 : 0.25 : 0.25), the paper's recipe
   mva_grid     mva, its grid also holding the sampler's 4-step times (which hold the 2- and 1-step
