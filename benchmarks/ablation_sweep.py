@@ -53,7 +53,7 @@ TABLES = ("table2", "table3", "table4", "pdg_study", "mva_study", "attention_bas
 SAMPLING_FIELDS = ("sampler", "inference_steps")     # flow.* fields that do not change training
 IMPLEMENTATION_FIELDS = ("attention_impl", "window_block")   # model.* fields: same math, other code
 # Top-level fields that watch a run without changing what it trains.
-OBSERVING_FIELDS = ("sample_every", "eval_every", "profile", "log_flops", "peak_tflops_per_device")
+OBSERVING_FIELDS = ("sample_every", "sample_every_minutes", "eval_every", "profile", "log_flops", "peak_tflops_per_device")
 METRIC_COLUMNS = ("fvd", "fvd_real", "classifier_fd", "class_accuracy", "sharpness", "nfe", "step",
                   "diverged_at_step")
 

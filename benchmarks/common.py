@@ -134,6 +134,27 @@ def device_line() -> str:
   return f"{d.device_kind} ({jax.default_backend()}, {jax.device_count()} device(s)), jax {jax.__version__}"
 
 
+def provenance(argv=None) -> dict:
+  """What a committed report needs to be re-checked: the command, the commit (and whether the tree
+  had uncommitted changes), the machine (CPU model, cores, AVX-512 or AVX2 only), the date."""
+  import datetime  # pylint: disable=g-import-not-at-top
+  import platform  # pylint: disable=g-import-not-at-top
+  import subprocess  # pylint: disable=g-import-not-at-top
+  git = lambda *a: subprocess.run(["git", *a], cwd=REPO, capture_output=True, text=True).stdout.strip()
+  flags, model = set(), platform.processor()
+  if os.path.exists("/proc/cpuinfo"):
+    for line in open("/proc/cpuinfo"):
+      if line.startswith("flags") and not flags:
+        flags = set(line.split(":", 1)[1].split())
+      elif line.startswith("model name"):
+        model = line.split(":", 1)[1].strip()
+  vector = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "neither AVX-512 nor AVX2"
+  return {"command": " ".join(["python", *(sys.argv if argv is None else argv)]),
+          "commit": git("rev-parse", "HEAD"), "uncommitted_changes": bool(git("status", "--porcelain", "-uno")),
+          "machine": f"{model}, {os.cpu_count()} cores, {vector}", "device": device_line(),
+          "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+
+
 def fmt(x, spec: str, missing: str = "-") -> str:
   return missing if x is None or (isinstance(x, float) and not np.isfinite(x)) else format(x, spec)
 

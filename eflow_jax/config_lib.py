@@ -202,6 +202,7 @@ def training_config(total_steps: int, batch_size: int) -> ml_collections.ConfigD
   config.eval = eval_config()
   config.log_every = 100
   config.sample_every = 10000          # samples (GIF + MP4, and TensorBoard) every that many steps
+  config.sample_every_minutes = 0.0    # and after that many minutes since the last grid (0 = off)
   config.num_samples = 8
   config.sample_columns = 4
   # Every that many steps (0 = off): the held-out objective and config.eval's sample metrics of the
@@ -240,14 +241,16 @@ def eval_config() -> ml_collections.ConfigDict:
   # per clip on CPU, so it is opt-in here; its real statistics use i3d_clips clips, cached.
   # classifier_path / i3d_reference_path: "" = <workdir>/metrics/{classifier,i3d_reference}.npz
   # (a sweep shares one of each across its runs: same data, same protocol).
-  # score_at_end: after the last step, score that many few-step samples with the classifier and
-  # print the class accuracy (Moving MNIST class models; 0 = off).
+  # score_at_end: after the last step, score that many few-step samples and print how many read as
+  # their digit in most frames (metrics/frame_judge.py; Moving MNIST class models; 0 = off).
+  # frame_judge_steps: the per-frame judge's training steps (the shipped one, for the demo's
+  # geometry, has the default; another geometry trains one once, cached in <workdir>/metrics/).
   # guidance_diagnostics_every: every that many training steps, write flow/diagnostics.py's per-t-bin
   # parts of the guided target (weak vs full unconditional error, class signal) for the online
   # weights on the current batch to metrics.jsonl / TensorBoard as diag/* (0 = off; three forward
   # passes of one batch each time). --mode=eval always reports them for the EMA weights.
   return ml_collections.ConfigDict(dict(num_samples=64, use_i3d=False, i3d_clips=256, classifier_steps=4000,
-                                        classifier_path="", i3d_reference_path="", score_at_end=0,
+                                        frame_judge_steps=2000, classifier_path="", i3d_reference_path="", score_at_end=0,
                                         guidance_diagnostics_every=0))
 
 

@@ -203,19 +203,41 @@ def test_a_finished_run_scores_its_own_samples(straight_run, tmp_path, capfd):
   workdir = str(tmp_path / "copy")
   shutil.copytree(straight, workdir)
   config = config.copy_and_resolve_references()
-  config.eval.update(score_at_end=20, classifier_steps=30)
+  config.eval.update(score_at_end=20, classifier_steps=30, frame_judge_steps=20)
   metrics = loop.train(config, workdir)                   # already at its last step: scores only
   report = json.load(open(os.path.join(workdir, "score_step000010.json")))
   per_class = report["class_accuracy_per_class"]
   assert report["num_samples"] == 20 and sorted(per_class) == [str(c) for c in range(10)]
   assert report["class_accuracy"] == pytest.approx(np.mean(list(per_class.values())))   # 2 per digit
   assert metrics["final_class_accuracy"] == report["class_accuracy"]
-  line = [l for l in capfd.readouterr().out.splitlines() if "recognised as their digit" in l]
-  assert len(line) == 1 and f"{report['class_accuracy']:.0%} of 20" in line[0], line
+  line = [l for l in capfd.readouterr().out.splitlines() if "read as their digit in most frames" in l]
+  assert len(line) == 1 and f"{report['frame_judge']['recognised']:.0%} of 20" in line[0], line
   bad = tiny_config()
   bad.eval.score_at_end = 1
   with pytest.raises(ValueError, match="eval.score_at_end=1 must be 0"):
     loop.train(bad, str(tmp_path / "bad"))
+
+
+def test_a_run_writes_grids_by_wall_time_and_ends_with_the_judges_score_and_the_last_grid(tmp_path, capfd):
+  """config.sample_every_minutes: a grid whenever that much time has passed (here: after every step),
+  its path printed; the last line: the per-frame judge's score and the final grid's path."""
+  config = tiny_config(3)
+  config.sample_every, config.sample_every_minutes, config.num_samples = 0, 1e-6, 10
+  config.eval.update(score_at_end=10, classifier_steps=20, frame_judge_steps=20)
+  workdir = str(tmp_path / "run")
+  metrics = loop.train(config, workdir)
+  grids = sorted(f for f in os.listdir(os.path.join(workdir, "samples")) if f.endswith(".gif"))
+  assert grids == ["step_000001.gif", "step_000002.gif", "step_000003.gif"]
+  out = capfd.readouterr().out.splitlines()
+  assert sum("samples (" in l for l in out) == 3
+  report = json.load(open(os.path.join(workdir, "score_step000003.json")))
+  judged = report["frame_judge"]
+  assert judged["num_clips"] == 10 and judged["frames_per_clip"] == config.data.frames
+  assert metrics["final_frame_judge"] == judged["recognised"]
+  assert out[-1].endswith(f"Final grid: {os.path.join(workdir, 'samples', 'step_000003.gif')}.")
+  assert f"{judged['recognised']:.0%} of 10 read as their digit in most frames" in out[-1]
+  assert report["frame_judge_model"]["steps"] == 20     # another geometry: trained once, cached
+  assert os.path.exists(os.path.join(workdir, "metrics", "frame_judge.npz"))
 
 
 def test_the_shipped_demo_classifier_recognises_real_clips():

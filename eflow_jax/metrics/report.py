@@ -12,6 +12,7 @@ import time
 import numpy as np
 
 from eflow_jax.metrics import classifier
+from eflow_jax.metrics import frame_judge
 from eflow_jax.metrics import fvd
 from eflow_jax.metrics import i3d
 from eflow_jax.metrics import sharpness
@@ -32,7 +33,7 @@ def per_class_accuracy(predictions, labels) -> dict:
 
 def evaluate_videos(samples, labels=None, *, real_videos, real_labels=None, classifier_params=None,
                     real_i3d_stats=None, use_i3d: bool = False, protocol: dict | None = None,
-                    i3d_max_batch: int = 8, i3d_cache_dir: str | None = None) -> dict:
+                    i3d_max_batch: int = 8, i3d_cache_dir: str | None = None, judge_params=None) -> dict:
   """Metrics of generated `samples` (N, T, H, W, C) in [-1, 1] against held-out `real_videos`.
 
   labels (N,): the classes the samples were conditioned on (None for text models: no accuracy).
@@ -41,6 +42,8 @@ def evaluate_videos(samples, labels=None, *, real_videos, real_labels=None, clas
   = (mu, sigma) from fvd.reference_statistics (~2 s per sample clip on CPU). i3d_cache_dir: where
   the real clips' I3D features are cached (keyed by the clips' hash; they are the same every eval).
   protocol: what produced the samples (seeds, sampler, steps, guidance...), copied into the report.
+  judge_params: the per-frame digit judge (frame_judge.load_or_train_judge); with labels it adds
+  "frame_judge" (clips whose frames mostly read as their digit) and the same of the real clips.
   """
   samples, real_videos = np.asarray(samples), np.asarray(real_videos)
   if samples.ndim != 5 or samples.shape[1:] != real_videos.shape[1:]:
@@ -62,6 +65,11 @@ def evaluate_videos(samples, labels=None, *, real_videos, real_labels=None, clas
     if real_labels is not None:
       report["class_accuracy_real"] = classifier.accuracy(classifier_params, real_videos, real_labels)
     proto["classifier_features"] = classifier.FEATURES_NAME
+  if judge_params is not None and labels is not None:
+    report["frame_judge"] = frame_judge.judge_videos(judge_params, samples, labels)
+    if real_labels is not None:
+      report["frame_judge_real"] = frame_judge.judge_videos(judge_params, real_videos, real_labels)
+    proto["frame_judge"] = "a clip counts when more than half of its frames read as its digit"
   if use_i3d:
     if real_i3d_stats is None:
       raise ValueError("use_i3d=True needs real_i3d_stats=(mu, sigma) from fvd.reference_statistics.")

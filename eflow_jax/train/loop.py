@@ -101,7 +101,8 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
     writer.close()
   saver.raise_if_failed()
   if config.eval.score_at_end and int(state.step) == config.total_steps and "preempted" not in last_metrics:
-    last_metrics = {**last_metrics, **score_at_end(config, model, example_shape, state, mesh, workdir)}
+    last_metrics = {**last_metrics, **score_at_end(config, model, example_shape, state, mesh, workdir,
+                                                   in_loop_eval.last_grid_path)}
   return last_metrics
 
 

@@ -102,8 +102,11 @@ def _check_run(config) -> None:
                            ("eval.num_samples", config.eval.num_samples, 2),    # a covariance needs 2
                            ("eval.i3d_clips", config.eval.i3d_clips, 2),
                            ("eval.classifier_steps", config.eval.classifier_steps, 1),
+                           ("eval.frame_judge_steps", config.eval.get("frame_judge_steps", 1), 1),
                            ("eval.guidance_diagnostics_every", config.eval.guidance_diagnostics_every, 0)):
     _require(value >= low, f"{name}={value} must be >= {low}.")
+  minutes = config.get("sample_every_minutes", 0.0)
+  _require(minutes >= 0, f"sample_every_minutes={minutes} must be >= 0 (0 = off).")
   score = config.eval.score_at_end
   _require(score == 0 or score >= 2, f"eval.score_at_end={score} must be 0 (off) or >= 2 samples.")
   policy = config.nan_policy

@@ -1,0 +1,105 @@
+"""How a Moving MNIST run's samples improve with training time: every checkpoint, scored as a person reads it.
+
+  python benchmarks/demo_curve.py --config=configs/demo.py --workdir=runs/demo --out=docs/demo_results/curve.json
+
+For each checkpoint (or `--steps`): `--num_samples` few-step samples of the EMA weights (every digit
+in turn, the config's sampler), scored by the per-frame judge (metrics/frame_judge.py: a clip counts
+when most of its frames read as its digit), the clip classifier's accuracy and Fréchet distance, beside
+as many real held-out clips. The minute of each checkpoint is read from the run's metrics.jsonl (wall
+clock since the run's first logged step, plus that line's own steps at its rate: compilation of the first
+program included as the user waits for it) unless `--start_time` (epoch seconds) says when the
+command began. Points already in `--out` are kept, so a stopped scoring resumes.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, REPO)
+
+import common  # noqa: E402  (benchmarks/common.py)
+from eflow_jax.train import evaluate  # noqa: E402
+
+
+def step_times(workdir: str) -> dict[int, float]:
+  """{step: wall-clock epoch seconds at which that step's progress line was written}."""
+  out = {}
+  path = os.path.join(workdir, "metrics.jsonl")
+  for line in open(path) if os.path.exists(path) else []:
+    row = json.loads(line)
+    if "time" in row and "step" in row:
+      out[int(row["step"])] = float(row["time"])
+  return out
+
+
+def point(config, workdir: str, step: int, num_samples: int) -> dict:
+  model, example_shape, state, _, mesh = evaluate.restore_for_inference(config, workdir, step)
+  report = evaluate.sample_metrics(config, model, example_shape, state, mesh, workdir,
+                                   num_samples=num_samples, use_i3d=False)
+  judge, real = report["frame_judge"], report["frame_judge_real"]
+  return {"step": int(state.step), "recognised": judge["recognised"], "per_digit": judge["per_digit"],
+          "plurality": judge["plurality"], "frames": judge["frames"], "recognised_real": real["recognised"],
+          "class_accuracy": report["class_accuracy"], "class_accuracy_real": report["class_accuracy_real"],
+          "classifier_fd": report["classifier_fd"], "sharpness": report["sharpness"],
+          "num_samples": report["num_samples"], "protocol": report["protocol"]}
+
+
+def main(argv=None):
+  parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+  parser.add_argument("--config", required=True)
+  parser.add_argument("--workdir", required=True)
+  parser.add_argument("--out", required=True)
+  parser.add_argument("--steps", default="all", help="'all' or a comma list of checkpoint steps")
+  parser.add_argument("--num_samples", type=int, default=200)
+  parser.add_argument("--start_time", type=float, default=None, help="epoch seconds the run's command began")
+  parser.add_argument("--set", action="append", default=[], help="dotted KEY=VALUE the run was trained with")
+  args = parser.parse_args(argv)
+  if args.num_samples < 10:
+    raise SystemExit(f"error: --num_samples={args.num_samples}: at least one sample per digit (10).")
+  config = common.with_overrides(common.load(args.config), common.parse_sets(args.set))
+  ckpt_dir = os.path.join(args.workdir, "checkpoints")
+  saved = sorted(int(d) for d in (os.listdir(ckpt_dir) if os.path.isdir(ckpt_dir) else []) if d.isdigit())
+  if not saved:
+    raise SystemExit(f"error: no checkpoint in {ckpt_dir}")
+  wanted = saved if args.steps == "all" else [int(s) for s in args.steps.split(",")]
+  missing = sorted(set(wanted) - set(saved))
+  if missing:
+    raise SystemExit(f"error: no checkpoint of step {missing[0]} in {ckpt_dir} (it has {saved})")
+  result = json.load(open(args.out)) if os.path.exists(args.out) else {}
+  run = {"config": args.config, "sets": args.set, "workdir": os.path.abspath(args.workdir)}
+  if result and result.get("run") != run:
+    raise SystemExit(f"error: {args.out} holds another run ({result.get('run')}); pick another --out.")
+  points = {p["step"]: p for p in result.get("points", [])}
+  times = step_times(args.workdir)
+  start = args.start_time
+  if start is None and times:
+    first = min(times)
+    rows = [json.loads(l) for l in open(os.path.join(args.workdir, "metrics.jsonl"))]
+    rate = next(r["steps_per_s"] for r in rows if r.get("step") == first)
+    start = times[first] - first / rate
+  began = time.time()
+  for step in wanted:
+    if step in points:
+      continue
+    p = point(config, args.workdir, step, args.num_samples)
+    if step in times and start is not None:
+      p["minutes"] = round((times[step] - start) / 60.0, 2)
+    points[step] = p
+    print(f"step {step}: {p.get('minutes', float('nan')):.1f} min, {p['recognised']:.1%} read as their digit "
+          f"(plurality {p['plurality']:.1%}, frames {p['frames']:.1%}), clip classifier {p['class_accuracy']:.1%}, "
+          f"FD {p['classifier_fd']:.1f}", flush=True)
+    result = {"run": run, "start_time": start, **common.provenance(argv and ["benchmarks/demo_curve.py", *argv]),
+              "points": [points[s] for s in sorted(points)]}
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out + ".tmp", "w") as f:
+      json.dump(result, f, indent=1)
+    os.replace(args.out + ".tmp", args.out)
+  print(f"wrote {args.out} ({time.time() - began:.0f} s)")
+
+
+if __name__ == "__main__":
+  main()
