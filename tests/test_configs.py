@@ -116,3 +116,28 @@ def test_mva_study_rows_share_one_training_per_recipe():
   assert grid.mva_grid_sampler_steps == 4 and grid.inference_steps == 1
   start = config_lib.load_config("configs/ablations/mva_study.py:mva_start_4").curriculum.stage1
   assert start.ratio_mva == 0.25 and start.drop_ratio == 0.75
+
+
+def test_the_demo_shows_every_digit_while_it_trains_and_scores_200_samples_at_the_end():
+  """configs/demo.py: a grid of every digit every 5 minutes, 20 samples per digit scored at the end
+  by the per-frame judge and the clip classifier the package ships for its clip geometry."""
+  import os
+  from eflow_jax.metrics import classifier, frame_judge
+  from eflow_jax.train import validate
+  config = config_lib.load_config("configs/demo.py")
+  validate.check_run_config(config, device_count=1)
+  assert config.sample_every_minutes == 5 and config.sample_every == config.total_steps
+  assert config.num_samples % 10 == 0 and config.sample_columns == 10
+  assert config.eval.score_at_end == 200
+  assert os.path.exists(frame_judge.shipped_path(config.data, config.eval.frame_judge_steps))
+  assert os.path.exists(classifier.shipped_classifier_path(config.data, config.eval.classifier_steps, 0))
+  short = config_lib.load_config("configs/demo.py:steps=40")
+  assert short.total_steps == short.sample_every == 40
+  baseline = config_lib.load_config("configs/demo.py:fm_baseline")
+  validate.check_run_config(baseline, device_count=1)
+  assert baseline.model.attention == "softmax" and list(baseline.curriculum.keys()) == ["stage1"]
+  assert baseline.curriculum.stage1.drop_ratio == 0 and baseline.curriculum.stage1.ratio_fm == 1.0
+  assert (baseline.flow.sampler, baseline.flow.inference_steps) == ("euler_cfg", 40)
+  depth = lambda m: (m.hidden, m.encoder_blocks, m.middle_blocks, m.decoder_blocks)
+  assert depth(baseline.model) == depth(config.model)
+  assert baseline.data.to_dict() == config.data.to_dict()
