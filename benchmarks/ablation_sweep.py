@@ -24,7 +24,12 @@ the real clips, so rows measured in different sessions, on different machines, a
 same classifier against the same reference (they are measuring instruments: a retrained classifier
 would score differently, so they are committed, 1.5 MB). The I3D features of the held-out real clips
 that an eval caches beside them (`features_*.npy`) are rebuilt when missing and are not committed.
-A row whose report is there is done. A row trained on another machine (a GPU:
+A row whose report is there is done, if it was made with this sweep's settings: each report records
+its step budget and `--override`s (`"sweep"`), and a sweep whose settings differ from an existing
+report's (a `--steps=200` quick look written into the default `--results`, then the full sweep; a
+rerun with another `--override`) is refused before anything runs, naming the rows; give such a run
+its own `--results`. Training workdirs are keyed by everything that is trained (`training_key`,
+with the steps and overrides applied), so they never mix either. A row trained on another machine (a GPU:
 benchmarks/gpu_ablation_rows.sh) comes back as an export of its EMA weights in its workdir, with
 its metrics.jsonl: the sweep then scores it here without training.
 Prints a Markdown table per table (pasted into docs/results.md).
@@ -34,7 +39,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -80,6 +84,94 @@ def training_key(config) -> str:
   return hashlib.sha1(json.dumps(cfg, sort_keys=True).encode()).hexdigest()[:10]
 
 
+# config.eval fields that say where the sweep keeps its references (--results), not how a row scores.
+REFERENCE_FIELDS = ("classifier_path", "i3d_reference_path", "score_at_end")
+
+
+def report_key(config) -> str:
+  """What a row's report measures: the trained and sampled config and how it is scored (eval.*),
+  without what only watches the run or says where the references are kept."""
+  cfg = json.loads(config.to_json_best_effort())
+  for field in OBSERVING_FIELDS:
+    cfg.pop(field, None)
+  for field in REFERENCE_FIELDS:
+    cfg.get("eval", {}).pop(field, None)
+  return hashlib.sha1(json.dumps(cfg, sort_keys=True).encode()).hexdigest()[:10]
+
+
+def row_config(path: str, row: str, steps: int | None, overrides):
+  """The config `python -m eflow_jax.main --config=path:row [--config.total_steps=steps] *overrides`
+  trains: parsed by the same ml_collections flags, so the keys see what the runs will do."""
+  from absl import flags  # pylint: disable=g-import-not-at-top
+  from ml_collections import config_flags  # pylint: disable=g-import-not-at-top
+  argv = ["ablation_sweep", f"--config={path}:{row}", *([f"--config.total_steps={steps}"] if steps else []),
+          *overrides]
+  values = flags.FlagValues()
+  config_flags.DEFINE_config_file("config", None, "", flag_values=values, sys_argv=argv)
+  try:
+    values(argv)
+    return values.config
+  except Exception as e:  # pylint: disable=broad-except   (a misspelt --override: as main.parse_flags says it)
+    message = str(e.args[0] if isinstance(e, KeyError) and e.args else e)
+    message = " ".join(message.replace("\\n", " ").replace("\\'", "'").split())
+    raise SystemExit(f"--override: {message}") from None
+
+
+def sweep_settings(config, overrides) -> dict:
+  """What a report records of the sweep that made it (compared by `settings_mismatch`)."""
+  return {"total_steps": int(config.total_steps), "overrides": list(overrides), "report_key": report_key(config)}
+
+
+def settings_mismatch(report: dict, settings: dict) -> str | None:
+  """How an existing report's settings differ from this sweep's, else None. A report written before
+  reports recorded them is checked by its step (a diverged row's is where it stopped)."""
+  made = report.get("sweep")
+  if made is None:
+    step = report.get("step")
+    if step is None or "diverged_at_step" in report or step == settings["total_steps"]:
+      return None
+    return f"trained {step} steps, this sweep {settings['total_steps']}"
+  if made.get("report_key") == settings["report_key"]:
+    return None
+  return (f"made with total_steps={made.get('total_steps')} and --override {made.get('overrides')}, this sweep "
+          f"total_steps={settings['total_steps']} and --override {settings['overrides']}")
+
+
+def check_existing_reports(planned) -> None:
+  """Before anything runs: every existing report of a selected row must match this sweep's settings."""
+  problems = []
+  for name, report_path, settings in planned:
+    if os.path.exists(report_path):
+      try:
+        with open(report_path) as f:
+          report = json.load(f)
+      except (OSError, ValueError) as e:
+        problems.append(f"{name}: {report_path} is unreadable ({type(e).__name__})")
+        continue
+      mismatch = settings_mismatch(report, settings)
+      if mismatch:
+        problems.append(f"{name}: {report_path} was {mismatch}")
+  if problems:
+    raise SystemExit(f"reports of other settings are in --results ({'; '.join(problems[:3])}"
+                     f"{f'; and {len(problems) - 3} more' if len(problems) > 3 else ''}): give this sweep its own "
+                     f"--results, or move those reports away; nothing was run.")
+
+
+def place_report(partial: str, report: str, settings: dict, diverged: int | None) -> None:
+  """The eval report, with the sweep's settings (and where a diverged row stopped), written into
+  --results under a temporary name and renamed: a report there is always complete."""
+  with open(partial) as f:
+    scored = json.load(f)
+  scored["sweep"] = settings
+  if diverged is not None:
+    scored["diverged_at_step"] = diverged
+  tmp = f"{report}.tmp{os.getpid()}"
+  with open(tmp, "w") as f:
+    json.dump(scored, f, indent=1)
+  os.replace(tmp, report)
+  os.remove(partial)
+
+
 def run(cmd, log_path):
   print("+ " + " ".join(cmd), flush=True)
   with open(log_path, "a") as log:
@@ -105,15 +197,20 @@ def main(argv=None):
   selected = selected_rows(tables, args.rows)
   references = [f"--config.eval.classifier_path={os.path.join(args.results, 'classifier.npz')}",
                 f"--config.eval.i3d_reference_path={os.path.join(args.results, 'i3d_reference.npz')}"]
+  planned = []
   for name, path in selected:
     table, row = name.split(":")
-    report = os.path.join(args.results, f"{table}_{row}.json")
+    config = row_config(path, row, args.steps, args.override)
+    planned.append((name, os.path.join(args.results, f"{table}_{row}.json"), sweep_settings(config, args.override),
+                    config))
+  if not args.report_only:
+    check_existing_reports([plan[:3] for plan in planned])
+  for (name, path), (_, report, settings, config) in zip(selected, planned):
+    table, row = name.split(":")
     still = os.path.join(args.results, f"{table}_{row}_samples.png")
     gif_stem = os.path.join(args.root, f"{table}_{row}_samples")
-    config = config_lib.load_config(f"{path}:{row}")
     overrides = [*references, *args.override]
     if args.steps:
-      config.total_steps = args.steps
       overrides.insert(0, f"--config.total_steps={args.steps}")
     workdir = os.path.join(args.root, "train_" + training_key(config))
     base = [sys.executable, "-m", "eflow_jax.main", f"--config={path}:{row}", f"--workdir={workdir}",
@@ -148,12 +245,8 @@ def main(argv=None):
       continue
     if diverged is not None:     # a result, not a failure (paper Fig. 5: SLA diverges): scored as it stopped
       print(f"{name}: diverged at step {diverged}; scoring its last good state", flush=True)
-      with open(partial) as f:
-        scored = json.load(f)
-      with open(partial, "w") as f:
-        json.dump({**scored, "diverged_at_step": diverged}, f, indent=1)
     save_sample_still(base, gif_stem, still, log)
-    shutil.move(partial, report)
+    place_report(partial, report, settings, diverged)
   print_tables(load_results(args.results), tables)
 
 

@@ -12,11 +12,16 @@ the directory read-only and only skip it) and the next older step is tried; a st
 incompatible config (another model shape) is refused with the first mismatching field, because
 resuming it would silently start a different experiment.
 
+A write that fails (a full disk) is reported by the trainer in one line per step
+(train/checkpointing.py): the Checkpointer then replaces Orbax's manager, which would otherwise raise
+the same failure from every later save, and quiets Orbax's and asyncio's tracebacks of it.
+
 The run directory itself (its lock, writability, free space) is eflow_jax/workdir.py's.
 """
 import functools
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -28,6 +33,10 @@ import orbax.checkpoint as ocp
 from orbax.checkpoint import checkpoint_managers as policies
 
 from eflow_jax import __version__
+from eflow_jax.checkpoint_compat import (DATA_FIELDS_FREE_ON_RESUME, RUNTIME_MODEL_FIELDS,  # noqa: F401
+                                         model_config_mismatch, resume_guarded_fields, resume_mismatches,
+                                         state_mismatch)
+from eflow_jax.orbax_noise import quiet_failed_write_noise  # noqa: F401
 
 
 def code_version() -> dict:
@@ -42,11 +51,6 @@ def code_version() -> dict:
   return info
 
 
-# model.* fields that may change between a checkpoint and the run resuming it: they change how the
-# same parameters are computed, not which parameters exist.
-RUNTIME_MODEL_FIELDS = frozenset({"attention_impl", "remat", "dtype", "window_block"})
-
-
 class IncompatibleCheckpointError(ValueError):
   """The checkpoint was written by a config with other parameter shapes or structure."""
 
@@ -59,91 +63,10 @@ class CorruptCheckpointError(OSError):
 ITEMS = ("state", "data", "meta")
 CHECKSUM_ALGORITHM = "uint32-sum+odd-weighted-sum/v1"
 
-# Fields a resume must share with the checkpoint: the data order is a function of the seed, the
-# batch sizes and the data source (eflow_jax/data/pipeline.py), so changing one breaks the
-# bit-identical-resume promise silently. data.* counts except these (they change speed or eval only).
-DATA_FIELDS_FREE_ON_RESUME = frozenset({"num_threads", "prefetch", "eval_path"})
-
 
 def first_line(error: BaseException) -> str:
   text = str(error).strip().splitlines()
   return f"{type(error).__name__}: {text[0] if text else ''}"[:300]
-
-
-@functools.lru_cache(maxsize=1)
-def _model_defaults() -> dict:
-  """VideoDiT's field defaults as the config JSON writes them (tuples as lists)."""
-  from eflow_jax.models.video_dit import VideoDiT  # pylint: disable=g-import-not-at-top
-  import dataclasses  # pylint: disable=g-import-not-at-top
-  fields = {f.name: f.default for f in dataclasses.fields(VideoDiT) if f.name not in ("parent", "name")}
-  return {k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}
-
-
-def model_config_mismatch(saved_config: dict, config_json: dict) -> str | None:
-  """'model.hidden: checkpoint 96, config 128' for the first differing model field, else None.
-  A field one side lacks counts as VideoDiT's default (a field added after the checkpoint was
-  written, e.g. the SLA / VSA knobs, leaves older checkpoints readable while it keeps its default)."""
-  saved, current = saved_config.get("model", {}), config_json.get("model", {})
-  defaults = _model_defaults()
-  for key in sorted(set(saved) | set(current)):
-    if key in RUNTIME_MODEL_FIELDS:
-      continue
-    old, new = (side.get(key, defaults.get(key, "<missing>")) for side in (saved, current))
-    if old != new:
-      return f"model.{key}: checkpoint {old!r}, config {new!r}"
-  return None
-
-
-def _leaf_shapes(tree, is_leaf=None) -> dict:
-  """{'params/blocks/w': (shape, dtype name)} for the array leaves of a pytree (or Orbax metadata)."""
-  leaves = jax.tree_util.tree_flatten_with_path(tree, is_leaf=is_leaf)[0]
-  return {jax.tree_util.keystr(path, simple=True, separator="/"): (tuple(leaf.shape), np.dtype(leaf.dtype).name)
-          for path, leaf in leaves}
-
-
-def state_mismatch(saved_tree, target_state) -> str | None:
-  """The first leaf whose presence, shape or dtype differs between a checkpoint and the target."""
-  saved = _leaf_shapes(saved_tree, is_leaf=lambda x: hasattr(x, "shape") and hasattr(x, "dtype"))
-  target = _leaf_shapes(target_state)
-  for name in sorted(set(saved) | set(target)):
-    if name not in saved:
-      return f"{name} is missing from the checkpoint"
-    if name not in target:
-      return f"{name} is in the checkpoint but not in this model"
-    if saved[name] != target[name]:
-      return f"{name}: checkpoint {saved[name][0]} {saved[name][1]}, config {target[name][0]} {target[name][1]}"
-  return None
-
-
-def _flatten_config(tree: dict, prefix: str = "") -> dict:
-  out = {}
-  for key, value in tree.items():
-    if isinstance(value, dict):
-      out.update(_flatten_config(value, f"{prefix}{key}."))
-    else:
-      out[f"{prefix}{key}"] = value
-  return out
-
-
-def resume_guarded_fields(config_json: dict) -> dict:
-  """{field: value} of everything the data order depends on: seed, data.*, each stage's data."""
-  flat = _flatten_config(config_json)
-  def guarded(key):
-    if key.startswith("curriculum."):
-      return key.rsplit(".", 1)[-1] in ("data_path", "batch_size")
-    return key == "seed" or (key.startswith("data.") and key[5:] not in DATA_FIELDS_FREE_ON_RESUME)
-  return {k: v for k, v in flat.items() if guarded(k)}
-
-
-def resume_mismatches(saved_config: dict, config_json: dict) -> dict[str, str]:
-  """{'seed': 'seed: checkpoint 0, config 1', ...}: the data-order fields that differ."""
-  saved, current = resume_guarded_fields(saved_config), resume_guarded_fields(config_json)
-  out = {}
-  for key in sorted(set(saved) | set(current)):
-    before, after = saved.get(key, "<missing>"), current.get(key, "<missing>")
-    if before != after:
-      out[key] = f"{key}: checkpoint {before!r}, config {after!r}"
-  return out
 
 
 def _as_uint32_words(x):
@@ -211,14 +134,20 @@ class Checkpointer:
     self.read_only = read_only
     self._replicated = replicated_sharding
     self._last_saved_step = None
+    self._max_to_keep, self._keep_steps = max_to_keep, list(keep_steps)
+    if not read_only:
+      quiet_failed_write_noise()
+    self.manager = self._open_manager()
+
+  def _open_manager(self):
     preservation = policies.AnyPreservationPolicy(
-        [policies.LatestN(max_to_keep), policies.CustomSteps(list(keep_steps))])
+        [policies.LatestN(self._max_to_keep), policies.CustomSteps(self._keep_steps)])
     # A trainer holds the workdir lock (WorkdirLock) before it gets here, so temporary directories
     # left by a killed write are stale and Orbax may clean them.
-    self.manager = ocp.CheckpointManager(
+    return ocp.CheckpointManager(
         self.directory,
-        options=ocp.CheckpointManagerOptions(create=not read_only, read_only=read_only,
-                                             cleanup_tmp_directories=not read_only,
+        options=ocp.CheckpointManagerOptions(create=not self.read_only, read_only=self.read_only,
+                                             cleanup_tmp_directories=not self.read_only,
                                              preservation_policy=preservation),
         item_handlers={"state": ocp.StandardCheckpointHandler(), "data": ocp.JsonCheckpointHandler(),
                        "meta": ocp.JsonCheckpointHandler()})
@@ -237,7 +166,11 @@ class Checkpointer:
         data=ocp.args.JsonSave(data_state or {}),
         meta=ocp.args.JsonSave({**meta, "version": code_version(), "checksums": checksums}))
     self._last_saved_step = step
-    self.manager.save(step, args=args, force=True)
+    try:
+      self.manager.save(step, args=args, force=True)
+    except Exception as e:
+      self._write_failed(e)            # a fresh manager: Orbax would raise this again at every save
+      raise
 
   def restore(self, target_state, step: int | None = None, *, config_json: dict | None = None):
     """Returns (state, data_state, meta) of `step` (default: the newest readable step).
@@ -304,48 +237,85 @@ class Checkpointer:
     return restored["state"], restored["data"], restored["meta"]
 
   def restore_ema_params(self, step: int | None = None):
-    """(EMA params, step, meta) of `step` (default: the newest): only the EMA parameters are read
-    (sampling, export; not the online params or the Adam moments), with the shapes they were saved
-    with, and checked against their save-time checksums. Single process, default device."""
-    step = self.latest_step() if step is None else step
-    if step is None:
-      raise FileNotFoundError(f"no checkpoint in {self.directory}; train first or pick another --workdir.")
-    if step not in self.all_steps():
+    """(EMA params, step, meta) of `step` (default: the newest readable step, falling back to older
+    ones past an unreadable one, as `restore` does in read-only mode): only the EMA parameters are
+    read (sampling, export; not the online params or the Adam moments), with the shapes they were
+    saved with, and checked against their save-time checksums. Single process, default device."""
+    if step is not None and step not in self.all_steps():
       raise FileNotFoundError(f"checkpoint step {step} not in {self.directory}; available: {self.all_steps()}.")
+    candidates = sorted(self.all_steps(), reverse=True) if step is None else [step]
+    if not candidates:
+      raise FileNotFoundError(f"no checkpoint in {self.directory}; train first or pick another --workdir.")
+    for candidate in candidates:
+      try:
+        params, meta = self._restore_ema_step(candidate)
+        return params, candidate, meta
+      except _Unreadable as e:
+        problem = f"checkpoint step {candidate} in {self.directory} is unreadable ({e})"
+        if step is not None:
+          raise CorruptCheckpointError(problem + "; pick another --step.") from None
+        print(f"warning: {problem}; left as it is, trying an older step.", file=sys.stderr, flush=True)
+    raise CorruptCheckpointError(f"no readable checkpoint left in {self.directory}; restore one by hand or "
+                                 f"retrain.")
+
+  def _restore_ema_step(self, step: int):
+    missing = [item for item in ITEMS if not os.path.isdir(os.path.join(self.directory, str(step), item))]
+    if missing:
+      raise _Unreadable(f"its item{'s' * (len(missing) > 1)} {', '.join(missing)} missing")
     try:
       meta = _reading(self.read_meta, step)
       saved = _reading(self.manager.item_metadata, step)["state"]
       saved = getattr(saved, "tree", saved)
       abstract = {"ema_params": jax.tree.map(lambda m: jax.ShapeDtypeStruct(m.shape, m.dtype), saved["ema_params"])}
-      device = jax.sharding.SingleDeviceSharding(jax.local_devices()[0])
-      restore_args = jax.tree.map(lambda a: ocp.ArrayRestoreArgs(restore_type=jax.Array, dtype=a.dtype,
-                                                                 sharding=device), abstract)
-      restored = _reading(ocp.PyTreeCheckpointer().restore, os.path.join(self.directory, str(step), "state"),
-                          args=ocp.args.PyTreeRestore(item=abstract, restore_args=restore_args,
-                                                      partial_restore=True))
-      saved_sums = {k: v for k, v in meta.get("checksums", {}).get("leaves", {}).items()
-                    if k.startswith("ema_params/")}
-      problem = checksum_mismatch(saved_sums, state_checksums(restored))
-      if problem:
-        raise _Unreadable(problem)
-    except (_Unreadable, KeyError) as e:
-      raise CorruptCheckpointError(f"checkpoint step {step} in {self.directory} is unreadable ({e}); pick "
-                                   f"another --step.") from None
-    return restored["ema_params"], step, meta
+    except KeyError as e:
+      raise _Unreadable(f"its metadata lacks {e}") from None
+    device = jax.sharding.SingleDeviceSharding(jax.local_devices()[0])
+    restore_args = jax.tree.map(lambda a: ocp.ArrayRestoreArgs(restore_type=jax.Array, dtype=a.dtype,
+                                                               sharding=device), abstract)
+    restored = _reading(ocp.PyTreeCheckpointer().restore, os.path.join(self.directory, str(step), "state"),
+                        args=ocp.args.PyTreeRestore(item=abstract, restore_args=restore_args,
+                                                    partial_restore=True))
+    saved_sums = {k: v for k, v in meta.get("checksums", {}).get("leaves", {}).items()
+                  if k.startswith("ema_params/")}
+    problem = checksum_mismatch(saved_sums, state_checksums(restored))
+    if problem:
+      raise _Unreadable(problem)
+    return restored["ema_params"], meta
 
   def _quarantine(self, step: int) -> str:
     """Renames an unreadable step out of Orbax's view (process 0 only); returns the new path."""
+    return self.set_aside(step, "corrupt")
+
+  def set_aside(self, step: int, reason: str) -> str:
+    """Renames step `step` to `<step>.<reason>` (or `<step>.<reason>.<time>` when that exists), out of
+    Orbax's view and never deleted (process 0 renames; every process waits); returns the new path."""
     source = os.path.join(self.directory, str(step))
-    target = source + ".corrupt"
+    target = f"{source}.{reason}"
     if os.path.exists(target):
-      target = f"{source}.corrupt.{int(time.time())}"
+      target = f"{source}.{reason}.{int(time.time())}"
     if jax.process_index() == 0 and os.path.exists(source):
       os.rename(source, target)
     if jax.process_count() > 1:
       from jax.experimental import multihost_utils
-      multihost_utils.sync_global_devices(f"eflow_quarantine_{step}")
+      multihost_utils.sync_global_devices(f"eflow_set_aside_{reason}_{step}")
     self.manager.reload()
     return target
+
+  def set_aside_steps(self, reason: str) -> list[int]:
+    """The steps of this directory renamed `<step>.<reason>[.<time>]` (`set_aside`), oldest first."""
+    if not os.path.isdir(self.directory):
+      return []
+    pattern = re.compile(rf"^(\d+)\.{re.escape(reason)}(\.\d+)?$")
+    return sorted({int(m.group(1)) for m in map(pattern.match, os.listdir(self.directory)) if m})
+
+  def newest_committed_step(self) -> int | None:
+    """The newest step whose write completed: on disk under its final name (Orbax writes a step to
+    `<step>.orbax-checkpoint-tmp*` and renames it when complete). Unlike `latest_step`, never a step
+    whose write is in flight or failed (Orbax lists a step from the moment its save starts)."""
+    if not os.path.isdir(self.directory):
+      return None
+    return max((int(name) for name in os.listdir(self.directory)
+                if name.isdigit() and os.path.isdir(os.path.join(self.directory, name))), default=None)
 
   def read_meta(self, step: int | None = None) -> dict:
     step = self.latest_step() if step is None else step
@@ -357,7 +327,7 @@ class Checkpointer:
     try:
       self.manager.check_for_errors()
     except Exception as e:
-      return self._last_saved_step, first_line(e)
+      return self._write_failed(e)
     return None
 
   def finish(self) -> tuple[int, str] | None:
@@ -365,8 +335,23 @@ class Checkpointer:
     try:
       self.wait()
     except Exception as e:
-      return self._last_saved_step, first_line(e)
+      return self._write_failed(e)
     return self.async_error()
+
+  def _write_failed(self, error: BaseException) -> tuple[int, str]:
+    """A failed write's (step, one line). Orbax keeps the failure in its manager and raises it again
+    from every later wait and save (so every other save would never be tried): the manager is
+    replaced by a fresh one on the same directory, which also removes the failed step's temporary
+    directory (cleanup_tmp_directories), freeing what it took on a full disk. Single process only."""
+    failed = (self._last_saved_step, first_line(error))
+    if jax.process_count() > 1:     # a manager opened by some processes only could desynchronise
+      return failed                 # Orbax's barriers: there, a later save raises the failure again
+    try:
+      self.manager.close()
+    except Exception:                       # it raises the same failure once more: already reported
+      pass
+    self.manager = self._open_manager()
+    return failed
 
   def wait(self) -> None:
     self.manager.wait_until_finished()

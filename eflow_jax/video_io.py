@@ -15,6 +15,15 @@ def to_uint8(videos) -> np.ndarray:
   return np.repeat(v, 3, axis=-1) if v.shape[-1] == 1 else v
 
 
+def check_finite_clips(videos, what: str) -> None:
+  """Clips holding NaN or inf are refused (FloatingPointError, one line) before anything is written:
+  `to_uint8` would turn them into black frames that look like a result."""
+  bad = int(np.size(videos) - np.count_nonzero(np.isfinite(videos)))
+  if bad:
+    raise FloatingPointError(f"{what}: {bad} of {np.size(videos)} sample values are not finite (NaN or inf): "
+                             f"the weights are damaged or blown up, or the guidance is too large.")
+
+
 def video_grid(videos, columns: int | None = None, pad: int = 1) -> np.ndarray:
   """(N, T, H, W, C) -> (T, rows * (H + pad), columns * (W + pad), C), row-major."""
   n, t, h, w, c = videos.shape
@@ -62,8 +71,9 @@ def write_videos(path_stem: str, videos, *, columns: int | None = None, fps: flo
                  scale: int | None = None) -> list[str]:
   """Writes `path_stem`.gif and .mp4 of a grid of (N, T, H, W, C) clips in [-1, 1]; returns paths.
   scale: nearest-neighbour enlargement (default: display_scale of one clip)."""
-  os.makedirs(os.path.dirname(os.path.abspath(path_stem)), exist_ok=True)
   videos = np.asarray(videos)
+  check_finite_clips(videos, f"{path_stem}.gif / .mp4 not written")
+  os.makedirs(os.path.dirname(os.path.abspath(path_stem)), exist_ok=True)
   scale = display_scale(*videos.shape[2:4]) if scale is None else scale
   frames = upscale(video_grid(to_uint8(videos), columns, pad=1 if len(videos) > 1 else 0), scale)
   write_gif(path_stem + ".gif", frames, fps)

@@ -80,17 +80,114 @@ def lock(workdir: str) -> WorkdirLock | None:
   return lock
 
 
-def check_writable(workdir: str) -> None:
-  """Before training: the run directory must be creatable and writable (one-line error if not)."""
-  probe = os.path.join(workdir, f".write_probe_{os.getpid()}")
+def check_writable(directory: str, flag: str = "--workdir", *, create: bool = True) -> None:
+  """Before work that writes there (training, samples, a report): `directory` must be creatable and
+  writable (one-line error naming `flag` if not, a dangling symbolic link included). create=False
+  checks the nearest existing folder on its path instead of creating the missing ones (nothing is
+  left behind by a check of sample / eval, which may read an export that must stay as it is)."""
+  if os.path.islink(directory) and not os.path.exists(directory):
+    raise OSError(f"{flag}={directory} is a symbolic link to {os.readlink(directory)}, which does not exist; "
+                  f"create that directory or point {flag} elsewhere.")
+  target = directory
+  if not create:
+    while not os.path.exists(target) and os.path.dirname(os.path.abspath(target)) != os.path.abspath(target):
+      target = os.path.dirname(os.path.abspath(target))
+  probe = os.path.join(target, f".write_probe_{os.getpid()}")
   try:
-    os.makedirs(workdir, exist_ok=True)
+    os.makedirs(target, exist_ok=True)
     with open(probe, "w") as f:
       f.write("ok")
     os.remove(probe)
   except OSError as e:
-    raise OSError(f"--workdir={workdir} is not writable ({first_line(e)}); choose another directory "
+    raise OSError(f"{flag}={directory} is not writable ({first_line(e)}); choose another directory "
                   f"or fix its permissions.") from None
+
+
+# What a run writes under its workdir: folders (checkpoints; samples: train/evaluate.py; metrics:
+# the metric caches; tensorboard, profile: train/logging.py) and files (train/logging.py).
+RUN_FOLDERS = ("checkpoints", "samples", "metrics", "tensorboard", "profile")
+RUN_FILES = ("metrics.jsonl",)
+
+
+def check_run_folders(workdir: str) -> None:
+  """Before training: the names a run writes under its workdir must not be taken by the other kind
+  (a file `samples` would be found only at the first sample grid, after steps of training)."""
+  for name in RUN_FOLDERS:
+    path = os.path.join(workdir, name)
+    if os.path.exists(path) and not os.path.isdir(path):
+      raise OSError(f"{path} is a file, but the run writes a folder there; move it away or choose another "
+                    f"--workdir.")
+  for name in RUN_FILES:
+    path = os.path.join(workdir, name)
+    if os.path.isdir(path):
+      raise OSError(f"{path} is a folder, but the run appends its records to a file there; move it away or "
+                    f"choose another --workdir.")
+
+
+def check_not_export(workdir: str) -> None:
+  """Before training: `workdir` must not be an export (`python -m eflow_jax.tools.export`), which
+  sample / eval read as the exported EMA weights: training there would start from scratch and put
+  checkpoints beside the export that sample / eval then read instead of it."""
+  from eflow_jax.pipeline import CONFIG_FILE, WEIGHTS_FILE  # pylint: disable=g-import-not-at-top
+  if all(os.path.isfile(os.path.join(workdir, name)) for name in (CONFIG_FILE, WEIGHTS_FILE)):
+    raise ValueError(f"--workdir={workdir} is an export ({WEIGHTS_FILE} + {CONFIG_FILE}), not a training run; "
+                     f"train in another --workdir (sample and eval read an export as --workdir).")
+
+
+def check_inference_workdir(workdir: str) -> None:
+  """sample / eval: a workdir holding both an export and checkpoints/ (a run trained inside an
+  export by an older version) is refused: which weights would be read is anybody's guess."""
+  from eflow_jax.pipeline import CONFIG_FILE, WEIGHTS_FILE  # pylint: disable=g-import-not-at-top
+  exported = all(os.path.isfile(os.path.join(workdir, name)) for name in (CONFIG_FILE, WEIGHTS_FILE))
+  if exported and os.path.isdir(os.path.join(workdir, "checkpoints")):
+    raise ValueError(f"--workdir={workdir} holds both an export ({WEIGHTS_FILE}) and checkpoints/; move one of "
+                     f"them to a directory of its own and name that one.")
+
+
+def metric_caches(config, workdir: str, *, use_i3d: bool) -> list[tuple[str, str, str | None]]:
+  """(path, what, the package's shipped copy or None) of the files the sample metrics of
+  train/evaluate.py (sample_metrics) read, or build and write, for this config: the Moving MNIST
+  clip classifier, the frame judge (class models of one-digit Moving MNIST) and, with I3D, the
+  real clips' reference statistics."""
+  from eflow_jax.metrics import classifier, frame_judge  # pylint: disable=g-import-not-at-top
+  ev, metrics_dir = config.eval, os.path.join(workdir, "metrics")
+  caches = []
+  if config.data.source == "moving_mnist":
+    caches.append((ev.classifier_path or os.path.join(metrics_dir, "classifier.npz"), "clip classifier",
+                   classifier.shipped_classifier_path(config.data, ev.classifier_steps, 0)))
+    if config.model.num_classes and frame_judge.applies_to(config.data):
+      caches.append((os.path.join(metrics_dir, "frame_judge.npz"), "frame judge",
+                     frame_judge.shipped_path(config.data, ev.get("frame_judge_steps", frame_judge.DEFAULT_STEPS))))
+  if use_i3d:
+    caches.append((ev.i3d_reference_path or os.path.join(metrics_dir, "i3d_reference.npz"),
+                   "I3D reference statistics", None))
+  return caches
+
+
+def unreadable_npz(path: str) -> str | None:
+  """None when `path` is a readable .npz (every member read, so zip CRCs are checked), else why not."""
+  try:
+    with np.load(path, allow_pickle=False) as archive:
+      for name in archive.files:
+        archive[name]
+  except Exception as e:  # pylint: disable=broad-except   (zipfile, numpy and OS errors alike)
+    return first_line(e)
+  return None
+
+
+def check_metric_caches(config, workdir: str, *, use_i3d: bool) -> None:
+  """Before an evaluation (or a run that scores itself): a metric cache that exists must be
+  readable (it is a measuring instrument: never silently rebuilt or replaced), and the folder of one
+  that will be built (neither it nor a shipped copy exists) must be writable."""
+  for path, what, shipped in metric_caches(config, workdir, use_i3d=use_i3d):
+    if os.path.exists(path):
+      problem = unreadable_npz(path)
+      if problem:
+        raise OSError(f"{path} (the cached {what} of the sample metrics) is unreadable ({problem}); restore "
+                      f"it, or delete it to have it rebuilt.")
+    elif not (shipped and os.path.exists(shipped)):
+      check_writable(os.path.dirname(os.path.abspath(path)), flag=f"the folder of {os.path.basename(path)}",
+                     create=False)
 
 
 def check_free_space(workdir: str, state, *, copies: int = 2) -> None:

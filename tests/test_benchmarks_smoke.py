@@ -256,8 +256,9 @@ def test_ablation_sweep_scores_a_row_that_diverged_and_says_where(tmp_path, monk
   argv = ["--tables=attention_baselines", f"--results={results}", f"--root={tmp_path}", "--steps=3",
           "--rows=attention_baselines:sla80_fm,attention_baselines:vsa_fm"]
   ablation_sweep.main(argv)
-  assert json.load(open(results / "attention_baselines_sla80_fm.json")) == {
-      "class_accuracy": 0.1, "step": 1200, "diverged_at_step": 1201}
+  report = json.load(open(results / "attention_baselines_sla80_fm.json"))
+  assert report.pop("sweep")["total_steps"] == 3          # the settings it was made with
+  assert report == {"class_accuracy": 0.1, "step": 1200, "diverged_at_step": 1201}
   assert not (results / "attention_baselines_vsa_fm.json").exists()       # exit 1: not a result
   assert [c[3].rsplit(":", 1)[1] for c in calls] == ["sla80_fm"] * 3 + ["vsa_fm"]
 

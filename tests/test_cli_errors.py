@@ -46,7 +46,7 @@ TINY, TABLE3 = "tests/tiny_config.py", "configs/ablations/table3.py"
     ("configs/kinetics.py:runlocal=1",
      "malformed config option 'runlocal=1' for configs/kinetics.py; known: runlocal; variant=S."),
     ("configs/kinetics.py:variant=L", "configs/kinetics.py: variant='L'; one of B, XL, XXL."),
-    ("configs/demo.py:long,lng", "unknown config option 'lng' for configs/demo.py; known: long; runlocal."),
+    ("configs/demo.py:long,lng", "unknown config option 'lng' for configs/demo.py; known: long; runlocal; fm_baseline; steps=N."),
     (TABLE3, f"no config row given for {TABLE3}; known: one row of linear_only, window_only, sum, gated."),
     (f"{TABLE3}:sum,gated", f"config rows sum, gated given for {TABLE3};"),
 ])

@@ -86,6 +86,32 @@ def test_frames_follow_bouncing_motion_and_hold_the_digit(raw_mnist, size, max_s
   assert bounced > b // 4, "too few bounces to test the walls"
 
 
+def test_start_and_velocity_are_uniform_over_their_documented_ranges():
+  """moving_mnist's law: start (row, col) uniform integers in [0, size - digit_size], velocity
+  uniform over the nonzero integer pairs in [-max_speed, max_speed]^2. 24,000 draws: every value
+  is hit, and Pearson's chi-square against the uniform counts is within its 1e-6 tail (for k - 1
+  degrees of freedom, the normal approximation's 5-sigma point k - 1 + 5 sqrt(2 (k - 1)))."""
+  cfg = data_config()
+  cfg.size, cfg.digit_size, cfg.max_speed = 20, 16, 2           # travel 4: starts 0..4; 24 pairs
+  n = 24000
+  motion = moving_mnist.sample_motion(cfg, 3, "train", np.arange(n))
+
+  def chi_square_ok(counts):
+    expected = counts.sum() / len(counts)
+    k = len(counts)
+    assert np.all(counts > 0), counts
+    assert np.sum((counts - expected) ** 2 / expected) < k - 1 + 5 * np.sqrt(2 * (k - 1)), counts
+
+  start = motion["start"][:, 0]
+  for axis in range(2):
+    assert start[:, axis].min() >= 0 and start[:, axis].max() <= 4
+    chi_square_ok(np.bincount(start[:, axis], minlength=5))
+  v = motion["velocity"][:, 0]
+  assert np.all(np.abs(v) <= 2) and np.all(np.any(v != 0, axis=1))
+  pairs = [(dy, dx) for dy in range(-2, 3) for dx in range(-2, 3) if (dy, dx) != (0, 0)]
+  chi_square_ok(np.array([np.sum(np.all(v == p, axis=1)) for p in pairs]))
+
+
 def test_still_clips_and_their_fraction():
   cfg = data_config()
   cfg.still_video_ratio = 1.0

@@ -160,3 +160,66 @@ def test_sample_dispatch_errors():
     sampling.sample(exact_net, jax.random.key(0), COND[:2], cfg=cfg, sampler="heun")
   with pytest.raises(ValueError, match="null_cond"):
     sampling.sample(exact_net, jax.random.key(0), COND[:2], cfg=cfg, sampler="euler_cfg")
+
+
+A_W = jnp.array([[0.7, -1.3], [0.2, 0.9]])     # the solution's slope in w, per class
+B_W = jnp.array([[1.0, 0.5], [-2.0, 0.25]])
+
+
+def w_landing_net(x, t, s, c, w, weak):
+  """F = (x - g(c, w)) / t, g(c, w) = A_W[c] w + B_W[c]: the solution map is
+  f(x, t, s) = (s / t) x + (1 - s / t) g(c, w), which lands on g(c, w) whenever s = 0. So Alg. 2,
+  the chained sampler and the one-step sampler all return g(c, w) for the w the net was handed,
+  exactly, whatever the noise, the re-noising and the step count."""
+  return (x - (A_W[c] * w + B_W[c])) / t
+
+
+@pytest.mark.parametrize("name", ["alg2", "chain", "one_step"])
+def test_sample_hands_the_solution_map_w_inf(name):
+  """sampling.sample (the dispatch every mode calls) with cfg.w_inf != cfg.unguided_w returns the
+  closed form at w_inf, not at the unguided value (docs/method.md §6: f(x, t_n, 0, c, w_inf))."""
+  cfg = defaults.flow_config()
+  cfg.w_inf, cfg.unguided_w = 3.25, 0.0
+  c = jnp.array([0, 1, 1, 0])
+  got = sampling.sample(w_landing_net, jax.random.key(0), c, cfg=cfg, shape=(D,), steps=3, sampler=name)
+  np.testing.assert_allclose(got, np.asarray(A_W)[c] * 3.25 + np.asarray(B_W)[c], rtol=1e-5, atol=1e-5)
+  unguided = np.asarray(A_W)[c] * 0.0 + np.asarray(B_W)[c]
+  assert np.abs(np.asarray(got) - unguided).min() > 0.5
+
+
+def test_sample_feeds_every_call_exactly_w_inf_and_cfg_the_unguided_input():
+  """A spy on the net's guidance input: every network evaluation of alg2 / chain / one_step gets
+  w_inf; euler_cfg (the FM baseline) feeds the network the unguided input and uses w_inf as its
+  CFG scale."""
+  cfg = defaults.flow_config()
+  cfg.w_inf, cfg.unguided_w = 2.75, 0.5
+  for name, want in [("alg2", 2.75), ("chain", 2.75), ("one_step", 2.75), ("euler_cfg", 0.5)]:
+    ws = []
+
+    def net(x, t, s, c, w, weak):
+      jax.debug.callback(lambda v: ws.extend(np.ravel(v).tolist()), w)
+      return 0.1 * x
+    with jax.disable_jit():
+      sampling.sample(net, jax.random.key(0), jnp.zeros(2, jnp.int32), cfg=cfg, null_cond=null_cond,
+                      shape=(D,), steps=2, sampler=name)
+    nfe = {"alg2": 2, "chain": 2, "one_step": 1, "euler_cfg": 4}[name]
+    # One value per call, or per example and call where w is batched (the solution-map samplers).
+    assert len(ws) in (nfe, 2 * nfe) and set(ws) == {want}, (name, ws)
+
+
+def test_sample_dispatches_euler_cfg_with_w_inf_as_the_cfg_scale():
+  """sampling.sample(sampler='euler_cfg'), one step from fixed noise, against the Euler + CFG
+  update by hand: x1 = x - (g F(x,1,1,c,w0) + (1-g) F(x,1,1,null,w0)), g = w_inf, w0 = unguided_w."""
+  r = np.random.RandomState(1)
+  a, e = r.randn(NUM_CLASSES + 1, D), r.randn(D)
+  net = lambda x, t, s, c, w, weak: jnp.asarray(a)[c] + jnp.asarray(e) * (x * t + w)
+  noise = jnp.asarray(r.randn(3, D), jnp.float32)
+  c = jnp.array([0, 1, 1])
+  cfg = defaults.flow_config()
+  cfg.w_inf, cfg.unguided_w = 2.5, 0.25
+  got = sampling.sample(net, jax.random.key(0), c, cfg=cfg, null_cond=null_cond, shape=(D,), steps=1,
+                        sampler="euler_cfg", noise=noise)
+  x = np.asarray(noise, np.float64)
+  f = lambda cls: a[cls] + e * (x * 1.0 + 0.25)
+  want = x - (2.5 * f(np.asarray(c)) + (1 - 2.5) * f(np.full(3, NUM_CLASSES)))
+  np.testing.assert_allclose(got, want, rtol=1e-5)

@@ -3,13 +3,17 @@ EMA weights read, and one-line errors for the wrong model, input or directory.""
 import json
 import os
 
+import flax.linen as nn
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 from PIL import Image
 
 import eflow_jax
 from eflow_jax import config_lib, video_io
+from eflow_jax.data import pipeline as data_pipeline
+from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.param_tree import flatten_params
 from eflow_jax.tools import export as export_tool
 from eflow_jax.train import evaluate, loop
@@ -105,6 +109,73 @@ def test_wrong_model_input_or_directory_is_one_line(class_run, tmp_path):
   (tmp_path / "taken" / "notes.txt").write_text("keep me")
   assert export_tool.main([f"--workdir={workdir}", f"--output={tmp_path / 'taken'}"]) == 2
   assert (tmp_path / "taken" / "notes.txt").read_text() == "keep me"
+
+
+class GuidanceSpy:
+  """Records the guidance input w of every VideoDiT call traced while it is active (the value that
+  reaches the network at run time, through jit, vmap and scan)."""
+
+  def __init__(self):
+    self.ws = []
+
+  def __enter__(self):
+    def interceptor(next_fun, args, kwargs, context):
+      if (isinstance(context.module, VideoDiT) and context.method_name == "__call__"
+          and not context.module.is_initializing()):
+        jax.debug.callback(lambda w: self.ws.extend(np.ravel(w).tolist()), args[3])
+      return next_fun(*args, **kwargs)
+    self._ctx = nn.intercept_methods(interceptor)
+    self._ctx.__enter__()
+    return self
+
+  def __exit__(self, *exc):
+    return self._ctx.__exit__(*exc)
+
+
+def random_pipeline():
+  """A Pipeline on tests/tiny_config.py's model with random weights: no training needed. Softmax
+  attention: the guidance input's path does not depend on it, and it compiles in half the time."""
+  config = config_lib.load_config(os.path.join(REPO, "tests/tiny_config.py"))
+  config.model.attention = "softmax"
+  model = VideoDiT.from_config(config.model)
+  shape = data_pipeline.example_shape(config.data)
+  x, t = jnp.zeros((1, *shape)), jnp.ones((1,))
+  shapes = jax.eval_shape(lambda: model.init(jax.random.PRNGKey(0), x, t, t, t, jnp.zeros((1,), jnp.int32)))
+  rng = np.random.default_rng(0)
+  params = jax.tree.map(lambda a: jnp.asarray(0.2 * rng.standard_normal(a.shape), a.dtype), shapes["params"])
+  return eflow_jax.Pipeline(config, params, shape), config
+
+
+def test_pipeline_guidance_is_the_networks_w_input_at_every_step():
+  """pipe(guidance=w) runs Alg. 2 with f(x, t_n, 0, c, w) (docs/method.md §6): the network's
+  guidance input is exactly w at every call (one program: a spied program is never cached)."""
+  pipe, config = random_pipeline()
+  assert config.flow.sampler == "alg2" and 2.5 not in (config.flow.w_inf, config.flow.unguided_w)
+  with GuidanceSpy() as spy:
+    videos = pipe(class_ids=[1, 2], steps=2, guidance=2.5)
+  assert spy.ws == [2.5] * 4                      # 2 steps x 2 clips
+  assert videos.shape == (2, 4, 16, 16, 3)
+
+
+@pytest.mark.slow
+def test_pipeline_sample_at_w_inf_differs_from_the_unguided_one():
+  """Two more sampler programs: the default guidance is config.flow.w_inf, and its clips differ
+  from those at the unguided input."""
+  pipe, config = random_pipeline()
+  with GuidanceSpy() as spy:
+    guided = pipe(class_ids=[1, 2], steps=2)
+  assert spy.ws == [config.flow.w_inf] * 4
+  unguided = pipe(class_ids=[1, 2], steps=2, guidance=config.flow.unguided_w)
+  assert np.mean(guided != unguided) > 0.1
+
+
+def test_sample_mode_hands_the_network_w_inf(class_run):
+  """--mode=sample (evaluate.sample_videos) without --guidance: config.flow.w_inf is the guidance
+  input of every network call."""
+  config, workdir = class_run
+  with GuidanceSpy() as spy:
+    evaluate.sample_videos(config, workdir, num=2, steps=2, seed=0)
+  assert spy.ws == [config.flow.w_inf] * 4
 
 
 def test_display_scale_enlarges_only_small_clips():

@@ -40,7 +40,9 @@ def test_rope_is_a_rotation_and_identity_at_origin():
 
 
 @pytest.mark.parametrize("grid,group,ratio,k", [((4, 8, 6), (2, 2, 2), 0.75, 2), ((3, 4, 8), (1, 2, 2), 0.75, 1),
-                                                ((2, 4, 4), (2, 2, 2), 0.5, 4)])
+                                                ((2, 4, 4), (2, 2, 2), 0.5, 4),
+                                                # non-square tiles: each axis of the tile its own size
+                                                ((4, 6, 9), (1, 2, 3), 0.5, 3), ((2, 4, 6), (2, 1, 3), 0.5, 3)])
 def test_groupwise_subsampling_keeps_exactly_k_per_group(grid, group, ratio, k):
   assert tokens_kept_per_group(group, ratio) == k
   idx = np.asarray(sample_keep_indices(jax.random.PRNGKey(0), 3, grid, group, k))

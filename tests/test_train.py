@@ -4,9 +4,11 @@ import os
 import subprocess
 import sys
 
+import flax.linen as nn
 import jax
 import jax.numpy as jnp
 import numpy as np
+import optax
 import pytest
 from PIL import Image
 
@@ -240,6 +242,24 @@ def test_a_run_writes_grids_by_wall_time_and_ends_with_the_judges_score_and_the_
   assert os.path.exists(os.path.join(workdir, "metrics", "frame_judge.npz"))
 
 
+@pytest.mark.slow
+def test_the_demo_config_shortened_writes_grids_and_ends_with_the_score_line(tmp_path):
+  """The README's command itself, 20 steps long: a grid (every digit) whenever its time has come
+  (here: every step), and the last line with the judge's score of 200 samples and the final grid."""
+  workdir = tmp_path / "demo"
+  out = subprocess.run([sys.executable, "-m", "eflow_jax.main", "--config=configs/demo.py:steps=20",
+                        f"--workdir={workdir}", "--config.sample_every_minutes=1e-6"],
+                       cwd=REPO, capture_output=True, text=True, timeout=1500)
+  assert out.returncode == 0, out.stderr[-3000:]
+  lines = out.stdout.strip().splitlines()
+  grids = sorted(f for f in os.listdir(workdir / "samples") if f.endswith(".gif"))
+  assert grids == [f"step_{s:06d}.gif" for s in range(1, 21)]
+  assert "of 200 read as their digit in most frames (real clips" in lines[-1]
+  assert lines[-1].endswith(f"Final grid: {workdir / 'samples' / 'step_000020.gif'}.")
+  report = json.load(open(workdir / "score_step000020.json"))
+  assert report["frame_judge"]["num_clips"] == 200 and report["frame_judge_real"]["recognised"] > 0.95
+
+
 def test_the_shipped_demo_classifier_recognises_real_clips():
   """The classifier the package ships for the demo's clips, measured afresh on 200 held-out clips."""
   from eflow_jax.metrics import classifier
@@ -338,6 +358,57 @@ def test_gradient_accumulation_is_the_mean_of_its_micro_batch_gradients():
   whole, _ = make_train_step(model, optimizer, config.flow, settings, 100, 0.9, lr)(fresh(), batch)
   assert not all(np.allclose(a, b, rtol=1e-5, atol=1e-6)
                  for a, b in zip(jax.tree.leaves(whole.params), jax.tree.leaves(expected)))
+
+
+class ToyNet(nn.Module):
+  """A stand-in for VideoDiT with its call signature and a handful of weights: the train step's
+  wiring (which weights each pass reads, the EMA) compiles in seconds on it."""
+  num_classes: int = 10
+
+  @nn.compact
+  def __call__(self, x, t, s, w, y=None, *, drop_ratio=0.0, rng=None, weak=False):
+    c = x.shape[-1]
+    cond = nn.Embed(self.num_classes + 1, c)(y) + nn.Dense(c)(jnp.stack([t, s, w], -1))
+    h = jnp.tanh(x + cond[:, None, None, None, :])
+    return nn.Dense(c, name="out")(h if weak else h + nn.Dense(c, name="middle")(h))
+
+
+def test_the_step_averages_the_ema_and_the_mva_target_reads_it():
+  """One update, against train/state.py's EMA rule written out: ema' = d ema + (1 - d) params' with
+  the warm-up decay d = min(decay, (1 + k) / (10 + k)) at step k. And the MVA target is the EMA
+  network (docs/method.md §3, `mva_target='ema'`): other EMA weights change the MVA loss of the
+  same batch and key. An MVA-only batch (the smallest program that reads the EMA weights)."""
+  from eflow_jax.train.state import TrainState
+  config = tiny_config()
+  config.flow.guidance_target = "none"      # it shapes only the FM / SCM targets: a smaller program
+  assert config.flow.mva_target == "ema"
+  model, shape = ToyNet(), (2, 4, 4, 1)
+  x = jnp.asarray(np.random.default_rng(0).uniform(-1, 1, (8, *shape)).astype(np.float32))
+  batch = {"x": x, "y": jnp.arange(8, dtype=jnp.int32) % 10}
+  randomize = __import__("conftest").randomize
+  params = model.init(jax.random.PRNGKey(0), x[:1], x[:1, 0, 0, 0, 0], x[:1, 0, 0, 0, 0], x[:1, 0, 0, 0, 0],
+                      batch["y"][:1])["params"]
+  optimizer = optax.sgd(0.1)
+  zero = jnp.zeros((), jnp.int32)
+  state = TrainState(step=jnp.asarray(50, jnp.int32), params=randomize(params, 1, 0.5),
+                     ema_params=randomize(params, 2, 0.5), opt_state=optimizer.init(params),
+                     rng=jax.random.PRNGKey(3), nonfinite_steps=zero, nonfinite_groups=zero)
+  step = make_train_step(model, optimizer, config.flow, curriculum.StepSettings(0.0, (0.0, 0.0, 1.0)),
+                         100, 0.9, lambda k: 0.1)
+  copy = lambda s: jax.tree.map(jnp.copy, s)                 # the step donates its input state
+  new_state, metrics = step(copy(state), batch)
+  d = min(0.9, 51 / 60)                                      # k = 50: the warm-up value 0.85
+  for got, ema, p in zip(jax.tree.leaves(new_state.ema_params), jax.tree.leaves(state.ema_params),
+                         jax.tree.leaves(new_state.params)):
+    np.testing.assert_allclose(got, d * np.asarray(ema, np.float64) + (1 - d) * np.asarray(p, np.float64),
+                               rtol=1e-5, atol=1e-6)
+  moved = [not np.allclose(a, b) for a, b in zip(jax.tree.leaves(new_state.params), jax.tree.leaves(state.params))]
+  assert any(moved)
+
+  other = state.replace(ema_params=randomize(params, 4, 0.5))
+  _, other_metrics = step(copy(other), batch)
+  mva, other_mva = float(metrics["mva/loss"]), float(other_metrics["mva/loss"])
+  assert abs(other_mva - mva) > 1e-3 * abs(mva)
 
 
 def test_gradient_accumulation_trains_and_checks_the_batch(tmp_path):

@@ -7,7 +7,11 @@ Only the EMA parameters are read from the checkpoint (not the online weights or 
 OUTPUT/model.safetensors   {'cond/emb_t/fc1/kernel': array, ...}: the parameter tree, '/'-joined
 OUTPUT/config.json         the resolved run config, the example shape, the step, the data manifest
 OUTPUT/README.md           the model card: model, data, steps, recipe, the run's measured scores
-An existing OUTPUT is refused unless it is an earlier export (its files are then replaced).
+An existing OUTPUT is refused unless it is an earlier export (its config.json is an export's): its
+three files are then replaced, and nothing else in it is touched. Every file is written under a
+temporary name (`<name>.partial`) and renamed into place, config.json first (its checksums then
+refuse the old weights if the export is cut short between renames), so a killed export leaves
+either the previous files or ones the rerun recognises and replaces.
 """
 from __future__ import annotations
 
@@ -15,19 +19,32 @@ import argparse
 import glob
 import json
 import os
+import shutil
 import sys
 
+from eflow_jax.checkpoint import first_line
+from eflow_jax.cli_checks import start_jax_backend
 from eflow_jax.param_tree import flatten_params
-from eflow_jax.pipeline import CONFIG_FILE, WEIGHTS_FILE, Pipeline, run_description
+from eflow_jax.pipeline import (CONFIG_FILE, WEIGHTS_FILE, Pipeline, is_description, run_description,
+                                weight_checksums)
+from eflow_jax.workdir import check_writable
 
 
 def scores_of(workdir: str, step: int) -> list[tuple[str, dict]]:
-  """The run's own measurements at `step`: its end-of-run score and --mode=eval reports."""
+  """The run's own measurements at `step`: its end-of-run score and --mode=eval reports. A report
+  that cannot be read (an eval killed while writing it) is skipped with a warning."""
   found = []
   for pattern in (f"score_step{step:06d}.json", f"eval_step{step:06d}.json"):
     for path in sorted(glob.glob(os.path.join(workdir, pattern))):
-      with open(path) as f:
-        found.append((os.path.basename(path), json.load(f)))
+      try:
+        with open(path) as f:
+          report = json.load(f)
+      except (OSError, ValueError) as e:
+        print(f"warning: {path} is unreadable ({first_line(e)}); the model card leaves it out.", file=sys.stderr,
+              flush=True)
+        continue
+      if isinstance(report, dict):
+        found.append((os.path.basename(path), report))
   return found
 
 
@@ -69,22 +86,94 @@ def model_card(pipe: Pipeline, workdir: str) -> str:
   return "\n".join(lines)
 
 
+EXPORT_FILES = (CONFIG_FILE, WEIGHTS_FILE, "README.md")     # in the order they are renamed into place
+PARTIAL = ".partial"
+
+
+def _is_export_description(path: str) -> bool:
+  try:
+    with open(path) as f:
+      return is_description(json.load(f))
+  except (OSError, ValueError):
+    return False
+
+
+def output_problem(output: str) -> str | None:
+  """Why `output` may not receive an export (None: it is new, empty, or an earlier export).
+
+  An earlier export is a folder whose config.json (or, cut short before that was renamed, its
+  config.json.partial) is an eflow_jax export description: its three files are replaced and
+  anything else there (the run's metrics.jsonl, its reports) is left as it is. A folder holding
+  only `.partial` files of an export is one cut short before anything was renamed. Any other
+  folder (another model's config.json, weights, vocab.txt...) is someone else's: refused."""
+  if not os.path.exists(output):
+    return None
+  if not os.path.isdir(output):
+    return f"--output={output} is a file; give a directory."
+  names = sorted(os.listdir(output))
+  if not names:
+    return None
+  for name in (CONFIG_FILE, CONFIG_FILE + PARTIAL):
+    if name in names and _is_export_description(os.path.join(output, name)):
+      return None
+  if all(name.endswith(PARTIAL) and name[:-len(PARTIAL)] in EXPORT_FILES for name in names):
+    return None
+  shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+  return (f"--output={output} holds {shown} but no eflow_jax export's {CONFIG_FILE}: not an earlier export "
+          f"(another model's or someone's files); choose another directory.")
+
+
 def export(workdir: str, output: str, step: int | None = None) -> list[str]:
-  """Writes the three files; returns their paths."""
+  """Writes the three files (see the module docstring); returns their paths."""
+  problem = output_problem(output)
+  if problem:
+    raise FileExistsError(problem)
+  created = not os.path.exists(output)
+  check_writable(output, "--output")
+  try:
+    return _write_export(workdir, output, step)
+  except BaseException:
+    if created and os.path.isdir(output) and not os.listdir(output):   # nothing of ours is left behind
+      os.rmdir(output)
+    raise
+
+
+def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   from safetensors.numpy import save_file
-  if os.path.exists(output) and (not os.path.isdir(output) or
-                                 (os.listdir(output) and not os.path.exists(os.path.join(output, CONFIG_FILE)))):
-    raise FileExistsError(f"--output={output} exists and is not an earlier export; choose another directory.")
   pipe = Pipeline.from_workdir(workdir, step)
-  os.makedirs(output, exist_ok=True)
-  paths = [os.path.join(output, name) for name in (WEIGHTS_FILE, CONFIG_FILE, "README.md")]
-  save_file(flatten_params(pipe.params), paths[0])
-  os.chmod(paths[0], 0o644)        # safetensors writes 0600; an export is meant to be shared
-  with open(paths[1], "w") as f:
-    json.dump(run_description(pipe.config, pipe.example_shape, pipe.step, pipe.manifest), f, indent=1)
-  with open(paths[2], "w") as f:
-    f.write(model_card(pipe, workdir))
-  return paths
+  flat = flatten_params(pipe.params)
+  size = sum(v.nbytes for v in flat.values())
+  free = shutil.disk_usage(output).free
+  if free < size * 1.01 + 2**20:
+    raise OSError(f"--output={output} has {free / 2**20:.1f} MiB free but the weights need {size / 2**20:.1f} MiB; "
+                  f"free space or choose another directory.")
+  description = json.dumps(run_description(pipe.config, pipe.example_shape, pipe.step, pipe.manifest,
+                                           checksums=weight_checksums(flat)), indent=1)
+  card = model_card(pipe, workdir)
+  contents = {CONFIG_FILE: lambda path: _write_text(path, description),
+              WEIGHTS_FILE: lambda path: save_file(flat, path),
+              "README.md": lambda path: _write_text(path, card)}
+  paths = {name: os.path.join(output, name) for name in EXPORT_FILES}
+  try:
+    for name in EXPORT_FILES:
+      contents[name](paths[name] + PARTIAL)
+      os.chmod(paths[name] + PARTIAL, 0o644)   # safetensors writes 0600; an export is meant to be shared
+    for name in EXPORT_FILES:
+      os.replace(paths[name] + PARTIAL, paths[name])
+  except Exception as e:  # pylint: disable=broad-except   (SafetensorError on a full or read-only disk)
+    for name in EXPORT_FILES:
+      if os.path.exists(paths[name] + PARTIAL):
+        os.remove(paths[name] + PARTIAL)
+    raise OSError(f"--output={output}: writing the export failed ({first_line(e)}); nothing was replaced. Free "
+                  f"space or choose another directory.") from None
+  return [paths[WEIGHTS_FILE], paths[CONFIG_FILE], paths["README.md"]]
+
+
+def _write_text(path: str, text: str) -> None:
+  with open(path, "w") as f:
+    f.write(text)
+    f.flush()
+    os.fsync(f.fileno())
 
 
 def main(argv=None) -> int:
@@ -94,6 +183,7 @@ def main(argv=None) -> int:
   parser.add_argument("--step", type=int, default=None, help="checkpoint step (default: the newest)")
   args = parser.parse_args(argv)
   try:
+    start_jax_backend(os.environ)
     paths = export(args.workdir, args.output, args.step)
   except (ValueError, OSError) as e:          # bad paths, an unreadable checkpoint: one line
     print(f"error: {e}", file=sys.stderr)

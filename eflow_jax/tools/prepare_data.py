@@ -20,6 +20,12 @@ mean / std, recorded in the manifest); captions go through the text encoder (tri
 real tokens, see eflow_jax/text). Unreadable, corrupt or too-short videos are reported (console and
 manifest 'skipped') and left out; the run never stops for one bad file.
 
+Reruns: the first run records its inputs (the list of videos with their labels or captions, by
+digest) and every option that shapes the records in OUTPUT/preparation.json; a rerun whose inputs
+or options differ is refused, naming what changed, before anything is written (a new video would
+shift every entry after it into another shard: clips written twice or never; another --frames
+would describe 5-frame clips over 4-frame latents). Prepare the new set in another --output.
+
 Shards: entry i belongs to shard i // shard_size; process p of P writes shards s with s % P == p
 (--process_index/--process_count, default jax.process_index()/process_count()). A shard is done when
 its sidecar shard-XXXXX.json exists (written after the .array_record, both via temporary names),
@@ -38,6 +44,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from eflow_jax.data import records
+from eflow_jax.tools.preparation_record import PREPARATION, check_same_preparation, preparation_record
 from eflow_jax.tools.video_inputs import read_clip_and_rate, read_entries
 
 SIDECAR = "shard-{:05d}.json"
@@ -99,6 +106,8 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
     raise ValueError("frames, height, width, shard_size, frame_stride must be >= 1, start_frame >= 0.")
   if latent_dtype not in records.LATENT_DTYPES:
     raise ValueError(f"--latent_dtype={latent_dtype!r}; use one of {records.LATENT_DTYPES}.")
+  if os.path.exists(output) and not os.path.isdir(output):
+    raise ValueError(f"--output={output} is a file; give the directory to write the record set to.")
   process_index, process_count = _process(process_index, process_count)
   ae = autoencoder or autoencoders.IdentityAutoencoder(3)
   latent_shape = ae.latent_shape(frames, height, width)           # shape rule check up front
@@ -108,8 +117,16 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
     raise ValueError("the input has captions: give a text encoder (--text_encoder=LOCAL_T5_DIR).")
   if label_kind == "class":
     num_classes = _num_classes(entries, classes, num_classes)
-  os.makedirs(output, exist_ok=True)
+    _warn_empty_classes(input_path, entries, classes, num_classes)
   num_shards = (len(entries) + shard_size - 1) // shard_size
+  fields = _manifest_fields(ae, label_kind, num_classes, classes, text_encoder, extra_manifest,
+                            frames=frames, height=height, width=width, frame_stride=frame_stride,
+                            source=os.path.abspath(input_path))
+  record = preparation_record(input_path, entries, fields, shard_size=shard_size, start_frame=start_frame,
+                              latent_dtype=latent_dtype, text_dtype=text_dtype, still_latent=still_latent)
+  check_same_preparation(output, record, num_shards, shard_size, len(entries))
+  os.makedirs(output, exist_ok=True)
+  _write_json(os.path.join(output, PREPARATION), record)
   mine = [s for s in range(num_shards) if s % process_count == process_index]
   report: dict[str, Any] = {"written": [], "skipped_shards": [], "bad": [], "manifest": None}
   todo = [s for s in mine if _done(output, s) is None]
@@ -139,9 +156,6 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
     report["bad"].extend(bad)
   if bar:
     bar.close()
-  fields = _manifest_fields(ae, label_kind, num_classes, classes, text_encoder, extra_manifest,
-                            frames=frames, height=height, width=width, frame_stride=frame_stride,
-                            source=os.path.abspath(input_path))
   report["manifest"] = finalize(output, num_shards, fields, has_still_latent=still_latent)
   return report
 
@@ -162,6 +176,28 @@ def _num_classes(entries, classes, num_classes: int) -> int:
   if num_classes and num_classes < n_cls:
     raise ValueError(f"--num_classes={num_classes} < the {n_cls} labels in the input.")
   return num_classes or n_cls
+
+
+def _warn_empty_classes(input_path: str, entries, classes, num_classes: int) -> None:
+  """One warning naming the classes with no video (an empty class folder, a label number skipped):
+  they keep their ids (so ids match other splits of the same classes) but train nothing."""
+  used = {e["label"] for e in entries}
+  empty = [i for i in range(num_classes) if i not in used]
+  if empty:
+    names = [f"{classes[i]!r}" if classes and i < len(classes) else str(i) for i in empty]
+    print(f"prepare_data: warning: {input_path}: class{'es' * (len(empty) > 1)} {', '.join(names[:10])}"
+          f"{', ...' if len(names) > 10 else ''} ha{'ve' if len(empty) > 1 else 's'} no video; "
+          f"{'they keep their ids' if len(empty) > 1 else 'it keeps its id'} but the model never sees "
+          f"{'them' if len(empty) > 1 else 'it'} (remove the folder to renumber the classes).", file=sys.stderr,
+          flush=True)
+
+
+def _write_json(path: str, value) -> None:
+  """Written under a temporary name and renamed: a reader never sees half a file."""
+  tmp = f"{path}.tmp{os.getpid()}"
+  with open(tmp, "w") as f:
+    json.dump(value, f, indent=1)
+  os.replace(tmp, path)
 
 
 def _encode_entry(entry, ae, latent_shape, label_kind, *, frames, height, width, frame_stride, start_frame,
@@ -283,7 +319,9 @@ def main(argv: Sequence[str] | None = None) -> int:
   args = parse_args(argv)
   from eflow_jax import autoencoders  # pylint: disable=g-import-not-at-top
   from eflow_jax import text  # pylint: disable=g-import-not-at-top
+  from eflow_jax.cli_checks import start_jax_backend  # pylint: disable=g-import-not-at-top
   try:
+    start_jax_backend(os.environ)
     arch = json.loads(args.vae_arch) if args.vae_arch else {}
     if args.autoencoder == "wan21":                  # shape rule first: building a VAE is slow
       from eflow_jax.autoencoders import wan_vae  # pylint: disable=g-import-not-at-top

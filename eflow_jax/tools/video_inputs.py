@@ -3,6 +3,8 @@ list or a Kinetics-style class folder), and one video file decoded, resized and 
 clip in [-1, 1] (the format is documented in eflow_jax/tools/prepare_data.py)."""
 import csv
 import json
+import math
+import numbers
 import os
 
 import numpy as np
@@ -14,15 +16,18 @@ def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
   """(entries [{'video', 'caption' | 'label'}], class names or None) from --input."""
   if os.path.isdir(input_path):
     classes = sorted(d for d in os.listdir(input_path)
-                     if os.path.isdir(os.path.join(input_path, d)))
+                     if os.path.isdir(os.path.join(input_path, d)) and not d.startswith("."))
     if not classes:
       raise ValueError(f"{input_path}: a folder input needs one sub-folder of videos per class.")
     entries = []
     for label, name in enumerate(classes):
       folder = os.path.join(input_path, name)
       for f in sorted(os.listdir(folder)):
-        if f.lower().endswith(VIDEO_EXTS):
+        if f.lower().endswith(VIDEO_EXTS) and os.path.isfile(os.path.join(folder, f)):
           entries.append({"video": os.path.join(folder, f), "label": label})
+    if not entries:
+      raise ValueError(f"{input_path}: none of its {len(classes)} class folders holds a video file "
+                       f"({', '.join(VIDEO_EXTS)}).")
     return entries, classes
   if not os.path.exists(input_path):
     raise ValueError(f"--input {input_path!r} does not exist.")
@@ -53,18 +58,52 @@ def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
     for r in rows:
       entries.append({"video": os.path.join(base, r["video"]), "caption": str(r["caption"])})
   else:
-    labels = [r["label"] for r in rows]
-    if all(isinstance(l, int) or (isinstance(l, str) and l.strip().lstrip("-").isdigit())
-           for l in labels):
-      ids = [int(l) for l in labels]
-      if min(ids) < 0:
-        raise ValueError(f"{input_path}: negative class label {min(ids)}.")
-    else:
-      classes = sorted({str(l) for l in labels})
-      ids = [classes.index(str(l)) for l in labels]
+    ids, classes = class_ids(input_path, [r["label"] for r in rows])
     for r, i in zip(rows, ids):
       entries.append({"video": os.path.join(base, r["video"]), "label": i})
   return entries, classes
+
+
+def class_number(label) -> int | None:
+  """A label's class number when it is one: an int, a whole float (2.0) or a string of one ("2",
+  " 2.0 ", as a .csv gives every label); None when it is a class name. A fraction is an error."""
+  if isinstance(label, bool):
+    raise ValueError(f"label {label!r} is a boolean, neither a class number nor a class name")
+  if isinstance(label, numbers.Real):
+    number = float(label)
+  elif isinstance(label, str):
+    try:
+      number = float(label.strip())
+    except ValueError:
+      return None
+  else:
+    raise ValueError(f"label {label!r} is neither a class number nor a class name")
+  if not math.isfinite(number) or number != int(number):
+    raise ValueError(f"label {label!r} is not a whole number")
+  return int(number)
+
+
+def class_ids(where: str, labels: list) -> tuple[list[int], list[str] | None]:
+  """(class id per label, class names or None). All class numbers: the ids are those numbers (2.0
+  is class 2); all class names: numbered in sorted order. A mix of the two is refused: which name
+  would class 2 be?"""
+  numbers_, names = [], []
+  for n, label in enumerate(labels, 1):
+    try:
+      number = class_number(label)
+    except ValueError as e:
+      raise ValueError(f"{where}: row {n}: {e}; labels are class numbers (0, 1, ...) or class names.") from None
+    (names if number is None else numbers_).append((n, label, number))
+  if numbers_ and names:
+    raise ValueError(f"{where}: labels mix class numbers (row {numbers_[0][0]}: {numbers_[0][1]!r}) and class names "
+                     f"(row {names[0][0]}: {names[0][1]!r}); use one kind for every row.")
+  if names:
+    classes = sorted({str(label) for _, label, _ in names})
+    return [classes.index(str(label)) for _, label, _ in names], classes
+  ids = [number for _, _, number in numbers_]
+  if min(ids) < 0:
+    raise ValueError(f"{where}: negative class label {min(ids)}.")
+  return ids, None
 
 
 def read_clip(path: str, frames: int, height: int, width: int, *, frame_stride: int = 1,

@@ -1,6 +1,6 @@
 """Sampling and evaluation: the `sample` / `eval` modes (which read a checkpoint, or an export of
-one, and never write one), the score a run prints at its end, and the samples and diagnostics
-written while it trains."""
+one, and never write one), the sample metrics (the run's closing score, train/end_score.py, prints
+them), and the samples and diagnostics written while it trains."""
 import itertools
 import json
 import os
@@ -144,49 +144,17 @@ class InLoopEvaluation:
     return scalars
 
 
-def score_at_end(config, model, example_shape, state, mesh, workdir, grid_path: str | None = None) -> dict:
-  """The run tells the user how it did (the demo's last line): `config.eval.score_at_end` few-step
-  samples of the EMA weights scored by the in-repo Moving MNIST classifier, beside the same score of
-  as many real held-out clips. Class models: every class in turn, recognised as their class. Text
-  models: the held-out captions, scored for prompt following (digit, direction, both).
-  Report: <workdir>/score_stepN.json. Other data (records) has no classifier here: one line says
-  the score is skipped."""
-  if config.data.source != "moving_mnist":
-    if jax.process_index() == 0:
-      print("eval.score_at_end: skipped, the in-repo classifier scores only Moving MNIST samples; use "
-            "--mode=eval (FVD with config.eval.use_i3d).", flush=True)
-    return {}
-  report = sample_metrics(config, model, example_shape, state, mesh, workdir,
-                          num_samples=config.eval.score_at_end, use_i3d=False)
-  if jax.process_index() != 0:
-    return {}
-  path = os.path.join(workdir, f"score_step{int(state.step):06d}.json")
-  with open(path, "w") as f:
-    json.dump(report, f, indent=1)
-  steps = config.flow.inference_steps
-  if not model.num_classes:
-    got, real = report["prompt_following"], report["prompt_following_real"]
-    print(f"{steps}-step samples of {got['num_clips']} held-out captions: digit {got['digit_accuracy']:.0%}, "
-          f"direction {got['direction_accuracy']:.0%}, both {got['both_accuracy']:.0%} (real clips "
-          f"{real['digit_accuracy']:.0%} / {real['direction_accuracy']:.0%} / {real['both_accuracy']:.0%}; "
-          f"chance {got['digit_chance']:.0%} / {got['direction_chance']:.0%}). Report: {path}", flush=True)
-    return {"final_prompt_following": got["both_accuracy"]}
-  grid = f" Final grid: {grid_path}." if grid_path else ""
-  if "frame_judge" in report:
-    # The headline reads frames as a person does (metrics/frame_judge.py); the clip classifier,
-    # which is lenient with fragments, stays in the report.
-    got, real = report["frame_judge"], report["frame_judge_real"]
-    per_digit = " ".join(f"{c}:{v:.0%}" for c, v in got["per_digit"].items())
-    print(f"{steps}-step samples: {got['recognised']:.0%} of {got['num_clips']} read as their digit in most "
-          f"frames (real clips {real['recognised']:.0%}); per digit {per_digit}. Report: {path}.{grid}",
-          flush=True)
-    return {"final_class_accuracy": report["class_accuracy"], "final_frame_judge": got["recognised"]}
-  per_digit = " ".join(f"{c}:{v:.0%}" for c, v in report["class_accuracy_per_class"].items())
-  accuracy, real = report["class_accuracy"], report["class_accuracy_real"]
-  print(f"{steps}-step samples: {accuracy:.0%} of {report['num_samples']} recognised "
-        f"as their digit by the in-repo classifier (real clips {real:.0%}); per digit {per_digit}. "
-        f"Report: {path}.{grid}", flush=True)
-  return {"final_class_accuracy": report["class_accuracy"]}
+def write_report(path: str, report: dict) -> None:
+  """A JSON report written under a temporary name and renamed: a run killed while writing it leaves
+  the previous report (or none), never an empty or cut-off file that the model card would read."""
+  tmp = f"{path}.tmp{os.getpid()}"
+  try:
+    with open(tmp, "w") as f:
+      json.dump(report, f, indent=1)
+    os.replace(tmp, path)
+  finally:
+    if os.path.exists(tmp):
+      os.remove(tmp)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -302,8 +270,7 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
   if jax.process_index() == 0:
     path = output or os.path.join(workdir, f"eval_step{int(state.step):06d}.json")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w") as f:
-      json.dump(report, f, indent=1)
+    write_report(path, report)
     shown = {k: v for k, v in report.items() if k != "protocol"}
     print(f"eval (EMA weights) -> {path}: {shown}", flush=True)
   return report

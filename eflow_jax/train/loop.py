@@ -16,16 +16,19 @@ from eflow_jax import workdir as workdir_lib
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.train import curriculum, preemption
 from eflow_jax.train.checkpointing import CheckpointPolicy, resume
-from eflow_jax.train.evaluate import InLoopEvaluation, score_at_end
+from eflow_jax.train.end_score import score_at_end
+from eflow_jax.train.evaluate import InLoopEvaluation
 from eflow_jax.train.flops import step_flops
 from eflow_jax.train.logging import LogWindow, MetricWriter, Profiler, progress_line
 from eflow_jax.train.nan_watch import NanWatch
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, make_run_mesh, model_kind
 from eflow_jax.train.stage_data import StageData
 from eflow_jax.train.step import make_train_step
+from eflow_jax.train.validate import config_warnings
 
 
-def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_changes=()) -> dict:
+def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_changes=(),
+          resume_from_step: int | None = None) -> dict:
   """Trains (resuming from `workdir` when it holds checkpoints); returns the last logged metrics.
 
   stop_at: end this invocation after that step with a checkpoint, as a preemption would (tests).
@@ -33,21 +36,31 @@ def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_chan
   "preempted": the signal's name. A non-finite step follows config.nan_policy (train/nan_watch.py).
   allow_resume_changes: data-order fields (`seed`, `data.batch_size`, ...) a resume may change
   (`--allow_resume_change`); any other difference from the checkpoint's config is refused.
+  resume_from_step: resume from that checkpoint instead of the newest (`--resume_from_step`; the
+  newer ones are set aside as `<step>.superseded`), e.g. from before a halted run's last good step.
   """
+  workdir_lib.check_not_export(workdir)
   build_result = build(config)              # every config / data error, before anything compiles
   workdir_lib.check_writable(workdir)
+  workdir_lib.check_run_folders(workdir)
+  if config.eval.score_at_end or config.get("eval_every"):     # what the run's scoring will read
+    in_loop_i3d = bool(config.get("eval_every")) and config.eval.use_i3d     # score_at_end: never I3D
+    workdir_lib.check_metric_caches(config, workdir, use_i3d=in_loop_i3d)
+  if jax.process_index() == 0:
+    for line in config_warnings(config):
+      print(f"warning: {line}", file=sys.stderr, flush=True)
   lock = workdir_lib.lock(workdir)   # before the Checkpointer, which cleans stale temp directories
   try:
-    return _train_locked(config, workdir, build_result, stop_at, tuple(allow_resume_changes))
+    return _train_locked(config, workdir, build_result, stop_at, tuple(allow_resume_changes), resume_from_step)
   finally:
     if lock is not None:
       lock.release()
 
 
-def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) -> dict:
+def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes, resume_from_step) -> dict:
   model, stages, example_shape, optimizer, lr_schedule = build_result
   mesh, state, state_shardings, data, saver = _state_data_and_checkpoints(
-      config, workdir, build_result, allow_resume_changes)
+      config, workdir, build_result, allow_resume_changes, resume_from_step)
   ckpt, start = saver.ckpt, int(state.step)
   end = config.total_steps if stop_at is None else min(stop_at, config.total_steps)
 
@@ -88,7 +101,7 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
         if guard.should_stop(done):
           saver.halt_if_nonfinite(watch, state)
           saver.save(done, state)
-          ckpt.wait()
+          saver.wait()
           print(f"{guard.signal_name}: stopped after step {done}; checkpoint in {ckpt.directory}. Rerun the "
                 f"same command to resume.", flush=True)
           last_metrics = {**last_metrics, "preempted": guard.signal_name}
@@ -106,7 +119,7 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes) 
   return last_metrics
 
 
-def _state_data_and_checkpoints(config, workdir, build_result, allow_resume_changes):
+def _state_data_and_checkpoints(config, workdir, build_result, allow_resume_changes, resume_from_step=None):
   """The mesh, the state in its sharded layout (the newest checkpoint's, or fresh), the data
   positioned where that checkpoint left it, and the run's checkpoint policy."""
   model, stages, example_shape, optimizer, _ = build_result
@@ -118,7 +131,7 @@ def _state_data_and_checkpoints(config, workdir, build_result, allow_resume_chan
   logging.info("mesh %s; params: %d of %d leaves sharded, %d of %d elements per device", dict(mesh.shape),
                layout["sharded_leaves"], layout["leaves"], layout["elements_per_device"], layout["elements"])
   data = StageData(config, model_kind(config))
-  state, data_position = resume(ckpt, state, state_shardings, config, allow_resume_changes)
+  state, data_position = resume(ckpt, state, state_shardings, config, allow_resume_changes, resume_from_step)
   if int(state.step) < config.total_steps:
     data.restore(data_position, curriculum.stage_at(stages, int(state.step)))
   return mesh, state, state_shardings, data, CheckpointPolicy(ckpt, config, stages, data)

@@ -105,6 +105,14 @@ def _check_run(config) -> None:
                            ("eval.frame_judge_steps", config.eval.get("frame_judge_steps", 1), 1),
                            ("eval.guidance_diagnostics_every", config.eval.guidance_diagnostics_every, 0)):
     _require(value >= low, f"{name}={value} must be >= {low}.")
+  eval_every = config.get("eval_every", 0)
+  _require(isinstance(eval_every, int) and eval_every >= 0, f"eval_every={eval_every!r} must be an integer >= 0 "
+           f"(0 = off).")
+  profile = config.get("profile")
+  if profile is not None:
+    for name in ("start_step", "num_steps"):
+      _require(isinstance(profile[name], int) and profile[name] >= 0,
+               f"profile.{name}={profile[name]!r} must be an integer >= 0 (profile.num_steps 0 = off).")
   minutes = config.get("sample_every_minutes", 0.0)
   _require(minutes >= 0, f"sample_every_minutes={minutes} must be >= 0 (0 = off).")
   score = config.eval.score_at_end
@@ -126,6 +134,25 @@ def _check_run(config) -> None:
     _require(0.0 <= o[name] < 1.0, f"optimizer.{name}={o[name]} must lie in [0, 1).")
   _require(o.eps > 0, f"optimizer.eps={o.eps} must be > 0.")
   _require(o.weight_decay >= 0, f"optimizer.weight_decay={o.weight_decay} must be >= 0.")
+
+
+def config_warnings(config) -> list[str]:
+  """Settings that are valid but will not do what they say in this run (printed as warnings before
+  training, not refused: a shorter `--config.total_steps` for a quick look keeps the config's
+  periods): an evaluation period longer than the run, a profile window past its last step."""
+  total, lines = config.total_steps, []
+  eval_every = config.get("eval_every", 0)
+  if eval_every and eval_every > total:
+    lines.append(f"eval_every={eval_every} > total_steps={total}: no evaluation will run during training.")
+  profile = config.get("profile")
+  if profile is not None and profile.num_steps:
+    start, end = profile.start_step, profile.start_step + profile.num_steps
+    if start >= total:
+      lines.append(f"profile.start_step={start} >= total_steps={total}: no profile will be written.")
+    elif end > total:
+      lines.append(f"profile.start_step={start} + profile.num_steps={profile.num_steps} > total_steps={total}: "
+                   f"the profile will hold only steps {start}-{total - 1}.")
+  return lines
 
 
 def _check_batch_split(config, stages) -> None:

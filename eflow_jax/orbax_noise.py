@@ -1,0 +1,40 @@
+"""Quiets what Orbax and asyncio log for a failed checkpoint write (a full disk): the trainer reports
+each failed write itself, in one line (train/checkpointing.py)."""
+import logging
+import os
+import sys
+
+
+class _OrbaxFailureFilter(logging.Filter):
+  """Drops the ERROR records (with tracebacks) that Orbax's background threads log for a failed
+  write, and asyncio's 'exception was never retrieved' records of the same write's tasks: the
+  trainer reports each failed write itself, in one line (train/checkpointing.py)."""
+
+  def filter(self, record: logging.LogRecord) -> bool:
+    if record.name == "asyncio":
+      return not str(record.msg).split("\n", 1)[0].endswith("exception was never retrieved")
+    return not (record.levelno >= logging.ERROR and f"{os.sep}orbax{os.sep}" in (record.pathname or ""))
+
+
+def _drop_closed_loop_errors(previous_hook):
+  """A sys.unraisablehook that drops asyncio's RuntimeError('Event loop is closed'): after a failed
+  write Orbax closes that write's event loop (orbax asyncio_utils._run_sync_via_new_loop) while
+  TensorStore still completes the write's other futures into it, one traceback each."""
+  def hook(unraisable):
+    error = unraisable.exc_value
+    if isinstance(error, RuntimeError) and str(error) == "Event loop is closed":
+      return
+    previous_hook(unraisable)
+  hook.drops_closed_loop_errors = True
+  return hook
+
+
+def quiet_failed_write_noise() -> None:
+  """Once per process (a trainer's Checkpointer): Orbax's and asyncio's reports of a failed write
+  are quieted, so a full disk gives one warning per failed step instead of hundreds of tracebacks."""
+  for name in ("absl", "asyncio"):
+    log = logging.getLogger(name)
+    if not any(isinstance(f, _OrbaxFailureFilter) for f in log.filters):
+      log.addFilter(_OrbaxFailureFilter())
+  if not getattr(sys.unraisablehook, "drops_closed_loop_errors", False):
+    sys.unraisablehook = _drop_closed_loop_errors(sys.unraisablehook)

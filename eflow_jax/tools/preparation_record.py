@@ -1,0 +1,92 @@
+"""What a prepared record set was made from, so that a rerun of prepare_data into the same --output
+finishes that set and never mixes it with another one (other videos, labels or options)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+
+from eflow_jax.data import records
+
+PREPARATION = "preparation.json"    # the inputs and options of the set (`preparation_record`)
+
+# Options of a record set that do not change its records (where its pieces are read from or cached).
+NEUTRAL_OPTIONS = ("source", "cache_dir")
+
+
+def preparation_record(input_path: str, entries, fields: dict, **options) -> dict:
+  """What a record set is made of: a digest of its input list (each video's path relative to the
+  input, with its label or caption) and every option that shapes its records."""
+  root = input_path if os.path.isdir(input_path) else os.path.dirname(os.path.abspath(input_path))
+  listing = [[os.path.relpath(os.path.abspath(e["video"]), os.path.abspath(root)), e.get("label", e.get("caption"))]
+             for e in entries]
+  digest = hashlib.sha256(json.dumps(listing).encode()).hexdigest()
+  settings = {k: v for k, v in fields.items() if k not in NEUTRAL_OPTIONS}
+  if isinstance(settings.get("autoencoder_config"), dict):
+    settings["autoencoder_config"] = {k: v for k, v in settings["autoencoder_config"].items()
+                                      if k not in NEUTRAL_OPTIONS}
+  return {"videos": len(entries), "videos_sha256": digest,
+          "options": json.loads(json.dumps({**settings, **options}, default=str))}
+
+
+def _flat(tree: dict, prefix: str = "") -> dict:
+  out = {}
+  for key, value in tree.items():
+    if isinstance(value, dict):
+      out.update(_flat(value, f"{prefix}{key}."))
+    else:
+      out[f"{prefix}{key}"] = value
+  return out
+
+
+def check_same_preparation(output: str, record: dict, num_shards: int, shard_size: int, num_entries: int) -> None:
+  """A rerun into `output` must be the same preparation: ValueError (one line, naming what
+  changed) if the recorded inputs or options differ. An output prepared before the record existed
+  is checked by what it has (manifest geometry, each shard's entry range), with a warning."""
+  path = os.path.join(output, PREPARATION)
+  how = (f"rerun with the same inputs and options to finish it, or prepare the changed set in a new --output "
+         f"(nothing was written)")
+  if os.path.exists(path):
+    with open(path) as f:
+      before = json.load(f)
+    changes = []
+    if before.get("videos_sha256") != record["videos_sha256"]:
+      changes.append(f"the input list ({before.get('videos')} videos then, {record['videos']} now"
+                     f"{'' if before.get('videos') != record['videos'] else ', other paths, labels or captions'})")
+    old, new = _flat(before.get("options", {})), _flat(record["options"])
+    changes += [f"{k}: {old.get(k, '<unset>')!r} then, {new.get(k, '<unset>')!r} now"
+                for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+    if changes:
+      raise ValueError(f"--output={output} was prepared from other inputs or options ({'; '.join(changes[:4])}"
+                       f"{'; ...' if len(changes) > 4 else ''}); {how}.")
+    return
+  if not os.path.isdir(output):
+    return
+  legacy = sorted(n for n in os.listdir(output) if n == records.MANIFEST or re.fullmatch(r"shard-\d{5}\.json", n))
+  if not legacy:
+    return
+  changes = []
+  if records.MANIFEST in legacy:
+    with open(os.path.join(output, records.MANIFEST)) as f:
+      manifest = json.load(f)
+    options = record["options"]
+    changes += [f"{k}: {manifest[k]!r} then, {options.get(k)!r} now" for k in
+                ("frames", "height", "width", "frame_stride", "label_kind", "num_classes", "class_names",
+                 "text_length", "autoencoder") if k in manifest and manifest[k] != options.get(k)]
+  for name in legacy:
+    if name != records.MANIFEST:
+      shard = int(name[6:11])
+      with open(os.path.join(output, name)) as f:
+        entry_range = json.load(f).get("entries")
+      want = [shard * shard_size, min((shard + 1) * shard_size, num_entries)]
+      if shard >= num_shards or (entry_range is not None and list(entry_range) != want):
+        changes.append(f"shard {shard} holds entries {entry_range}, this input list and --shard_size give {want}")
+        break
+  if changes:
+    raise ValueError(f"--output={output} was prepared from other inputs or options ({'; '.join(changes[:4])}); "
+                     f"{how}.")
+  print(f"prepare_data: warning: {output} was prepared by an older version, which kept no record of its inputs; "
+        f"only its geometry and shard ranges could be checked, and the current inputs are recorded from now on.",
+        file=sys.stderr, flush=True)

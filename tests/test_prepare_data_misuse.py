@@ -1,0 +1,163 @@
+"""prepare_data tried as a demanding user would: labels that are numbers written as floats or mixed
+with names, a rerun after the input list or an option changed, empty class folders, an --output
+that is a file. Each ends in one line before anything is written, or does the right thing.
+
+The videos are made here (6 frames of 16 x 16, PyAV), so the tests need no downloaded clips.
+"""
+import json
+import os
+
+import numpy as np
+import pytest
+
+from eflow_jax import video_io
+from eflow_jax.tools import prepare_data, video_inputs
+
+
+def make_video(path, seed):
+  rng = np.random.default_rng(seed)
+  os.makedirs(os.path.dirname(path), exist_ok=True)
+  video_io.write_mp4(str(path), rng.integers(0, 255, (6, 16, 16, 3), dtype=np.uint8), fps=8)
+
+
+@pytest.fixture()
+def class_folder(tmp_path):
+  root = tmp_path / "videos"
+  for i, name in enumerate(["cat/v1.mp4", "cat/v2.mp4", "dog/v1.mp4", "dog/v2.mp4"]):
+    make_video(root / name, i)
+  return root
+
+
+def prepare(input_path, output, **overrides):
+  options = dict(input_path=str(input_path), output=str(output), frames=4, height=16, width=16, shard_size=2,
+                 process_index=0, process_count=1, progress=False)
+  return prepare_data.prepare(**{**options, **overrides})
+
+
+def snapshot(folder):
+  return {name: open(os.path.join(folder, name), "rb").read() for name in sorted(os.listdir(folder))}
+
+
+# ------------------------------------------------------------------------------------------------
+# Labels.
+# ------------------------------------------------------------------------------------------------
+def write_jsonl(path, labels):
+  path.write_text("\n".join(json.dumps({"video": f"v{i}.mp4", "label": label}) for i, label in enumerate(labels)))
+  return str(path)
+
+
+def test_whole_number_labels_are_class_numbers_whatever_their_type(tmp_path):
+  entries, classes = video_inputs.read_entries(write_jsonl(tmp_path / "l.jsonl", [2, 10, 1.0, 0]))
+  assert classes is None and [e["label"] for e in entries] == [2, 10, 1, 0]
+  csv = tmp_path / "l.csv"
+  csv.write_text("video,label\nv0.mp4,3\nv1.mp4, 1.0\nv2.mp4,0\n")     # a .csv gives every label as text
+  entries, classes = video_inputs.read_entries(str(csv))
+  assert classes is None and [e["label"] for e in entries] == [3, 1, 0]
+  entries, classes = video_inputs.read_entries(write_jsonl(tmp_path / "n.jsonl", ["dog", "cat", "dog"]))
+  assert classes == ["cat", "dog"] and [e["label"] for e in entries] == [1, 0, 1]
+
+
+@pytest.mark.parametrize("labels, message", [
+    ([0, "cat", 1], r"labels mix class numbers \(row 1: 0\) and class names \(row 2: 'cat'\); use one kind"),
+    ([0, 1.5], r"row 2: label 1.5 is not a whole number"),
+    ([0, True], r"row 2: label True is a boolean"),
+    ([0, None], r"row 2: label None is neither a class number nor a class name"),
+])
+def test_labels_that_cannot_be_numbered_without_guessing_are_refused(tmp_path, labels, message):
+  path = write_jsonl(tmp_path / "l.jsonl", labels)
+  with pytest.raises(ValueError, match=f"^{path}: {message}"):
+    video_inputs.read_entries(path)
+
+
+# ------------------------------------------------------------------------------------------------
+# Reruns: the same inputs and options finish a set; anything else is refused before writing.
+# ------------------------------------------------------------------------------------------------
+def test_a_rerun_after_a_video_was_added_is_refused_and_changes_nothing(class_folder, tmp_path):
+  out = tmp_path / "records"
+  first = prepare(class_folder, out)
+  assert first["manifest"]["num_examples"] == 4
+  before = snapshot(out)
+  make_video(class_folder / "cat" / "v0a.mp4", 9)             # sorts first: every later entry would shift
+  with pytest.raises(ValueError, match=r"was prepared from other inputs or options \(the input list \(4 videos "
+                                       r"then, 5 now\)\); rerun with the same inputs"):
+    prepare(class_folder, out)
+  assert snapshot(out) == before
+  os.remove(class_folder / "cat" / "v0a.mp4")
+  again = prepare(class_folder, out)                            # the same inputs: nothing to redo
+  assert again["written"] == [] and again["skipped_shards"] == [0, 1] and snapshot(out) == before
+
+
+def test_a_rerun_with_another_option_over_a_finished_set_is_refused(class_folder, tmp_path, capsys):
+  out = tmp_path / "records"
+  prepare(class_folder, out)
+  before = snapshot(out)
+  with pytest.raises(ValueError, match=r"\(frames: 4 then, 5 now\)"):
+    prepare(class_folder, out, frames=5)
+  with pytest.raises(ValueError, match=r"shard_size: 2 then, 3 now"):
+    prepare(class_folder, out, shard_size=3)
+  assert snapshot(out) == before
+  code = prepare_data.main(["--input", str(class_folder), "--output", str(out), "--frames", "5", "--height", "16",
+                            "--width", "16", "--autoencoder", "identity", "--shard_size", "2", "--no_progress",
+                            "--process_index", "0", "--process_count", "1"])
+  err = capsys.readouterr().err.strip().splitlines()
+  assert code == 2 and len(err) == 1 and "frames: 4 then, 5 now" in err[0]
+  assert json.load(open(out / "manifest.json"))["frames"] == 4
+
+
+def test_a_renamed_label_in_a_list_is_a_changed_input(tmp_path):
+  for i in range(3):
+    make_video(tmp_path / f"v{i}.mp4", i)
+  listing = tmp_path / "list.jsonl"
+  write_jsonl(listing, [0, 1, 0])
+  prepare(listing, tmp_path / "records")
+  write_jsonl(listing, [0, 1, 1])
+  with pytest.raises(ValueError, match=r"the input list \(3 videos then, 3 now, other paths, labels or captions\)"):
+    prepare(listing, tmp_path / "records")
+
+
+def test_an_output_prepared_before_records_is_checked_by_its_manifest(class_folder, tmp_path, capsys):
+  """An older version's set has no preparation.json: its manifest's geometry is what can be checked."""
+  out = tmp_path / "records"
+  prepare(class_folder, out)
+  os.remove(out / prepare_data.PREPARATION)
+  with pytest.raises(ValueError, match=r"frames: 4 then, 5 now"):
+    prepare(class_folder, out, frames=5)
+  prepare(class_folder, out)
+  assert "was prepared by an older version" in capsys.readouterr().err
+  assert os.path.exists(out / prepare_data.PREPARATION)
+
+
+# ------------------------------------------------------------------------------------------------
+# Class folders and --output.
+# ------------------------------------------------------------------------------------------------
+def test_every_class_folder_empty_is_one_line(tmp_path, capsys):
+  for name in ("cat", "dog"):
+    (tmp_path / "videos" / name).mkdir(parents=True)
+  (tmp_path / "videos" / "dog" / "notes.txt").write_text("no video here")
+  code = prepare_data.main(["--input", str(tmp_path / "videos"), "--output", str(tmp_path / "out"), "--frames", "4",
+                            "--height", "16", "--width", "16", "--autoencoder", "identity", "--no_progress"])
+  err = capsys.readouterr().err.strip().splitlines()
+  assert code == 2 and len(err) == 1, err
+  assert err[0] == (f"prepare_data: error: {tmp_path / 'videos'}: none of its 2 class folders holds a video file "
+                    f"({', '.join(video_inputs.VIDEO_EXTS)}).")
+  assert not os.path.exists(tmp_path / "out")
+
+
+def test_an_empty_class_folder_is_warned_about_and_keeps_its_id(class_folder, tmp_path, capsys):
+  (class_folder / "bird").mkdir()
+  (class_folder / ".ipynb_checkpoints").mkdir()                 # a hidden folder is not a class
+  report = prepare(class_folder, tmp_path / "records")
+  assert report["manifest"]["class_names"] == ["bird", "cat", "dog"] and report["manifest"]["num_classes"] == 3
+  err = capsys.readouterr().err
+  assert "warning:" in err and "class 'bird' has no video; it keeps its id but the model never sees it" in err
+
+
+def test_an_output_that_is_a_file_is_one_line(class_folder, tmp_path, capsys):
+  target = tmp_path / "records"
+  target.write_text("mine")
+  code = prepare_data.main(["--input", str(class_folder), "--output", str(target), "--frames", "4", "--height", "16",
+                            "--width", "16", "--autoencoder", "identity", "--no_progress"])
+  err = capsys.readouterr().err.strip().splitlines()
+  assert code == 2 and err == [f"prepare_data: error: --output={target} is a file; give the directory to write the "
+                               f"record set to."]
+  assert target.read_text() == "mine"

@@ -1,0 +1,82 @@
+"""benchmarks/ablation_sweep.py never passes off a report made with other settings as a row's result:
+reports record the step budget and overrides they were made with, a sweep with other settings is
+refused before it runs anything, and training workdirs are keyed by what is trained (the trainings
+are stand-ins here: `run` is replaced, as in tests/test_benchmarks_smoke.py)."""
+import json
+import os
+import sys
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "benchmarks"))
+
+
+@pytest.fixture()
+def sweep(monkeypatch):
+  import ablation_sweep
+  calls = []
+
+  def fake_run(cmd, log_path):
+    calls.append(cmd)
+    out = [a.split("=", 1)[1] for a in cmd if a.startswith("--output=")]
+    if "--mode=sample" in cmd:
+      from PIL import Image
+      Image.new("L", (6, 4)).save(out[0] + ".gif")
+    elif out:
+      steps = [int(a.split("=")[1]) for a in cmd if a.startswith("--config.total_steps=")]
+      with open(out[0], "w") as f:
+        json.dump({"class_accuracy": 0.5, "step": steps[0] if steps else 4000}, f)
+    return 0
+
+  monkeypatch.setattr(ablation_sweep, "run", fake_run)
+  return ablation_sweep, calls
+
+
+def test_a_rerun_with_another_step_budget_is_refused_not_reprinted(sweep, tmp_path):
+  ablation_sweep, calls = sweep
+  argv = ["--tables=table4", f"--results={tmp_path / 'results'}", f"--root={tmp_path / 'root'}",
+          "--rows=table4:sfm_4"]
+  ablation_sweep.main(argv + ["--steps=4"])
+  report = json.load(open(tmp_path / "results" / "table4_sfm_4.json"))
+  assert report["sweep"]["total_steps"] == 4 and report["sweep"]["overrides"] == []
+  calls.clear()
+  with pytest.raises(SystemExit, match=r"reports of other settings are in --results \(table4:sfm_4: "
+                                       r".*table4_sfm_4.json was made with total_steps=4 and --override \[\], "
+                                       r"this sweep total_steps=8"):
+    ablation_sweep.main(argv + ["--steps=8"])
+  with pytest.raises(SystemExit, match="this sweep total_steps=4000"):     # the full budget after a quick look
+    ablation_sweep.main(argv)
+  with pytest.raises(SystemExit, match=r"--override \['--config.flow.w_max=3.0'\]"):
+    ablation_sweep.main(argv + ["--steps=4", "--override=--config.flow.w_max=3.0"])
+  assert not calls
+  ablation_sweep.main(argv + ["--steps=4"])                      # the same settings: done, nothing runs
+  assert not calls
+
+
+def test_a_report_written_before_reports_recorded_their_settings_is_checked_by_its_step(sweep, tmp_path):
+  ablation_sweep, calls = sweep
+  results = tmp_path / "results"
+  results.mkdir()
+  (results / "table4_sfm_4.json").write_text(json.dumps({"class_accuracy": 0.3, "step": 200}))
+  argv = ["--tables=table4", f"--results={results}", f"--root={tmp_path / 'root'}", "--rows=table4:sfm_4"]
+  with pytest.raises(SystemExit, match="table4_sfm_4.json was trained 200 steps, this sweep 4000"):
+    ablation_sweep.main(argv)
+  ablation_sweep.main(argv + ["--steps=200"])
+  assert not calls
+
+
+def test_training_workdirs_are_keyed_by_the_overrides_that_change_training(sweep, tmp_path):
+  ablation_sweep, calls = sweep
+
+  def workdir_of(*extra, root):
+    calls.clear()
+    ablation_sweep.main(["--tables=table4", f"--results={tmp_path / root}", f"--root={tmp_path / root}",
+                         "--rows=table4:sfm_4", "--steps=4", *extra])
+    return {a for c in calls for a in c if a.startswith("--workdir=")}.pop().rsplit("/", 1)[1]
+
+  plain = workdir_of(root="a")
+  assert workdir_of("--override=--config.flow.w_max=3.0", root="b") != plain
+  assert workdir_of("--override=--config.eval.use_i3d=True", root="c") == plain     # scoring trains nothing
+  with pytest.raises(SystemExit, match="--override: .*modle"):
+    workdir_of("--override=--config.modle.hidden=8", root="d")
