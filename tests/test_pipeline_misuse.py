@@ -161,6 +161,12 @@ def test_an_export_without_checksums_loads_with_a_warning_and_refuses_non_finite
   with pytest.raises(FloatingPointError, match="s.gif / .mp4 not written: .* not finite"):
     evaluate.sample(tiny_config(), export, num=2, steps=1, output=stem)
   assert not os.path.exists(stem + ".gif") and not os.path.exists(stem + "_clips")
+  report = str(tmp_path / "eval.json")
+  config = tiny_config()
+  config.eval.update(num_samples=4, classifier_steps=5, frame_judge_steps=5)
+  with pytest.raises(FloatingPointError, match="sample values are not finite.*nothing was scored"):
+    evaluate.evaluate(config, export, num_batches=1, output=report)
+  assert not os.path.exists(report)
 
 
 def reshape_tensor(path, name):

@@ -341,6 +341,9 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_sa
   decoder = autoencoder_for(config)
   decode = lambda x: np.clip(np.asarray(decoder.decode(jnp.asarray(x))), -1.0, 1.0)
   samples = decode(latents)
+  if not np.all(np.isfinite(samples)):     # scored, they would read as black clips with numbers beside
+    raise FloatingPointError(f"{int(np.sum(~np.isfinite(samples)))} sample values are not finite; the "
+                             f"weights are damaged or diverged: nothing was scored.")
   real = pipeline.make_eval_batch(config.data, model_kind=kind, seed=real_seed, batch_size=ev.num_samples,
                                   with_captions=captioned)
   if jax.process_index() != 0:
