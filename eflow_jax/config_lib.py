@@ -203,8 +203,7 @@ def training_config(total_steps: int, batch_size: int) -> ml_collections.ConfigD
   config.log_every = 100
   config.sample_every = 10000          # samples (GIF + MP4, and TensorBoard) every that many steps
   config.sample_every_minutes = 0.0    # and after that many minutes since the last grid (0 = off)
-  config.num_samples = 8
-  config.sample_columns = 4
+  config.num_samples, config.sample_columns = 8, 4
   # Every that many steps (0 = off): the held-out objective and config.eval's sample metrics of the
   # EMA weights (train/evaluate.py), written as eval/* scalars; the classifier is the shipped one.
   config.eval_every = 0

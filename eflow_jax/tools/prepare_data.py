@@ -137,18 +137,7 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
                       start_frame=start_frame, latent_dtype=latent_dtype, still_latent=still_latent)
   for s in todo:
     chunk = entries[s * shard_size:(s + 1) * shard_size]
-    examples, bad, rates = [], [], []
-    for e in chunk:
-      try:
-        example, rate = _encode_entry(e, ae, latent_shape, label_kind, **clip_options)
-        examples.append(example)
-        rates += [rate] if rate else []
-      except Exception as err:  # pylint: disable=broad-except   (never stop for one bad video)
-        msg = str(err).splitlines()[0] if str(err) else type(err).__name__
-        bad.append({"video": e["video"], "error": msg})
-        print(f"\nprepare_data: skipping {e['video']}: {msg}", file=sys.stderr, flush=True)
-      if bar:
-        bar.update(1)
+    examples, bad, rates = _encode_chunk(chunk, ae, latent_shape, label_kind, clip_options, bar)
     if label_kind == "text" and examples:
       _add_text(examples, text_encoder, text_dtype)
     _write_shard(output, s, examples, bad, [s * shard_size, s * shard_size + len(chunk)], rates)
@@ -218,6 +207,24 @@ def _encode_entry(entry, ae, latent_shape, label_kind, *, frames, height, width,
   else:
     ex["caption"] = entry["caption"]
   return ex, rate
+
+
+def _encode_chunk(chunk, ae, latent_shape, label_kind, clip_options: dict, bar):
+  """(examples, bad videos, frame rates) of one shard's entries; a video that fails is reported and
+  skipped, never the reason the preparation stops."""
+  examples, bad, rates = [], [], []
+  for e in chunk:
+    try:
+      example, rate = _encode_entry(e, ae, latent_shape, label_kind, **clip_options)
+      examples.append(example)
+      rates += [rate] if rate else []
+    except Exception as err:  # pylint: disable=broad-except   (never stop for one bad video)
+      msg = str(err).splitlines()[0] if str(err) else type(err).__name__
+      bad.append({"video": e["video"], "error": msg})
+      print(f"\nprepare_data: skipping {e['video']}: {msg}", file=sys.stderr, flush=True)
+    if bar:
+      bar.update(1)
+  return examples, bad, rates
 
 
 def _add_text(examples: list, text_encoder, text_dtype: str) -> None:

@@ -319,6 +319,14 @@ def held_out_diagnostics(config, model, state, mesh, num_batches: int) -> dict:
       for batch, key in held_out_batches(config, num_batches)])
 
 
+def refuse_non_finite(samples):
+  """Scored, non-finite samples would read as black clips with numbers beside them: refused."""
+  if not np.all(np.isfinite(samples)):
+    raise FloatingPointError(f"{int(np.sum(~np.isfinite(samples)))} sample values are not finite; the "
+                             f"weights are damaged or diverged: nothing was scored.")
+  return samples
+
+
 def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_samples: int | None = None,
                    use_i3d: bool | None = None) -> dict:
   """Generates `num_samples` (default config.eval.num_samples) clips and scores them against as many
@@ -340,10 +348,7 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_sa
       state.ema_params, cond, jax.random.PRNGKey(sample_seed))
   decoder = autoencoder_for(config)
   decode = lambda x: np.clip(np.asarray(decoder.decode(jnp.asarray(x))), -1.0, 1.0)
-  samples = decode(latents)
-  if not np.all(np.isfinite(samples)):     # scored, they would read as black clips with numbers beside
-    raise FloatingPointError(f"{int(np.sum(~np.isfinite(samples)))} sample values are not finite; the "
-                             f"weights are damaged or diverged: nothing was scored.")
+  samples = refuse_non_finite(decode(latents))
   real = pipeline.make_eval_batch(config.data, model_kind=kind, seed=real_seed, batch_size=ev.num_samples,
                                   with_captions=captioned)
   if jax.process_index() != 0:
@@ -353,10 +358,9 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_sa
     classifier, classifier_meta = mnist_classifier.load_or_train_classifier(
         ev.classifier_path or os.path.join(workdir, "metrics", "classifier.npz"), config.data,
         steps=ev.classifier_steps)
-  judge, judge_meta = None, None
-  if model.num_classes and frame_judge.applies_to(config.data):
-    judge, judge_meta = frame_judge.load_or_train_judge(
-        config.data, os.path.join(workdir, "metrics", "frame_judge.npz"), steps=ev.frame_judge_steps)
+  judge, judge_meta = (frame_judge.load_or_train_judge(config.data, os.path.join(workdir, "metrics", "frame_judge.npz"),
+                                                       steps=ev.frame_judge_steps)
+                        if model.num_classes and frame_judge.applies_to(config.data) else (None, None))
   i3d_stats, i3d_cache_dir = None, None
   if ev.use_i3d:
     proto = fvd_lib.protocol(dataset=f"{config.data.source}/heldout", clip_frames=samples.shape[1],
