@@ -61,11 +61,12 @@ def state_mismatch(saved_tree, target_state) -> str | None:
   return None
 
 
-def _flatten_config(tree: dict, prefix: str = "") -> dict:
+def flatten_config(tree: dict, prefix: str = "") -> dict:
+  """{'a': {'b': 1}} -> {'a.b': 1}: nested config JSON as dotted keys."""
   out = {}
   for key, value in tree.items():
     if isinstance(value, dict):
-      out.update(_flatten_config(value, f"{prefix}{key}."))
+      out.update(flatten_config(value, f"{prefix}{key}."))
     else:
       out[f"{prefix}{key}"] = value
   return out
@@ -73,7 +74,7 @@ def _flatten_config(tree: dict, prefix: str = "") -> dict:
 
 def resume_guarded_fields(config_json: dict) -> dict:
   """{field: value} of everything the data order depends on: seed, data.*, each stage's data."""
-  flat = _flatten_config(config_json)
+  flat = flatten_config(config_json)
   def guarded(key):
     if key.startswith("curriculum."):
       return key.rsplit(".", 1)[-1] in ("data_path", "batch_size")

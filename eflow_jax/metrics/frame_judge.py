@@ -14,7 +14,6 @@ two-digit clip has no single-digit label.
 """
 from __future__ import annotations
 
-import json
 import os
 import time
 
@@ -25,7 +24,7 @@ import numpy as np
 import optax
 
 from eflow_jax.data import moving_mnist
-from eflow_jax.param_tree import flatten_params, unflatten_params
+from eflow_jax.metrics import classifier
 
 _GEOMETRY = ("size", "digit_size", "channels")
 SHIPPED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets")
@@ -151,21 +150,8 @@ def shipped_path(data_config, steps: int = DEFAULT_STEPS, seed: int = DEFAULT_SE
   return os.path.join(SHIPPED_DIR, f"mnist_frame_judge_{name}_steps{int(steps)}_seed{int(seed)}.npz")
 
 
-def save_judge(path: str, params, meta: dict) -> None:
-  """params + JSON meta -> `path` (.npz), written atomically."""
-  os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-  tmp = f"{path}.tmp{os.getpid()}"
-  with open(tmp, "wb") as f:
-    np.savez(f, meta=np.array(json.dumps(meta, sort_keys=True)),
-             **{f"params/{k}": v for k, v in flatten_params(params).items()})
-  os.replace(tmp, path)
-
-
-def load_judge(path: str) -> tuple[dict, dict]:
-  with np.load(path, allow_pickle=False) as z:
-    meta = json.loads(str(z["meta"]))
-    flat = {k[len("params/"):]: z[k] for k in z.files if k.startswith("params/")}
-  return unflatten_params(flat), meta
+# The same .npz layout as the clip classifier's (params + JSON meta, written atomically).
+save_judge, load_judge = classifier.save_classifier, classifier.load_classifier
 
 
 def load_or_train_judge(data_config, cache_path: str = "", *, steps: int = DEFAULT_STEPS,

@@ -8,6 +8,7 @@ import os
 import re
 import sys
 
+from eflow_jax.checkpoint_compat import flatten_config
 from eflow_jax.data import records
 
 PREPARATION = "preparation.json"    # the inputs and options of the set (`preparation_record`)
@@ -31,16 +32,6 @@ def preparation_record(input_path: str, entries, fields: dict, **options) -> dic
           "options": json.loads(json.dumps({**settings, **options}, default=str))}
 
 
-def _flat(tree: dict, prefix: str = "") -> dict:
-  out = {}
-  for key, value in tree.items():
-    if isinstance(value, dict):
-      out.update(_flat(value, f"{prefix}{key}."))
-    else:
-      out[f"{prefix}{key}"] = value
-  return out
-
-
 def check_same_preparation(output: str, record: dict, num_shards: int, shard_size: int, num_entries: int) -> None:
   """A rerun into `output` must be the same preparation: ValueError (one line, naming what
   changed) if the recorded inputs or options differ. An output prepared before the record existed
@@ -55,7 +46,7 @@ def check_same_preparation(output: str, record: dict, num_shards: int, shard_siz
     if before.get("videos_sha256") != record["videos_sha256"]:
       changes.append(f"the input list ({before.get('videos')} videos then, {record['videos']} now"
                      f"{'' if before.get('videos') != record['videos'] else ', other paths, labels or captions'})")
-    old, new = _flat(before.get("options", {})), _flat(record["options"])
+    old, new = flatten_config(before.get("options", {})), flatten_config(record["options"])
     changes += [f"{k}: {old.get(k, '<unset>')!r} then, {new.get(k, '<unset>')!r} now"
                 for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
     if changes:
