@@ -1,7 +1,7 @@
 """Trains and evaluates every row of the ablation tables (configs/ablations/), resumably.
 
   python benchmarks/ablation_sweep.py                                   # all tables, full budget
-  python benchmarks/ablation_sweep.py --tables=pdg_study                # issue 26's PDG study
+  python benchmarks/ablation_sweep.py --tables=pdg_study                # the PDG study
   python benchmarks/ablation_sweep.py --tables=table4 --steps=200       # a quick look
   python benchmarks/ablation_sweep.py --rows=table4:sfm_4,table4:pdg_sfm_4   # just these rows
   python benchmarks/ablation_sweep.py --report_only                     # print what exists, train nothing

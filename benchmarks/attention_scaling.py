@@ -88,7 +88,7 @@ def parse_args(argv=None):
                  "float32 'highest'-precision reference, and the reference path's own error in "
                  "the timed dtype")
   p.add_argument("--no-sparse-baselines", dest="sparse_baselines", action="store_false",
-                 help="leave out the SLA (80%%, 95%%) and VSA rows (issue 31; jnp references)")
+                 help="leave out the SLA (80%%, 95%%) and VSA rows (jnp references)")
   p.add_argument("--quick", action="store_true", help="1, 2, 4 frames, m=4, 2 repeats")
   p.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                "results", "attention_scaling.json"))
@@ -140,7 +140,7 @@ def window_flops_executed(pos, radius, heads, d, impl, block_q, block_k=64):
 # Methods.
 # ----------------------------------------------------------------------------------------------
 
-# SLA and VSA (issue 31) at the 480p frame of 30 x 52 tokens. Neither reference pads, so their blocks
+# SLA and VSA (paper Fig. 5b, Fig. 7) at the 480p frame of 30 x 52 tokens. Neither reference pads, so their blocks
 # must tile it: SLA blocks of 120 tokens (1560 = 13 x 120; the paper's are 64), VSA cubes of
 # 1 x 6 x 13 = 78 tokens (the paper's 4 x 4 x 4 = 64 does not tile 30 x 52 or odd frame counts).
 SLA_BLOCK = 120

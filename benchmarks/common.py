@@ -168,8 +168,10 @@ def table(rows, cols) -> str:
 
 
 def write_json(result: dict, path: str | None) -> None:
-  """Writes a benchmark's result dict (rows, goals, the command that made it) when --json is set."""
+  """Writes a benchmark's result dict (rows, goals, the command that made it) when --json is set,
+  with `provenance()` (commit, machine and CPU flags, date) so the file can be committed as a report."""
   if path:
+    result = {**provenance(), **result}
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w") as fh:
       json.dump(result, fh, indent=1)

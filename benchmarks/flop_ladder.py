@@ -1,4 +1,4 @@
-"""The FLOP limit of the training ladder at the paper's geometry, without running it (issue 29 item 2).
+"""The FLOP limit of the training ladder at the paper's geometry, without running it.
 
     python benchmarks/flop_ladder.py                      # EFlow-B at 2048 tokens, EFlow-1.5B at 32,760
     python benchmarks/flop_ladder.py --config=configs/demo.py --batch=16

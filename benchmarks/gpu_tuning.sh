@@ -11,7 +11,7 @@
 #   ladder32k  the same at 480p's token count: EFlow-B's width on 21 x 60 x 104 latents (21 x 30 x
 #           52 = 32,760 tokens, spatial 2x2 drop groups as the T2V config), batch 4 (the smallest every
 #           split fills), rungs a, b, f,
-#           where the paper makes its Fig. 4a claim (issue 29 item 4). LADDER32K_TIMEOUT.
+#           where the paper makes its Fig. 4a claim. LADDER32K_TIMEOUT.
 #   tests   the kernel test files compiled through Triton (gpu_check.sh's step 1, plus the fused
 #           GLGA kernels' tests);
 #   fused   kernel_tuning.py --part fused at 21 frames: the fused GLGA kernels' forward, dQ
@@ -19,9 +19,9 @@
 #           H200's peaks (989 TFLOP/s bf16 dense, 4.8 TB/s);
 #   scaling attention_scaling.py vs cuDNN flash attention at 2, 8 and 21 latent frames (GLGA on the
 #           fused kernels), fwd and fwd+bwd.
-# Issue 29's run, in one 10-minute call (9.3 min of timeouts; on an H200 2026-11-30 the ladder's three
+# The fused-kernel run, in one 10-minute call (9.3 min of timeouts; on an H200 2026-11-30 the ladder's three
 # cold compiles and warm-ups took 171 s of its 280, so it times 3 rounds of 3 steps; later args win):
-#   OUT=docs/gpu_results/<gpu>_issue29 PARTS="tests fused scaling ladder32k" bash benchmarks/gpu_tuning.sh
+#   OUT=docs/gpu_results/<gpu>_fused PARTS="tests fused scaling ladder32k" bash benchmarks/gpu_tuning.sh
 # Usage (repo root, a CUDA build of JAX installed):  OUT=some/dir [PARTS="ladder"] bash benchmarks/gpu_tuning.sh
 # On an H200 impls and tiles took ~1 min each; a train step compiles in 30-104 s (H100, H200), so
 # the ladder needs ~6-8 min (LADDER_TIMEOUT, FULL_LADDER_TIMEOUT). LADDER_BATCH (default 8) is the batch.

@@ -39,7 +39,7 @@ from eflow_jax.train.state import init_params
 
 # Paper Fig. 4b (480p, seconds per video): softmax + FM 40x2 NFE, few-step SFM, + GLGA (EFlow).
 PAPER_S = {"fm_cfg": 147.0, "sfm": 12.61, "eflow": 10.09}
-GOAL_VS_FM = 45.0          # issue 8: 4-step EFlow >= 45x faster than 40x2-NFE softmax FM (Fig. 2b)
+GOAL_VS_FM = 45.0          # the goal: 4-step EFlow >= 45x faster than 40x2-NFE softmax FM (Fig. 2b)
 FIG4B_VS_FM = PAPER_S["fm_cfg"] / PAPER_S["eflow"]         # 14.6x
 
 

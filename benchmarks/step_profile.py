@@ -1,4 +1,4 @@
-"""Where the demo's train step spends its time (issue 25, item 1): rates, MFU and an op-level trace.
+"""Where the demo's train step spends its time: rates, MFU and an op-level trace.
 
     python benchmarks/step_profile.py [--config=configs/demo.py] [--rounds=5] [--steps=4]
         [--trace_steps=5] [--json=benchmarks/results/step_profile.json]

@@ -1,4 +1,4 @@
-"""2-D proof that the EFlow objective yields a few-step generator (issue 3, docs/method.md §3, §6).
+"""2-D proof that the EFlow objective yields a few-step generator (docs/method.md §3, §6).
 
 Data: 8 Gaussians on a circle, class = mode. A small Flax MLP solution map F(x, t, s, c, w) with an
 encoder / middle / decoder, where the weak path skips the middle stack and puts a learned [MASK]

@@ -55,7 +55,7 @@ from eflow_jax.train import curriculum, run_setup
 from eflow_jax.train.state import create_train_state
 from eflow_jax.train.step import make_train_step
 
-# Paper Fig. 4a (480p, it/s) and the goals of issue 8 for the full recipe.
+# Paper Fig. 4a (480p, it/s) and the goals set for the full recipe (docs/results.md).
 PAPER_IT_S = {"a": 0.067, "b": 0.042, "c": 0.037, "d": 0.051, "e": 0.061, "f": 0.105}
 GOAL_VS_SFM, GOAL_VS_FM = 2.5, 1.6
 

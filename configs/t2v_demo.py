@@ -1,4 +1,4 @@
-"""Text-to-video at CPU scale: captioned Moving MNIST, the full EFlow recipe in text mode (issue 30).
+"""Text-to-video at CPU scale: captioned Moving MNIST, the full EFlow recipe in text mode.
 
 Run:     python -m eflow_jax.main --config=configs/t2v_demo.py --workdir=runs/t2v_demo
 Prompt:  python -m eflow_jax.main --config=configs/t2v_demo.py --workdir=runs/t2v_demo --mode=sample \
@@ -33,7 +33,7 @@ def get_config(arg=None):
   config.data.still_video_ratio = 0.1              # App. C.2's images, as still clips
   config.text_encoder.kind = "builtin"
   # 1 h 50 min on the 2-core AVX-512 EPYC (sparse 2.5 steps/s, dense + MVA 1.5): 85% digit / 79%
-  # direction on 600 held-out prompts; 9000 steps gave 77% / 60% (docs/results.md, issue 30).
+  # direction on 600 held-out prompts; 9000 steps gave 77% / 60% (docs/results.md, text-to-video).
   config.total_steps = 13500
   # App. C.2's shape: 75% drop with one dense step in ten, then dense + MVA (FM:SCM:MVA = 0.5:0.25:0.25).
   config.curriculum.stage1 = stage_config("sparse", fraction=0.8, drop_ratio=0.75, dense_every=10,

@@ -1,4 +1,4 @@
-"""The package stays readable in pieces (issue 27's goals): no file over 400 lines and no function
+"""The package stays readable in pieces: no file over 400 lines and no function
 over 60 in eflow_jax/, the Wan VAE port aside (it mirrors its reference's structure)."""
 import ast
 import pathlib
@@ -26,3 +26,19 @@ def test_no_function_over_60_lines():
       if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 60:
         long[f"{name}:{node.lineno} {node.name}"] = node.end_lineno - node.lineno + 1
   assert not long, long
+
+
+def test_no_code_cites_an_issue_number():
+  """Comments cite the paper or a file in the repo: an issue number means nothing to a reader of
+  the code (the history lives in docs/notebook/)."""
+  import re  # pylint: disable=g-import-not-at-top
+  root = PACKAGE.parent
+  pattern = re.compile(r"\bissue[s]?\s*#?\d+", re.IGNORECASE)
+  cited = []
+  for folder in ("eflow_jax", "configs", "tests", "benchmarks", "launch"):
+    for path in sorted((root / folder).rglob("*")):
+      if path.suffix in (".py", ".sh", ".sbatch", ".md") and path.is_file():
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+          if pattern.search(line):
+            cited.append(f"{path.relative_to(root)}:{number}")
+  assert not cited, cited

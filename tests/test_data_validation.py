@@ -1,4 +1,4 @@
-"""Issue 24: bad training data is a one-line RecordsError naming the shard file and the record.
+"""Bad training data is a one-line RecordsError naming the shard file and the record.
 
 Every case writes the bad data for real (a good set from `records.write_records`, then one shard
 rewritten with `write_shard`, which does not check, or the file truncated / replaced) and reads it

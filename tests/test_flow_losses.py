@@ -480,7 +480,7 @@ def test_aligned_split_rounds_to_shard_multiples_only_when_every_group_survives(
 
 
 # ---------------------------------------------------------------------------------------------
-# SoFlow's guidance decay (flow.guidance_decay_time; issue 26).
+# SoFlow's guidance decay (flow.guidance_decay_time).
 # ---------------------------------------------------------------------------------------------
 def _soflow_decay(t, t_d=0.8):
   """SoFlow's cfg_decay_time rule, written out in float64."""
@@ -528,7 +528,7 @@ def test_fm_and_scm_targets_fade_guidance_above_the_decay_time(kind):
 
 # ---------------------------------------------------------------------------------------------
 # SoFlow's two losses, re-derived in float64 from its `models.py` (get_velocity_loss,
-# get_consistency_loss; issue 26): batch tensors, label masks, no_grad targets, and the gradients
+# get_consistency_loss): batch tensors, label masks, no_grad targets, and the gradients
 # written out by hand for the linear network (no autodiff on the reference side).
 # ---------------------------------------------------------------------------------------------
 def _linear_vjp(p, g, x, t, s, c):
@@ -676,7 +676,7 @@ def test_guidance_interval_guides_inside_and_gives_plain_v_outside(kind):
 
 
 # ---------------------------------------------------------------------------------------------
-# SPRINT's independent path / label drop and the conditional weak target (issue 26 §2 (d), (e)).
+# SPRINT's independent path / label drop and the conditional weak target.
 # ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("drop,label_drop,weak,label", [
     (True, False, True, "own"),     # path-dropped, label kept: the weak path learns v given c

@@ -1,4 +1,4 @@
-"""Reliability (issue 9): preemption-exact resume, atomic / corrupt / incompatible checkpoints, an
+"""Reliability: preemption-exact resume, atomic / corrupt / incompatible checkpoints, an
 unwritable or full workdir, and the non-finite-step policy. Reference = an uninterrupted run of the
 same config, compared bit for bit."""
 import errno
@@ -379,7 +379,7 @@ def test_nan_policy_skip_drops_the_update_counts_it_and_continues(monkeypatch, t
 
 
 # ------------------------------------------------------------------------------------------------
-# Issue 24: checksums, read-only inference, resume guards, the workdir lock, I/O on every exit path.
+# Checksums, read-only inference, resume guards, the workdir lock, I/O on every exit path.
 # ------------------------------------------------------------------------------------------------
 def test_the_checksum_sees_one_flipped_bit_in_any_dtype():
   """Reference: numpy's own bits of the same arrays, flipped one bit at a time."""

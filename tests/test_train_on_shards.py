@@ -1,4 +1,4 @@
-"""Issue 7 item 6 end to end: real clips -> tiny Wan VAE latents in ArrayRecord shards -> a few train
+"""End to end: real clips -> tiny Wan VAE latents in ArrayRecord shards -> a few train
 steps of a Kinetics config on them -> `sample` decodes the latents back to pixel videos."""
 import json
 import os
@@ -43,7 +43,7 @@ def test_prepare_train_and_decode_samples(class_folder, tmp_path):  # noqa: F811
 
 @pytest.mark.slow                 # ~3 min on 2 cores: the T2V curriculum compiles five step programs
 def test_text_to_video_from_real_files_to_prompted_samples(tmp_path):
-  """Issue 30 item 4: captioned real video files -> prepare_data (tiny random Wan 2.1 VAE, tiny
+  """Captioned real video files -> prepare_data (tiny random Wan 2.1 VAE, tiny
   random UMT5) -> shards -> the T2V config's :runlocal trains on them -> a prompt through the same
   UMT5 -> samples decoded to pixels, one clip per prompt."""
   pytest.importorskip("transformers", reason="the T5 text encoder needs transformers")

@@ -1,4 +1,4 @@
-"""The paper's Fig. 5 / Fig. 7 comparison at CPU scale: GLGA against trainable sparse attentions (issue 31).
+"""The paper's Fig. 5 / Fig. 7 comparison at CPU scale: GLGA against trainable sparse attentions (docs/results.md, SLA and VSA).
 
 Every row: Tab. 2's attention rows' recipe at the shared budget (common.py: the demo's model and
 data, 4000 dense steps, plain FM, sampled with 40 Euler steps x 2 NFE of CFG), only the attention

@@ -42,7 +42,7 @@ def row_config(*, attention: str, objective: str, token_drop: bool, mva: bool, s
     config.model.softmax_every = 0   # the Sana-Video baseline has no interleaved softmax blocks
   (fm, scm), guidance = OBJECTIVES[objective]
   config.flow.guidance_target = guidance
-  # The recipe every row was measured with (the demo's before issue 25 re-tuned it for ten minutes):
+  # The recipe every row was measured with (the demo's before it was re-tuned for ten minutes, docs/notebook/2026-11-29-demo-retuning.md):
   # constant LR 1e-3, Adam b2 0.999, no warm-up or decay.
   lr = 1e-3
   config.optimizer.b2 = 0.999

@@ -1,4 +1,4 @@
-"""Does MVA pay off where the paper says it should, at 1 and 2 sampling steps? (issue 26 §3)
+"""Does MVA pay off where the paper says it should, at 1 and 2 sampling steps? (docs/results.md, MVA)
 
 The full recipe (GLGA, SPRINT curriculum: 80% of the steps with 75% token drop, then dense) at the
 shared budget (common.py), with the CFG target (the PDG study: under token drop PDG is level with

@@ -1,4 +1,4 @@
-"""Why Path-Drop Guidance loses to the CFG target here, and what fixes it (issue 26 §2).
+"""Why Path-Drop Guidance loses to the CFG target here, and what fixes it (docs/results.md, Tab. 4).
 
 Every row is Tab. 4's dense GLGA model at the shared budget (common.py: 4000 steps, batch 16, LR
 1e-3, no MVA), sampled with 4 Alg. 2 steps and scored on 200 samples (64 give a spread of about

@@ -74,7 +74,7 @@ def _guidance(c: ml_collections.ConfigDict) -> None:
   # own class direction, needs path_drop_label='independent') | cfg (full net, null cond) | none (plain v)
   # PDG needs the token-drop stage: it is what makes the weak path a good unconditional model. Dense
   # throughout, PDG fell 31 points behind cfg; with 80% of the steps token-dropped it was level in
-  # FVD (docs/results.md, issue 26 "Token drop is what PDG needs").
+  # FVD (docs/results.md, Tab. 4).
   c.guidance_target = "pdg"
   c.w_min = 2.5
   c.w_max = 4.5

@@ -1,4 +1,4 @@
-"""Where a guided target goes wrong, per noise level: the parts of Eq. 11, measured (issue 26 §2).
+"""Where a guided target goes wrong, per noise level: the parts of Eq. 11, measured (docs/results.md, Tab. 4).
 
 With each unconditional velocity written out, the PDG target is the CFG target plus
 `(w - 1) (v_full(∅) - v_weak(∅))`: whatever the weak path gets wrong about the unconditional

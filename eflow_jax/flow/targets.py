@@ -93,7 +93,7 @@ def uncond_velocity(net, x_t, t, null, unguided_w: float, guidance_target: str):
 def weak_label_direction(net, x_t, t, cond, null, unguided_w: float):
   """sg(F_weak(c) - F_weak(∅)), both at the unguided w: the weak path's own estimate of the class
   direction v(c) - v(∅). Both terms come from one network, so what the weak path lacks against the
-  full one (the capacity gap that dominates PDG's direction here, docs/results.md issue 26 §2)
+  full one (the capacity gap that dominates PDG's direction here, docs/results.md, Tab. 4)
   cancels, as it does in CFG's same-network difference."""
   w = jnp.asarray(unguided_w, jnp.float32)
   return sg(net(x_t, t, t, cond, w, True) - net(x_t, t, t, null, w, True))

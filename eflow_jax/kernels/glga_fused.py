@@ -1,4 +1,4 @@
-"""GLGA's two attention branches in five Pallas kernels (issue 29 item 3), with a custom VJP.
+"""GLGA's two attention branches in five Pallas kernels, with a custom VJP.
 
 The unfused Pallas path runs the global (linear) branch and the local (window) branch as separate
 kernels: 3 in the forward (outer sum, apply, window) and 6 in the backward (apply for dQ, outer sum,

@@ -1,4 +1,4 @@
-"""Does a text-conditioned Moving MNIST sample show what its prompt says? (issue 30)
+"""Does a text-conditioned Moving MNIST sample show what its prompt says? (docs/results.md, text-to-video)
 
 A caption such as "digit 7 moving up and left" names a digit and a direction (data/captions.py).
 The score checks both on the generated clip:
