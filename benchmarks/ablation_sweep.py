@@ -50,7 +50,7 @@ from PIL import Image  # noqa: E402
 
 from eflow_jax import config_lib  # noqa: E402
 from eflow_jax.pipeline import CONFIG_FILE  # noqa: E402
-from eflow_jax.train import evaluate  # noqa: E402
+from eflow_jax.pipeline import is_export  # noqa: E402
 from training_curves import save_training_curve  # noqa: E402
 
 TABLES = ("table2", "table3", "table4", "pdg_study", "mva_study", "attention_baselines")
@@ -272,7 +272,7 @@ def save_sample_still(base_cmd, gif_stem: str, path: str, log: str) -> bool:
 
 def export_step(workdir: str) -> int | None:
   """The step of the export (`python -m eflow_jax.tools.export`) that `workdir` holds, else None."""
-  if not evaluate.is_export(workdir):
+  if not is_export(workdir):
     return None
   with open(os.path.join(workdir, CONFIG_FILE)) as f:
     return int(json.load(f)["step"])

@@ -36,20 +36,6 @@ def step_times(workdir: str) -> dict[int, float]:
   return out
 
 
-def _compiled_once(make_sampler):
-  """evaluate.make_sampler, memoised: every checkpoint of a run shares one compiled sampler."""
-  cache = {}
-  def cached(model, flow_config, shape, **kwargs):
-    key = (model, flow_config.to_json(), tuple(shape), tuple(sorted(kwargs.items(), key=lambda kv: kv[0])))
-    if key not in cache:
-      cache[key] = make_sampler(model, flow_config, shape, **kwargs)
-    return cache[key]
-  return cached
-
-
-evaluate.make_sampler = _compiled_once(evaluate.make_sampler)
-
-
 def point(config, workdir: str, step: int, num_samples: int) -> dict:
   model, example_shape, state, _, mesh = evaluate.restore_for_inference(config, workdir, step)
   report = evaluate.sample_metrics(config, model, example_shape, state, mesh, workdir,

@@ -6,7 +6,7 @@
 The default run takes about 3 min on 2 shared CPU cores.
 
 Latency to generate one batch of `--batch` examples (0: config.num_samples) at the config's model
-size and geometry, with the jitted samplers of `evaluate.make_sampler` (one program per sampler, the
+size and geometry, with the jitted samplers of `inference.make_sampler` (one program per sampler, the
 step loop a lax.scan):
   (i)   EFlow      GLGA model (base softmax_every), Alg. 2 (`alg2`), 4 steps = 4 NFE
   (ii)  FM + CFG   all-softmax model, Euler + classifier-free guidance (`euler_cfg`), 40 steps x 2 NFE
@@ -33,9 +33,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import jax  # pylint: disable=g-import-not-at-top
 
 import common
+from eflow_jax import inference
+from eflow_jax.models.init import init_params
 from eflow_jax.models.video_dit import VideoDiT
-from eflow_jax.train import evaluate, run_setup
-from eflow_jax.train.state import init_params
+from eflow_jax.train import run_setup
 
 # Paper Fig. 4b (480p, seconds per video): softmax + FM 40x2 NFE, few-step SFM, + GLGA (EFlow).
 PAPER_S = {"fm_cfg": 147.0, "sfm": 12.61, "eflow": 10.09}
@@ -71,7 +72,7 @@ def sampler_flops(config, sampler: str, steps: int, cond):
   shape = tuple(run_setup.build(cfg, read_data=False)[2])
   key = jax.random.PRNGKey(0)
   abstract = jax.eval_shape(lambda r: init_params(model, r, shape, cfg.data.text_length), key)
-  one = evaluate.make_sampler(model, cfg.flow, shape, steps=1, sampler=sampler)
+  one = inference.make_sampler(model, cfg.flow, shape, steps=1, sampler=sampler)
   per_step = common.cost_flops(one.lower(abstract, cond, key))
   return per_step * steps if per_step else None
 
@@ -85,9 +86,9 @@ class Sampler:
     text_length = config.data.text_length
     init = jax.jit(lambda r: randomized(init_params(model, r, shape, text_length)))
     self.params = init(jax.random.PRNGKey(config.seed))
-    self.cond = evaluate.sample_conditions(config, model, batch)
+    self.cond = inference.sample_conditions(config, model, batch)
     self.key = jax.random.PRNGKey(0)
-    fn = evaluate.make_sampler(model, config.flow, shape, steps=steps, sampler=sampler)
+    fn = inference.make_sampler(model, config.flow, shape, steps=steps, sampler=sampler)
     t = time.perf_counter()
     self.fn = fn.lower(self.params, self.cond, self.key).compile()
     self.compile_s = time.perf_counter() - t

@@ -17,6 +17,7 @@ import math
 import numbers
 import os
 import sys
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -29,6 +30,8 @@ from eflow_jax import cli_checks
 from eflow_jax import text as text_encoders
 from eflow_jax import video_io
 from eflow_jax.data import pipeline as data_pipeline
+from eflow_jax.inference import make_sampler
+from eflow_jax.models.init import init_params
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.param_tree import unflatten_params
 
@@ -92,7 +95,6 @@ def weight_checksums(flat_params: dict) -> dict:
 def expected_tensors(config, example_shape) -> dict:
   """{'/'-joined name: (shape, dtype name)} of the parameters of the config's model, from its
   abstract init (jax.eval_shape: nothing is computed)."""
-  from eflow_jax.train.state import init_params  # pylint: disable=g-import-not-at-top
   model = VideoDiT.from_config(config.model)
   shapes = jax.eval_shape(lambda: init_params(model, jax.random.PRNGKey(0), tuple(example_shape),
                                               config.data.get("text_length", 1)))
@@ -131,7 +133,7 @@ class Pipeline:
     self.source = source              # where the weights came from, for messages
     # The rate the clips play at (the training clips', measured by prepare_data), for writing them.
     self.fps = (manifest or {}).get("fps") or video_io.DEFAULT_FPS
-    self._samplers, self._decoder, self._text_encoder = {}, None, None
+    self._decoder, self._text_encoder = None, None
 
   # ---- Loading. ----------------------------------------------------------------------------------
   @classmethod
@@ -229,12 +231,9 @@ class Pipeline:
     """Sampled latents (B, T, H, W, C) for a condition batch (`conditions`); the arguments are
     checked as the command line checks --sample_steps, --guidance, --seed and --sampler."""
     check_sampling_arguments(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
-    from eflow_jax.train.evaluate import make_sampler    # the one sampler program of every mode
-    key = (steps, sampler, guidance)
-    if key not in self._samplers:
-      self._samplers[key] = make_sampler(self.model, self.config.flow, self.example_shape, steps=steps,
-                                         sampler=sampler, guidance=guidance)
-    return self._samplers[key](self.params, cond, jax.random.PRNGKey(seed))
+    program = make_sampler(self.model, self.config.flow, self.example_shape, steps=steps, sampler=sampler,
+                           guidance=guidance)      # the one sampler program of every mode (inference.py)
+    return program(self.params, cond, jax.random.PRNGKey(seed))
 
   def decode(self, latents) -> np.ndarray:
     """Latents -> uint8 RGB frames (B, T, H, W, 3) through the run's autoencoder."""
@@ -277,3 +276,28 @@ def whole_numbers(name: str, values) -> np.ndarray:
   if bad:
     raise ValueError(f"{name}: {bad[:5]} {'is' if len(bad) == 1 else 'are'} not whole numbers; give integer ids.")
   return np.asarray([int(v) for v in flat.tolist()], np.int64)
+
+
+class ExportedWeights(NamedTuple):
+  """What inference reads of a run, as an export holds it: the EMA weights and their step."""
+  ema_params: dict
+  step: int
+
+
+def is_export(directory: str) -> bool:
+  """An export of `python -m eflow_jax.tools.export` (weights + config), not a training workdir."""
+  return (not os.path.isdir(os.path.join(directory, "checkpoints")) and
+          all(os.path.exists(os.path.join(directory, name)) for name in (CONFIG_FILE, WEIGHTS_FILE)))
+
+
+def restore_export(config, directory: str, step=None) -> ExportedWeights:
+  """The EMA weights of an export, for `--mode=eval` / `--mode=sample` with `--workdir=EXPORT`:
+  a model trained on another machine is scored here from its export (a quarter of a checkpoint's
+  bytes: no online weights, no Adam moments). Its model must be the config's, as on resume."""
+  exported = Pipeline.from_pretrained(directory)
+  mismatch = ckpt_lib.model_config_mismatch(exported.config.to_dict(), ckpt_lib.config_json(config))
+  if mismatch:
+    raise ValueError(f"the export in {directory} is from another model ({mismatch}).")
+  if step is not None and step != exported.step:
+    raise ValueError(f"--step={step}: the export in {directory} holds step {exported.step} only.")
+  return ExportedWeights(ema_params=jax.tree.map(jnp.asarray, exported.params), step=exported.step)

@@ -18,8 +18,9 @@ sys.path.insert(0, os.path.join(REPO, "benchmarks"))
 import common  # pylint: disable=g-import-not-at-top
 import sampling_latency
 import train_throughput
+from eflow_jax import inference
 from eflow_jax.models.video_dit import VideoDiT
-from eflow_jax.train import evaluate, run_setup
+from eflow_jax.train import run_setup
 
 TINY = os.path.join(REPO, "tests/tiny_config.py:steps=6")
 
@@ -53,7 +54,7 @@ def test_sampler_nfe_and_flops(base):
   specs = {v[0]: v for v in sampling_latency.variants(base, 4, 40)}
   assert specs["eflow"][5] == 4 and specs["fm_cfg"][5] == 80 and specs["sfm"][5] == 4
   model = VideoDiT.from_config(base.model)
-  cond = evaluate.sample_conditions(base, model, 2)
+  cond = inference.sample_conditions(base, model, 2)
   flops = {}
   for vid in ("fm_cfg", "sfm"):
     _, _, overrides, sampler, steps, _ = specs[vid]

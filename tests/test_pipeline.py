@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 import eflow_jax
-from eflow_jax import config_lib, video_io
+from eflow_jax import config_lib, inference, video_io
 from eflow_jax.data import pipeline as data_pipeline
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.param_tree import flatten_params
@@ -119,6 +119,7 @@ class GuidanceSpy:
     self.ws = []
 
   def __enter__(self):
+    inference.clear_samplers()        # programs traced under the spy, not ones compiled before it
     def interceptor(next_fun, args, kwargs, context):
       if (isinstance(context.module, VideoDiT) and context.method_name == "__call__"
           and not context.module.is_initializing()):

@@ -5,13 +5,11 @@ import itertools
 import json
 import os
 import time
-from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from eflow_jax import autoencoders
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax import sharding as sharding_lib
 from eflow_jax import text as text_encoders
@@ -19,47 +17,11 @@ from eflow_jax import video_io
 from eflow_jax.data import pipeline
 from eflow_jax.flow import diagnostics as flow_diagnostics
 from eflow_jax.flow import losses as flow_losses
-from eflow_jax.flow import sampling
+from eflow_jax.inference import autoencoder_for, clip_fps, make_sampler, sample_conditions
 from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
-from eflow_jax.pipeline import CONFIG_FILE, WEIGHTS_FILE, Pipeline
+from eflow_jax.pipeline import is_export, restore_export
 from eflow_jax.train import curriculum
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, model_kind
-
-
-def sample_conditions(config, model, num: int, *, class_id: int | None = None, prompt_batch=None):
-  """The conditions to sample: every class in turn (or one class), or the eval batch's captions."""
-  if model.num_classes:
-    ids = np.full((num,), class_id) if class_id is not None else np.arange(num) % model.num_classes
-    return {"y": jnp.asarray(ids, jnp.int32)}
-  batch = prompt_batch or pipeline.make_eval_batch(config.data, model_kind="text", seed=config.seed,
-                                                   batch_size=num)
-  return {"text": jnp.asarray(batch["text"][:num]), "text_mask": jnp.asarray(batch["text_mask"][:num])}
-
-
-def make_sampler(model, flow_config, shape, *, steps=None, sampler=None, guidance=None, mesh=None):
-  """A jitted `(params, cond, key) -> samples (B, *shape)` with the configured sampler (Alg. 2 by
-  default). Built once per run so periodic samples during training compile only the first time.
-  With a mesh the samples come back replicated, so every process can read them."""
-  cfg = flow_config.copy_and_resolve_references()
-  if guidance is not None:
-    cfg.w_inf = float(guidance)
-  out = None if mesh is None else sharding_lib.replicated(mesh)
-  return jax.jit(lambda p, c, k: sampling.sample(per_example_net(model, p), k, c, cfg=cfg, shape=shape,
-                                                 null_cond=null_condition_fn(model), steps=steps,
-                                                 sampler=sampler), out_shardings=out)
-
-
-def autoencoder_for(config):
-  """The decoder of the latents this run trains on (identity for pixels; Wan 2.1 for its shards)."""
-  manifest = pipeline.manifest(config.data) if config.data.source == "array_record" else None
-  return autoencoders.from_config(config, manifest)
-
-
-def clip_fps(config) -> float:
-  """The frame rate samples play at: the record set's (prepare_data measures it), else video_io's."""
-  if config.data.source == "array_record":
-    return pipeline.manifest(config.data).get("fps") or video_io.DEFAULT_FPS
-  return video_io.DEFAULT_FPS
 
 
 def write_samples(workdir, name, videos, columns=None, fps=video_io.DEFAULT_FPS):
@@ -160,31 +122,6 @@ def write_report(path: str, report: dict) -> None:
 # ------------------------------------------------------------------------------------------------
 # The sample and eval modes: read a checkpoint, never write one.
 # ------------------------------------------------------------------------------------------------
-class ExportedWeights(NamedTuple):
-  """What inference reads of a run, as an export holds it: the EMA weights and their step."""
-  ema_params: dict
-  step: int
-
-
-def is_export(directory: str) -> bool:
-  """An export of `python -m eflow_jax.tools.export` (weights + config), not a training workdir."""
-  return (not os.path.isdir(os.path.join(directory, "checkpoints")) and
-          all(os.path.exists(os.path.join(directory, name)) for name in (CONFIG_FILE, WEIGHTS_FILE)))
-
-
-def restore_export(config, directory: str, step=None) -> ExportedWeights:
-  """The EMA weights of an export, for `--mode=eval` / `--mode=sample` with `--workdir=EXPORT`:
-  a model trained on another machine is scored here from its export (a quarter of a checkpoint's
-  bytes: no online weights, no Adam moments). Its model must be the config's, as on resume."""
-  exported = Pipeline.from_pretrained(directory)
-  mismatch = ckpt_lib.model_config_mismatch(exported.config.to_dict(), ckpt_lib.config_json(config))
-  if mismatch:
-    raise ValueError(f"the export in {directory} is from another model ({mismatch}).")
-  if step is not None and step != exported.step:
-    raise ValueError(f"--step={step}: the export in {directory} holds step {exported.step} only.")
-  return ExportedWeights(ema_params=jax.tree.map(jnp.asarray, exported.params), step=exported.step)
-
-
 def restore_for_inference(config, workdir, step=None):
   model, stages, example_shape, optimizer, _ = build(config)
   mesh = sharding_lib.make_mesh(config.mesh)

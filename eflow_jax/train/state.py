@@ -6,6 +6,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from eflow_jax.models.init import init_params
 from eflow_jax.models.video_dit import VideoDiT
 
 
@@ -27,18 +28,6 @@ def make_optimizer(optimizer_config, lr_schedule) -> optax.GradientTransformatio
       optax.clip_by_global_norm(o.grad_clip) if o.grad_clip > 0 else optax.identity(),
       optax.adamw(lr_schedule, b1=o.b1, b2=o.b2, eps=o.eps, weight_decay=o.weight_decay),
   )
-
-
-def example_inputs(model: VideoDiT, example_shape, text_length: int = 1, batch: int = 1):
-  """Zero inputs of the right shapes, used to trace `init`."""
-  x = jnp.zeros((batch, *example_shape), jnp.float32)
-  t = jnp.zeros((batch,), jnp.float32)
-  return x, t, model.null_condition(batch, text_length)
-
-
-def init_params(model: VideoDiT, rng, example_shape, text_length: int = 1):
-  x, t, cond = example_inputs(model, example_shape, text_length)
-  return model.init(rng, x, t, t, t, **cond)["params"]
 
 
 def create_train_state(model: VideoDiT, optimizer, rng, example_shape, text_length: int = 1) -> TrainState:
