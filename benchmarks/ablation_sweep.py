@@ -282,7 +282,7 @@ HALTED_ON_NAN = 3        # eflow_jax.main's exit code when nan_policy=halt stopp
 
 
 def halted_at_step(log_path: str) -> int | None:
-  """The step of the non-finite loss that halted the run, from its one-line error (nan_watch.py)."""
+  """The step of the non-finite loss that halted the run, from its one-line error (train/fault_tolerance.py)."""
   with open(log_path) as f:
     found = re.findall(r"^error: non-finite .* at step (\d+) ", f.read(), flags=re.M)
   return int(found[-1]) if found else None

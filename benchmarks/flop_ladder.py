@@ -5,7 +5,7 @@
 
 For each rung of benchmarks/train_throughput.py (a FM + softmax ... f + token drop) and each
 curriculum stage of the config, the FLOPs of one train step (loss, backward, AdamW, EMA) from XLA's
-cost analysis of the step lowered on abstract shapes (eflow_jax/train/flops.py: the unrolled twin,
+cost analysis of the step lowered on abstract shapes (eflow_jax/train/progress.py: the unrolled twin,
 dense reference attention so no loop hides work; nothing is allocated or compiled). The FLOP ratio
 between two rungs is the most any implementation of the later rung can gain over the earlier one:
 that is the number to hold the measured ladder (ours, and the paper's Fig. 4a) against.
@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # pylint: disable=g-import-not-at-top
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.train import run_setup
-from eflow_jax.train.flops import step_flops
+from eflow_jax.train.progress import step_flops
 from train_throughput import PAPER_IT_S, rungs, stage_rows
 
 GEOMETRIES = ("configs/kinetics.py:variant=B", "configs/t2v_480p.py")

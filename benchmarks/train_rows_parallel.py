@@ -70,7 +70,7 @@ def run_training(key, config_arg, rows, total_steps, args, status):
   # needs `av`, which a bare GPU image lacks).
   cmd = [sys.executable, "-m", "eflow_jax.main", f"--config={config_arg}", f"--workdir={workdir}",
          "--config.eval.score_at_end=0", "--config.sample_every=0", *steps, *args.override]
-  # SIGTERM at the deadline: the trainer saves a checkpoint and exits (train/preemption.py).
+  # SIGTERM at the deadline: the trainer saves a checkpoint and exits (train/fault_tolerance.py).
   code = subprocess.run(["timeout", "--kill-after=60", str(max(int(remaining), 1)), *cmd], cwd=REPO,
                         stdout=log, stderr=subprocess.STDOUT).returncode
   step = newest_step(workdir)

@@ -52,7 +52,7 @@ import jax  # pylint: disable=g-import-not-at-top
 
 import common
 from eflow_jax.train import curriculum, run_setup
-from eflow_jax.train.state import create_train_state
+from eflow_jax.train.step import create_train_state
 from eflow_jax.train.step import make_train_step
 
 # Paper Fig. 4a (480p, it/s) and the goals set for the full recipe (docs/results.md).

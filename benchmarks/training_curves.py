@@ -5,7 +5,7 @@
 
 The sweep (ablation_sweep.py) saves each row's curve to docs/ablation_results/curves/; plots.py
 draws them. A curve holds, per log_every steps, the window means and, for loss / fm/v_mse /
-grad_norm, the window's largest single step (train/logging.py, LogWindow.PEAK).
+grad_norm, the window's largest single step (train/progress.py, LogWindow.PEAK).
 """
 import argparse
 import json

@@ -13,7 +13,7 @@ incompatible config (another model shape) is refused with the first mismatching 
 resuming it would silently start a different experiment.
 
 A write that fails (a full disk) is reported by the trainer in one line per step
-(train/checkpointing.py): the Checkpointer then replaces Orbax's manager, which would otherwise raise
+(train/fault_tolerance.py): the Checkpointer then replaces Orbax's manager, which would otherwise raise
 the same failure from every later save, and quiets Orbax's and asyncio's tracebacks of it.
 
 The run directory itself (its lock, writability, free space) is eflow_jax/workdir.py's.

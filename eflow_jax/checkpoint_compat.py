@@ -1,6 +1,6 @@
 """Whether a checkpoint can be resumed by this config: the model fields and state shapes it must share,
 and the data-order fields a resume may not change without saying so (eflow_jax/checkpoint.py uses
-them on every restore; train/checkpointing.py words the refusal)."""
+them on every restore; train/fault_tolerance.py words the refusal)."""
 import functools
 
 import jax

@@ -207,7 +207,7 @@ def training_config(total_steps: int, batch_size: int) -> ml_collections.ConfigD
   # Every that many steps (0 = off): the held-out objective and config.eval's sample metrics of the
   # EMA weights (train/evaluate.py), written as eval/* scalars; the classifier is the shipped one.
   config.eval_every = 0
-  # Progress line: TFLOP/s per device (train/flops.py, seconds of lowering) and MFU against the peak.
+  # Progress line: TFLOP/s per device (train/progress.py, seconds of lowering) and MFU against the peak.
   config.log_flops = True
   config.peak_tflops_per_device = 0.0
   # A jax.profiler trace of steps [start_step, start_step + num_steps) under <workdir>/profile

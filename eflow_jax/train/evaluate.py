@@ -1,5 +1,5 @@
 """Sampling and evaluation: the `sample` / `eval` modes (which read a checkpoint, or an export of
-one, and never write one), the sample metrics (the run's closing score, train/end_score.py, prints
+one, and never write one), the sample metrics (the run's closing score, train/loop.py's score_at_end, prints
 them), and the samples and diagnostics written while it trains."""
 import itertools
 import json

@@ -1,28 +1,25 @@
 """The training loop: config -> data -> model -> objective -> train step -> checkpoints, metrics,
-samples. Its parts live beside it: run_setup.py (model, mesh, state), stage_data.py (the data of each
-curriculum stage), checkpointing.py (resume and the saving policy), nan_watch.py (nan_policy),
-logging.py (metrics, profiling), flops.py (the step's FLOPs), evaluate.py (samples and scores; the
-sample and eval modes).
+samples, and the line the run ends with (`score_at_end`). Its parts live beside it: run_setup.py
+(model, mesh, state), curriculum.py (the stages and the data each reads), step.py (state and step),
+fault_tolerance.py (resume, saving, preemption, nan_policy), progress.py (metrics, profiling, the
+step's FLOPs), evaluate.py (samples and scores; the sample and eval modes), validate.py (checks).
 """
+import os
 import sys
 import time
 
+from absl import logging
 import jax
 import numpy as np
-from absl import logging
 
 from eflow_jax import sharding as sharding_lib
 from eflow_jax import workdir as workdir_lib
 from eflow_jax.models.video_dit import VideoDiT
-from eflow_jax.train import curriculum, preemption
-from eflow_jax.train.checkpointing import CheckpointPolicy, resume
-from eflow_jax.train.end_score import score_at_end
-from eflow_jax.train.evaluate import InLoopEvaluation
-from eflow_jax.train.flops import step_flops
-from eflow_jax.train.logging import LogWindow, MetricWriter, Profiler, progress_line
-from eflow_jax.train.nan_watch import NanWatch
+from eflow_jax.train import curriculum
+from eflow_jax.train.evaluate import InLoopEvaluation, sample_metrics, write_report
+from eflow_jax.train.fault_tolerance import CheckpointPolicy, NanWatch, PreemptionGuard, resume
+from eflow_jax.train.progress import LogWindow, MetricWriter, Profiler, progress_line, step_flops
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, make_run_mesh, model_kind
-from eflow_jax.train.stage_data import StageData
 from eflow_jax.train.step import make_train_step
 from eflow_jax.train.validate import config_warnings
 
@@ -33,7 +30,7 @@ def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_chan
 
   stop_at: end this invocation after that step with a checkpoint, as a preemption would (tests).
   SIGTERM / SIGINT / SIGUSR1 do the same at the next step boundary; the returned dict then has
-  "preempted": the signal's name. A non-finite step follows config.nan_policy (train/nan_watch.py).
+  "preempted": the signal's name. A non-finite step follows config.nan_policy (train/fault_tolerance.py).
   allow_resume_changes: data-order fields (`seed`, `data.batch_size`, ...) a resume may change
   (`--allow_resume_change`); any other difference from the checkpoint's config is refused.
   resume_from_step: resume from that checkpoint instead of the newest (`--resume_from_step`; the
@@ -76,7 +73,7 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes, 
   # ---- Train. ------------------------------------------------------------------------------------
   completed = False
   try:
-    with preemption.PreemptionGuard(config.checkpoint.preemption_check_every) as guard:
+    with PreemptionGuard(config.checkpoint.preemption_check_every) as guard:
       for step in range(start, end):
         stage, began = curriculum.stage_at(stages, step), time.perf_counter()
         program, compiles = step_program(curriculum.step_settings(stages, step))
@@ -130,7 +127,7 @@ def _state_data_and_checkpoints(config, workdir, build_result, allow_resume_chan
   layout = sharding_lib.describe(state_shardings.params, state.params)
   logging.info("mesh %s; params: %d of %d leaves sharded, %d of %d elements per device", dict(mesh.shape),
                layout["sharded_leaves"], layout["leaves"], layout["elements_per_device"], layout["elements"])
-  data = StageData(config, model_kind(config))
+  data = curriculum.StageData(config, model_kind(config))
   state, data_position = resume(ckpt, state, state_shardings, config, allow_resume_changes, resume_from_step)
   if int(state.step) < config.total_steps:
     data.restore(data_position, curriculum.stage_at(stages, int(state.step)))
@@ -188,3 +185,47 @@ def _log(done, config, stage_name, window, writer, watch, batch_size, tokens_per
       print(warning, file=sys.stderr, flush=True)
   window.reset()
   return metrics
+
+
+def score_at_end(config, model, example_shape, state, mesh, workdir, grid_path: str | None = None) -> dict:
+  """The run tells the user how it did (the demo's last line): `config.eval.score_at_end` few-step
+  samples of the EMA weights, scored beside as many real held-out clips. Class models: every class in
+  turn; the line gives the clips whose frames mostly read as their digit (metrics/frame_judge.py). Text
+  models: the held-out captions, scored for prompt following (digit, direction, both).
+  Report: <workdir>/score_stepN.json. Other data (records) has no classifier here: one line says
+  the score is skipped."""
+  if config.data.source != "moving_mnist":
+    if jax.process_index() == 0:
+      print("eval.score_at_end: skipped, the in-repo classifier scores only Moving MNIST samples; use "
+            "--mode=eval (FVD with config.eval.use_i3d).", flush=True)
+    return {}
+  report = sample_metrics(config, model, example_shape, state, mesh, workdir,
+                          num_samples=config.eval.score_at_end, use_i3d=False)
+  if jax.process_index() != 0:
+    return {}
+  path = os.path.join(workdir, f"score_step{int(state.step):06d}.json")
+  write_report(path, report)
+  steps = config.flow.inference_steps
+  if not model.num_classes:
+    got, real = report["prompt_following"], report["prompt_following_real"]
+    print(f"{steps}-step samples of {got['num_clips']} held-out captions: digit {got['digit_accuracy']:.0%}, "
+          f"direction {got['direction_accuracy']:.0%}, both {got['both_accuracy']:.0%} (real clips "
+          f"{real['digit_accuracy']:.0%} / {real['direction_accuracy']:.0%} / {real['both_accuracy']:.0%}; "
+          f"chance {got['digit_chance']:.0%} / {got['direction_chance']:.0%}). Report: {path}", flush=True)
+    return {"final_prompt_following": got["both_accuracy"]}
+  grid = f" Final grid: {grid_path}." if grid_path else ""
+  if "frame_judge" in report:
+    # The headline reads frames as a person does (metrics/frame_judge.py); the clip classifier,
+    # which is lenient with fragments, stays in the report.
+    got, real = report["frame_judge"], report["frame_judge_real"]
+    per_digit = " ".join(f"{c}:{v:.0%}" for c, v in got["per_digit"].items())
+    print(f"{steps}-step samples: {got['recognised']:.0%} of {got['num_clips']} read as their digit in most "
+          f"frames (real clips {real['recognised']:.0%}); per digit {per_digit}. Report: {path}.{grid}",
+          flush=True)
+    return {"final_class_accuracy": report["class_accuracy"], "final_frame_judge": got["recognised"]}
+  per_digit = " ".join(f"{c}:{v:.0%}" for c, v in report["class_accuracy_per_class"].items())
+  accuracy, real = report["class_accuracy"], report["class_accuracy_real"]
+  print(f"{steps}-step samples: {accuracy:.0%} of {report['num_samples']} recognised "
+        f"as their digit by the in-repo classifier (real clips {real:.0%}); per digit {per_digit}. "
+        f"Report: {path}.{grid}", flush=True)
+  return {"final_class_accuracy": report["class_accuracy"]}

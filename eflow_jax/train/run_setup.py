@@ -9,7 +9,7 @@ from eflow_jax import sharding as sharding_lib
 from eflow_jax.data import pipeline
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.train import curriculum, validate
-from eflow_jax.train.state import create_train_state, make_optimizer
+from eflow_jax.train.step import create_train_state, make_optimizer
 
 
 def model_kind(config) -> str:

@@ -248,7 +248,7 @@ def _check_mesh(config, stages, device_count: int | None) -> None:
 # ------------------------------------------------------------------------------------------------
 def _sources(config, stages):
   """(field, data config, indices of the stages that train on it) of every source, built as
-  `stage_data.data_config_for` builds them. The eval source serves no stage (it is only read dense)."""
+  `curriculum.data_config_for` builds them. The eval source serves no stage (it is only read dense)."""
   data = config.data
   if data.source != "array_record":
     return [("data.path", data, range(len(stages)))]

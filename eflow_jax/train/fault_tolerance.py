@@ -1,20 +1,34 @@
-"""The run's checkpoint policy: resume from the newest one, save at every stage boundary, every
-`checkpoint.every_steps` and at the end, and survive a failed write.
+"""How a run survives: preemption signals, non-finite steps, failed checkpoint writes, and resume.
 
-A failed write (full disk...) is reported once, under its own step, and training goes on with the
-state in memory; every later save is tried, and a run whose last write failed ends with one error
-naming the newest good checkpoint (the newest one on disk: `Checkpointer.newest_committed_step`).
-Stage boundaries are kept forever (run_setup.checkpointer), so a curriculum can be re-entered at any
-stage.
+- Resume from the newest readable checkpoint, refusing another data order; save at every stage
+  boundary, every `checkpoint.every_steps` and at the end. A failed write (full disk...) is reported
+  once, under its own step, and training goes on with the state in memory; every later save is tried,
+  and a run whose last write failed ends with one error naming the newest good checkpoint
+  (`Checkpointer.newest_committed_step`). Stage boundaries are kept forever (run_setup.checkpointer).
+- SIGTERM / SIGINT / SIGUSR1 -> "checkpoint at the next step boundary and exit" (EXIT_CODE 75),
+  agreed by all processes. Schedulers (SLURM, Kubernetes, Cloud TPU maintenance) send SIGTERM some
+  seconds before they kill a job; SLURM's `--signal=USR1@90` sends SIGUSR1. The handler only sets a
+  flag; the loop polls `should_stop(step)` between steps. With several processes all must stop at
+  the same step (a checkpoint is a collective write), so the flag is OR-ed across processes every
+  `check_every` steps. A second signal restores the default behaviour (Ctrl-C twice kills at once).
+- config.nan_policy's bookkeeping (the step itself guards the update: train/step.py). `halt`: a
+  non-finite step leaves the state frozen at the last good step; the loop learns of it one step late
+  (reading the flag of the step just dispatched would wait for it), then saves that frozen state
+  under the last good step and stops with one line. `skip`: training goes on, and a warning says how
+  many updates were skipped so far. The counter lives in the train state, so steps skipped by an
+  earlier invocation are not reported again.
 """
+import signal
 import sys
+import threading
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax.train import curriculum
-from eflow_jax.train.nan_watch import halt_error
+from eflow_jax.train.step import nonfinite_names
 
 
 def _warn(message: str) -> None:
@@ -121,7 +135,7 @@ class CheckpointPolicy:
             f"and the next checkpoint retries. Newest good checkpoint: {self.ckpt.newest_committed_step()}.")
 
   def halt_if_nonfinite(self, watch, state) -> None:
-    """nan_policy=halt (nan_watch.py): when the pending step went non-finite, saves the frozen last
+    """nan_policy=halt (NanWatch): when the pending step went non-finite, saves the frozen last
     good state under its own step and stops the run with one line."""
     bad = watch.went_bad()
     if bad is not None:
@@ -150,3 +164,86 @@ class CheckpointPolicy:
       raise OSError(f"the checkpoint write of step {self.failed[0]} failed ({self.failed[1]}); the newest good "
                     f"checkpoint in {self.ckpt.directory} is step {newest}. Free space and rerun to resume "
                     f"from it.")
+
+
+SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1)
+EXIT_CODE = 75          # EX_TEMPFAIL: "stopped early, rerun to continue" (see README, Operations)
+
+
+class PreemptionGuard:
+  """Context manager: while active, SIGTERM/SIGINT request a clean stop instead of killing."""
+
+  def __init__(self, check_every: int = 1):
+    self.check_every = max(1, int(check_every))
+    self.received: int | None = None
+    self._previous = {}
+
+  def __enter__(self):
+    if threading.current_thread() is threading.main_thread():   # signal handlers: main thread only
+      for sig in SIGNALS:
+        self._previous[sig] = signal.signal(sig, self._handle)
+    return self
+
+  def __exit__(self, *exc):
+    for sig, handler in self._previous.items():
+      signal.signal(sig, handler)
+    self._previous = {}
+    return False
+
+  def _handle(self, signum, frame):
+    if self.received is not None:                 # second signal: give up on a clean stop
+      self.__exit__()
+      signal.raise_signal(signum)
+      return
+    self.received = signum
+
+  @property
+  def signal_name(self) -> str:
+    return signal.Signals(self.received).name if self.received is not None else ""
+
+  def should_stop(self, step: int) -> bool:
+    """True when this (and, multi-process, every) process should checkpoint after `step` and stop."""
+    if jax.process_count() == 1:
+      return self.received is not None
+    if step % self.check_every:
+      return False
+    from jax.experimental import multihost_utils
+    flags = multihost_utils.process_allgather(np.int32(self.received is not None))
+    stop = bool(np.any(flags))
+    if stop and self.received is None:
+      self.received = signal.SIGTERM              # another process was signalled
+    return stop
+
+
+class NanWatch:
+
+  def __init__(self, nan_policy: str, nonfinite_steps_before: int):
+    self.halts = nan_policy == "halt"
+    self._before = self._reported = int(nonfinite_steps_before)
+    self.pending = None       # halt: (step, metrics, data position) of the last dispatched step
+
+  def record(self, step: int, metrics: dict, data_position) -> None:
+    self.pending = (step, metrics, data_position) if self.halts else None
+
+  def went_bad(self):
+    """halt: (step, metrics, data position) of the pending step if it was non-finite, else None."""
+    if self.pending is not None and int(self.pending[1]["nonfinite_steps"]) > self._before:
+      return self.pending
+    return None
+
+  def skip_warning(self, metrics: dict) -> str | None:
+    """skip: the warning line when more updates were skipped since the last one reported."""
+    if metrics["nonfinite_steps"] <= self._reported:
+      return None
+    self._reported = int(metrics["nonfinite_steps"])
+    groups = ", ".join(nonfinite_names(int(metrics["nonfinite_groups"])))
+    return (f"warning: {self._reported} update(s) skipped so far for a non-finite loss or gradient "
+            f"(latest: {groups}); nan_policy=skip.")
+
+
+def halt_error(bad_step: int, metrics: dict, stage_name: str, directory: str) -> FloatingPointError:
+  groups = ", ".join(nonfinite_names(int(metrics["nonfinite_groups"]))) or "loss"
+  return FloatingPointError(
+      f"non-finite {groups} at step {bad_step + 1} (stage {stage_name}, loss {float(metrics['loss']):.4g}); "
+      f"the last good state (step {bad_step}) is in {directory}. Lower the learning rate or fix the data, "
+      f"or set --config.nan_policy=skip.")
