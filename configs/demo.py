@@ -36,27 +36,30 @@ def get_config(arg=None):
   # 32x32 pixels, not 256p latents: no resolution shift toward high noise (SD3-style shift grows
   # with resolution; the paper's 3.0 is for Wan latents). Measured at 1400 steps, shift 1.
   config.flow.update(t_shift=1.0, mva_shift=1.0, inference_shift=1.0)
-  # Ten minutes: batch 8 for 2400 steps. The step costs about half of batch 16's, so this is the same
-  # wall time as 1400 steps at batch 16, in 1.7x the updates: 38% vs 29% recognised (docs/results.md).
+  # Batch 8 for 2400 steps. The step costs about half of batch 16's, so this is the same wall time as
+  # 1400 steps at batch 16, in 1.7x the updates: 38% vs 29% recognised by the clip classifier in the
+  # re-tuning (one run each, no report file: docs/notebook/2026-11-29-demo-retuning.md). The shipped
+  # command measured on 2026-12-02: docs/demo_results/shipped_2400/summary.json.
   config.total_steps = 12000 if long_run else 2400
   config.data.batch_size = 16 if long_run else 8
   # The guidance target comes from the full network's unconditional pass (SoFlow's 'cfg', SFM), not
   # from the weak path (PDG): at this model size (weak path = 2 of 5 blocks) PDG is the part of the
-  # recipe that costs quality. Measured on the same 12000 steps: 98% vs 80% of 200 samples
-  # recognised by the eval classifier (real clips 98.4%); Tab. 4 (#12): SFM 73% vs PDG-SFM 42% at
-  # 4000 dense steps (docs/results.md). PDG stays one switch away: --config.flow.guidance_target=pdg.
+  # recipe that costs quality. Measured on the same 12000 steps: 98% of 200 samples recognised by the
+  # clip classifier (docs/demo_results/demo_long_cfg_step12000_n200.json) against 80% with PDG (its
+  # reports were lost); Tab. 4: SFM 73% vs PDG-SFM 42% at 4000 dense steps (docs/results.md). PDG stays one switch away: --config.flow.guidance_target=pdg.
   config.flow.guidance_target = "cfg"
   # Full guidance at every t, as every demo number in docs/results.md was measured; SoFlow's fade
-  # above t = 0.8 (the library default, flow.guidance_decay_time) scored 36% against 38% (row F08).
+  # above t = 0.8 (the library default, flow.guidance_decay_time) scored 36% against 38% (row F08 of
+  # the re-tuning; one run, no report file).
   config.flow.guidance_decay_time = 1.0
   if long_run:
     # :long trains for sample quality (12000 steps, ~2.7 h on 2 AVX2 cores) with the recipe it was
     # measured with: constant LR 1e-3, Adam b2 0.999.
     config.curriculum.stage1.lr = config.curriculum.stage2.lr = 1e-3
   else:
-    # Ten minutes: LR 4e-3 with Adam b2 0.99, 150 warm-up steps and a cosine decay to 0
-    # (docs/results.md, "Re-tuning the demo recipe": at batch 16, 29% vs 26% at 2e-3 and 20% for the
-    # old recipe).
+    # The short budget: LR 4e-3 with Adam b2 0.99, 150 warm-up steps and a cosine decay to 0
+    # (the re-tuning, docs/notebook/2026-11-29-demo-retuning.md: at batch 16, 29% vs 26% at 2e-3 and
+    # 20% for the old recipe; one run each, no report file).
     config.curriculum.stage1.lr = config.curriculum.stage2.lr = 4e-3
     config.optimizer.b2 = 0.99
     config.lr_schedule.update(warmup_steps=150, decay="cosine", final_fraction=0.0)
