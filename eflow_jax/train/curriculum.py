@@ -14,6 +14,11 @@ length as `steps` (> 0) or as a `fraction` of `config.total_steps`, and its sett
 `stage_at(stages, step)` and `step_settings(stages, step)` are pure functions of the step, so a
 resumed run lands in the same stage, and every stage boundary is known in advance (it is kept as a
 checkpoint).
+
+The data of each stage (`StageData`): stages that read the same source (path and batch size) share
+one iterator, so its position is a function of (seed, step); a stage with a new source (T2V 256p ->
+480p) starts its own iterator fresh, and a checkpoint stores the position of the source the saved
+step read.
 """
 import dataclasses
 import re
