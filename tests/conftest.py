@@ -3,6 +3,7 @@
 Freshly initialised VideoDiT blocks are the identity (adaLN-Zero) and the head outputs zeros, so
 tests that compare numbers first replace every parameter with random values.
 """
+import json
 import os
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
@@ -50,3 +51,24 @@ def model_inputs(batch=2, shape=(4, 8, 8, 4), seed=0):
 def init_params(model, x, t, s, w, seed=0, **cond):
   params = model.init(jax.random.PRNGKey(seed), x, t, s, w, **cond)["params"]
   return randomize(params, seed + 1)
+
+
+def fake_sweep_run(calls: list, *, record_step: bool = False):
+  """benchmarks/ablation_sweep.run without subprocesses: records each command; a `--mode=sample`
+  call leaves the GIF it would write, an eval call its report (class accuracy 0.5; with record_step
+  also the step of --config.total_steps, 4000 without one)."""
+  def run(cmd, log_path):
+    calls.append(cmd)
+    out = [a.split("=", 1)[1] for a in cmd if a.startswith("--output=")]
+    if "--mode=sample" in cmd:
+      from PIL import Image  # pylint: disable=g-import-not-at-top
+      Image.new("L", (6, 4)).save(out[0] + ".gif")
+    elif out:
+      report = {"class_accuracy": 0.5}
+      if record_step:
+        steps = [int(a.split("=")[1]) for a in cmd if a.startswith("--config.total_steps=")]
+        report["step"] = steps[0] if steps else 4000
+      with open(out[0], "w") as f:
+        json.dump(report, f)
+    return 0
+  return run

@@ -16,6 +16,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "benchmarks"))
 
 import common  # pylint: disable=g-import-not-at-top
+from conftest import fake_sweep_run
 import sampling_latency
 import train_throughput
 from eflow_jax import inference
@@ -177,21 +178,9 @@ def test_ablation_sweep_scores_an_export_trained_elsewhere_without_training(tmp_
   row's step budget it is scored (eval, sample) and its curve kept, with no training call; an export
   of another step is not scored as the row."""
   import ablation_sweep
-  from PIL import Image
   from eflow_jax import config_lib
   calls = []
-
-  def fake_run(cmd, log_path):
-    calls.append(cmd)
-    out = [a.split("=", 1)[1] for a in cmd if a.startswith("--output=")]
-    if "--mode=sample" in cmd:
-      Image.new("L", (6, 4)).save(out[0] + ".gif")
-    elif out:
-      with open(out[0], "w") as f:
-        json.dump({"class_accuracy": 0.5}, f)
-    return 0
-
-  monkeypatch.setattr(ablation_sweep, "run", fake_run)
+  monkeypatch.setattr(ablation_sweep, "run", fake_sweep_run(calls))
   argv = ["--tables=table4", f"--results={tmp_path / 'results'}", "--steps=3", f"--root={tmp_path}",
           "--rows=table4:sfm_4"]
   config = config_lib.load_config(os.path.join(REPO, "configs/ablations/table4.py:sfm_4"))

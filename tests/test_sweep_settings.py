@@ -7,6 +7,7 @@ import os
 import sys
 
 import pytest
+from conftest import fake_sweep_run
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "benchmarks"))
@@ -16,20 +17,7 @@ sys.path.insert(0, os.path.join(REPO, "benchmarks"))
 def sweep(monkeypatch):
   import ablation_sweep
   calls = []
-
-  def fake_run(cmd, log_path):
-    calls.append(cmd)
-    out = [a.split("=", 1)[1] for a in cmd if a.startswith("--output=")]
-    if "--mode=sample" in cmd:
-      from PIL import Image
-      Image.new("L", (6, 4)).save(out[0] + ".gif")
-    elif out:
-      steps = [int(a.split("=")[1]) for a in cmd if a.startswith("--config.total_steps=")]
-      with open(out[0], "w") as f:
-        json.dump({"class_accuracy": 0.5, "step": steps[0] if steps else 4000}, f)
-    return 0
-
-  monkeypatch.setattr(ablation_sweep, "run", fake_run)
+  monkeypatch.setattr(ablation_sweep, "run", fake_sweep_run(calls, record_step=True))
   return ablation_sweep, calls
 
 
