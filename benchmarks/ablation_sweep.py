@@ -49,6 +49,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))   # training_curv
 from PIL import Image  # noqa: E402
 
 from eflow_jax import config_lib  # noqa: E402
+from eflow_jax.atomic_io import write_json_atomically  # noqa: E402
+from eflow_jax.cli_checks import override_error_message  # noqa: E402
 from eflow_jax.pipeline import CONFIG_FILE  # noqa: E402
 from eflow_jax.pipeline import is_export  # noqa: E402
 from training_curves import save_training_curve  # noqa: E402
@@ -109,12 +111,12 @@ def row_config(path: str, row: str, steps: int | None, overrides):
   values = flags.FlagValues()
   config_flags.DEFINE_config_file("config", None, "", flag_values=values, sys_argv=argv)
   try:
-    values(argv)
-    return values.config
+    rest = values(argv)
   except Exception as e:  # pylint: disable=broad-except   (a misspelt --override: as main.parse_flags says it)
-    message = str(e.args[0] if isinstance(e, KeyError) and e.args else e)
-    message = " ".join(message.replace("\\n", " ").replace("\\'", "'").split())
-    raise SystemExit(f"--override: {message}") from None
+    raise SystemExit(f"--override: {override_error_message(e, argv)}") from None
+  if rest[1:]:            # main.py would stop every row on them, one row at a time
+    raise SystemExit(f"--override={rest[1]} is not a flag; overrides look like --override=--config.a.b=value.")
+  return values.config
 
 
 def sweep_settings(config, overrides) -> dict:
@@ -165,10 +167,7 @@ def place_report(partial: str, report: str, settings: dict, diverged: int | None
   scored["sweep"] = settings
   if diverged is not None:
     scored["diverged_at_step"] = diverged
-  tmp = f"{report}.tmp{os.getpid()}"
-  with open(tmp, "w") as f:
-    json.dump(scored, f, indent=1)
-  os.replace(tmp, report)
+  write_json_atomically(report, scored)
   os.remove(partial)
 
 
@@ -191,9 +190,14 @@ def main(argv=None):
   parser.add_argument("--override", action="append", default=[],
                       help="extra --config.x=y for every run (repeatable), e.g. --override=--config.eval.use_i3d=True")
   args = parser.parse_args(argv)
-  os.makedirs(args.root, exist_ok=True)
-  os.makedirs(args.results, exist_ok=True)
-  tables = args.tables.split(",")
+  if args.steps is not None and args.steps < 1:     # 0 would fall back to the full budget unnoticed
+    raise SystemExit(f"--steps={args.steps} must be >= 1 (leave it out for the full budget).")
+  for flag, folder in (("--root", args.root), ("--results", args.results)):
+    try:
+      os.makedirs(folder, exist_ok=True)
+    except OSError as e:
+      raise SystemExit(f"{flag}={folder} cannot be a folder ({e.strerror}); choose another path.") from None
+  tables = [t.strip() for t in args.tables.split(",")]
   selected = selected_rows(tables, args.rows)
   references = [f"--config.eval.classifier_path={os.path.join(args.results, 'classifier.npz')}",
                 f"--config.eval.i3d_reference_path={os.path.join(args.results, 'i3d_reference.npz')}"]
@@ -296,7 +300,7 @@ def selected_rows(tables, rows_arg: str) -> list[tuple[str, str]]:
     if not os.path.exists(path):
       raise SystemExit(f"--tables: no configs/ablations/{table}.py")
     rows += [(f"{table}:{row}", path) for row in config_lib.load_module(path).ROWS]
-  wanted = [r for r in rows_arg.split(",") if r]
+  wanted = [r.strip() for r in rows_arg.split(",") if r.strip()]
   unknown = sorted(set(wanted) - {name for name, _ in rows})
   if unknown:
     raise SystemExit(f"--rows: unknown {', '.join(unknown)}; rows are {', '.join(n for n, _ in rows)}")

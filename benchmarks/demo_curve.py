@@ -22,6 +22,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
 import common  # noqa: E402  (benchmarks/common.py)
+from eflow_jax.atomic_io import write_json_atomically  # noqa: E402
 from eflow_jax.train import evaluate  # noqa: E402
 
 
@@ -48,7 +49,7 @@ def point(config, workdir: str, step: int, num_samples: int) -> dict:
           "num_samples": report["num_samples"], "protocol": report["protocol"]}
 
 
-def main(argv=None):
+def parse_args(argv):
   parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
   parser.add_argument("--config", required=True)
   parser.add_argument("--workdir", required=True)
@@ -60,19 +61,65 @@ def main(argv=None):
   args = parser.parse_args(argv)
   if args.num_samples < 10:
     raise SystemExit(f"error: --num_samples={args.num_samples}: at least one sample per digit (10).")
-  config = common.with_overrides(common.load(args.config), common.parse_sets(args.set))
+  if args.steps != "all":
+    try:
+      args.steps = [int(step) for step in args.steps.split(",") if step.strip()]
+    except ValueError:
+      raise SystemExit(f"error: --steps={args.steps!r}: give 'all' or checkpoint steps like 1000,2000.") from None
+  return args
+
+
+def read_result(out: str, run: dict) -> dict:
+  """The points already in --out (this run's), before any is computed: --out must be a file this
+  command wrote for this run, or not exist yet in a folder that can be created and written."""
+  if os.path.isdir(out):
+    raise SystemExit(f"error: --out={out} is a folder; give the JSON file's path.")
+  if not os.path.exists(out):
+    folder = os.path.dirname(os.path.abspath(out))
+    existing = folder
+    while not os.path.exists(existing):
+      existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+      raise SystemExit(f"error: --out={out}: {existing} is a file, not a folder; pick another --out.")
+    os.makedirs(folder, exist_ok=True)
+    return {}
+  try:
+    with open(out) as f:
+      result = json.load(f)
+  except (OSError, ValueError):
+    result = None
+  if not isinstance(result, dict) or "run" not in result:
+    raise SystemExit(f"error: --out={out} exists and is not a demo_curve result; pick another --out.")
+  if result["run"] != run:
+    raise SystemExit(f"error: {out} holds another run ({result['run']}); pick another --out.")
+  return result
+
+
+def main(argv=None):
+  args = parse_args(argv)
+  try:
+    config = common.with_overrides(common.load(args.config), common.parse_sets(args.set))
+  except (ValueError, KeyError, AttributeError) as e:     # a bad :option, a misspelt --set key
+    given = " ".join([f"--config={args.config}", *(f"--set={item}" for item in args.set)])
+    raise SystemExit(f"error: {given}: {str(e).splitlines()[0]}") from None
   ckpt_dir = os.path.join(args.workdir, "checkpoints")
   saved = sorted(int(d) for d in (os.listdir(ckpt_dir) if os.path.isdir(ckpt_dir) else []) if d.isdigit())
   if not saved:
     raise SystemExit(f"error: no checkpoint in {ckpt_dir}")
-  wanted = saved if args.steps == "all" else [int(s) for s in args.steps.split(",")]
+  wanted = saved if args.steps == "all" else args.steps
   missing = sorted(set(wanted) - set(saved))
   if missing:
     raise SystemExit(f"error: no checkpoint of step {missing[0]} in {ckpt_dir} (it has {saved})")
-  result = json.load(open(args.out)) if os.path.exists(args.out) else {}
   run = {"config": args.config, "sets": args.set, "workdir": os.path.abspath(args.workdir)}
-  if result and result.get("run") != run:
-    raise SystemExit(f"error: {args.out} holds another run ({result.get('run')}); pick another --out.")
+  result = read_result(args.out, run)
+  try:
+    score(args, argv, config, run, result, wanted)
+  except (ValueError, OSError) as e:     # another model's checkpoint, an unreadable one: one line
+    raise SystemExit(f"error: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+
+
+def score(args, argv, config, run: dict, result: dict, wanted: list[int]) -> None:
+  """Scores each wanted step not yet in --out, writing --out after each one."""
   points = {p["step"]: p for p in result.get("points", [])}
   times = step_times(args.workdir)
   start = args.start_time
@@ -94,10 +141,7 @@ def main(argv=None):
           f"FD {p['classifier_fd']:.1f}", flush=True)
     result = {"run": run, "start_time": start, **common.provenance(argv and ["benchmarks/demo_curve.py", *argv]),
               "points": [points[s] for s in sorted(points)]}
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out + ".tmp", "w") as f:
-      json.dump(result, f, indent=1)
-    os.replace(args.out + ".tmp", args.out)
+    write_json_atomically(args.out, result)
   print(f"wrote {args.out} ({time.time() - began:.0f} s)")
 
 

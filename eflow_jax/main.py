@@ -22,7 +22,7 @@ from ml_collections import config_flags
 
 from eflow_jax import distributed
 from eflow_jax.cli_checks import (MODE_FLAGS, backend_error_message, check_flags, missing_package_message,
-                                  read_prompts)
+                                  override_error_message, read_prompts)
 
 FLAGS = flags.FLAGS
 config_flags.DEFINE_config_file("config", None, "Run config: configs/X.py[:arg].", lock_config=True)
@@ -130,8 +130,7 @@ def parse_flags(argv):
     from eflow_jax import config_lib
     message = config_lib.config_error_message(e)     # raised in the config file: names file and line
     if message is None:                              # a bad flag or --config.a.b override
-      message = str(e.args[0] if isinstance(e, KeyError) and e.args else e)
-      message = " ".join(message.replace("\\n", " ").replace("\\'", "'").split())
+      message = override_error_message(e, argv)
     print("error: " + message, file=sys.stderr)
     sys.exit(2)
 

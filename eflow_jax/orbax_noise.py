@@ -1,5 +1,6 @@
 """Quiets what Orbax and asyncio log for a failed checkpoint write (a full disk): the trainer reports
-each failed write itself, in one line (train/fault_tolerance.py)."""
+each failed write itself, in one line (train/fault_tolerance.py); and Orbax's notices of a read-only
+opening, which sample, eval and the export would otherwise print before their own one line."""
 import logging
 import os
 import sys
@@ -38,3 +39,23 @@ def quiet_failed_write_noise() -> None:
       log.addFilter(_OrbaxFailureFilter())
   if not getattr(sys.unraisablehook, "drops_closed_loop_errors", False):
     sys.unraisablehook = _drop_closed_loop_errors(sys.unraisablehook)
+
+
+# Orbax's warnings (as format strings) when sample / eval / the export open checkpoints read-only
+# (checkpoint.py, Checkpointer(read_only=True)); a step folder without Orbax's metadata is reported
+# by the Checkpointer itself, in one line.
+READ_ONLY_NOTICES = ("Given directory is read only", "Metadata file does not exist")
+
+
+class _ReadOnlyNoticeFilter(logging.Filter):
+  def filter(self, record: logging.LogRecord) -> bool:
+    return not (f"{os.sep}orbax{os.sep}" in (record.pathname or "") and
+                str(record.msg).startswith(READ_ONLY_NOTICES))
+
+
+def quiet_read_only_notices() -> None:
+  """Once per process (a read-only Checkpointer): Orbax's notices that it opened a folder read-only
+  are dropped, so a one-line error of sample, eval or the export stays one line."""
+  log = logging.getLogger("absl")
+  if not any(isinstance(f, _ReadOnlyNoticeFilter) for f in log.filters):
+    log.addFilter(_ReadOnlyNoticeFilter())

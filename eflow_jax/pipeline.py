@@ -140,7 +140,12 @@ class Pipeline:
   def from_workdir(cls, workdir: str, step: int | None = None, config=None) -> "Pipeline":
     """The EMA weights of a run's checkpoint (default: the newest); the config is the one the
     checkpoint was written with unless `config` (e.g. with another autoencoder.weights) is given."""
+    if step is not None:
+      cli_checks.check_integer("step", step, 0)    # 12.0 or '12' would read as a corrupt or missing step
     directory = os.path.join(workdir, "checkpoints")
+    if not os.path.isdir(directory) and is_export(workdir):
+      raise FileNotFoundError(f"{workdir} is an export, not a training run: load it with "
+                              f"Pipeline.from_pretrained({workdir!r}).")
     if not os.path.isdir(directory):
       raise FileNotFoundError(f"no checkpoint under {workdir}/checkpoints; train first or fix the path.")
     ckpt = ckpt_lib.Checkpointer(directory, read_only=True)
@@ -210,7 +215,7 @@ class Pipeline:
       if class_ids is None:
         raise ValueError("this is a class-conditional model: give class_ids, not prompts.")
       ids = whole_numbers("class_ids", class_ids)
-      bad = [int(i) for i in ids if not 0 <= i <= self.model.num_classes]
+      bad = [i for i in ids if not 0 <= i <= self.model.num_classes]
       if bad:
         raise ValueError(f"class ids {bad} outside [0, {self.model.num_classes}] ({self.model.num_classes} = "
                          f"unconditional).")
@@ -259,23 +264,27 @@ def check_sampling_arguments(*, steps=None, guidance=None, seed=0, sampler=None)
   if steps is not None:
     cli_checks.check_integer("steps", steps, 1)
   if guidance is not None:
-    cli_checks.check_finite("guidance", guidance)
-  cli_checks.check_integer("seed", seed, 0)
+    cli_checks.check_guidance("guidance", guidance)
+  cli_checks.check_seed("seed", seed)
   if sampler is not None:
     cli_checks.check_sampler("sampler", sampler)
 
 
-def whole_numbers(name: str, values) -> np.ndarray:
-  """`values` as a flat int64 array when every one is a whole number (1, 2.0, np.int32(3)); a
-  fraction, a bool, a string or an empty list is refused in one line (never truncated)."""
-  flat = np.asarray(values, dtype=object).reshape(-1)
+def whole_numbers(name: str, values) -> list[int]:
+  """`values` (one id or a flat sequence of them) as Python ints when every one is a whole number
+  (1, 2.0, np.int32(3)); a fraction, a bool, a string, an empty or a nested list is refused in one
+  line (never truncated, never flattened into more clips than ids were meant)."""
+  array = np.asarray(values, dtype=object)
+  if array.ndim > 1:
+    raise ValueError(f"{name} has shape {array.shape}; give one id or a flat list of ids (one clip each).")
+  flat = array.reshape(-1)
   if flat.size == 0:
     raise ValueError(f"{name} is empty; give at least one.")
   bad = [v for v in flat.tolist() if isinstance(v, bool) or not isinstance(v, numbers.Real) or
          not math.isfinite(v) or v != int(v)]
   if bad:
     raise ValueError(f"{name}: {bad[:5]} {'is' if len(bad) == 1 else 'are'} not whole numbers; give integer ids.")
-  return np.asarray([int(v) for v in flat.tolist()], np.int64)
+  return [int(v) for v in flat.tolist()]
 
 
 class ExportedWeights(NamedTuple):

@@ -388,3 +388,26 @@ def test_flop_ladder_counts_match_the_closed_form_and_the_throughput_benchmark(b
   batch = common.random_batch(model, shape, 4, base.data.text_length)
   rid, _, overrides, settings = train_throughput.rungs(base, 0.75)[3]
   assert rows[rid]["flops"] == train_throughput.step_flops(common.with_overrides(base, overrides), settings, batch)
+
+
+@pytest.mark.parametrize("out, extra, message", [
+    ("{tmp}", [], "is a folder; give the JSON file's path"),
+    ("{tmp}/run/metrics.jsonl", [], "exists and is not a demo_curve result; pick another --out"),
+    ("{tmp}/a_file/curve.json", [], "a_file is a file, not a folder"),
+    ("{tmp}/curve.json", ["--steps=abc"], "--steps='abc': give 'all' or checkpoint steps"),
+    ("{tmp}/curve.json", ["--set=model.hidden=64"], "is from another model"),
+])
+def test_demo_curve_refuses_bad_options_in_one_line_before_scoring(tmp_path, monkeypatch, out, extra, message):
+  """Each was a traceback; a --out that cannot be written failed after the first point was scored."""
+  import demo_curve
+  from test_pipeline_misuse import write_run   # pylint: disable=g-import-not-at-top
+  workdir = tmp_path / "run"
+  write_run(str(workdir))
+  (workdir / "metrics.jsonl").write_text('{"step": 2}\n')
+  (tmp_path / "a_file").write_text("mine")
+  monkeypatch.setattr(demo_curve.evaluate, "sample_metrics", lambda *a, **k: pytest.fail("scored despite it"))
+  with pytest.raises(SystemExit, match=message) as info:
+    demo_curve.main([f"--config={TINY}", f"--workdir={workdir}", f"--out={out.format(tmp=tmp_path)}",
+                     "--num_samples=10", *extra])
+  assert str(info.value).startswith("error: ") and "\n" not in str(info.value)
+  assert (workdir / "metrics.jsonl").read_text() == '{"step": 2}\n'

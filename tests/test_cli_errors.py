@@ -6,6 +6,7 @@ really raises), the flag checks (cli_checks.check_flags) and the missing-package
 runs check the whole path: exit code, a single stderr line, no workdir created.
 """
 import glob
+import json
 import os
 import subprocess
 import sys
@@ -140,6 +141,9 @@ def test_override_typo_is_left_to_the_flag_message():
     ("sample", {"num_samples": 0}, 10, "--num_samples=0 must be >= 1"),
     ("sample", {"sample_steps": 0}, 10, "--sample_steps=0 must be >= 1"),
     ("sample", {"seed": -1}, 10, "--seed=-1 must be >= 0"),
+    ("sample", {"seed": 2**32}, 10, "--seed=4294967296 must be <= 4294967295"),   # PRNGKey keeps 32 bits
+    ("sample", {"seed": 2**64}, 10, "--seed=18446744073709551616 must be <= 4294967295"),
+    ("sample", {"guidance": -1.0}, 10, r"--guidance=-1.0 must be >= 0 \(1 = no guidance"),
     ("eval", {"step": -2}, 10, "--step=-2 must be >= 0"),
     ("sample", {"class_id": 11}, 10, "--class_id=11 outside [0, 10]"),
     ("sample", {"class_id": -1}, 10, "--class_id=-1 outside [0, 10]"),
@@ -220,3 +224,28 @@ def test_cli_config_with_syntax_error(tmp_path):
 def test_cli_flag_of_another_mode(tmp_path):
   assert run_main(tmp_path, "--config=tests/tiny_config.py", "--mode=train", "--step=3") == (
       "error: --step applies to --mode=sample/eval, not train; remove it.")
+
+
+def test_cli_misspelt_override_names_the_flag_and_the_field(tmp_path):
+  assert run_main(tmp_path, "--config=tests/tiny_config.py", "--config.model.nope=8") == (
+      "error: --config.model.nope: the config has no field 'nope'; check its spelling.")
+  assert run_main(tmp_path, "--config=tests/tiny_config.py", "--config.modle.hidden=8") == (
+      "error: --config.modle.hidden: the config has no field 'modle' (Did you mean \"model\" instead of \"modle\"?).")
+
+
+@pytest.mark.parametrize("mode, make, message", [
+    ("sample", lambda d: str(d) + "/", "is a folder; --mode=sample's --output is a path stem"),
+    ("eval", lambda d: str(d), "is a folder; give the JSON report's file path"),
+    ("eval", lambda d: str(d / "metrics.jsonl"), "exists and is not an eval report; it would be overwritten"),
+])
+def test_an_output_that_would_fail_after_the_work_or_overwrite_a_file_is_refused(tmp_path, mode, make, message):
+  (tmp_path / "metrics.jsonl").write_text('{"step": 1, "loss": 0.5}\n')
+  output = make(tmp_path)
+  check = cli_checks.check_sample_output if mode == "sample" else cli_checks.check_eval_output
+  with pytest.raises(ValueError, match=f"^--output={output} {message}"):
+    check(output)
+  assert (tmp_path / "metrics.jsonl").read_text() == '{"step": 1, "loss": 0.5}\n'
+  report = tmp_path / "eval.json"
+  report.write_text(json.dumps({"step": 4, "weights": "ema"}))
+  cli_checks.check_eval_output(str(report))              # an earlier report may be replaced
+  cli_checks.check_sample_output(str(tmp_path / "name"))

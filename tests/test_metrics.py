@@ -350,18 +350,3 @@ def test_fvd_real_features_cached_by_clip_hash(tmp_path, monkeypatch):
   other[0, 0, 0, 0, 0] += 0.5                     # one pixel differs: not the same clips
   third = run(other)
   assert passes[-1] == 100 and len(os.listdir(tmp_path)) == 2 and third["fvd_real"] != first["fvd_real"]
-
-
-def test_an_eval_report_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
-  """train/evaluate.write_report: a failure while writing leaves the earlier report untouched."""
-  import json
-  from eflow_jax.train import evaluate
-  path = str(tmp_path / "eval_step000010.json")
-  evaluate.write_report(path, {"step": 10})
-  def broken_dump(obj, f, **kw):
-    f.write('{"step": 2')
-    raise OSError("No space left on device")
-  monkeypatch.setattr(evaluate.json, "dump", broken_dump)
-  with pytest.raises(OSError, match="No space"):
-    evaluate.write_report(path, {"step": 20})
-  assert json.load(open(path)) == {"step": 10} and os.listdir(tmp_path) == ["eval_step000010.json"]

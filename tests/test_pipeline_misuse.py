@@ -99,6 +99,10 @@ def drop_checksums(export):
   json.dump(description, open(path, "w"))
 
 
+def snapshot(folder):
+  return {name: open(os.path.join(folder, name), "rb").read() for name in sorted(os.listdir(folder))}
+
+
 def one_line(text):
   lines = text.strip().splitlines()
   assert len(lines) == 1, text
@@ -118,11 +122,30 @@ def one_line(text):
     ({"class_ids": [1.7, 2.2]}, r"class_ids: \[1.7, 2.2\] are not whole numbers"),
     ({"class_ids": [True]}, r"class_ids: \[True\] is not whole numbers"),
     ({"class_ids": []}, "class_ids is empty"),
+    ({"guidance": -1.0}, r"guidance=-1.0 must be >= 0 \(1 = no guidance"),
+    ({"seed": 2**32}, "seed=4294967296 must be <= 4294967295"),       # PRNGKey(2**32) is PRNGKey(0)
+    ({"seed": 2**64}, "seed=18446744073709551616 must be <= 4294967295"),
+    ({"class_ids": [[1, 2], [3, 4]]}, r"class_ids has shape \(2, 2\); give one id or a flat list"),
+    ({"class_ids": [2**63]}, r"class ids \[9223372036854775808\] outside \[0, 10\]"),
 ])
 def test_pipeline_refuses_what_the_command_line_refuses(export_dir, kwargs, message):
   pipe = eflow_jax.Pipeline.from_pretrained(export_dir)
   with pytest.raises(ValueError, match="^" + message):
     pipe(**{"class_ids": [1, 2], **kwargs})
+
+
+@pytest.mark.parametrize("step, message", [(-1, "step=-1 must be >= 0"), (4.0, "step=4.0 must be a whole number"),
+                                           ("4", "step='4' must be a whole number"), (True, "step=True must be")])
+def test_from_workdir_refuses_a_step_that_is_not_a_whole_number(run_dir, step, message):
+  """4.0 would be reported as a corrupt checkpoint, '4' as a missing one."""
+  with pytest.raises(ValueError, match="^" + message):
+    eflow_jax.Pipeline.from_workdir(run_dir[1], step=step)
+
+
+def test_from_workdir_on_an_export_points_to_from_pretrained(export_dir):
+  with pytest.raises(FileNotFoundError, match=f"^{export_dir} is an export, not a training run: load it with "
+                                              r"Pipeline.from_pretrained"):
+    eflow_jax.Pipeline.from_workdir(export_dir)
 
 
 def test_whole_number_class_ids_are_the_same_clips(export_dir):
@@ -244,6 +267,39 @@ def test_export_never_replaces_another_models_files(run_dir, tmp_path, capsys):
   a_file.write_text("x")
   assert export_tool.main([f"--workdir={workdir}", f"--output={a_file}"]) == 2
   assert "is a file; give a directory" in one_line(capsys.readouterr().err)
+
+
+def test_export_never_replaces_the_export_of_another_model(run_dir, export_dir, tmp_path, capsys):
+  export = copy_of(export_dir, tmp_path)
+  path = os.path.join(export, "config.json")
+  description = json.load(open(path))
+  description["config"]["model"]["hidden"] = 48               # as another run's export would say
+  json.dump(description, open(path, "w"))
+  before = snapshot(export)
+  assert export_tool.main([f"--workdir={run_dir[1]}", f"--output={export}"]) == 2
+  assert one_line(capsys.readouterr().err) == (
+      f"error: --output={export} holds the export of another model (model.hidden: there 48, this run 32); choose "
+      f"another directory, or delete that export first.")
+  assert snapshot(export) == before
+
+
+def test_export_into_the_runs_checkpoints_folder_is_refused(run_dir, tmp_path, capsys):
+  """There Orbax would take it for a step, and a trainer would rename it `<step>.corrupt`."""
+  workdir = copy_of(run_dir[1], tmp_path)
+  for output in ("checkpoints/99", "checkpoints"):
+    assert export_tool.main([f"--workdir={workdir}", f"--output={workdir}/{output}"]) == 2
+    assert "is inside the run's checkpoints folder" in one_line(capsys.readouterr().err)
+  assert sorted(os.listdir(os.path.join(workdir, "checkpoints"))) == ["2", "4"]
+
+
+def test_export_errors_are_one_line_without_orbax_notices(run_dir, tmp_path):
+  """Opening the checkpoints read-only made Orbax log two warnings before the one-line error."""
+  result = subprocess.run([sys.executable, "-m", "eflow_jax.tools.export", f"--workdir={run_dir[1]}",
+                           f"--output={tmp_path / 'exp'}", "--step=3"], cwd=REPO, capture_output=True, text=True,
+                          timeout=300)
+  assert result.returncode == 2
+  assert one_line(result.stderr) == (f"error: checkpoint step 3 not in {run_dir[1]}/checkpoints; available: "
+                                     f"[2, 4].")
 
 
 def test_re_export_replaces_an_earlier_export_and_leaves_the_rest(run_dir, export_dir, tmp_path):

@@ -69,6 +69,59 @@ def test_labels_that_cannot_be_numbered_without_guessing_are_refused(tmp_path, l
     video_inputs.read_entries(path)
 
 
+@pytest.mark.parametrize("text, message", [
+    ('[1, 2]\n', r":1: list '\[1, 2\]' is not an object like"),
+    ('{"video": "a.mp4", "label": 0}\n5\n', r":2: int '5' is not an object like"),
+    ('{"video": 5, "label": 0}\n', r":1: 'video' is 5; give the video file's path as text"),
+    ('{"label": 0}\n', r":1: lacks 'video'"),
+    ('{"video": "a.mp4", "caption": null}\n', r":1: 'caption' is None, not text"),    # would be "None"
+    ('{"video": "a.mp4", "caption": ["a", "b"]}\n', r":1: 'caption' is \['a', 'b'\], not text"),
+])
+def test_a_row_that_is_not_a_video_with_text_is_refused_naming_its_line(tmp_path, text, message):
+  path = tmp_path / "list.jsonl"
+  path.write_text(text)
+  with pytest.raises(ValueError, match=f"^{path}{message}"):
+    video_inputs.read_entries(str(path))
+
+
+def test_a_list_saved_with_a_byte_order_mark_is_read_and_one_not_utf8_is_named(tmp_path):
+  """Editors on Windows start UTF-8 files with a byte-order mark; it is not part of the first row."""
+  for name, text in (("l.jsonl", '{"video": "a.mp4", "label": 1}\n'), ("l.csv", "video,label\na.mp4,1\n")):
+    (tmp_path / name).write_text(text, encoding="utf-8-sig")
+    entries, _ = video_inputs.read_entries(str(tmp_path / name))
+    assert entries == [{"video": str(tmp_path / "a.mp4"), "label": 1}]
+  path = tmp_path / "latin1.jsonl"
+  path.write_bytes('{"video": "a.mp4", "caption": "caf\xe9"}\n'.encode("latin-1"))
+  with pytest.raises(ValueError, match=f"^{path} is not UTF-8 text \\(byte 34: invalid continuation byte\\)"):
+    video_inputs.read_entries(str(path))
+
+
+def test_a_video_link_to_nothing_is_reported_not_silently_left_out(class_folder, tmp_path, capsys):
+  os.symlink("loop.mp4", class_folder / "cat" / "loop.mp4")                   # points at itself
+  report = prepare(class_folder, tmp_path / "out")
+  assert [b["video"] for b in report["bad"]] == [str(class_folder / "cat" / "loop.mp4")]
+  assert report["manifest"]["num_examples"] == 4
+  assert "skipping" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option, value", [("frames", 0), ("height", -16), ("shard_size", 0), ("frame_stride", 0)])
+def test_a_size_option_below_one_is_named_with_its_value(class_folder, tmp_path, option, value):
+  with pytest.raises(ValueError, match=f"^--{option}={value} must be >= 1"):
+    prepare(class_folder, tmp_path / "out", **{option: value})
+  assert not (tmp_path / "out").exists()
+
+
+def test_an_output_inside_the_class_folder_is_refused_before_writing(class_folder, capsys):
+  """It would be read as one more class by the rerun that finishes it, and by every later preparation."""
+  output = class_folder / "records"
+  code = prepare_data.main(["--input", str(class_folder), "--output", str(output), "--frames", "4", "--height", "16",
+                            "--width", "16", "--autoencoder", "identity", "--no_progress"])
+  assert code == 2 and capsys.readouterr().err.strip().splitlines() == [
+      f"prepare_data: error: --output={output} is inside the class folder --input={class_folder}, where it would be "
+      f"read as one more class; write the record set outside it."]
+  assert not output.exists()
+
+
 # ------------------------------------------------------------------------------------------------
 # Reruns: the same inputs and options finish a set; anything else is refused before writing.
 # ------------------------------------------------------------------------------------------------

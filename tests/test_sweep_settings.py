@@ -68,3 +68,29 @@ def test_training_workdirs_are_keyed_by_the_overrides_that_change_training(sweep
   assert workdir_of("--override=--config.eval.use_i3d=True", root="c") == plain     # scoring trains nothing
   with pytest.raises(SystemExit, match="--override: .*modle"):
     workdir_of("--override=--config.modle.hidden=8", root="d")
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--override=total_steps=5"], r"^--override=total_steps=5 is not a flag; overrides look like "
+                                   r"--override=--config.a.b=value"),
+    (["--override=--config.flow.wmax=3"], r"^--override: --config.flow.wmax: the config has no field 'wmax'"),
+    (["--steps=0"], r"^--steps=0 must be >= 1"),        # 0 fell back to the full 4000-step budget
+    (["--steps=-5"], r"^--steps=-5 must be >= 1"),
+])
+def test_a_bad_option_is_one_line_before_any_row_runs(sweep, tmp_path, extra, message):
+  ablation_sweep, calls = sweep
+  with pytest.raises(SystemExit, match=message):
+    ablation_sweep.main(["--tables=table4", f"--results={tmp_path / 'results'}", f"--root={tmp_path / 'root'}",
+                         "--rows=table4:sfm_4", *extra])
+  assert not calls
+
+
+@pytest.mark.parametrize("flag", ["--results", "--root"])
+def test_a_results_or_root_that_is_a_file_is_one_line(sweep, tmp_path, flag):
+  ablation_sweep, calls = sweep
+  blocker = tmp_path / "a_file"
+  blocker.write_text("mine")
+  folders = {"--results": str(tmp_path / "results"), "--root": str(tmp_path / "root"), flag: str(blocker)}
+  with pytest.raises(SystemExit, match=f"^{flag}={blocker} cannot be a folder"):
+    ablation_sweep.main(["--tables=table4", "--rows=table4:sfm_4", *(f"{k}={v}" for k, v in folders.items())])
+  assert blocker.read_text() == "mine" and not calls

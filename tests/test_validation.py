@@ -140,6 +140,8 @@ CASES = [
     case("max_to_keep_zero", setter("checkpoint.max_to_keep", 0), "checkpoint.max_to_keep"),
     case("sample_every_negative", setter("sample_every", -1), "sample_every"),
     case("num_samples_zero", setter("num_samples", 0), "num_samples"),
+    case("sample_columns_negative", setter("sample_columns", -3), "sample_columns"),
+    case("seed_past_32_bits", setter("seed", 2**32), "seed"),     # PRNGKey(2**32) is PRNGKey(0)
     case("nan_policy_unknown", setter("nan_policy", "retry"), "nan_policy"),
     case("b2_one", setter("optimizer.b2", 1.0), "optimizer.b2"),
     case("b1_negative", setter("optimizer.b1", -0.5), "optimizer.b1"),

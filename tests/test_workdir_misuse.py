@@ -183,6 +183,23 @@ def test_eval_with_a_corrupt_classifier_cache_names_the_file_before_evaluating(r
   assert open(cache, "rb").read() == b"PK\x03\x04 half a zip file"         # kept: never replaced silently
 
 
+@pytest.mark.parametrize("mode, output, message", [
+    ("eval", "{run}/metrics.jsonl", "exists and is not an eval report; it would be overwritten"),
+    ("eval", "{run}/", "is a folder; give the JSON report's file path"),
+    ("sample", "{run}/samples/", "is a folder; --mode=sample's --output is a path stem"),
+])
+def test_an_output_that_would_fail_late_or_overwrite_the_runs_files_is_refused_first(run_dir, mode, output, message):
+  """Checked before anything is restored: the eval report used to be renamed over the run's
+  metrics.jsonl, and a folder given as --output failed after the whole evaluation or sampling."""
+  before = open(os.path.join(run_dir, "metrics.jsonl")).read()
+  output = output.format(run=run_dir)
+  result = subprocess.run(main_command(run_dir, f"--mode={mode}", f"--output={output}"), cwd=REPO,
+                          capture_output=True, text=True, timeout=300)
+  assert result.returncode == 2, result.stderr[-3000:]
+  assert one_line(result.stderr).startswith(f"error: --output={output} {message}")
+  assert open(os.path.join(run_dir, "metrics.jsonl")).read() == before
+
+
 def test_a_run_that_scores_itself_checks_its_caches_before_training(run_dir, tmp_path):
   workdir = str(tmp_path / "run")
   os.makedirs(os.path.join(workdir, "metrics"))
@@ -258,3 +275,54 @@ def test_the_backend_message_is_only_for_a_named_platform():
   assert cli_checks.backend_error_message(RuntimeError("Unable to initialize backend 'cuda'"), "cuda") == (
       "JAX_PLATFORMS=cuda: JAX could not start that backend on this machine (RuntimeError: Unable to initialize "
       "backend 'cuda'); unset JAX_PLATFORMS or name a backend this machine has (e.g. cpu).")
+
+
+# ------------------------------------------------------------------------------------------------
+# Every report, manifest, cache and classifier is written through eflow_jax/atomic_io.py.
+# ------------------------------------------------------------------------------------------------
+def _writers(tmp_path):
+  """(path, write-new-contents) of each file kind the package writes atomically."""
+  from eflow_jax.data import records
+  from eflow_jax.metrics import classifier, fvd
+  from eflow_jax.tools import prepare_data
+  from eflow_jax.train import evaluate
+  proto = {k: 1 for k in fvd.PROTOCOL_KEYS}
+  return {
+      "eval report": (tmp_path / "eval.json", lambda p: evaluate.write_report(str(p), {"step": 2})),
+      "manifest": (tmp_path / records.MANIFEST, lambda p: records.write_manifest(str(p.parent), {"a": 2})),
+      "preparation sidecar": (tmp_path / prepare_data.SIDECAR.format(0),
+                              lambda p: prepare_data._write_shard(str(p.parent), 0, [], [], [0, 0], [])),
+      "FVD statistics": (tmp_path / "i3d.npz", lambda p: fvd.save_statistics(str(p), np.zeros(2), np.eye(2), proto)),
+      "classifier": (tmp_path / "classifier.npz", lambda p: classifier.save_classifier(str(p), {"w": np.ones(2)}, {})),
+  }
+
+
+@pytest.mark.parametrize("kind", ["eval report", "manifest", "preparation sidecar", "FVD statistics", "classifier"])
+def test_a_write_that_fails_midway_leaves_the_old_file_and_no_temporary_one(tmp_path, monkeypatch, kind):
+  from eflow_jax import atomic_io
+  path, write = _writers(tmp_path)[kind]
+  path.write_bytes(b"the old contents")
+
+  def disk_full(fd):
+    raise OSError(28, "No space left on device")
+  monkeypatch.setattr(atomic_io.os, "fsync", disk_full)     # the new bytes are written, not yet on disk
+  with pytest.raises(OSError, match="No space left"):
+    write(path)
+  assert path.read_bytes() == b"the old contents"
+  assert os.listdir(tmp_path) == [path.name]
+  monkeypatch.undo()
+  write(path)
+  assert path.read_bytes() != b"the old contents" and os.listdir(tmp_path) == [path.name]
+
+
+def test_a_shard_whose_records_fail_midway_leaves_the_old_shard(tmp_path):
+  from eflow_jax.data import records
+  path = tmp_path / "shard-00000.array_record"
+  path.write_bytes(b"the old shard")
+
+  def encoded():
+    yield b"one record"
+    raise RuntimeError("the encoder died")
+  with pytest.raises(RuntimeError, match="the encoder died"):
+    records.write_shard(str(path), encoded())
+  assert path.read_bytes() == b"the old shard" and os.listdir(tmp_path) == [path.name]

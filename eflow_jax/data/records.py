@@ -47,6 +47,8 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 from flax import serialization
 
+from eflow_jax.atomic_io import replaced_on_success, write_json_atomically
+
 FORMAT = "eflow_jax.latent_records"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -144,16 +146,15 @@ def _check_example(ex: Mapping[str, Any], m: Mapping[str, Any], where: str) -> N
 def write_shard(filename: str, encoded: Iterable[bytes]) -> int:
   """Writes serialized examples to one ArrayRecord file (via a temporary name); returns count."""
   from array_record.python.array_record_module import ArrayRecordWriter  # pylint: disable=g-import-not-at-top
-  tmp = filename + ".tmp"
-  writer = ArrayRecordWriter(tmp, WRITER_OPTIONS)
   count = 0
-  try:
-    for data in encoded:
-      writer.write(data)
-      count += 1
-  finally:
-    writer.close()
-  os.replace(tmp, filename)
+  with replaced_on_success(filename) as tmp:
+    writer = ArrayRecordWriter(tmp, WRITER_OPTIONS)
+    try:
+      for data in encoded:
+        writer.write(data)
+        count += 1
+    finally:
+      writer.close()
   return count
 
 
@@ -188,10 +189,7 @@ def make_manifest(first_example: Mapping[str, Any], manifest_fields: Mapping[str
 
 def write_manifest(path: str, manifest: Mapping[str, Any]) -> None:
   """Writes manifest.json atomically (temporary name, then rename): the set's completion mark."""
-  tmp = os.path.join(path, MANIFEST + ".tmp")
-  with open(tmp, "w") as f:
-    json.dump(dict(manifest), f, indent=1, sort_keys=True)
-  os.replace(tmp, os.path.join(path, MANIFEST))
+  write_json_atomically(os.path.join(path, MANIFEST), dict(manifest), sort_keys=True)
 
 
 def write_records(path: str, examples_iter: Iterable[Mapping[str, Any]],

@@ -28,6 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from eflow_jax.atomic_io import write_atomically
 from eflow_jax.data import pipeline
 from eflow_jax.param_tree import flatten_params, unflatten_params
 
@@ -162,10 +163,7 @@ def save_classifier(path: str, params, meta: dict) -> None:
   """params + JSON meta -> `path` (.npz), written atomically."""
   os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
   arrays = {f"params/{k}": v for k, v in flatten_params(params).items()}
-  tmp = f"{path}.tmp{os.getpid()}"
-  with open(tmp, "wb") as f:
-    np.savez(f, meta=np.array(json.dumps(meta, sort_keys=True)), **arrays)
-  os.replace(tmp, path)
+  write_atomically(path, lambda f: np.savez(f, meta=np.array(json.dumps(meta, sort_keys=True)), **arrays))
 
 
 def load_classifier(path: str) -> tuple[dict, dict]:

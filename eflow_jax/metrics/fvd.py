@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from eflow_jax.atomic_io import write_atomically
 from eflow_jax.metrics import frechet
 from eflow_jax.metrics import i3d
 from eflow_jax.metrics import statistics
@@ -37,20 +38,17 @@ def _check_protocol(proto: dict) -> dict:
   return json.loads(json.dumps(proto))     # plain JSON types, as the cache stores them
 
 
-def _write_atomically(path: str, write) -> None:
-  """write(file) into a temporary file, then rename it to `path`: a crash never leaves half a cache."""
+def _write_cache(path: str, write) -> None:
+  """write(file) into `path`'s folder, atomically (atomic_io.py): a crash never leaves half a cache."""
   os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-  tmp = f"{path}.tmp{os.getpid()}"
-  with open(tmp, "wb") as f:
-    write(f)
-  os.replace(tmp, path)
+  write_atomically(path, write)
 
 
 def save_statistics(path: str, mu, sigma, proto: dict) -> None:
   """Writes (mu, sigma, protocol) to `path` (.npz) atomically."""
   arrays = dict(mu=np.asarray(mu, np.float64), sigma=np.asarray(sigma, np.float64),
                 protocol=np.array(json.dumps(_check_protocol(proto), sort_keys=True)))
-  _write_atomically(path, lambda f: np.savez(f, **arrays))
+  _write_cache(path, lambda f: np.savez(f, **arrays))
 
 
 def load_statistics(path: str, proto: dict | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
@@ -122,7 +120,7 @@ def cached_features(cache_dir: str | None, clips, feature_fn: Callable, *, name:
   if os.path.exists(path):
     return np.load(path, allow_pickle=False)
   feats = np.asarray(feature_fn(clips), np.float64)
-  _write_atomically(path, lambda f: np.save(f, feats))
+  _write_cache(path, lambda f: np.save(f, feats))
   return feats
 
 

@@ -22,8 +22,8 @@ import os
 import shutil
 import sys
 
-from eflow_jax.checkpoint import first_line
-from eflow_jax.cli_checks import start_jax_backend
+from eflow_jax.checkpoint import config_json, first_line, model_config_mismatch
+from eflow_jax.cli_checks import check_integer, start_jax_backend
 from eflow_jax.param_tree import flatten_params
 from eflow_jax.pipeline import (CONFIG_FILE, WEIGHTS_FILE, Pipeline, is_description, run_description,
                                 weight_checksums)
@@ -123,8 +123,35 @@ def output_problem(output: str) -> str | None:
           f"(another model's or someone's files); choose another directory.")
 
 
+def inside_checkpoints(workdir: str, output: str) -> bool:
+  """Whether `output` is the run's checkpoints folder or inside it, where Orbax would take the
+  export for a step (a trainer renames it `<step>.corrupt`: checkpoint.py)."""
+  checkpoints = os.path.realpath(os.path.join(workdir, "checkpoints"))
+  target = os.path.realpath(output)
+  return target == checkpoints or target.startswith(checkpoints + os.sep)
+
+
+def _earlier_export_config(output: str) -> dict | None:
+  """The run config of the earlier export in `output` (its config.json, or the .partial of one cut
+  short), None if there is none."""
+  for name in (CONFIG_FILE, CONFIG_FILE + PARTIAL):
+    try:
+      with open(os.path.join(output, name)) as f:
+        description = json.load(f)
+    except (OSError, ValueError):
+      continue
+    if is_description(description):
+      return description["config"]
+  return None
+
+
 def export(workdir: str, output: str, step: int | None = None) -> list[str]:
   """Writes the three files (see the module docstring); returns their paths."""
+  if step is not None:
+    check_integer("--step", step, 0)
+  if inside_checkpoints(workdir, output):
+    raise ValueError(f"--output={output} is inside the run's checkpoints folder, where it would be taken for a "
+                     f"checkpoint step; choose a directory outside {os.path.join(workdir, 'checkpoints')}.")
   problem = output_problem(output)
   if problem:
     raise FileExistsError(problem)
@@ -141,6 +168,12 @@ def export(workdir: str, output: str, step: int | None = None) -> list[str]:
 def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   from safetensors.numpy import save_file
   pipe = Pipeline.from_workdir(workdir, step)
+  earlier = _earlier_export_config(output)
+  mismatch = earlier and model_config_mismatch(earlier, config_json(pipe.config))
+  if mismatch:              # a re-export updates its own model's export, never another model's
+    mismatch = mismatch.replace(": checkpoint ", ": there ").replace(", config ", ", this run ")
+    raise FileExistsError(f"--output={output} holds the export of another model ({mismatch}); choose another "
+                          f"directory, or delete that export first.")
   flat = flatten_params(pipe.params)
   size = sum(v.nbytes for v in flat.values())
   free = shutil.disk_usage(output).free

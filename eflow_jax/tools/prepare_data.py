@@ -43,6 +43,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax.data import records
 from eflow_jax.tools.preparation_record import PREPARATION, check_same_preparation, preparation_record
 from eflow_jax.tools.video_inputs import read_clip_and_rate, read_entries
@@ -102,12 +103,8 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
   autoencoder: an eflow_jax.autoencoders.Autoencoder (default identity, 3 channels);
   text_encoder: an eflow_jax.text.TextEncoder (required for captions)."""
   from eflow_jax import autoencoders  # pylint: disable=g-import-not-at-top
-  if frames < 1 or height < 1 or width < 1 or shard_size < 1 or frame_stride < 1 or start_frame < 0:
-    raise ValueError("frames, height, width, shard_size, frame_stride must be >= 1, start_frame >= 0.")
-  if latent_dtype not in records.LATENT_DTYPES:
-    raise ValueError(f"--latent_dtype={latent_dtype!r}; use one of {records.LATENT_DTYPES}.")
-  if os.path.exists(output) and not os.path.isdir(output):
-    raise ValueError(f"--output={output} is a file; give the directory to write the record set to.")
+  _check_options(input_path, output, frames=frames, height=height, width=width, shard_size=shard_size,
+                 frame_stride=frame_stride, start_frame=start_frame, latent_dtype=latent_dtype)
   process_index, process_count = _process(process_index, process_count)
   ae = autoencoder or autoencoders.IdentityAutoencoder(3)
   latent_shape = ae.latent_shape(frames, height, width)           # shape rule check up front
@@ -126,7 +123,7 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
                               latent_dtype=latent_dtype, text_dtype=text_dtype, still_latent=still_latent)
   check_same_preparation(output, record, num_shards, shard_size, len(entries))
   os.makedirs(output, exist_ok=True)
-  _write_json(os.path.join(output, PREPARATION), record)
+  write_json_atomically(os.path.join(output, PREPARATION), record)   # a reader never sees half a file
   mine = [s for s in range(num_shards) if s % process_count == process_index]
   report: dict[str, Any] = {"written": [], "skipped_shards": [], "bad": [], "manifest": None}
   todo = [s for s in mine if _done(output, s) is None]
@@ -147,6 +144,26 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
     bar.close()
   report["manifest"] = finalize(output, num_shards, fields, has_still_latent=still_latent)
   return report
+
+
+def _check_options(input_path: str, output: str, *, latent_dtype: str, start_frame: int, **sizes) -> None:
+  """Before anything is read or written: each size option >= 1 (named with its value), and an
+  --output that is neither a file nor inside a folder --input (where a rerun, or the next
+  preparation of that folder, would take it for one more class folder)."""
+  for name, value in sizes.items():
+    if value < 1:
+      raise ValueError(f"--{name}={value} must be >= 1.")
+  if start_frame < 0:
+    raise ValueError(f"--start_frame={start_frame} must be >= 0.")
+  if latent_dtype not in records.LATENT_DTYPES:
+    raise ValueError(f"--latent_dtype={latent_dtype!r}; use one of {records.LATENT_DTYPES}.")
+  if os.path.exists(output) and not os.path.isdir(output):
+    raise ValueError(f"--output={output} is a file; give the directory to write the record set to.")
+  if os.path.isdir(input_path):
+    source, target = os.path.realpath(input_path), os.path.realpath(output)
+    if target == source or target.startswith(source + os.sep):
+      raise ValueError(f"--output={output} is inside the class folder --input={input_path}, where it would be read "
+                       f"as one more class; write the record set outside it.")
 
 
 def _process(process_index, process_count) -> tuple[int, int]:
@@ -179,14 +196,6 @@ def _warn_empty_classes(input_path: str, entries, classes, num_classes: int) -> 
           f"{'they keep their ids' if len(empty) > 1 else 'it keeps its id'} but the model never sees "
           f"{'them' if len(empty) > 1 else 'it'} (remove the folder to renumber the classes).", file=sys.stderr,
           flush=True)
-
-
-def _write_json(path: str, value) -> None:
-  """Written under a temporary name and renamed: a reader never sees half a file."""
-  tmp = f"{path}.tmp{os.getpid()}"
-  with open(tmp, "w") as f:
-    json.dump(value, f, indent=1)
-  os.replace(tmp, path)
 
 
 def _encode_entry(entry, ae, latent_shape, label_kind, *, frames, height, width, frame_stride, start_frame,
@@ -241,10 +250,7 @@ def _write_shard(output: str, shard: int, examples: list, bad: list, entry_range
   if examples:
     records.write_shard(os.path.join(output, name), (records.encode_example(ex) for ex in examples))
   info = {"file": name, "num_examples": len(examples), "bad": bad, "entries": entry_range, "fps": rates}
-  tmp = os.path.join(output, SIDECAR.format(shard) + ".tmp")
-  with open(tmp, "w") as f:
-    json.dump(info, f, indent=1)
-  os.replace(tmp, os.path.join(output, SIDECAR.format(shard)))
+  write_json_atomically(os.path.join(output, SIDECAR.format(shard)), info)
 
 
 def _manifest_fields(ae, label_kind, num_classes, classes, text_encoder, extra_manifest, **geometry) -> dict:

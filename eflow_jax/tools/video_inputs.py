@@ -15,53 +15,87 @@ VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", 
 def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
   """(entries [{'video', 'caption' | 'label'}], class names or None) from --input."""
   if os.path.isdir(input_path):
-    classes = sorted(d for d in os.listdir(input_path)
-                     if os.path.isdir(os.path.join(input_path, d)) and not d.startswith("."))
-    if not classes:
-      raise ValueError(f"{input_path}: a folder input needs one sub-folder of videos per class.")
-    entries = []
-    for label, name in enumerate(classes):
-      folder = os.path.join(input_path, name)
-      for f in sorted(os.listdir(folder)):
-        if f.lower().endswith(VIDEO_EXTS) and os.path.isfile(os.path.join(folder, f)):
-          entries.append({"video": os.path.join(folder, f), "label": label})
-    if not entries:
-      raise ValueError(f"{input_path}: none of its {len(classes)} class folders holds a video file "
-                       f"({', '.join(VIDEO_EXTS)}).")
-    return entries, classes
+    return _folder_entries(input_path)
   if not os.path.exists(input_path):
     raise ValueError(f"--input {input_path!r} does not exist.")
   base = os.path.dirname(os.path.abspath(input_path))
-  rows: list[dict] = []
-  if input_path.endswith(".jsonl"):
-    with open(input_path) as f:
-      for n, line in enumerate(f, 1):
-        if line.strip():
-          try:
-            rows.append(json.loads(line))
-          except json.JSONDecodeError as e:
-            raise ValueError(f"{input_path}:{n}: not JSON ({e.msg}).") from None
-  elif input_path.endswith(".csv"):
-    with open(input_path, newline="") as f:
-      rows = list(csv.DictReader(f))
-  else:
-    raise ValueError(f"--input {input_path!r}: want a .jsonl / .csv list or a class folder.")
+  rows = _read_rows(input_path)
   if not rows:
     raise ValueError(f"{input_path} lists no videos.")
-  kinds = {("caption" in r) for r in rows}
-  if len(kinds) != 1 or any("video" not in r for r in rows) or \
-      (kinds == {False} and any("label" not in r for r in rows)):
+  for where, row in rows:
+    _check_row(where, row)
+  kinds = {("caption" in r) for _, r in rows}
+  if len(kinds) != 1 or (kinds == {False} and any("label" not in r for _, r in rows)):
     raise ValueError(f"{input_path}: every row needs 'video' and either all 'caption' or all "
                      "'label'.")
   entries, classes = [], None
   if kinds == {True}:
-    for r in rows:
-      entries.append({"video": os.path.join(base, r["video"]), "caption": str(r["caption"])})
+    for _, r in rows:
+      entries.append({"video": os.path.join(base, r["video"]), "caption": r["caption"]})
   else:
-    ids, classes = class_ids(input_path, [r["label"] for r in rows])
-    for r, i in zip(rows, ids):
+    ids, classes = class_ids(input_path, [r["label"] for _, r in rows])
+    for (_, r), i in zip(rows, ids):
       entries.append({"video": os.path.join(base, r["video"]), "label": i})
   return entries, classes
+
+
+def _folder_entries(input_path: str) -> tuple[list[dict], list[str]]:
+  """A class folder's videos. A video that is a symbolic link to nothing (or to itself) is listed,
+  so that it is reported and skipped as unreadable like any other bad video, not silently left out."""
+  classes = sorted(d for d in os.listdir(input_path)
+                   if os.path.isdir(os.path.join(input_path, d)) and not d.startswith("."))
+  if not classes:
+    raise ValueError(f"{input_path}: a folder input needs one sub-folder of videos per class.")
+  entries = []
+  for label, name in enumerate(classes):
+    folder = os.path.join(input_path, name)
+    for f in sorted(os.listdir(folder)):
+      path = os.path.join(folder, f)
+      if f.lower().endswith(VIDEO_EXTS) and (os.path.isfile(path) or os.path.islink(path)):
+        entries.append({"video": path, "label": label})
+  if not entries:
+    raise ValueError(f"{input_path}: none of its {len(classes)} class folders holds a video file "
+                     f"({', '.join(VIDEO_EXTS)}).")
+  return entries, classes
+
+
+def _read_rows(input_path: str) -> list[tuple[str, object]]:
+  """[(where, row)] of a .jsonl (non-empty lines) or .csv list; a byte-order mark (as editors on
+  Windows write) is skipped, text that is not UTF-8 is one line naming the file."""
+  rows: list[tuple[str, object]] = []
+  try:
+    if input_path.endswith(".jsonl"):
+      with open(input_path, encoding="utf-8-sig") as f:
+        for n, line in enumerate(f, 1):
+          if line.strip():
+            try:
+              rows.append((f"{input_path}:{n}", json.loads(line)))
+            except json.JSONDecodeError as e:
+              raise ValueError(f"{input_path}:{n}: not JSON ({e.msg}).") from None
+    elif input_path.endswith(".csv"):
+      with open(input_path, newline="", encoding="utf-8-sig") as f:
+        rows = [(f"{input_path}: row {n}", r) for n, r in enumerate(csv.DictReader(f), 1)]
+    else:
+      raise ValueError(f"--input {input_path!r}: want a .jsonl / .csv list or a class folder.")
+  except UnicodeDecodeError as e:
+    raise ValueError(f"{input_path} is not UTF-8 text (byte {e.start}: {e.reason}); save the list as UTF-8."
+                     ) from None
+  return rows
+
+
+def _check_row(where: str, row) -> None:
+  """A row is an object whose 'video' is a path and whose 'caption', if any, is text: a caption
+  of null or 5 would otherwise be encoded as the words 'None' or '5'."""
+  if not isinstance(row, dict):
+    raise ValueError(f"{where}: {type(row).__name__} {str(row)[:40]!r} is not an object like "
+                     f'{{"video": "a.mp4", "caption": "..."}} or {{"video": "a.mp4", "label": 3}}.')
+  if "video" not in row:
+    raise ValueError(f"{where}: lacks 'video'; every row needs 'video' and either 'caption' or 'label'.")
+  video = row["video"]
+  if not isinstance(video, str) or not video.strip():
+    raise ValueError(f"{where}: 'video' is {video!r}; give the video file's path as text.")
+  if "caption" in row and not isinstance(row["caption"], str):
+    raise ValueError(f"{where}: 'caption' is {row['caption']!r}, not text; give every caption as a string.")
 
 
 def class_number(label) -> int | None:

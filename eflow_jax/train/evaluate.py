@@ -2,7 +2,6 @@
 one, and never write one), the sample metrics (the run's closing score, train/loop.py's score_at_end, prints
 them), and the samples and diagnostics written while it trains."""
 import itertools
-import json
 import os
 import time
 
@@ -11,6 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
+from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax import sharding as sharding_lib
 from eflow_jax import text as text_encoders
 from eflow_jax import video_io
@@ -109,14 +109,7 @@ class InLoopEvaluation:
 def write_report(path: str, report: dict) -> None:
   """A JSON report written under a temporary name and renamed: a run killed while writing it leaves
   the previous report (or none), never an empty or cut-off file that the model card would read."""
-  tmp = f"{path}.tmp{os.getpid()}"
-  try:
-    with open(tmp, "w") as f:
-      json.dump(report, f, indent=1)
-    os.replace(tmp, path)
-  finally:
-    if os.path.exists(tmp):
-      os.remove(tmp)
+  write_json_atomically(path, report)
 
 
 # ------------------------------------------------------------------------------------------------

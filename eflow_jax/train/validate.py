@@ -20,6 +20,7 @@ import types
 import jax
 
 from eflow_jax import sharding
+from eflow_jax.cli_checks import MAX_SEED
 from eflow_jax.data import moving_mnist
 from eflow_jax.data import pipeline
 from eflow_jax.data import records
@@ -92,6 +93,11 @@ def _check_finite(config) -> None:
 def _check_run(config) -> None:
   _require(isinstance(config.seed, int) and config.seed >= 0,
            f"seed={config.seed!r} must be a non-negative integer.")
+  _require(config.seed <= MAX_SEED, f"seed={config.seed} must be <= {MAX_SEED} (jax.random.PRNGKey keeps 32 bits: "
+           f"a larger seed repeats a smaller one's run).")
+  columns = config.get("sample_columns")
+  _require(columns is None or (isinstance(columns, int) and columns >= 0),
+           f"sample_columns={columns!r} must be an integer >= 0 (0 = a square grid: video_io.video_grid).")
   _require(config.total_steps >= 1, f"total_steps={config.total_steps} must be >= 1.")
   _require(0.0 <= config.ema_decay < 1.0, f"ema_decay={config.ema_decay} must lie in [0, 1).")
   for name, value, low in (("log_every", config.log_every, 1), ("sample_every", config.sample_every, 0),
