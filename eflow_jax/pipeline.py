@@ -45,14 +45,18 @@ class CorruptExportError(OSError):
   extra or misshapen tensors, or with bits that differ from the checksums written with them."""
 
 
-def run_description(config, example_shape, step: int, manifest=None, checksums: dict | None = None) -> dict:
+def run_description(config, example_shape, step: int, manifest=None, checksums: dict | None = None,
+                    source_run: str | None = None) -> dict:
   """What config.json of an export holds: the resolved run config, the example shape the network
-  was trained on, the step, the record set's manifest (it names the autoencoder) and the checksums
-  of the weights (`weight_checksums`)."""
+  was trained on, the step, the record set's manifest (it names the autoencoder), the checksums
+  of the weights (`weight_checksums`) and the run directory it was exported from (a re-export may
+  replace only its own run's export)."""
   description = {"config": ckpt_lib.config_json(config), "example_shape": list(example_shape), "step": int(step),
                  "manifest": manifest}
   if checksums is not None:
     description["checksums"] = checksums
+  if source_run is not None:
+    description["source_run"] = source_run
   return description
 
 

@@ -283,6 +283,22 @@ def test_export_never_replaces_the_export_of_another_model(run_dir, export_dir, 
   assert snapshot(export) == before
 
 
+def test_export_never_replaces_the_export_of_another_run_of_the_same_model(run_dir, export_dir, tmp_path,
+                                                                          capsys):
+  """Two runs of one config have the same architecture: the export records the run it came from."""
+  export = copy_of(export_dir, tmp_path)
+  other_run = copy_of(run_dir[1], tmp_path / "other")
+  before = snapshot(export)
+  assert export_tool.main([f"--workdir={other_run}", f"--output={export}"]) == 2
+  source = json.load(open(os.path.join(export, "config.json")))["source_run"]
+  assert source == os.path.realpath(run_dir[1])
+  assert one_line(capsys.readouterr().err) == (
+      f"error: --output={export} holds the export of another run ({source}); choose another directory, or "
+      f"delete that export first.")
+  assert snapshot(export) == before
+  assert export_tool.main([f"--workdir={run_dir[1]}", f"--output={export}", "--step=2"]) == 0   # its own run
+
+
 def test_export_into_the_runs_checkpoints_folder_is_refused(run_dir, tmp_path, capsys):
   """There Orbax would take it for a step, and a trainer would rename it `<step>.corrupt`."""
   workdir = copy_of(run_dir[1], tmp_path)

@@ -131,8 +131,8 @@ def inside_checkpoints(workdir: str, output: str) -> bool:
   return target == checkpoints or target.startswith(checkpoints + os.sep)
 
 
-def _earlier_export_config(output: str) -> dict | None:
-  """The run config of the earlier export in `output` (its config.json, or the .partial of one cut
+def _earlier_export(output: str) -> dict | None:
+  """The description of the earlier export in `output` (its config.json, or the .partial of one cut
   short), None if there is none."""
   for name in (CONFIG_FILE, CONFIG_FILE + PARTIAL):
     try:
@@ -141,7 +141,7 @@ def _earlier_export_config(output: str) -> dict | None:
     except (OSError, ValueError):
       continue
     if is_description(description):
-      return description["config"]
+      return description
   return None
 
 
@@ -168,9 +168,13 @@ def export(workdir: str, output: str, step: int | None = None) -> list[str]:
 def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   from safetensors.numpy import save_file
   pipe = Pipeline.from_workdir(workdir, step)
-  earlier = _earlier_export_config(output)
-  mismatch = earlier and model_config_mismatch(earlier, config_json(pipe.config))
-  if mismatch:              # a re-export updates its own model's export, never another model's
+  earlier = _earlier_export(output) or {}
+  source_run = os.path.realpath(workdir)
+  if earlier.get("source_run", source_run) != source_run:   # the same architecture, another run's weights
+    raise FileExistsError(f"--output={output} holds the export of another run ({earlier['source_run']}); choose "
+                          f"another directory, or delete that export first.")
+  mismatch = earlier and model_config_mismatch(earlier["config"], config_json(pipe.config))
+  if mismatch:              # an export written before source_run was recorded: compare the models
     mismatch = mismatch.replace(": checkpoint ", ": there ").replace(", config ", ", this run ")
     raise FileExistsError(f"--output={output} holds the export of another model ({mismatch}); choose another "
                           f"directory, or delete that export first.")
@@ -181,7 +185,7 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
     raise OSError(f"--output={output} has {free / 2**20:.1f} MiB free but the weights need {size / 2**20:.1f} MiB; "
                   f"free space or choose another directory.")
   description = json.dumps(run_description(pipe.config, pipe.example_shape, pipe.step, pipe.manifest,
-                                           checksums=weight_checksums(flat)), indent=1)
+                                           checksums=weight_checksums(flat), source_run=source_run), indent=1)
   card = model_card(pipe, workdir)
   contents = {CONFIG_FILE: lambda path: _write_text(path, description),
               WEIGHTS_FILE: lambda path: save_file(flat, path),
