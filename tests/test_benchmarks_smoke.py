@@ -411,3 +411,23 @@ def test_demo_curve_refuses_bad_options_in_one_line_before_scoring(tmp_path, mon
                      "--num_samples=10", *extra])
   assert str(info.value).startswith("error: ") and "\n" not in str(info.value)
   assert (workdir / "metrics.jsonl").read_text() == '{"step": 2}\n'
+
+
+def test_equal_time_table_takes_each_runs_latest_checkpoint_by_each_minute(tmp_path, capsys):
+  import equal_time
+  point = lambda step, minutes, acc: {"step": step, "minutes": minutes, "recognised": acc, "class_accuracy": acc,
+                                      "classifier_fd": 100.0 - step / 100}
+  fast = [point(200, 4.0, 0.1), point(400, 8.0, 0.2), point(600, 12.5, 0.3)]
+  slow = [point(200, 6.0, 0.05), point(400, 11.0, 0.15)]
+  rows = equal_time.table({"fast": fast, "slow": slow}, 5.0)
+  assert [r["minute"] for r in rows] == [5.0, 10.0, 15.0]
+  assert [r["fast"]["step"] for r in rows] == [200, 400, 600]
+  assert [r["slow"] and r["slow"]["step"] for r in rows] == [None, 200, 400]
+  paths = []
+  for name, points in (("fast", fast), ("slow", slow)):
+    paths.append(str(tmp_path / f"{name}.json"))
+    json.dump({"run": {}, "points": points}, open(paths[-1], "w"))
+  equal_time.main(["--curves", *paths, "--names", "fast", "slow", "--json", str(tmp_path / "t.json")])
+  assert json.load(open(tmp_path / "t.json"))["rows"] == json.loads(json.dumps(rows))
+  with pytest.raises(SystemExit, match="one --names entry per --curves file"):
+    equal_time.main(["--curves", *paths, "--names", "fast"])
