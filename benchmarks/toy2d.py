@@ -36,7 +36,8 @@ import numpy as np
 import optax
 from flax import linen as nn
 
-from eflow_jax.flow import defaults, losses, sampling
+from eflow_jax.schema import flow as flow_schema
+from eflow_jax.flow import losses, sampling
 
 NUM_MODES = 8
 RADIUS = 2.0
@@ -118,7 +119,7 @@ def per_example(model, params):
 # ----------------------------------------------------------------------------------------------
 def method_configs(toy_w):
   w_lo, w_hi, w_inf = toy_w
-  base = defaults.flow_config()
+  base = flow_schema.flow_config()
   base.w_min, base.w_max, base.w_inf = w_lo, w_hi, w_inf
   base.mva_target = "ema"
 

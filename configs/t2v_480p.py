@@ -7,10 +7,10 @@ Latents: 21 x 60 x 104 (Wan 2.1 VAE) -> 21 x 30 x 52 = 32760 tokens; GLGA window
 """
 import os
 
-from eflow_jax import config_lib
+from eflow_jax import schema
 
 
 def get_config(arg=None):
-  options = config_lib.parse_options(arg, __file__, flags=("runlocal",))
+  options = schema.parse_options(arg, __file__, flags=("runlocal",))
   family = os.path.join(os.path.dirname(os.path.abspath(__file__)), "t2v_256p.py")
-  return config_lib.load_config(f"{family}:480p_only{',runlocal' if options['runlocal'] else ''}")
+  return schema.load_config(f"{family}:480p_only{',runlocal' if options['runlocal'] else ''}")

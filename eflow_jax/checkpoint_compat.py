@@ -6,6 +6,8 @@ import functools
 import jax
 import numpy as np
 
+from eflow_jax.schema.model import MODEL_DEFAULTS
+
 # model.* fields that may change between a checkpoint and the run resuming it: they change how the
 # same parameters are computed, not which parameters exist.
 RUNTIME_MODEL_FIELDS = frozenset({"attention_impl", "remat", "dtype", "window_block"})
@@ -18,11 +20,8 @@ DATA_FIELDS_FREE_ON_RESUME = frozenset({"num_threads", "prefetch", "eval_path"})
 
 @functools.lru_cache(maxsize=1)
 def _model_defaults() -> dict:
-  """VideoDiT's field defaults as the config JSON writes them (tuples as lists)."""
-  from eflow_jax.models.video_dit import VideoDiT  # pylint: disable=g-import-not-at-top
-  import dataclasses  # pylint: disable=g-import-not-at-top
-  fields = {f.name: f.default for f in dataclasses.fields(VideoDiT) if f.name not in ("parent", "name")}
-  return {k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}
+  """config.model's defaults (schema/model.py) as the config JSON writes them (tuples as lists)."""
+  return {k: list(v) if isinstance(v, tuple) else v for k, v in MODEL_DEFAULTS.items()}
 
 
 def model_config_mismatch(saved_config: dict, config_json: dict) -> str | None:

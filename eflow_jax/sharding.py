@@ -24,7 +24,6 @@ from typing import Any, Sequence
 
 import flax.linen as nn
 import jax
-import ml_collections
 import numpy as np
 from jax.experimental import mesh_utils
 from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
@@ -33,24 +32,6 @@ from eflow_jax.models.scan_layout import stacked_axes   # leading scan axes: nev
 
 MESH_AXES = ("data", "fsdp")
 STRATEGIES = ("fsdp", "replicate")
-
-
-def mesh_config() -> ml_collections.ConfigDict:
-  """`config.mesh`: ICI (within a slice/host) and DCN (across) sizes per axis; -1 = the rest."""
-  return ml_collections.ConfigDict(dict(data=-1, fsdp=1, dcn_data=-1, dcn_fsdp=1))
-
-
-def sharding_config() -> ml_collections.ConfigDict:
-  """`config.sharding`: parameter strategies and activation logical-axis rules."""
-  return ml_collections.ConfigDict(dict(
-      param_rules=((".*", "fsdp"),),
-      min_shard_elements=2 ** 10,
-      activation_rules=(("batch", ("data", "fsdp")),),
-      # Round the FM / SCM / MVA group sizes (and the path-dropped count) to multiples of the
-      # data-parallel size when the ratios allow, so no group straddles a batch shard. The split
-      # then depends on the mesh (by < 1 unit per group); False keeps it mesh-independent.
-      align_groups=True,
-  ))
 
 
 # ------------------------------------------------------------------------------------------------

@@ -85,15 +85,15 @@ def load_error(path_and_arg: str, *overrides: str) -> str | None:
   return config_lib.config_error_message(info.value)
 
 
-GET_CONFIG = "from eflow_jax import config_lib\n\n\ndef get_config(arg=None):\n"
+GET_CONFIG = "from eflow_jax import schema\n\n\ndef get_config(arg=None):\n"
 
 
 @pytest.mark.parametrize("source, line, kind", [
     ("x = 1\ndef get_config(arg=None)\n  return None\n", 2, "SyntaxError: expected ':'"),
     ("x = undefined_name\n", 1, "NameError: name 'undefined_name' is not defined"),
-    (GET_CONFIG + "  config = config_lib.training_config(10, 2)\n  config.x = foo\n", 6,
+    (GET_CONFIG + "  config = schema.flow_config()\n  config.x = foo\n", 6,
      "NameError: name 'foo' is not defined"),
-    (GET_CONFIG + "  return config_lib.model_config('B', 700)\n", 5,
+    (GET_CONFIG + "  return schema.model_config('B', 700)\n", 5,
      "TypeError: model_config() takes 1 positional argument but 2 were given"),
     (GET_CONFIG + "  return open('/nonexistent/eflow.txt')\n", 5,          # an OSError: deferred
      "FileNotFoundError: [Errno 2] No such file or directory: '/nonexistent/eflow.txt'"),
@@ -116,7 +116,7 @@ def test_config_error_names_the_deepest_config_file(tmp_path):
 
 def test_config_lib_value_error_keeps_its_message(tmp_path):
   path = tmp_path / "sized.py"
-  path.write_text(GET_CONFIG + "  return config_lib.model_config('Q')\n")
+  path.write_text(GET_CONFIG + "  return schema.model_config('Q')\n")
   assert load_error(str(path)).startswith("unknown model size 'Q'")
   assert load_error(f"{TINY}:stpes=3") == f"unknown config option 'stpes' for {TINY}; known: steps=N."
 

@@ -6,7 +6,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from eflow_jax import config_lib
+from eflow_jax import config_lib, schema
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.tools.param_count import abstract_params, count_params
 
@@ -48,9 +48,9 @@ def test_config_param_count_matches_closed_form(path):
   model = VideoDiT.from_config(config.model)
   n = count_params(abstract_params(model))
   assert n == closed_form_param_count(model)
-  if config.model_size not in config_lib.PAPER_PARAMS:
+  if config.model_size not in schema.PAPER_PARAMS:
     return                                                # the CPU demo: no paper counterpart
-  ratio = n / config_lib.PAPER_PARAMS[config.model_size]
+  ratio = n / schema.PAPER_PARAMS[config.model_size]
   # docs/guide.md "Parameter counts": XXL and 1.5B are within 10% of Tab. 5; B and XL are 21% / 29% above
   # it with DiT's per-block adaLN (and 15% / 12% below with Wan's shared modulation).
   assert 0.8 < ratio < 1.3, ratio
@@ -79,7 +79,7 @@ def test_shared_adaln_count_matches_closed_form():
 
 def test_bad_geometry_is_rejected():
   with pytest.raises(ValueError, match="1 \\+ 4k"):
-    config_lib.video_config(31, 256, 256)
+    schema.latent_shape(31, 256, 256)
 
 
 def test_every_ablation_row_is_a_valid_run_that_differs_from_its_reference_only_as_named():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from eflow_jax.train import curriculum
-from eflow_jax.train.curriculum import stage_config
+from eflow_jax.schema.curriculum import stage_config
 
 
 def kinetics_like(total=100):

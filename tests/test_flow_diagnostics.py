@@ -4,7 +4,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from eflow_jax.flow import defaults, diagnostics
+from eflow_jax.schema import flow as flow_schema
+from eflow_jax.flow import diagnostics
 
 jax.config.update("jax_default_matmul_precision", "highest")
 K, D = 3, 4   # classes, data dim
@@ -33,7 +34,7 @@ def null_cond(c):
 
 
 def config(**kw):
-  c = defaults.flow_config()
+  c = flow_schema.flow_config()
   c.update(kw)
   return c
 

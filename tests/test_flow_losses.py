@@ -7,7 +7,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from eflow_jax.flow import defaults, losses, targets
+from eflow_jax.schema import flow as flow_schema
+from eflow_jax.flow import losses, targets
 
 jax.config.update("jax_default_matmul_precision", "highest")
 NUM_CLASSES = 3
@@ -24,7 +25,7 @@ def target_cfg(kind, mix=0.25):
 
 
 def cfg_with(**kw):
-  c = defaults.flow_config()
+  c = flow_schema.flow_config()
   for k, v in kw.items():
     c[k] = v
   return c
@@ -453,7 +454,8 @@ def test_total_loss_errors():
                       ratios=(0.5, 0.25, 0.2))
   cfg.guidance_target = "weak"
   with pytest.raises(ValueError, match="guidance_target"):
-    losses.total_loss(net, _batch(8), jax.random.key(0), 0, 10, cfg=cfg, null_cond=null_cond)
+    losses.total_loss(net, _batch(8), jax.random.key(0), 0, 10, cfg=cfg, null_cond=null_cond,
+                      ratios=(0.75, 0.25, 0.0))
 
 
 def test_total_loss_at_exact_gaussian_map_mva_only_is_zero():
@@ -648,7 +650,7 @@ def test_total_loss_scm_label_drop_rate_and_off_by_default():
   on = losses.total_loss(net, batch, jax.random.key(1), 0, 100, cfg=cfg, **kw)
   np.testing.assert_array_equal(on[1]["fm/loss"], off[1]["fm/loss"])
   with pytest.raises(ValueError, match="scm_label_drop"):
-    defaults.validate_flow_config(cfg_with(scm_label_drop=1.5))
+    flow_schema.validate_flow_config(cfg_with(scm_label_drop=1.5))
 
 
 @pytest.mark.parametrize("kind", ["pdg", "cfg"])
@@ -672,7 +674,7 @@ def test_guidance_interval_guides_inside_and_gives_plain_v_outside(kind):
                              1 + _soflow_decay(0.85) * 2.0, rtol=1e-5)
   assert float(targets.decayed_scale(3.0, 0.95, 0.8, (0.0, 0.9))) == 1.0
   with pytest.raises(ValueError, match="guidance_interval"):
-    defaults.validate_flow_config(cfg_with(guidance_interval=(0.7, 0.2)))
+    flow_schema.validate_flow_config(cfg_with(guidance_interval=(0.7, 0.2)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -748,7 +750,7 @@ def test_path_drop_null_share_sets_the_weak_paths_condition():
   np.testing.assert_array_equal(all_null[1]["fm/loss"], alg1[1]["fm/loss"])
   assert float(all_label[1]["fm/loss"]) != float(alg1[1]["fm/loss"])
   with pytest.raises(ValueError, match="path_drop_null_share"):
-    defaults.validate_flow_config(cfg_with(path_drop_null_share=1.5))
+    flow_schema.validate_flow_config(cfg_with(path_drop_null_share=1.5))
 
 
 @pytest.mark.parametrize("kind", ["pdg", "pdg_cond", "pdg_label"])
@@ -768,13 +770,13 @@ def test_total_loss_sprint_slices_run_only_their_passes(kind):
 
 def test_sprint_and_autoguidance_settings_are_checked():
   with pytest.raises(ValueError, match="pdg_cond"):
-    defaults.validate_flow_config(cfg_with(guidance_target="pdg_cond"))
+    flow_schema.validate_flow_config(cfg_with(guidance_target="pdg_cond"))
   with pytest.raises(ValueError, match="pdg_label"):
-    defaults.validate_flow_config(cfg_with(guidance_target="pdg_label"))
+    flow_schema.validate_flow_config(cfg_with(guidance_target="pdg_label"))
   with pytest.raises(ValueError, match="independent"):
-    defaults.validate_flow_config(cfg_with(guidance_target="cfg", path_drop_label="independent"))
+    flow_schema.validate_flow_config(cfg_with(guidance_target="cfg", path_drop_label="independent"))
   with pytest.raises(ValueError, match="static"):
-    defaults.validate_flow_config(cfg_with(path_drop_label="independent", path_drop_mode="bernoulli"))
+    flow_schema.validate_flow_config(cfg_with(path_drop_label="independent", path_drop_mode="bernoulli"))
 
 
 def test_total_loss_draws_mva_times_from_the_grid_with_the_sampler_times(monkeypatch):

@@ -5,7 +5,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from eflow_jax.flow import defaults, sampling, timesteps as ts
+from eflow_jax.schema import flow as flow_schema
+from eflow_jax.flow import sampling, timesteps as ts
 
 jax.config.update("jax_default_matmul_precision", "highest")
 D = 2
@@ -137,7 +138,7 @@ def test_nfe_counts(steps):
   cond = jnp.zeros(3, jnp.int32)
   kw = dict(shape=(D,))
   expected = {"alg2": steps, "chain": steps, "one_step": 1, "euler_cfg": 2 * steps}
-  cfg = defaults.flow_config()
+  cfg = flow_schema.flow_config()
   for name, want in expected.items():
     cnt = Counter()
     with jax.disable_jit():  # scan runs its body once per step; vmap calls the net once
@@ -155,7 +156,7 @@ def test_one_step_is_f_at_1_0():
 
 
 def test_sample_dispatch_errors():
-  cfg = defaults.flow_config()
+  cfg = flow_schema.flow_config()
   with pytest.raises(ValueError, match="sampler"):
     sampling.sample(exact_net, jax.random.key(0), COND[:2], cfg=cfg, sampler="heun")
   with pytest.raises(ValueError, match="null_cond"):
@@ -178,7 +179,7 @@ def w_landing_net(x, t, s, c, w, weak):
 def test_sample_hands_the_solution_map_w_inf(name):
   """sampling.sample (the dispatch every mode calls) with cfg.w_inf != cfg.unguided_w returns the
   closed form at w_inf, not at the unguided value (docs/method.md §6: f(x, t_n, 0, c, w_inf))."""
-  cfg = defaults.flow_config()
+  cfg = flow_schema.flow_config()
   cfg.w_inf, cfg.unguided_w = 3.25, 0.0
   c = jnp.array([0, 1, 1, 0])
   got = sampling.sample(w_landing_net, jax.random.key(0), c, cfg=cfg, shape=(D,), steps=3, sampler=name)
@@ -191,7 +192,7 @@ def test_sample_feeds_every_call_exactly_w_inf_and_cfg_the_unguided_input():
   """A spy on the net's guidance input: every network evaluation of alg2 / chain / one_step gets
   w_inf; euler_cfg (the FM baseline) feeds the network the unguided input and uses w_inf as its
   CFG scale."""
-  cfg = defaults.flow_config()
+  cfg = flow_schema.flow_config()
   cfg.w_inf, cfg.unguided_w = 2.75, 0.5
   for name, want in [("alg2", 2.75), ("chain", 2.75), ("one_step", 2.75), ("euler_cfg", 0.5)]:
     ws = []
@@ -215,7 +216,7 @@ def test_sample_dispatches_euler_cfg_with_w_inf_as_the_cfg_scale():
   net = lambda x, t, s, c, w, weak: jnp.asarray(a)[c] + jnp.asarray(e) * (x * t + w)
   noise = jnp.asarray(r.randn(3, D), jnp.float32)
   c = jnp.array([0, 1, 1])
-  cfg = defaults.flow_config()
+  cfg = flow_schema.flow_config()
   cfg.w_inf, cfg.unguided_w = 2.5, 0.25
   got = sampling.sample(net, jax.random.key(0), c, cfg=cfg, null_cond=null_cond, shape=(D,), steps=1,
                         sampler="euler_cfg", noise=noise)

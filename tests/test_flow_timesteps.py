@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from scipy import integrate, special, stats
 
-from eflow_jax.flow import defaults, timesteps as ts
+from eflow_jax.schema import flow as flow_schema
+from eflow_jax.flow import timesteps as ts
 
 N = 20000
 
@@ -59,13 +60,13 @@ def test_ks_has_power_against_wrong_shift():
 
 
 def test_fm_time_uses_t_params():
-  cfg = defaults.flow_config()
+  cfg = flow_schema.flow_config()
   x = np.asarray(ts.sample_fm_time(jax.random.key(2), (N,), cfg), np.float64)
   assert stats.kstest(x, lambda v: _ref_cdf(v, 0.0, 1.0, 3.0)).pvalue > 1e-3
 
 
 def test_scm_pair_sort_order_matches_order_statistics():
-  cfg = defaults.flow_config()
+  cfg = flow_schema.flow_config()
   t, s = ts.sample_ts_pair(jax.random.key(3), (N,), cfg)
   t, s = np.asarray(t, np.float64), np.asarray(s, np.float64)
   fa = lambda v: _ref_cdf(v, 0.0, 1.0, 3.0)
@@ -77,7 +78,7 @@ def test_scm_pair_sort_order_matches_order_statistics():
 
 
 def test_scm_pair_clamp_order_is_soflow():
-  cfg = defaults.flow_config()
+  cfg = flow_schema.flow_config()
   cfg.scm_time_order = "clamp"
   t, s = ts.sample_ts_pair(jax.random.key(4), (N,), cfg)
   t = np.asarray(t, np.float64)
@@ -108,7 +109,7 @@ def test_intermediate_time_and_scm_times():
   t, s = jnp.array([0.9, 0.5, 0.3]), jnp.array([0.1, 0.49995, 0.0])
   l = ts.intermediate_time(t, s, 0.25, 1e-4)
   np.testing.assert_allclose(l, [0.9 - 0.2, 0.49995, 0.3 - 0.075], atol=1e-6)
-  cfg = defaults.flow_config()
+  cfg = flow_schema.flow_config()
   t, l, s = ts.sample_scm_times(jax.random.key(5), (N,), cfg, 0, 100)
   assert np.all(np.asarray(t - l) >= 0.999e-4) and np.all(np.asarray(l >= s))
   # away from the clamp, l is exactly t + (s - t) r_init
@@ -150,7 +151,6 @@ def test_inference_grid():
 @pytest.mark.parametrize("field,value,match", [
     ("guidance_target", "foo", "guidance_target"),
     ("w_min", 5.0, "w_min"),
-    ("ratio_fm", 0.7, "sum to 1"),
     ("mva_target", "teacher", "mva_target"),
     ("r_schedule", "step", "r_schedule"),
     ("velocity_mix", 1.5, "velocity_mix"),
@@ -160,21 +160,21 @@ def test_inference_grid():
     ("t_sigma", 0.0, "t_sigma"),
 ])
 def test_bad_config_raises_one_line(field, value, match):
-  cfg = defaults.flow_config()
+  cfg = flow_schema.flow_config()
   cfg[field] = value
   with pytest.raises(ValueError, match=match) as e:
-    defaults.validate_flow_config(cfg)
+    flow_schema.validate_flow_config(cfg)
   assert "\n" not in str(e.value)
 
 
 def test_defaults_match_method():
-  c = defaults.flow_config()
-  defaults.validate_flow_config(c)
+  c = flow_schema.flow_config()
+  flow_schema.validate_flow_config(c)
   assert (c.t_mu, c.t_sigma, c.t_shift, c.s_mu, c.s_sigma, c.s_shift) == (0, 1, 3, -1, 0.8, 1)
   assert (c.mva_grid_size, c.mva_shift, c.inference_shift, c.w_inf) == (64, 3, 3, 4.0)
   assert (c.w_min, c.w_max, c.velocity_mix, c.p_drop, c.weight_p, c.weight_eps) == (
       2.5, 4.5, 0.25, 0.2, 1.0, 0.01)
-  assert (c.ratio_fm, c.ratio_scm, c.ratio_mva) == (0.75, 0.25, 0.0)
+  assert not any(name.startswith('ratio_') for name in c)   # the split is a stage's (schema/curriculum.py)
   assert (c.guidance_target, c.mva_target, c.r_schedule) == ("pdg", "ema", "exponential")
   assert (c.r_init, c.r_end, c.unguided_w) == (0.1, 0.002, 0.0)
 

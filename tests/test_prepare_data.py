@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from eflow_jax import autoencoders
-from eflow_jax.data import defaults
+from eflow_jax.schema.data import data_config
 from eflow_jax.data import pipeline
 from eflow_jax.data import records
 from eflow_jax.tools import prepare_data, video_inputs
@@ -43,7 +43,7 @@ def class_folder(tmp_path):
 
 
 def _data_cfg(path, batch, **kw):
-  cfg = defaults.data_config()
+  cfg = data_config()
   cfg.source, cfg.path, cfg.batch_size, cfg.num_threads = "array_record", path, batch, 0
   cfg.update(kw)
   return cfg

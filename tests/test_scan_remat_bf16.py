@@ -12,7 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from eflow_jax import config_lib
+from eflow_jax import schema
 from eflow_jax.models.scan_layout import (block_layout, scanned_to_unrolled, stacked_axes,
                                           unrolled_to_scanned)
 from eflow_jax.models.video_dit import VideoDiT
@@ -181,7 +181,7 @@ def test_parameter_count_is_layout_independent_and_matches_closed_form(overrides
 
 
 def test_paper_size_config_counts_agree_scanned_and_unrolled():
-  config = config_lib.model_config("XL", num_classes=700)
+  config = schema.model_config("XL", num_classes=700)
   assert config.scan_blocks is True and config.remat == "none"
   scanned = VideoDiT.from_config(config)
   config.scan_blocks = False
@@ -290,7 +290,7 @@ def test_bad_switches_are_one_line_errors(field, value, match):
   with pytest.raises(ValueError, match=match):
     jax.eval_shape(lambda: model.init(jax.random.PRNGKey(0), x, t, s, w, jnp.array([1, 2])))
   if field == "dtype":
-    config = config_lib.model_config("tiny", num_classes=10)
+    config = schema.model_config("tiny", num_classes=10)
     config.dtype = value
     with pytest.raises(ValueError, match=match):
       VideoDiT.from_config(config)

@@ -25,9 +25,9 @@ GLGA keeps EFlow's interleaved softmax block.
 """
 import os
 
-from eflow_jax import config_lib
+from eflow_jax import schema
 
-common = config_lib.load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "common.py"))
+common = schema.load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "common.py"))
 
 FM_40 = dict(objective="fm", token_drop=False, mva=False, sampler="euler_cfg", sample_steps=40)
 SLA = dict(sla_block_q=16, sla_block_k=16, sla_negligible=0.0, sla_feature_map="softmax")
@@ -42,9 +42,7 @@ ROWS = {   # row: (attention, model.* changes)
 
 
 def get_config(arg=None):
-  row = config_lib.parse_options(arg, __file__, one_of=("row", tuple(ROWS)))["row"]
+  row = schema.parse_options(arg, __file__, one_of=("row", tuple(ROWS)))["row"]
   attention, model = ROWS[row]
-  config = common.row_config(attention=attention, **FM_40)
-  config.model.update(model)
-  config.eval.num_samples = 200     # as the issue-26 studies: softmax_fm is also their 40 x 2 NFE baseline
-  return config
+  # 200 samples, as the MVA and PDG studies: softmax_fm is also their 40 x 2 NFE baseline.
+  return common.row_config(attention=attention, **FM_40, model=model, eval=dict(num_samples=200))

@@ -20,9 +20,9 @@ training) and scored on 200 samples. Trainings:
 """
 import os
 
-from eflow_jax import config_lib
+from eflow_jax import schema
 
-common = config_lib.load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "common.py"))
+common = schema.load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "common.py"))
 
 FULL = dict(attention="glga", objective="sfm", token_drop=True, sampler="alg2")
 TRAININGS = {   # (MVA in the dense stage, MVA in the sparse stage too, flow.* changes)
@@ -38,14 +38,10 @@ TOTAL_STEPS = {"nomva_time_4": 6000}   # softmax FM's 4000 steps x 1.53, rounded
 
 
 def get_config(arg=None):
-  row = config_lib.parse_options(arg, __file__, one_of=("row", tuple(ROWS)))["row"]
+  row = schema.parse_options(arg, __file__, one_of=("row", tuple(ROWS)))["row"]
   name, steps = ROWS[row]
   mva, from_start, flow = TRAININGS[name]
-  config = common.row_config(mva=mva, sample_steps=steps, **FULL)
-  config.total_steps = TOTAL_STEPS.get(row, config.total_steps)   # stages are fractions: both scale
-  config.flow.update(flow)
-  config.flow.inference_steps = steps       # how this row samples (not part of the training)
-  if from_start:
-    config.curriculum.stage1.update(ratio_fm=0.5, ratio_scm=0.25, ratio_mva=0.25)
-  config.eval.num_samples = 200
-  return config
+  # Stages are fractions of total_steps: both scale with nomva_time_4's longer budget.
+  return common.row_config(mva=mva, sample_steps=steps, mva_from_start=from_start,
+                           total_steps=TOTAL_STEPS.get(row, common.BUDGET_STEPS), flow=flow,
+                           eval=dict(num_samples=200), **FULL)

@@ -30,9 +30,9 @@ the eval report. Rows, most informative first:
 """
 import os
 
-from eflow_jax import config_lib
+from eflow_jax import schema
 
-common = config_lib.load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "common.py"))
+common = schema.load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "common.py"))
 
 TAB4 = dict(attention="glga", token_drop=False, mva=False, sampler="alg2", sample_steps=4)
 PDG, SFM = dict(objective="pdg_sfm", **TAB4), dict(objective="sfm", **TAB4)
@@ -58,10 +58,7 @@ ROWS = {   # (row of common.row_config, flow.* changes)
 
 
 def get_config(arg=None):
-  row = config_lib.parse_options(arg, __file__, one_of=("row", tuple(ROWS)))["row"]
+  row = schema.parse_options(arg, __file__, one_of=("row", tuple(ROWS)))["row"]
   choices, flow = ROWS[row]
-  config = common.row_config(**choices)
-  config.flow.update(flow)
-  config.eval.num_samples = 200
-  config.eval.guidance_diagnostics_every = 500
-  return config
+  return common.row_config(**choices, flow=flow,
+                           eval=dict(num_samples=200, guidance_diagnostics_every=500))

@@ -5,9 +5,9 @@
 """
 import os
 
-from eflow_jax import config_lib
+from eflow_jax import schema
 
-common = config_lib.load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "common.py"))
+common = schema.load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "common.py"))
 
 FM_40 = dict(objective="fm", mva=False, sampler="euler_cfg", sample_steps=40)     # 40 steps x 2 NFE
 ROWS = {

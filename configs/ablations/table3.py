@@ -5,9 +5,9 @@ with plain FM on dense tokens and sampled with 50 Euler-CFG steps, one fixed bud
 """
 import os
 
-from eflow_jax import config_lib
+from eflow_jax import schema
 
-common = config_lib.load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "common.py"))
+common = schema.load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "common.py"))
 
 FM_50 = dict(objective="fm", token_drop=False, mva=False, sampler="euler_cfg", sample_steps=50)
 ROWS = {

@@ -6,9 +6,9 @@ sweep trains it once).
 """
 import os
 
-from eflow_jax import config_lib
+from eflow_jax import schema
 
-common = config_lib.load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "common.py"))
+common = schema.load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "common.py"))
 
 DENSE_GLGA = dict(attention="glga", token_drop=False, mva=False)
 ROWS = {

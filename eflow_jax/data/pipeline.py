@@ -28,7 +28,7 @@ and restore with `data=grain.checkpoint.CheckpointRestore(iterator)` on a freshl
 (`ocp.args.JsonSave(iterator.get_state())` / `iterator.set_state(restored)` is equivalent). A
 rebuilt iterator with `start_step=k` yields the same batches as a restored one.
 
-Joint image-video batches: see `still_video_ratio` in defaults.py (each example independently a
+Joint image-video batches: see `still_video_ratio` in schema/data.py (each example independently a
 still clip with that probability; batch shape never changes).
 """
 from __future__ import annotations
@@ -43,7 +43,7 @@ import numpy as np
 
 from eflow_jax.data import moving_mnist
 from eflow_jax.data import records
-from eflow_jax.data.defaults import validate_data_config
+from eflow_jax.schema.data import validate_data_config
 
 _DRAW_RECORD_STILL = 7
 

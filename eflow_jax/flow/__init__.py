@@ -1,5 +1,4 @@
 """Solution-flow objective (FM, SCM, MVA; PDG / CFG targets) and samplers (docs/method.md §0-§3, §6)."""
-from eflow_jax.flow.defaults import flow_config, validate_flow_config, validate_ratios
 from eflow_jax.flow.losses import (adaptive_weight, fm_example, group_sizes, mva_example,
                                    mva_residual, num_path_dropped, scm_example, solution_map,
                                    total_loss)

@@ -22,7 +22,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from eflow_jax.flow import defaults
+from eflow_jax.schema.curriculum import validate_ratios
+from eflow_jax.schema.flow import LABELLED_WEAK_TARGETS, validate_flow_config
 from eflow_jax.flow import targets
 from eflow_jax.flow import timesteps
 
@@ -107,7 +108,7 @@ def fm_example(net: Net, x0, eps, t, cond, w, *, drop, null_cond: Callable, cfg,
       pred = call_net(net, x_t, t, t, cond, guidance, False)
       target = guided_target(pred)
   else:  # traced coin: the dropped pass doubles as the (stop-gradient) unconditional velocity.
-    if label_drop is not None or cfg.guidance_target in defaults.LABELLED_WEAK_TARGETS:
+    if label_drop is not None or cfg.guidance_target in LABELLED_WEAK_TARGETS:
       raise ValueError("path_drop_mode='bernoulli' is Alg. 1's scheme only; use 'static' for "
                        "path_drop_label='independent' or guidance_target='pdg_cond' / 'pdg_label'.")
     dropped_pred = path_dropped_pred()
@@ -194,7 +195,7 @@ def group_sizes(batch_size: int, ratios) -> tuple[int, int, int]:
   fractional parts (ties: fm, scm, mva order). A zero-ratio group always gets 0. A positive ratio
   that would get 0 examples raises ValueError.
   """
-  r = defaults.validate_ratios(ratios)
+  r = validate_ratios(ratios)
   raw = [x * batch_size for x in r]
   sizes = [int(math.floor(x + 1e-9)) for x in raw]
   order = sorted(range(3), key=lambda i: (-(raw[i] - sizes[i]), i))
@@ -312,7 +313,7 @@ def mva_group(nets: Nets, cfg, x, cond, w, key):
 
 
 def total_loss(net: Net, batch, key, step, total_steps, *, cfg, null_cond: Callable,
-               net_sg: Net | None = None, net_ema: Net | None = None, ratios=None,
+               ratios, net_sg: Net | None = None, net_ema: Net | None = None,
                group_multiple: int = 1):
   """L = sum_g (n_g / B) * mean_g(loss) over disjoint FM / SCM / MVA slices of the batch.
 
@@ -323,7 +324,7 @@ def total_loss(net: Net, batch, key, step, total_steps, *, cfg, null_cond: Calla
     step, total_steps: k and K of the r(k) schedule (step may be traced).
     cfg: `flow_config()` ConfigDict (static).
     null_cond: cond of one example -> the null cond of one example.
-    ratios: static (fm, scm, mva) overriding cfg.ratio_* (the curriculum's split).
+    ratios: static (fm, scm, mva): the split of the curriculum stage (schema/curriculum.py).
     group_multiple: make group (and static path-drop) boundaries multiples of this when the
       ratios allow (`aligned_split`); the train step passes its data-parallel size.
   Returns:
@@ -332,9 +333,7 @@ def total_loss(net: Net, batch, key, step, total_steps, *, cfg, null_cond: Calla
   The weight n_g / B equals the ratio when ratio * B is an integer, and makes L the batch mean of
   the per-example losses.
   """
-  defaults.validate_flow_config(cfg)
-  if ratios is None:
-    ratios = (cfg.ratio_fm, cfg.ratio_scm, cfg.ratio_mva)
+  validate_flow_config(cfg)
   x0, cond = batch
   bsz = x0.shape[0]
   jax.tree.map(lambda a: chex.assert_axis_dimension(a, 0, bsz), cond)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from eflow_jax.flow import defaults
+from eflow_jax.schema.flow import WEAK_PATH_TARGETS
 
 sg = jax.lax.stop_gradient
 
@@ -70,7 +70,7 @@ def uses_weak_path(guidance_target: str) -> bool:
   'pdg_label': at both conditions); 'cfg' (SFM) and 'none' (plain FM, guided only at sampling time
   by Euler+CFG) need the full network's unconditional velocity instead.
   """
-  return guidance_target in defaults.WEAK_PATH_TARGETS
+  return guidance_target in WEAK_PATH_TARGETS
 
 
 def reference_condition(cond, null_cond, guidance_target: str):

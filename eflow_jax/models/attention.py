@@ -29,6 +29,7 @@ from eflow_jax.kernels.softmax_attention import softmax_attention
 from eflow_jax.kernels.vsa import vsa_attention
 from eflow_jax.kernels.window_attention import window_attention
 from eflow_jax.models.rope import apply_rope
+from eflow_jax.schema.model import SPARSE_DEFAULTS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -228,15 +229,16 @@ class VideoSparseAttention(_SparseBaseline):
 
 @dataclasses.dataclass(frozen=True)
 class SparseSpec:
-  """The SLA / VSA knobs (config.model.sla_* / vsa_*; kernels/sla.py, kernels/vsa.py)."""
-  sla_block_q: int = 64
-  sla_block_k: int = 64
-  sla_critical: float = 0.05         # fraction of key blocks computed exactly (0.05: 95% sparsity)
-  sla_negligible: float = 0.0        # fraction skipped (the official code: 0)
-  sla_feature_map: str = "softmax"
-  vsa_cube: tuple[int, int, int] = (4, 4, 4)
-  vsa_topk: int = 32
-  vsa_gate: str = "linear"
+  """The SLA / VSA knobs (config.model.sla_* / vsa_*; kernels/sla.py, kernels/vsa.py); their defaults
+  and meaning: eflow_jax/schema/model.py."""
+  sla_block_q: int = SPARSE_DEFAULTS["sla_block_q"]
+  sla_block_k: int = SPARSE_DEFAULTS["sla_block_k"]
+  sla_critical: float = SPARSE_DEFAULTS["sla_critical"]
+  sla_negligible: float = SPARSE_DEFAULTS["sla_negligible"]
+  sla_feature_map: str = SPARSE_DEFAULTS["sla_feature_map"]
+  vsa_cube: tuple[int, int, int] = SPARSE_DEFAULTS["vsa_cube"]
+  vsa_topk: int = SPARSE_DEFAULTS["vsa_topk"]
+  vsa_gate: str = SPARSE_DEFAULTS["vsa_gate"]
 
 
 @dataclasses.dataclass(frozen=True)

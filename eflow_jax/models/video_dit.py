@@ -36,6 +36,7 @@ from eflow_jax.models.scan_layout import section_blocks, section_layout
 from eflow_jax.models.token_drop import (gather_tokens, sample_keep_indices, scatter_tokens,
                                          tokens_kept_per_group)
 from eflow_jax.kernels.window_attention import window_radius
+from eflow_jax.schema.model import MODEL_DEFAULTS as _DEFAULTS
 
 SECTIONS = ("encoder", "middle", "decoder")
 # model.remat -> what a block saves for the backward pass (None: no rematerialisation).
@@ -124,40 +125,41 @@ class Period(nn.Module):
 
 
 class VideoDiT(nn.Module):
-  """The EFlow network. Parameters are an explicit pytree: `model.apply({'params': p}, ...)`."""
-  latent_channels: int = 16
-  patch: tuple[int, int, int] = (1, 2, 2)
-  hidden: int = 768
-  mlp_hidden: int = 3072
-  num_heads: int = 12
-  encoder_blocks: int = 2
-  middle_blocks: int = 10
-  decoder_blocks: int = 2
-  attention: str = "glga"
-  softmax_every: int = 6          # block i is full softmax when (i + 1) % softmax_every == 0; 0: never
-  window_frames: int = 4          # GLGA local window = window_frames * H' * W' tokens (paper m)
-  feature_map: str = "none"
-  linear_normalize: str = "sum"
-  qk_norm: bool = True
-  attention_impl: str = "auto"
-  window_block: int = 64
-  sla_block_q: int = 64           # the SLA / VSA baselines (attention='sla' | 'vsa'): SparseSpec
-  sla_block_k: int = 64
-  sla_critical: float = 0.05
-  sla_negligible: float = 0.0
-  sla_feature_map: str = "softmax"
-  vsa_cube: tuple[int, int, int] = (4, 4, 4)
-  vsa_topk: int = 32
-  vsa_gate: str = "linear"
-  adaln: str = "per_block"        # per_block (DiT adaLN-Zero) | shared (Wan 2.1 modulation)
-  num_classes: int = 0            # > 0: class-conditional; 0: text mode
-  text_dim: int = 0               # > 0: text mode, width of the text-encoder embeddings
-  token_drop_group: tuple[int, int, int] = (2, 2, 2)
-  time_scale: float = 1.0
-  rope_theta: float = 10000.0
-  dtype: Any = jnp.float32        # compute dtype (float32 | bfloat16); parameters are always float32
-  scan_blocks: bool = True        # same-kind blocks under nn.scan (see block_layout); False: unrolled
-  remat: str = "none"             # none | full | dots | dots_no_batch (REMAT_POLICIES)
+  """The EFlow network. Parameters are an explicit pytree: `model.apply({'params': p}, ...)`.
+  The knobs' defaults are config.model's (eflow_jax/schema/model.py: EFlow-B, Tab. 5)."""
+  latent_channels: int = _DEFAULTS["latent_channels"]
+  patch: tuple[int, int, int] = _DEFAULTS["patch"]
+  hidden: int = _DEFAULTS["hidden"]
+  mlp_hidden: int = _DEFAULTS["mlp_hidden"]
+  num_heads: int = _DEFAULTS["num_heads"]
+  encoder_blocks: int = _DEFAULTS["encoder_blocks"]
+  middle_blocks: int = _DEFAULTS["middle_blocks"]
+  decoder_blocks: int = _DEFAULTS["decoder_blocks"]
+  attention: str = _DEFAULTS["attention"]
+  softmax_every: int = _DEFAULTS["softmax_every"]
+  window_frames: int = _DEFAULTS["window_frames"]
+  feature_map: str = _DEFAULTS["feature_map"]
+  linear_normalize: str = _DEFAULTS["linear_normalize"]
+  qk_norm: bool = _DEFAULTS["qk_norm"]
+  attention_impl: str = _DEFAULTS["attention_impl"]
+  window_block: int = _DEFAULTS["window_block"]
+  sla_block_q: int = _DEFAULTS["sla_block_q"]
+  sla_block_k: int = _DEFAULTS["sla_block_k"]
+  sla_critical: float = _DEFAULTS["sla_critical"]
+  sla_negligible: float = _DEFAULTS["sla_negligible"]
+  sla_feature_map: str = _DEFAULTS["sla_feature_map"]
+  vsa_cube: tuple[int, int, int] = _DEFAULTS["vsa_cube"]
+  vsa_topk: int = _DEFAULTS["vsa_topk"]
+  vsa_gate: str = _DEFAULTS["vsa_gate"]
+  adaln: str = _DEFAULTS["adaln"]
+  num_classes: int = _DEFAULTS["num_classes"]
+  text_dim: int = _DEFAULTS["text_dim"]
+  token_drop_group: tuple[int, int, int] = _DEFAULTS["token_drop_group"]
+  time_scale: float = _DEFAULTS["time_scale"]
+  rope_theta: float = _DEFAULTS["rope_theta"]
+  dtype: Any = compute_dtype(_DEFAULTS["dtype"])
+  scan_blocks: bool = _DEFAULTS["scan_blocks"]
+  remat: str = _DEFAULTS["remat"]
 
   @classmethod
   def from_config(cls, config: ml_collections.ConfigDict) -> "VideoDiT":

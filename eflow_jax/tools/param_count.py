@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 
 from eflow_jax import config_lib
+from eflow_jax.schema.model import PAPER_PARAMS
 from eflow_jax.models.video_dit import VideoDiT
 
 
@@ -31,7 +32,7 @@ def main(paths):
   for path in paths:
     config = config_lib.load_config(path)
     n = count_params(abstract_params(VideoDiT.from_config(config.model)))
-    paper = config_lib.PAPER_PARAMS.get(config.model_size)
+    paper = PAPER_PARAMS.get(config.model_size)
     versus = f"  paper {paper / 1e6:7.0f}M  ratio {n / paper:.3f}" if paper else ""
     print(f"{path:28s} {config.model_size:5s} {n / 1e6:9.1f}M{versus}")
 

@@ -1,15 +1,7 @@
 """The staged curriculum (paper App. C): which drop ratio, loss split, learning rate and data a step uses.
 
-Stages are declared in `config.curriculum` as sub-configs `stage1`, `stage2`, ... Each gives its
-length as `steps` (> 0) or as a `fraction` of `config.total_steps`, and its settings:
-
-  name         shown in logs and stored in checkpoints
-  drop_ratio   SPRINT token-drop ratio of the middle stack (0 = dense)
-  dense_every  0, or N: every N-th step of the stage is dense (T2V stage 1: one in ten)
-  ratio_fm / ratio_scm / ratio_mva   the batch split (MVA off = ratio_mva 0)
-  lr           learning rate of the stage (times config.lr_schedule's warm-up / decay shape)
-  data_path    '' = config.data.path; else the shards of this stage's resolution (T2V 256p -> 480p)
-  batch_size   0 = config.data.batch_size; else this stage's global batch (T2V: 2048 -> 1024)
+Stages are declared in `config.curriculum` as sub-configs `stage1`, `stage2`, ... (their fields and
+defaults: eflow_jax/schema/curriculum.py).
 
 `stage_at(stages, step)` and `step_settings(stages, step)` are pure functions of the step, so a
 resumed run lands in the same stage, and every stage boundary is known in advance (it is kept as a
@@ -27,7 +19,7 @@ import jax
 import ml_collections
 
 from eflow_jax.data import pipeline
-from eflow_jax.flow.defaults import validate_ratios
+from eflow_jax.schema.curriculum import validate_ratios
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,16 +40,6 @@ class StepSettings:
   """What the compiled train step depends on (hashable: one compiled step per distinct value)."""
   drop_ratio: float
   ratios: tuple[float, float, float]
-
-
-def stage_config(name: str, *, fraction: float = 0.0, steps: int = 0, drop_ratio: float = 0.0,
-                 dense_every: int = 0, ratio_fm: float = 0.75, ratio_scm: float = 0.25,
-                 ratio_mva: float = 0.0, lr: float = 1e-4, data_path: str = "",
-                 batch_size: int = 0) -> ml_collections.ConfigDict:
-  return ml_collections.ConfigDict(dict(
-      name=name, fraction=fraction, steps=steps, drop_ratio=drop_ratio, dense_every=dense_every,
-      ratio_fm=ratio_fm, ratio_scm=ratio_scm, ratio_mva=ratio_mva, lr=lr, data_path=data_path,
-      batch_size=batch_size))
 
 
 def build_stages(curriculum: ml_collections.ConfigDict, total_steps: int) -> list[Stage]:

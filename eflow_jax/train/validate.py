@@ -24,8 +24,8 @@ from eflow_jax.cli_checks import MAX_SEED
 from eflow_jax.data import moving_mnist
 from eflow_jax.data import pipeline
 from eflow_jax.data import records
-from eflow_jax.data.defaults import validate_data_config
-from eflow_jax.flow.defaults import validate_flow_config
+from eflow_jax.schema.data import validate_data_config
+from eflow_jax.schema.flow import validate_flow_config
 from eflow_jax.flow.losses import group_sizes
 from eflow_jax.kernels import sla, vsa
 from eflow_jax.kernels.pallas_common import IMPLS

@@ -1,19 +1,23 @@
-"""Defaults of the data block (`config.data`): every field the loaders read, with its default.
+"""`config.data`: every field the loaders read, with its default and its check.
 
 `validate_data_config` is the single place that turns a bad combination into a one-line
 ValueError naming the field to change. Pipelines call it; the train loop may call it early.
 """
 from __future__ import annotations
 
+import types
+
 import ml_collections
+
+from eflow_jax.schema.fields import build
 
 SOURCES = ("moving_mnist", "array_record")
 MODEL_KINDS = ("class", "text")
 
 
-def data_config() -> ml_collections.ConfigDict:
-  """Returns the data config with CPU-sized Moving MNIST defaults (the embedded demo data)."""
-  c = ml_collections.ConfigDict()
+def data_config(**fields) -> ml_collections.ConfigDict:
+  """The data config: CPU-sized Moving MNIST defaults (the embedded demo data), then `fields`."""
+  c = types.SimpleNamespace()
   c.source = "moving_mnist"      # moving_mnist (built on the fly) | array_record (prepared shards)
 
   # --- Batching (both sources). ---
@@ -46,7 +50,7 @@ def data_config() -> ml_collections.ConfigDict:
   c.holdout_examples = 0         # else: the last N records of `path` are held out of training
   c.latent_shape = ()            # expected (T, H, W, C) of the records; () = take the manifest's
   c.num_classes = 0              # expected num_classes; 0 = take the source's (MNIST: 10**digits)
-  return c
+  return build("data", vars(c), fields)
 
 
 def validate_data_config(cfg, model_kind: str | None = None) -> None:

@@ -1,14 +1,18 @@
-"""Defaults of the solution-flow objective and samplers (docs/method.md §2, §3, §6).
+"""`config.flow`: the solution-flow objective and samplers, every field's default and its check
+(docs/method.md §2, §3, §6).
 
 Every switch the paper (or SoFlow, which it builds on) ablates is a field here, so that each row of
 an ablation table is a `--config.flow.x=y` override. `validate_flow_config` is the single place that
-turns a bad combination into a one-line ValueError saying what to change.
+turns a bad combination into a one-line ValueError saying what to change. The batch split FM : SCM :
+MVA is a curriculum stage's (schema/curriculum.py), not a flow field.
 """
 from __future__ import annotations
 
-import math
+import types
 
 import ml_collections
+
+from eflow_jax.schema.fields import build
 
 GUIDANCE_TARGETS = ("pdg", "pdg_cond", "pdg_label", "cfg", "none")
 WEAK_PATH_TARGETS = ("pdg", "pdg_cond", "pdg_label")   # the reference comes from the weak path
@@ -23,19 +27,19 @@ W_SAMPLING = ("batch", "example")
 SAMPLERS = ("alg2", "one_step", "chain", "euler_cfg")
 
 
-def flow_config() -> ml_collections.ConfigDict:
-  """Returns the objective/sampler config with the docs/method.md defaults (Kinetics stage 1)."""
-  c = ml_collections.ConfigDict()
+def flow_config(**fields) -> ml_collections.ConfigDict:
+  """The objective/sampler config: the docs/method.md defaults (Kinetics stage 1), then `fields`."""
+  c = types.SimpleNamespace()
   _time_sampling(c)
   _scm_schedule(c)
   _guidance(c)
   _loss_weights(c)
-  _batch_split(c)
+  _mva_target(c)
   _inference(c)
-  return c
+  return build("flow", vars(c), fields)
 
 
-def _time_sampling(c: ml_collections.ConfigDict) -> None:
+def _time_sampling(c) -> None:
   """docs/method.md §2: the times t, s of FM / SCM and the MVA grid."""
   # --- §2 time sampling: t = shift(sigmoid(u)), u ~ N(mu, sigma^2) (paper Tab. 5). ---
   c.t_mu = 0.0
@@ -58,7 +62,7 @@ def _time_sampling(c: ml_collections.ConfigDict) -> None:
   c.mva_grid_sampler_steps = 0
 
 
-def _scm_schedule(c: ml_collections.ConfigDict) -> None:
+def _scm_schedule(c) -> None:
   """docs/method.md §3: SCM's intermediate time l."""
   # --- §3 SCM intermediate time l = t + (s - t) * r(k). ---
   c.r_schedule = "exponential"  # exponential | constant | linear | cosine
@@ -66,7 +70,7 @@ def _scm_schedule(c: ml_collections.ConfigDict) -> None:
   c.r_end = 0.002
 
 
-def _guidance(c: ml_collections.ConfigDict) -> None:
+def _guidance(c) -> None:
   """docs/method.md §3: the guided target (Eq. 11), path drop, label drop."""
   # --- §3 guided target (paper Eq. 11) and velocity mix. ---
   # pdg (weak path, null cond) | pdg_cond (weak path, own cond: autoguidance-style, needs
@@ -108,7 +112,7 @@ def _guidance(c: ml_collections.ConfigDict) -> None:
   c.scm_label_drop = 0.0
 
 
-def _loss_weights(c: ml_collections.ConfigDict) -> None:
+def _loss_weights(c) -> None:
   """docs/method.md §3: the adaptive weight and the SCM loss form."""
   # --- §3 adaptive weight w_ad = sg(1 / (mse + eps)^p) (SoFlow). ---
   c.weight_p = 1.0
@@ -118,17 +122,13 @@ def _loss_weights(c: ml_collections.ConfigDict) -> None:
   c.scm_form = "surrogate"
 
 
-def _batch_split(c: ml_collections.ConfigDict) -> None:
-  """docs/method.md §3: the FM : SCM : MVA split and MVA's target network."""
-  # --- §3 batch split FM : SCM : MVA and MVA target network. ---
-  c.ratio_fm = 0.75
-  c.ratio_scm = 0.25
-  c.ratio_mva = 0.0
+def _mva_target(c) -> None:
+  """docs/method.md §3: MVA's target network."""
   c.mva_target = "ema"  # ema | online (both under stop-gradient)
   c.mva_adaptive_weight = False  # Eq. 12 has no weight; True applies w_ad to the MVA residual too.
 
 
-def _inference(c: ml_collections.ConfigDict) -> None:
+def _inference(c) -> None:
   """docs/method.md §6: the sampler."""
   # --- §6 inference. ---
   c.sampler = "alg2"  # alg2 | one_step | chain | euler_cfg (FM baseline, 2 NFE / step)
@@ -141,18 +141,6 @@ def _one_of(cfg, name, allowed):
   value = cfg[name]
   if value not in allowed:
     raise ValueError(f"flow.{name}={value!r} is unknown; use one of {', '.join(allowed)}.")
-
-
-def validate_ratios(ratios) -> tuple[float, float, float]:
-  """Checks (a, b, 1-a-b) and returns it as floats."""
-  if len(ratios) != 3:
-    raise ValueError(f"ratios must be (fm, scm, mva); got {ratios!r}.")
-  r = tuple(float(x) for x in ratios)
-  if any(x < 0 or not math.isfinite(x) for x in r):
-    raise ValueError(f"ratios (fm, scm, mva) must be finite and >= 0; got {r}.")
-  if abs(sum(r) - 1.0) > 1e-6:
-    raise ValueError(f"ratios (fm, scm, mva) must sum to 1; got {r} (sum {sum(r):.6g}).")
-  return r
 
 
 def validate_flow_config(cfg) -> None:
@@ -207,4 +195,3 @@ def validate_flow_config(cfg) -> None:
   for name in ("r_init", "r_end"):
     if not 0.0 <= cfg[name] <= 1.0:
       raise ValueError(f"flow.{name}={cfg[name]} must lie in [0, 1].")
-  validate_ratios((cfg.ratio_fm, cfg.ratio_scm, cfg.ratio_mva))
