@@ -135,6 +135,8 @@ def settings_mismatch(report: dict, settings: dict) -> str | None:
     return f"trained {step} steps, this sweep {settings['total_steps']}"
   if made.get("report_key") == settings["report_key"]:
     return None
+  if made.get("total_steps") == settings["total_steps"] and made.get("overrides") == settings["overrides"]:
+    return "same steps and overrides, but the row's config resolves differently now (its recipe changed)"
   return (f"made with total_steps={made.get('total_steps')} and --override {made.get('overrides')}, this sweep "
           f"total_steps={settings['total_steps']} and --override {settings['overrides']}")
 

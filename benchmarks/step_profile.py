@@ -153,7 +153,7 @@ def programs(config):
   out = {}
   for stage in stages:
     out[f"stage {stage.name}"] = (config, curriculum.step_settings(stages, stage.start))
-  fm = common.with_overrides(config, {"flow.guidance_target": "none"})
+  fm = common.with_overrides(config, {"flow.objective": "fm", "flow.guidance_target": "none"})
   out["plain FM (dense)"] = (fm, curriculum.StepSettings(0.0, (1.0, 0.0, 0.0)))
   return out
 

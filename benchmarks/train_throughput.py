@@ -51,6 +51,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import jax  # pylint: disable=g-import-not-at-top
 
 import common
+from eflow_jax import schema
+from eflow_jax.flow.terms import shown, split_of
 from eflow_jax.train import curriculum, run_setup
 from eflow_jax.train.step import create_train_state
 from eflow_jax.train.step import make_train_step
@@ -64,15 +66,20 @@ def rungs(base, drop: float):
   """[(id, label, overrides, StepSettings)] of the cumulative ladder."""
   softmax = {"model.attention": "softmax", "model.softmax_every": 0}
   glga = {"model.attention": "glga", "model.softmax_every": int(base.model.softmax_every)}
-  mva = (0.5, 0.25, 0.25)
+
+  def objective(name):       # the flow fields of a named objective (schema/objectives.py)
+    return {f"flow.{k}": v for k, v in schema.objective_flow(name).items()}
+
+  fm, sfm, pdg = objective("fm"), objective("sfm"), objective("pdg_sfm")
+  mva = split_of(schema.objective_split("sfm", mva=True))
   S = curriculum.StepSettings
   return [
-      ("a", "FM + softmax", {**softmax, "flow.guidance_target": "none"}, S(0.0, (1.0, 0.0, 0.0))),
-      ("b", "SFM + softmax", {**softmax, "flow.guidance_target": "cfg"}, S(0.0, (0.75, 0.25, 0.0))),
-      ("c", "+ MVA", {**softmax, "flow.guidance_target": "cfg"}, S(0.0, mva)),
-      ("d", "+ GLGA", {**glga, "flow.guidance_target": "cfg"}, S(0.0, mva)),
-      ("e", "+ PDG", {**glga, "flow.guidance_target": "pdg"}, S(0.0, mva)),
-      ("f", f"+ {drop:.0%} token drop", {**glga, "flow.guidance_target": "pdg"}, S(drop, mva)),
+      ("a", "FM + softmax", {**softmax, **fm}, S(0.0, split_of(schema.objective_split("fm")))),
+      ("b", "SFM + softmax", {**softmax, **sfm}, S(0.0, split_of(schema.objective_split("sfm")))),
+      ("c", "+ MVA", {**softmax, **sfm}, S(0.0, mva)),
+      ("d", "+ GLGA", {**glga, **sfm}, S(0.0, mva)),
+      ("e", "+ PDG", {**glga, **pdg}, S(0.0, mva)),
+      ("f", f"+ {drop:.0%} token drop", {**glga, **pdg}, S(drop, mva)),
   ]
 
 
@@ -90,7 +97,7 @@ def stage_rows(base):
   for i, st in enumerate(curriculum.build_stages(base.curriculum, base.total_steps)):
     length = st.end - st.start
     parts = [(1, curriculum.StepSettings(st.drop_ratio, st.ratios))]
-    label = f"stage {i + 1} '{st.name}' (drop {st.drop_ratio:g}, {'/'.join(f'{r:g}' for r in st.ratios)})"
+    label = f"stage {i + 1} '{st.name}' (drop {st.drop_ratio:g}, {shown(st.ratios)})"
     if st.dense_every:             # one dense step every `dense_every`
       parts = [(st.dense_every - 1, parts[0][1]), (1, curriculum.StepSettings(0.0, st.ratios))]
       label += f" 1/{st.dense_every} dense"

@@ -39,21 +39,22 @@ def get_config(arg=None):
     lr_schedule = dict(warmup_steps=warmup, decay="cosine", final_fraction=0.0)
   # The Kinetics recipe's two stages (configs/kinetics.py, App. C.1): 80% of the steps with 75%
   # token drop and FM:SCM = 0.75:0.25, then dense with MVA (FM:SCM:MVA = 0.5:0.25:0.25).
-  stages = [dict(name="sparse", fraction=0.8, drop_ratio=0.75, ratio_fm=0.75, ratio_scm=0.25,
-                 ratio_mva=0.0, lr=lr),
-            dict(name="dense_mva", fraction=0.2, drop_ratio=0.0, ratio_fm=0.5, ratio_scm=0.25,
-                 ratio_mva=0.25, lr=lr)]
+  stages = [dict(name="sparse", fraction=0.8, drop_ratio=0.75, lr=lr,
+                 ratios=schema.objective_split("sfm")),
+            dict(name="dense_mva", fraction=0.2, drop_ratio=0.0, lr=lr,
+                 ratios=schema.objective_split("sfm", mva=True))]
   flow = dict(
       # 32x32 pixels, not 256p latents: no resolution shift toward high noise (SD3-style shift grows
       # with resolution; the paper's 3.0 is for Wan latents). Measured at 1400 steps, shift 1.
       t_shift=1.0, mva_shift=1.0, inference_shift=1.0,
-      # The guidance target comes from the full network's unconditional pass (SoFlow's 'cfg', SFM),
-      # not from the weak path (PDG): at this model size (weak path = 2 of 5 blocks) PDG is the part
-      # of the recipe that costs quality. Measured on the same 12000 steps: 98% of 200 samples
-      # recognised by the clip classifier (docs/demo_results/demo_long_cfg_step12000_n200.json)
-      # against 80% with PDG (its reports were lost); Tab. 4: SFM 73% vs PDG-SFM 42% at 4000 dense
-      # steps (docs/results.md). PDG stays one switch away: --config.flow.guidance_target=pdg.
-      guidance_target="cfg",
+      # The guidance target comes from the full network's unconditional pass (SoFlow's 'cfg': the
+      # objective 'sfm', schema/objectives.py), not from the weak path (PDG): at this model size
+      # (weak path = 2 of 5 blocks) PDG is the part of the recipe that costs quality. Measured on the
+      # same 12000 steps: 98% of 200 samples recognised by the clip classifier
+      # (docs/demo_results/demo_long_cfg_step12000_n200.json) against 80% with PDG (its reports were
+      # lost); Tab. 4: SFM 73% vs PDG-SFM 42% at 4000 dense steps (docs/results.md). PDG stays one
+      # objective away: --config.flow.objective=pdg_sfm --config.flow.guidance_target=pdg.
+      objective="sfm",
       # Full guidance at every t, as every demo number in docs/results.md was measured; SoFlow's fade
       # above t = 0.8 (the library default, flow.guidance_decay_time) scored 36% against 38% (row F08
       # of the re-tuning; one run, no report file).
@@ -67,8 +68,8 @@ def get_config(arg=None):
     # trained dense throughout, sampled with 40 Euler steps of classifier-free guidance (2 NFE
     # each). The class is dropped for 20% of the examples (flow.p_drop: the null label CFG needs).
     model["attention"] = "softmax"
-    flow.update(guidance_target="none", sampler="euler_cfg", inference_steps=40)
-    stages = [dict(name="dense_fm", fraction=1.0, ratio_fm=1.0, ratio_scm=0.0, ratio_mva=0.0, lr=lr)]
+    flow.update(objective="fm", sampler="euler_cfg", inference_steps=40)
+    stages = [dict(name="dense_fm", fraction=1.0, ratios=schema.objective_split("fm"), lr=lr)]
   return schema.run_config(
       model_size="tiny", model=model,
       video=(8, 32, 32, 1),       # Moving MNIST pixels (identity autoencoder): 8 frames of 32x32

@@ -29,9 +29,10 @@ def get_config(arg=None):
                 path="data/kinetics700_256_29f"),   # eflow_jax.tools.prepare_data --autoencoder=wan21
       # App. C.1: 80% of the steps with 75% token drop, FM:SCM = 0.75:0.25, no MVA; then 20% dense +
       # MVA. The paper does not give stage 2's split; we take FM:SCM:MVA = 0.5:0.25:0.25.
-      stages=[dict(name="sparse", fraction=0.8, drop_ratio=0.75, ratio_fm=0.75, ratio_scm=0.25,
-                   ratio_mva=0.0, lr=1e-4),
-              dict(name="dense_mva", fraction=0.2, drop_ratio=0.0, ratio_fm=0.5, ratio_scm=0.25,
-                   ratio_mva=0.25, lr=1e-4)],
+      stages=[dict(name="sparse", fraction=0.8, drop_ratio=0.75, lr=1e-4,
+                   ratios=schema.objective_split("eflow")),
+              dict(name="dense_mva", fraction=0.2, drop_ratio=0.0, lr=1e-4,
+                   ratios=schema.objective_split("eflow", mva=True))],
+      flow=dict(objective="eflow"),               # PDG target, MVA in the dense stage
   )
   return schema.run_config(**(schema.cpu_sized(recipe) if options["runlocal"] else recipe))

@@ -17,11 +17,11 @@ def get_config(arg=None):
   from_256p = not options["480p_only"]
   # App. C.2: 256p with 75% drop and one dense step in ten (150K, batch 2048); 480p with 75% drop
   # (50K, batch 1024); 480p dense + MVA at LR 2e-5 (50K, batch 1024). The split with MVA is ours.
+  sparse, dense_mva = schema.objective_split("eflow"), schema.objective_split("eflow", mva=True)
   stages = [dict(name="256p_sparse", steps=150_000, drop_ratio=0.75, dense_every=10, lr=1e-4,
-                 data_path="data/t2v_256p_81f", batch_size=2048)] if from_256p else []
-  stages += [dict(name="480p_sparse", steps=50_000, drop_ratio=0.75, lr=1e-4),
-             dict(name="480p_dense_mva", steps=50_000, drop_ratio=0.0, ratio_fm=0.5, ratio_scm=0.25,
-                  ratio_mva=0.25, lr=2e-5)]
+                 ratios=sparse, data_path="data/t2v_256p_81f", batch_size=2048)] if from_256p else []
+  stages += [dict(name="480p_sparse", steps=50_000, drop_ratio=0.75, lr=1e-4, ratios=sparse),
+             dict(name="480p_dense_mva", steps=50_000, drop_ratio=0.0, lr=2e-5, ratios=dense_mva)]
   recipe = dict(
       model_size="1.5B",
       # 81 frames give 21 latent frames; 21 is odd, so token dropping uses spatial 2x2 groups keeping
@@ -34,5 +34,6 @@ def get_config(arg=None):
                 text_dim=schema.UMT5_XXL_DIM, text_length=schema.WAN_TEXT_LENGTH,
                 still_video_ratio=0.1),   # App. C.2: 10% images per batch, as still clips (schema/data.py)
       stages=stages,
+      flow=dict(objective="eflow"),               # PDG target, MVA in the dense stage
   )
   return schema.run_config(**(schema.cpu_sized(recipe) if options["runlocal"] else recipe))

@@ -35,15 +35,15 @@ def get_config(arg=None):
       video=(8, 32, 32, 1),
       total_steps=total_steps,
       # App. C.2's shape: 75% drop with one dense step in ten, then dense + MVA (FM:SCM:MVA = 0.5:0.25:0.25).
-      stages=[dict(name="sparse", fraction=0.8, drop_ratio=0.75, dense_every=10, ratio_fm=0.75,
-                   ratio_scm=0.25, lr=1e-3),
-              dict(name="dense_mva", fraction=0.2, drop_ratio=0.0, ratio_fm=0.5, ratio_scm=0.25,
-                   ratio_mva=0.25, lr=1e-3)],
+      stages=[dict(name="sparse", fraction=0.8, drop_ratio=0.75, dense_every=10, lr=1e-3,
+                   ratios=schema.objective_split("sfm")),
+              dict(name="dense_mva", fraction=0.2, drop_ratio=0.0, lr=1e-3,
+                   ratios=schema.objective_split("sfm", mva=True))],
       data=dict(batch_size=16, digit_size=20, max_speed=2, text_dim=32,
                 text_length=8,                   # "digit 7 moving up and left" is 6 words
                 still_video_ratio=0.1),          # App. C.2's images, as still clips
       # As the class demo: no time shift at 32x32 pixels, the CFG target, no guidance fade.
-      flow=dict(t_shift=1.0, mva_shift=1.0, inference_shift=1.0, guidance_target="cfg",
+      flow=dict(t_shift=1.0, mva_shift=1.0, inference_shift=1.0, objective="sfm",
                 guidance_decay_time=1.0),
       text_encoder=dict(kind="builtin"),
       ema_decay=0.995, log_every=25, checkpoint=dict(every_steps=200),

@@ -50,8 +50,9 @@ def tiny_config(total_steps: int = 3, objective: str = "eflow"):
   del config.curriculum["stage2"]
   config.curriculum.stage1.fraction = 1.0
   if objective == "fm":
-    config.curriculum.stage1.update(drop_ratio=0.0, ratio_fm=1.0, ratio_scm=0.0)
-    config.flow.guidance_target = "none"
+    config.curriculum.stage1.drop_ratio = 0.0
+    config.curriculum.stage1.ratios.update(fm=1.0, scm=0.0)
+    config.flow.update(objective="fm", guidance_target="none")
   return config
 
 

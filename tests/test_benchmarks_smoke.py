@@ -44,7 +44,7 @@ def test_ladder_flops_grow_with_network_passes(base):
                                             ladder[rid][1], batch)
            for rid in ("a", "b", "c")}
   assert flops["a"] < flops["b"] < flops["c"], flops
-  unguided = {**ladder["b"][0], "flow.guidance_target": "none"}
+  unguided = {**ladder["b"][0], "flow.objective": "custom", "flow.guidance_target": "none"}
   no_cfg = train_throughput.step_flops(common.with_overrides(base, unguided), ladder["b"][1], batch)
   assert no_cfg < flops["b"], (no_cfg, flops)       # the CFG target's null-condition passes
   assert ladder["f"][1].drop_ratio == 0.75 and ladder["e"][1].drop_ratio == 0.0

@@ -92,14 +92,14 @@ def test_every_ablation_row_is_a_valid_run_that_differs_from_its_reference_only_
       validate.check_run_config(config_lib.load_config(f"{path}:{row}"), device_count=1)
   flow = lambda row: config_lib.load_config(f"configs/ablations/pdg_study.py:{row}").flow.to_dict()
   diff = lambda a, b: {k for k in flow(a) if flow(a)[k] != flow(b)[k]}
-  assert diff("pdg", "sfm") == {"guidance_target"}
+  assert diff("pdg", "sfm") == {"objective", "guidance_target"}
   assert diff("pdg_w1", "pdg") == {"w_min", "w_max", "w_inf"} and flow("pdg_w1")["w_max"] == 1.0
   assert diff("pdg_decay", "pdg") == {"guidance_decay_time"}
   assert diff("pdg_pdrop05", "pdg") == {"p_drop"}
   soflow = config_lib.load_config("configs/ablations/table4.py:soflow_4").flow
   sfm = config_lib.load_config("configs/ablations/table4.py:sfm_4").flow
   assert {k for k in soflow.to_dict() if soflow[k] != sfm[k]} == {
-      "p_drop", "path_drop_mode", "scm_label_drop", "guidance_decay_time"}
+      "objective", "p_drop", "path_drop_mode", "scm_label_drop", "guidance_decay_time"}
   assert (soflow.p_drop, soflow.scm_label_drop, soflow.guidance_decay_time) == (0.1, 0.1, 0.8)
 
 
@@ -115,7 +115,7 @@ def test_mva_study_rows_share_one_training_per_recipe():
   grid = config_lib.load_config("configs/ablations/mva_study.py:mva_grid_1").flow
   assert grid.mva_grid_sampler_steps == 4 and grid.inference_steps == 1
   start = config_lib.load_config("configs/ablations/mva_study.py:mva_start_4").curriculum.stage1
-  assert start.ratio_mva == 0.25 and start.drop_ratio == 0.75
+  assert start.ratios.mva == 0.25 and start.drop_ratio == 0.75
 
 
 def test_the_demo_shows_every_digit_while_it_trains_and_scores_200_samples_at_the_end():
@@ -136,7 +136,7 @@ def test_the_demo_shows_every_digit_while_it_trains_and_scores_200_samples_at_th
   baseline = config_lib.load_config("configs/demo.py:fm_baseline")
   validate.check_run_config(baseline, device_count=1)
   assert baseline.model.attention == "softmax" and list(baseline.curriculum.keys()) == ["stage1"]
-  assert baseline.curriculum.stage1.drop_ratio == 0 and baseline.curriculum.stage1.ratio_fm == 1.0
+  assert baseline.curriculum.stage1.drop_ratio == 0 and baseline.curriculum.stage1.ratios.fm == 1.0
   assert (baseline.flow.sampler, baseline.flow.inference_steps) == ("euler_cfg", 40)
   depth = lambda m: (m.hidden, m.encoder_blocks, m.middle_blocks, m.decoder_blocks)
   assert depth(baseline.model) == depth(config.model)

@@ -10,7 +10,7 @@ from eflow_jax.schema.curriculum import stage_config
 def kinetics_like(total=100):
   c = ml_collections.ConfigDict()
   c.stage1 = stage_config("sparse", fraction=0.8, drop_ratio=0.75, lr=1e-4)
-  c.stage2 = stage_config("dense_mva", fraction=0.2, ratio_fm=0.5, ratio_scm=0.25, ratio_mva=0.25, lr=2e-5)
+  c.stage2 = stage_config("dense_mva", fraction=0.2, ratios=dict(fm=0.5, scm=0.25, mva=0.25), lr=2e-5)
   return curriculum.build_stages(c, total)
 
 
@@ -19,8 +19,8 @@ def test_fractional_stages_tile_the_run_and_switch_at_the_boundary():
   assert [(s.start, s.end) for s in stages] == [(0, 81), (81, 101)]   # round(80.8) = 81, rest absorbed
   assert curriculum.stage_at(stages, 80).name == "sparse"
   assert curriculum.stage_at(stages, 81).name == "dense_mva"
-  assert curriculum.step_settings(stages, 80) == curriculum.StepSettings(0.75, (0.75, 0.25, 0.0))
-  assert curriculum.step_settings(stages, 81) == curriculum.StepSettings(0.0, (0.5, 0.25, 0.25))
+  assert curriculum.step_settings(stages, 80) == curriculum.StepSettings(0.75, (("fm", 0.75), ("scm", 0.25)))
+  assert curriculum.step_settings(stages, 81) == curriculum.StepSettings(0.0, (("fm", 0.5), ("scm", 0.25), ("mva", 0.25)))
   assert curriculum.boundaries(stages) == [81, 101]
 
 
@@ -66,7 +66,7 @@ def test_unknown_decay_is_refused():
 
 
 @pytest.mark.parametrize("edit,match", [
-    (lambda c: c.stage1.update(ratio_fm=0.5), "sum to 1"),
+    (lambda c: c.stage1.ratios.update(fm=0.5), "sum to 1"),
     (lambda c: c.stage1.update(drop_ratio=1.0), "drop_ratio"),
     (lambda c: c.stage1.update(fraction=0.0), "steps > 0 or fraction"),
     (lambda c: c.stage2.update(steps=500), "sum to total_steps"),

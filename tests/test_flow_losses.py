@@ -360,18 +360,22 @@ def test_exact_gaussian_map_is_stationary_point(term):
 # Batch split and total loss.
 # ---------------------------------------------------------------------------------------------
 def test_group_sizes_rounding_rule():
-  assert losses.group_sizes(256, (0.75, 0.25, 0.0)) == (192, 64, 0)
-  assert losses.group_sizes(10, (0.75, 0.25, 0.0)) == (8, 2, 0)  # tie 7.5 / 2.5 -> fm first
-  assert losses.group_sizes(256, (0.6, 0.2, 0.2)) == (154, 51, 51)
-  assert losses.group_sizes(7, (0.0, 0.0, 1.0)) == (0, 0, 7)
+  assert losses.group_sizes(256, dict(fm=0.75, scm=0.25, mva=0.0)) == dict(fm=192, scm=64)
+  assert losses.group_sizes(10, dict(fm=0.75, scm=0.25)) == dict(fm=8, scm=2)  # tie 7.5 / 2.5 -> fm first
+  assert losses.group_sizes(256, dict(fm=0.6, scm=0.2, mva=0.2)) == dict(fm=154, scm=51, mva=51)
+  assert losses.group_sizes(7, dict(mva=1.0)) == dict(mva=7)
+  # The batch is cut in registry order whatever the mapping's order.
+  assert list(losses.group_sizes(8, dict(mva=0.25, fm=0.5, scm=0.25))) == ["fm", "scm", "mva"]
   for b in range(3, 40):
-    for r in [(0.5, 0.3, 0.2), (0.75, 0.25, 0.0), (0.34, 0.33, 0.33)]:
+    for r in [dict(fm=0.5, scm=0.3, mva=0.2), dict(fm=0.75, scm=0.25), dict(fm=0.34, scm=0.33, mva=0.33)]:
       n = losses.group_sizes(b, r)
-      assert sum(n) == b and all(abs(ni - ri * b) < 1 for ni, ri in zip(n, r))
+      assert sum(n.values()) == b and all(abs(n[k] - r[k] * b) < 1 for k in r)
   with pytest.raises(ValueError, match="sum to 1"):
-    losses.group_sizes(8, (0.5, 0.4, 0.0))
+    losses.group_sizes(8, dict(fm=0.5, scm=0.4))
   with pytest.raises(ValueError, match="no example"):
-    losses.group_sizes(2, (0.5, 0.25, 0.25))
+    losses.group_sizes(2, dict(fm=0.5, scm=0.25, mva=0.25))
+  with pytest.raises(ValueError, match="unknown objective term sxm; registered: fm, scm, mva"):
+    losses.group_sizes(8, dict(fm=0.5, sxm=0.5))
   assert losses.num_path_dropped(192, 0.2) == 38 and losses.num_path_dropped(5, 0.1) == 1
 
 
@@ -400,7 +404,7 @@ def test_total_loss_runs_only_needed_passes_and_combines_groups():
   tl = lambda *a, **kw: jax.jit(functools.partial(losses.total_loss, *a, **kw))(
       _batch(16), jax.random.key(0), 10, 100)  # jit: one trace, so the log is one pass each
   loss, m = tl(net, cfg=cfg, null_cond=null_cond, net_sg=net_sg, net_ema=ema,
-               ratios=(0.5, 0.25, 0.25))
+               ratios=dict(fm=0.5, scm=0.25, mva=0.25))
   assert log == [("net", True),                                        # FM, path-dropped (2)
                  ("net", False), ("sg", True),                         # FM, kept (6)
                  ("sg", True), ("sg", False), ("net", False), ("sg", False),  # SCM (4)
@@ -412,11 +416,11 @@ def test_total_loss_runs_only_needed_passes_and_combines_groups():
   np.testing.assert_allclose(m["r"], 0.1 * (0.002 / 0.1) ** 0.1, rtol=1e-5)
   # the MVA group really uses the EMA net: with ema == online params the MVA loss changes
   _, m2 = tl(net, cfg=cfg, null_cond=null_cond, net_ema=bind(mlp_net, p),
-             ratios=(0.5, 0.25, 0.25))
+             ratios=dict(fm=0.5, scm=0.25, mva=0.25))
   np.testing.assert_allclose(m2["fm/loss"], m["fm/loss"], rtol=1e-6)
   assert abs(float(m2["mva/loss"]) - float(m["mva/loss"])) > 1e-6
   cfg.mva_target = "online"
-  _, m3 = tl(bind(mlp_net, p), cfg=cfg, null_cond=null_cond, ratios=(0.5, 0.25, 0.25))
+  _, m3 = tl(bind(mlp_net, p), cfg=cfg, null_cond=null_cond, ratios=dict(fm=0.5, scm=0.25, mva=0.25))
   np.testing.assert_allclose(m3["mva/loss"], m2["mva/loss"], rtol=1e-6)
 
 
@@ -425,7 +429,7 @@ def test_total_loss_plain_fm_needs_one_pass_and_skips_empty_groups():
   net = Recorder("net", bind(mlp_net, mlp_params(0)), log)
   cfg = cfg_with(guidance_target="none", p_drop=0.0)
   _, m = losses.total_loss(net, _batch(8), jax.random.key(0), 0, 10, cfg=cfg,
-                           null_cond=null_cond, ratios=(1.0, 0.0, 0.0))
+                           null_cond=null_cond, ratios=dict(fm=1.0, scm=0.0, mva=0.0))
   assert log == [("net", False)] and not any(k.startswith(("scm", "mva")) for k in m)
   assert float(m["w"]) == 0.0  # FM baseline feeds the unguided input
 
@@ -437,7 +441,7 @@ def test_total_loss_bernoulli_drop_fraction_and_jit_grad():
   @jax.jit
   def f(p_, key):
     return losses.total_loss(bind(mlp_net, p_), _batch(2000), key, 5, 10, cfg=cfg,
-                             null_cond=null_cond, ratios=(1.0, 0.0, 0.0))
+                             null_cond=null_cond, ratios=dict(fm=1.0, scm=0.0, mva=0.0))
   (loss, m), g = jax.value_and_grad(f, has_aux=True)(p, jax.random.key(3))
   assert abs(float(m["fm/dropped"]) - 0.2) < 4 * np.sqrt(0.2 * 0.8 / 2000)
   assert np.isfinite(float(loss)) and all(np.all(np.isfinite(x)) for x in jax.tree.leaves(g))
@@ -448,37 +452,38 @@ def test_total_loss_errors():
   net = bind(mlp_net, mlp_params(0))
   with pytest.raises(ValueError, match="net_ema"):
     losses.total_loss(net, _batch(8), jax.random.key(0), 0, 10, cfg=cfg, null_cond=null_cond,
-                      ratios=(0.5, 0.25, 0.25))
+                      ratios=dict(fm=0.5, scm=0.25, mva=0.25))
   with pytest.raises(ValueError, match="sum to 1"):
     losses.total_loss(net, _batch(8), jax.random.key(0), 0, 10, cfg=cfg, null_cond=null_cond,
-                      ratios=(0.5, 0.25, 0.2))
+                      ratios=dict(fm=0.5, scm=0.25, mva=0.2))
   cfg.guidance_target = "weak"
   with pytest.raises(ValueError, match="guidance_target"):
     losses.total_loss(net, _batch(8), jax.random.key(0), 0, 10, cfg=cfg, null_cond=null_cond,
-                      ratios=(0.75, 0.25, 0.0))
+                      ratios=dict(fm=0.75, scm=0.25, mva=0.0))
 
 
 def test_total_loss_at_exact_gaussian_map_mva_only_is_zero():
   cfg = cfg_with(guidance_target="none", mva_target="online")
   x0 = gauss_data(jax.random.key(5), 64)
   loss, _ = jax.jit(functools.partial(losses.total_loss, gauss_net(), cfg=cfg,
-                                      null_cond=null_cond, ratios=(0.0, 0.0, 1.0)))(
+                                      null_cond=null_cond, ratios=dict(fm=0.0, scm=0.0, mva=1.0)))(
       (x0, jnp.zeros(64, jnp.int32)), jax.random.key(1), 0, 10)
   assert float(loss) < 1e-9
 
 
 def test_aligned_split_rounds_to_shard_multiples_only_when_every_group_survives():
   # 64 over 8 devices: 8 units -> (6, 2, 0) units, path-drop round(0.2 * 6) = 1 unit.
-  assert losses.aligned_split(64, (0.75, 0.25, 0.0), 0.2, 8) == (48, 16, 0, 8)
-  assert losses.aligned_split(256, (0.5, 0.25, 0.25), 0.2, 8) == (128, 64, 64, 24)
+  sfm, mva = dict(fm=0.75, scm=0.25), dict(fm=0.5, scm=0.25, mva=0.25)
+  assert losses.aligned_split(64, sfm, 0.2, 8) == (dict(fm=48, scm=16), 8)
+  assert losses.aligned_split(256, mva, 0.2, 8) == (dict(fm=128, scm=64, mva=64), 24)
   # 16 over 8 devices: 2 units cannot give SCM a unit -> the exact split is kept.
-  assert losses.aligned_split(16, (0.75, 0.25, 0.0), 0.2, 8) == (12, 4, 0, 2)
+  assert losses.aligned_split(16, sfm, 0.2, 8) == (dict(fm=12, scm=4), 2)
   # p_drop > 0 but zero dropped units -> exact split.
-  assert losses.aligned_split(32, (0.75, 0.25, 0.0), 0.1, 8) == (24, 8, 0, 2)
+  assert losses.aligned_split(32, sfm, 0.1, 8) == (dict(fm=24, scm=8), 2)
   # multiple 1 and a batch not divisible by the multiple: exactly group_sizes + num_path_dropped.
   for b, m in ((10, 1), (12, 8)):
-    n = losses.group_sizes(b, (0.75, 0.25, 0.0))
-    assert losses.aligned_split(b, (0.75, 0.25, 0.0), 0.2, m) == (*n, losses.num_path_dropped(n[0], 0.2))
+    n = losses.group_sizes(b, sfm)
+    assert losses.aligned_split(b, sfm, 0.2, m) == (n, losses.num_path_dropped(n["fm"], 0.2))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -638,7 +643,7 @@ def test_total_loss_scm_label_drop_rate_and_off_by_default():
   net = bind(mlp_net, mlp_params(2))
   x = jax.random.normal(jax.random.key(0), (64, D))
   batch = (x, jnp.arange(64) % NUM_CLASSES)
-  kw = dict(null_cond=null_cond, ratios=(0.5, 0.5, 0.0))
+  kw = dict(null_cond=null_cond, ratios=dict(fm=0.5, scm=0.5, mva=0.0))
   off = losses.total_loss(net, batch, jax.random.key(1), 0, 100, cfg=cfg_with(guidance_target="cfg"), **kw)
   assert float(off[1]["scm/dropped"]) == 0.0
   cfg = cfg_with(guidance_target="cfg", scm_label_drop=0.5)
@@ -740,7 +745,7 @@ def test_path_drop_null_share_sets_the_weak_paths_condition():
   """Under SPRINT's coins, share 1 with no label-only drop is Alg. 1 (every path-dropped example at
   ∅): the same loss bit for bit; share 0 puts them all at their own label (a different loss)."""
   net = bind(mlp_net, mlp_params(5))
-  kw = dict(null_cond=null_cond, ratios=(1.0, 0.0, 0.0))
+  kw = dict(null_cond=null_cond, ratios=dict(fm=1.0, scm=0.0, mva=0.0))
   alg1 = losses.total_loss(net, _batch(16), jax.random.key(2), 0, 100, cfg=cfg_with(p_drop=0.5), **kw)
   sprint = dict(guidance_target="pdg", path_drop_label="independent", label_drop=0.0, p_drop=0.5)
   all_null = losses.total_loss(net, _batch(16), jax.random.key(2), 0, 100,
@@ -762,7 +767,7 @@ def test_total_loss_sprint_slices_run_only_their_passes(kind):
   net, net_sg = Recorder("net", bind(mlp_net, p), log), Recorder("sg", bind(mlp_net, p), log)
   cfg = cfg_with(guidance_target=kind, path_drop_label="independent", label_drop=0.1, p_drop=0.2)
   _, m = jax.jit(functools.partial(losses.total_loss, net, cfg=cfg, null_cond=null_cond,
-                                   net_sg=net_sg, ratios=(0.75, 0.25, 0.0)))(
+                                   net_sg=net_sg, ratios=dict(fm=0.75, scm=0.25, mva=0.0)))(
       _batch(16), jax.random.key(0), 0, 100)
   assert log[:4] == [("net", True), ("net", False), ("net", False), ("sg", True)], log
   np.testing.assert_allclose(m["fm/dropped"], 2 / 12, rtol=1e-6)
@@ -786,5 +791,5 @@ def test_total_loss_draws_mva_times_from_the_grid_with_the_sampler_times(monkeyp
   net = bind(mlp_net, mlp_params(4))
   cfg = cfg_with(mva_grid_sampler_steps=4, inference_shift=2.0, mva_target="online")
   losses.total_loss(net, _batch(4), jax.random.key(0), 0, 10, cfg=cfg, null_cond=null_cond,
-                    ratios=(0.0, 0.0, 1.0))
+                    ratios=dict(fm=0.0, scm=0.0, mva=1.0))
   assert seen == [(64, 3.0, 4, 2.0)]

@@ -19,6 +19,7 @@ SNAPSHOT = os.path.join(os.path.dirname(__file__), "snapshots", "shipped_configs
 # Every shipped config and option set, resolved before the schema existed (tests/snapshots/).
 SHIPPED = json.load(open(SNAPSHOT))
 DEAD_FIELDS = {"flow.ratio_fm", "flow.ratio_scm", "flow.ratio_mva"}   # the stage's split is the one used
+NEW_FIELDS = {"flow.objective"}          # the name of the objective the flow fields spell out
 
 
 def flat(tree: dict, prefix: str = "") -> dict:
@@ -28,11 +29,32 @@ def flat(tree: dict, prefix: str = "") -> dict:
   return out
 
 
+def renamed(field: str) -> str:
+  """A stage's split was three fields (curriculum.stageN.ratio_fm ...); it is now a mapping."""
+  stage, dot, name = field.rpartition(".ratio_")
+  return f"{stage}.ratios.{name}" if dot and stage.startswith("curriculum.stage") else field
+
+
 @pytest.mark.parametrize("name", sorted(SHIPPED))
 def test_shipped_config_resolves_to_its_committed_values(name):
-  got = flat(json.loads(schema.load_config(name).to_json()))
-  want = {k: v for k, v in flat(SHIPPED[name]).items() if k not in DEAD_FIELDS}
+  got = {k: v for k, v in flat(json.loads(schema.load_config(name).to_json())).items() if k not in NEW_FIELDS}
+  want = {renamed(k): v for k, v in flat(SHIPPED[name]).items() if k not in DEAD_FIELDS}
   assert got == want
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED))
+def test_a_shipped_configs_objective_agrees_with_its_flow_fields(name):
+  schema.validate_flow_config(schema.load_config(name).flow)
+
+
+def test_a_field_that_contradicts_the_named_objective_is_a_one_line_error():
+  flow = schema.flow_config(objective="sfm")
+  flow.guidance_target = "pdg"
+  with pytest.raises(ValueError, match="flow.objective='sfm' sets flow.guidance_target='cfg'") as error:
+    schema.validate_flow_config(flow)
+  assert "\n" not in str(error.value)
+  flow.objective = "pdg_sfm"
+  schema.validate_flow_config(flow)
 
 
 def test_every_shipped_config_file_is_in_the_snapshot():
@@ -134,6 +156,23 @@ def test_a_misspelt_field_is_a_one_line_error(build, field):
 
 def test_flow_has_no_batch_split():
   assert not [k for k in schema.flow_config() if k.startswith("ratio_")]
+
+
+@pytest.mark.parametrize("objective, fields, split", [
+    # Paper Tab. 2 / Tab. 4 and SoFlow's imagenet.yaml: the target, its label-drop rules, the split.
+    ("fm", dict(guidance_target="none"), {"fm": 1.0}),
+    ("sfm", dict(guidance_target="cfg", p_drop=0.2, guidance_decay_time=0.8), {"fm": 0.75, "scm": 0.25}),
+    ("pdg_sfm", dict(guidance_target="pdg"), {"fm": 0.75, "scm": 0.25}),
+    ("soflow", dict(guidance_target="cfg", p_drop=0.1, path_drop_mode="bernoulli", scm_label_drop=0.1,
+                    guidance_decay_time=0.8), {"fm": 0.75, "scm": 0.25}),
+    ("eflow", dict(guidance_target="pdg", velocity_mix=0.25), {"fm": 0.75, "scm": 0.25}),
+])
+def test_named_objectives_set_the_papers_fields(objective, fields, split):
+  flow = schema.flow_config(objective=objective)
+  assert {k: flow[k] for k in fields} == fields and flow.objective == objective
+  assert schema.objective_split(objective) == split
+  if objective != "fm":
+    assert schema.objective_split(objective, mva=True) == {"fm": 0.5, "scm": 0.25, "mva": 0.25}
 
 
 def test_runlocal_keeps_the_recipe_and_shrinks_the_model_and_data():

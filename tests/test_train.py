@@ -37,11 +37,11 @@ def final_state(config, workdir):
 
 def test_loss_falls_on_a_fixed_batch():
   config = tiny_config()
-  config.flow.guidance_target = "none"
+  config.flow.update(objective="custom", guidance_target="none")
   config.curriculum.stage1.lr = config.curriculum.stage2.lr = 3e-3
   model, stages, shape, optimizer, lr = run_setup.build(config)
   state, _ = run_setup.fresh_state(config, model, optimizer, shape)
-  step = make_train_step(model, optimizer, config.flow, curriculum.StepSettings(0.0, (1.0, 0.0, 0.0)),
+  step = make_train_step(model, optimizer, config.flow, curriculum.StepSettings(0.0, (("fm", 1.0),)),
                          100, 0.9, lr)
   x = jnp.asarray(np.random.default_rng(0).uniform(-1, 1, (8, *shape)).astype(np.float32))
   batch = {"x": x, "y": jnp.arange(8, dtype=jnp.int32) % 10}
@@ -325,7 +325,7 @@ def test_gradient_accumulation_is_the_mean_of_its_micro_batch_gradients():
   optimizer = optax.sgd(1.0)          # the update is then the gradient itself (Adam's would hide it)
   state = state.replace(ema_params=jax.tree.map(jnp.copy, state.params),
                         opt_state=optimizer.init(state.params))
-  settings = curriculum.StepSettings(0.0, (0.75, 0.25, 0.0))
+  settings = curriculum.StepSettings(0.0, (("fm", 0.75), ("scm", 0.25)))
   fresh = lambda: jax.tree.map(jnp.copy, state)             # the step donates its input state
   x = jnp.asarray(np.random.default_rng(0).uniform(-1, 1, (8, *shape)).astype(np.float32))
   batch = {"x": x, "y": jnp.arange(8, dtype=jnp.int32) % 10}
@@ -380,7 +380,7 @@ def test_the_step_averages_the_ema_and_the_mva_target_reads_it():
   same batch and key. An MVA-only batch (the smallest program that reads the EMA weights)."""
   from eflow_jax.train.step import TrainState
   config = tiny_config()
-  config.flow.guidance_target = "none"      # it shapes only the FM / SCM targets: a smaller program
+  config.flow.update(objective="custom", guidance_target="none")   # it shapes only FM / SCM: a smaller program
   assert config.flow.mva_target == "ema"
   model, shape = ToyNet(), (2, 4, 4, 1)
   x = jnp.asarray(np.random.default_rng(0).uniform(-1, 1, (8, *shape)).astype(np.float32))
@@ -393,7 +393,7 @@ def test_the_step_averages_the_ema_and_the_mva_target_reads_it():
   state = TrainState(step=jnp.asarray(50, jnp.int32), params=randomize(params, 1, 0.5),
                      ema_params=randomize(params, 2, 0.5), opt_state=optimizer.init(params),
                      rng=jax.random.PRNGKey(3), nonfinite_steps=zero, nonfinite_groups=zero)
-  step = make_train_step(model, optimizer, config.flow, curriculum.StepSettings(0.0, (0.0, 0.0, 1.0)),
+  step = make_train_step(model, optimizer, config.flow, curriculum.StepSettings(0.0, (("mva", 1.0),)),
                          100, 0.9, lambda k: 0.1)
   copy = lambda s: jax.tree.map(jnp.copy, s)                 # the step donates its input state
   new_state, metrics = step(copy(state), batch)

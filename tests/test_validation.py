@@ -160,11 +160,11 @@ CASES = [
     # Flow and curriculum (their own validators).
     case("flow_sampler_unknown", setter("flow.sampler", "ddim"), "flow.sampler"),
     case("drop_ratio_one", setter("curriculum.stage1.drop_ratio", 1.0), "drop_ratio"),
-    case("ratios_not_summing_to_one", setter("curriculum.stage2.ratio_mva", 0.5), "ratios"),
+    case("ratios_not_summing_to_one", setter("curriculum.stage2.ratios.mva", 0.5), "ratios"),
     case("stages_overrun_training", steps("stage1", 3000), "total_steps"),
     # A stage whose batch leaves a group with a positive ratio empty (found today only when it starts).
-    case("stage_mva_group_empty", lambda c: c.curriculum.stage2.update(ratio_fm=0.74, ratio_mva=0.01),
-         "curriculum.stage2 (ratio_fm, ratio_scm, ratio_mva = (0.74, 0.25, 0.01)) with data.batch_size=8"),
+    case("stage_mva_group_empty", lambda c: c.curriculum.stage2.ratios.update(fm=0.74, mva=0.01),
+         "curriculum.stage2 (ratios fm 0.74, scm 0.25, mva 0.01) with data.batch_size=8"),
     case("stage_batch_too_small_for_split", setter("curriculum.stage2.batch_size", 2),
          "curriculum.stage2.batch_size=2"),
     case("stages_short_of_training", lambda c: [steps(s, 100)(c) for s in ("stage1", "stage2")],

@@ -1,4 +1,5 @@
-"""FM, SCM and MVA losses (paper Eqs. 3, 4, 12; docs/method.md §3) and the batch-split total loss.
+"""FM, SCM and MVA losses (paper Eqs. 3, 4, 12; docs/method.md §3), registered as the objective's
+terms (flow/terms.py), and the batch-split total loss over whichever terms a stage names.
 
 Each term is written for ONE example and `vmap`ped over its group, so a group runs only the network
 passes its term needs (FM: 1-2, SCM: 2-4, MVA: 3). Networks are callables
@@ -13,7 +14,6 @@ Networks the train step passes to `total_loss`:
 """
 from __future__ import annotations
 
-import functools
 import math
 from typing import Callable, NamedTuple
 
@@ -22,10 +22,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from eflow_jax.schema.curriculum import validate_ratios
 from eflow_jax.schema.flow import LABELLED_WEAK_TARGETS, validate_flow_config
 from eflow_jax.flow import targets
 from eflow_jax.flow import timesteps
+from eflow_jax.flow.terms import TERMS, GroupContext, Term, register_term, split_of
 
 sg = jax.lax.stop_gradient
 Net = Callable[..., jax.Array]
@@ -188,24 +188,25 @@ def _round_half_up(x: float) -> int:
   return int(math.floor(x + 0.5 + 1e-9))
 
 
-def group_sizes(batch_size: int, ratios) -> tuple[int, int, int]:
-  """Static (n_fm, n_scm, n_mva) summing to batch_size, by largest remainder.
+def group_sizes(batch_size: int, ratios) -> dict[str, int]:
+  """Static {term: examples} summing to batch_size, by largest remainder, for the terms with a
+  positive share (registry order: flow/terms.py).
 
-  Each group gets floor(ratio * B); the leftover examples go one each to the groups with the largest
-  fractional parts (ties: fm, scm, mva order). A zero-ratio group always gets 0. A positive ratio
-  that would get 0 examples raises ValueError.
+  Each term gets floor(share * B); the leftover examples go one each to the terms with the largest
+  fractional parts (ties: registry order, fm before scm before mva). A positive share that would
+  get 0 examples raises ValueError.
   """
-  r = validate_ratios(ratios)
-  raw = [x * batch_size for x in r]
+  split = split_of(ratios)
+  raw = [share * batch_size for _, share in split]
   sizes = [int(math.floor(x + 1e-9)) for x in raw]
-  order = sorted(range(3), key=lambda i: (-(raw[i] - sizes[i]), i))
+  order = sorted(range(len(split)), key=lambda i: (-(raw[i] - sizes[i]), i))
   for i in order[: batch_size - sum(sizes)]:
     sizes[i] += 1
-  for name, ratio, n in zip(("fm", "scm", "mva"), r, sizes):
-    if ratio > 0 and n == 0:
-      raise ValueError(f"batch size {batch_size} gives the {name} group (ratio {ratio}) no "
+  for (name, share), n in zip(split, sizes):
+    if n == 0:
+      raise ValueError(f"batch size {batch_size} gives the {name} group (ratio {share}) no "
                        "example; raise the batch size or set that ratio to 0.")
-  return tuple(sizes)
+  return {name: n for (name, _), n in zip(split, sizes)}
 
 
 def num_path_dropped(n_fm: int, p_drop: float) -> int:
@@ -213,27 +214,28 @@ def num_path_dropped(n_fm: int, p_drop: float) -> int:
   return min(n_fm, _round_half_up(p_drop * n_fm))
 
 
-def aligned_split(batch_size: int, ratios, p_drop: float, multiple: int) -> tuple[int, ...]:
-  """(n_fm, n_scm, n_mva, n_path_dropped), every slice boundary a multiple of `multiple` if possible.
+def aligned_split(batch_size: int, ratios, p_drop: float, multiple: int) -> tuple[dict[str, int], int]:
+  """({term: examples}, FM's path-dropped count), every slice boundary a multiple of `multiple` if
+  possible.
 
   With the batch sharded over `multiple` devices, a group whose size is not a multiple of it
   forces XLA to reshard the group (measured: 8 CPU devices ran at 0.5x of one device). So the
   split is made in units of `multiple` examples (same largest-remainder rule), provided every
-  positive ratio (and a positive p_drop) still gets at least one unit; otherwise the exact
+  positive share (and a positive p_drop) still gets at least one unit; otherwise the exact
   per-example split is kept. multiple = 1 is exactly `group_sizes` + `num_path_dropped`.
   """
   exact = group_sizes(batch_size, ratios)
-  exact = (*exact, num_path_dropped(exact[0], p_drop))
+  exact_split = (exact, num_path_dropped(exact.get("fm", 0), p_drop))
   if multiple <= 1 or batch_size % multiple:
-    return exact
+    return exact_split
   try:
     units = group_sizes(batch_size // multiple, ratios)
-  except ValueError:                  # a positive ratio would get no unit
-    return exact
-  dropped = num_path_dropped(units[0], p_drop)
-  if p_drop > 0 and units[0] and dropped == 0:
-    return exact
-  return tuple(n * multiple for n in (*units, dropped))
+  except ValueError:                  # a positive share would get no unit
+    return exact_split
+  dropped = num_path_dropped(units.get("fm", 0), p_drop)
+  if p_drop > 0 and units.get("fm", 0) and dropped == 0:
+    return exact_split
+  return {name: n * multiple for name, n in units.items()}, dropped * multiple
 
 
 def _take(tree, lo, hi):
@@ -256,9 +258,9 @@ class Nets(NamedTuple):
   null_cond: Callable
 
 
-# Each group: (nets, cfg, x0, cond, w, key, **static) -> (per-example losses, aux), for its slice of
-# the batch. `key` is the group's own; each draws its noise and times from it.
-def fm_group(nets: Nets, cfg, x, cond, w, key, *, n_dropped: int):
+# Each term: (nets, cfg, x0, cond, w, key, context) -> (per-example losses, aux), for its slice of
+# the batch (flow/terms.py). `key` is the term's own; each draws its noise and times from it.
+def fm_group(nets: Nets, cfg, x, cond, w, key, context: GroupContext):
   """FM (Eq. 3) over a slice: path-dropped examples first (static), or a coin each (bernoulli)."""
   k_noise, k_time, k_drop = jax.random.split(key, 3)
   eps = jax.random.normal(k_noise, x.shape, x.dtype)
@@ -274,7 +276,7 @@ def fm_group(nets: Nets, cfg, x, cond, w, key, *, n_dropped: int):
         nets.net, x_, e_, t_, c_, w_, drop=drop, label_drop=label_drop if l_ is None else l_, **kw))(
             x[lo:hi], eps[lo:hi], t[lo:hi], _take(cond, lo, hi), w[lo:hi], coins)
 
-  n, nd = x.shape[0], n_dropped
+  n, nd = x.shape[0], context.n_dropped
   if cfg.path_drop_label == "independent":   # SPRINT: [path-dropped | label-dropped | kept]
     nl = min(n - nd, _round_half_up(cfg.label_drop * (n - nd)))
     coins = jax.random.bernoulli(jax.random.fold_in(k_drop, 1), cfg.path_drop_null_share, (nd,))
@@ -286,11 +288,11 @@ def fm_group(nets: Nets, cfg, x, cond, w, key, *, n_dropped: int):
           jax.tree.map(lambda *a: jnp.concatenate(a), *[p[1] for p in parts]))
 
 
-def scm_group(nets: Nets, cfg, x, cond, w, key, *, step, total_steps):
+def scm_group(nets: Nets, cfg, x, cond, w, key, context: GroupContext):
   """SCM (Eq. 4) over a slice, with SoFlow's per-example label drop when flow.scm_label_drop > 0."""
   k_noise, k_time = jax.random.split(key)
   eps = jax.random.normal(k_noise, x.shape, x.dtype)
-  t, l, s = timesteps.sample_scm_times(k_time, (x.shape[0],), cfg, step, total_steps)
+  t, l, s = timesteps.sample_scm_times(k_time, (x.shape[0],), cfg, context.step, context.total_steps)
   # One coin per example (SoFlow's cfg_drop_rate); off (0.0), no coin is drawn. fold_in leaves
   # k_noise and k_time, and so every run without the drop, unchanged.
   p_label = cfg.scm_label_drop
@@ -301,7 +303,7 @@ def scm_group(nets: Nets, cfg, x, cond, w, key, *, step, total_steps):
       drop=d_ if p_label else False))(x, eps, t, l, s, cond, w, coins)
 
 
-def mva_group(nets: Nets, cfg, x, cond, w, key):
+def mva_group(nets: Nets, cfg, x, cond, w, key, context: GroupContext):  # pylint: disable=unused-argument
   """MVA (Eq. 12) over a slice, on grid triples, against the EMA (or online, stop-gradient) net."""
   k_noise, k_time = jax.random.split(key)
   eps = jax.random.normal(k_noise, x.shape, x.dtype)
@@ -315,7 +317,7 @@ def mva_group(nets: Nets, cfg, x, cond, w, key):
 def total_loss(net: Net, batch, key, step, total_steps, *, cfg, null_cond: Callable,
                ratios, net_sg: Net | None = None, net_ema: Net | None = None,
                group_multiple: int = 1):
-  """L = sum_g (n_g / B) * mean_g(loss) over disjoint FM / SCM / MVA slices of the batch.
+  """L = sum_g (n_g / B) * mean_g(loss) over disjoint slices of the batch, one per term of `ratios`.
 
   Args:
     net, net_sg, net_ema: per-example callables (see module doc).
@@ -324,11 +326,12 @@ def total_loss(net: Net, batch, key, step, total_steps, *, cfg, null_cond: Calla
     step, total_steps: k and K of the r(k) schedule (step may be traced).
     cfg: `flow_config()` ConfigDict (static).
     null_cond: cond of one example -> the null cond of one example.
-    ratios: static (fm, scm, mva): the split of the curriculum stage (schema/curriculum.py).
+    ratios: static {term: share} (or its (term, share) pairs): the split of the curriculum stage
+      (schema/curriculum.py; terms: flow/terms.py).
     group_multiple: make group (and static path-drop) boundaries multiples of this when the
       ratios allow (`aligned_split`); the train step passes its data-parallel size.
   Returns:
-    (loss, metrics): metrics has '{fm,scm,mva}/{loss,mse,weight,dropped}' for non-empty groups,
+    (loss, metrics): metrics has '<term>/{loss,mse,weight,dropped}' for each term of the split,
     'w' (mean guidance scale), 'r' (SCM gap fraction) and 'loss'.
   The weight n_g / B equals the ratio when ratio * B is an integer, and makes L the batch mean of
   the per-example losses.
@@ -337,27 +340,32 @@ def total_loss(net: Net, batch, key, step, total_steps, *, cfg, null_cond: Calla
   x0, cond = batch
   bsz = x0.shape[0]
   jax.tree.map(lambda a: chex.assert_axis_dimension(a, 0, bsz), cond)
-  n_fm, n_scm, n_mva, n_dropped = aligned_split(bsz, ratios, cfg.p_drop, group_multiple)
-  if n_mva and cfg.mva_target == "ema" and net_ema is None:
-    raise ValueError("flow.mva_target='ema' needs net_ema; pass it or set mva_target='online'.")
+  sizes, n_dropped = aligned_split(bsz, ratios, cfg.p_drop, group_multiple)
+  for name in sizes:
+    if TERMS[name].needs_ema(cfg) and net_ema is None:
+      raise ValueError("flow.mva_target='ema' needs net_ema; pass it or set mva_target='online'.")
   nets = Nets(net, net_sg or (lambda *a: sg(net(*a))), net_ema, null_cond)
-  k_w, k_fm, k_scm, k_mva = jax.random.split(key, 4)
+  # One key for the guidance scale and one per registered term (fm, scm, mva: split(key, 4)).
+  keys = dict(zip(["w", *TERMS], jax.random.split(key, 1 + len(TERMS))))
   if cfg.w_sampling == "batch":
-    w_all = jnp.full((bsz,), targets.sample_guidance_scale(k_w, (), cfg.w_min, cfg.w_max))
+    w_all = jnp.full((bsz,), targets.sample_guidance_scale(keys["w"], (), cfg.w_min, cfg.w_max))
   else:
-    w_all = targets.sample_guidance_scale(k_w, (bsz,), cfg.w_min, cfg.w_max)
+    w_all = targets.sample_guidance_scale(keys["w"], (bsz,), cfg.w_min, cfg.w_max)
 
-  groups = (("fm", n_fm, k_fm, functools.partial(fm_group, n_dropped=n_dropped)),
-            ("scm", n_scm, k_scm, functools.partial(scm_group, step=step, total_steps=total_steps)),
-            ("mva", n_mva, k_mva, mva_group))
+  context = GroupContext(step, total_steps, n_dropped)
   metrics, total, lo = {}, jnp.float32(0.0), 0
-  for name, n, group_key, group in groups:
-    if not n:
-      continue
-    losses, aux = group(nets, cfg, x0[lo:lo + n], _take(cond, lo, lo + n), w_all[lo:lo + n], group_key)
+  for name, n in sizes.items():
+    losses, aux = TERMS[name].loss(nets, cfg, x0[lo:lo + n], _take(cond, lo, lo + n), w_all[lo:lo + n],
+                                   keys[name], context)
     metrics.update(_group_metrics(name, losses, aux))
     total = total + jnp.sum(losses) / bsz
     lo += n
   r = timesteps.r_schedule(step, total_steps, cfg.r_schedule, cfg.r_init, cfg.r_end)
   metrics.update({"loss": total, "w": jnp.mean(guidance_input(w_all, cfg)), "r": r})
   return total, metrics
+
+
+# The paper's three terms, in the order the batch is cut (Alg. 1: FM, then SCM, then MVA).
+register_term("fm", Term(fm_group, shown="v_mse"))       # the FM error against the plain v
+register_term("scm", Term(scm_group))
+register_term("mva", Term(mva_group, needs_ema=lambda cfg: cfg.mva_target == "ema"))

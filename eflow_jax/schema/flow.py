@@ -13,6 +13,7 @@ import types
 import ml_collections
 
 from eflow_jax.schema.fields import build
+from eflow_jax.schema.objectives import objective_flow, validate_objective
 
 GUIDANCE_TARGETS = ("pdg", "pdg_cond", "pdg_label", "cfg", "none")
 WEAK_PATH_TARGETS = ("pdg", "pdg_cond", "pdg_label")   # the reference comes from the weak path
@@ -27,16 +28,17 @@ W_SAMPLING = ("batch", "example")
 SAMPLERS = ("alg2", "one_step", "chain", "euler_cfg")
 
 
-def flow_config(**fields) -> ml_collections.ConfigDict:
-  """The objective/sampler config: the docs/method.md defaults (Kinetics stage 1), then `fields`."""
-  c = types.SimpleNamespace()
+def flow_config(objective: str = "custom", **fields) -> ml_collections.ConfigDict:
+  """The objective/sampler config: the docs/method.md defaults (Kinetics stage 1), then the fields
+  of the named `objective` (schema/objectives.py), then `fields`."""
+  c = types.SimpleNamespace(objective="custom")
   _time_sampling(c)
   _scm_schedule(c)
   _guidance(c)
   _loss_weights(c)
   _mva_target(c)
   _inference(c)
-  return build("flow", vars(c), fields)
+  return build("flow", vars(c), {**objective_flow(objective), **fields})
 
 
 def _time_sampling(c) -> None:
@@ -145,6 +147,7 @@ def _one_of(cfg, name, allowed):
 
 def validate_flow_config(cfg) -> None:
   """Raises ValueError (one line, naming the field to change) for an invalid flow config."""
+  validate_objective(cfg)
   _one_of(cfg, "guidance_target", GUIDANCE_TARGETS)
   _one_of(cfg, "r_schedule", R_SCHEDULES)
   _one_of(cfg, "mva_target", MVA_TARGETS)

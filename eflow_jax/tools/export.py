@@ -53,7 +53,7 @@ def model_card(pipe: Pipeline, workdir: str) -> str:
   c, m = pipe.config, pipe.config.model
   params = sum(v.size for v in flatten_params(pipe.params).values())
   stages = [f"{s.name}: {s.fraction or s.steps} ({'fraction' if s.fraction else 'steps'}), drop {s.drop_ratio}, "
-            f"FM:SCM:MVA {s.ratio_fm}:{s.ratio_scm}:{s.ratio_mva}, LR {s.lr}"
+            f"split {', '.join(f'{term} {share:g}' for term, share in s.ratios.items() if share)}, LR {s.lr}"
             for key, s in sorted(c.curriculum.items()) if key.startswith("stage")]
   condition = f"{m.num_classes} classes" if m.num_classes else f"text ({c.data.text_dim}-d embeddings)"
   lines = [

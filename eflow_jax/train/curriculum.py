@@ -19,7 +19,7 @@ import jax
 import ml_collections
 
 from eflow_jax.data import pipeline
-from eflow_jax.schema.curriculum import validate_ratios
+from eflow_jax.flow.terms import split_of
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Stage:
   end: int                   # exclusive
   drop_ratio: float
   dense_every: int
-  ratios: tuple[float, float, float]
+  ratios: tuple[tuple[str, float], ...]   # {term: share} as flow/terms.split_of orders it
   lr: float
   data_path: str
   batch_size: int
@@ -39,7 +39,7 @@ class Stage:
 class StepSettings:
   """What the compiled train step depends on (hashable: one compiled step per distinct value)."""
   drop_ratio: float
-  ratios: tuple[float, float, float]
+  ratios: tuple[tuple[str, float], ...]
 
 
 def build_stages(curriculum: ml_collections.ConfigDict, total_steps: int) -> list[Stage]:
@@ -60,10 +60,7 @@ def build_stages(curriculum: ml_collections.ConfigDict, total_steps: int) -> lis
       raise ValueError(f"curriculum.{key} needs steps > 0 or fraction > 0.")
     if i == len(keys) - 1 and s.steps <= 0:
       length = total_steps - start           # the last fractional stage absorbs rounding
-    try:
-      ratios = validate_ratios((s.ratio_fm, s.ratio_scm, s.ratio_mva))
-    except ValueError as e:
-      raise ValueError(f"curriculum.{key}: {e}") from None
+    ratios = split_of(s.ratios, where=f"curriculum.{key}.ratios")
     if not 0.0 <= s.drop_ratio < 1.0:
       raise ValueError(f"curriculum.{key}.drop_ratio={s.drop_ratio} must lie in [0, 1).")
     if s.dense_every < 0 or (s.dense_every and s.drop_ratio == 0):

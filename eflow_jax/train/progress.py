@@ -19,6 +19,7 @@ import time
 import jax
 import numpy as np
 
+from eflow_jax.flow.terms import TERMS
 from eflow_jax.train.step import create_train_state
 from eflow_jax.train.step import make_train_step
 
@@ -255,7 +256,7 @@ def progress_line(step: int, total: int, stage: str, metrics: dict, steps_per_s:
   # The adaptive weight keeps every weighted loss near 1 and the SCM surrogate has no scale of its
   # own, so the line shows unweighted errors: FM against the plain velocity v (the learning curve),
   # SCM's consistency residual and MVA's semigroup defect.
-  names = {"fm/v_mse": "fm_v_mse", "scm/mse": "scm_mse", "mva/mse": "mva_mse"}
+  names = {f"{name}/{term.shown}": f"{name}_{term.shown}" for name, term in TERMS.items()}
   groups = " ".join(f"{label}={metrics[key]:.4f}" for key, label in names.items() if key in metrics)
   compute = ""
   if "tflops_per_s_per_device" in metrics:

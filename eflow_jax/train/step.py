@@ -14,6 +14,7 @@ import jax.numpy as jnp
 import optax
 
 from eflow_jax.flow import losses as flow_losses
+from eflow_jax.flow.terms import TERMS
 from eflow_jax.models.init import init_params
 from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
 from eflow_jax.models.video_dit import VideoDiT
@@ -57,22 +58,29 @@ def ema_decay_at(step, decay: float):
 
 
 NAN_POLICIES = ("skip", "halt")
-# Bits of TrainState.nonfinite_groups: which part of the objective went non-finite.
-NONFINITE_BITS = (("fm", 1), ("scm", 2), ("mva", 4), ("gradients", 8))
+GRADIENTS_BIT = 8
+
+
+def nonfinite_flags() -> tuple[tuple[str, int], ...]:
+  """Bits of TrainState.nonfinite_groups: which part of the objective went non-finite. The terms
+  in registry order (flow/terms.py) take 1, 2, 4 (fm, scm, mva), then 16, 32, ...; the gradients
+  keep 8, as in checkpoints written before more terms could be registered."""
+  bits = [1 << (i if i < 3 else i + 1) for i in range(len(TERMS))]
+  return (*zip(TERMS, bits), ("gradients", GRADIENTS_BIT))
 
 
 def nonfinite_names(bits: int) -> list[str]:
   """Decodes TrainState.nonfinite_groups for messages: e.g. 10 -> ['scm', 'gradients']."""
-  return [name for name, bit in NONFINITE_BITS if int(bits) & bit]
+  return [name for name, bit in nonfinite_flags() if int(bits) & bit]
 
 
 def nonfinite_bits(metrics, grad_norm):
   """int32 mask of the loss groups (and the gradient) that are not finite this step."""
   bits = jnp.int32(0)
-  for name, bit in NONFINITE_BITS[:-1]:
+  for name, bit in nonfinite_flags()[:-1]:
     if f"{name}/loss" in metrics:
       bits = bits | jnp.where(jnp.isfinite(metrics[f"{name}/loss"]), 0, bit)
-  return bits | jnp.where(jnp.isfinite(grad_norm), 0, NONFINITE_BITS[-1][1])
+  return bits | jnp.where(jnp.isfinite(grad_norm), 0, GRADIENTS_BIT)
 
 
 def guarded_update(state: TrainState, updated: TrainState, bits, nan_policy: str) -> TrainState:

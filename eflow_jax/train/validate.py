@@ -27,6 +27,7 @@ from eflow_jax.data import records
 from eflow_jax.schema.data import validate_data_config
 from eflow_jax.schema.flow import validate_flow_config
 from eflow_jax.flow.losses import group_sizes
+from eflow_jax.flow.terms import shown
 from eflow_jax.kernels import sla, vsa
 from eflow_jax.kernels.pallas_common import IMPLS
 from eflow_jax.models import rope
@@ -162,8 +163,8 @@ def config_warnings(config) -> list[str]:
 
 
 def _check_batch_split(config, stages) -> None:
-  """Each stage's batch splits into FM / SCM / MVA groups that are non-empty wherever their ratio
-  is > 0 (`flow.losses.group_sizes`, the rule the train step applies when the stage begins; its
+  """Each stage's batch splits into one non-empty group per term with a share > 0
+  (`flow.losses.group_sizes`, the rule the train step applies when the stage begins; its
   data-parallel alignment falls back to this exact split, so it never fails where this passes)."""
   accum = config.get("grad_accum_steps", 1)
   if not isinstance(accum, int) or accum < 1:
@@ -177,7 +178,7 @@ def _check_batch_split(config, stages) -> None:
     try:
       group_sizes(batch, stage.ratios)
     except ValueError as e:
-      raise ValueError(f"curriculum.stage{i + 1} (ratio_fm, ratio_scm, ratio_mva = {stage.ratios}) with "
+      raise ValueError(f"curriculum.stage{i + 1} (ratios {shown(stage.ratios)}) with "
                        f"{field}={batch * accum}{f' / grad_accum_steps {accum}' if accum > 1 else ''}: {e}"
                        ) from None
 
