@@ -65,6 +65,19 @@ def straight_run(tmp_path_factory):
   return config, workdir
 
 
+def test_a_run_writes_its_parameter_overview(straight_run):
+  """<workdir>/parameters.txt (clu's table): one row per parameter and the total, as counted here."""
+  config, workdir = straight_run
+  state = final_state(config, workdir)[0]
+  leaves = jax.tree_util.tree_flatten_with_path(state.params)[0]
+  text = open(os.path.join(workdir, "parameters.txt")).read()
+  total = sum(int(np.prod(leaf.shape)) for _, leaf in leaves)
+  assert f"Total: {total:,} -- {4 * total:,} bytes" in text
+  for path, leaf in leaves[:3]:
+    name = "/".join(str(getattr(k, "key", k)) for k in path)
+    assert name in text and str(tuple(leaf.shape)) in text
+
+
 def test_resume_is_bit_identical_to_an_uninterrupted_run(straight_run, tmp_path):
   config, straight = straight_run
   resumed = str(tmp_path / "resumed")

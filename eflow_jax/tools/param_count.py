@@ -1,6 +1,9 @@
 """Prints each config's parameter count without allocating weights (`jax.eval_shape` of init).
 
-    python -m eflow_jax.tools.param_count configs/kinetics.py:variant=B configs/t2v_480p.py ...
+    python -m eflow_jax.tools.param_count [--overview] configs/kinetics.py:variant=B configs/t2v_480p.py ...
+
+--overview also prints every parameter's path, shape and size (clu's parameter_overview, as a
+training run writes to <workdir>/parameters.txt).
 
 Parameters do not depend on the video geometry, so init is traced on the smallest valid input.
 """
@@ -8,6 +11,7 @@ import sys
 
 import jax
 import jax.numpy as jnp
+from clu import parameter_overview
 
 from eflow_jax import config_lib
 from eflow_jax.schema.model import PAPER_PARAMS
@@ -25,18 +29,22 @@ def abstract_params(model: VideoDiT):
 
 
 def count_params(tree) -> int:
-  return sum(leaf.size for leaf in jax.tree.leaves(tree))
+  return parameter_overview.count_parameters(tree)
 
 
-def main(paths):
+def main(paths, overview: bool = False):
   for path in paths:
     config = config_lib.load_config(path)
-    n = count_params(abstract_params(VideoDiT.from_config(config.model)))
+    params = abstract_params(VideoDiT.from_config(config.model))
+    n = count_params(params)
     paper = PAPER_PARAMS.get(config.model_size)
     versus = f"  paper {paper / 1e6:7.0f}M  ratio {n / paper:.3f}" if paper else ""
     print(f"{path:28s} {config.model_size:5s} {n / 1e6:9.1f}M{versus}")
+    if overview:
+      print(parameter_overview.get_parameter_overview(params, include_stats=False))
 
 
 if __name__ == "__main__":
-  main(sys.argv[1:] or ["configs/kinetics.py:variant=B", "configs/kinetics.py:variant=XL", "configs/kinetics.py:variant=XXL",
-                        "configs/t2v_256p.py", "configs/t2v_480p.py"])
+  args = [a for a in sys.argv[1:] if a != "--overview"]
+  main(args or ["configs/kinetics.py:variant=B", "configs/kinetics.py:variant=XL", "configs/kinetics.py:variant=XXL",
+                "configs/t2v_256p.py", "configs/t2v_480p.py"], overview="--overview" in sys.argv[1:])

@@ -18,7 +18,8 @@ from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.train import curriculum
 from eflow_jax.train.evaluate import InLoopEvaluation, sample_metrics, write_report
 from eflow_jax.train.fault_tolerance import CheckpointPolicy, NanWatch, PreemptionGuard, resume
-from eflow_jax.train.progress import LogWindow, MetricWriter, Profiler, progress_line, step_flops
+from eflow_jax.train.progress import (LogWindow, MetricWriter, Profiler, progress_line, step_flops,
+                                      write_parameter_overview)
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, make_run_mesh, model_kind
 from eflow_jax.train.step import make_train_step
 from eflow_jax.train.validate import config_warnings
@@ -124,6 +125,7 @@ def _state_data_and_checkpoints(config, workdir, build_result, allow_resume_chan
   ckpt = checkpointer(config, workdir, stages, mesh)   # first: it cleans stale temporary directories
   state, state_shardings = fresh_state(config, model, optimizer, example_shape, mesh)
   workdir_lib.check_free_space(workdir, state)
+  write_parameter_overview(workdir, jax.eval_shape(lambda p: p, state.params))
   layout = sharding_lib.describe(state_shardings.params, state.params)
   logging.info("mesh %s; params: %d of %d leaves sharded, %d of %d elements per device", dict(mesh.shape),
                layout["sharded_leaves"], layout["leaves"], layout["elements_per_device"], layout["elements"])
