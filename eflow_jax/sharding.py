@@ -1,11 +1,13 @@
 """The device mesh and every sharding of a run, derived from `config.mesh` and `config.sharding`.
 
-Mesh axes: `data` (pure data parallel: parameters replicated) and `fsdp` (data parallel whose
+Mesh axes: `data` (pure data parallel: parameters replicated), `fsdp` (data parallel whose
 replicas each hold 1/fsdp of every large parameter and its optimizer moments; XLA all-gathers a
-weight just before it is used and reduce-scatters its gradient). Each axis has an ICI size (within
+weight just before it is used and reduce-scatters its gradient) and `context` (each clip's latent
+frames split over the axis inside one data-parallel replica; the attention layers exchange what
+they need: eflow_jax/models/context_parallel.py). Each axis has an ICI size (within
 a slice / host: fast links) and a DCN size (across slices / hosts); the mesh size along an axis is
-their product. `-1` means "whatever is left" (at most one -1 per level). Room for `tensor` and
-`context` axes later: they slot into MESH_AXES and the rules below without touching the model.
+their product. `-1` means "whatever is left" (at most one -1 per level). Room for a `tensor` axis
+later: it slots into MESH_AXES and the rules below without touching the model.
 
 Parameters (and anything shaped like them: EMA, Adam moments) are sharded by `param_rules`, a list
 of (regex over the leaf's path, strategy): the first matching regex wins. Strategies:
@@ -30,7 +32,8 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
 
 from eflow_jax.models.scan_layout import stacked_axes   # leading scan axes: never sharded
 
-MESH_AXES = ("data", "fsdp")
+MESH_AXES = ("data", "fsdp", "context")
+DATA_PARALLEL_AXES = ("data", "fsdp")
 STRATEGIES = ("fsdp", "replicate")
 
 
@@ -56,8 +59,9 @@ def _resolve(sizes: Sequence[int], total: int, what: str) -> tuple[int, ...]:
 
 def mesh_shape(mesh_cfg, num_devices: int, num_granules: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
   """(ici_shape, dcn_shape) over MESH_AXES. Granules are slices (TPU) or processes (GPU/CPU)."""
-  dcn = _resolve([mesh_cfg[f"dcn_{a}"] for a in MESH_AXES], num_granules, "dcn_*")
-  ici = _resolve([mesh_cfg[a] for a in MESH_AXES], num_devices // num_granules, "ICI")
+  # .get: a config written before the `context` axis existed means context 1.
+  dcn = _resolve([mesh_cfg.get(f"dcn_{a}", 1) for a in MESH_AXES], num_granules, "dcn_*")
+  ici = _resolve([mesh_cfg.get(a, 1) for a in MESH_AXES], num_devices // num_granules, "ICI")
   return ici, dcn
 
 
@@ -80,14 +84,19 @@ def make_mesh(mesh_cfg, devices=None) -> Mesh:
 
 
 def data_parallel_size(mesh: Mesh) -> int:
-  return int(np.prod([mesh.shape[a] for a in MESH_AXES]))
+  return int(np.prod([mesh.shape[a] for a in DATA_PARALLEL_AXES]))
+
+
+def context_size(mesh: Mesh) -> int:
+  """How many devices share one clip's frames (1: no context parallelism)."""
+  return int(mesh.shape.get("context", 1))
 
 
 def check_batch(global_batch: int, mesh: Mesh, what: str = "data.batch_size") -> None:
   dp = data_parallel_size(mesh)
   if global_batch % dp:
     raise ValueError(f"{what}={global_batch} is not a multiple of the data-parallel size "
-                     f"{dp} (mesh data x fsdp = {dict(mesh.shape)}); change one of them.")
+                     f"{dp} (mesh data x fsdp of {dict(mesh.shape)}); change one of them.")
 
 
 # ------------------------------------------------------------------------------------------------

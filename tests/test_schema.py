@@ -19,7 +19,8 @@ SNAPSHOT = os.path.join(os.path.dirname(__file__), "snapshots", "shipped_configs
 # Every shipped config and option set, resolved before the schema existed (tests/snapshots/).
 SHIPPED = json.load(open(SNAPSHOT))
 DEAD_FIELDS = {"flow.ratio_fm", "flow.ratio_scm", "flow.ratio_mva"}   # the stage's split is the one used
-NEW_FIELDS = {"flow.objective"}          # the name of the objective the flow fields spell out
+# flow.objective: the name of the objective the flow fields spell out; mesh.*context: the new axis.
+NEW_FIELDS = {"flow.objective", "mesh.context", "mesh.dcn_context"}
 
 
 def flat(tree: dict, prefix: str = "") -> dict:
@@ -120,7 +121,9 @@ def test_model_knobs_are_declared_once():
   """VideoDiT and SparseSpec have exactly the schema's knobs, with the schema's defaults."""
   from eflow_jax.models.attention import SparseSpec
   from eflow_jax.models.video_dit import VideoDiT
-  fields = {f.name: f.default for f in dataclasses.fields(VideoDiT) if f.name not in ("parent", "name")}
+  # context_mesh is the trainer's runtime mesh (models/context_parallel.py), not a config knob.
+  fields = {f.name: f.default for f in dataclasses.fields(VideoDiT)
+            if f.name not in ("parent", "name", "context_mesh")}
   assert set(fields) == set(schema.model.MODEL_DEFAULTS)
   fields["dtype"] = fields["dtype"].__name__ if hasattr(fields["dtype"], "__name__") else str(fields["dtype"])
   assert fields == schema.model.MODEL_DEFAULTS

@@ -103,9 +103,10 @@ def test_mesh_config_errors_are_one_line():
     with pytest.raises(ValueError, match=message) as e:
       sharding.mesh_shape(mesh_cfg, 8, 1)
     assert "\n" not in str(e.value)
-  assert sharding.mesh_shape(dict(data=-1, fsdp=4, dcn_data=-1, dcn_fsdp=1), 8, 1) == ((2, 4), (1, 1))
-  assert sharding.mesh_shape(dict(data=1, fsdp=-1, dcn_data=-1, dcn_fsdp=1), 8, 2) == ((1, 4), (2, 1))
-  mesh = jax.sharding.Mesh(np.array(jax.devices()[:1]).reshape(1, 1), sharding.MESH_AXES)
+  assert sharding.mesh_shape(dict(data=-1, fsdp=4, dcn_data=-1, dcn_fsdp=1), 8, 1) == ((2, 4, 1), (1, 1, 1))
+  assert sharding.mesh_shape(dict(data=1, fsdp=-1, dcn_data=-1, dcn_fsdp=1), 8, 2) == ((1, 4, 1), (2, 1, 1))
+  assert sharding.mesh_shape(dict(data=-1, fsdp=1, context=4, dcn_data=-1, dcn_fsdp=1), 8, 1) == ((2, 1, 4), (1, 1, 1))
+  mesh = jax.sharding.Mesh(np.array(jax.devices()[:1]).reshape(1, 1, 1), sharding.MESH_AXES)
   sharding.check_batch(3, mesh)
   wide = type("FakeMesh", (), {"shape": {"data": 2, "fsdp": 2}})()
   with pytest.raises(ValueError, match="not a multiple of the data-parallel size 4"):

@@ -183,3 +183,67 @@ def linear_attention(q, k, v, *, impl: str = "reference", normalize: str = "sum"
   if impl == "reference":
     return linear_attention_reference(q, k, v, normalize=normalize)
   return linear_attention_pallas(q, k, v, normalize=normalize)
+
+
+# ----------------------------------------------------------------------------------------------
+# The two halves on their own, for callers that combine summaries across devices
+# (models/context_parallel.py all-reduces S between them). Each half has its own VJP.
+# ----------------------------------------------------------------------------------------------
+@functools.partial(jax.custom_vjp, nondiff_argnums=(2, 3))
+def _summary_pallas(k, v, block, interpret):
+  dp, ep = pc.padded_head_dim(k.shape[3], "linear-attention"), pc.padded_head_dim(v.shape[3], "linear-attention")
+  s = _outer_sum(_pad_dim(k, dp), _pad_dim(v, ep), block=block, interpret=interpret)
+  return s[:, :, :k.shape[3], :v.shape[3]]
+
+
+def _summary_pallas_fwd(k, v, block, interpret):
+  return _summary_pallas(k, v, block, interpret), (k, v)
+
+
+def _summary_pallas_bwd(block, interpret, residuals, ds):
+  k, v = residuals                                   # S = sum_n k_n^T v_n: dk_n = v_n dS^T, dv_n = k_n dS
+  return (_readout_pallas(v, jnp.swapaxes(ds, 2, 3), k.dtype, block, interpret),
+          _readout_pallas(k, ds, v.dtype, block, interpret))
+
+
+_summary_pallas.defvjp(_summary_pallas_fwd, _summary_pallas_bwd)
+
+
+def _readout_pallas(x, m, out_dtype, block, interpret):
+  """x_n m per (batch, head) for x (B, N, H, d), m (B, H, d, e): the `_apply` kernel, padded."""
+  dp, ep = pc.padded_head_dim(m.shape[2], "linear-attention"), pc.padded_head_dim(m.shape[3], "linear-attention")
+  m_padded = jnp.pad(m.astype(jnp.float32), ((0, 0), (0, 0), (0, dp - m.shape[2]), (0, ep - m.shape[3])))
+  out = _apply(_pad_dim(x, dp), m_padded, out_dtype, transpose=False, block=block, interpret=interpret)
+  return out[..., :m.shape[3]]
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(2, 3))
+def _readout_diff_pallas(q, summary, block, interpret):
+  return _readout_pallas(q, summary, q.dtype, block, interpret)
+
+
+def _readout_diff_fwd(q, summary, block, interpret):
+  return _readout_diff_pallas(q, summary, block, interpret), (q, summary)
+
+
+def _readout_diff_bwd(block, interpret, residuals, do):
+  q, summary = residuals                             # O = q S: dq = dO S^T, dS = sum_n q_n^T dO_n
+  dq = _readout_pallas(do, jnp.swapaxes(summary, 2, 3), q.dtype, block, interpret)
+  return dq, _summary_pallas(q, do, block, interpret).astype(summary.dtype)
+
+
+_readout_diff_pallas.defvjp(_readout_diff_fwd, _readout_diff_bwd)
+
+
+def linear_summary(k, v, *, impl: str = "reference", block: int = 64):
+  """S = sum_n k_n^T v_n per (batch, head): (B, N, H, d), (B, N, H, e) -> (B, H, d, e) float32."""
+  if pc.resolve_impl(impl, "linear-attention") == "reference":
+    return jnp.einsum("bnhd,bnhe->bhde", k.astype(jnp.float32), v.astype(jnp.float32))
+  return _summary_pallas(k, v, block, pc.default_interpret(None))
+
+
+def linear_readout(q, summary, *, impl: str = "reference", block: int = 64):
+  """O_n = q_n S per (batch, head), in q's dtype (the accumulation in float32)."""
+  if pc.resolve_impl(impl, "linear-attention") == "reference":
+    return jnp.einsum("bnhd,bhde->bnhe", q.astype(jnp.float32), summary).astype(q.dtype)
+  return _readout_diff_pallas(q, summary, block, pc.default_interpret(None))

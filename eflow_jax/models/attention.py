@@ -28,6 +28,7 @@ from eflow_jax.kernels.sla import sla_attention
 from eflow_jax.kernels.softmax_attention import softmax_attention
 from eflow_jax.kernels.vsa import vsa_attention
 from eflow_jax.kernels.window_attention import window_attention
+from eflow_jax.models import context_parallel as cp
 from eflow_jax.models.rope import apply_rope
 from eflow_jax.schema.model import SPARSE_DEFAULTS
 
@@ -41,16 +42,22 @@ class TokenLayout:
   grid: the dense token grid (T, H, W), static.
   window_radius: GLGA local window radius in raster positions, static.
   dense: True when the sequence is the whole grid in raster order (positions == arange).
+  context: None, or this device's shard of the clip under context parallelism (a ContextLayout:
+    positions are then global raster indices of this shard's tokens).
+  halo_positions: (B, halo + N + halo) positions of [left halo | own | right halo] (context only).
   """
   positions: Any
   rope: Any
   grid: tuple[int, int, int]
   window_radius: int
   dense: bool
+  halo_positions: Any = None
+  context: Any = None
 
 
 jax.tree_util.register_dataclass(
-    TokenLayout, data_fields=["positions", "rope"], meta_fields=["grid", "window_radius", "dense"])
+    TokenLayout, data_fields=["positions", "rope", "halo_positions"],
+    meta_fields=["grid", "window_radius", "dense", "context"])
 
 ATTENTION_TYPES = ("softmax", "glga", "linear", "window", "glga_sum", "sana", "sla", "vsa")
 FEATURE_MAPS = {
@@ -98,7 +105,10 @@ class SoftmaxAttention(nn.Module):
   def __call__(self, x, tokens: TokenLayout):
     q, k, v = QKV(self.num_heads, self.qk_norm, dtype=self.dtype, name="qkv")(x)
     q, k = apply_rope(q, tokens.rope), apply_rope(k, tokens.rope)
-    out = softmax_attention(q, k, v, impl=self.impl)
+    if tokens.context is None:
+      out = softmax_attention(q, k, v, impl=self.impl)
+    else:
+      out = cp.softmax_with_allgather(q, k, v, tokens.context, impl=self.impl)
     return nn.Dense(x.shape[-1], dtype=self.dtype, name="out")(merge_heads(out))
 
 
@@ -128,7 +138,9 @@ class GLGA(nn.Module):
     else:
       phi = FEATURE_MAPS[self.feature_map]
       qg, kg = apply_rope(phi(q), tokens.rope), apply_rope(phi(k), tokens.rope)
-    if self.branches in ("gated", "sum"):      # both branches: one fused kernel set (glga_fused.py)
+    if tokens.context is not None:
+      o_global, o_local = self._sharded_branches(ql, kl, qg, kg, v, tokens)
+    elif self.branches in ("gated", "sum"):      # both branches: one fused kernel set (glga_fused.py)
       o_global, o_local = glga_branches(ql, kl, qg, kg, v, tokens.positions,
                                         radius=tokens.window_radius, normalize=self.linear_normalize,
                                         impl=self.impl, block_q=self.window_block)
@@ -152,6 +164,18 @@ class GLGA(nn.Module):
     else:
       out = outputs[0]
     return nn.Dense(x.shape[-1], dtype=self.dtype, name="out")(out)
+
+  def _sharded_branches(self, ql, kl, qg, kg, v, tokens: TokenLayout):
+    """(o_global, o_local) of this device's tokens under context parallelism (models/context_parallel.py);
+    a branch the module does not use is None."""
+    o_global = o_local = None
+    if self.branches in ("gated", "sum", "global"):
+      o_global = cp.linear_with_allreduce(qg, kg, v, tokens.context, normalize=self.linear_normalize,
+                                          impl=self.impl)
+    if self.branches in ("gated", "sum", "local"):
+      o_local = cp.window_with_halo(ql, kl, v, tokens.halo_positions, tokens.context,
+                                    radius=tokens.window_radius, impl=self.impl, block_q=self.window_block)
+    return o_global, o_local
 
 
 class SanaLinearAttention(nn.Module):

@@ -4,11 +4,13 @@
 example, and the conditioning pytree of a data batch. Token-drop randomness is per example: every
 example's condition carries its own key, so all passes of one example (prediction, SCM target,
 guidance) see the same kept tokens, and different examples see different ones. The weak path never
-drops (it has no middle stack to drop from).
+drops (it has no middle stack to drop from). When the model carries a mesh with a `context` axis
+larger than 1, each call splits the example's frames over it (models/context_parallel.py).
 """
 import jax
 import jax.numpy as jnp
 
+from eflow_jax.models import context_parallel
 from eflow_jax.models.video_dit import VideoDiT
 
 MODEL_INPUT_KEYS = ("y", "text", "text_mask")
@@ -16,10 +18,15 @@ MODEL_INPUT_KEYS = ("y", "text", "text_mask")
 
 def per_example_net(model: VideoDiT, params, drop_ratio: float = 0.0):
   """net(x, t, s, cond, w, weak) -> F for one example, as the objective and samplers expect."""
+  mesh = model.context_mesh
+  apply = model.apply
+  if mesh is not None and mesh.shape.get(context_parallel.AXIS, 1) > 1:
+    apply = context_parallel.sharded_apply(model.clone(context_mesh=None), mesh)
+
   def net(x, t, s, cond, w, weak):
     inputs = {k: v[None] for k, v in cond.items() if k in MODEL_INPUT_KEYS}
     drop = 0.0 if weak else drop_ratio
-    out = model.apply({"params": params}, x[None], t[None], s[None], w[None], **inputs,
+    out = apply({"params": params}, x[None], t[None], s[None], w[None], **inputs,
                       drop_ratio=drop, rng=cond.get("drop_key") if drop else None, weak=weak)
     return out[0]
   return net

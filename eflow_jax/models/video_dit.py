@@ -28,6 +28,7 @@ import jax
 import jax.numpy as jnp
 import ml_collections
 
+from eflow_jax.models import context_parallel as cp
 from eflow_jax.models.attention import AttentionSpec, SparseSpec, TokenLayout, check_attention_type
 from eflow_jax.models.blocks import DiTBlock, layer_norm, modulate
 from eflow_jax.models.embeddings import Conditioning, TextProjection
@@ -160,6 +161,9 @@ class VideoDiT(nn.Module):
   dtype: Any = compute_dtype(_DEFAULTS["dtype"])
   scan_blocks: bool = _DEFAULTS["scan_blocks"]
   remat: str = _DEFAULTS["remat"]
+  # Not a config.model knob: the trainer's mesh when config.mesh.context > 1, read by the per-example
+  # net (models/per_example.py), which then splits each clip's frames over it (context_parallel.py).
+  context_mesh: Any = None
 
   @classmethod
   def from_config(cls, config: ml_collections.ConfigDict) -> "VideoDiT":
@@ -246,17 +250,57 @@ class VideoDiT(nn.Module):
         h = scan_repeated(period, len(indices["softmax"]), h, context)
     return h
 
-  def _dense_layout(self, batch: int, grid) -> TokenLayout:
-    """Every token in raster order, with its RoPE angles and the local window's radius."""
+  def _dense_layout(self, batch: int, grid, context_axis=None) -> TokenLayout:
+    """Every token in raster order, with its RoPE angles and the local window's radius. Under context
+    parallelism `grid` is this shard's frames; positions and angles are the whole clip's."""
     num_tokens, head_dim = grid[0] * grid[1] * grid[2], self.hidden // self.num_heads
-    rope = jnp.broadcast_to(rope_angles(jnp.asarray(grid_coordinates(grid)), head_dim, self.rope_theta),
-                            (batch, num_tokens, head_dim // 2))
-    return TokenLayout(jnp.broadcast_to(jnp.arange(num_tokens, dtype=jnp.int32), (batch, num_tokens)),
-                       rope, grid, window_radius(self.window_frames * grid[1] * grid[2]), dense=True)
+    radius = window_radius(self.window_frames * grid[1] * grid[2])
+    coords, offset = jnp.asarray(grid_coordinates(grid)), 0
+    if context_axis is not None:
+      index = jax.lax.axis_index(context_axis)
+      coords, offset = coords.at[:, 0].add(index * grid[0]), index * num_tokens
+    rope = jnp.broadcast_to(rope_angles(coords, head_dim, self.rope_theta), (batch, num_tokens, head_dim // 2))
+    positions = jnp.broadcast_to(offset + jnp.arange(num_tokens, dtype=jnp.int32), (batch, num_tokens))
+    if context_axis is None:
+      return TokenLayout(positions, rope, grid, radius, dense=True)
+    size = jax.lax.axis_size(context_axis)
+    context = cp.ContextLayout(context_axis, size, cp.halo_tokens(radius, grid, self.token_drop_group, None))
+    steps = jnp.arange(context.halo, dtype=jnp.int32)
+    left = jnp.broadcast_to(offset - context.halo + steps, (batch, context.halo))
+    right = jnp.broadcast_to(offset + num_tokens + steps, (batch, context.halo))
+    halo = cp.halo_positions(positions, left, right, radius=radius, index=index, size=size)
+    return TokenLayout(positions, rope, (grid[0] * size,) + tuple(grid[1:]), radius, True, halo, context)
+
+  def _dropped_layout(self, dense: TokenLayout, drop_ratio, rng, keep_indices):
+    """(kept tokens' layout, their indices into this device's sequence) for the middle stack."""
+    batch, grid, context = dense.positions.shape[0], dense.grid, dense.context
+    keep = tokens_kept_per_group(self.token_drop_group, drop_ratio)
+    if keep_indices is None:
+      if rng is None:
+        raise ValueError("drop_ratio > 0 needs an rng to choose the kept tokens.")
+      keep_indices = sample_keep_indices(rng, batch, grid, self.token_drop_group, keep)
+    if context is None:
+      return TokenLayout(keep_indices, gather_tokens(dense.rope, keep_indices), grid, dense.window_radius,
+                         dense=False), keep_indices
+    # Every shard drew the whole clip's kept set (same key); it holds an equal, contiguous slice of it.
+    index, per_shard = jax.lax.axis_index(context.axis), keep_indices.shape[1] // context.size
+    start = index * per_shard
+    mine = jax.lax.dynamic_slice_in_dim(keep_indices, start, per_shard, axis=1)
+    halo = cp.halo_tokens(dense.window_radius, (grid[0] // context.size,) + tuple(grid[1:]),
+                          self.token_drop_group, keep)
+    # Clamped slices at the clip's ends are replaced by out-of-window positions in halo_positions.
+    left = jax.lax.dynamic_slice_in_dim(keep_indices, jnp.maximum(start - halo, 0), halo, axis=1)
+    right = jax.lax.dynamic_slice_in_dim(
+        keep_indices, jnp.minimum(start + per_shard, keep_indices.shape[1] - halo), halo, axis=1)
+    halo_positions = cp.halo_positions(mine, left, right, radius=dense.window_radius, index=index,
+                                       size=context.size)
+    local = mine - dense.positions[:, :1]
+    return TokenLayout(mine, gather_tokens(dense.rope, local), grid, dense.window_radius, False, halo_positions,
+                       dataclasses.replace(context, halo=halo)), local
 
   @nn.compact
   def __call__(self, x, t, s, w, y=None, text=None, text_mask=None, *, drop_ratio: float = 0.0,
-               rng=None, weak: bool = False, keep_indices=None):
+               rng=None, weak: bool = False, keep_indices=None, context_axis=None):
     """F(x_t, t, s, cond, w).
 
     Args:
@@ -267,6 +311,7 @@ class VideoDiT(nn.Module):
       rng: PRNG key choosing the kept tokens (required when drop_ratio > 0).
       weak: skip the middle stack (every position gets [MASK]).
       keep_indices: optional (B, K) sorted raster indices to keep, overriding drop_ratio/rng.
+      context_axis: set by context_parallel.sharded_apply: x is this device's frames of each clip.
     Returns: F with x's shape, float32.
     """
     self._check_inputs(x, t, s, w, y, text)
@@ -278,7 +323,10 @@ class VideoDiT(nn.Module):
     if text is not None:
       text = TextProjection(self.hidden, dtype=dtype, name="text_proj")(text)
 
-    dense = self._dense_layout(B, grid)
+    dense = self._dense_layout(B, grid, context_axis)
+    if context_axis is not None:
+      cp.check_context(dense.context.size, dense.grid, attention=self.attention, softmax_every=self.softmax_every,
+                       radius=dense.window_radius, group=self.token_drop_group, drop_ratios=(drop_ratio,))
     block_c = c
     if self.adaln == "shared":
       block_c = nn.Dense(6 * self.hidden, dtype=dtype, kernel_init=nn.initializers.zeros,
@@ -292,15 +340,9 @@ class VideoDiT(nn.Module):
     elif keep_indices is None and drop_ratio == 0.0:
       restored = run("middle", h_dense, dense)
     else:
-      if keep_indices is None:
-        if rng is None:
-          raise ValueError("drop_ratio > 0 needs an rng to choose the kept tokens.")
-        keep = tokens_kept_per_group(self.token_drop_group, drop_ratio)
-        keep_indices = sample_keep_indices(rng, B, grid, self.token_drop_group, keep)
-      sparse = TokenLayout(keep_indices, gather_tokens(dense.rope, keep_indices), grid, dense.window_radius,
-                           dense=False)
-      kept = run("middle", gather_tokens(h_dense, keep_indices), sparse)
-      restored = scatter_tokens(kept, keep_indices, tokens.shape[1], mask_token)
+      sparse, local = self._dropped_layout(dense, drop_ratio, rng, keep_indices)
+      kept = run("middle", gather_tokens(h_dense, local), sparse)
+      restored = scatter_tokens(kept, local, tokens.shape[1], mask_token)
     h = nn.Dense(self.hidden, dtype=dtype, name="fuse")(jnp.concatenate([restored, h_dense], -1))
     h = run("decoder", h, dense)
 

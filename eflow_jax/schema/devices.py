@@ -4,8 +4,10 @@ import ml_collections
 from eflow_jax.schema.fields import build
 
 # ICI (within a slice/host) and DCN (across) sizes per axis; -1 = the rest: the default is pure data
-# parallelism over every device.
-MESH_DEFAULTS = dict(data=-1, fsdp=1, dcn_data=-1, dcn_fsdp=1)
+# parallelism over every device. `context` shards each clip's latent frames (sequence / context
+# parallelism, eflow_jax/models/context_parallel.py); it is the innermost axis, so a clip's shards
+# sit on neighbouring devices.
+MESH_DEFAULTS = dict(data=-1, fsdp=1, context=1, dcn_data=-1, dcn_fsdp=1, dcn_context=1)
 
 SHARDING_DEFAULTS = dict(
     param_rules=((".*", "fsdp"),),

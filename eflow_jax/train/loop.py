@@ -140,6 +140,8 @@ def _step_programs(config, model, optimizer, lr_schedule, mesh, state_shardings,
   """settings -> (the jitted train step of that curriculum setting, whether this call builds it)."""
   programs = {}
   group_multiple = sharding_lib.data_parallel_size(mesh) if config.sharding.align_groups else 1
+  if sharding_lib.context_size(mesh) > 1:      # each clip's frames split over mesh.context
+    model = model.clone(context_mesh=mesh)
   # gloo (multi-process CPU) deadlocks on queued steps with >1 local device: block every step.
   sync_every_step = jax.process_count() > 1 and jax.default_backend() == "cpu"
 

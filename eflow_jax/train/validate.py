@@ -30,7 +30,8 @@ from eflow_jax.flow.losses import group_sizes
 from eflow_jax.flow.terms import shown
 from eflow_jax.kernels import sla, vsa
 from eflow_jax.kernels.pallas_common import IMPLS
-from eflow_jax.models import rope
+from eflow_jax.kernels.window_attention import window_radius
+from eflow_jax.models import context_parallel, rope
 from eflow_jax.models.attention import FEATURE_MAPS
 from eflow_jax.models.token_drop import check_group_divides, tokens_kept_per_group
 from eflow_jax.models.video_dit import VideoDiT
@@ -58,10 +59,10 @@ def check_run_config(config, *, device_count: int | None = None, read_data: bool
   kind = "class" if model.num_classes else "text"
   validate_data_config(config.data, kind)
   _check_batch_split(config, stages)
-  _check_mesh(config, stages, device_count)
+  context = _check_mesh(config, stages, device_count)
   for field, data_cfg, stage_ids in (_sources(config, stages) if read_data else ()):
     shape = _check_data(field, data_cfg, kind, model)
-    _check_geometry(field, shape, model, [(i, stages[i]) for i in stage_ids])
+    _check_geometry(field, shape, model, [(i, stages[i]) for i in stage_ids], context)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -248,6 +249,7 @@ def _check_mesh(config, stages, device_count: int | None) -> None:
   for i, stage in enumerate(stages):
     if stage.batch_size:
       sharding.check_batch(stage.batch_size, mesh, f"curriculum.stage{i + 1}.batch_size")
+  return mesh.shape["context"]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -304,8 +306,8 @@ def _check_data(field: str, data_cfg, kind: str, model: VideoDiT) -> tuple[int, 
 # ------------------------------------------------------------------------------------------------
 # Geometry: data shape x patch x window x token-drop group, per curriculum stage.
 # ------------------------------------------------------------------------------------------------
-def _check_geometry(field: str, shape, model: VideoDiT, stages) -> None:
-  """`stages`: the (index, Stage) pairs that train on this source."""
+def _check_geometry(field: str, shape, model: VideoDiT, stages, context: int = 1) -> None:
+  """`stages`: the (index, Stage) pairs that train on this source; `context`: mesh.context."""
   _require(shape[-1] == model.latent_channels,
            f"data gives {shape[-1]} channels ({field}) but model.latent_channels={model.latent_channels}; "
            f"make them equal.")
@@ -335,6 +337,9 @@ def _check_geometry(field: str, shape, model: VideoDiT, stages) -> None:
       raise ValueError(f"{where}: {e}") from None
     kept.add(math.prod(grid) // math.prod(model.token_drop_group) * per_group)
   _check_sparse_baselines(field, grid, model, kept)
+  context_parallel.check_context(context, grid, attention=model.attention, softmax_every=model.softmax_every,
+                                 radius=window_radius(model.window_frames * grid[1] * grid[2]),
+                                 group=model.token_drop_group, drop_ratios=[s.drop_ratio for _, s in stages])
 
 
 def _check_sparse_baselines(field: str, grid, model: VideoDiT, token_counts) -> None:
