@@ -1,0 +1,67 @@
+"""A third round of misuse of the export, the Pipeline and `--mode=sample` (docs/misuse/round3.json
+lists every case tried): empty paths, a training run given as an export, a `<stem>_clips` that is a
+file, two sampling requests that wrote over each other's clips. Each ends in one line before any
+work, or does the right thing. No model is trained or sampled here: each test takes milliseconds.
+"""
+import os
+
+import pytest
+
+from eflow_jax import cli_checks
+from eflow_jax import config_lib
+from eflow_jax.pipeline import Pipeline
+from eflow_jax.tools import export as export_tool
+from eflow_jax.train import evaluate
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.mark.parametrize("load", [Pipeline.from_pretrained, Pipeline.from_workdir])
+@pytest.mark.parametrize("path", ["", "  "])
+def test_an_empty_folder_name_is_refused(load, path):
+  with pytest.raises(ValueError, match=r"^Pipeline\.from_\w+\('\s*'\): give the folder's path\.$"):
+    load(path)
+
+
+@pytest.mark.parametrize("flag", ["--workdir", "--output"])
+def test_export_refuses_an_empty_path(tmp_path, flag):
+  paths = {"--workdir": str(tmp_path), "--output": str(tmp_path / "out")}
+  paths[flag] = ""
+  with pytest.raises(ValueError, match=f"^{flag} is empty; give a directory\\.$"):
+    export_tool.export(paths["--workdir"], paths["--output"])
+
+
+def test_a_training_run_given_as_an_export_is_named(tmp_path):
+  (tmp_path / "checkpoints").mkdir()
+  with pytest.raises(FileNotFoundError, match=r"is a training run, not an export: load it with Pipeline\.from_workdir"):
+    Pipeline.from_pretrained(str(tmp_path))
+
+
+def test_a_clips_path_that_is_a_file_is_refused_before_sampling(tmp_path):
+  (tmp_path / "s_clips").write_text("notes")
+  with pytest.raises(ValueError, match=r"s_clips is a file, where the clips would go one by one"):
+    cli_checks.check_sample_output(str(tmp_path / "s"))
+  cli_checks.check_sample_output(str(tmp_path / "t"))
+
+
+def test_default_sample_names_differ_with_every_option_that_changes_the_clips():
+  config = config_lib.load_config(os.path.join(REPO, "tests/tiny_config.py"))
+  base = dict(steps=None, guidance=None, seed=0, sampler=None, num=10, class_id=None, prompts=None)
+  name = evaluate.default_sample_name(config, 12, **base)
+  assert name == "sample_step000012_alg2_n4_w4_seed0_10clips"
+  variants = [dict(guidance=2.0), dict(sampler="chain"), dict(num=3), dict(class_id=3), dict(steps=2), dict(seed=1),
+              dict(prompts=["a"]), dict(prompts=["b"])]
+  names = {evaluate.default_sample_name(config, 12, **{**base, **v}) for v in variants}
+  assert len(names) == len(variants) and name not in names
+
+
+def test_a_rerun_with_fewer_clips_leaves_none_of_the_earlier_ones(tmp_path):
+  folder = tmp_path / "s_clips"
+  folder.mkdir()
+  for name in ["000_class0", "001_class1", "002_class2"]:
+    for ext in ("gif", "mp4"):
+      (folder / f"{name}.{ext}").write_text("old")
+  (folder / "notes.txt").write_text("mine")
+  evaluate.remove_stale_clips(str(folder), ["000_class5"])
+  assert sorted(os.listdir(folder)) == ["notes.txt"]
+  evaluate.remove_stale_clips(str(tmp_path / "none"), ["000_class0"])     # no folder yet: nothing to do
