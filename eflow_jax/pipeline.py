@@ -165,6 +165,9 @@ class Pipeline:
       mismatch = ckpt_lib.model_config_mismatch(meta.get("config", {}), ckpt_lib.config_json(config))
       if mismatch:
         raise ValueError(f"the checkpoint in {directory} is from another model ({mismatch}).")
+      trained = trained_example_shape(meta)
+      if trained is not None:
+        check_example_shape(f"the checkpoint in {directory}", trained, data_pipeline.example_shape(config.data))
     manifest = data_pipeline.manifest(config.data) if config.data.source == "array_record" else None
     return cls(config, params, data_pipeline.example_shape(config.data), step=step, manifest=manifest,
                source=f"{directory} step {step}")
@@ -332,6 +335,25 @@ def restore_export(config, directory: str, step=None) -> ExportedWeights:
   mismatch = ckpt_lib.model_config_mismatch(exported.config.to_dict(), ckpt_lib.config_json(config))
   if mismatch:
     raise ValueError(f"the export in {directory} is from another model ({mismatch}).")
+  check_example_shape(f"the export in {directory}", exported.example_shape, data_pipeline.example_shape(config.data))
   if step is not None and step != exported.step:
     raise ValueError(f"--step={step}: the export in {directory} holds step {exported.step} only.")
   return ExportedWeights(ema_params=jax.tree.map(jnp.asarray, exported.params), step=exported.step)
+
+
+def check_example_shape(what: str, trained, shape) -> None:
+  """The clips to sample must have the shape the network was trained on: the model takes any number of
+  patches, so a --config.data.frames or size override would sample clips of a length or size it never
+  saw, without an error."""
+  if tuple(trained) != tuple(shape):
+    raise ValueError(f"{what} was trained on clips of {tuple(trained)} (T, H, W, C), the config gives "
+                     f"{tuple(shape)}: drop the config's data.frames / data.size overrides.")
+
+
+def trained_example_shape(meta):
+  """The clip shape a checkpoint was trained on, from the config saved with it (None when its data
+  can no longer be read, e.g. a record set moved since: then only the model's fields are compared)."""
+  try:
+    return data_pipeline.example_shape(ml_collections.ConfigDict(meta["config"]["data"]))
+  except (KeyError, TypeError, ValueError, OSError):
+    return None

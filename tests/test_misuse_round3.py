@@ -65,3 +65,21 @@ def test_a_rerun_with_fewer_clips_leaves_none_of_the_earlier_ones(tmp_path):
   evaluate.remove_stale_clips(str(folder), ["000_class5"])
   assert sorted(os.listdir(folder)) == ["notes.txt"]
   evaluate.remove_stale_clips(str(tmp_path / "none"), ["000_class0"])     # no folder yet: nothing to do
+
+
+def test_clips_of_another_shape_than_the_trained_one_are_refused(tmp_path):
+  from test_pipeline_misuse import write_run      # pylint: disable=g-import-not-at-top  (checkpoints, no training)
+  from eflow_jax.pipeline import restore_export   # pylint: disable=g-import-not-at-top
+  run, out = str(tmp_path / "run"), str(tmp_path / "export")
+  config = write_run(run)
+  export_tool.export(run, out)
+  longer = config.copy_and_resolve_references()
+  longer.data.frames = 8              # the model takes any number of patches: 8-frame clips sampled silently
+  message = r"was trained on clips of \(4, 16, 16, 1\) \(T, H, W, C\), the config gives \(8, 16, 16, 1\)"
+  with pytest.raises(ValueError, match="^the checkpoint in .*" + message):
+    Pipeline.from_workdir(run, config=longer)
+  with pytest.raises(ValueError, match="^the checkpoint in .*" + message):
+    evaluate.restore_for_inference(longer, run)
+  with pytest.raises(ValueError, match="^the export in .*" + message):
+    restore_export(longer, out)
+  assert Pipeline.from_workdir(run, config=config).example_shape == (4, 16, 16, 1)

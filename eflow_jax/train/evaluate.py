@@ -22,7 +22,7 @@ from eflow_jax.flow import diagnostics as flow_diagnostics
 from eflow_jax.flow import losses as flow_losses
 from eflow_jax.inference import autoencoder_for, clip_fps, make_sampler, sample_conditions
 from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
-from eflow_jax.pipeline import is_export, restore_export
+from eflow_jax.pipeline import check_example_shape, is_export, restore_export, trained_example_shape
 from eflow_jax.train import curriculum
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, model_kind
 
@@ -136,6 +136,9 @@ def restore_for_inference(config, workdir, step=None):
   state, _, meta = ckpt.restore(fresh_state(config, model, optimizer, example_shape, mesh)[0], step,
                                 config_json=ckpt_lib.config_json(config))
   ckpt.close()
+  trained = trained_example_shape(meta)
+  if trained is not None:
+    check_example_shape(f"the checkpoint in {ckpt.directory}", trained, example_shape)
   return model, example_shape, state, meta, mesh
 
 
