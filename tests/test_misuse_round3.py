@@ -83,3 +83,36 @@ def test_clips_of_another_shape_than_the_trained_one_are_refused(tmp_path):
   with pytest.raises(ValueError, match="^the export in .*" + message):
     restore_export(longer, out)
   assert Pipeline.from_workdir(run, config=config).example_shape == (4, 16, 16, 1)
+
+
+def test_a_clip_write_cut_short_leaves_the_earlier_clip(tmp_path, monkeypatch):
+  import av                         # pylint: disable=g-import-not-at-top
+  from PIL import Image             # pylint: disable=g-import-not-at-top
+  import numpy as np                # pylint: disable=g-import-not-at-top
+  from eflow_jax import video_io    # pylint: disable=g-import-not-at-top
+  frames = np.random.default_rng(0).integers(0, 255, (60, 16, 16, 3), dtype=np.uint8)
+  stem = str(tmp_path / "s")
+  video_io.write_gif(stem + ".gif", frames)
+  video_io.write_mp4(stem + ".mp4", frames)
+  before = {ext: open(f"{stem}.{ext}", "rb").read() for ext in ("gif", "mp4")}
+  calls = []
+
+  def dies_on_frame_50(*args, **kwargs):      # a kill or a full disk in the middle of the file (H.264 buffers
+    calls.append(1)                            # the first frames: the file is written from about the 40th)
+    if len(calls) == 50:
+      raise OSError("No space left on device")
+    return real_from_ndarray(*args, **kwargs)
+
+  def dies_after_half(self, fp, *args, **kwargs):
+    with open(fp, "wb") as f:
+      f.write(b"GIF89a")
+    raise OSError("No space left on device")
+
+  real_from_ndarray = av.VideoFrame.from_ndarray
+  monkeypatch.setattr(av.VideoFrame, "from_ndarray", dies_on_frame_50)
+  monkeypatch.setattr(Image.Image, "save", dies_after_half)
+  for ext, write in (("mp4", video_io.write_mp4), ("gif", video_io.write_gif)):
+    with pytest.raises(OSError, match="No space left"):
+      write(f"{stem}.{ext}", frames[::-1])
+    assert open(f"{stem}.{ext}", "rb").read() == before[ext]
+  assert sorted(os.listdir(tmp_path)) == ["s.gif", "s.mp4"]         # no temporary file left behind
