@@ -8,6 +8,8 @@ import math
 import numbers
 import os
 
+from eflow_jax import sample_limits
+
 # The flags only some modes read -> those modes (given to another mode they would be ignored).
 MODE_FLAGS = {"step": ("sample", "eval"), "output": ("sample", "eval"), "allow_resume_change": ("train",),
               "resume_from_step": ("train",),
@@ -61,12 +63,13 @@ def check_sampler(name: str, value) -> None:
     raise ValueError(f"{name}={value!r} is unknown; use one of {', '.join(SAMPLERS)}.")
 
 
-def check_flags(mode: str, workdir: str, given: dict, num_classes: int) -> None:
+def check_flags(mode: str, workdir: str, given: dict, num_classes: int, flow=None) -> None:
   """Raises ValueError (one line) for command-line flags that cannot work, before any import of JAX
   (an --output that would fail after the work or overwrite another file included).
 
   given: {name: value} of the MODE_FLAGS flags present on the command line (absl's `present`: a
-  default is never an error). num_classes: config.model.num_classes (0 = a text model).
+  default is never an error). num_classes: config.model.num_classes (0 = a text model). flow: the
+  config's flow section, for the guidance's range (sample_limits.check_guidance; None skips it).
   """
   if not workdir.strip():
     raise ValueError("--workdir is empty; give the run directory (checkpoints, metrics, samples).")
@@ -76,10 +79,13 @@ def check_flags(mode: str, workdir: str, given: dict, num_classes: int) -> None:
   for name, low in (("step", 0), ("num_samples", 1), ("sample_steps", 1), ("resume_from_step", 0)):
     if given.get(name) is not None:
       check_integer(f"--{name}", given[name], low)
+  sample_limits.check_steps("--sample_steps", given.get("sample_steps"))
   if given.get("seed") is not None:
     check_seed("--seed", given["seed"])
   if given.get("guidance") is not None:
     check_guidance("--guidance", given["guidance"])
+    if flow is not None:
+      sample_limits.check_guidance("--guidance", given["guidance"], flow, given.get("sampler"))
   class_id = given.get("class_id")
   if class_id is not None and not num_classes:
     raise ValueError("--class_id is for class-conditional models; this config is a text model: use --prompt.")
@@ -117,6 +123,9 @@ def check_sample_output(output: str) -> None:
   if output.endswith(("/", os.sep)) or os.path.isdir(output):
     raise ValueError(f"--output={output} is a folder; --mode=sample's --output is a path stem: "
                      f"{os.path.join(output, 'name')} writes name.gif, name.mp4 and name_clips/ there.")
+  if os.path.exists(output + "_clips") and not os.path.isdir(output + "_clips"):
+    raise ValueError(f"--output={output}: {output}_clips is a file, where the clips would go one by one; move it or "
+                     f"choose another --output.")
 
 
 def check_eval_output(output: str) -> None:

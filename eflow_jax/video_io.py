@@ -5,6 +5,8 @@ import os
 
 import numpy as np
 
+from eflow_jax.atomic_io import replaced_on_success
+
 # The rate of clips with none of their own (Moving MNIST moves its digits one step per frame).
 DEFAULT_FPS = 4
 
@@ -42,16 +44,19 @@ def upscale(frames: np.ndarray, factor: int) -> np.ndarray:
 
 
 def write_gif(path: str, frames: np.ndarray, fps: float = DEFAULT_FPS) -> None:
+  """Written under a temporary name and renamed (atomic_io.py), as write_mp4: a sample run killed or
+  failing mid-file leaves the earlier clip of that name, never a cut-off one that looks like a result."""
   from PIL import Image
   images = [Image.fromarray(f) for f in frames]
-  images[0].save(path, save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0)
+  with replaced_on_success(path) as tmp:
+    images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0)
 
 
 def write_mp4(path: str, frames: np.ndarray, fps: float = DEFAULT_FPS) -> None:
   import av
   t, h, w, _ = frames.shape
   frames = frames[:, :h - h % 2, :w - w % 2]          # yuv420p needs even sides
-  with av.open(path, mode="w") as container:
+  with replaced_on_success(path) as tmp, av.open(tmp, mode="w", format="mp4") as container:
     stream = container.add_stream("libx264", rate=fractions.Fraction(fps).limit_denominator(1001))
     stream.width, stream.height, stream.pix_fmt = frames.shape[2], frames.shape[1], "yuv420p"
     for frame in frames:

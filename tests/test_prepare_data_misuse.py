@@ -214,3 +214,18 @@ def test_an_output_that_is_a_file_is_one_line(class_folder, tmp_path, capsys):
   assert code == 2 and err == [f"prepare_data: error: --output={target} is a file; give the directory to write the "
                                f"record set to."]
   assert target.read_text() == "mine"
+
+
+@pytest.mark.parametrize("files", [["config.json", "model.safetensors", "README.md"], ["checkpoints", "metrics.jsonl"]])
+def test_an_output_holding_another_programs_files_is_refused(class_folder, tmp_path, files):
+  out = tmp_path / "taken"
+  out.mkdir()
+  for name in files:
+    (out / name).write_text("theirs")
+  before = snapshot(out)
+  with pytest.raises(ValueError, match=r"^--output=.*taken holds .* but no record set of prepare_data; give a new or "
+                                       r"empty directory\.$"):
+    prepare(class_folder, out)
+  assert snapshot(out) == before
+  prepare(class_folder, tmp_path / "empty")                    # a new folder, then its rerun: accepted
+  prepare(class_folder, tmp_path / "empty")

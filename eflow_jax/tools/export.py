@@ -149,6 +149,9 @@ def export(workdir: str, output: str, step: int | None = None) -> list[str]:
   """Writes the three files (see the module docstring); returns their paths."""
   if step is not None:
     check_integer("--step", step, 0)
+  for name, value in (("--workdir", workdir), ("--output", output)):
+    if not value.strip():      # '' is the current directory to os.path: the error would name no flag
+      raise ValueError(f"{name} is empty; give a directory.")
   if inside_checkpoints(workdir, output):
     raise ValueError(f"--output={output} is inside the run's checkpoints folder, where it would be taken for a "
                      f"checkpoint step; choose a directory outside {os.path.join(workdir, 'checkpoints')}.")

@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from typing import Any, Sequence
@@ -159,6 +160,11 @@ def _check_options(input_path: str, output: str, *, latent_dtype: str, start_fra
     raise ValueError(f"--latent_dtype={latent_dtype!r}; use one of {records.LATENT_DTYPES}.")
   if os.path.exists(output) and not os.path.isdir(output):
     raise ValueError(f"--output={output} is a file; give the directory to write the record set to.")
+  names = sorted(os.listdir(output)) if os.path.isdir(output) else []
+  if names and not any(n in (PREPARATION, records.MANIFEST) or re.fullmatch(r"shard-\d{5}\.json", n) for n in names):
+    # A model export or a training run would get shards and a manifest beside its own files.
+    raise ValueError(f"--output={output} holds {', '.join(names[:4])}{', ...' if len(names) > 4 else ''} but no record "
+                     f"set of prepare_data; give a new or empty directory.")
   if os.path.isdir(input_path):
     source, target = os.path.realpath(input_path), os.path.realpath(output)
     if target == source or target.startswith(source + os.sep):

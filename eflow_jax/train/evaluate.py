@@ -3,13 +3,16 @@ one, and never write one), the sample metrics (the run's closing score, train/lo
 them), and the samples and diagnostics written while it trains."""
 import itertools
 import os
+import re
 import time
+import zlib
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
+from eflow_jax import sample_limits
 from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax import sharding as sharding_lib
 from eflow_jax import text as text_encoders
@@ -19,7 +22,7 @@ from eflow_jax.flow import diagnostics as flow_diagnostics
 from eflow_jax.flow import losses as flow_losses
 from eflow_jax.inference import autoencoder_for, clip_fps, make_sampler, sample_conditions
 from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
-from eflow_jax.pipeline import is_export, restore_export
+from eflow_jax.pipeline import check_example_shape, is_export, restore_export, trained_example_shape
 from eflow_jax.train import curriculum
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, model_kind
 
@@ -133,6 +136,9 @@ def restore_for_inference(config, workdir, step=None):
   state, _, meta = ckpt.restore(fresh_state(config, model, optimizer, example_shape, mesh)[0], step,
                                 config_json=ckpt_lib.config_json(config))
   ckpt.close()
+  trained = trained_example_shape(meta)
+  if trained is not None:
+    check_example_shape(f"the checkpoint in {ckpt.directory}", trained, example_shape)
   return model, example_shape, state, meta, mesh
 
 
@@ -140,6 +146,8 @@ def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=
                   class_id=None, prompts=None, sampler=None, use_ema=True):
   """(videos (B, T, H, W, C) in [-1, 1], conditions, step) of `--mode=sample`: every class in turn
   (or `class_id`), or one clip per prompt (a text model; `num` clips of the eval captions without)."""
+  clips = len(prompts) if prompts is not None else num or config.num_samples
+  sample_limits.check_memory("--mode=sample", clips, config, pipeline.example_shape(config.data))
   model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
   if prompts is not None:
     if model.num_classes:
@@ -168,7 +176,8 @@ def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, s
   videos, cond, trained = sample_videos(config, workdir, step=step, num=num, steps=steps, guidance=guidance,
                                         seed=seed, class_id=class_id, prompts=prompts, sampler=sampler,
                                         use_ema=use_ema)
-  name = output or f"sample_step{trained:06d}_n{steps or config.flow.inference_steps}_seed{seed}"
+  name = output or default_sample_name(config, trained, steps=steps, guidance=guidance, seed=seed, sampler=sampler,
+                                       num=len(videos), class_id=class_id, prompts=prompts)
   stem = name if os.path.isabs(name) or os.path.dirname(name) else os.path.join(workdir, "samples", name)
   if jax.process_index() != 0:
     return []
@@ -179,9 +188,39 @@ def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, s
   else:            # the line of --prompts_file, the one --prompt, or the eval batch's caption
     labels = [f"prompt{0 if prompt is not None else i}" if prompts is not None else f"caption{i}"
               for i in range(len(videos))]
-  for i, (video, label) in enumerate(zip(videos, labels)):
-    paths += video_io.write_videos(os.path.join(stem + "_clips", f"{i:03d}_{label}"), video[None], fps=fps)
+  names = [f"{i:03d}_{label}" for i, label in enumerate(labels)]
+  remove_stale_clips(stem + "_clips", names)
+  for name, video in zip(names, videos):
+    paths += video_io.write_videos(os.path.join(stem + "_clips", name), video[None], fps=fps)
   return paths
+
+
+def default_sample_name(config, trained: int, *, steps, guidance, seed, sampler, num, class_id, prompts) -> str:
+  """--mode=sample's file name without --output: every option that changes the clips is in it (the
+  sampler, its steps and guidance, the seed, the clip count, the class or a digest of the prompts),
+  so two different requests never write over each other's clips under one name."""
+  flow = config.flow
+  name = (f"sample_step{trained:06d}_{sampler or flow.sampler}_n{steps or flow.inference_steps}_"
+          f"w{flow.w_inf if guidance is None else guidance:g}_seed{seed}_{num}clips")
+  if class_id is not None:
+    name += f"_class{class_id}"
+  if prompts is not None:
+    name += f"_prompts{zlib.crc32(chr(10).join(prompts).encode('utf-8')):08x}"
+  return name
+
+
+# The clip files `sample` writes into <stem>_clips/: index, then class, prompt line or caption.
+CLIP_NAME = re.compile(r"^\d{3}_(class|prompt|caption)\d+\.(gif|mp4)$")
+
+
+def remove_stale_clips(folder: str, names) -> None:
+  """Removes the clips an earlier `sample` wrote into `folder` that this one does not rewrite (a rerun
+  with fewer clips or other classes would otherwise leave two requests' clips side by side). Files
+  of any other name are left as they are."""
+  keep = {f"{name}.{ext}" for name in names for ext in ("gif", "mp4")}
+  for entry in os.listdir(folder) if os.path.isdir(folder) else []:
+    if CLIP_NAME.match(entry) and entry not in keep:
+      os.remove(os.path.join(folder, entry))
 
 
 def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | None = None) -> dict:

@@ -1,0 +1,104 @@
+"""What a sampling request may ask for, checked before anything compiles: the guidance scale
+against the range the run was trained on, the number of sampler steps, and the memory the clips
+will take. `--mode=sample` (train/evaluate.py) and the Pipeline (pipeline.py) call the same
+functions, so both refuse or warn alike, in one line.
+"""
+from __future__ import annotations
+
+import math
+import os
+import sys
+
+# The largest number of sampler steps: DDPM's 1000-step discretisation (Ho et al. 2020) is the finest
+# any flow or diffusion sampler uses; the paper's samplers take 1-8 (docs/method.md §6) and the FM
+# baselines 40-50 (configs/ablations/table2.py, table4.py). 10**9 steps would only build a time grid
+# of gigabytes and never finish.
+MAX_SAMPLE_STEPS = 1000
+# A guidance scale more than this many times the largest one the run knows (flow.w_max, the
+# configured flow.w_inf, or the unguided 1) is refused: for Alg. 2 / chain / one-step it is the
+# network's input w, trained on U(w_min, w_max) and the unguided value only (docs/method.md §3), and
+# its sinusoidal embedding (models/embeddings.py) has no meaningful value that far out; for euler_cfg
+# it multiplies the class direction v_c - v_u by that much. Either way the clips are noise.
+GUIDANCE_HEADROOM = 10.0
+# Bytes held per decoded pixel value: float32 frames from the decoder, their uint8 copy and the
+# uint8 grid video_io writes; per latent value: the float32 noise, state and output of the sampler.
+BYTES_PER_PIXEL_VALUE = 4 + 1 + 1
+BYTES_PER_LATENT_VALUE = 3 * 4
+_warned = set()          # the (range, value) pairs already warned about: one line each, once
+
+
+def trained_guidance(flow) -> tuple[float, float]:
+  """The interval of guidance inputs training saw: U(w_min, w_max) and the unguided value
+  (flow.unguided_w, the path-dropped passes' input; docs/method.md §3)."""
+  return (min(float(flow.w_min), float(flow.unguided_w)), max(float(flow.w_max), float(flow.unguided_w)))
+
+
+def guidance_limit(flow) -> float:
+  """The largest guidance accepted (see GUIDANCE_HEADROOM)."""
+  return GUIDANCE_HEADROOM * max(float(flow.w_max), float(flow.w_inf), 1.0)
+
+
+def check_guidance(name: str, guidance, flow, sampler: str | None = None) -> None:
+  """Refuses (ValueError, one line) a guidance beyond `guidance_limit`; warns once on stderr (one
+  line) when the network's guidance input lies outside the trained interval. euler_cfg's scale is
+  not a network input (the network sees flow.unguided_w), so only the limit applies to it."""
+  if guidance is None:
+    return
+  limit = guidance_limit(flow)
+  lo, hi = trained_guidance(flow)
+  if guidance > limit:
+    raise ValueError(f"{name}={guidance:g} is more than {GUIDANCE_HEADROOM:g}x the largest guidance this run knows "
+                     f"(trained on {lo:g}..{hi:g}, configured {float(flow.w_inf):g}): the clips would be noise; "
+                     f"use at most {limit:g}.")
+  if (sampler or flow.sampler) != "euler_cfg" and not lo <= guidance <= hi and (lo, hi, guidance) not in _warned:
+    _warned.add((lo, hi, guidance))
+    print(f"warning: {name}={guidance:g} is outside the guidance range the model was trained on ({lo:g}..{hi:g}, "
+          f"flow.w_min..flow.w_max and the unguided flow.unguided_w): the samples extrapolate.",
+          file=sys.stderr, flush=True)
+
+
+def check_steps(name: str, steps) -> None:
+  """A number of sampler steps above MAX_SAMPLE_STEPS is refused (one line; the type and the
+  lower bound are cli_checks.check_integer's)."""
+  if steps is not None and steps > MAX_SAMPLE_STEPS:
+    raise ValueError(f"{name}={steps} is more sampler steps than any sampler uses (at most {MAX_SAMPLE_STEPS}; "
+                     f"this model samples in 1-8, the FM baselines in 40-50).")
+
+
+def pixel_values_per_clip(config, example_shape) -> int:
+  """The decoded size of one clip (T * H * W * 3 for Wan 2.1's 4x8x8 strides; the latent size for
+  the identity autoencoder), from the config alone: nothing is built."""
+  t, h, w, c = (int(n) for n in example_shape)
+  kind = str(config.get("autoencoder", {}).get("kind", "auto"))
+  if kind == "identity" or (kind == "auto" and config.data.source != "array_record"):
+    return t * h * w * c
+  from eflow_jax.autoencoders import wan_vae  # pylint: disable=g-import-not-at-top
+  vae = wan_vae.WanVAEConfig()
+  return (1 + (t - 1) * vae.temporal_stride) * h * w * vae.spatial_stride ** 2 * vae.in_channels
+
+
+def available_memory() -> int | None:
+  """Bytes of RAM free for new allocations (psutil's 'available' when installed, else the free
+  pages of os.sysconf), None where neither is known."""
+  try:
+    import psutil  # pylint: disable=g-import-not-at-top
+    return int(psutil.virtual_memory().available)
+  except ImportError:
+    pass
+  try:
+    return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+  except (ValueError, OSError, AttributeError):
+    return None
+
+
+def check_memory(what: str, num_clips: int, config, example_shape, available: int | None = None) -> None:
+  """Refuses (MemoryError, one line) a request whose clips alone would not fit in the free RAM,
+  before anything compiles: `num_clips` (latents + decoded frames + the written grid)."""
+  available = available_memory() if available is None else available
+  per_clip = (math.prod(int(n) for n in example_shape) * BYTES_PER_LATENT_VALUE +
+              pixel_values_per_clip(config, example_shape) * BYTES_PER_PIXEL_VALUE)
+  needed = num_clips * per_clip
+  if available is not None and needed > available:
+    fit = max(1, available // per_clip)
+    raise MemoryError(f"{what}: {num_clips} clips need about {needed / 2**30:.1f} GiB for their latents and frames, "
+                      f"{available / 2**30:.1f} GiB of RAM is free; ask for at most {fit} clips per call.")
