@@ -12,15 +12,14 @@ the video model's token-drop design), is trained with the same steps / batch / m
 and evaluated at 1, 2, 4 steps (and 50 for fm) by sliced Wasserstein-2 and RBF-MMD against fresh
 data, and the fraction of samples whose nearest mode is their class.
 
-  python benchmarks/toy2d.py            # full run (~6-8 min on 2 CPU cores)
-  python benchmarks/toy2d.py --quick    # ~1 min smoke run
+  python benchmarks/paper/toy2d.py            # full run (~6-8 min on 2 CPU cores)
+  python benchmarks/paper/toy2d.py --quick    # ~1 min smoke run
 Writes benchmarks/results/toy2d.json and toy2d.png.
 """
 from __future__ import annotations
 
 import argparse
 import functools
-import json
 import math
 import os
 import struct
@@ -28,7 +27,7 @@ import time
 import sys
 import zlib
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # repo root
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
 import jax
 import jax.numpy as jnp
@@ -36,6 +35,7 @@ import numpy as np
 import optax
 from flax import linen as nn
 
+from benchmarks import scaffold
 from eflow_jax.schema import flow as flow_schema
 from eflow_jax.flow import losses, sampling
 
@@ -250,7 +250,7 @@ def scatter_grid(path, panels, ncols, size=180, lim=3.2):
 
 
 # ----------------------------------------------------------------------------------------------
-def main():
+def main(argv=None):
   ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
   ap.add_argument("--quick", action="store_true", help="~1 minute smoke run")
   ap.add_argument("--steps", type=int, default=None)
@@ -261,8 +261,8 @@ def main():
   ap.add_argument("--methods", default="fm,sfm,sfm_mva,pdg,pdg_mva")
   ap.add_argument("--w", default="1.5,3.5,2.5",
                   help="training guidance range and inference scale: w_min,w_max,w_inf")
-  ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results"))
-  args = ap.parse_args()
+  ap.add_argument("--out", default=scaffold.RESULTS, help="folder of toy2d.json, toy2d.png and its panel list")
+  args = ap.parse_args(argv)
   steps = args.steps or (600 if args.quick else 6000)
   n_eval = args.n_eval or (1000 if args.quick else 4000)
   toy_w = tuple(float(v) for v in args.w.split(","))
@@ -334,8 +334,7 @@ def main():
         s, n = k.split("@")
         print(f"| {name} | {s} | {n} | {v['nfe']} | {v['sw2']:.4f} | {v['mmd']:.4f} "
               f"| {v['acc']:.3f} |")
-  with open(os.path.join(args.out, "toy2d.json"), "w") as fh:
-    json.dump(results, fh, indent=1)
+  scaffold.write_json(results, os.path.join(args.out, "toy2d.json"), __file__, argv, announce=False)
   scatter_grid(os.path.join(args.out, "toy2d.png"), panels, ncols=4)
   rows = [" | ".join(labels[i:i + 4]) for i in range(0, len(labels), 4)]
   with open(os.path.join(args.out, "toy2d_png_panels.txt"), "w") as fh:

@@ -26,29 +26,28 @@ FLOPs); the fwd+bwd column uses the same forward FLOP ratio.
 On CPU this times the pure-jnp REFERENCE path (the Pallas kernels only run in interpret mode on
 CPU, which is a correctness tool, not a fast path); on a GPU `--impl auto` times the Pallas kernels.
 
-  python benchmarks/attention_scaling.py               # CPU default: 1..21 frames, m=4,6 (5-15 min)
-  python benchmarks/attention_scaling.py --quick       # ~1 min smoke run (1, 2, 4 frames, m=4)
-  python benchmarks/attention_scaling.py --max-frames 8 --window-frames 4
-  bash benchmarks/gpu_check.sh        # GPU: bf16, 8 heads, cuDNN softmax, --check (errors vs f32)
+  python benchmarks/paper/attention_scaling.py               # CPU default: 1..21 frames, m=4,6 (5-15 min)
+  python benchmarks/paper/attention_scaling.py --quick       # ~1 min smoke run (1, 2, 4 frames, m=4)
+  python benchmarks/paper/attention_scaling.py --max-frames 8 --window-frames 4
+  bash benchmarks/gpu/check.sh        # GPU: bf16, 8 heads, cuDNN softmax, --check (errors vs f32)
 Writes benchmarks/results/attention_scaling.json.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import platform
-import statistics
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # repo root
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from benchmarks import scaffold
 from eflow_jax.kernels import pallas_common
 from eflow_jax.kernels import sla, vsa
 from eflow_jax.kernels.glga_fused import glga_branches
@@ -90,8 +89,7 @@ def parse_args(argv=None):
   p.add_argument("--no-sparse-baselines", dest="sparse_baselines", action="store_false",
                  help="leave out the SLA (80%%, 95%%) and VSA rows (jnp references)")
   p.add_argument("--quick", action="store_true", help="1, 2, 4 frames, m=4, 2 repeats")
-  p.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                               "results", "attention_scaling.json"))
+  scaffold.add_report_flag(p, "attention_scaling", "--out")
   args = p.parse_args(argv)
   if args.quick:
     args.frames = args.frames or [1, 2, 4]
@@ -243,19 +241,6 @@ def compiled_peak_bytes(compiled):
              - getattr(m, "alias_size_in_bytes", 0))
 
 
-def time_interleaved(calls, args_of, repeats):
-  """calls: {name: compiled}. One warm-up each, then `repeats` rounds of every call; medians (s)."""
-  for name, fn in calls.items():
-    jax.block_until_ready(fn(*args_of[name]))
-  times = {name: [] for name in calls}
-  for _ in range(repeats):
-    for name, fn in calls.items():
-      t0 = time.perf_counter()
-      jax.block_until_ready(fn(*args_of[name]))
-      times[name].append(time.perf_counter() - t0)
-  return {name: statistics.median(ts) for name, ts in times.items()}
-
-
 def run(args):
   backend = jax.default_backend()
   impl = pallas_common.resolve_impl(args.impl, "benchmark")
@@ -313,8 +298,8 @@ def run(args):
       mem[name]["fwd+bwd"] = compiled_peak_bytes(compiled)
       if want_bwd:
         bwd_calls[name] = compiled
-    t_fwd = time_interleaved(fwd_calls, args_of, args.repeats)
-    t_bwd = time_interleaved(bwd_calls, args_of_bwd, args.repeats) if bwd_calls else {}
+    t_fwd = scaffold.time_interleaved(fwd_calls, args_of, args.repeats)
+    t_bwd = scaffold.time_interleaved(bwd_calls, args_of_bwd, args.repeats) if bwd_calls else {}
 
     for name, (core, arrays, tokens, flops, ideal, m) in methods.items():
       row = dict(frames=frames, dense_tokens=n, tokens=tokens, method=name, window_frames=m,
@@ -378,12 +363,9 @@ def main(argv=None):
   t0 = time.time()
   result = run(args)
   result["wall_s"] = time.time() - t0
-  result["command"] = " ".join(["python", "benchmarks/attention_scaling.py"] + sys.argv[1:])
-  os.makedirs(os.path.dirname(args.out), exist_ok=True)
-  with open(args.out, "w") as f:
-    json.dump(result, f, indent=1)
-  print(f"wrote {args.out} ({result['wall_s']:.0f} s). peak MB = XLA buffer assignment "
-        "(args + outputs + temps); '-' = not timed (softmax N^2 memory cap) or no softmax baseline.")
+  scaffold.write_json(result, args.json, __file__, argv)
+  print("peak MB = XLA buffer assignment (args + outputs + temps); '-' = not timed (softmax N^2 memory "
+        "cap) or no softmax baseline.")
 
 
 if __name__ == "__main__":
