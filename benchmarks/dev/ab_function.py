@@ -24,7 +24,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
-from benchmarks import scaffold
+from benchmarks import scaffold  # pylint: disable=g-import-not-at-top
 from benchmarks.paper import train_throughput
 from eflow_jax.train import curriculum
 

@@ -23,7 +23,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
-from benchmarks import scaffold
+from benchmarks import scaffold  # pylint: disable=g-import-not-at-top
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.train import run_setup
 from eflow_jax.train.progress import step_flops

@@ -19,7 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
-from benchmarks import scaffold
+from benchmarks import scaffold  # noqa: E402
 from eflow_jax.train import evaluate  # noqa: E402
 
 POINT_FIELDS = ("fvd", "fvd_real", "classifier_fd", "class_accuracy", "class_accuracy_per_class", "class_accuracy_real",

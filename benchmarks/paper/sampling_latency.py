@@ -101,7 +101,7 @@ class Sampler:
     return time.perf_counter() - t
 
 
-def main(argv=None):
+def parse_args(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
   parser.add_argument("--config", default="configs/demo.py", help="base config (path[:arg])")
   parser.add_argument("--batch", type=int, default=0, help="examples per batch (0: config.num_samples)")
@@ -113,28 +113,11 @@ def main(argv=None):
                       help="override a base config field (repeatable), e.g. --set 'model.patch=(1,2,2)' "
                       "(2048 tokens on the demo's clips)")
   scaffold.add_report_flag(parser, "sampling_latency")
-  args = parser.parse_args(argv)
-  t_start = time.time()
+  return parser.parse_args(argv)
 
-  base = scaffold.with_overrides(scaffold.load(args.config), scaffold.parse_sets(args.set))
-  batch = args.batch or int(base.num_samples)
-  shape = run_setup.build(base, read_data=False)[2]
-  m = base.model
-  print(f"device: {scaffold.device_line()}")
-  print(f"config {args.config}: model {m.encoder_blocks}/{m.middle_blocks}/{m.decoder_blocks} blocks, "
-        f"hidden {m.hidden}, heads {m.num_heads}, patch {tuple(m.patch)}; example {shape}; "
-        f"batch {batch}; {args.rounds} interleaved rounds", flush=True)
 
-  specs = variants(base, args.steps, args.fm_steps)
-  samplers = {}
-  for vid, label, overrides, sampler, steps, _ in specs:
-    t = time.perf_counter()
-    config = scaffold.with_overrides(base, {**overrides, "flow.sampler": sampler})
-    samplers[vid] = Sampler(config, sampler, steps, batch, not args.no_flops)
-    print(f"  compiled {vid}: {samplers[vid].compile_s:.1f} s compile, "
-          f"{time.perf_counter() - t:.1f} s with init, warm-up and FLOP count", flush=True)
-  seconds = scaffold.interleaved({k: s.timed for k, s in samplers.items()}, args.rounds)
-
+def measured_rows(specs, samplers: dict, seconds: dict) -> list[dict]:
+  """One row per sampler: median latency, its spread, FLOPs, and the ratios to (ii) FM + CFG."""
   rows = []
   for vid, label, overrides, sampler, steps, nfe in specs:
     lat = scaffold.median(seconds[vid])
@@ -143,15 +126,19 @@ def main(argv=None):
                      attention=overrides["model.attention"], latency_s=lat,
                      spread=scaffold.spread(seconds[vid]), flops_per_batch=flops,
                      ms_per_nfe=1e3 * lat / nfe, paper_s=PAPER_S[vid]))
-  by_id = {r["id"]: r for r in rows}
-  base_row = by_id["fm_cfg"]
+  base_row = next(r for r in rows if r["id"] == "fm_cfg")
   for r in rows:
     r["x_vs_fm"] = base_row["latency_s"] / r["latency_s"]
     r["nfe_x_vs_fm"] = base_row["nfe"] / r["nfe"]
     f, fb = r["flops_per_batch"], base_row["flops_per_batch"]
     r["flop_x_vs_fm"] = fb / f if f and fb else None
     r["paper_x_vs_fm"] = PAPER_S["fm_cfg"] / r["paper_s"]
+  return rows
 
+
+def print_rows(rows: list[dict]) -> dict:
+  """The table, then the goals (Fig. 4b), returned."""
+  by_id = {r["id"]: r for r in rows}
   cols = [("sampler", 7, lambda r: r["id"]), ("variant", 42, lambda r: r["label"]),
           ("NFE", 4, lambda r: str(r["nfe"])), ("latency ms", 10, lambda r: f"{1e3 * r['latency_s']:.1f}"),
           ("spread", 6, lambda r: scaffold.fmt(r["spread"], ".0%")),
@@ -177,6 +164,31 @@ def main(argv=None):
         f"GLGA over softmax at 4 steps: {goals['glga_vs_sfm']['measured']:.2f}x "
         f"(paper {goals['glga_vs_sfm']['goal']:.2f}x)")
 
+  return goals
+
+
+def main(argv=None):
+  args = parse_args(argv)
+  t_start = time.time()
+  base = scaffold.with_overrides(scaffold.load(args.config), scaffold.parse_sets(args.set))
+  batch = args.batch or int(base.num_samples)
+  shape = run_setup.build(base, read_data=False)[2]
+  m = base.model
+  print(f"device: {scaffold.device_line()}")
+  print(f"config {args.config}: model {m.encoder_blocks}/{m.middle_blocks}/{m.decoder_blocks} blocks, "
+        f"hidden {m.hidden}, heads {m.num_heads}, patch {tuple(m.patch)}; example {shape}; "
+        f"batch {batch}; {args.rounds} interleaved rounds", flush=True)
+  specs = variants(base, args.steps, args.fm_steps)
+  samplers = {}
+  for vid, _, overrides, sampler, steps, _ in specs:
+    t = time.perf_counter()
+    config = scaffold.with_overrides(base, {**overrides, "flow.sampler": sampler})
+    samplers[vid] = Sampler(config, sampler, steps, batch, not args.no_flops)
+    print(f"  compiled {vid}: {samplers[vid].compile_s:.1f} s compile, "
+          f"{time.perf_counter() - t:.1f} s with init, warm-up and FLOP count", flush=True)
+  seconds = scaffold.interleaved({k: s.timed for k, s in samplers.items()}, args.rounds)
+  rows = measured_rows(specs, samplers, seconds)
+  goals = print_rows(rows)
   result = dict(benchmark="sampling_latency", device=scaffold.device_line(), config=args.config,
                 example_shape=list(shape), batch=batch, rounds=args.rounds, goals=goals, rows=rows,
                 seconds_per_round=seconds, wall_s=time.time() - t_start)

@@ -148,7 +148,7 @@ class Program:
     return run
 
 
-def main(argv=None):
+def parse_args(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
   parser.add_argument("--config", default="configs/demo.py", help="base config (path[:arg])")
   parser.add_argument("--batch", type=int, default=0, help="global batch (0: config.data.batch_size)")
@@ -166,22 +166,13 @@ def main(argv=None):
                       "after it (one more compile per program), or none")
   parser.add_argument("--peak-size", type=int, default=2048, help="matmul size of the peak FLOP/s")
   scaffold.add_report_flag(parser, "train_throughput")
-  args = parser.parse_args(argv)
-  t_start = time.time()
+  return parser.parse_args(argv)
 
-  base = scaffold.with_overrides(scaffold.load(args.config), scaffold.parse_sets(args.set))
-  if args.batch:
-    base.data.batch_size = args.batch
-  batch = int(base.data.batch_size)
-  print(f"device: {scaffold.device_line()}")
-  example_shape = run_setup.build(base, read_data=False)[2]
-  m = base.model
-  print(f"config {args.config}: model {m.encoder_blocks}/{m.middle_blocks}/{m.decoder_blocks} blocks, "
-        f"hidden {m.hidden}, heads {m.num_heads}, patch {tuple(m.patch)}; example {example_shape}; "
-        f"batch {batch}; {args.rounds} rounds x {args.steps} steps, interleaved", flush=True)
 
-  # Variants -> distinct programs.
-  variants = []                    # (id, label, [(weight, key)], stage steps or None)
+def build_programs(base, args, batch: int):
+  """The rows to measure, [(id, label, [(weight, program key)], stage steps or None)], and the
+  distinct programs they need, {key: Program} (a stage equal to a rung shares its program)."""
+  variants = []
   configs = {}                     # key -> (config, settings)
 
   def add(config, settings):
@@ -196,19 +187,19 @@ def main(argv=None):
   if not args.no_stages:
     for sid, label, parts, length in stage_rows(base):
       variants.append((sid, label, [(w, add(base, s)) for w, s in parts], length))
-
   programs = {}
   for key, (config, settings) in configs.items():
     t = time.perf_counter()
     programs[key] = Program(config, settings, batch, args.flops)
     print(f"  compiled {key}: {programs[key].compile_s:.1f} s compile, "
           f"{time.perf_counter() - t:.1f} s with init, warm-up and FLOP count", flush=True)
+  return variants, programs
 
-  peak = scaffold.matmul_peak(args.peak_size)
-  seconds = scaffold.interleaved({k: p.timed(args.steps) for k, p in programs.items()}, args.rounds)
-  peak = max(peak, scaffold.matmul_peak(args.peak_size))   # before and after: the machine is shared
+
+def measured_rows(variants, programs, seconds: dict, peak: float) -> list[dict]:
+  """One row per variant (a stage's mix weighted by its parts), the steps-weighted curriculum
+  average, and every row's ratios to rungs a and b, measured, by FLOPs and in the paper."""
   step_s = {k: scaffold.median(v) for k, v in seconds.items()}
-
   rows = []
   for vid, label, parts, length in variants:
     n = sum(w for w, _ in parts)
@@ -242,7 +233,11 @@ def main(argv=None):
     p = r["paper_it_s"]
     r["paper_x_fm"] = p / PAPER_IT_S["a"] if p else None
     r["paper_x_sfm"] = p / PAPER_IT_S["b"] if p else None
+  return rows
 
+
+def print_rows(rows: list[dict], peak: float, peak_size: int) -> dict | None:
+  """The table, then the goals of paper Fig. 4a (returned: None without rung f)."""
   cols = [("rung", 6, lambda r: r["id"]), ("variant", 58, lambda r: r["label"][:58]),
           ("steps/s", 8, lambda r: f"{r['steps_per_s']:.3f}"),
           ("spread", 6, lambda r: scaffold.fmt(r["spread"], ".0%")),
@@ -254,13 +249,14 @@ def main(argv=None):
           ("paper it/s", 10, lambda r: scaffold.fmt(r["paper_it_s"], ".3f")),
           ("paper xFM", 9, lambda r: scaffold.fmt(r["paper_x_fm"], ".2f")),
           ("paper xSFM", 10, lambda r: scaffold.fmt(r["paper_x_sfm"], ".2f"))]
-  print(f"\nmatmul peak ({args.peak_size}^2 f32 jnp.dot, best of rounds): {peak / 1e9:.1f} GFLOP/s")
+  print(f"\nmatmul peak ({peak_size}^2 f32 jnp.dot, best of rounds): {peak / 1e9:.1f} GFLOP/s")
   print(scaffold.table(rows, cols))
   for r in rows:
     if r["same_as"]:
       print(f"  {r['id']} is the same program as rung {r['same_as']} (one measurement)")
   print("spread = (max - min) / median of the rounds; FLOP xFM = FLOPs(a) / FLOPs(rung), the speed-up "
         "the FLOP count alone predicts; x FM / x SFM = measured steps/s ratio to rung a / b.")
+  by_id = {r["id"]: r for r in rows}
   goals = None
   if "f" in by_id:
     f = by_id["f"]
@@ -272,7 +268,28 @@ def main(argv=None):
   if "recipe" in by_id:
     r = by_id["recipe"]
     print(f"real curriculum average: {r['x_sfm']:.2f}x SFM-softmax, {r['x_fm']:.2f}x FM-softmax")
+  return goals
 
+
+def main(argv=None):
+  args = parse_args(argv)
+  t_start = time.time()
+  base = scaffold.with_overrides(scaffold.load(args.config), scaffold.parse_sets(args.set))
+  if args.batch:
+    base.data.batch_size = args.batch
+  batch = int(base.data.batch_size)
+  print(f"device: {scaffold.device_line()}")
+  example_shape = run_setup.build(base, read_data=False)[2]
+  m = base.model
+  print(f"config {args.config}: model {m.encoder_blocks}/{m.middle_blocks}/{m.decoder_blocks} blocks, "
+        f"hidden {m.hidden}, heads {m.num_heads}, patch {tuple(m.patch)}; example {example_shape}; "
+        f"batch {batch}; {args.rounds} rounds x {args.steps} steps, interleaved", flush=True)
+  variants, programs = build_programs(base, args, batch)
+  peak = scaffold.matmul_peak(args.peak_size)
+  seconds = scaffold.interleaved({k: p.timed(args.steps) for k, p in programs.items()}, args.rounds)
+  peak = max(peak, scaffold.matmul_peak(args.peak_size))   # before and after: the machine is shared
+  rows = measured_rows(variants, programs, seconds, peak)
+  goals = print_rows(rows, peak, args.peak_size)
   result = dict(benchmark="train_throughput", device=scaffold.device_line(), config=args.config,
                 example_shape=list(example_shape), batch=batch, rounds=args.rounds,
                 steps_per_round=args.steps, drop=args.drop, matmul_peak_flop_per_s=peak,

@@ -178,7 +178,7 @@ def run(cmd, log_path):
     return subprocess.run(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT).returncode
 
 
-def main(argv=None):
+def parse_args(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
   parser.add_argument("--tables", default=",".join(TABLES))
   parser.add_argument("--root", default=os.path.join(REPO, "runs", "ablations"),
@@ -198,10 +198,13 @@ def main(argv=None):
       os.makedirs(folder, exist_ok=True)
     except OSError as e:
       raise SystemExit(f"{flag}={folder} cannot be a folder ({e.strerror}); choose another path.") from None
+  return args
+
+
+def main(argv=None):
+  args = parse_args(argv)
   tables = [t.strip() for t in args.tables.split(",")]
   selected = selected_rows(tables, args.rows)
-  references = [f"--config.eval.classifier_path={os.path.join(args.results, 'classifier.npz')}",
-                f"--config.eval.i3d_reference_path={os.path.join(args.results, 'i3d_reference.npz')}"]
   planned = []
   for name, path in selected:
     table, row = name.split(":")
@@ -210,49 +213,55 @@ def main(argv=None):
                     config))
   if not args.report_only:
     check_existing_reports([plan[:3] for plan in planned])
-  for (name, path), (_, report, settings, config) in zip(selected, planned):
-    table, row = name.split(":")
-    still = os.path.join(args.results, f"{table}_{row}_samples.png")
-    gif_stem = os.path.join(args.root, f"{table}_{row}_samples")
-    overrides = [*references, *args.override]
-    if args.steps:
-      overrides.insert(0, f"--config.total_steps={args.steps}")
-    workdir = os.path.join(args.root, "train_" + training_key(config))
-    base = [sys.executable, "-m", "eflow_jax.main", f"--config={path}:{row}", f"--workdir={workdir}",
-            *overrides]
-    log = os.path.join(args.root, f"{table}_{row}.log")
-    if args.report_only:
-      continue
-    curve = os.path.join(args.results, "curves", f"{table}_{row}.json")
-    if os.path.exists(report):
-      if not os.path.exists(still) and os.path.isdir(workdir):   # rows finished before stills were kept
-        save_sample_still(base, gif_stem, still, log)
-      if not os.path.exists(curve):                              # rows finished before curves were kept
-        save_training_curve(workdir, curve)
-      continue
-    exported_step = export_step(workdir)
-    if exported_step is not None and exported_step != config.total_steps:
-      print(f"{name}: {workdir} holds an export of step {exported_step}, not {config.total_steps}; "
-            f"skipped (resume its training from a checkpoint instead)", flush=True)
-      continue
-    # The row is scored below (--mode=eval, with FVD when asked): the run's own end-of-run score
-    # (demo.py's eval.score_at_end) would sample the same 200 clips a second time. A workdir that
-    # holds an export was trained elsewhere (benchmarks/gpu/ablation_rows.sh): it is only scored.
-    code = 0 if exported_step is not None else run([*base, "--config.eval.score_at_end=0"], log)
-    save_training_curve(workdir, curve)        # also of a run that stopped on a non-finite loss
-    diverged = halted_at_step(log) if code == HALTED_ON_NAN else None
-    if code != 0 and diverged is None:
-      print(f"{name}: training failed, see {log}; continuing with the next row", flush=True)
-      continue
-    partial = os.path.join(args.root, f"{table}_{row}.json")   # moved into --results once complete
-    if run([*base, "--mode=eval", f"--output={partial}"], log) != 0 or not os.path.exists(partial):
-      print(f"{name}: eval failed, see {log}", flush=True)
-      continue
-    if diverged is not None:     # a result, not a failure (paper Fig. 5: SLA diverges): scored as it stopped
-      print(f"{name}: diverged at step {diverged}; scoring its last good state", flush=True)
-    save_sample_still(base, gif_stem, still, log)
-    place_report(partial, report, settings, diverged)
+    for (name, path), (_, report, settings, config) in zip(selected, planned):
+      sweep_row(name, path, report, settings, config, args)
   print_tables(load_results(args.results), tables)
+
+
+def sweep_row(name: str, path: str, report: str, settings: dict, config, args) -> None:
+  """One row: trained (resumed) unless its report exists or it came back as an export, then scored,
+  its still and curve kept, its report placed in --results; a failure is printed and the sweep goes on."""
+  table, row = name.split(":")
+  references = [f"--config.eval.classifier_path={os.path.join(args.results, 'classifier.npz')}",
+                f"--config.eval.i3d_reference_path={os.path.join(args.results, 'i3d_reference.npz')}"]
+  still = os.path.join(args.results, f"{table}_{row}_samples.png")
+  gif_stem = os.path.join(args.root, f"{table}_{row}_samples")
+  overrides = [*references, *args.override]
+  if args.steps:
+    overrides.insert(0, f"--config.total_steps={args.steps}")
+  workdir = os.path.join(args.root, "train_" + training_key(config))
+  base = [sys.executable, "-m", "eflow_jax.main", f"--config={path}:{row}", f"--workdir={workdir}",
+          *overrides]
+  log = os.path.join(args.root, f"{table}_{row}.log")
+  curve = os.path.join(args.results, "curves", f"{table}_{row}.json")
+  if os.path.exists(report):
+    if not os.path.exists(still) and os.path.isdir(workdir):   # rows finished before stills were kept
+      save_sample_still(base, gif_stem, still, log)
+    if not os.path.exists(curve):                              # rows finished before curves were kept
+      save_training_curve(workdir, curve)
+    return
+  exported_step = export_step(workdir)
+  if exported_step is not None and exported_step != config.total_steps:
+    print(f"{name}: {workdir} holds an export of step {exported_step}, not {config.total_steps}; "
+          f"skipped (resume its training from a checkpoint instead)", flush=True)
+    return
+  # The row is scored below (--mode=eval, with FVD when asked): the run's own end-of-run score
+  # (demo.py's eval.score_at_end) would sample the same 200 clips a second time. A workdir that
+  # holds an export was trained elsewhere (benchmarks/gpu/ablation_rows.sh): it is only scored.
+  code = 0 if exported_step is not None else run([*base, "--config.eval.score_at_end=0"], log)
+  save_training_curve(workdir, curve)        # also of a run that stopped on a non-finite loss
+  diverged = halted_at_step(log) if code == HALTED_ON_NAN else None
+  if code != 0 and diverged is None:
+    print(f"{name}: training failed, see {log}; continuing with the next row", flush=True)
+    return
+  partial = os.path.join(args.root, f"{table}_{row}.json")   # moved into --results once complete
+  if run([*base, "--mode=eval", f"--output={partial}"], log) != 0 or not os.path.exists(partial):
+    print(f"{name}: eval failed, see {log}", flush=True)
+    return
+  if diverged is not None:     # a result, not a failure (paper Fig. 5: SLA diverges): scored as it stopped
+    print(f"{name}: diverged at step {diverged}; scoring its last good state", flush=True)
+  save_sample_still(base, gif_stem, still, log)
+  place_report(partial, report, settings, diverged)
 
 
 def save_sample_still(base_cmd, gif_stem: str, path: str, log: str) -> bool:

@@ -20,7 +20,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
-from benchmarks import scaffold
+from benchmarks import scaffold  # noqa: E402
 from eflow_jax.train import evaluate  # noqa: E402
 
 

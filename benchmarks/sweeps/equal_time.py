@@ -21,7 +21,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
-from benchmarks import scaffold
+from benchmarks import scaffold  # noqa: E402
 
 FIELDS = ("step", "minutes", "recognised", "class_accuracy", "classifier_fd")
 
