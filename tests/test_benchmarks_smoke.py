@@ -13,12 +13,11 @@ import numpy as np
 import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(REPO, "benchmarks"))
+sys.path.insert(0, REPO)     # benchmarks/ is a package of the repo, not of the install
 
-import common  # pylint: disable=g-import-not-at-top
+from benchmarks import scaffold  # pylint: disable=g-import-not-at-top
 from conftest import fake_sweep_run
-import sampling_latency
-import train_throughput
+from benchmarks.paper import sampling_latency, train_throughput
 from eflow_jax import inference
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.train import run_setup
@@ -28,7 +27,7 @@ TINY = os.path.join(REPO, "tests/tiny_config.py:steps=6")
 
 @pytest.fixture(scope="module")
 def base():
-  config = common.load(TINY)
+  config = scaffold.load(TINY)
   config.data.batch_size = 4
   return config
 
@@ -39,13 +38,13 @@ def test_ladder_flops_grow_with_network_passes(base):
             for rid, _, overrides, settings in train_throughput.rungs(base, 0.75)}
   assert list(ladder) == ["a", "b", "c", "d", "e", "f"]
   model, _, shape, _, _ = run_setup.build(base)
-  batch = common.random_batch(model, shape, 4, base.data.text_length)
-  flops = {rid: train_throughput.step_flops(common.with_overrides(base, ladder[rid][0]),
+  batch = scaffold.random_batch(model, shape, 4, base.data.text_length)
+  flops = {rid: train_throughput.step_flops(scaffold.with_overrides(base, ladder[rid][0]),
                                             ladder[rid][1], batch)
            for rid in ("a", "b", "c")}
   assert flops["a"] < flops["b"] < flops["c"], flops
   unguided = {**ladder["b"][0], "flow.objective": "custom", "flow.guidance_target": "none"}
-  no_cfg = train_throughput.step_flops(common.with_overrides(base, unguided), ladder["b"][1], batch)
+  no_cfg = train_throughput.step_flops(scaffold.with_overrides(base, unguided), ladder["b"][1], batch)
   assert no_cfg < flops["b"], (no_cfg, flops)       # the CFG target's null-condition passes
   assert ladder["f"][1].drop_ratio == 0.75 and ladder["e"][1].drop_ratio == 0.0
 
@@ -59,7 +58,7 @@ def test_sampler_nfe_and_flops(base):
   flops = {}
   for vid in ("fm_cfg", "sfm"):
     _, _, overrides, sampler, steps, _ = specs[vid]
-    flops[vid] = sampling_latency.sampler_flops(common.with_overrides(base, overrides), sampler,
+    flops[vid] = sampling_latency.sampler_flops(scaffold.with_overrides(base, overrides), sampler,
                                                 steps, cond)
   assert flops["fm_cfg"] > 15 * flops["sfm"], flops      # 20x the NFE, same network
 
@@ -67,7 +66,7 @@ def test_sampler_nfe_and_flops(base):
 def test_quality_vs_steps_jobs_and_resume(tmp_path, monkeypatch):
   """The script evaluates the newest checkpoint at each sampling step count and every listed
   checkpoint at the config's step count, records each point once, and skips done points on rerun."""
-  import quality_vs_steps
+  from benchmarks.paper import quality_vs_steps
   for step in (100, 300, 200):
     os.makedirs(tmp_path / "checkpoints" / str(step))
   calls = []
@@ -81,7 +80,7 @@ def test_quality_vs_steps_jobs_and_resume(tmp_path, monkeypatch):
   out = str(tmp_path / "q.json")
   argv = [f"--config={TINY}", f"--workdir={tmp_path}", "--sampling_steps=1,8", f"--out={out}"]
   quality_vs_steps.main(argv)
-  steps = common.load(TINY).flow.inference_steps
+  steps = scaffold.load(TINY).flow.inference_steps
   assert calls == [(300, 1), (300, 8), (100, steps), (200, steps), (300, steps)]
   result = json.load(open(out))
   assert sorted(result["by_sampling_steps"]) == ["1", "8"] and result["by_sampling_steps"]["8"]["nfe"] == 8
@@ -97,7 +96,7 @@ def test_ablation_sweep_rows_sharing_and_resume_across_sessions(tmp_path, monkey
   so a second sweep (another session, a fresh --root) runs nothing; --rows filters; bad rows fail.
   A training does not score itself at its end (the sweep's eval scores it). Each finished row also
   keeps a still (first, middle, last frame) of samples drawn as it is scored."""
-  import ablation_sweep
+  from benchmarks.sweeps import ablation_sweep
   from PIL import Image
   calls = []
 
@@ -153,7 +152,7 @@ def test_ablation_sweep_keeps_the_training_curve_of_a_resumed_and_a_diverged_run
   """The curve is metrics.jsonl by step: the records of one step are merged, the newest value of a
   key winning (a resumed run, the diagnostics' own record), a line cut short by a kill is skipped,
   a NaN loss (a diverged run) is kept as NaN."""
-  import training_curves
+  from benchmarks.sweeps import training_curves
   workdir = tmp_path / "train"
   os.makedirs(workdir)
   records = [{"step": 25, "loss": 1.0, "loss/max": 1.5, "grad_norm": 2.0},
@@ -177,7 +176,7 @@ def test_ablation_sweep_scores_an_export_trained_elsewhere_without_training(tmp_
   """A row trained on a GPU comes back as an export in its workdir (train_rows_parallel.py): at the
   row's step budget it is scored (eval, sample) and its curve kept, with no training call; an export
   of another step is not scored as the row."""
-  import ablation_sweep
+  from benchmarks.sweeps import ablation_sweep
   from eflow_jax import config_lib
   calls = []
   monkeypatch.setattr(ablation_sweep, "run", fake_sweep_run(calls))
@@ -204,7 +203,7 @@ def test_stability_summary_finds_a_spike_against_its_neighbours_and_a_divergence
   """By hand: 20 windows of 25 steps; the largest step is 1.0 everywhere except 3.0 at step 300,
   so the one jump above 2x is 3.0 / median(1.0 x 8) = 3x; the early descent (steps <= 50, the
   first 10%) is not counted; a NaN window mean is a divergence."""
-  import training_curves
+  from benchmarks.sweeps import training_curves
   steps = list(range(25, 525, 25))
   means = [0.5] * 20
   peaks = [5.0, 4.0] + [1.0] * 18
@@ -222,7 +221,7 @@ def test_ablation_sweep_scores_a_row_that_diverged_and_says_where(tmp_path, monk
   """A training halted by a non-finite loss (exit code 3, nan_policy=halt) is a result of the
   stability comparison: its last good state is scored and the report says at which step it stopped;
   any other failure leaves the row undone."""
-  import ablation_sweep
+  from benchmarks.sweeps import ablation_sweep
   calls = []
 
   def fake_run(cmd, log_path):
@@ -257,8 +256,8 @@ def test_ablation_training_key_ignores_how_attention_is_computed():
   """Pallas vs reference and the query tile compute the same function, and how a run is scored
   trains nothing: one training run; the attention type and the objective are what rows differ in,
   so they change the key."""
-  import ablation_sweep
-  config = common.load(os.path.join(REPO, "configs/ablations/table2.py:glga_fm"))
+  from benchmarks.sweeps import ablation_sweep
+  config = scaffold.load(os.path.join(REPO, "configs/ablations/table2.py:glga_fm"))
   key = ablation_sweep.training_key(config)
   for overrides, same in (({"model.attention_impl": "pallas"}, True), ({"model.window_block": 128}, True),
                           ({"flow.inference_steps": 8}, True), ({"model.attention": "softmax"}, False),
@@ -266,10 +265,10 @@ def test_ablation_training_key_ignores_how_attention_is_computed():
                           ({"model.sla_critical": 0.5}, True), ({"model.vsa_topk": 3}, True),
                           ({"eval.num_samples": 200}, True), ({"eval.guidance_diagnostics_every": 500}, True),
                           ({"eval_every": 100}, True), ({"flow.w_max": 2.0}, False)):
-    assert (ablation_sweep.training_key(common.with_overrides(config, overrides)) == key) == same, overrides
+    assert (ablation_sweep.training_key(scaffold.with_overrides(config, overrides)) == key) == same, overrides
   # A baseline's own knobs do change its training.
-  sla_row = common.load(os.path.join(REPO, "configs/ablations/attention_baselines.py:sla80_fm"))
-  assert ablation_sweep.training_key(common.with_overrides(sla_row, {"model.sla_critical": 0.5})) != \
+  sla_row = scaffold.load(os.path.join(REPO, "configs/ablations/attention_baselines.py:sla80_fm"))
+  assert ablation_sweep.training_key(scaffold.with_overrides(sla_row, {"model.sla_critical": 0.5})) != \
       ablation_sweep.training_key(sla_row)
 
 
@@ -277,7 +276,7 @@ def test_kernel_tuning_quick_run_checks_every_candidate(tmp_path):
   """--quick (interpret mode, tiny): all three parts run, every candidate's output matches the jnp
   reference to float32 rounding, the first tiling is the baseline of the ratios, and the fused
   part tunes each kernel's tiling on its own."""
-  import kernel_tuning
+  from benchmarks.dev import kernel_tuning
   result = kernel_tuning.main(["--quick", "--part=all", f"--out={tmp_path / 'k.json'}"])
   impls = [r for r in result["rows"] if r["part"] == "impls"]
   tiles = [r for r in result["rows"] if r["part"] == "tiles"]
@@ -300,7 +299,7 @@ def test_attention_scaling_check_reads_the_error_against_float32():
   agrees to float32 rounding, a core off by 1% reads 1e-2, and bf16 inputs read bf16 rounding."""
   import jax
   import jax.numpy as jnp
-  import attention_scaling
+  from benchmarks.paper import attention_scaling
   B, N, H, D, radius = 1, 96, 2, 16, 10
   arrays = tuple(jax.random.normal(k, (B, N, H, D)) for k in jax.random.split(jax.random.PRNGKey(0), 4))
   pos = jnp.arange(N, dtype=jnp.int32)[None]
@@ -319,7 +318,7 @@ def test_attention_scaling_check_reads_the_error_against_float32():
 def test_step_profile_classes_ops_by_what_their_fusions_execute():
   """A hand-written HLO module: each fusion's class follows from the opcodes of the computation it
   calls (nested calls included), not from its name."""
-  import step_profile
+  from benchmarks.dev import step_profile
   hlo = """HloModule m
 
 %inner (p: f32[4]) -> f32[4] {
@@ -365,7 +364,7 @@ ENTRY %main (a: f32[4,4], v: f32[4]) -> f32[4,4] {
 
 
 def test_ab_config_variants_keep_tuple_values_whole():
-  import ab_config
+  from benchmarks.dev import ab_config
   assert ab_config.parse_variant("base:") == ("base", {})
   assert ab_config.parse_variant("p:model.patch=(2,4,4),data.batch_size=8,model.dtype=bfloat16") == (
       "p", {"model.patch": (2, 4, 4), "data.batch_size": 8, "model.dtype": "bfloat16"})
@@ -376,7 +375,7 @@ def test_ab_config_variants_keep_tuple_values_whole():
 def test_flop_ladder_counts_match_the_closed_form_and_the_throughput_benchmark(base):
   """flop_ladder's rung a (FM: one forward + backward per example) is 3x the closed-form forward
   matmuls within the non-matmul share, and each rung's count is train_throughput's for that rung."""
-  import flop_ladder
+  from benchmarks.paper import flop_ladder
   sets = {"model.attention_impl": "reference"}
   result = flop_ladder.ladder(TINY, 4, sets)
   ratio = result["xla_rung_a"] / result["closed_form_rung_a"]
@@ -385,9 +384,9 @@ def test_flop_ladder_counts_match_the_closed_form_and_the_throughput_benchmark(b
   assert rows["a"]["vs_fm"] == 1.0 and rows["b"]["vs_sfm"] == 1.0
   assert rows["e"]["flops"] < rows["d"]["flops"]        # the weak path replaces the null-condition pass
   model, _, shape, _, _ = run_setup.build(base)
-  batch = common.random_batch(model, shape, 4, base.data.text_length)
+  batch = scaffold.random_batch(model, shape, 4, base.data.text_length)
   rid, _, overrides, settings = train_throughput.rungs(base, 0.75)[3]
-  assert rows[rid]["flops"] == train_throughput.step_flops(common.with_overrides(base, overrides), settings, batch)
+  assert rows[rid]["flops"] == train_throughput.step_flops(scaffold.with_overrides(base, overrides), settings, batch)
 
 
 @pytest.mark.parametrize("out, extra, message", [
@@ -399,7 +398,7 @@ def test_flop_ladder_counts_match_the_closed_form_and_the_throughput_benchmark(b
 ])
 def test_demo_curve_refuses_bad_options_in_one_line_before_scoring(tmp_path, monkeypatch, out, extra, message):
   """Each was a traceback; a --out that cannot be written failed after the first point was scored."""
-  import demo_curve
+  from benchmarks.sweeps import demo_curve
   from test_pipeline_misuse import write_run   # pylint: disable=g-import-not-at-top
   workdir = tmp_path / "run"
   write_run(str(workdir))
@@ -414,7 +413,7 @@ def test_demo_curve_refuses_bad_options_in_one_line_before_scoring(tmp_path, mon
 
 
 def test_equal_time_table_takes_each_runs_latest_checkpoint_by_each_minute(tmp_path, capsys):
-  import equal_time
+  from benchmarks.sweeps import equal_time
   point = lambda step, minutes, acc: {"step": step, "minutes": minutes, "recognised": acc, "class_accuracy": acc,
                                       "classifier_fd": 100.0 - step / 100}
   fast = [point(200, 4.0, 0.1), point(400, 8.0, 0.2), point(600, 12.5, 0.3)]

@@ -105,7 +105,7 @@ def test_every_ablation_row_is_a_valid_run_that_differs_from_its_reference_only_
 
 def test_mva_study_rows_share_one_training_per_recipe():
   import importlib.util, sys
-  spec = importlib.util.spec_from_file_location("ablation_sweep", "benchmarks/ablation_sweep.py")
+  spec = importlib.util.spec_from_file_location("ablation_sweep", "benchmarks/sweeps/ablation_sweep.py")
   sweep = importlib.util.module_from_spec(spec)
   spec.loader.exec_module(sweep)
   key = lambda row: sweep.training_key(config_lib.load_config(f"configs/ablations/mva_study.py:{row}"))

@@ -500,7 +500,7 @@ def _soflow_decay(t, t_d=0.8):
 def test_guidance_decay_matches_soflow_values():
   ts = np.array([0.0, 0.5, 0.8, 0.81, 0.9, 0.97, 1.0])
   got = np.asarray(targets.guidance_decay(jnp.asarray(ts), 0.8))
-  np.testing.assert_allclose(got[4:6], [0.02469, 0.004402], rtol=2e-3)   # the numbers
+  np.testing.assert_allclose(got[4:6], [0.02469, 0.004402], rtol=2e-3)   # SoFlow's rule at t = 0.9, 0.97, by hand
   np.testing.assert_allclose(got, [_soflow_decay(t) for t in ts], rtol=1e-5, atol=1e-7)
   np.testing.assert_array_equal(np.asarray(targets.guidance_decay(jnp.asarray(ts), 1.0)), 1.0)
 

@@ -64,7 +64,7 @@ def test_export_and_load_give_the_sample_modes_clips_bit_for_bit(class_run, tmp_
 
 
 def test_eval_and_sample_modes_read_an_export_as_they_read_its_checkpoint(class_run, tmp_path):
-  """A row trained on another machine comes back as an export (benchmarks/train_rows_parallel.py)
+  """A row trained on another machine comes back as an export (benchmarks/sweeps/train_rows_parallel.py)
   and is scored from it: the same clips and the same held-out objective as from the checkpoint."""
   config, workdir = class_run
   output = str(tmp_path / "export")

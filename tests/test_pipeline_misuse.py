@@ -319,7 +319,7 @@ def test_export_errors_are_one_line_without_orbax_notices(run_dir, tmp_path):
 
 
 def test_re_export_replaces_an_earlier_export_and_leaves_the_rest(run_dir, export_dir, tmp_path):
-  """An export that came back with its run's metrics.jsonl (benchmarks/train_rows_parallel.py)."""
+  """An export that came back with its run's metrics.jsonl (benchmarks/sweeps/train_rows_parallel.py)."""
   _, workdir = run_dir
   export = copy_of(export_dir, tmp_path)
   with open(os.path.join(export, "metrics.jsonl"), "w") as f:

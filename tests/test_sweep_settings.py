@@ -1,4 +1,4 @@
-"""benchmarks/ablation_sweep.py never passes off a report made with other settings as a row's result:
+"""benchmarks/sweeps/ablation_sweep.py never passes off a report made with other settings as a row's result:
 reports record the step budget and overrides they were made with, a sweep with other settings is
 refused before it runs anything, and training workdirs are keyed by what is trained (the trainings
 are stand-ins here: `run` is replaced, as in tests/test_benchmarks_smoke.py)."""
@@ -10,12 +10,12 @@ import pytest
 from conftest import fake_sweep_run
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(REPO, "benchmarks"))
+sys.path.insert(0, REPO)     # benchmarks/ is a package of the repo, not of the install
 
 
 @pytest.fixture()
 def sweep(monkeypatch):
-  import ablation_sweep
+  from benchmarks.sweeps import ablation_sweep
   calls = []
   monkeypatch.setattr(ablation_sweep, "run", fake_sweep_run(calls, record_step=True))
   return ablation_sweep, calls

@@ -15,13 +15,13 @@ so the sparse attentions are scaled to it:
 Rows with the same config as Tab. 2 share its training key, so the sweep can reuse a run (a run
 whose workdir is gone is retrained, since the comparison needs every row's training curve).
 Stability is read from each row's curve (docs/ablation_results/curves/, plotted by
-benchmarks/plots.py as attention_baselines_curves.png): the window mean and the largest single step
+benchmarks/paper/plots.py as attention_baselines_curves.png): the window mean and the largest single step
 of the FM error and the gradient norm. A row whose loss turns non-finite halts (nan_policy=halt, as
 in every row); the sweep then scores its last good state and records `diverged_at_step`.
 The sparse baselines replace attention in every block (softmax_every=0), as they are designed to;
 GLGA keeps EFlow's interleaved softmax block.
 
-  python benchmarks/ablation_sweep.py --tables=attention_baselines       # resumable, ~1 h per row
+  python benchmarks/sweeps/ablation_sweep.py --tables=attention_baselines       # resumable, ~1 h per row
 """
 import os
 

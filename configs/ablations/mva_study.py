@@ -11,12 +11,13 @@ training) and scored on 200 samples. Trainings:
                ones), flow.mva_grid_sampler_steps=4
   mva_start    mva, MVA from the first step (the sparse stage too)
   mva_online   mva with the online network (under stop-gradient) as the MVA target, not the EMA
-  nomva_time   nomva trained for 6000 steps instead of 4000: the wall time of softmax FM's 4000 (issue
-               26 goal 2 at one CPU-time budget). On this CPU the recipe's curriculum runs 1.53x FM's
-               steps/s (`python benchmarks/train_throughput.py --config=configs/ablations/mva_study.py:nomva_4
-               --rungs a --flops none --rounds 3 --steps 3`); sampled at 4 steps only
+  nomva_time   nomva trained for 6000 steps instead of 4000: the wall time of softmax FM's 4000 (the
+               recipe against FM at one CPU-time budget, docs/results.md). On this CPU the recipe's
+               curriculum runs 1.53x FM's steps/s (`python benchmarks/paper/train_throughput.py
+               --config=configs/ablations/mva_study.py:nomva_4 --rungs a --flops none --rounds 3
+               --steps 3`); sampled at 4 steps only
 
-  python benchmarks/ablation_sweep.py --tables=mva_study                # resumable
+  python benchmarks/sweeps/ablation_sweep.py --tables=mva_study                # resumable
 """
 import os
 

@@ -25,7 +25,7 @@ the eval report. Rows, most informative first:
                      path's input is what the decoder sees in most steps; its CFG twin is
                      mva_study:nomva_4 (same training but the target)
 
-  python benchmarks/ablation_sweep.py --tables=pdg_study               # resumable
+  python benchmarks/sweeps/ablation_sweep.py --tables=pdg_study               # resumable
   python -m eflow_jax.main --config=configs/ablations/pdg_study.py:pdg_w1 --workdir=runs/abl/pdg_w1
 """
 import os

@@ -1,7 +1,7 @@
 """Paper Tab. 2 at CPU scale: attention x objective x token drop, one fixed budget (common.py).
 
   python -m eflow_jax.main --config=configs/ablations/table2.py:glga_pdg_sfm_mva --workdir=runs/abl/t2_full
-  python benchmarks/ablation_sweep.py --tables=table2        # every row, resumable
+  python benchmarks/sweeps/ablation_sweep.py --tables=table2        # every row, resumable
 """
 import os
 

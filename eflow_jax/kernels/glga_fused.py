@@ -20,7 +20,7 @@ Here every pass over the tokens that the math allows to share does:
 
 So 5 kernels instead of 9, and each of q, k, v, dO is read by one fused kernel per pass instead of
 one kernel per branch. The forward, dQ and dK/dV kernels each take their own tiling (`GLGATiling`),
-so each can be tuned separately (benchmarks/kernel_tuning.py --part fused).
+so each can be tuned separately (benchmarks/dev/kernel_tuning.py --part fused).
 
 What stays in XLA, and why: QK-RMSNorm and RoPE. The QK norm normalises over the whole hidden size
 (all heads, as Wan), which a per-(tile, head) program does not hold, and XLA already fuses norm and
@@ -33,7 +33,7 @@ Inputs may differ per branch (`ql, kl` for the window, `qg, kg` for the linear b
 when model.linear_feature_map is not 'none'); pass the same arrays when they are equal and the
 gradients of both branches add up. bf16 / f16 inputs are accumulated in f32.
 Status: exact against the jnp references in interpret mode on CPU (tests/test_kernels_glga_fused.py);
-not yet compiled on a GPU (no GPU was lent since it was written: benchmarks/gpu_tuning.sh runs it).
+not yet compiled on a GPU (no GPU was lent since it was written: benchmarks/gpu/tuning.sh runs it).
 """
 import dataclasses
 import functools
@@ -282,7 +282,7 @@ def glga_branches(ql, kl, qg, kg, v, positions, *, radius: int, normalize: str =
 
 
 # ----------------------------------------------------------------------------------------------
-# What each kernel executes, for efficiency = achieved / peak (benchmarks/kernel_tuning.py).
+# What each kernel executes, for efficiency = achieved / peak (benchmarks/dev/kernel_tuning.py).
 # ----------------------------------------------------------------------------------------------
 
 def kernel_costs(positions, heads: int, head_dim: int, radius: int, tiling: GLGATiling = GLGATiling(),

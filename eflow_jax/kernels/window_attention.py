@@ -366,7 +366,7 @@ def window_attention_pallas(q, k, v, positions, *, radius: int, block_q: int = 6
   block_q, block_k: query / key tile sizes, powers of 2 >= 16 (clamped to the sequence).
   The default tiling (64 x 64, 4 warps, 2 stages) was the fastest forward+backward of the 15 tried
   on an H200 at 480p, bf16, head dim 128: 1.18-1.20x over the earlier 128 x 64 / 8 warps
-  (benchmarks/kernel_tuning.py; docs/gpu_results/README.md).
+  (benchmarks/dev/kernel_tuning.py; docs/gpu_results/README.md).
   interpret: None -> True unless on a GPU. Positions must lie in [0, 2**29).
   Differentiable in q, k, v through a custom VJP (Pallas dQ and dK/dV kernels).
   """

@@ -7,7 +7,7 @@ installed, `config.use_clu_writers = True` uses clu's writers instead. Only proc
 The progress line's TFLOP/s and MFU come from `step_flops`: XLA's cost analysis of the step's
 unrolled twin (model.scan_blocks=False and the jnp reference attention, lowered on abstract shapes:
 XLA counts a while loop's body once and cannot count a Pallas kernel), the HLO before optimisation,
-as benchmarks/train_throughput.py counts it; gradient accumulation counts its micro-batch N times.
+as benchmarks/paper/train_throughput.py counts it; gradient accumulation counts its micro-batch N times.
 """
 import json
 import os

@@ -1,6 +1,6 @@
 """Training throughput ladder (paper Fig. 4a): FM -> SoFlow -> +MVA -> +GLGA -> +PDG -> +token drop.
 
-    python benchmarks/train_throughput.py [--config=configs/demo.py] [--batch=16] [--rounds=5]
+    python benchmarks/paper/train_throughput.py [--config=configs/demo.py] [--batch=16] [--rounds=5]
         [--steps=3] [--drop=0.75] [--flops=lowered] [--json=benchmarks/results/train_throughput.json]
 
 The default run took 18 min on 2 shared CPU cores, 15 of them compiling the 7 distinct train steps.
@@ -46,11 +46,11 @@ import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
 import jax  # pylint: disable=g-import-not-at-top
 
-import common
+from benchmarks import scaffold
 from eflow_jax import schema
 from eflow_jax.flow.terms import shown, split_of
 from eflow_jax.train import curriculum, run_setup
@@ -108,14 +108,14 @@ def stage_rows(base):
 def step_flops(config, settings, batch, how: str = "lowered"):
   """XLA's FLOP count of one train step of the unrolled twin, before ('lowered') or after
   ('compiled') optimisation; the state is abstract, so nothing is initialised or run."""
-  cfg = common.unrolled(config)
+  cfg = scaffold.unrolled(config)
   model, _, shape, optimizer, lr = run_setup.build(cfg, read_data=False)
   abstract = jax.eval_shape(lambda r: create_train_state(model, optimizer, r, shape,
                                                          cfg.data.text_length),
                             jax.random.PRNGKey(0))
   step = make_train_step(model, optimizer, cfg.flow, settings, cfg.total_steps, cfg.ema_decay, lr)
   lowered = step.lower(abstract, batch)
-  return common.cost_flops(lowered.compile() if how == "compiled" else lowered)
+  return scaffold.cost_flops(lowered.compile() if how == "compiled" else lowered)
 
 
 class Program:
@@ -124,7 +124,7 @@ class Program:
   def __init__(self, config, settings, batch_size: int, flops: str):
     model, _, shape, optimizer, lr = run_setup.build(config, read_data=False)
     state, _ = run_setup.fresh_state(config, model, optimizer, shape)
-    self.batch = common.random_batch(model, shape, batch_size, config.data.text_length)
+    self.batch = scaffold.random_batch(model, shape, batch_size, config.data.text_length)
     step = make_train_step(model, optimizer, config.flow, settings, config.total_steps,
                            config.ema_decay, lr)
     t = time.perf_counter()
@@ -134,7 +134,7 @@ class Program:
     jax.block_until_ready(metrics)
     self.flops = None
     if flops == "compiled" and not config.model.scan_blocks:     # already the unrolled program
-      self.flops = common.cost_flops(self.step)
+      self.flops = scaffold.cost_flops(self.step)
     elif flops != "none":
       self.flops = step_flops(config, settings, self.batch, flops)
 
@@ -148,7 +148,7 @@ class Program:
     return run
 
 
-def main(argv=None):
+def parse_args(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
   parser.add_argument("--config", default="configs/demo.py", help="base config (path[:arg])")
   parser.add_argument("--batch", type=int, default=0, help="global batch (0: config.data.batch_size)")
@@ -165,25 +165,14 @@ def main(argv=None):
                       help="FLOP count from the unrolled twin's HLO before XLA optimisation (seconds), "
                       "after it (one more compile per program), or none")
   parser.add_argument("--peak-size", type=int, default=2048, help="matmul size of the peak FLOP/s")
-  parser.add_argument("--json", default=os.path.join(common.REPO, "benchmarks", "results",
-                                                     "train_throughput.json"),
-                      help="where to write the rows ('' = do not write)")
-  args = parser.parse_args(argv)
-  t_start = time.time()
+  scaffold.add_report_flag(parser, "train_throughput")
+  return parser.parse_args(argv)
 
-  base = common.with_overrides(common.load(args.config), common.parse_sets(args.set))
-  if args.batch:
-    base.data.batch_size = args.batch
-  batch = int(base.data.batch_size)
-  print(f"device: {common.device_line()}")
-  example_shape = run_setup.build(base, read_data=False)[2]
-  m = base.model
-  print(f"config {args.config}: model {m.encoder_blocks}/{m.middle_blocks}/{m.decoder_blocks} blocks, "
-        f"hidden {m.hidden}, heads {m.num_heads}, patch {tuple(m.patch)}; example {example_shape}; "
-        f"batch {batch}; {args.rounds} rounds x {args.steps} steps, interleaved", flush=True)
 
-  # Variants -> distinct programs.
-  variants = []                    # (id, label, [(weight, key)], stage steps or None)
+def build_programs(base, args, batch: int):
+  """The rows to measure, [(id, label, [(weight, program key)], stage steps or None)], and the
+  distinct programs they need, {key: Program} (a stage equal to a rung shares its program)."""
+  variants = []
   configs = {}                     # key -> (config, settings)
 
   def add(config, settings):
@@ -194,30 +183,30 @@ def main(argv=None):
   for rid, label, overrides, settings in rungs(base, args.drop):
     if rid not in args.rungs + "ab":
       continue
-    variants.append((rid, label, [(1, add(common.with_overrides(base, overrides), settings))], None))
+    variants.append((rid, label, [(1, add(scaffold.with_overrides(base, overrides), settings))], None))
   if not args.no_stages:
     for sid, label, parts, length in stage_rows(base):
       variants.append((sid, label, [(w, add(base, s)) for w, s in parts], length))
-
   programs = {}
   for key, (config, settings) in configs.items():
     t = time.perf_counter()
     programs[key] = Program(config, settings, batch, args.flops)
     print(f"  compiled {key}: {programs[key].compile_s:.1f} s compile, "
           f"{time.perf_counter() - t:.1f} s with init, warm-up and FLOP count", flush=True)
+  return variants, programs
 
-  peak = common.matmul_peak(args.peak_size)
-  seconds = common.interleaved({k: p.timed(args.steps) for k, p in programs.items()}, args.rounds)
-  peak = max(peak, common.matmul_peak(args.peak_size))   # before and after: the machine is shared
-  step_s = {k: common.median(v) for k, v in seconds.items()}
 
+def measured_rows(variants, programs, seconds: dict, peak: float) -> list[dict]:
+  """One row per variant (a stage's mix weighted by its parts), the steps-weighted curriculum
+  average, and every row's ratios to rungs a and b, measured, by FLOPs and in the paper."""
+  step_s = {k: scaffold.median(v) for k, v in seconds.items()}
   rows = []
   for vid, label, parts, length in variants:
     n = sum(w for w, _ in parts)
     sec = sum(w * step_s[k] for w, k in parts) / n                 # mean step time of the mix
     flops = [programs[k].flops for _, k in parts]
     flops = None if None in flops else sum(w * f for (w, _), f in zip(parts, flops)) / n
-    spread = max(common.spread(seconds[k]) for _, k in parts)
+    spread = max(scaffold.spread(seconds[k]) for _, k in parts)
     same = [r["id"] for r in rows if r["programs"] == [list(map(str, k)) for _, k in parts]]
     rows.append(dict(id=vid, label=label, steps_per_s=1.0 / sec, step_s=sec, spread=spread,
                      flops_per_step=flops, programs=[list(map(str, k)) for _, k in parts],
@@ -244,25 +233,30 @@ def main(argv=None):
     p = r["paper_it_s"]
     r["paper_x_fm"] = p / PAPER_IT_S["a"] if p else None
     r["paper_x_sfm"] = p / PAPER_IT_S["b"] if p else None
+  return rows
 
+
+def print_rows(rows: list[dict], peak: float, peak_size: int) -> dict | None:
+  """The table, then the goals of paper Fig. 4a (returned: None without rung f)."""
   cols = [("rung", 6, lambda r: r["id"]), ("variant", 58, lambda r: r["label"][:58]),
           ("steps/s", 8, lambda r: f"{r['steps_per_s']:.3f}"),
-          ("spread", 6, lambda r: common.fmt(r["spread"], ".0%")),
+          ("spread", 6, lambda r: scaffold.fmt(r["spread"], ".0%")),
           ("x FM", 5, lambda r: f"{r['x_fm']:.2f}"), ("x SFM", 5, lambda r: f"{r['x_sfm']:.2f}"),
-          ("GFLOP/st", 8, lambda r: common.fmt(r["flops_per_step"] and r["flops_per_step"] / 1e9, ".2f")),
-          ("FLOP xFM", 8, lambda r: common.fmt(r["flop_x_fm"], ".2f")),
-          ("GFLOP/s", 7, lambda r: common.fmt(r["flop_per_s"] and r["flop_per_s"] / 1e9, ".2f")),
-          ("MFU", 5, lambda r: common.fmt(r["mfu"] and 100 * r["mfu"], ".1f") + "%"),
-          ("paper it/s", 10, lambda r: common.fmt(r["paper_it_s"], ".3f")),
-          ("paper xFM", 9, lambda r: common.fmt(r["paper_x_fm"], ".2f")),
-          ("paper xSFM", 10, lambda r: common.fmt(r["paper_x_sfm"], ".2f"))]
-  print(f"\nmatmul peak ({args.peak_size}^2 f32 jnp.dot, best of rounds): {peak / 1e9:.1f} GFLOP/s")
-  print(common.table(rows, cols))
+          ("GFLOP/st", 8, lambda r: scaffold.fmt(r["flops_per_step"] and r["flops_per_step"] / 1e9, ".2f")),
+          ("FLOP xFM", 8, lambda r: scaffold.fmt(r["flop_x_fm"], ".2f")),
+          ("GFLOP/s", 7, lambda r: scaffold.fmt(r["flop_per_s"] and r["flop_per_s"] / 1e9, ".2f")),
+          ("MFU", 5, lambda r: scaffold.fmt(r["mfu"] and 100 * r["mfu"], ".1f") + "%"),
+          ("paper it/s", 10, lambda r: scaffold.fmt(r["paper_it_s"], ".3f")),
+          ("paper xFM", 9, lambda r: scaffold.fmt(r["paper_x_fm"], ".2f")),
+          ("paper xSFM", 10, lambda r: scaffold.fmt(r["paper_x_sfm"], ".2f"))]
+  print(f"\nmatmul peak ({peak_size}^2 f32 jnp.dot, best of rounds): {peak / 1e9:.1f} GFLOP/s")
+  print(scaffold.table(rows, cols))
   for r in rows:
     if r["same_as"]:
       print(f"  {r['id']} is the same program as rung {r['same_as']} (one measurement)")
   print("spread = (max - min) / median of the rounds; FLOP xFM = FLOPs(a) / FLOPs(rung), the speed-up "
         "the FLOP count alone predicts; x FM / x SFM = measured steps/s ratio to rung a / b.")
+  by_id = {r["id"]: r for r in rows}
   goals = None
   if "f" in by_id:
     f = by_id["f"]
@@ -274,15 +268,34 @@ def main(argv=None):
   if "recipe" in by_id:
     r = by_id["recipe"]
     print(f"real curriculum average: {r['x_sfm']:.2f}x SFM-softmax, {r['x_fm']:.2f}x FM-softmax")
+  return goals
 
-  result = dict(benchmark="train_throughput", device=common.device_line(), config=args.config,
+
+def main(argv=None):
+  args = parse_args(argv)
+  t_start = time.time()
+  base = scaffold.with_overrides(scaffold.load(args.config), scaffold.parse_sets(args.set))
+  if args.batch:
+    base.data.batch_size = args.batch
+  batch = int(base.data.batch_size)
+  print(f"device: {scaffold.device_line()}")
+  example_shape = run_setup.build(base, read_data=False)[2]
+  m = base.model
+  print(f"config {args.config}: model {m.encoder_blocks}/{m.middle_blocks}/{m.decoder_blocks} blocks, "
+        f"hidden {m.hidden}, heads {m.num_heads}, patch {tuple(m.patch)}; example {example_shape}; "
+        f"batch {batch}; {args.rounds} rounds x {args.steps} steps, interleaved", flush=True)
+  variants, programs = build_programs(base, args, batch)
+  peak = scaffold.matmul_peak(args.peak_size)
+  seconds = scaffold.interleaved({k: p.timed(args.steps) for k, p in programs.items()}, args.rounds)
+  peak = max(peak, scaffold.matmul_peak(args.peak_size))   # before and after: the machine is shared
+  rows = measured_rows(variants, programs, seconds, peak)
+  goals = print_rows(rows, peak, args.peak_size)
+  result = dict(benchmark="train_throughput", device=scaffold.device_line(), config=args.config,
                 example_shape=list(example_shape), batch=batch, rounds=args.rounds,
                 steps_per_round=args.steps, drop=args.drop, matmul_peak_flop_per_s=peak,
                 goals=goals, rows=rows, seconds_per_round={str(k): v for k, v in seconds.items()},
-                wall_s=time.time() - t_start,
-                command=" ".join(["python", "benchmarks/train_throughput.py"]
-                                 + (sys.argv[1:] if argv is None else list(argv))))
-  common.write_json(result, args.json)
+                wall_s=time.time() - t_start)
+  scaffold.write_json(result, args.json, __file__, argv)
   return result
 
 

@@ -1,7 +1,7 @@
 """Training curves of the ablation rows: kept from a run's metrics.jsonl, and read for stability
 (paper Fig. 5 / Fig. 7: loss spikes and divergence when sparse attentions are trained from scratch).
 
-  python benchmarks/training_curves.py --table=attention_baselines     # one Markdown row per curve
+  python benchmarks/sweeps/training_curves.py --table=attention_baselines     # one Markdown row per curve
 
 The sweep (ablation_sweep.py) saves each row's curve to docs/ablation_results/curves/; plots.py
 draws them. A curve holds, per log_every steps, the window means and, for loss / fm/v_mse /
@@ -12,8 +12,12 @@ import json
 import math
 import os
 import statistics
+import sys
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
+
+from benchmarks.scaffold import REPO  # noqa: E402
+
 CURVES = os.path.join(REPO, "docs", "ablation_results", "curves")
 
 CURVE_KEYS = ("loss", "loss/max", "fm/v_mse", "fm/v_mse/max", "scm/mse", "mva/mse", "grad_norm",

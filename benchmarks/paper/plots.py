@@ -1,7 +1,7 @@
 """Draws the PNG figures of docs/results.md from the benchmarks' JSON results (needs matplotlib:
 `pip install -e .[plots]`).
 
-  python benchmarks/plots.py [--sweep=docs/ablation_results] [--out=docs/figures]
+  python benchmarks/paper/plots.py [--sweep=docs/ablation_results] [--out=docs/figures]
 
 Inputs (each figure is skipped, with a line saying so, when its JSON is missing):
   benchmarks/results/train_throughput.json   -> throughput_ladder.png (paper Fig. 4a)
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 
 import matplotlib
 import matplotlib.ticker
@@ -23,14 +24,16 @@ import matplotlib.ticker
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RESULTS = os.path.join(REPO, "benchmarks", "results")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
+
+from benchmarks.scaffold import REPO, RESULTS  # noqa: E402
+from benchmarks.sweeps import ablation_sweep  # noqa: E402
+from benchmarks.sweeps.training_curves import error_key, series  # noqa: E402
 
 
 def _load(path):
   """A benchmark's JSON, or the ablation sweep's row reports when `path` is its results folder."""
   if os.path.isdir(path):
-    import ablation_sweep  # benchmarks/ is on sys.path when this script runs
     return ablation_sweep.load_results(path) or None
   return json.load(open(path)) if os.path.exists(path) else None
 
@@ -169,7 +172,6 @@ def training_curves(sweep_dir, table, path):
         curves[row] = curve
   if not curves:
     return False
-  from training_curves import error_key, series  # benchmarks/ is on sys.path when this script runs
   fig, (loss_ax, grad_ax) = plt.subplots(1, 2, figsize=(11, 4))
   for i, (row, curve) in enumerate(curves.items()):
     key = error_key(curve)
@@ -195,7 +197,6 @@ def training_curves(sweep_dir, table, path):
 
 
 def _row_order(table):
-  import ablation_sweep
   return [name.split(":", 1)[1] for name, _ in ablation_sweep.selected_rows([table], "")]
 
 
@@ -222,7 +223,6 @@ def main(argv=None):
     path = os.path.join(args.out, f"{table}_samples.png")
     if ablation_samples(args.sweep, results, table, path):
       print(f"wrote {path}")
-  import ablation_sweep
   for table in ablation_sweep.TABLES:
     path = os.path.join(args.out, f"{table}_curves.png")
     if training_curves(args.sweep, table, path):

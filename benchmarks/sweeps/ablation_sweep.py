@@ -1,10 +1,10 @@
 """Trains and evaluates every row of the ablation tables (configs/ablations/), resumably.
 
-  python benchmarks/ablation_sweep.py                                   # all tables, full budget
-  python benchmarks/ablation_sweep.py --tables=pdg_study                # the PDG study
-  python benchmarks/ablation_sweep.py --tables=table4 --steps=200       # a quick look
-  python benchmarks/ablation_sweep.py --rows=table4:sfm_4,table4:pdg_sfm_4   # just these rows
-  python benchmarks/ablation_sweep.py --report_only                     # print what exists, train nothing
+  python benchmarks/sweeps/ablation_sweep.py                                   # all tables, full budget
+  python benchmarks/sweeps/ablation_sweep.py --tables=pdg_study                # the PDG study
+  python benchmarks/sweeps/ablation_sweep.py --tables=table4 --steps=200       # a quick look
+  python benchmarks/sweeps/ablation_sweep.py --rows=table4:sfm_4,table4:pdg_sfm_4   # just these rows
+  python benchmarks/sweeps/ablation_sweep.py --report_only                     # print what exists, train nothing
 
 Each row trains with `python -m eflow_jax.main` in its own process (so a crash or a kill of one row
 costs only that row's steps since its last checkpoint) and is then evaluated with `--mode=eval`
@@ -17,7 +17,7 @@ The full sweep takes longer than one session on a 2-core CPU, and a session's ma
 training workdirs under `--root`) does not outlive it. So what must outlive it lives in `--results`
 (default `docs/ablation_results/`, committed): each finished row's eval report `<table>_<row>.json`,
 a still of its samples `<table>_<row>_samples.png` (first, middle and last frame of a grid of
-classes 0-9 drawn with the row's own sampler; benchmarks/plots.py stacks them per table), its
+classes 0-9 drawn with the row's own sampler; benchmarks/paper/plots.py stacks them per table), its
 training curve `curves/<table>_<row>.json` (losses and gradient norm per log_every steps), and the
 two references every row is scored against, the Moving MNIST classifier and the I3D statistics of
 the real clips, so rows measured in different sessions, on different machines, are scored by the
@@ -30,7 +30,7 @@ report's (a `--steps=200` quick look written into the default `--results`, then 
 rerun with another `--override`) is refused before anything runs, naming the rows; give such a run
 its own `--results`. Training workdirs are keyed by everything that is trained (`training_key`,
 with the steps and overrides applied), so they never mix either. A row trained on another machine (a GPU:
-benchmarks/gpu_ablation_rows.sh) comes back as an export of its EMA weights in its workdir, with
+benchmarks/gpu/ablation_rows.sh) comes back as an export of its EMA weights in its workdir, with
 its metrics.jsonl: the sweep then scores it here without training.
 Prints a Markdown table per table (pasted into docs/results.md).
 """
@@ -42,18 +42,17 @@ import re
 import subprocess
 import sys
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, REPO)
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))   # training_curves.py, also when loaded by path
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
 from PIL import Image  # noqa: E402
 
+from benchmarks.scaffold import REPO  # noqa: E402
+from benchmarks.sweeps.training_curves import save_training_curve  # noqa: E402
 from eflow_jax import config_lib  # noqa: E402
 from eflow_jax.atomic_io import write_json_atomically  # noqa: E402
 from eflow_jax.cli_checks import override_error_message  # noqa: E402
 from eflow_jax.pipeline import CONFIG_FILE  # noqa: E402
 from eflow_jax.pipeline import is_export  # noqa: E402
-from training_curves import save_training_curve  # noqa: E402
 
 TABLES = ("table2", "table3", "table4", "pdg_study", "mva_study", "attention_baselines")
 SAMPLING_FIELDS = ("sampler", "inference_steps")     # flow.* fields that do not change training
@@ -179,7 +178,7 @@ def run(cmd, log_path):
     return subprocess.run(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT).returncode
 
 
-def main(argv=None):
+def parse_args(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
   parser.add_argument("--tables", default=",".join(TABLES))
   parser.add_argument("--root", default=os.path.join(REPO, "runs", "ablations"),
@@ -187,7 +186,7 @@ def main(argv=None):
   parser.add_argument("--results", default=os.path.join(REPO, "docs", "ablation_results"),
                       help="row reports, classifier, I3D reference (kept across sessions: commit it)")
   parser.add_argument("--rows", default="", help="only these TABLE:ROW names (comma-separated)")
-  parser.add_argument("--steps", type=int, default=None, help="override the budget (default: common.py)")
+  parser.add_argument("--steps", type=int, default=None, help="override the budget (default: configs/ablations/common.py)")
   parser.add_argument("--report_only", action="store_true")
   parser.add_argument("--override", action="append", default=[],
                       help="extra --config.x=y for every run (repeatable), e.g. --override=--config.eval.use_i3d=True")
@@ -199,10 +198,13 @@ def main(argv=None):
       os.makedirs(folder, exist_ok=True)
     except OSError as e:
       raise SystemExit(f"{flag}={folder} cannot be a folder ({e.strerror}); choose another path.") from None
+  return args
+
+
+def main(argv=None):
+  args = parse_args(argv)
   tables = [t.strip() for t in args.tables.split(",")]
   selected = selected_rows(tables, args.rows)
-  references = [f"--config.eval.classifier_path={os.path.join(args.results, 'classifier.npz')}",
-                f"--config.eval.i3d_reference_path={os.path.join(args.results, 'i3d_reference.npz')}"]
   planned = []
   for name, path in selected:
     table, row = name.split(":")
@@ -211,49 +213,55 @@ def main(argv=None):
                     config))
   if not args.report_only:
     check_existing_reports([plan[:3] for plan in planned])
-  for (name, path), (_, report, settings, config) in zip(selected, planned):
-    table, row = name.split(":")
-    still = os.path.join(args.results, f"{table}_{row}_samples.png")
-    gif_stem = os.path.join(args.root, f"{table}_{row}_samples")
-    overrides = [*references, *args.override]
-    if args.steps:
-      overrides.insert(0, f"--config.total_steps={args.steps}")
-    workdir = os.path.join(args.root, "train_" + training_key(config))
-    base = [sys.executable, "-m", "eflow_jax.main", f"--config={path}:{row}", f"--workdir={workdir}",
-            *overrides]
-    log = os.path.join(args.root, f"{table}_{row}.log")
-    if args.report_only:
-      continue
-    curve = os.path.join(args.results, "curves", f"{table}_{row}.json")
-    if os.path.exists(report):
-      if not os.path.exists(still) and os.path.isdir(workdir):   # rows finished before stills were kept
-        save_sample_still(base, gif_stem, still, log)
-      if not os.path.exists(curve):                              # rows finished before curves were kept
-        save_training_curve(workdir, curve)
-      continue
-    exported_step = export_step(workdir)
-    if exported_step is not None and exported_step != config.total_steps:
-      print(f"{name}: {workdir} holds an export of step {exported_step}, not {config.total_steps}; "
-            f"skipped (resume its training from a checkpoint instead)", flush=True)
-      continue
-    # The row is scored below (--mode=eval, with FVD when asked): the run's own end-of-run score
-    # (demo.py's eval.score_at_end) would sample the same 200 clips a second time. A workdir that
-    # holds an export was trained elsewhere (benchmarks/gpu_ablation_rows.sh): it is only scored.
-    code = 0 if exported_step is not None else run([*base, "--config.eval.score_at_end=0"], log)
-    save_training_curve(workdir, curve)        # also of a run that stopped on a non-finite loss
-    diverged = halted_at_step(log) if code == HALTED_ON_NAN else None
-    if code != 0 and diverged is None:
-      print(f"{name}: training failed, see {log}; continuing with the next row", flush=True)
-      continue
-    partial = os.path.join(args.root, f"{table}_{row}.json")   # moved into --results once complete
-    if run([*base, "--mode=eval", f"--output={partial}"], log) != 0 or not os.path.exists(partial):
-      print(f"{name}: eval failed, see {log}", flush=True)
-      continue
-    if diverged is not None:     # a result, not a failure (paper Fig. 5: SLA diverges): scored as it stopped
-      print(f"{name}: diverged at step {diverged}; scoring its last good state", flush=True)
-    save_sample_still(base, gif_stem, still, log)
-    place_report(partial, report, settings, diverged)
+    for (name, path), (_, report, settings, config) in zip(selected, planned):
+      sweep_row(name, path, report, settings, config, args)
   print_tables(load_results(args.results), tables)
+
+
+def sweep_row(name: str, path: str, report: str, settings: dict, config, args) -> None:
+  """One row: trained (resumed) unless its report exists or it came back as an export, then scored,
+  its still and curve kept, its report placed in --results; a failure is printed and the sweep goes on."""
+  table, row = name.split(":")
+  references = [f"--config.eval.classifier_path={os.path.join(args.results, 'classifier.npz')}",
+                f"--config.eval.i3d_reference_path={os.path.join(args.results, 'i3d_reference.npz')}"]
+  still = os.path.join(args.results, f"{table}_{row}_samples.png")
+  gif_stem = os.path.join(args.root, f"{table}_{row}_samples")
+  overrides = [*references, *args.override]
+  if args.steps:
+    overrides.insert(0, f"--config.total_steps={args.steps}")
+  workdir = os.path.join(args.root, "train_" + training_key(config))
+  base = [sys.executable, "-m", "eflow_jax.main", f"--config={path}:{row}", f"--workdir={workdir}",
+          *overrides]
+  log = os.path.join(args.root, f"{table}_{row}.log")
+  curve = os.path.join(args.results, "curves", f"{table}_{row}.json")
+  if os.path.exists(report):
+    if not os.path.exists(still) and os.path.isdir(workdir):   # rows finished before stills were kept
+      save_sample_still(base, gif_stem, still, log)
+    if not os.path.exists(curve):                              # rows finished before curves were kept
+      save_training_curve(workdir, curve)
+    return
+  exported_step = export_step(workdir)
+  if exported_step is not None and exported_step != config.total_steps:
+    print(f"{name}: {workdir} holds an export of step {exported_step}, not {config.total_steps}; "
+          f"skipped (resume its training from a checkpoint instead)", flush=True)
+    return
+  # The row is scored below (--mode=eval, with FVD when asked): the run's own end-of-run score
+  # (demo.py's eval.score_at_end) would sample the same 200 clips a second time. A workdir that
+  # holds an export was trained elsewhere (benchmarks/gpu/ablation_rows.sh): it is only scored.
+  code = 0 if exported_step is not None else run([*base, "--config.eval.score_at_end=0"], log)
+  save_training_curve(workdir, curve)        # also of a run that stopped on a non-finite loss
+  diverged = halted_at_step(log) if code == HALTED_ON_NAN else None
+  if code != 0 and diverged is None:
+    print(f"{name}: training failed, see {log}; continuing with the next row", flush=True)
+    return
+  partial = os.path.join(args.root, f"{table}_{row}.json")   # moved into --results once complete
+  if run([*base, "--mode=eval", f"--output={partial}"], log) != 0 or not os.path.exists(partial):
+    print(f"{name}: eval failed, see {log}", flush=True)
+    return
+  if diverged is not None:     # a result, not a failure (paper Fig. 5: SLA diverges): scored as it stopped
+    print(f"{name}: diverged at step {diverged}; scoring its last good state", flush=True)
+  save_sample_still(base, gif_stem, still, log)
+  place_report(partial, report, settings, diverged)
 
 
 def save_sample_still(base_cmd, gif_stem: str, path: str, log: str) -> bool:

@@ -1,6 +1,6 @@
 """Sampling latency (paper Fig. 4b, Tab. 6): 4-step EFlow vs 40 x 2-NFE CFG softmax FM vs 4-step SFM.
 
-    python benchmarks/sampling_latency.py [--config=configs/demo.py] [--batch=0] [--rounds=7]
+    python benchmarks/paper/sampling_latency.py [--config=configs/demo.py] [--batch=0] [--rounds=7]
         [--steps=4] [--fm-steps=40] [--set KEY=VALUE ...] [--json=benchmarks/results/sampling_latency.json]
 
 The default run takes about 3 min on 2 shared CPU cores.
@@ -28,11 +28,11 @@ import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
 import jax  # pylint: disable=g-import-not-at-top
 
-import common
+from benchmarks import scaffold
 from eflow_jax import inference
 from eflow_jax.models.init import init_params
 from eflow_jax.models.video_dit import VideoDiT
@@ -67,13 +67,13 @@ def randomized(params, scale: float = 0.05):
 def sampler_flops(config, sampler: str, steps: int, cond):
   """FLOPs of one batch: XLA's count for the one-step program of the unrolled twin, x steps (the
   step loop's body would be counted once). Abstract parameters: nothing is initialised or run."""
-  cfg = common.unrolled(config)
+  cfg = scaffold.unrolled(config)
   model = VideoDiT.from_config(cfg.model)
   shape = tuple(run_setup.build(cfg, read_data=False)[2])
   key = jax.random.PRNGKey(0)
   abstract = jax.eval_shape(lambda r: init_params(model, r, shape, cfg.data.text_length), key)
   one = inference.make_sampler(model, cfg.flow, shape, steps=1, sampler=sampler)
-  per_step = common.cost_flops(one.lower(abstract, cond, key))
+  per_step = scaffold.cost_flops(one.lower(abstract, cond, key))
   return per_step * steps if per_step else None
 
 
@@ -101,7 +101,7 @@ class Sampler:
     return time.perf_counter() - t
 
 
-def main(argv=None):
+def parse_args(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
   parser.add_argument("--config", default="configs/demo.py", help="base config (path[:arg])")
   parser.add_argument("--batch", type=int, default=0, help="examples per batch (0: config.num_samples)")
@@ -112,60 +112,45 @@ def main(argv=None):
   parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                       help="override a base config field (repeatable), e.g. --set 'model.patch=(1,2,2)' "
                       "(2048 tokens on the demo's clips)")
-  parser.add_argument("--json", default=os.path.join(common.REPO, "benchmarks", "results",
-                                                     "sampling_latency.json"),
-                      help="where to write the rows ('' = do not write)")
-  args = parser.parse_args(argv)
-  t_start = time.time()
+  scaffold.add_report_flag(parser, "sampling_latency")
+  return parser.parse_args(argv)
 
-  base = common.with_overrides(common.load(args.config), common.parse_sets(args.set))
-  batch = args.batch or int(base.num_samples)
-  shape = run_setup.build(base, read_data=False)[2]
-  m = base.model
-  print(f"device: {common.device_line()}")
-  print(f"config {args.config}: model {m.encoder_blocks}/{m.middle_blocks}/{m.decoder_blocks} blocks, "
-        f"hidden {m.hidden}, heads {m.num_heads}, patch {tuple(m.patch)}; example {shape}; "
-        f"batch {batch}; {args.rounds} interleaved rounds", flush=True)
 
-  specs = variants(base, args.steps, args.fm_steps)
-  samplers = {}
-  for vid, label, overrides, sampler, steps, _ in specs:
-    t = time.perf_counter()
-    config = common.with_overrides(base, {**overrides, "flow.sampler": sampler})
-    samplers[vid] = Sampler(config, sampler, steps, batch, not args.no_flops)
-    print(f"  compiled {vid}: {samplers[vid].compile_s:.1f} s compile, "
-          f"{time.perf_counter() - t:.1f} s with init, warm-up and FLOP count", flush=True)
-  seconds = common.interleaved({k: s.timed for k, s in samplers.items()}, args.rounds)
-
+def measured_rows(specs, samplers: dict, seconds: dict) -> list[dict]:
+  """One row per sampler: median latency, its spread, FLOPs, and the ratios to (ii) FM + CFG."""
   rows = []
   for vid, label, overrides, sampler, steps, nfe in specs:
-    lat = common.median(seconds[vid])
+    lat = scaffold.median(seconds[vid])
     flops = samplers[vid].flops
     rows.append(dict(id=vid, label=label, sampler=sampler, steps=steps, nfe=nfe,
                      attention=overrides["model.attention"], latency_s=lat,
-                     spread=common.spread(seconds[vid]), flops_per_batch=flops,
+                     spread=scaffold.spread(seconds[vid]), flops_per_batch=flops,
                      ms_per_nfe=1e3 * lat / nfe, paper_s=PAPER_S[vid]))
-  by_id = {r["id"]: r for r in rows}
-  base_row = by_id["fm_cfg"]
+  base_row = next(r for r in rows if r["id"] == "fm_cfg")
   for r in rows:
     r["x_vs_fm"] = base_row["latency_s"] / r["latency_s"]
     r["nfe_x_vs_fm"] = base_row["nfe"] / r["nfe"]
     f, fb = r["flops_per_batch"], base_row["flops_per_batch"]
     r["flop_x_vs_fm"] = fb / f if f and fb else None
     r["paper_x_vs_fm"] = PAPER_S["fm_cfg"] / r["paper_s"]
+  return rows
 
+
+def print_rows(rows: list[dict]) -> dict:
+  """The table, then the goals (Fig. 4b), returned."""
+  by_id = {r["id"]: r for r in rows}
   cols = [("sampler", 7, lambda r: r["id"]), ("variant", 42, lambda r: r["label"]),
           ("NFE", 4, lambda r: str(r["nfe"])), ("latency ms", 10, lambda r: f"{1e3 * r['latency_s']:.1f}"),
-          ("spread", 6, lambda r: common.fmt(r["spread"], ".0%")),
+          ("spread", 6, lambda r: scaffold.fmt(r["spread"], ".0%")),
           ("ms/NFE", 7, lambda r: f"{r['ms_per_nfe']:.2f}"),
           ("x vs (ii)", 9, lambda r: f"{r['x_vs_fm']:.2f}"),
           ("NFE x", 5, lambda r: f"{r['nfe_x_vs_fm']:.1f}"),
-          ("GFLOP", 7, lambda r: common.fmt(r["flops_per_batch"] and r["flops_per_batch"] / 1e9, ".2f")),
-          ("FLOP x", 6, lambda r: common.fmt(r["flop_x_vs_fm"], ".1f")),
+          ("GFLOP", 7, lambda r: scaffold.fmt(r["flops_per_batch"] and r["flops_per_batch"] / 1e9, ".2f")),
+          ("FLOP x", 6, lambda r: scaffold.fmt(r["flop_x_vs_fm"], ".1f")),
           ("paper s", 7, lambda r: f"{r['paper_s']:.2f}"),
           ("paper x", 7, lambda r: f"{r['paper_x_vs_fm']:.1f}")]
   print()
-  print(common.table(rows, cols))
+  print(scaffold.table(rows, cols))
   print("x vs (ii) = latency(ii) / latency; NFE x / FLOP x = what the NFE / FLOP ratio alone predicts; "
         "spread = (max - min) / median of the rounds; paper: Fig. 4b, one 480p video.")
   e = by_id["eflow"]
@@ -179,12 +164,35 @@ def main(argv=None):
         f"GLGA over softmax at 4 steps: {goals['glga_vs_sfm']['measured']:.2f}x "
         f"(paper {goals['glga_vs_sfm']['goal']:.2f}x)")
 
-  result = dict(benchmark="sampling_latency", device=common.device_line(), config=args.config,
+  return goals
+
+
+def main(argv=None):
+  args = parse_args(argv)
+  t_start = time.time()
+  base = scaffold.with_overrides(scaffold.load(args.config), scaffold.parse_sets(args.set))
+  batch = args.batch or int(base.num_samples)
+  shape = run_setup.build(base, read_data=False)[2]
+  m = base.model
+  print(f"device: {scaffold.device_line()}")
+  print(f"config {args.config}: model {m.encoder_blocks}/{m.middle_blocks}/{m.decoder_blocks} blocks, "
+        f"hidden {m.hidden}, heads {m.num_heads}, patch {tuple(m.patch)}; example {shape}; "
+        f"batch {batch}; {args.rounds} interleaved rounds", flush=True)
+  specs = variants(base, args.steps, args.fm_steps)
+  samplers = {}
+  for vid, _, overrides, sampler, steps, _ in specs:
+    t = time.perf_counter()
+    config = scaffold.with_overrides(base, {**overrides, "flow.sampler": sampler})
+    samplers[vid] = Sampler(config, sampler, steps, batch, not args.no_flops)
+    print(f"  compiled {vid}: {samplers[vid].compile_s:.1f} s compile, "
+          f"{time.perf_counter() - t:.1f} s with init, warm-up and FLOP count", flush=True)
+  seconds = scaffold.interleaved({k: s.timed for k, s in samplers.items()}, args.rounds)
+  rows = measured_rows(specs, samplers, seconds)
+  goals = print_rows(rows)
+  result = dict(benchmark="sampling_latency", device=scaffold.device_line(), config=args.config,
                 example_shape=list(shape), batch=batch, rounds=args.rounds, goals=goals, rows=rows,
-                seconds_per_round=seconds, wall_s=time.time() - t_start,
-                command=" ".join(["python", "benchmarks/sampling_latency.py"]
-                                 + (sys.argv[1:] if argv is None else list(argv))))
-  common.write_json(result, args.json)
+                seconds_per_round=seconds, wall_s=time.time() - t_start)
+  scaffold.write_json(result, args.json, __file__, argv)
   return result
 
 

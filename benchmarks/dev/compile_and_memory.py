@@ -1,7 +1,7 @@
 """Compile time and memory of the EFlow train step vs depth (scan vs unrolled), and step throughput
 vs number of devices (fake CPU devices, data x fsdp).
 
-    python benchmarks/compile_and_memory.py [--depths=4,14,28] [--devices=1,2,4,8] [--rounds=3]
+    python benchmarks/dev/compile_and_memory.py [--depths=4,14,28] [--devices=1,2,4,8] [--rounds=3]
 
 Part 1 compiles the full train step (FM + SCM + PDG + token drop, the stage-1 program) of models
 with 4, 14 and 28 blocks (encoder / middle / decoder = 1/2/1, 2/10/2, 3/22/3; softmax every 4th
@@ -19,16 +19,14 @@ os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
 import argparse
-import json
 import time
 
 import jax
-import numpy as np
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, REPO)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
-from eflow_jax import config_lib, sharding  # pylint: disable=g-import-not-at-top
+from benchmarks import scaffold  # pylint: disable=g-import-not-at-top
+from eflow_jax import sharding
 from eflow_jax.data import pipeline
 from eflow_jax.train import curriculum, run_setup
 from eflow_jax.train.step import make_train_step
@@ -38,7 +36,7 @@ SPLITS = {4: (1, 2, 1), 14: (2, 10, 2), 28: (3, 22, 3)}
 
 def bench_config(depth: int, scan: bool, batch: int = 16):
   """The demo model and geometry at the given depth. batch 16: the throughput part uses 64."""
-  config = config_lib.load_config(os.path.join(REPO, "configs/demo.py"))
+  config = scaffold.load("configs/demo.py")
   enc, mid, dec = SPLITS[depth]
   config.model.update(encoder_blocks=enc, middle_blocks=mid, decoder_blocks=dec, softmax_every=4,
                       scan_blocks=scan)
@@ -85,24 +83,28 @@ def throughput(meshes, rounds: int, steps: int = 5) -> dict:
   for run in runs.values():                      # compile + warm up
     run[1], metrics = run[0](run[1], run[2])
     jax.block_until_ready(metrics)
-  seconds = {n: [] for n in counts}
-  for _ in range(rounds):
-    for n, run in runs.items():
+
+  def timed(run):
+    def seconds_per_step():
       t = time.perf_counter()
       for _ in range(steps):
         run[1], metrics = run[0](run[1], run[2])
       jax.block_until_ready(metrics)
-      seconds[n].append((time.perf_counter() - t) / steps)
+      return (time.perf_counter() - t) / steps
+    return seconds_per_step
+  seconds = scaffold.interleaved({n: timed(run) for n, run in runs.items()}, rounds)
   batch = runs[counts[0]][2]["x"].shape[0]
-  return {n: batch / float(np.median(s)) for n, s in seconds.items()}
+  return {n: batch / scaffold.median(s) for n, s in seconds.items()}
 
 
-def main():
-  parser = argparse.ArgumentParser()
+def main(argv=None):
+  parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
   parser.add_argument("--depths", default="4,14,28")
   parser.add_argument("--devices", default="1,2,4,8,8x2,8x8")
   parser.add_argument("--rounds", type=int, default=3)
-  args = parser.parse_args()
+  scaffold.add_report_flag(parser, "compile_and_memory")
+  args = parser.parse_args(argv)
+  began = time.time()
   jax.config.update("jax_enable_compilation_cache", False)
   depths = [int(d) for d in args.depths.split(",") if d]          # --depths= skips part 1
   results = {"compile": [], "throughput": {}}
@@ -131,9 +133,8 @@ def main():
     print(f"  {n_dev} device(s), fsdp {fsdp or 1}: {rate:7.2f} samples/s  "
           f"({rate / rates[counts[0]]:.2f}x of {counts[0]} device)")
   results["throughput"] = {str(n): r for n, r in rates.items()}
-  os.makedirs(os.path.join(REPO, "benchmarks", "results"), exist_ok=True)
-  with open(os.path.join(REPO, "benchmarks", "results", "compile_and_memory.json"), "w") as f:
-    json.dump(results, f, indent=1)
+  results["wall_s"] = time.time() - began
+  scaffold.write_json(results, args.json, __file__, argv)
 
 
 if __name__ == "__main__":

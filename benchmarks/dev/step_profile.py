@@ -1,6 +1,6 @@
 """Where the demo's train step spends its time: rates, MFU and an op-level trace.
 
-    python benchmarks/step_profile.py [--config=configs/demo.py] [--rounds=5] [--steps=4]
+    python benchmarks/dev/step_profile.py [--config=configs/demo.py] [--rounds=5] [--steps=4]
         [--trace_steps=5] [--json=benchmarks/results/step_profile.json]
 
 Programs (the full jitted train step, `train_throughput.Program`, on a fixed random batch of the
@@ -37,12 +37,12 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
 import jax  # pylint: disable=g-import-not-at-top
 
-import common
-import train_throughput
+from benchmarks import scaffold
+from benchmarks.paper import train_throughput
 from eflow_jax.data import pipeline
 from eflow_jax.train import curriculum
 
@@ -153,7 +153,7 @@ def programs(config):
   out = {}
   for stage in stages:
     out[f"stage {stage.name}"] = (config, curriculum.step_settings(stages, stage.start))
-  fm = common.with_overrides(config, {"flow.objective": "fm", "flow.guidance_target": "none"})
+  fm = scaffold.with_overrides(config, {"flow.objective": "fm", "flow.guidance_target": "none"})
   out["plain FM (dense)"] = (fm, curriculum.StepSettings(0.0, (1.0, 0.0, 0.0)))
   return out
 
@@ -191,23 +191,23 @@ def main(argv=None):
   parser.add_argument("--rounds", type=int, default=5)
   parser.add_argument("--steps", type=int, default=4, help="steps per program per round")
   parser.add_argument("--trace_steps", type=int, default=5, help="0 = no trace")
-  parser.add_argument("--json", default="benchmarks/results/step_profile.json")
+  scaffold.add_report_flag(parser, "step_profile")
   args = parser.parse_args(argv)
   began = time.time()
-  config = common.load(args.config)
+  config = scaffold.load(args.config)
   batch = config.data.batch_size
   compiled = {}
   for name, (cfg, settings) in programs(config).items():
     compiled[name] = train_throughput.Program(cfg, settings, batch, "lowered")
     print(f"compiled {name} in {compiled[name].compile_s:.0f} s", flush=True)
-  peak = common.matmul_peak()
-  times = common.interleaved({n: p.timed(args.steps) for n, p in compiled.items()}, args.rounds)
-  peak = max(peak, common.matmul_peak())
+  peak = scaffold.matmul_peak()
+  times = scaffold.interleaved({n: p.timed(args.steps) for n, p in compiled.items()}, args.rounds)
+  peak = max(peak, scaffold.matmul_peak())
   rows = []
   for name, program in compiled.items():
-    s = common.median(times[name])
+    s = scaffold.median(times[name])
     row = {"name": name, "steps_per_s": 1 / s, "samples_per_s": batch / s,
-           "spread": common.spread(times[name]), "gflop_per_step": program.flops / 1e9 if program.flops else None, "compile_s": program.compile_s}
+           "spread": scaffold.spread(times[name]), "gflop_per_step": program.flops / 1e9 if program.flops else None, "compile_s": program.compile_s}
     row["mfu"] = program.flops / s / peak if program.flops else None
     if args.trace_steps and name.startswith("stage"):
       with tempfile.TemporaryDirectory() as trace_dir:
@@ -219,19 +219,19 @@ def main(argv=None):
         row["trace"] = trace_breakdown(trace_dir, program.step.as_text(), args.trace_steps, wall)
     rows.append(row)
   first = next(iter(compiled.values()))
-  result = {"command": "python " + " ".join(sys.argv), "device": common.device_line(), "config": args.config,
+  result = {"device": scaffold.device_line(), "config": args.config,
             "batch": batch, "matmul_peak_gflops": peak / 1e9, "rows": rows,
             "host_ms_per_step": 1e3 * host_overhead(first, args.rounds, args.steps),
             "data_batches_per_s": data_rate(config), "wall_s": time.time() - began}
-  print(common.device_line())
+  print(scaffold.device_line())
   print(f"matmul peak {peak / 1e9:.0f} GFLOP/s; host floor {result['host_ms_per_step']:.2f} ms/step; data "
         f"pipeline {result['data_batches_per_s']:.0f} batches/s")
-  print(common.table(rows, [
+  print(scaffold.table(rows, [
       ("program", 20, lambda r: r["name"]), ("steps/s", 8, lambda r: f"{r['steps_per_s']:.2f}"),
       ("samples/s", 10, lambda r: f"{r['samples_per_s']:.1f}"), ("spread", 7, lambda r: f"{r['spread']:.0%}"),
-      ("GFLOP/step", 11, lambda r: common.fmt(r["gflop_per_step"], ".2f")),
-      ("MFU", 6, lambda r: common.fmt(r["mfu"], ".0%")),
-      ("busy", 6, lambda r: common.fmt(r.get("trace", {}).get("busy"), ".0%"))]))
+      ("GFLOP/step", 11, lambda r: scaffold.fmt(r["gflop_per_step"], ".2f")),
+      ("MFU", 6, lambda r: scaffold.fmt(r["mfu"], ".0%")),
+      ("busy", 6, lambda r: scaffold.fmt(r.get("trace", {}).get("busy"), ".0%"))]))
   for row in rows:
     if "trace" in row:
       print(f"{row['name']}: op time {row['trace']['op_ms_per_step']:.0f} ms/step on "
@@ -239,7 +239,7 @@ def main(argv=None):
                 f"{k} {v['share']:.0%}" for k, v in row["trace"]["classes"].items()))
       parts = row["trace"]["parts"].items()
       print("  by model part: " + ", ".join(f"{k} {v['share']:.0%}" for k, v in parts))
-  common.write_json(result, args.json)
+  scaffold.write_json(result, args.json, __file__, argv)
 
 
 if __name__ == "__main__":

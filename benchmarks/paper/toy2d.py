@@ -12,15 +12,14 @@ the video model's token-drop design), is trained with the same steps / batch / m
 and evaluated at 1, 2, 4 steps (and 50 for fm) by sliced Wasserstein-2 and RBF-MMD against fresh
 data, and the fraction of samples whose nearest mode is their class.
 
-  python benchmarks/toy2d.py            # full run (~6-8 min on 2 CPU cores)
-  python benchmarks/toy2d.py --quick    # ~1 min smoke run
+  python benchmarks/paper/toy2d.py            # full run (~6-8 min on 2 CPU cores)
+  python benchmarks/paper/toy2d.py --quick    # ~1 min smoke run
 Writes benchmarks/results/toy2d.json and toy2d.png.
 """
 from __future__ import annotations
 
 import argparse
 import functools
-import json
 import math
 import os
 import struct
@@ -28,7 +27,7 @@ import time
 import sys
 import zlib
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # repo root
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
 import jax
 import jax.numpy as jnp
@@ -36,6 +35,7 @@ import numpy as np
 import optax
 from flax import linen as nn
 
+from benchmarks import scaffold
 from eflow_jax.schema import flow as flow_schema
 from eflow_jax.flow import losses, sampling
 
@@ -250,7 +250,7 @@ def scatter_grid(path, panels, ncols, size=180, lim=3.2):
 
 
 # ----------------------------------------------------------------------------------------------
-def main():
+def parse_args(argv=None):
   ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
   ap.add_argument("--quick", action="store_true", help="~1 minute smoke run")
   ap.add_argument("--steps", type=int, default=None)
@@ -261,8 +261,62 @@ def main():
   ap.add_argument("--methods", default="fm,sfm,sfm_mva,pdg,pdg_mva")
   ap.add_argument("--w", default="1.5,3.5,2.5",
                   help="training guidance range and inference scale: w_min,w_max,w_inf")
-  ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results"))
-  args = ap.parse_args()
+  ap.add_argument("--out", default=scaffold.RESULTS, help="folder of toy2d.json, toy2d.png and its panel list")
+  return ap.parse_args(argv)
+
+
+def sample_and_score(name, cfg, net, cond, noise, ref, k_noise, k_sw):
+  """The trained method sampled at 1, 2, 4 steps (and 50 for fm; Alg. 2 and the chained map for
+  the few-step objectives), each scored: ({sampler@steps: scores}, [grid panels], [their labels])."""
+  res, panels, labels = {}, [], []
+  if cfg.guidance_target == "none":
+    for n in (1, 2, 4, 50):
+      x = jax.jit(functools.partial(sampling.euler_cfg_sample, net, null_cond=null_cond,
+                                    steps=n, shift=cfg.inference_shift, cfg_scale=cfg.w_inf,
+                                    w_net=cfg.unguided_w))(k_noise, cond, noise=noise)
+      res[f"euler_cfg@{n}"] = evaluate(x, cond, ref, k_sw)
+      res[f"euler_cfg@{n}"]["nfe"] = 2 * n
+      panels.append((x, cond))
+      labels.append(f"{name} euler+cfg {n}")
+    # reference: the same model without guidance (scale 1), to show what guidance does to the
+    # distance from the (unguided) data distribution
+    x = jax.jit(functools.partial(sampling.euler_cfg_sample, net, null_cond=null_cond, steps=50,
+                                  shift=cfg.inference_shift, cfg_scale=1.0,
+                                  w_net=cfg.unguided_w))(k_noise, cond, noise=noise)
+    res["euler_noguid@50"] = evaluate(x, cond, ref, k_sw)
+    res["euler_noguid@50"]["nfe"] = 100
+  else:
+    for sampler in ("alg2", "chain"):
+      fn = sampling.alg2_sample if sampler == "alg2" else sampling.chain_sample
+      for n in (1, 2, 4):
+        x = jax.jit(functools.partial(fn, net, steps=n, shift=cfg.inference_shift,
+                                      w=cfg.w_inf))(jax.random.fold_in(k_noise, n), cond,
+                                                    noise=noise)
+        res[f"{sampler}@{n}"] = evaluate(x, cond, ref, k_sw)
+        res[f"{sampler}@{n}"]["nfe"] = n
+        if sampler == "alg2":
+          panels.append((x, cond))
+          labels.append(f"{name} alg2 {n}")
+    panels.append(None)
+    labels.append("")
+  return res, panels, labels
+
+
+def print_table(results: dict) -> None:
+  print("\n| method | sampler | steps | NFE | SW2 | MMD | mode acc |")
+  print("|---|---|---|---|---|---|---|")
+  f = results["data_floor"]
+  print(f"| data (floor) | - | - | - | {f['sw2']:.4f} | {f['mmd']:.4f} | {f['acc']:.3f} |")
+  for name, res in results["methods"].items():
+    for k, v in res.items():
+      if isinstance(v, dict):
+        s, n = k.split("@")
+        print(f"| {name} | {s} | {n} | {v['nfe']} | {v['sw2']:.4f} | {v['mmd']:.4f} "
+              f"| {v['acc']:.3f} |")
+
+
+def main(argv=None):
+  args = parse_args(argv)
   steps = args.steps or (600 if args.quick else 6000)
   n_eval = args.n_eval or (1000 if args.quick else 4000)
   toy_w = tuple(float(v) for v in args.w.split(","))
@@ -288,54 +342,17 @@ def main():
                              0.995 if args.quick else 0.999, max(steps // 4, 1))
     net = per_example(model, ema)
     res = {"train_seconds": secs}
-    if cfg.guidance_target == "none":
-      for n in (1, 2, 4, 50):
-        x = jax.jit(functools.partial(sampling.euler_cfg_sample, net, null_cond=null_cond,
-                                      steps=n, shift=cfg.inference_shift, cfg_scale=cfg.w_inf,
-                                      w_net=cfg.unguided_w))(k_noise, cond, noise=noise)
-        res[f"euler_cfg@{n}"] = evaluate(x, cond, ref, k_sw)
-        res[f"euler_cfg@{n}"]["nfe"] = 2 * n
-        panels.append((x, cond))
-        labels.append(f"{name} euler+cfg {n}")
-      # reference: the same model without guidance (scale 1), to show what guidance does to the
-      # distance from the (unguided) data distribution
-      x = jax.jit(functools.partial(sampling.euler_cfg_sample, net, null_cond=null_cond, steps=50,
-                                    shift=cfg.inference_shift, cfg_scale=1.0,
-                                    w_net=cfg.unguided_w))(k_noise, cond, noise=noise)
-      res["euler_noguid@50"] = evaluate(x, cond, ref, k_sw)
-      res["euler_noguid@50"]["nfe"] = 100
-    else:
-      for sampler in ("alg2", "chain"):
-        fn = sampling.alg2_sample if sampler == "alg2" else sampling.chain_sample
-        for n in (1, 2, 4):
-          x = jax.jit(functools.partial(fn, net, steps=n, shift=cfg.inference_shift,
-                                        w=cfg.w_inf))(jax.random.fold_in(k_noise, n), cond,
-                                                      noise=noise)
-          res[f"{sampler}@{n}"] = evaluate(x, cond, ref, k_sw)
-          res[f"{sampler}@{n}"]["nfe"] = n
-          if sampler == "alg2":
-            panels.append((x, cond))
-            labels.append(f"{name} alg2 {n}")
-      panels.append(None)
-      labels.append("")
+    scored, method_panels, method_labels = sample_and_score(name, cfg, net, cond, noise, ref, k_noise, k_sw)
+    res.update(scored)
+    panels += method_panels
+    labels += method_labels
     results["methods"][name] = res
     for k, v in res.items():
       if isinstance(v, dict):
         print(f"  {k:14s} sw2={v['sw2']:.4f} mmd={v['mmd']:.4f} acc={v['acc']:.3f}", flush=True)
 
-  # ---- table ----
-  print("\n| method | sampler | steps | NFE | SW2 | MMD | mode acc |")
-  print("|---|---|---|---|---|---|---|")
-  f = results["data_floor"]
-  print(f"| data (floor) | - | - | - | {f['sw2']:.4f} | {f['mmd']:.4f} | {f['acc']:.3f} |")
-  for name, res in results["methods"].items():
-    for k, v in res.items():
-      if isinstance(v, dict):
-        s, n = k.split("@")
-        print(f"| {name} | {s} | {n} | {v['nfe']} | {v['sw2']:.4f} | {v['mmd']:.4f} "
-              f"| {v['acc']:.3f} |")
-  with open(os.path.join(args.out, "toy2d.json"), "w") as fh:
-    json.dump(results, fh, indent=1)
+  print_table(results)
+  scaffold.write_json(results, os.path.join(args.out, "toy2d.json"), __file__, argv, announce=False)
   scatter_grid(os.path.join(args.out, "toy2d.png"), panels, ncols=4)
   rows = [" | ".join(labels[i:i + 4]) for i in range(0, len(labels), 4)]
   with open(os.path.join(args.out, "toy2d_png_panels.txt"), "w") as fh:

@@ -1,9 +1,9 @@
 """The FLOP limit of the training ladder at the paper's geometry, without running it.
 
-    python benchmarks/flop_ladder.py                      # EFlow-B at 2048 tokens, EFlow-1.5B at 32,760
-    python benchmarks/flop_ladder.py --config=configs/demo.py --batch=16
+    python benchmarks/paper/flop_ladder.py                      # EFlow-B at 2048 tokens, EFlow-1.5B at 32,760
+    python benchmarks/paper/flop_ladder.py --config=configs/demo.py --batch=16
 
-For each rung of benchmarks/train_throughput.py (a FM + softmax ... f + token drop) and each
+For each rung of benchmarks/paper/train_throughput.py (a FM + softmax ... f + token drop) and each
 curriculum stage of the config, the FLOPs of one train step (loss, backward, AdamW, EMA) from XLA's
 cost analysis of the step lowered on abstract shapes (eflow_jax/train/progress.py: the unrolled twin,
 dense reference attention so no loop hides work; nothing is allocated or compiled). The FLOP ratio
@@ -21,13 +21,13 @@ import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
-import common  # pylint: disable=g-import-not-at-top
+from benchmarks import scaffold  # pylint: disable=g-import-not-at-top
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.train import run_setup
 from eflow_jax.train.progress import step_flops
-from train_throughput import PAPER_IT_S, rungs, stage_rows
+from benchmarks.paper.train_throughput import PAPER_IT_S, rungs, stage_rows
 
 GEOMETRIES = ("configs/kinetics.py:variant=B", "configs/t2v_480p.py")
 
@@ -56,12 +56,12 @@ def count(config, settings, batch: int):
 
 
 def ladder(path: str, batch: int | None, sets: dict) -> dict:
-  base = common.with_overrides(common.load(path), {"model.attention_impl": "reference", **sets})
+  base = scaffold.with_overrides(scaffold.load(path), {"model.attention_impl": "reference", **sets})
   batch = batch or int(base.data.batch_size)
   base.data.batch_size = batch
   rows, flops = [], {}
   for rung, label, overrides, settings in rungs(base, 0.75):
-    config = common.with_overrides(base, overrides)
+    config = scaffold.with_overrides(base, overrides)
     began = time.time()
     flops[rung], model, shape = count(config, settings, batch)
     rows.append(dict(id=rung, label=label, flops=flops[rung], seconds=time.time() - began))
@@ -70,7 +70,7 @@ def ladder(path: str, batch: int | None, sets: dict) -> dict:
     rows.append(dict(id=sid, label=label, flops=total / sum(w for w, _ in parts)))
   for row in rows:
     row["vs_fm"], row["vs_sfm"] = flops["a"] / row["flops"], flops["b"] / row["flops"]
-  softmax_model = VideoDiT.from_config(common.with_overrides(base, {"model.attention": "softmax"}).model)
+  softmax_model = VideoDiT.from_config(scaffold.with_overrides(base, {"model.attention": "softmax"}).model)
   forward = closed_form_forward(softmax_model, shape, int(base.data.text_length) if base.model.text_dim else 0)
   return dict(config=path, example_shape=list(shape), tokens=int(
       (shape[0] // model.patch[0]) * (shape[1] // model.patch[1]) * (shape[2] // model.patch[2])),
@@ -83,12 +83,12 @@ def main(argv=None):
   parser.add_argument("--config", action="append", default=[], help="config path[:arg] (repeatable)")
   parser.add_argument("--batch", type=int, default=4, help="global batch (4: the smallest that every split fills)")
   parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-  parser.add_argument("--json", default=os.path.join(common.REPO, "benchmarks", "results", "flop_ladder.json"))
+  scaffold.add_report_flag(parser, "flop_ladder")
   args = parser.parse_args(argv)
   t_start = time.time()
   results = []
   for path in args.config or GEOMETRIES:
-    result = ladder(path, args.batch, common.parse_sets(args.set))
+    result = ladder(path, args.batch, scaffold.parse_sets(args.set))
     results.append(result)
     print(f"\n{path}: example {tuple(result['example_shape'])}, {result['tokens']} tokens, batch "
           f"{result['batch']}")
@@ -98,11 +98,9 @@ def main(argv=None):
     for row in result["rows"]:
       paper = PAPER_IT_S.get(row["id"])
       print(f"  {row['id']:<4} {row['label'][:48]:<48} {row['flops'] / 1e12:11.4g} {row['vs_fm']:12.2f} "
-            f"{row['vs_sfm']:10.2f} {common.fmt(paper, '.3f'):>10}")
-  common.write_json(dict(benchmark="flop_ladder", device=common.device_line(), results=results,
-                         wall_s=time.time() - t_start,
-                         command=" ".join(["python", "benchmarks/flop_ladder.py"]
-                                          + (sys.argv[1:] if argv is None else list(argv)))), args.json)
+            f"{row['vs_sfm']:10.2f} {scaffold.fmt(paper, '.3f'):>10}")
+  scaffold.write_json(dict(benchmark="flop_ladder", device=scaffold.device_line(), results=results,
+                           wall_s=time.time() - t_start), args.json, __file__, argv)
   return results
 
 

@@ -1,14 +1,23 @@
-"""Helpers shared by train_throughput.py and sampling_latency.py (not a library module).
+"""The scaffold every benchmark script stands on (benchmarks/README.md; not a library module).
 
-They exist so that both scripts build their variants the same way (one base config plus dotted
-overrides), count FLOPs the same way (XLA cost analysis of an unrolled twin: XLA counts a while
-loop's body once, so `nn.scan` blocks and the samplers' step scans would be under-counted), and time
-the same way (interleaved rounds, medians).
+So that the scripts agree on
+  the command line  `--config` (a repo-relative path works from anywhere: `load`), `--set KEY=VALUE`
+                    (dotted overrides, Python literals: `parse_sets`, `with_overrides`), `--json`
+                    (the report's path, under benchmarks/results/ by default: `add_report_flag`);
+  the report        `write_json`: the result dict stamped with `provenance` (the command, the
+                    commit and whether the tree had uncommitted changes, the machine and its vector
+                    ISA, the device, the date), so the file can be committed as a report;
+  timing            interleaved rounds (every variant once per round, so a shared machine's drift
+                    hits all alike) and medians: `interleaved`, `time_interleaved`, `median`, `spread`;
+  FLOPs             XLA's cost analysis of an unrolled twin (`unrolled`, `cost_flops`: XLA counts a
+                    while loop's body once, so `nn.scan` blocks and the samplers' step scans would
+                    be under-counted) and the MFU denominator (`matmul_peak`).
+Every script puts the repo root on sys.path before importing it, so each runs both as
+`python benchmarks/<folder>/<script>.py` and as `python -m benchmarks.<folder>.<script>`.
 """
 from __future__ import annotations
 
 import ast
-import json
 import os
 import statistics
 import sys
@@ -17,12 +26,14 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO not in sys.path:
   sys.path.insert(0, REPO)
+RESULTS = os.path.join(REPO, "benchmarks", "results")     # uncommitted; committed reports live in docs/
 
 import jax  # pylint: disable=g-import-not-at-top
 import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax import config_lib
+from eflow_jax.atomic_io import write_json_atomically
 
 
 def load(path_and_arg: str):
@@ -58,6 +69,14 @@ def parse_sets(sets) -> dict:
     except (ValueError, SyntaxError):
       out[key] = value
   return out
+
+
+def add_report_flag(parser, name: str | None, *aliases: str, required: bool = False) -> None:
+  """`--json` (and `aliases`: '--out' where a script's recorded commands say so): where the report
+  goes; benchmarks/results/<name>.json by default, none when `name` is None and no flag is given."""
+  default = os.path.join(RESULTS, f"{name}.json") if name else None
+  parser.add_argument("--json", *aliases, dest="json", default=default, required=required,
+                      help="the JSON report's path ('' = none)" + (f"; default {os.path.relpath(default, REPO)}" if name else ""))
 
 
 def unrolled(config):
@@ -119,6 +138,22 @@ def interleaved(calls: dict, rounds: int) -> dict:
   return times
 
 
+def time_interleaved(calls: dict, args_of: dict, rounds: int) -> dict:
+  """calls: {name: jitted or compiled fn}, args_of: {name: its arguments}. One warm-up call each,
+  then `rounds` interleaved rounds (block_until_ready); {name: median seconds}."""
+  for name, fn in calls.items():
+    jax.block_until_ready(fn(*args_of[name]))
+
+  def once(name):
+    def call():
+      t = time.perf_counter()
+      jax.block_until_ready(calls[name](*args_of[name]))
+      return time.perf_counter() - t
+    return call
+  times = interleaved({name: once(name) for name in calls}, rounds)
+  return {name: median(ts) for name, ts in times.items()}
+
+
 def median(xs):
   return float(statistics.median(xs))
 
@@ -134,9 +169,10 @@ def device_line() -> str:
   return f"{d.device_kind} ({jax.default_backend()}, {jax.device_count()} device(s)), jax {jax.__version__}"
 
 
-def provenance(argv=None) -> dict:
-  """What a committed report needs to be re-checked: the command, the commit (and whether the tree
-  had uncommitted changes), the machine (CPU model, cores, AVX-512 or AVX2 only), the date."""
+def provenance(script: str | None = None, argv=None) -> dict:
+  """What a committed report needs to be re-checked: the command (`script`, repo-relative, and
+  `argv`, default sys.argv's), the commit (and whether the tree had uncommitted changes), the
+  machine (CPU model, cores, AVX-512 or AVX2 only), the device, the date."""
   import datetime  # pylint: disable=g-import-not-at-top
   import platform  # pylint: disable=g-import-not-at-top
   import subprocess  # pylint: disable=g-import-not-at-top
@@ -149,7 +185,10 @@ def provenance(argv=None) -> dict:
       elif line.startswith("model name"):
         model = line.split(":", 1)[1].strip()
   vector = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "neither AVX-512 nor AVX2"
-  return {"command": " ".join(["python", *(sys.argv if argv is None else argv)]),
+  program = os.path.abspath(script or sys.argv[0])
+  if program.startswith(REPO + os.sep):
+    program = os.path.relpath(program, REPO)
+  return {"command": " ".join(["python", program, *(sys.argv[1:] if argv is None else argv)]),
           "commit": git("rev-parse", "HEAD"), "uncommitted_changes": bool(git("status", "--porcelain", "-uno")),
           "machine": f"{model}, {os.cpu_count()} cores, {vector}", "device": device_line(),
           "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
@@ -167,12 +206,15 @@ def table(rows, cols) -> str:
   return "\n".join(lines)
 
 
-def write_json(result: dict, path: str | None) -> None:
-  """Writes a benchmark's result dict (rows, goals, the command that made it) when --json is set,
-  with `provenance()` (commit, machine and CPU flags, date) so the file can be committed as a report."""
-  if path:
-    result = {**provenance(), **result}
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w") as fh:
-      json.dump(result, fh, indent=1)
-    print(f"wrote {path} ({result['wall_s']:.0f} s)")
+def write_json(result: dict, path: str | None, script: str | None = None, argv=None, *,
+               announce: bool = True) -> None:
+  """Writes a benchmark's result dict (rows, goals, settings) to `path` when one is given, after
+  `provenance(script, argv)` (its keys first; the result's own win), atomically: a script that
+  rewrites its report after each point (a resumable one) never leaves half a file."""
+  if not path:
+    return
+  result = {**provenance(script, argv), **result}
+  os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+  write_json_atomically(path, result)
+  if announce:
+    print(f"wrote {path}" + (f" ({result['wall_s']:.0f} s)" if "wall_s" in result else ""))

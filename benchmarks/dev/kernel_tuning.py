@@ -16,9 +16,9 @@ interleaved rounds), every candidate's output checked against the jnp reference 
           dK/dV) tuned on its own, with achieved TFLOP/s and GB/s against --peak-tflops /
           --peak-gbps from the kernels' own FLOP and byte counts.
 
-  python benchmarks/kernel_tuning.py                       # both parts, 8 and 21 frames (GPU)
-  python benchmarks/kernel_tuning.py --part tiles --frames 21
-  python benchmarks/kernel_tuning.py --quick               # CPU smoke run (interpret mode; tiny)
+  python benchmarks/dev/kernel_tuning.py                       # both parts, 8 and 21 frames (GPU)
+  python benchmarks/dev/kernel_tuning.py --part tiles --frames 21
+  python benchmarks/dev/kernel_tuning.py --quick               # CPU smoke run (interpret mode; tiny)
 
 On CPU the Pallas kernels run in interpret mode, so the times say nothing; --quick only checks the
 script end to end. Writes benchmarks/results/kernel_tuning.json.
@@ -29,19 +29,17 @@ import argparse
 import dataclasses
 import inspect
 import itertools
-import json
 import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))                    # benchmarks/
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))   # repo root
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
 import jax  # pylint: disable=g-import-not-at-top
 import jax.numpy as jnp
 
-from attention_scaling import (TOKENS_H, TOKENS_W, fwd_and_bwd, glga_core, relative_error,
-                               time_interleaved)
+from benchmarks import scaffold  # pylint: disable=g-import-not-at-top
+from benchmarks.paper.attention_scaling import TOKENS_H, TOKENS_W, fwd_and_bwd, glga_core, relative_error
 from eflow_jax.kernels.glga_fused import (GLGATiling, KernelTiling, glga_branches_pallas,
                                           kernel_costs)
 from eflow_jax.kernels.window_attention import (window_attention_pallas, window_attention_reference,
@@ -74,8 +72,7 @@ def parse_args(argv=None):
   p.add_argument("--repeats", type=int, default=5)
   p.add_argument("--quick", action="store_true",
                  help="tiny CPU smoke run: 2 frames of 4 x 8 tokens, 1 head of 32, 2 tilings")
-  p.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                               "results", "kernel_tuning.json"))
+  scaffold.add_report_flag(p, "kernel_tuning", "--out")
   args = p.parse_args(argv)
   if args.quick:
     args.frames, args.frame_tokens, args.window_frames = [2], [4, 8], 1
@@ -103,10 +100,10 @@ def compile_fwd_and_bwd(core, arrays):
 
 def time_compiled(compiled, arrays, repeats):
   """{name: (fwd s, fwd+bwd s)} of {name: compile_fwd_and_bwd(...)}, interleaved."""
-  t_fwd = time_interleaved({n: c[0] for n, c in compiled.items()},
-                           {n: arrays[:3] for n in compiled}, repeats)
-  t_bwd = time_interleaved({n: c[1] for n, c in compiled.items()},
-                           {n: arrays for n in compiled}, repeats)
+  t_fwd = scaffold.time_interleaved({n: c[0] for n, c in compiled.items()},
+                                    {n: arrays[:3] for n in compiled}, repeats)
+  t_bwd = scaffold.time_interleaved({n: c[1] for n, c in compiled.items()},
+                                    {n: arrays for n in compiled}, repeats)
   return {name: (t_fwd[name], t_bwd[name]) for name in compiled}
 
 
@@ -294,12 +291,8 @@ def main(argv=None):
   result = dict(device=jax.devices()[0].device_kind, backend=backend, jax=jax.__version__,
                 dtype=dtype.name, heads=args.heads, head_dim=args.head_dim,
                 frame_tokens=args.frame_tokens, window_frames=args.window_frames,
-                repeats=args.repeats, rows=rows, wall_s=time.time() - t0,
-                command=" ".join(["python", "benchmarks/kernel_tuning.py"] + sys.argv[1:]))
-  os.makedirs(os.path.dirname(args.out), exist_ok=True)
-  with open(args.out, "w") as f:
-    json.dump(result, f, indent=1)
-  print(f"wrote {args.out} ({result['wall_s']:.0f} s)")
+                repeats=args.repeats, rows=rows, wall_s=time.time() - t0)
+  scaffold.write_json(result, args.json, __file__, argv)
   return result
 
 

@@ -1,7 +1,7 @@
 """Two demo_curve.py results side by side at equal training minutes (the demo's "what EFlow buys at
 equal time" table, docs/results.md).
 
-  python benchmarks/equal_time.py --curves docs/demo_results/equal_time/recipe_curve.json \
+  python benchmarks/sweeps/equal_time.py --curves docs/demo_results/equal_time/recipe_curve.json \
       docs/demo_results/equal_time/fm_curve.json --names eflow fm --every 5 \
       --json docs/demo_results/equal_time/table.json
 
@@ -20,8 +20,8 @@ import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import common  # noqa: E402  (benchmarks/common.py)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
+from benchmarks import scaffold  # noqa: E402
 
 FIELDS = ("step", "minutes", "recognised", "class_accuracy", "classifier_fd")
 
@@ -51,7 +51,7 @@ def main(argv=None):
   parser.add_argument("--curves", nargs="+", required=True, help="demo_curve.py results (--out files)")
   parser.add_argument("--names", nargs="+", required=True, help="one name per curve")
   parser.add_argument("--every", type=float, default=5.0, help="minutes between marks")
-  parser.add_argument("--json", default=None)
+  scaffold.add_report_flag(parser, None)
   began = time.time()
   args = parser.parse_args(argv)
   if len(args.names) != len(args.curves) or not args.every > 0:
@@ -71,8 +71,8 @@ def main(argv=None):
       cells.append(f"{name}: " + (f"step {p['step']:5d} judge {p['recognised']:6.1%} classifier "
                                   f"{p['class_accuracy']:6.1%} FD {p['classifier_fd']:6.1f}" if p else "-"))
     print(" | ".join(cells))
-  common.write_json({"every_minutes": args.every, "curves": dict(zip(args.names, args.curves)), "rows": rows,
-                     "wall_s": time.time() - began}, args.json)
+  scaffold.write_json({"every_minutes": args.every, "curves": dict(zip(args.names, args.curves)), "rows": rows,
+                       "wall_s": time.time() - began}, args.json, __file__, argv)
 
 
 if __name__ == "__main__":

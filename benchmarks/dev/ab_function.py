@@ -1,6 +1,6 @@
 """One function, two versions, the same train steps, one process: what a code change buys in speed.
 
-    python benchmarks/ab_function.py --module=eflow_jax/kernels/window_attention.py \
+    python benchmarks/dev/ab_function.py --module=eflow_jax/kernels/window_attention.py \
         --function=window_attention_reference --commit=423912a [--config=configs/demo.py]
         [--rounds=7] [--steps=4]
 
@@ -22,16 +22,16 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
-import common  # pylint: disable=g-import-not-at-top
-import train_throughput
+from benchmarks import scaffold  # pylint: disable=g-import-not-at-top
+from benchmarks.paper import train_throughput
 from eflow_jax.train import curriculum
 
 
 def version_at(commit: str, path: str, function: str):
   """`function` as defined in `path` at `commit`, loaded as a separate module."""
-  source = subprocess.run(["git", "-C", common.REPO, "show", f"{commit}:{path}"], capture_output=True,
+  source = subprocess.run(["git", "-C", scaffold.REPO, "show", f"{commit}:{path}"], capture_output=True,
                           text=True, check=True).stdout
   with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
     f.write(source)
@@ -54,7 +54,7 @@ def main(argv=None):
   module = importlib.import_module(args.module[:-3].replace("/", "."))
   versions = {"before": version_at(args.commit, args.module, args.function),
               "after": getattr(module, args.function)}
-  config = common.load(args.config)
+  config = scaffold.load(args.config)
   stages = curriculum.build_stages(config.curriculum, config.total_steps)
   programs = {}
   for stage in stages:
@@ -68,12 +68,12 @@ def main(argv=None):
     if texts[0] == texts[1]:
       print(f"warning: stage {stage.name}: both versions compiled to the same program (is "
             f"{args.function} imported by name somewhere?).")
-  times = common.interleaved({key: p.timed(args.steps) for key, p in programs.items()}, args.rounds)
+  times = scaffold.interleaved({key: p.timed(args.steps) for key, p in programs.items()}, args.rounds)
   batch = config.data.batch_size
-  print(f"{common.device_line()}; {args.function} at {args.commit} (before) vs working tree (after)")
+  print(f"{scaffold.device_line()}; {args.function} at {args.commit} (before) vs working tree (after)")
   for stage in stages:
-    before, after = (common.median(times[(stage.name, label)]) for label in ("before", "after"))
-    spreads = "/".join(f"{common.spread(times[(stage.name, label)]):.0%}" for label in ("before", "after"))
+    before, after = (scaffold.median(times[(stage.name, label)]) for label in ("before", "after"))
+    spreads = "/".join(f"{scaffold.spread(times[(stage.name, label)]):.0%}" for label in ("before", "after"))
     print(f"stage {stage.name}: {batch / before:.1f} -> {batch / after:.1f} samples/s "
           f"({before / after:.3f}x; spread {spreads})")
 

@@ -1,6 +1,6 @@
 """How a Moving MNIST run's samples improve with training time: every checkpoint, scored as a person reads it.
 
-  python benchmarks/demo_curve.py --config=configs/demo.py --workdir=runs/demo --out=docs/demo_results/curve.json
+  python benchmarks/sweeps/demo_curve.py --config=configs/demo.py --workdir=runs/demo --out=docs/demo_results/curve.json
 
 For each checkpoint (or `--steps`): `--num_samples` few-step samples of the EMA weights (every digit
 in turn, the config's sampler), scored by the per-frame judge (metrics/frame_judge.py: a clip counts
@@ -18,11 +18,9 @@ import os
 import sys
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, REPO)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
-import common  # noqa: E402  (benchmarks/common.py)
-from eflow_jax.atomic_io import write_json_atomically  # noqa: E402
+from benchmarks import scaffold  # noqa: E402
 from eflow_jax.train import evaluate  # noqa: E402
 
 
@@ -53,7 +51,7 @@ def parse_args(argv):
   parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
   parser.add_argument("--config", required=True)
   parser.add_argument("--workdir", required=True)
-  parser.add_argument("--out", required=True)
+  scaffold.add_report_flag(parser, None, "--out", required=True)
   parser.add_argument("--steps", default="all", help="'all' or a comma list of checkpoint steps")
   parser.add_argument("--num_samples", type=int, default=200)
   parser.add_argument("--start_time", type=float, default=None, help="epoch seconds the run's command began")
@@ -98,7 +96,7 @@ def read_result(out: str, run: dict) -> dict:
 def main(argv=None):
   args = parse_args(argv)
   try:
-    config = common.with_overrides(common.load(args.config), common.parse_sets(args.set))
+    config = scaffold.with_overrides(scaffold.load(args.config), scaffold.parse_sets(args.set))
   except (ValueError, KeyError, AttributeError) as e:     # a bad :option, a misspelt --set key
     given = " ".join([f"--config={args.config}", *(f"--set={item}" for item in args.set)])
     raise SystemExit(f"error: {given}: {str(e).splitlines()[0]}") from None
@@ -111,7 +109,7 @@ def main(argv=None):
   if missing:
     raise SystemExit(f"error: no checkpoint of step {missing[0]} in {ckpt_dir} (it has {saved})")
   run = {"config": args.config, "sets": args.set, "workdir": os.path.abspath(args.workdir)}
-  result = read_result(args.out, run)
+  result = read_result(args.json, run)
   try:
     score(args, argv, config, run, result, wanted)
   except (ValueError, OSError) as e:     # another model's checkpoint, an unreadable one: one line
@@ -139,10 +137,9 @@ def score(args, argv, config, run: dict, result: dict, wanted: list[int]) -> Non
     print(f"step {step}: {p.get('minutes', float('nan')):.1f} min, {p['recognised']:.1%} read as their digit "
           f"(plurality {p['plurality']:.1%}, frames {p['frames']:.1%}), clip classifier {p['class_accuracy']:.1%}, "
           f"FD {p['classifier_fd']:.1f}", flush=True)
-    result = {"run": run, "start_time": start, **common.provenance(argv and ["benchmarks/demo_curve.py", *argv]),
-              "points": [points[s] for s in sorted(points)]}
-    write_json_atomically(args.out, result)
-  print(f"wrote {args.out} ({time.time() - began:.0f} s)")
+    result = {"run": run, "start_time": start, "points": [points[s] for s in sorted(points)]}
+    scaffold.write_json(result, args.json, __file__, argv, announce=False)
+  print(f"wrote {args.json} ({time.time() - began:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Trains several ablation rows at once on one accelerator, within a deadline, and packs for the trip
-back what the CPU machine needs to score them (benchmarks/gpu_ablation_rows.sh runs it on a GPU).
+back what the CPU machine needs to score them (benchmarks/gpu/ablation_rows.sh runs it on a GPU).
 
-  python benchmarks/train_rows_parallel.py --rows=attention_baselines:sla95_fm,mva_study:mva_grid_1 \\
+  python benchmarks/sweeps/train_rows_parallel.py --rows=attention_baselines:sla95_fm,mva_study:mva_grid_1 \\
       --score_here=mva_study:mva_grid_1 --root=/tmp/abl --out=$OUT --deadline_s=450
 
 Why: a CPU-scale row trains in about 45 minutes on the 2-core machine and in minutes on a GPU, where
@@ -30,12 +30,10 @@ import tarfile
 import threading
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
-sys.path.insert(0, REPO)
-sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
-from ablation_sweep import selected_rows, training_key  # noqa: E402
+from benchmarks.scaffold import REPO  # noqa: E402
+from benchmarks.sweeps.ablation_sweep import selected_rows, training_key  # noqa: E402
 from eflow_jax import config_lib  # noqa: E402
 
 PART_BYTES = 15 * 2**20          # the device tool brings back files of at most 16 MiB
@@ -90,7 +88,7 @@ def run_training(key, config_arg, rows, total_steps, args, status):
       shutil.copy(os.path.join(REPO, "docs", "ablation_results", name), results)
     remaining = args.finish_by_s - (time.time() - args.started)
     status[key]["scored"] = subprocess.run(
-        ["timeout", str(max(int(remaining), 1)), sys.executable, os.path.join(HERE, "ablation_sweep.py"),
+        ["timeout", str(max(int(remaining), 1)), sys.executable, "-m", "benchmarks.sweeps.ablation_sweep",
          *([f"--steps={args.steps}"] if args.steps else []), f"--rows={','.join(rows)}",
          f"--tables={','.join(sorted({r.split(':')[0] for r in rows}))}", f"--root={args.root}",
          f"--results={results}", *[f"--override={o}" for o in args.override]],

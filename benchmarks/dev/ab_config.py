@@ -1,6 +1,6 @@
 """Config variants of the same train steps, one process: what a config knob buys in samples/s.
 
-    python benchmarks/ab_config.py --variant=base: --variant=bf16:model.dtype=bfloat16 \
+    python benchmarks/dev/ab_config.py --variant=base: --variant=bf16:model.dtype=bfloat16 \
         [--variant=b32:data.batch_size=32] [--config=configs/demo.py] [--rounds=7] [--steps=3]
 
 Each `--variant=NAME:KEY=VALUE[,KEY=VALUE...]` (values parsed as Python literals, else strings;
@@ -17,10 +17,10 @@ import os
 import re
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
-import common  # pylint: disable=g-import-not-at-top
-import train_throughput
+from benchmarks import scaffold  # pylint: disable=g-import-not-at-top
+from benchmarks.paper import train_throughput
 from eflow_jax.train import curriculum
 
 
@@ -30,7 +30,7 @@ def parse_variant(text: str) -> tuple[str, dict]:
   name, sep, sets = text.partition(":")
   if not name or not sep:
     raise SystemExit(f"--variant={text!r}: write NAME:KEY=VALUE[,KEY=VALUE...] (NAME: for the config as is).")
-  return name, common.parse_sets([kv for kv in re.split(r",(?=[\w.]+=)", sets) if kv])
+  return name, scaffold.parse_sets([kv for kv in re.split(r",(?=[\w.]+=)", sets) if kv])
 
 
 def main(argv=None):
@@ -43,23 +43,23 @@ def main(argv=None):
   variants = dict(parse_variant(v) for v in args.variant)
   if len(variants) < 2:
     raise SystemExit("give at least two --variant with different names.")
-  base = common.load(args.config)
+  base = scaffold.load(args.config)
   programs, batches = {}, {}
   for name, overrides in variants.items():
-    config = common.with_overrides(base, overrides)
+    config = scaffold.with_overrides(base, overrides)
     stages = curriculum.build_stages(config.curriculum, config.total_steps)
     for stage in stages:
       batches[(name, stage.name)] = config.data.batch_size
       programs[(name, stage.name)] = train_throughput.Program(
           config, curriculum.step_settings(stages, stage.start), config.data.batch_size, "none")
-  times = common.interleaved({key: p.timed(args.steps) for key, p in programs.items()}, args.rounds)
+  times = scaffold.interleaved({key: p.timed(args.steps) for key, p in programs.items()}, args.rounds)
   first = next(iter(variants))
-  print(f"{common.device_line()}; {args.rounds} interleaved rounds of {args.steps} steps, medians")
+  print(f"{scaffold.device_line()}; {args.rounds} interleaved rounds of {args.steps} steps, medians")
   for (name, stage), ts in times.items():
-    rate = batches[(name, stage)] / common.median(ts)
-    ref = batches[(first, stage)] / common.median(times[(first, stage)]) if (first, stage) in times else None
+    rate = batches[(name, stage)] / scaffold.median(ts)
+    ref = batches[(first, stage)] / scaffold.median(times[(first, stage)]) if (first, stage) in times else None
     ratio = f"{rate / ref:.2f}x of {first}" if ref else "-"
-    print(f"{name:>12s}  stage {stage:<10s} {rate:7.1f} samples/s  spread {common.spread(ts):4.0%}  {ratio}")
+    print(f"{name:>12s}  stage {stage:<10s} {rate:7.1f} samples/s  spread {scaffold.spread(ts):4.0%}  {ratio}")
 
 
 if __name__ == "__main__":

@@ -26,29 +26,28 @@ FLOPs); the fwd+bwd column uses the same forward FLOP ratio.
 On CPU this times the pure-jnp REFERENCE path (the Pallas kernels only run in interpret mode on
 CPU, which is a correctness tool, not a fast path); on a GPU `--impl auto` times the Pallas kernels.
 
-  python benchmarks/attention_scaling.py               # CPU default: 1..21 frames, m=4,6 (5-15 min)
-  python benchmarks/attention_scaling.py --quick       # ~1 min smoke run (1, 2, 4 frames, m=4)
-  python benchmarks/attention_scaling.py --max-frames 8 --window-frames 4
-  bash benchmarks/gpu_check.sh        # GPU: bf16, 8 heads, cuDNN softmax, --check (errors vs f32)
+  python benchmarks/paper/attention_scaling.py               # CPU default: 1..21 frames, m=4,6 (5-15 min)
+  python benchmarks/paper/attention_scaling.py --quick       # ~1 min smoke run (1, 2, 4 frames, m=4)
+  python benchmarks/paper/attention_scaling.py --max-frames 8 --window-frames 4
+  bash benchmarks/gpu/check.sh        # GPU: bf16, 8 heads, cuDNN softmax, --check (errors vs f32)
 Writes benchmarks/results/attention_scaling.json.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import platform
-import statistics
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # repo root
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from benchmarks import scaffold
 from eflow_jax.kernels import pallas_common
 from eflow_jax.kernels import sla, vsa
 from eflow_jax.kernels.glga_fused import glga_branches
@@ -90,8 +89,7 @@ def parse_args(argv=None):
   p.add_argument("--no-sparse-baselines", dest="sparse_baselines", action="store_false",
                  help="leave out the SLA (80%%, 95%%) and VSA rows (jnp references)")
   p.add_argument("--quick", action="store_true", help="1, 2, 4 frames, m=4, 2 repeats")
-  p.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                               "results", "attention_scaling.json"))
+  scaffold.add_report_flag(p, "attention_scaling", "--out")
   args = p.parse_args(argv)
   if args.quick:
     args.frames = args.frames or [1, 2, 4]
@@ -243,17 +241,52 @@ def compiled_peak_bytes(compiled):
              - getattr(m, "alias_size_in_bytes", 0))
 
 
-def time_interleaved(calls, args_of, repeats):
-  """calls: {name: compiled}. One warm-up each, then `repeats` rounds of every call; medians (s)."""
-  for name, fn in calls.items():
-    jax.block_until_ready(fn(*args_of[name]))
-  times = {name: [] for name in calls}
-  for _ in range(repeats):
-    for name, fn in calls.items():
-      t0 = time.perf_counter()
-      jax.block_until_ready(fn(*args_of[name]))
-      times[name].append(time.perf_counter() - t0)
-  return {name: statistics.median(ts) for name, ts in times.items()}
+def time_methods(methods: dict, n: int, args):
+  """Each method's forward and forward+backward compiled and timed in interleaved rounds:
+  ({name: forward s}, {name: forward+backward s}, {name: {"fwd", "fwd+bwd": peak bytes}})."""
+  fwd_calls, bwd_calls, args_of, args_of_bwd, mem = {}, {}, {}, {}, {}
+  for name, (core, (a, b, c, ct), tokens, *_rest) in methods.items():
+    fwd, bwd = fwd_and_bwd(core)
+    fwd_calls[name] = fwd.lower(a, b, c).compile()
+    mem[name] = {"fwd": compiled_peak_bytes(fwd_calls[name])}
+    args_of[name], args_of_bwd[name] = (a, b, c), (a, b, c, ct)
+    want_bwd = not args.no_backward and (name != "softmax" or n <= args.softmax_bwd_max_tokens)
+    compiled = bwd.lower(a, b, c, ct).compile()
+    mem[name]["fwd+bwd"] = compiled_peak_bytes(compiled)
+    if want_bwd:
+      bwd_calls[name] = compiled
+  t_fwd = scaffold.time_interleaved(fwd_calls, args_of, args.repeats)
+  t_bwd = scaffold.time_interleaved(bwd_calls, args_of_bwd, args.repeats) if bwd_calls else {}
+  return t_fwd, t_bwd, mem
+
+
+def method_row(frames: int, n: int, name: str, methods: dict, times, checks: dict) -> dict:
+  """One method's row: times, peak memory, FLOPs and the ratios to softmax (and to dense GLGA for
+  the token-drop rows); `checks`: {impl: (output error, gradient error)} (--check)."""
+  t_fwd, t_bwd, mem = times
+  _, _, tokens, flops, ideal, m = methods[name]
+  row = dict(frames=frames, dense_tokens=n, tokens=tokens, method=name, window_frames=m,
+             fwd_s=t_fwd.get(name), fwd_bwd_s=t_bwd.get(name),
+             peak_bytes_fwd=mem[name]["fwd"], peak_bytes_fwd_bwd=mem[name]["fwd+bwd"],
+             flops_fwd=flops, flops_fwd_ideal=ideal)
+  for checked_impl, (out_err, grad_err) in checks.items():
+    row[f"{checked_impl}_err_out"], row[f"{checked_impl}_err_grad"] = out_err, grad_err
+  if "softmax" in methods and name != "softmax":
+    s_flops = methods["softmax"][3]
+    row["flop_ratio"] = s_flops / flops
+    row["flop_ratio_ideal"] = s_flops / ideal
+    for key in ("fwd_s", "fwd_bwd_s"):
+      base = t_fwd.get("softmax") if key == "fwd_s" else t_bwd.get("softmax")
+      if base and row[key]:
+        row[f"speedup_{key[:-2]}"] = base / row[key]
+        row[f"eff_{key[:-2]}"] = row[f"speedup_{key[:-2]}"] / row["flop_ratio"]
+  if name.startswith("glga-drop75"):
+    dense = t_fwd.get(name.replace("glga-drop75", "glga"))
+    row["drop_speedup_fwd"] = dense / row["fwd_s"]
+    dense_b = t_bwd.get(name.replace("glga-drop75", "glga"))
+    if dense_b and row["fwd_bwd_s"]:
+      row["drop_speedup_fwd_bwd"] = dense_b / row["fwd_bwd_s"]
+  return row
 
 
 def run(args):
@@ -302,45 +335,11 @@ def run(args):
     if args.sparse_baselines:
       methods.update(sparse_baseline_methods(frames, dense_pos, (q, k, v, cot), H, D))
 
-    fwd_calls, bwd_calls, args_of, args_of_bwd, mem = {}, {}, {}, {}, {}
-    for name, (core, (a, b, c, ct), tokens, *_rest) in methods.items():
-      fwd, bwd = fwd_and_bwd(core)
-      fwd_calls[name] = fwd.lower(a, b, c).compile()
-      mem[name] = {"fwd": compiled_peak_bytes(fwd_calls[name])}
-      args_of[name], args_of_bwd[name] = (a, b, c), (a, b, c, ct)
-      want_bwd = not args.no_backward and (name != "softmax" or n <= args.softmax_bwd_max_tokens)
-      compiled = bwd.lower(a, b, c, ct).compile()
-      mem[name]["fwd+bwd"] = compiled_peak_bytes(compiled)
-      if want_bwd:
-        bwd_calls[name] = compiled
-    t_fwd = time_interleaved(fwd_calls, args_of, args.repeats)
-    t_bwd = time_interleaved(bwd_calls, args_of_bwd, args.repeats) if bwd_calls else {}
-
-    for name, (core, arrays, tokens, flops, ideal, m) in methods.items():
-      row = dict(frames=frames, dense_tokens=n, tokens=tokens, method=name, window_frames=m,
-                 fwd_s=t_fwd.get(name), fwd_bwd_s=t_bwd.get(name),
-                 peak_bytes_fwd=mem[name]["fwd"], peak_bytes_fwd_bwd=mem[name]["fwd+bwd"],
-                 flops_fwd=flops, flops_fwd_ideal=ideal)
-      for checked_impl, (out_err, grad_err) in checks.get(name, {}).items():
-        row[f"{checked_impl}_err_out"], row[f"{checked_impl}_err_grad"] = out_err, grad_err
-      if "softmax" in methods and name != "softmax":
-        s_flops = methods["softmax"][3]
-        row["flop_ratio"] = s_flops / flops
-        row["flop_ratio_ideal"] = s_flops / ideal
-        for key in ("fwd_s", "fwd_bwd_s"):
-          base = t_fwd.get("softmax") if key == "fwd_s" else t_bwd.get("softmax")
-          if base and row[key]:
-            row[f"speedup_{key[:-2]}"] = base / row[key]
-            row[f"eff_{key[:-2]}"] = row[f"speedup_{key[:-2]}"] / row["flop_ratio"]
-      if name.startswith("glga-drop75"):
-        dense = t_fwd.get(name.replace("glga-drop75", "glga"))
-        row["drop_speedup_fwd"] = dense / row["fwd_s"]
-        dense_b = t_bwd.get(name.replace("glga-drop75", "glga"))
-        if dense_b and row["fwd_bwd_s"]:
-          row["drop_speedup_fwd_bwd"] = dense_b / row["fwd_bwd_s"]
-      rows.append(row)
-      print_row(row, header=len(rows) == 1)
-    del q, k, v, cot, dropped, fwd_calls, bwd_calls, args_of, args_of_bwd
+    times = time_methods(methods, n, args)
+    for name in methods:
+      rows.append(method_row(frames, n, name, methods, times, checks.get(name, {})))
+      print_row(rows[-1], header=len(rows) == 1)
+    del q, k, v, cot, dropped
   return dict(device=jax.devices()[0].device_kind, backend=backend, impl=impl,
               timed_path=path, dtype=dtype.name, batch=B, heads=H, head_dim=D,
               tokens_per_frame=[TOKENS_H, TOKENS_W], block_q=args.block_q, repeats=args.repeats,
@@ -378,12 +377,9 @@ def main(argv=None):
   t0 = time.time()
   result = run(args)
   result["wall_s"] = time.time() - t0
-  result["command"] = " ".join(["python", "benchmarks/attention_scaling.py"] + sys.argv[1:])
-  os.makedirs(os.path.dirname(args.out), exist_ok=True)
-  with open(args.out, "w") as f:
-    json.dump(result, f, indent=1)
-  print(f"wrote {args.out} ({result['wall_s']:.0f} s). peak MB = XLA buffer assignment "
-        "(args + outputs + temps); '-' = not timed (softmax N^2 memory cap) or no softmax baseline.")
+  scaffold.write_json(result, args.json, __file__, argv)
+  print("peak MB = XLA buffer assignment (args + outputs + temps); '-' = not timed (softmax N^2 memory "
+        "cap) or no softmax baseline.")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Benchmark and experiment scripts, by purpose (benchmarks/README.md); not part of the installed package."""

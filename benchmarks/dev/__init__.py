@@ -1,0 +1,1 @@
+"""Development tools: A/B timings, profiles and kernel tuning (benchmarks/README.md)."""
