@@ -17,8 +17,6 @@ from __future__ import annotations
 import importlib
 import re
 
-import numpy as np
-
 PREFIX = "tfds:"
 _SPEC = re.compile(r"tfds:(?P<name>[a-z][a-z0-9_]*)(?:/(?P<config>[\w.-]+))?:(?P<split>[\w.%:\[\]+-]+)")
 _PREFERRED_VIDEO = ("video", "image_main")
@@ -38,10 +36,8 @@ def parse_spec(spec: str) -> tuple[str, str, str]:
 
 
 def read_entries(spec: str, *, data_dir: str = "", video_key: str = "") -> tuple[list[dict], list[str], dict]:
-  """(entries [{'video': id, 'label', 'read'}], class names, what the manifest records as 'tfds').
-  Each entry's 'read'(frames, height, width, frame_stride=, start_frame=) gives its clip in [-1, 1]
-  and no frame rate (TFDS stores none)."""
-  from eflow_jax.tools import video_inputs  # pylint: disable=g-import-not-at-top
+  """(entries [{'video': id, 'label', 'frames'}], class names, what the manifest records as 'tfds').
+  Each entry's 'frames'() reads its example's video, (frames, H, W, 1 | 3) uint8."""
   name, config, split = parse_spec(spec)
   builder = _builder(spec, name, config, data_dir)
   features = builder.info.features
@@ -49,21 +45,10 @@ def read_entries(spec: str, *, data_dir: str = "", video_key: str = "") -> tuple
   label_key, classes = _class_label(features)
   _check_prepared(spec, builder, split)
   source = builder.as_data_source(split=split)
-
-  def reader(i):
-    def read(frames, height, width, *, frame_stride=1, start_frame=0):
-      video = np.asarray(source[i][key])
-      if video.shape[-1] == 1:                         # grey (moving_mnist): the autoencoders take RGB
-        video = np.repeat(video, 3, axis=-1)
-      picked = list(video[start_frame::frame_stride][:frames])
-      return video_inputs.fit_clip(picked, frames, height, width, frame_stride=frame_stride,
-                                   start_frame=start_frame), None
-    return read
-
   entries = []
   for i in range(len(source)):
     label = int(source[i][label_key]) if label_key else 0
-    entries.append({"video": f"{spec}[{i}]", "label": label, "read": reader(i)})
+    entries.append({"video": f"{spec}[{i}]", "label": label, "frames": lambda i=i: source[i][key]})
   if not entries:
     raise ValueError(f"--input={spec}: the split holds no examples.")
   described = {"name": name, "config": config, "split": split, "version": str(builder.info.version),

@@ -2,6 +2,7 @@
 list or a Kinetics-style class folder), and one video file decoded, resized and centre-cropped to a
 clip in [-1, 1] (the format is documented in eflow_jax/tools/prepare_data.py)."""
 import csv
+import functools
 import json
 import math
 import numbers
@@ -18,6 +19,8 @@ def read_input(input_path: str, tfds_options: dict | None = None) -> tuple[list[
   from eflow_jax.tools import tfds_input  # pylint: disable=g-import-not-at-top
   if tfds_input.is_spec(input_path):
     entries, classes, described = tfds_input.read_entries(input_path, **(tfds_options or {}))
+    for e in entries:            # a TFDS example holds its frames: they become a clip as a file's would
+      e["read"] = functools.partial(array_clip_and_rate, e.pop("frames"))
     return entries, classes, {"source": input_path, "tfds": described}
   if tfds_options and any(tfds_options.values()):
     raise ValueError(f"--tfds_data_dir / --tfds_video apply to --input=tfds:..., not to --input={input_path}.")
@@ -182,6 +185,16 @@ def read_clip_and_rate(path: str, frames: int, height: int, width: int, *, frame
     raise ValueError(f"unreadable ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})"
                      ) from None
   return fit_clip(out, frames, height, width, frame_stride=frame_stride, start_frame=start_frame), rate
+
+
+def array_clip_and_rate(frames_of, frames: int, height: int, width: int, *, frame_stride: int = 1,
+                        start_frame: int = 0) -> tuple[np.ndarray, None]:
+  """read_clip_and_rate for a stored video: frames_of() gives it, (T, H, W, 1 | 3) uint8; no rate."""
+  video = np.asarray(frames_of())
+  if video.shape[-1] == 1:                             # grey (moving_mnist): the autoencoders take RGB
+    video = np.repeat(video, 3, axis=-1)
+  picked = list(video[start_frame::frame_stride][:frames])
+  return fit_clip(picked, frames, height, width, frame_stride=frame_stride, start_frame=start_frame), None
 
 
 def fit_clip(out: list, frames: int, height: int, width: int, *, frame_stride: int, start_frame: int
