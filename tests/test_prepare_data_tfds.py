@@ -181,6 +181,26 @@ def test_a_builder_written_with_tensorflow_says_so_in_one_line(tmp_path, capsys)
                  "written with TensorFlow and cannot run without it: pip install -e '.[tf]'."]
 
 
+@pytest.mark.parametrize("spec, splits, feature, num_classes", [
+    ("tfds:ucf101/ucf101_1_256:test", ["train", "test"], "video", 101),
+    ("tfds:moving_mnist:test", ["test"], "image_sequence", 1),          # grey frames, no labels
+])
+def test_with_tensorflow_ucf101_and_moving_mnist_read_the_same_way(tmp_path, spec, splits, feature, num_classes):
+  pytest.importorskip("tensorflow", reason="these builders are written with TensorFlow (the [tf] extra)")
+  from eflow_jax.tools import tfds_input, video_inputs
+  name, config, _ = tfds_input.parse_spec(spec)
+  builder = tfds.builder(f"{name}/{config}" if config else name, data_dir=str(tmp_path), file_format="array_record")
+  builder.info.set_splits(tfds.core.SplitDict([tfds.core.SplitInfo(name=s, shard_lengths=[2], num_bytes=0)
+                                               for s in splits]))
+  os.makedirs(builder.data_dir)
+  builder.info.write_to_directory(builder.data_dir)
+  with tfds.testing.mock_data(num_examples=2, policy=tfds.testing.MockPolicy.USE_FILES, data_dir=str(tmp_path)):
+    entries, classes, origin = video_inputs.read_input(spec, {"data_dir": str(tmp_path)})
+    clip, rate = entries[1]["read"](3, 16, 16)
+  assert origin["tfds"]["video_feature"] == feature and len(classes) == num_classes and len(entries) == 2
+  assert clip.shape == (3, 16, 16, 3) and rate is None and -1 <= clip.min() <= clip.max() <= 1
+
+
 def test_the_training_reader_takes_a_tfds_preparation(tfds_dir, tmp_path):
   from eflow_jax.data import pipeline
   from eflow_jax.schema.data import data_config
