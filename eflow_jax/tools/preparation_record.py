@@ -21,8 +21,9 @@ def preparation_record(input_path: str, entries, fields: dict, **options) -> dic
   """What a record set is made of: a digest of its input list (each video's path relative to the
   input, with its label or caption) and every option that shapes its records."""
   root = input_path if os.path.isdir(input_path) else os.path.dirname(os.path.abspath(input_path))
-  listing = [[os.path.relpath(os.path.abspath(e["video"]), os.path.abspath(root)), e.get("label", e.get("caption"))]
-             for e in entries]
+  # A TFDS example (it has its own reader) is named by spec and index, a file by its path under the input.
+  listing = [[e["video"] if "read" in e else os.path.relpath(os.path.abspath(e["video"]), os.path.abspath(root)),
+              e.get("label", e.get("caption"))] for e in entries]
   digest = hashlib.sha256(json.dumps(listing).encode()).hexdigest()
   settings = {k: v for k, v in fields.items() if k not in NEUTRAL_OPTIONS}
   if isinstance(settings.get("autoencoder_config"), dict):

@@ -12,6 +12,9 @@ Input (--input):
             paths are relative to the list file
   *.csv     the same with a header row: video,caption or video,label
   a folder  class-labelled: <folder>/<class name>/<video files> (Kinetics layout)
+  tfds:NAME[/CONFIG]:SPLIT  a TensorFlow Datasets set already prepared in --tfds_data_dir (never
+            downloaded; eflow_jax/tools/tfds_input.py): its video feature (--tfds_video), its
+            ClassLabel's classes, or one class (unconditional) when it has none
 
 Per video: decode with PyAV, keep every --frame_stride-th frame from the start (--start_frame),
 take the first 1 + 4k = --frames of them, resize so the clip covers height x width (bicubic) and
@@ -35,6 +38,7 @@ manifest.json (eflow_jax/data/records.py format) last, listing the non-empty sha
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -47,7 +51,7 @@ import numpy as np
 from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax.data import records
 from eflow_jax.tools.preparation_record import PREPARATION, check_same_preparation, preparation_record
-from eflow_jax.tools.video_inputs import read_clip_and_rate, read_entries
+from eflow_jax.tools.video_inputs import read_clip_and_rate, read_input
 
 SIDECAR = "shard-{:05d}.json"
 
@@ -98,18 +102,19 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
             start_frame: int = 0, process_index: int | None = None,
             process_count: int | None = None, latent_dtype: str = "float32",
             text_dtype: str = "float32", still_latent: bool = False, num_classes: int = 0,
-            extra_manifest: dict | None = None, progress: bool = True) -> dict:
+            extra_manifest: dict | None = None, progress: bool = True, tfds_options: dict | None = None) -> dict:
   """Writes this process's shards (skipping finished ones); returns a report dict:
   {'written': [shard ids], 'skipped_shards': [...], 'bad': [{'video', 'error'}], 'manifest': m|None}.
   autoencoder: an eflow_jax.autoencoders.Autoencoder (default identity, 3 channels);
-  text_encoder: an eflow_jax.text.TextEncoder (required for captions)."""
+  text_encoder: an eflow_jax.text.TextEncoder (required for captions); tfds_options: data_dir and
+  video_key of a tfds: input."""
   from eflow_jax import autoencoders  # pylint: disable=g-import-not-at-top
   _check_options(input_path, output, frames=frames, height=height, width=width, shard_size=shard_size,
                  frame_stride=frame_stride, start_frame=start_frame, latent_dtype=latent_dtype)
   process_index, process_count = _process(process_index, process_count)
   ae = autoencoder or autoencoders.IdentityAutoencoder(3)
   latent_shape = ae.latent_shape(frames, height, width)           # shape rule check up front
-  entries, classes = read_entries(input_path)
+  entries, classes, origin = read_input(input_path, tfds_options)
   label_kind = "text" if "caption" in entries[0] else "class"
   if label_kind == "text" and text_encoder is None:
     raise ValueError("the input has captions: give a text encoder (--text_encoder=LOCAL_T5_DIR).")
@@ -119,7 +124,7 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
   num_shards = (len(entries) + shard_size - 1) // shard_size
   fields = _manifest_fields(ae, label_kind, num_classes, classes, text_encoder, extra_manifest,
                             frames=frames, height=height, width=width, frame_stride=frame_stride,
-                            source=os.path.abspath(input_path))
+                            **origin)
   record = preparation_record(input_path, entries, fields, shard_size=shard_size, start_frame=start_frame,
                               latent_dtype=latent_dtype, text_dtype=text_dtype, still_latent=still_latent)
   check_same_preparation(output, record, num_shards, shard_size, len(entries))
@@ -208,8 +213,8 @@ def _encode_entry(entry, ae, latent_shape, label_kind, *, frames, height, width,
                   latent_dtype, still_latent) -> dict:
   """One input video -> (its example: latent, still latent, label or caption; its clip's frame rate);
   raises if it is bad."""
-  clip, rate = read_clip_and_rate(entry["video"], frames, height, width, frame_stride=frame_stride,
-                                  start_frame=start_frame)
+  read = entry["read"] if "read" in entry else functools.partial(read_clip_and_rate, entry["video"])
+  clip, rate = read(frames, height, width, frame_stride=frame_stride, start_frame=start_frame)
   latent = np.asarray(ae.encode(clip[None]))[0]
   if latent.shape != latent_shape or not np.all(np.isfinite(latent)):
     raise ValueError(f"bad latent {latent.shape} (finite: {np.all(np.isfinite(latent))})")
@@ -307,7 +312,9 @@ def finalize(output: str, num_shards: int, fields: dict, *, has_still_latent: bo
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
   p = argparse.ArgumentParser(prog="python -m eflow_jax.tools.prepare_data",
                               description=__doc__.split("\n\n")[0])
-  p.add_argument("--input", required=True, help=".jsonl / .csv list, or a class folder")
+  p.add_argument("--input", required=True, help=".jsonl / .csv list, a class folder, or tfds:NAME[/CONFIG]:SPLIT")
+  p.add_argument("--tfds_data_dir", default="", help="where the tfds: set is prepared (default: TFDS's)")
+  p.add_argument("--tfds_video", default="", help="the tfds: set's video feature (default: picked)")
   p.add_argument("--output", required=True, help="record directory (config data.path)")
   p.add_argument("--frames", type=int, required=True, help="1 + 4k for the Wan VAE")
   p.add_argument("--height", type=int, required=True)
@@ -368,7 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                      process_count=args.process_count, latent_dtype=args.latent_dtype,
                      text_dtype=args.text_dtype, still_latent=args.still_latent,
                      num_classes=args.num_classes, extra_manifest=extra,
-                     progress=not args.no_progress)
+                     progress=not args.no_progress,
+                     tfds_options={"data_dir": args.tfds_data_dir, "video_key": args.tfds_video})
   except (ValueError, records.RecordsError) as e:
     print(f"prepare_data: error: {e}", file=sys.stderr)
     return 2

@@ -2,6 +2,7 @@
 list or a Kinetics-style class folder), and one video file decoded, resized and centre-cropped to a
 clip in [-1, 1] (the format is documented in eflow_jax/tools/prepare_data.py)."""
 import csv
+import functools
 import json
 import math
 import numbers
@@ -10,6 +11,21 @@ import os
 import numpy as np
 
 VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif")
+
+
+def read_input(input_path: str, tfds_options: dict | None = None) -> tuple[list[dict], list[str] | None, dict]:
+  """(entries, class names or None, where they came from for the manifest: 'source', and 'tfds' for
+  a TFDS input) of --input; a TFDS entry carries its own clip reader ('read')."""
+  from eflow_jax.tools import tfds_input  # pylint: disable=g-import-not-at-top
+  if tfds_input.is_spec(input_path):
+    entries, classes, described = tfds_input.read_entries(input_path, **(tfds_options or {}))
+    for e in entries:            # a TFDS example holds its frames: they become a clip as a file's would
+      e["read"] = functools.partial(array_clip_and_rate, e.pop("frames"))
+    return entries, classes, {"source": input_path, "tfds": described}
+  if tfds_options and any(tfds_options.values()):
+    raise ValueError(f"--tfds_data_dir / --tfds_video apply to --input=tfds:..., not to --input={input_path}.")
+  entries, classes = read_entries(input_path)
+  return entries, classes, {"source": os.path.abspath(input_path)}
 
 
 def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
@@ -150,7 +166,6 @@ def read_clip_and_rate(path: str, frames: int, height: int, width: int, *, frame
                        start_frame: int = 0) -> tuple[np.ndarray, float | None]:
   """(read_clip's clip, its frame rate: the stream's average rate / frame_stride, None if unknown)."""
   import av  # pylint: disable=g-import-not-at-top
-  from PIL import Image  # pylint: disable=g-import-not-at-top
   need = start_frame + (frames - 1) * frame_stride + 1
   out = []
   try:
@@ -169,13 +184,33 @@ def read_clip_and_rate(path: str, frames: int, height: int, width: int, *, frame
   except Exception as e:  # pylint: disable=broad-except   (PyAV raises many error types)
     raise ValueError(f"unreadable ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})"
                      ) from None
+  return fit_clip(out, frames, height, width, frame_stride=frame_stride, start_frame=start_frame), rate
+
+
+def array_clip_and_rate(frames_of, frames: int, height: int, width: int, *, frame_stride: int = 1,
+                        start_frame: int = 0) -> tuple[np.ndarray, None]:
+  """read_clip_and_rate for a stored video: frames_of() gives it, (T, H, W, 1 | 3) uint8; no rate."""
+  video = np.asarray(frames_of())
+  if video.shape[-1] == 1:                             # grey (moving_mnist): the autoencoders take RGB
+    video = np.repeat(video, 3, axis=-1)
+  picked = list(video[start_frame::frame_stride][:frames])
+  return fit_clip(picked, frames, height, width, frame_stride=frame_stride, start_frame=start_frame), None
+
+
+def fit_clip(out: list, frames: int, height: int, width: int, *, frame_stride: int, start_frame: int
+             ) -> np.ndarray:
+  """The picked RGB uint8 frames -> the clip: the first `frames` of them, resized to cover height x
+  width (bicubic), centre-cropped, in [-1, 1]; ValueError if there are fewer. Every input (video
+  files, TFDS examples) goes through it, so a clip is the same whatever it was stored in."""
+  from PIL import Image  # pylint: disable=g-import-not-at-top
   if len(out) < frames:
     raise ValueError(f"too short: {len(out)} usable frames < {frames} (stride {frame_stride}, "
                      f"start {start_frame})")
+  out = out[:frames]
   h, w = out[0].shape[:2]
   scale = max(height / h, width / w)
   rh, rw = max(height, round(h * scale)), max(width, round(w * scale))
   top, left = (rh - height) // 2, (rw - width) // 2
   clip = np.stack([np.asarray(Image.fromarray(f).resize((rw, rh), Image.BICUBIC))
                    [top:top + height, left:left + width] for f in out])
-  return clip.astype(np.float32) / 127.5 - 1.0, rate
+  return clip.astype(np.float32) / 127.5 - 1.0
