@@ -18,7 +18,7 @@ MODEL_INPUT_KEYS = ("y", "text", "text_mask")
 
 def per_example_net(model: VideoDiT, params, drop_ratio: float = 0.0):
   """net(x, t, s, cond, w, weak) -> F for one example, as the objective and samplers expect."""
-  mesh = model.context_mesh
+  mesh = getattr(model, "context_mesh", None)     # stand-in networks (tests' toys) have no mesh field
   apply = model.apply
   if mesh is not None and mesh.shape.get(context_parallel.AXIS, 1) > 1:
     apply = context_parallel.sharded_apply(model.clone(context_mesh=None), mesh)
@@ -27,7 +27,7 @@ def per_example_net(model: VideoDiT, params, drop_ratio: float = 0.0):
     inputs = {k: v[None] for k, v in cond.items() if k in MODEL_INPUT_KEYS}
     drop = 0.0 if weak else drop_ratio
     out = apply({"params": params}, x[None], t[None], s[None], w[None], **inputs,
-                      drop_ratio=drop, rng=cond.get("drop_key") if drop else None, weak=weak)
+                drop_ratio=drop, rng=cond.get("drop_key") if drop else None, weak=weak)
     return out[0]
   return net
 
