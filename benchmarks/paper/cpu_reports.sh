@@ -36,7 +36,10 @@ for part in $PARTS; do
       python benchmarks/paper/sampling_latency.py --set 'model.patch=(1,2,2)' --batch 2 --rounds "$ROUNDS" \
         --json "$OUT/sampling_latency_demo_2048_tokens_$cpu.json" ;;
     flops)
-      python benchmarks/paper/flop_ladder.py --json "$OUT/flop_ladder_kinetics_b_2048_and_t2v_1p5b_32k.json" ;;
+      python benchmarks/paper/flop_ladder.py --json "$OUT/flop_ladder_kinetics_b_2048_and_t2v_1p5b_32k.json"
+      python benchmarks/paper/flop_ladder.py --config=configs/t2v_256p.py --json "$OUT/flop_ladder_t2v_1p5b_9408.json"
+      python benchmarks/paper/curriculum_limit.py --ladder="$OUT/flop_ladder_t2v_1p5b_9408.json" \
+        --ladder="$OUT/flop_ladder_kinetics_b_2048_and_t2v_1p5b_32k.json" --json "$OUT/curriculum_limit_t2v_1p5b.json" ;;
     *) echo "cpu_reports.sh: unknown part '$part'; one of ladder256 ladder2048 curriculum_vs_fm latency256 latency2048 flops" >&2; exit 2 ;;
   esac
 done
