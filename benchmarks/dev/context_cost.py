@@ -69,7 +69,7 @@ def with_closed_form(point: dict) -> dict:
     return point
   model, _ = build_model(CONFIG, point["attention"], point.get("overrides", {}))
   predicted = closed.context_collectives(model, tuple(point["grid"]), point["context"],
-                                         gradient_params=point.get("gradient_params", point["param_count"]))
+                                         param_count=point["param_count"])
   ratios = {}
   for kind in KINDS + ("total",):
     measured, expected = point["collectives"][kind]["wire_bytes"], predicted[kind]["wire_bytes"]

@@ -12,8 +12,12 @@ Per block, with h heads of width d, b bytes per activation element (model.dtype)
 * a full-softmax block: K and V all-gathered forward (L tokens each), their transposes
   (reduce-scatters of the L-token cotangents) backward.
 * once per step, outside the blocks: the parameters are replicated over `context`, so each
-  device's partial gradient is all-reduced over it (shard_map's transpose): 4 bytes per parameter
-  that gets a gradient.
+  device's partial gradient is all-reduced over it (shard_map's transpose): 4 bytes (float32
+  master weights) per distinct gradient element. Not distinct: the [MASK] vector's (no dense pass
+  reads it: a symbolic zero) and two of the three conditioning embeddings' output biases (their
+  outputs are summed, eflow_jax/models/embeddings.py, so the three gradients are one value, which
+  XLA all-reduces once): param_count - 3 * hidden.
+* the loss: the mean of an output sharded over `context` is one float32 all-reduce.
 Dense sequences only (no token drop); remat 'none' as shipped (a rematerialised block would
 repeat its forward collectives in the backward pass).
 """
@@ -31,7 +35,12 @@ def block_kind_counts(model) -> dict:
           "softmax": kinds.count("softmax")}
 
 
-def collective_terms(model, grid, context: int, *, gradient_params: int, batch: int = 1) -> list:
+def gradient_elements(model, param_count: int) -> int:
+  """Distinct parameter-gradient elements of a dense pass (module docstring)."""
+  return param_count - 3 * model.hidden
+
+
+def collective_terms(model, grid, context: int, *, param_count: int, batch: int = 1) -> list:
   """[(name, kind, payload bytes of one op, executions per step)] of the module docstring."""
   if context == 1:
     return []
@@ -46,17 +55,17 @@ def collective_terms(model, grid, context: int, *, gradient_params: int, batch: 
       ("window halos", "collective-permute", halo * per_token, 8 * counts["window"]),
       ("softmax K/V gather", "all-gather", tokens * per_token, 2 * counts["softmax"]),
       ("softmax K/V gather, backward", "reduce-scatter", tokens * per_token, 2 * counts["softmax"]),
-      ("parameter gradients", "all-reduce", 4 * gradient_params, 1),
+      ("parameter gradients", "all-reduce", 4 * gradient_elements(model, param_count), 1),
+      ("loss", "all-reduce", 4, 1),
   ]
 
 
-def context_collectives(model, grid, context: int, *, gradient_params: int, batch: int = 1) -> dict:
+def context_collectives(model, grid, context: int, *, param_count: int, batch: int = 1) -> dict:
   """{kind: {executions, payload_bytes, wire_bytes}} per device per step (wire bytes as
   hlo_collectives.wire_bytes counts them), 'total', and each named term of `collective_terms`."""
   out = {k: dict(executions=0, payload_bytes=0, wire_bytes=0.0) for k in KINDS}
   terms = {}
-  for name, kind, payload, executions in collective_terms(model, grid, context, gradient_params=gradient_params,
-                                                          batch=batch):
+  for name, kind, payload, executions in collective_terms(model, grid, context, param_count=param_count, batch=batch):
     row = dict(executions=executions, payload_bytes=payload * executions,
                wire_bytes=wire_bytes(kind, payload, context) * executions)
     terms[name] = row
