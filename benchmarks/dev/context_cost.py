@@ -46,12 +46,13 @@ GEOMETRIES = {
 XLA_EXTRA = "--xla_backend_optimization_level=0"
 
 
-def run_point(size: str, context: int, attention: str, timeout_s: int) -> dict:
+def run_point(size: str, context: int, attention: str, timeout_s: int, sets=()) -> dict:
   """Compiles one point in a fresh process; its JSON line, or {'error': ...}."""
   env = {**os.environ, "JAX_PLATFORMS": "cpu",
          "XLA_FLAGS": f"--xla_force_host_platform_device_count={context} {XLA_EXTRA}"}
   grid = ",".join(map(str, GEOMETRIES[size]["grid"]))
-  cmd = [sys.executable, WORKER, f"--grid={grid}", f"--context={context}", f"--attention={attention}"]
+  cmd = [sys.executable, WORKER, f"--grid={grid}", f"--context={context}", f"--attention={attention}"] + [
+      f"--set={s}" for s in sets]
   t0 = time.perf_counter()
   try:
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout_s)
@@ -77,24 +78,44 @@ def with_closed_form(point: dict) -> dict:
   return {**point, "closed_form": predicted, "hlo_over_closed_form": ratios}
 
 
+def variant(point: dict) -> str:
+  """The model's name in the table: its attention, and any --set override."""
+  return " ".join([point["attention"]] + [f"{k}={v}" for k, v in sorted(point.get("overrides", {}).items())])
+
+
 def markdown_table(points: list) -> str:
   """The results page's table: per size, model and N: collective GB per device per step (HLO and
   closed form), the attention part of it, temp memory and its ratio to N = 1."""
-  base = {(p["tokens"], p["attention"]): p["memory"]["temp_size_in_bytes"]
-          for p in points if p.get("context") == 1 and "memory" in p}
-  lines = ["| tokens (T x H x W) | attention | N | collectives / device / step, GB (HLO) | closed form, GB | "
+  points = [p for p in points if "memory" in p]
+  base = {(p["tokens"], variant(p)): p["memory"]["temp_size_in_bytes"] for p in points if p["context"] == 1}
+  lines = ["| tokens (T x H x W) | model | N | collectives / device / step, GB (HLO) | closed form, GB | "
            "HLO / closed | of which attention, GB | temp memory / device, GB | temp(N) / temp(1) |",
            "|---|---|---|---|---|---|---|---|---|"]
-  for p in sorted((p for p in points if "memory" in p), key=lambda p: (p["tokens"], p["attention"], p["context"])):
+  for p in sorted(points, key=lambda p: (p["tokens"], variant(p), p["context"])):
     hlo, cf = p["collectives"]["total"]["wire_bytes"], p["closed_form"]["total"]["wire_bytes"]
-    attention_part = cf - p["closed_form"]["terms"]["parameter gradients"]["wire_bytes"]
+    attention_part = sum(t["wire_bytes"] for name, t in p["closed_form"]["terms"].items()
+                         if name not in ("parameter gradients", "loss"))
     temp = p["memory"]["temp_size_in_bytes"]
-    ref = base.get((p["tokens"], p["attention"]))
+    ref = base.get((p["tokens"], variant(p)))
     grid = " x ".join(map(str, p["grid"]))
-    lines.append(f"| {p['tokens']:,} ({grid}) | {p['attention']} | {p['context']} | {hlo / 1e9:.3f} | {cf / 1e9:.3f} | "
+    lines.append(f"| {p['tokens']:,} ({grid}) | {variant(p)} | {p['context']} | {hlo / 1e9:.3f} | {cf / 1e9:.3f} | "
                  f"{scaffold.fmt(hlo / cf if cf else None, '.4f')} | {attention_part / 1e9:.3f} | {temp / 1e9:.1f} | "
                  f"{scaffold.fmt(temp / ref if ref else None, '.3f')} |")
   return "\n".join(lines)
+
+
+def merge_reports(paths, out: str) -> None:
+  """One report from several runs' (each point keeps the run that measured it: `measured_by`)."""
+  points, runs = [], []
+  for path in paths:
+    report = json.load(open(path))
+    run = {k: report[k] for k in ("command", "commit", "uncommitted_changes", "date")}
+    runs.append(run)
+    points += [{**with_closed_form(p), "measured_by": len(runs) - 1} for p in report["points"]]
+  points.sort(key=lambda p: (p.get("tokens", 0), p["attention"], p["context"]))
+  scaffold.write_json(dict(geometries=GEOMETRIES, config=CONFIG, xla_flags_extra=XLA_EXTRA, runs=runs,
+                           points=points, table=markdown_table(points)), out)
+  print(markdown_table(points))
 
 
 def main(argv=None):
@@ -102,21 +123,28 @@ def main(argv=None):
   parser.add_argument("--sizes", default="32k,75k,150k")
   parser.add_argument("--contexts", default="4,1,2,8", help="compiled in this order within a size")
   parser.add_argument("--attention", default="glga,softmax")
+  parser.add_argument("--set", action="append", default=[], help="model field override KEY=VALUE, e.g. "
+                      "attention_impl=pallas (the GPU kernels, in interpret mode on a CPU)")
   parser.add_argument("--timeout", type=int, default=1500, help="seconds per compile")
   parser.add_argument("--table", action="store_true", help="print the table of --json's report; compile nothing")
+  parser.add_argument("--merge", nargs="+", default=(), help="reports of runs split over processes: their "
+                      "points, with the closed form recomputed, become --json's report; compile nothing")
   scaffold.add_report_flag(parser, "context_parallel_cost")
   args = parser.parse_args(argv)
+  if args.merge:
+    merge_reports(args.merge, args.json)
+    return
   report = json.load(open(args.json)) if args.json and os.path.exists(args.json) else {}
   points = report.get("points", [])
   if not args.table:
-    done = {(p["size"], p["context"], p["attention"]) for p in points}
+    done = {(p["size"], p["context"], p["attention"], tuple(p.get("sets", ()))) for p in points}
     for size in args.sizes.split(","):
       for context in map(int, args.contexts.split(",")):
         for attention in args.attention.split(","):
-          if (size, context, attention) in done:
+          if (size, context, attention, tuple(args.set)) in done:
             continue
-          point = {"size": size, **run_point(size, context, attention, args.timeout), "context": context,
-                   "attention": attention}
+          point = {"size": size, **run_point(size, context, attention, args.timeout, args.set), "context": context,
+                   "attention": attention, "sets": args.set}
           points.append(with_closed_form(point))
           print(json.dumps({k: point.get(k) for k in ("size", "context", "attention", "compile_s", "error")}),
                 flush=True)
