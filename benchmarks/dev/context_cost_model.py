@@ -18,8 +18,9 @@ Per block, with h heads of width d, b bytes per activation element (model.dtype)
   outputs are summed, eflow_jax/models/embeddings.py, so the three gradients are one value, which
   XLA all-reduces once): param_count - 3 * hidden.
 * the loss: the mean of an output sharded over `context` is one float32 all-reduce.
-Dense sequences only (no token drop); remat 'none' as shipped (a rematerialised block would
-repeat its forward collectives in the backward pass).
+Dense sequences only (no token drop). Under model.remat other than 'none' the backward pass
+recomputes each block's forward, collectives included: the forward terms count twice (checked on
+the tiny model of tests/test_context_cost.py with remat 'full').
 """
 from benchmarks.dev.hlo_collectives import KINDS, wire_bytes
 from eflow_jax.models.video_dit import compute_dtype
@@ -50,10 +51,11 @@ def collective_terms(model, grid, context: int, *, param_count: int, batch: int 
   halo = model.window_frames * frame_tokens // 2       # context_parallel.halo_tokens, dense
   per_token = batch * heads * head_dim * itemsize      # one token's K (or V), all heads
   counts = block_kind_counts(model)
+  forward = 2 if model.remat != "none" else 1           # forward passes of each block per step
   return [
-      ("linear summaries", "all-reduce", batch * heads * head_dim * head_dim * 4, 2 * counts["linear"]),
-      ("window halos", "collective-permute", halo * per_token, 8 * counts["window"]),
-      ("softmax K/V gather", "all-gather", tokens * per_token, 2 * counts["softmax"]),
+      ("linear summaries", "all-reduce", batch * heads * head_dim * head_dim * 4, (forward + 1) * counts["linear"]),
+      ("window halos", "collective-permute", halo * per_token, 4 * (forward + 1) * counts["window"]),
+      ("softmax K/V gather", "all-gather", tokens * per_token, 2 * forward * counts["softmax"]),
       ("softmax K/V gather, backward", "reduce-scatter", tokens * per_token, 2 * counts["softmax"]),
       ("parameter gradients", "all-reduce", 4 * gradient_elements(model, param_count), 1),
       ("loss", "all-reduce", 4, 1),
