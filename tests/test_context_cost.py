@@ -94,7 +94,16 @@ def test_counter_weights_ops_by_the_trip_counts_around_them():
   assert summary["reduce-scatter"]["payload_bytes"] == 4 * 8          # the unscattered operand
 
 
-def test_a_loop_without_a_trip_count_is_refused():
+def test_a_collective_under_a_loop_without_a_trip_count_is_refused():
   hlo = _LOOPED.replace(', backend_config={"known_trip_count":{"n":"7"}}', "")
   with pytest.raises(ValueError, match="no known trip count"):
     hlo_collectives.collective_ops(hlo, default_group=4)
+
+
+def test_a_loop_without_a_trip_count_and_without_collectives_does_not_matter():
+  band_loop = ("%band (p: (s32[], f32[8])) -> (s32[], f32[8]) {\n  %p = (s32[], f32[8]) parameter(0)\n"
+               "  ROOT %n = (s32[], f32[8]) negate(%p)\n}\n\nENTRY")
+  hlo = _LOOPED.replace("ENTRY", band_loop).replace(
+      "  %rs = ", "  %b = (s32[], f32[8]) while(%p), condition=%cond, body=%band\n  %rs = ")
+  summary = hlo_collectives.summarize(hlo_collectives.collective_ops(hlo, default_group=4))
+  assert summary["all-reduce"]["executions"] == 21 and summary["reduce-scatter"]["executions"] == 1

@@ -3,8 +3,9 @@
 Why a parser: XLA's cost analysis does not report communication, and a loop body's collectives run
 once per iteration (`nn.scan` over blocks puts most of them inside while loops), so each op is
 weighted by the product of the trip counts of the loops around it. XLA writes a while loop's trip
-count into its backend_config (`"known_trip_count":{"n":"7"}`); a loop without one is refused
-rather than guessed.
+count into its backend_config (`"known_trip_count":{"n":"7"}`); a collective under a loop without
+one is refused rather than guessed (loops without collectives, such as a kernel's data-dependent
+band loop, do not matter).
 
 Bytes per device of one op (S = the op's payload: the all-reduce's buffer, the all-gather's
 gathered result, the reduce-scatter's unscattered operand, the permuted buffer), g = group size,
@@ -91,21 +92,22 @@ def split_computations(hlo: str) -> tuple[dict, str]:
 def execution_counts(computations: dict, entry: str) -> dict:
   """{computation: how many times one run of ENTRY executes it}, summed over every call path: a while
   body counts its trip count times its caller's count; called, applied and branch computations count
-  as their caller (a branch is an upper bound: one of them runs)."""
-  callees_of = {name: list(_callees(name, lines)) for name, lines in computations.items()}
+  as their caller (a branch is an upper bound: one of them runs). None: under a loop whose trip count
+  XLA does not know (a data-dependent loop, e.g. a Pallas kernel's band loop in interpret mode)."""
+  callees_of = {name: list(_callees(lines)) for name, lines in computations.items()}
   counts = dict.fromkeys(computations, 0)
 
   def visit(name, times):
-    counts[name] += times
+    counts[name] = None if times is None or counts[name] is None else counts[name] + times
     for callee, factor in callees_of[name]:
       if callee in computations:
-        visit(callee, times * factor)
+        visit(callee, None if times is None or factor is None else times * factor)
   visit(entry, 1)
   return counts
 
 
-def _callees(name: str, lines) -> list:
-  """(callee, executions per execution of `name`) of every computation `name`'s instructions call."""
+def _callees(lines) -> list:
+  """(callee, executions per execution of the caller, None if unknown) of every computation called."""
   for line in lines:
     found = _CALLEE.findall(line)
     if m := _BRANCHES.search(line):
@@ -114,10 +116,7 @@ def _callees(name: str, lines) -> list:
       factor = 1
       if role == "body":
         trip = _TRIP.search(line)
-        if trip is None:
-          raise ValueError(f"a while loop in {name} has no known trip count; its collectives "
-                           f"cannot be weighted: {line.strip()[:120]}")
-        factor = int(trip.group(1))
+        factor = int(trip.group(1)) if trip else None
       yield callee, factor
 
 
@@ -135,6 +134,9 @@ def collective_ops(hlo: str, default_group: int) -> list[dict]:
       if m.group(3):
         raise ValueError(f"async {m.group(2)}-start is not read here (only XLA:CPU's synchronous "
                          f"collectives): {line.strip()[:120]}")
+      if counts.get(name, 0) is None:
+        raise ValueError(f"a {m.group(2)} in {name} runs under a while loop with no known trip count; "
+                         f"its executions cannot be counted: {line.strip()[:120]}")
       kind, result = m.group(2), array_bytes(m.group(1))
       group = group_size(line, default_group)
       payload = result * group if kind == "reduce-scatter" else result
