@@ -112,6 +112,9 @@ def merge_reports(paths, out: str) -> None:
     run = {k: report[k] for k in ("command", "commit", "uncommitted_changes", "date")}
     runs.append(run)
     points += [{**with_closed_form(p), "measured_by": len(runs) - 1} for p in report["points"]]
+  key = lambda p: (p["size"], p["context"], p["attention"], tuple(p.get("sets", ())))
+  measured = {key(p) for p in points if "error" not in p}
+  points = [p for p in points if "error" not in p or key(p) not in measured]   # a failed try, measured later
   points.sort(key=lambda p: (p.get("tokens", 0), p["attention"], p["context"]))
   scaffold.write_json(dict(geometries=GEOMETRIES, config=CONFIG, xla_flags_extra=XLA_EXTRA, runs=runs,
                            points=points, table=markdown_table(points)), out)
@@ -136,6 +139,9 @@ def main(argv=None):
     return
   report = json.load(open(args.json)) if args.json and os.path.exists(args.json) else {}
   points = report.get("points", [])
+  unknown = sorted(set(args.sizes.split(",")) - set(GEOMETRIES))
+  if unknown:
+    raise SystemExit(f"--sizes: unknown {unknown[0]!r}; choose from {', '.join(GEOMETRIES)}")
   if not args.table:
     done = {(p["size"], p["context"], p["attention"], tuple(p.get("sets", ()))) for p in points}
     for size in args.sizes.split(","):
