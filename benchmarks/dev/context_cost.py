@@ -41,6 +41,17 @@ GEOMETRIES = {
     "75k": dict(grid=(48, 30, 52), video="189 frames x 480 x 832"),
     "150k": dict(grid=(96, 30, 52), video="381 frames x 480 x 832"),
 }
+NOTES = {
+    "program": "jax.value_and_grad of mean(F^2) over the params, F the per-example net "
+               "(models/per_example.py) vmapped over a batch of 1 clip, dense (no token drop); "
+               "lowered and compiled only, on XLA:CPU with N host devices, mesh (data, fsdp, context) = (1, 1, N)",
+    "wire_bytes": "bytes one device sends per step, ring algorithms: all-reduce 2(N-1)/N S, all-gather and "
+                  "reduce-scatter (N-1)/N S (S the gathered / unscattered size), collective-permute S",
+    "closed_form": "benchmarks/dev/context_cost_model.py; 'of which attention' = linear summaries + window "
+                   "halos + softmax K/V all-gathers and their reduce-scatters (the rest: parameter gradients, loss)",
+    "memory": "compiled.memory_analysis() per device; temp is XLA:CPU's buffers for the jnp reference "
+              "attention (attention_impl 'auto' on a CPU), not a GPU footprint",
+}
 # LLVM's optimisation level does not change the HLO, its collectives or its buffer assignment; at 0
 # the compile is faster on a shared 2-core machine.
 XLA_EXTRA = "--xla_backend_optimization_level=0"
@@ -116,8 +127,9 @@ def merge_reports(paths, out: str) -> None:
   measured = {key(p) for p in points if "error" not in p}
   points = [p for p in points if "error" not in p or key(p) not in measured]   # a failed try, measured later
   points.sort(key=lambda p: (p.get("tokens", 0), p["attention"], p["context"]))
-  scaffold.write_json(dict(geometries=GEOMETRIES, config=CONFIG, xla_flags_extra=XLA_EXTRA, runs=runs,
-                           points=points, table=markdown_table(points)), out)
+  report = dict(notes=NOTES, geometries=GEOMETRIES, config=CONFIG, xla_flags_extra=XLA_EXTRA, runs=runs,
+                points=points, table=markdown_table(points))
+  scaffold.write_json(report, out)
   print(markdown_table(points))
 
 
