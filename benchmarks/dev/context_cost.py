@@ -50,7 +50,8 @@ NOTES = {
     "closed_form": "benchmarks/dev/context_cost_model.py; 'of which attention' = linear summaries + window "
                    "halos + softmax K/V all-gathers and their reduce-scatters (the rest: parameter gradients, loss)",
     "memory": "compiled.memory_analysis() per device; temp is XLA:CPU's buffers for the jnp reference "
-              "attention (attention_impl 'auto' on a CPU), not a GPU footprint",
+              "attention (attention_impl 'auto' on a CPU), or for the Pallas kernels in interpret mode "
+              "(rows with attention_impl=pallas); neither is a GPU footprint",
 }
 # LLVM's optimisation level does not change the HLO, its collectives or its buffer assignment; at 0
 # the compile is faster on a shared 2-core machine.
