@@ -53,3 +53,20 @@ def test_a_geometry_that_cannot_be_split_is_one_line(size, grid, kw, message):
     cp.check_context(size, grid, **args)
   assert "\n" not in str(e.value)
   cp.check_context(1, grid, **args)            # context 1 is always fine
+
+
+def test_bfloat16_with_softmax_blocks_on_a_cpu_is_refused_before_compiling():
+  """XLA:CPU aborts the whole process compiling the context-parallel gradient of a bf16 model with
+  softmax blocks; the run config check says so in one line instead. float32 and GLGA-only bf16 pass."""
+  from eflow_jax import config_lib
+  from eflow_jax.train import validate
+  config = config_lib.load_config(os.path.join(ROOT, "tests", "tiny_config.py"))
+  config.data.frames = 8
+  config.model.update(window_frames=1, dtype="bfloat16", softmax_every=2)
+  config.mesh.context = 2
+  with pytest.raises(ValueError, match=r"^mesh.context=2 with model.dtype=bfloat16 .* use model.dtype=float32"):
+    validate.check_run_config(config, device_count=2)
+  config.model.dtype = "float32"
+  validate.check_run_config(config, device_count=2)
+  config.model.update(dtype="bfloat16", softmax_every=0, attention="glga")
+  validate.check_run_config(config, device_count=2)

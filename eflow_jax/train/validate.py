@@ -340,6 +340,12 @@ def _check_geometry(field: str, shape, model: VideoDiT, stages, context: int = 1
   context_parallel.check_context(context, grid, attention=model.attention, softmax_every=model.softmax_every,
                                  radius=window_radius(model.window_frames * grid[1] * grid[2]),
                                  group=model.token_drop_group, drop_ratios=[s.drop_ratio for _, s in stages])
+  softmax_blocks = model.attention == "softmax" or model.softmax_every
+  # XLA:CPU aborts the process compiling this gradient ("Invalid binary instruction opcode copy");
+  # reproduced with benchmarks/dev/context_cost_worker.py --set dtype=bfloat16 --attention=softmax.
+  _require(not (context > 1 and model.dtype == "bfloat16" and softmax_blocks and jax.default_backend() == "cpu"),
+           f"mesh.context={context} with model.dtype=bfloat16 and softmax blocks does not compile on a CPU "
+           f"(XLA:CPU aborts); use model.dtype=float32 on a CPU.")
 
 
 def _check_sparse_baselines(field: str, grid, model: VideoDiT, token_counts) -> None:
