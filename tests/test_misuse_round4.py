@@ -136,3 +136,22 @@ def test_the_sweep_checks_every_row_before_training_any(monkeypatch, tmp_path, e
   with pytest.raises(SystemExit, match=message):
     ablation_sweep.main(["--rows=table4:sfm_4", f"--root={tmp_path / 'r'}", f"--results={tmp_path / 's'}", *extra])
   assert os.listdir(tmp_path / "r") == []
+
+
+def test_demo_curve_names_the_report_flag_the_readme_gives(tmp_path):
+  """Its errors said --out (the old alias) to a user who had typed the documented --json."""
+  _benchmarks()
+  from benchmarks.sweeps import demo_curve    # pylint: disable=g-import-not-at-top
+  with pytest.raises(SystemExit, match=rf"^error: --json={tmp_path} is a folder; give the JSON file's path\.$"):
+    demo_curve.read_result(str(tmp_path), {"workdir": "w"})
+  (tmp_path / "other.json").write_text("[1]")
+  with pytest.raises(SystemExit, match=r"is not a demo_curve result; pick another --json\.$"):
+    demo_curve.read_result(str(tmp_path / "other.json"), {"workdir": "w"})
+
+
+def test_ab_config_refuses_a_misspelt_variant_before_compiling_any(monkeypatch):
+  _benchmarks()
+  from benchmarks.dev import ab_config    # pylint: disable=g-import-not-at-top
+  monkeypatch.setattr(ab_config.train_throughput, "Program", lambda *a, **k: pytest.fail("compiled a variant"))
+  with pytest.raises(SystemExit, match=r"^--variant flow\.w_mni: the config has no field 'flow\.w_mni'"):
+    ab_config.main(["--config=tests/tiny_config.py", "--variant=base:", "--variant=a:flow.w_mni=2", "--steps=1"])
