@@ -155,3 +155,19 @@ def test_ab_config_refuses_a_misspelt_variant_before_compiling_any(monkeypatch):
   monkeypatch.setattr(ab_config.train_throughput, "Program", lambda *a, **k: pytest.fail("compiled a variant"))
   with pytest.raises(SystemExit, match=r"^--variant flow\.w_mni: the config has no field 'flow\.w_mni'"):
     ab_config.main(["--config=tests/tiny_config.py", "--variant=base:", "--variant=a:flow.w_mni=2", "--steps=1"])
+
+
+@pytest.mark.parametrize("mesh, devices, hosts, message", [
+    (dict(context=3), 1, 1, r"ICI sizes \[-1, 1, 3\] \(data, fsdp, context\) do not divide the 1 devices per host or slice"),
+    (dict(context=8), 4, 1, r"ICI sizes \[-1, 1, 8\] \(data, fsdp, context\) do not divide the 4 devices per host or slice"),
+    (dict(dcn_context=2), 1, 1, r"dcn_\* sizes \[-1, 1, 2\] \(data, fsdp, context\) do not divide the 1 hosts or slices"),
+])
+def test_a_context_size_the_devices_cannot_hold_names_the_axes_and_the_devices(mesh, devices, hosts, message):
+  """'ICI sizes [-1, 1, 3] do not divide 1' named neither the axes nor what the 1 counted."""
+  import ml_collections    # pylint: disable=g-import-not-at-top
+  from eflow_jax import sharding    # pylint: disable=g-import-not-at-top
+  from eflow_jax.schema.devices import MESH_DEFAULTS    # pylint: disable=g-import-not-at-top
+  config = ml_collections.ConfigDict({**MESH_DEFAULTS, **mesh})
+  with pytest.raises(ValueError, match=r"^config\.mesh: " + message + r"; change config\.mesh so that they do\.$"):
+    sharding.mesh_shape(config, devices, hosts)
+  assert sharding.mesh_shape(ml_collections.ConfigDict({**MESH_DEFAULTS, "context": 2}), 4, 1) == ((2, 1, 2), (1, 1, 1))
