@@ -66,6 +66,7 @@ def test_a_host_device_count_below_one_is_named(flags):
     cli_checks.check_host_device_count(fine)
 
 
+@pytest.mark.slow          # a subprocess that imports JAX: 10 to 35 s on the shared 2 cores
 def test_main_refuses_a_zero_device_count_in_one_line(tmp_path):
   import subprocess, sys    # pylint: disable=g-import-not-at-top,multiple-imports
   repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
