@@ -30,6 +30,7 @@ RESULTS = os.path.join(REPO, "benchmarks", "results")     # uncommitted; committ
 
 import jax  # pylint: disable=g-import-not-at-top
 import jax.numpy as jnp
+import ml_collections
 import numpy as np
 
 from eflow_jax import config_lib
@@ -44,15 +45,24 @@ def load(path_and_arg: str):
   return config_lib.load_config(path + sep + arg)
 
 
-def with_overrides(config, overrides: dict):
+def with_overrides(config, overrides: dict, flag: str = "--set"):
   """A copy of `config` with {'model.attention': 'softmax', ...} applied (dotted keys)."""
   config = config.copy_and_resolve_references()
   for key, value in overrides.items():
     *parents, leaf = key.split(".")
     node = config
-    for p in parents:
-      node = node[p]
-    node[leaf] = value
+    for depth, name in enumerate(parents + [leaf]):
+      if not isinstance(node, ml_collections.ConfigDict) or name not in node:
+        # Set anyway, a misspelt field would be a new one that nothing reads (main.py's locked
+        # config refuses it the same way).
+        raise SystemExit(f"{flag} {key}: the config has no field {'.'.join(parents[:depth] + [name])!r}; "
+                         f"check the spelling against the config.")
+      if depth < len(parents):
+        node = node[name]
+    try:
+      node[leaf] = value
+    except (TypeError, ValueError) as e:
+      raise SystemExit(f"{flag} {key}={value!r}: {' '.join(str(e).split())}") from None
   return config
 
 

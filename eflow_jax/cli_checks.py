@@ -7,6 +7,7 @@ import json
 import math
 import numbers
 import os
+import re
 
 from eflow_jax import sample_limits
 
@@ -123,6 +124,10 @@ def check_sample_output(output: str) -> None:
   if output.endswith(("/", os.sep)) or os.path.isdir(output):
     raise ValueError(f"--output={output} is a folder; --mode=sample's --output is a path stem: "
                      f"{os.path.join(output, 'name')} writes name.gif, name.mp4 and name_clips/ there.")
+  stem, ext = os.path.splitext(output)
+  if ext.lower() in (".gif", ".mp4"):     # would write STEM.mp4.gif and STEM.mp4.mp4
+    raise ValueError(f"--output={output} ends in {ext}; --mode=sample's --output is a path stem: --output={stem} "
+                     f"writes {os.path.basename(stem)}.gif, .mp4 and _clips/.")
   if os.path.exists(output + "_clips") and not os.path.isdir(output + "_clips"):
     raise ValueError(f"--output={output}: {output}_clips is a file, where the clips would go one by one; move it or "
                      f"choose another --output.")
@@ -186,10 +191,20 @@ def backend_error_message(error: BaseException, jax_platforms: str) -> str | Non
           f"(e.g. cpu).")
 
 
+def check_host_device_count(xla_flags: str) -> None:
+  """XLA_FLAGS=--xla_force_host_platform_device_count=0 (or a non-number) stops JAX's start with
+  "Could not determine process_index", which names neither the flag nor the count."""
+  for value in re.findall(r"--xla_force_host_platform_device_count=(\S*)", xla_flags or ""):
+    if not (value.isdigit() and int(value) >= 1):
+      raise ValueError(f"XLA_FLAGS: --xla_force_host_platform_device_count={value} must be a whole number >= 1 "
+                       f"(how many CPU devices JAX makes); fix or unset XLA_FLAGS.")
+
+
 def start_jax_backend(environ) -> None:
   """Starts JAX's backend (the first JAX use of a command that runs in one process), turning a
   JAX_PLATFORMS that names a missing backend into one ValueError line (`backend_error_message`)."""
   import jax  # pylint: disable=g-import-not-at-top
+  check_host_device_count(environ.get("XLA_FLAGS", ""))
   try:
     jax.devices()
   except Exception as e:  # pylint: disable=broad-except   (AssertionError, RuntimeError, by version)

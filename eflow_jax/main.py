@@ -21,8 +21,8 @@ from absl import app, flags, logging
 from ml_collections import config_flags
 
 from eflow_jax import distributed
-from eflow_jax.cli_checks import (MODE_FLAGS, backend_error_message, check_flags, missing_package_message,
-                                  override_error_message, read_prompts)
+from eflow_jax.cli_checks import (MODE_FLAGS, backend_error_message, check_flags, check_host_device_count,
+                                  missing_package_message, override_error_message, read_prompts)
 
 FLAGS = flags.FLAGS
 config_flags.DEFINE_config_file("config", None, "Run config: configs/X.py[:arg].", lock_config=True)
@@ -65,8 +65,8 @@ def main(argv):
       jax.config.update("jax_compilation_cache_dir", FLAGS.compilation_cache)
       jax.config.update("jax_persistent_cache_min_compile_time_secs", 2.0)
     logging.set_verbosity(logging.WARNING)
-    # Before any computation: joins the other processes (flags, EFLOW_* env, SLURM, TPU pod).
-    try:
+    check_host_device_count(os.environ.get("XLA_FLAGS", ""))
+    try:   # before any computation: joins the other processes (flags, EFLOW_* env, SLURM, TPU pod)
       info = distributed.initialize(distributed.settings_from(distributed.flag_values_dict(), os.environ))
     except Exception as e:  # pylint: disable=broad-except   (JAX_PLATFORMS naming a missing backend)
       message = backend_error_message(e, os.environ.get("JAX_PLATFORMS", ""))

@@ -296,6 +296,9 @@ def check_folder_name(what: str, directory) -> None:
   """An empty folder name would read as the working directory and fail with a message naming none."""
   if not isinstance(directory, (str, os.PathLike)) or not str(directory).strip():
     raise ValueError(f"{what}({directory!r}): give the folder's path.")
+  if os.path.isfile(directory):       # e.g. the export's model.safetensors: read as a folder, it named two missing files
+    raise ValueError(f"{what}({str(directory)!r}) is a file; give the folder that holds it "
+                     f"({os.path.dirname(os.path.abspath(directory))!r}).")
 
 
 def whole_numbers(name: str, values) -> list[int]:

@@ -49,7 +49,9 @@ def _resolve(sizes: Sequence[int], total: int, what: str) -> tuple[int, ...]:
   known = int(np.prod([s for s in sizes if s != -1]))
   if -1 in sizes:
     if total % known:
-      raise ValueError(f"config.mesh: {what} sizes {sizes} do not divide {total}.")
+      where = "devices per host or slice" if what == "ICI" else "hosts or slices"
+      raise ValueError(f"config.mesh: {what} sizes {sizes} ({', '.join(MESH_AXES)}) do not divide the {total} "
+                       f"{where}; change config.mesh so that they do.")
     sizes[sizes.index(-1)] = total // known
   if int(np.prod(sizes)) != total:
     raise ValueError(f"config.mesh: {what} sizes {sizes} multiply to {int(np.prod(sizes))}, but "

@@ -391,7 +391,7 @@ def test_flop_ladder_counts_match_the_closed_form_and_the_throughput_benchmark(b
 
 @pytest.mark.parametrize("out, extra, message", [
     ("{tmp}", [], "is a folder; give the JSON file's path"),
-    ("{tmp}/run/metrics.jsonl", [], "exists and is not a demo_curve result; pick another --out"),
+    ("{tmp}/run/metrics.jsonl", [], "exists and is not a demo_curve result; pick another --json"),
     ("{tmp}/a_file/curve.json", [], "a_file is a file, not a folder"),
     ("{tmp}/curve.json", ["--steps=abc"], "--steps='abc': give 'all' or checkpoint steps"),
     ("{tmp}/curve.json", ["--set=model.hidden=64"], "is from another model"),

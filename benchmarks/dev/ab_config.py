@@ -45,8 +45,9 @@ def main(argv=None):
     raise SystemExit("give at least two --variant with different names.")
   base = scaffold.load(args.config)
   programs, batches = {}, {}
-  for name, overrides in variants.items():
-    config = scaffold.with_overrides(base, overrides)
+  # Every variant's overrides first: a misspelt key of the second is refused before the first compiles.
+  configs = {name: scaffold.with_overrides(base, overrides, "--variant") for name, overrides in variants.items()}
+  for name, config in configs.items():
     stages = curriculum.build_stages(config.curriculum, config.total_steps)
     for stage in stages:
       batches[(name, stage.name)] = config.data.batch_size

@@ -213,9 +213,21 @@ def main(argv=None):
                     config))
   if not args.report_only:
     check_existing_reports([plan[:3] for plan in planned])
+    check_row_configs([(plan[0], plan[3]) for plan in planned])
     for (name, path), (_, report, settings, config) in zip(selected, planned):
       sweep_row(name, path, report, settings, config, args)
   print_tables(load_results(args.results), tables)
+
+
+def check_row_configs(named_configs) -> None:
+  """Every row's config as main.py will check it, before the first training: a bad --override or
+  --steps otherwise failed each row in turn, only in its log, and the sweep still exited 0."""
+  from eflow_jax.train import validate  # pylint: disable=g-import-not-at-top
+  for name, config in named_configs:
+    try:
+      validate.check_run_config(config, read_data=False)
+    except ValueError as e:
+      raise SystemExit(f"{name}: {e}") from None
 
 
 def sweep_row(name: str, path: str, report: str, settings: dict, config, args) -> None:

@@ -1,6 +1,6 @@
 """How a Moving MNIST run's samples improve with training time: every checkpoint, scored as a person reads it.
 
-  python benchmarks/sweeps/demo_curve.py --config=configs/demo.py --workdir=runs/demo --out=docs/demo_results/curve.json
+  python benchmarks/sweeps/demo_curve.py --config=configs/demo.py --workdir=runs/demo --json=docs/demo_results/curve.json
 
 For each checkpoint (or `--steps`): `--num_samples` few-step samples of the EMA weights (every digit
 in turn, the config's sampler), scored by the per-frame judge (metrics/frame_judge.py: a clip counts
@@ -8,7 +8,7 @@ when most of its frames read as its digit), the clip classifier's accuracy and F
 as many real held-out clips. The minute of each checkpoint is read from the run's metrics.jsonl (wall
 clock since the run's first logged step, plus that line's own steps at its rate: compilation of the first
 program included as the user waits for it) unless `--start_time` (epoch seconds) says when the
-command began. Points already in `--out` are kept, so a stopped scoring resumes.
+command began. Points already in `--json` are kept, so a stopped scoring resumes.
 """
 from __future__ import annotations
 
@@ -68,17 +68,17 @@ def parse_args(argv):
 
 
 def read_result(out: str, run: dict) -> dict:
-  """The points already in --out (this run's), before any is computed: --out must be a file this
+  """The points already in --json (this run's), before any is computed: --json must be a file this
   command wrote for this run, or not exist yet in a folder that can be created and written."""
   if os.path.isdir(out):
-    raise SystemExit(f"error: --out={out} is a folder; give the JSON file's path.")
+    raise SystemExit(f"error: --json={out} is a folder; give the JSON file's path.")
   if not os.path.exists(out):
     folder = os.path.dirname(os.path.abspath(out))
     existing = folder
     while not os.path.exists(existing):
       existing = os.path.dirname(existing)
     if not os.path.isdir(existing):
-      raise SystemExit(f"error: --out={out}: {existing} is a file, not a folder; pick another --out.")
+      raise SystemExit(f"error: --json={out}: {existing} is a file, not a folder; pick another --json.")
     os.makedirs(folder, exist_ok=True)
     return {}
   try:
@@ -87,9 +87,9 @@ def read_result(out: str, run: dict) -> dict:
   except (OSError, ValueError):
     result = None
   if not isinstance(result, dict) or "run" not in result:
-    raise SystemExit(f"error: --out={out} exists and is not a demo_curve result; pick another --out.")
+    raise SystemExit(f"error: --json={out} exists and is not a demo_curve result; pick another --json.")
   if result["run"] != run:
-    raise SystemExit(f"error: {out} holds another run ({result['run']}); pick another --out.")
+    raise SystemExit(f"error: {out} holds another run ({result['run']}); pick another --json.")
   return result
 
 
@@ -117,7 +117,7 @@ def main(argv=None):
 
 
 def score(args, argv, config, run: dict, result: dict, wanted: list[int]) -> None:
-  """Scores each wanted step not yet in --out, writing --out after each one."""
+  """Scores each wanted step not yet in --json, writing --json after each one."""
   points = {p["step"]: p for p in result.get("points", [])}
   times = step_times(args.workdir)
   start = args.start_time

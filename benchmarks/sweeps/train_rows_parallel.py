@@ -143,6 +143,15 @@ def pack(groups, status, args):
   return files
 
 
+def check_limits(args) -> None:
+  """One line before any training: --steps=0 read as 'not given' trained the rows' whole budget."""
+  if args.steps is not None and args.steps < 1:
+    raise SystemExit(f"--steps={args.steps} must be >= 1 (leave it out for the rows' own budget).")
+  if not 0 < args.deadline_s <= args.finish_by_s:
+    raise SystemExit(f"--deadline_s={args.deadline_s:g} and --finish_by_s={args.finish_by_s:g}: need "
+                     f"0 < deadline_s <= finish_by_s (trainings stop, then scoring stops).")
+
+
 def main():
   parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
   parser.add_argument("--rows", required=True, help="TABLE:ROW,... (ablation_sweep.py names)")
@@ -154,6 +163,7 @@ def main():
   parser.add_argument("--steps", type=int, default=None, help="override the rows' step budget (a quick look)")
   parser.add_argument("--override", action="append", default=[], help="extra --config.x=y for every run")
   args = parser.parse_args()
+  check_limits(args)
   args.started, args.score_here = time.time(), [r for r in args.score_here.split(",") if r]
   os.makedirs(args.root, exist_ok=True)
   os.makedirs(args.out, exist_ok=True)

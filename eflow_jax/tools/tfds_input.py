@@ -29,6 +29,10 @@ def is_spec(input_path: str) -> bool:
 def parse_spec(spec: str) -> tuple[str, str, str]:
   """(name, config or '', split) of tfds:NAME[/CONFIG]:SPLIT; ValueError (one line) otherwise."""
   match = _SPEC.fullmatch(spec)
+  upper = _SPEC.fullmatch(re.sub(r"(?<=^tfds:)[^/:]*", lambda m: m[0].lower(), spec))
+  if not match and upper:
+    raise ValueError(f"--input={spec!r}: TFDS names are lower case; write "
+                     f"tfds:{upper['name']}{'/' + upper['config'] if upper['config'] else ''}:{upper['split']}.")
   if not match:
     raise ValueError(f"--input={spec!r} is not a TFDS input; write tfds:NAME[/CONFIG]:SPLIT, e.g. "
                      f"tfds:bair_robot_pushing_small:train or tfds:ucf101/ucf101_1_256:test[:100].")
@@ -44,7 +48,11 @@ def read_entries(spec: str, *, data_dir: str = "", video_key: str = "") -> tuple
   key = _video_key(spec, features, video_key)
   label_key, classes = _class_label(features)
   _check_prepared(spec, builder, split)
-  source = builder.as_data_source(split=split)
+  try:
+    source = builder.as_data_source(split=split)
+  except ValueError as e:    # a slice TFDS cannot parse, e.g. train[:200%]: its message spans two lines
+    raise ValueError(f"--input={spec}: TFDS cannot read the split {split!r}: "
+                     f"{' '.join(str(e).split())}") from None
   entries = []
   for i in range(len(source)):
     label = int(source[i][label_key]) if label_key else 0
