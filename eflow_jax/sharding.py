@@ -176,11 +176,41 @@ def replicated(mesh: Mesh) -> NamedSharding:
   return NamedSharding(mesh, P())
 
 
+def batch_block(mesh: Mesh, sharding_cfg, global_batch_size: int) -> tuple[int, int]:
+  """(index, count): which contiguous block of each global batch this process's devices hold, of
+  `count` equal blocks: what this process's data pipeline must read (data/pipeline.py ProcessBlock).
+
+  Not (process_index, process_count): processes that hold the same rows must read the same examples,
+  because `jax.make_array_from_process_local_data` takes a process's data as exactly the rows its
+  devices hold. That happens when a clip's context shards (models/context_parallel.py) span
+  processes, or with no data parallelism across processes at all.
+  """
+  sharding = batch_sharding(mesh, sharding_cfg, 1)
+  rows = {(s.start or 0, global_batch_size if s.stop is None else s.stop)
+          for (s,) in sharding.addressable_devices_indices_map((global_batch_size,)).values()}
+  start, stop = min(r[0] for r in rows), max(r[1] for r in rows)
+  size = stop - start
+  if not _covers(rows, start, stop):
+    raise ValueError(f"this process's devices hold rows {sorted(rows)} of the batch, not one contiguous "
+                     f"block; order config.mesh so each process's devices are neighbours on the batch axes.")
+  return start // size, global_batch_size // size
+
+
+def _covers(rows, start: int, stop: int) -> bool:
+  """Whether the row ranges `rows` tile [start, stop) without a gap."""
+  reach = start
+  for a, b in sorted(rows):
+    if a > reach:
+      return False
+    reach = max(reach, b)
+  return reach >= stop
+
+
 def global_batch(local_batch: dict[str, Any], mesh: Mesh, sharding_cfg) -> dict[str, jax.Array]:
   """Process-local numpy batch -> global jax.Arrays sharded over the batch axis.
 
-  Every process contributes its rows (the data pipeline gives process p a contiguous block of
-  the global batch), so the global array's row order does not depend on the process count.
+  Every process contributes the rows its devices hold (the data pipeline reads block `batch_block`
+  of the global batch), so the global array's row order does not depend on the process count.
   """
   return {k: jax.make_array_from_process_local_data(batch_sharding(mesh, sharding_cfg, np.ndim(v)),
                                                      np.asarray(v))

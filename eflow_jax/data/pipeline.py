@@ -17,7 +17,9 @@ So global batch k is stream positions [k G, (k + 1) G) (G = global batch size); 
 k holds positions k G + p b + j (j < b = G / P): the per-process blocks are disjoint, and stacked in
 process order they are exactly the global batch in single-process order, whatever the process count
 (`jax.make_array_from_process_local_data` stacks them that way, so a run is the same computation on
-1 or N hosts). Repeat comes before batch so that batches
+1 or N hosts). The trainer passes block and block count, not process index and count
+(sharding.batch_block): processes whose devices hold the same rows (one clip's context shards on
+several hosts) read the same block. Repeat comes before batch so that batches
 run across epoch ends and no example is ever dropped. (seed' = splitmix64(seed) mod 2^32, so that
 runs with neighbouring seeds do not share epoch orders through grain's seed + epoch.)
 

@@ -18,6 +18,7 @@ import re
 import jax
 import ml_collections
 
+from eflow_jax import sharding
 from eflow_jax.data import pipeline
 from eflow_jax.flow.terms import split_of
 
@@ -142,15 +143,19 @@ def source(stage) -> str:
 class StageData:
   """One lazily opened iterator per data source; `position` / `restore` round-trip a checkpoint's."""
 
-  def __init__(self, config, model_kind: str):
-    self._config, self._model_kind = config, model_kind
+  def __init__(self, config, model_kind: str, mesh=None):
+    self._config, self._model_kind, self._mesh = config, model_kind, mesh
     self._iterators = {}
 
   def iterator(self, stage):
     if source(stage) not in self._iterators:
+      data_cfg = data_config_for(self._config, stage)
+      block, blocks = jax.process_index(), jax.process_count()
+      if self._mesh is not None:     # the rows this process's devices hold (sharding.batch_block)
+        block, blocks = sharding.batch_block(self._mesh, self._config.sharding, data_cfg.batch_size)
       self._iterators[source(stage)] = pipeline.make_train_iterator(
-          data_config_for(self._config, stage), model_kind=self._model_kind, seed=self._config.seed,
-          process_index=jax.process_index(), process_count=jax.process_count())
+          data_cfg, model_kind=self._model_kind, seed=self._config.seed, process_index=block,
+          process_count=blocks)
     return self._iterators[source(stage)]
 
   def next_batch(self, stage) -> dict:

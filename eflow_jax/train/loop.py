@@ -129,7 +129,9 @@ def _state_data_and_checkpoints(config, workdir, build_result, allow_resume_chan
   layout = sharding_lib.describe(state_shardings.params, state.params)
   logging.info("mesh %s; params: %d of %d leaves sharded, %d of %d elements per device", dict(mesh.shape),
                layout["sharded_leaves"], layout["leaves"], layout["elements_per_device"], layout["elements"])
-  data = curriculum.StageData(config, model_kind(config))
+  if mesh.size > 1 and jax.process_index() == 0:     # shows that --config.mesh.* took effect
+    print(f"mesh {dict(mesh.shape)} over {mesh.size} devices", flush=True)
+  data = curriculum.StageData(config, model_kind(config), mesh)
   state, data_position = resume(ckpt, state, state_shardings, config, allow_resume_changes, resume_from_step)
   if int(state.step) < config.total_steps:
     data.restore(data_position, curriculum.stage_at(stages, int(state.step)))
