@@ -59,7 +59,7 @@ def printed_pairs(line: str) -> dict[str, str]:
 def compare_printed(recorded: dict, log_path: str) -> dict:
   """The run's printed progress lines against the recorded metrics printed the same way."""
   lines, values, mismatches, first = 0, 0, 0, None
-  with open(log_path) as f:
+  with (gzip.open if log_path.endswith(".gz") else open)(log_path, "rt") as f:
     for line in f:
       match = PRINTED.search(line)
       if not match or int(match.group(1)) not in recorded:
@@ -88,7 +88,7 @@ def main(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
   parser.add_argument("--recorded", required=True, help="the recorded run's metrics.jsonl[.gz]")
   parser.add_argument("--run", required=True, help="the run's metrics.jsonl")
-  parser.add_argument("--log", default=None, help="the run's printed output (progress lines)")
+  parser.add_argument("--log", default=None, help="the run's printed output (progress lines), gzipped or not")
   parser.add_argument("--note", action="append", default=[], help="KEY=VALUE recorded in the report")
   scaffold.add_report_flag(parser, None)
   args = parser.parse_args(argv)
