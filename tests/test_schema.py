@@ -118,17 +118,30 @@ def test_a_rows_recipe_reads_in_at_most_two_files(name, monkeypatch):
 
 
 def test_model_knobs_are_declared_once():
-  """VideoDiT and SparseSpec have exactly the schema's knobs, with the schema's defaults."""
+  """VideoDiT's own fields and its one SparseSpec's fields split the schema's knobs between them,
+  none on both sides, each with the schema's default."""
   from eflow_jax.models.attention import SparseSpec
   from eflow_jax.models.video_dit import VideoDiT
   # context_mesh is the trainer's runtime mesh (models/context_parallel.py), not a config knob.
   fields = {f.name: f.default for f in dataclasses.fields(VideoDiT)
             if f.name not in ("parent", "name", "context_mesh")}
-  assert set(fields) == set(schema.model.MODEL_DEFAULTS)
-  fields["dtype"] = fields["dtype"].__name__ if hasattr(fields["dtype"], "__name__") else str(fields["dtype"])
-  assert fields == schema.model.MODEL_DEFAULTS
+  assert fields.pop("sparse") == SparseSpec()
   sparse = {f.name: f.default for f in dataclasses.fields(SparseSpec)}
+  assert not set(fields) & set(sparse)
   assert sparse == schema.model.SPARSE_DEFAULTS
+  fields["dtype"] = fields["dtype"].__name__ if hasattr(fields["dtype"], "__name__") else str(fields["dtype"])
+  assert {**fields, **sparse} == schema.model.MODEL_DEFAULTS
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED))
+def test_the_network_holds_the_configs_sparse_knobs(name):
+  """Every shipped config's model.sla_* / vsa_* values reach the network's SparseSpec, field by field."""
+  from eflow_jax.models.video_dit import VideoDiT
+  model_config = schema.load_config(name).model
+  sparse = VideoDiT.from_config(model_config).sparse
+  for knob in schema.model.SPARSE_DEFAULTS:
+    want = model_config[knob]
+    assert getattr(sparse, knob) == (tuple(want) if isinstance(want, (list, tuple)) else want), knob
 
 
 def test_model_defaults_are_paper_eflow_b():

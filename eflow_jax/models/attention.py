@@ -254,7 +254,7 @@ class VideoSparseAttention(_SparseBaseline):
 @dataclasses.dataclass(frozen=True)
 class SparseSpec:
   """The SLA / VSA knobs (config.model.sla_* / vsa_*; kernels/sla.py, kernels/vsa.py); their defaults
-  and meaning: eflow_jax/schema/model.py."""
+  and meaning: eflow_jax/schema/model.py. VideoDiT holds one (`VideoDiT.sparse`)."""
   sla_block_q: int = SPARSE_DEFAULTS["sla_block_q"]
   sla_block_k: int = SPARSE_DEFAULTS["sla_block_k"]
   sla_critical: float = SPARSE_DEFAULTS["sla_critical"]
@@ -263,6 +263,16 @@ class SparseSpec:
   vsa_cube: tuple[int, int, int] = SPARSE_DEFAULTS["vsa_cube"]
   vsa_topk: int = SPARSE_DEFAULTS["vsa_topk"]
   vsa_gate: str = SPARSE_DEFAULTS["vsa_gate"]
+
+  def __post_init__(self):
+    # A config read back from JSON gives the cube as a list; the spec is hashed as a module field.
+    object.__setattr__(self, "vsa_cube", tuple(self.vsa_cube))
+
+  @classmethod
+  def from_model_config(cls, model_config) -> "SparseSpec":
+    """The spec written in config.model's flat sla_* / vsa_* keys; a key the config lacks (a run or
+    export written before the SLA / VSA baselines) keeps its default."""
+    return cls(**{name: model_config[name] for name in SPARSE_DEFAULTS if name in model_config})
 
 
 @dataclasses.dataclass(frozen=True)

@@ -37,7 +37,7 @@ from eflow_jax.models.scan_layout import section_blocks, section_layout
 from eflow_jax.models.token_drop import (gather_tokens, sample_keep_indices, scatter_tokens,
                                          tokens_kept_per_group)
 from eflow_jax.kernels.window_attention import window_radius
-from eflow_jax.schema.model import MODEL_DEFAULTS as _DEFAULTS
+from eflow_jax.schema.model import MODEL_DEFAULTS as _DEFAULTS, SPARSE_DEFAULTS, TUPLE_FIELDS
 
 SECTIONS = ("encoder", "middle", "decoder")
 # model.remat -> what a block saves for the backward pass (None: no rematerialisation).
@@ -144,14 +144,7 @@ class VideoDiT(nn.Module):
   qk_norm: bool = _DEFAULTS["qk_norm"]
   attention_impl: str = _DEFAULTS["attention_impl"]
   window_block: int = _DEFAULTS["window_block"]
-  sla_block_q: int = _DEFAULTS["sla_block_q"]
-  sla_block_k: int = _DEFAULTS["sla_block_k"]
-  sla_critical: float = _DEFAULTS["sla_critical"]
-  sla_negligible: float = _DEFAULTS["sla_negligible"]
-  sla_feature_map: str = _DEFAULTS["sla_feature_map"]
-  vsa_cube: tuple[int, int, int] = _DEFAULTS["vsa_cube"]
-  vsa_topk: int = _DEFAULTS["vsa_topk"]
-  vsa_gate: str = _DEFAULTS["vsa_gate"]
+  sparse: SparseSpec = SparseSpec()   # the SLA / VSA baselines' knobs (config.model.sla_* / vsa_*)
   adaln: str = _DEFAULTS["adaln"]
   num_classes: int = _DEFAULTS["num_classes"]
   text_dim: int = _DEFAULTS["text_dim"]
@@ -167,13 +160,15 @@ class VideoDiT(nn.Module):
 
   @classmethod
   def from_config(cls, config: ml_collections.ConfigDict) -> "VideoDiT":
-    fields = dict(config)
-    for key in ("patch", "token_drop_group", "vsa_cube"):
+    """The network of config.model (a run's, or an export's config.json): the config keeps flat
+    sla_* / vsa_* keys, the network holds them as one SparseSpec."""
+    fields = {key: value for key, value in dict(config).items() if key not in SPARSE_DEFAULTS}
+    for key in TUPLE_FIELDS:
       if key in fields:
         fields[key] = tuple(fields[key])
     if "dtype" in fields:
       fields["dtype"] = compute_dtype(fields["dtype"])
-    return cls(**fields)
+    return cls(sparse=SparseSpec.from_model_config(config), **fields)
 
   @property
   def num_blocks(self) -> int:
@@ -220,10 +215,8 @@ class VideoDiT(nn.Module):
 
   def block_spec(self) -> BlockSpec:
     dtype = compute_dtype(self.dtype)
-    sparse = SparseSpec(self.sla_block_q, self.sla_block_k, self.sla_critical, self.sla_negligible,
-                        self.sla_feature_map, tuple(self.vsa_cube), self.vsa_topk, self.vsa_gate)
     attention = AttentionSpec(self.attention, self.num_heads, self.qk_norm, self.feature_map,
-                              self.linear_normalize, self.attention_impl, self.window_block, dtype, sparse)
+                              self.linear_normalize, self.attention_impl, self.window_block, dtype, self.sparse)
     return BlockSpec(attention, self.mlp_hidden, self.adaln, dtype, self.remat)
 
   def _run_attention(self, indices) -> str:

@@ -1,7 +1,9 @@
 """`config.model` and `config.video`: every VideoDiT knob with its default, and the paper's sizes.
 
-The one declaration of the model's knobs: `models/video_dit.VideoDiT` and `models/attention.SparseSpec`
-take their defaults from MODEL_DEFAULTS (tests/test_schema.py checks the field lists agree).
+The one declaration of the model's knobs: `models/attention.SparseSpec` takes the sla_* / vsa_* defaults
+from SPARSE_DEFAULTS, `models/video_dit.VideoDiT` the others from MODEL_DEFAULTS and holds one SparseSpec
+(`VideoDiT.sparse`); the config keeps the flat model.sla_* / vsa_* keys (tests/test_schema.py checks
+the field lists agree).
 """
 import ml_collections
 
@@ -59,6 +61,8 @@ MODEL_DEFAULTS = dict(
     remat="none",                  # rematerialise each block: none | full | dots | dots_no_batch
     **MODEL_SIZES["B"],            # depth, width, heads, softmax every K, window m
 )
+# Knobs given as (t, h, w) triples: a config read back from JSON holds them as lists.
+TUPLE_FIELDS = tuple(name for name, value in MODEL_DEFAULTS.items() if isinstance(value, tuple))
 
 
 def model_config(size: str, **fields) -> ml_collections.ConfigDict:
@@ -67,7 +71,7 @@ def model_config(size: str, **fields) -> ml_collections.ConfigDict:
     raise ValueError(f"unknown model size {size!r}; one of {list(MODEL_SIZES)}.")
   if bool(fields.get("num_classes", 0)) == bool(fields.get("text_dim", 0)):
     raise ValueError("a model is either class-conditional (num_classes > 0) or text (text_dim > 0).")
-  for name in ("patch", "token_drop_group", "vsa_cube"):
+  for name in TUPLE_FIELDS:
     if name in fields:
       fields[name] = tuple(fields[name])
   return build("model", MODEL_DEFAULTS, {**MODEL_SIZES[size], **fields})
