@@ -325,9 +325,9 @@ def _check_geometry(field: str, shape, model: VideoDiT, stages, context: int = 1
       continue
     where = f"curriculum.stage{i + 1}.drop_ratio={stage.drop_ratio}"
     if model.attention == "vsa":
-      _require(all(c % g == 0 for c, g in zip(model.vsa_cube, model.token_drop_group)),
+      _require(all(c % g == 0 for c, g in zip(model.sparse.vsa_cube, model.token_drop_group)),
                f"{where}: model.token_drop_group={model.token_drop_group} must divide model.vsa_cube="
-               f"{model.vsa_cube}, so that every VSA cube keeps as many tokens as the others.")
+               f"{model.sparse.vsa_cube}, so that every VSA cube keeps as many tokens as the others.")
     _require(model.middle_blocks >= 1,
              f"{where} needs model.middle_blocks >= 1 (tokens are dropped around the middle stack).")
     try:
@@ -351,18 +351,19 @@ def _check_geometry(field: str, shape, model: VideoDiT, stages, context: int = 1
 def _check_sparse_baselines(field: str, grid, model: VideoDiT, token_counts) -> None:
   """The SLA / VSA geometry: blocks that split every sequence the attention sees, cubes that tile
   the token grid."""
+  sp = model.sparse
   if model.attention == "sla":
     for n in sorted(token_counts):
       for name in ("sla_block_q", "sla_block_k"):
-        size = getattr(model, name)
+        size = getattr(sp, name)
         _require(size >= 1 and n % size == 0,
                  f"model.{name}={size} must divide the {n} tokens the SLA blocks see ({field}).")
-    sla.block_counts(max(1, min(token_counts) // model.sla_block_k), model.sla_critical, model.sla_negligible)
-    _require(model.sla_feature_map in sla.FEATURE_MAPS,
-             f"model.sla_feature_map={model.sla_feature_map!r} is unknown; use one of "
+    sla.block_counts(max(1, min(token_counts) // sp.sla_block_k), sp.sla_critical, sp.sla_negligible)
+    _require(sp.sla_feature_map in sla.FEATURE_MAPS,
+             f"model.sla_feature_map={sp.sla_feature_map!r} is unknown; use one of "
              f"{', '.join(sla.FEATURE_MAPS)}.")
   if model.attention == "vsa":
-    vsa.check_geometry(grid, model.vsa_cube, math.prod(grid))
-    _require(model.vsa_topk >= 1, f"model.vsa_topk={model.vsa_topk} must be >= 1.")
-    _require(model.vsa_gate in ("linear", "none"),
-             f"model.vsa_gate={model.vsa_gate!r} is unknown; use 'linear' or 'none'.")
+    vsa.check_geometry(grid, sp.vsa_cube, math.prod(grid))
+    _require(sp.vsa_topk >= 1, f"model.vsa_topk={sp.vsa_topk} must be >= 1.")
+    _require(sp.vsa_gate in ("linear", "none"),
+             f"model.vsa_gate={sp.vsa_gate!r} is unknown; use 'linear' or 'none'.")
