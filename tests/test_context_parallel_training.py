@@ -40,8 +40,11 @@ CACHE = os.path.join("/tmp", f"eflow_jax_test_xla_cache_{os.getuid()}")     # co
 
 def cli(workdir, mesh_flags, *, devices: int, processes: int = 1, resume_from: int | None = None) -> str:
   """`python -m eflow_jax.main` on `devices` host devices per process; its stdout and stderr."""
+  # Multi-process CPU programs are compiled afresh: loaded from the persistent cache, the gloo
+  # collectives of the second run timed out or aborted (twice here, on 2 cores).
+  cache = CACHE if processes == 1 else ""
   command = [sys.executable, "-m", "eflow_jax.main", f"--config={CONFIG}", f"--workdir={workdir}",
-             f"--config.checkpoint.every_steps={RESUME_AT}", f"--compilation_cache={CACHE}",
+             f"--config.checkpoint.every_steps={RESUME_AT}", f"--compilation_cache={cache}",
              *mesh_flags]
   if resume_from is not None:
     command.append(f"--resume_from_step={resume_from}")
