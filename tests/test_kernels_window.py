@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from eflow_jax.kernels import pallas_common
-from eflow_jax.kernels.window_attention import (_tile_bands, window_attention,
-                                                window_attention_pallas,
+from eflow_jax.kernels.window_attention import (window_attention, window_attention_pallas,
                                                 window_attention_reference)
+from eflow_jax.kernels.window_tiles import tile_bands
 from test_window_attention import dense_window_attention, dropped_positions, random_qkv
 
 TOL = {jnp.float32: dict(value=2e-5, grad=5e-5), jnp.bfloat16: dict(value=2e-2, grad=2e-2)}
@@ -81,13 +81,13 @@ def test_values_and_gradients_match_reference(B, N, H, D, radius, block_q, block
 
 
 def test_band_holds_every_window_partner_and_no_far_tile():
-  """_tile_bands: each query tile's key-tile range covers all in-window keys and is tight."""
+  """tile_bands: each query tile's key-tile range covers all in-window keys and is tight."""
   for pos in (jnp.arange(1000, dtype=jnp.int32)[None],
               structured_drop_positions(1, 4, 250, 4, seed=3)):
     n, radius, bq, bk = pos.shape[1], 37, 32, 16
     n_pad = -(-n // bq) * bq
     pos_p = jnp.pad(pos, ((0, 0), (0, n_pad - n)), constant_values=2**30)
-    band = np.asarray(_tile_bands(pos_p, radius, bq, bk))[0]
+    band = np.asarray(tile_bands(pos_p, pos_p, radius, bq, bk))[0]
     p = np.asarray(pos_p[0])
     for i, (lo, hi) in enumerate(band):
       qp = p[i * bq:(i + 1) * bq]

@@ -52,7 +52,8 @@ from eflow_jax.kernels import pallas_common
 from eflow_jax.kernels import sla, vsa
 from eflow_jax.kernels.glga_fused import glga_branches
 from eflow_jax.kernels.linear_attention import linear_attention
-from eflow_jax.kernels.window_attention import _tile_bands, window_attention, window_radius
+from eflow_jax.kernels.window_attention import window_attention, window_radius
+from eflow_jax.kernels.window_tiles import tile_bands
 from eflow_jax.models.token_drop import sample_keep_indices
 
 TOKENS_H, TOKENS_W = 30, 52          # 480x832 video, VAE stride 8, patch 2x2
@@ -130,7 +131,7 @@ def window_flops_executed(pos, radius, heads, d, impl, block_q, block_k=64):
   bk = pallas_common.tile_size(block_k, n, "block_k")
   n_pad = math.ceil(n / max(bq, bk)) * max(bq, bk)
   p = np.pad(np.asarray(pos), (0, n_pad - n), constant_values=2**30)
-  band = np.asarray(_tile_bands(jnp.asarray(p)[None], radius, bq, bk))[0]
+  band = np.asarray(tile_bands(jnp.asarray(p)[None], jnp.asarray(p)[None], radius, bq, bk))[0]
   return int(4 * np.sum(band[:, 1] - band[:, 0]) * bk * bq * d * heads)
 
 

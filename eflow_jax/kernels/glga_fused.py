@@ -47,6 +47,7 @@ from jax.experimental.pallas import triton as plgpu
 
 from eflow_jax.kernels import pallas_common as pc
 from eflow_jax.kernels import window_attention as wa
+from eflow_jax.kernels import window_tiles as wt
 from eflow_jax.kernels.linear_attention import (_normalize_scale, _outer_sum,
                                                 linear_attention_reference)
 
@@ -110,7 +111,7 @@ def _params(t: KernelTiling):
 
 def _fwd_kernel(band_ref, qpos_ref, kpos_ref, ql_ref, qg_ref, kl_ref, v_ref, s_ref,
                 ol_ref, og_ref, lse_ref, *, scale: float, radius: int, block_k: int):
-  out, lse = wa.window_tile_forward(ql_ref[...], qpos_ref[...], kpos_ref, kl_ref, v_ref,
+  out, lse = wt.window_tile_forward(ql_ref[...], qpos_ref[...], kpos_ref, kl_ref, v_ref,
                                     band_ref[0], band_ref[1], scale=scale, radius=radius,
                                     block_k=block_k)
   ol_ref[...] = out.astype(ol_ref.dtype)
@@ -120,7 +121,7 @@ def _fwd_kernel(band_ref, qpos_ref, kpos_ref, ql_ref, qg_ref, kl_ref, v_ref, s_r
 
 def _dq_kernel(band_ref, qpos_ref, kpos_ref, ql_ref, kl_ref, v_ref, dol_ref, dog_ref, lse_ref,
                delta_ref, s_ref, dql_ref, dqg_ref, *, scale: float, radius: int, block_k: int):
-  dq = wa.window_tile_dq(ql_ref[...], dol_ref[...], qpos_ref[...], lse_ref[...], delta_ref[...],
+  dq = wt.window_tile_dq(ql_ref[...], dol_ref[...], qpos_ref[...], lse_ref[...], delta_ref[...],
                          kpos_ref, kl_ref, v_ref, band_ref[0], band_ref[1], scale=scale,
                          radius=radius, block_k=block_k)
   dql_ref[...] = dq.astype(dql_ref.dtype)
@@ -132,7 +133,7 @@ def _dkv_kernel(band_ref, qpos_ref, kpos_ref, ql_ref, kl_ref, kg_ref, v_ref, dol
                 delta_ref, ds_ref, dkl_ref, dkg_ref, dv_ref, *, scale: float, radius: int,
                 block_q: int):
   v = v_ref[...]
-  dk, dv = wa.window_tile_dkv(kl_ref[...], v, kpos_ref[...], qpos_ref, ql_ref, dol_ref, lse_ref,
+  dk, dv = wt.window_tile_dkv(kl_ref[...], v, kpos_ref[...], qpos_ref, ql_ref, dol_ref, lse_ref,
                               delta_ref, band_ref[0], band_ref[1], scale=scale, radius=radius,
                               block_q=block_q)
   d_summary = ds_ref[...]                                               # (Dp, Dp) f32
@@ -167,7 +168,7 @@ def _pad(x, r: _Resolved):
 
 def _forward(ql, kl, qg, kg, v, positions, scale_c, radius, r: _Resolved):
   B, N, H, D = ql.shape
-  pos = pc.pad_axis(positions.astype(jnp.int32), 1, r.n_pad, wa._PAD_POSITION)
+  pos = pc.pad_axis(positions.astype(jnp.int32), 1, r.n_pad, wt.PAD_POSITION)
   qlp, klp, qgp, kgp, vp = (_pad(a, r) for a in (ql, kl, qg, kg, v))
   summary = scale_c * _outer_sum(kgp, vp, block=r.summary_block, interpret=r.interpret)
   t = r.fwd
@@ -181,7 +182,7 @@ def _forward(ql, kl, qg, kg, v, positions, scale_c, radius, r: _Resolved):
       out_shape=[jax.ShapeDtypeStruct(qlp.shape, ql.dtype), jax.ShapeDtypeStruct(qlp.shape, ql.dtype),
                  jax.ShapeDtypeStruct((B, H, r.n_pad), jnp.float32)],
       compiler_params=_params(t), interpret=r.interpret, name="glga_fwd",
-  )(wa._tile_bands(pos, radius, t.block_rows, t.block_cols), pos, pos, qlp, qgp, klp, vp, summary)
+  )(wt.tile_bands(pos, pos, radius, t.block_rows, t.block_cols), pos, pos, qlp, qgp, klp, vp, summary)
   crop = lambda a: a[:, :N, :, :D]
   return crop(o_global), crop(o_local), lse, summary
 
@@ -190,7 +191,7 @@ def _backward(ql, kl, qg, kg, v, positions, o_local, lse, summary, do_global, do
               radius, r: _Resolved):
   B, N, H, D = ql.shape
   scale = 1.0 / math.sqrt(D)
-  pos = pc.pad_axis(positions.astype(jnp.int32), 1, r.n_pad, wa._PAD_POSITION)
+  pos = pc.pad_axis(positions.astype(jnp.int32), 1, r.n_pad, wt.PAD_POSITION)
   qlp, klp, qgp, kgp, vp, dolp, dogp = (_pad(a, r) for a in (ql, kl, qg, kg, v, do_local, do_global))
   delta = jnp.einsum("bnhd,bnhd->bhn", o_local.astype(jnp.float32), do_local.astype(jnp.float32))
   delta = pc.pad_axis(delta, 2, r.n_pad)
@@ -206,7 +207,7 @@ def _backward(ql, kl, qg, kg, v, positions, o_local, lse, summary, do_global, do
       out_specs=[s["tile"], s["tile"]],
       out_shape=[jax.ShapeDtypeStruct(qlp.shape, ql.dtype), jax.ShapeDtypeStruct(qgp.shape, qg.dtype)],
       compiler_params=_params(t), interpret=r.interpret, name="glga_dq",
-  )(wa._tile_bands(pos, radius, t.block_rows, t.block_cols), pos, pos, qlp, klp, vp, dolp, dogp,
+  )(wt.tile_bands(pos, pos, radius, t.block_rows, t.block_cols), pos, pos, qlp, klp, vp, dolp, dogp,
     lse, delta, summary)
 
   t = r.dkv
@@ -220,7 +221,7 @@ def _backward(ql, kl, qg, kg, v, positions, o_local, lse, summary, do_global, do
       out_shape=[jax.ShapeDtypeStruct(klp.shape, kl.dtype), jax.ShapeDtypeStruct(kgp.shape, kg.dtype),
                  jax.ShapeDtypeStruct(vp.shape, v.dtype)],
       compiler_params=_params(t), interpret=r.interpret, name="glga_dkv",
-  )(wa._tile_bands(pos, radius, t.block_rows, t.block_cols), pos, pos, qlp, klp, kgp, vp, dolp,
+  )(wt.tile_bands(pos, pos, radius, t.block_rows, t.block_cols), pos, pos, qlp, klp, kgp, vp, dolp,
     lse, delta, d_summary)
   crop = lambda a: a[:, :N, :, :D]
   return tuple(crop(a) for a in (dq_local, dk_local, dq_global, dk_global, dv))
@@ -257,7 +258,7 @@ def glga_branches_pallas(ql, kl, qg, kg, v, positions, *, radius: int, normalize
       raise ValueError(f"GLGA wants ql, kl, qg, kg, v of one shape (B, N, heads, head_dim); {name} "
                        f"is {a.shape}, v is {v.shape}.")
     pc.check_dtype(a, f"GLGA ({name})")
-  wa._check_window_inputs(ql, kl, v, positions, radius)
+  wa.check_window_inputs(ql, kl, v, positions, radius)
   resolved = _resolve(tiling, v.shape[1], v.shape[3], interpret)
   scale_c = _normalize_scale(normalize, v.shape[1])
   return _glga_fused(ql, kl, qg, kg, v, positions.astype(jnp.int32), scale_c, int(radius), resolved)
@@ -299,10 +300,11 @@ def kernel_costs(positions, heads: int, head_dim: int, radius: int, tiling: GLGA
   B, N = positions.shape
   r = _resolve(tiling, N, head_dim, interpret=True)
   dp, bh = r.head_dim_pad, B * heads
-  pos = np.pad(positions, ((0, 0), (0, r.n_pad - N)), constant_values=wa._PAD_POSITION)
+  pos = np.pad(positions, ((0, 0), (0, r.n_pad - N)), constant_values=wt.PAD_POSITION)
 
   def band_tiles(rows, cols):                              # sum over programs of key tiles visited
-    bands = np.asarray(wa._tile_bands(jnp.asarray(pos, jnp.int32), radius, rows, cols))
+    padded = jnp.asarray(pos, jnp.int32)
+    bands = np.asarray(wt.tile_bands(padded, padded, radius, rows, cols))
     return int(np.sum(bands[..., 1] - bands[..., 0])) * heads
 
   summary_bytes = dp * dp * 4

@@ -11,7 +11,8 @@ GLGA needs little (paper §4.1, docs/method.md §GLGA):
   bytes per block: B * heads * d * d floats, whatever the sequence length.
 * local-window branch (Eq. 6): a query at raster position p reads keys within `radius` positions,
   so only the neighbouring shards' nearest keys matter: a halo of K and V is passed to each
-  neighbour (two ppermutes), and the window kernel runs unchanged on [left halo | own | right halo].
+  neighbour (two ppermutes), and the window kernel runs this shard's queries against
+  [left halo | own | right halo] keys (its `query_offset` form: no work for halo queries).
   At the clip's ends the missing halo gets positions outside every window, so it is masked out.
 * the softmax block every K: K and V are all-gathered; each device attends its own queries.
 
@@ -124,17 +125,15 @@ def _neighbour_halos(x, context: ContextLayout):
 
 def window_with_halo(q, k, v, extended_positions, context: ContextLayout, *, radius: int,
                      impl: str, block_q: int):
-  """The local-window branch of this shard's queries, exact across shard edges."""
+  """The local-window branch of this shard's queries, exact across shard edges: own queries against
+  [left halo | own | right halo] keys, so no output is computed for the halo tokens."""
   h = context.halo
   if h == 0:
     return window_attention(q, k, v, extended_positions, radius=radius, impl=impl, block_q=block_q)
   (k_left, k_right), (v_left, v_right) = _neighbour_halos(k, context), _neighbour_halos(v, context)
-  # The halo's own queries are never read: zeros save sending them.
-  pad = jnp.zeros_like(q[:, :h])
-  out = window_attention(jnp.concatenate([pad, q, pad], 1), jnp.concatenate([k_left, k, k_right], 1),
-                         jnp.concatenate([v_left, v, v_right], 1), extended_positions, radius=radius,
-                         impl=impl, block_q=block_q)
-  return out[:, h:h + q.shape[1]]
+  return window_attention(q, jnp.concatenate([k_left, k, k_right], 1),
+                          jnp.concatenate([v_left, v, v_right], 1), extended_positions, radius=radius,
+                          impl=impl, block_q=block_q, query_offset=h)
 
 
 def linear_with_allreduce(q, k, v, context: ContextLayout, *, normalize: str, impl: str):
