@@ -1,8 +1,9 @@
 """The collective bytes counted from a compiled context-parallel program (benchmarks/dev/hlo_collectives.py)
 agree with the closed form of benchmarks/dev/context_cost_model.py, op by op kind, for a tiny EFlow
 model whose blocks use every context-parallel path: GLGA (summary all-reduce, halo permutes) and a
-full-softmax block (K/V all-gather, reduce-scatter backward). Plus the counter's loop weighting on a
-hand-written HLO."""
+full-softmax block (K/V all-gather, reduce-scatter backward), differentiated through two passes of one
+net as the objective does: every block collective twice, the parameter gradient all-reduced once.
+Plus the counter's loop weighting on a hand-written HLO."""
 import json
 import os
 import subprocess
@@ -15,13 +16,13 @@ from benchmarks.dev import hlo_collectives
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TINY = dict(encoder_blocks=1, middle_blocks=2, decoder_blocks=1, hidden=64, mlp_hidden=128, num_heads=2,
             softmax_every=3, window_frames=2, text_dim=32)
-GRID, CONTEXT = (8, 4, 4), 4
+GRID, CONTEXT, PASSES = (8, 4, 4), 4, 2
 
 _WORKER = f"""
 import json, sys
 sys.path.insert(0, {ROOT!r})
 from benchmarks.dev import context_cost_worker
-print(json.dumps(context_cost_worker.compile_point({GRID!r}, {CONTEXT}, "glga", {TINY!r})))
+print(json.dumps(context_cost_worker.compile_point({GRID!r}, {CONTEXT}, "glga", {TINY!r}, passes={PASSES})))
 """
 
 
@@ -40,17 +41,23 @@ def test_hlo_collectives_equal_the_closed_form(compiled_point):
   from benchmarks.dev.context_cost_worker import CONFIG, build_model
   model, _ = build_model(CONFIG, "glga", TINY)
   assert context_cost_model.block_kind_counts(model) == {"window": 3, "linear": 3, "softmax": 1}
-  expected = context_cost_model.context_collectives(model, GRID, CONTEXT, param_count=compiled_point["param_count"])
+  expected = context_cost_model.context_collectives(model, GRID, CONTEXT, param_count=compiled_point["param_count"],
+                                                    passes=PASSES)
   for kind in hlo_collectives.KINDS + ("total",):
     measured = compiled_point["collectives"][kind]
     assert measured["payload_bytes"] == expected[kind]["payload_bytes"], kind
     assert measured["wire_bytes"] == pytest.approx(expected[kind]["wire_bytes"], rel=1e-12), kind
-    if kind not in ("all-reduce", "total"):        # XLA combines the loss's all-reduce with another one
+    if kind not in ("all-reduce", "total"):        # XLA combines the losses' all-reduces with others
       assert measured["executions"] == expected[kind]["executions"], kind
   # Every kind is exercised, and half of each block collective is the backward pass's.
   assert all(compiled_point["collectives"][k]["executions"] for k in hlo_collectives.KINDS if k != "all-to-all")
   backward = compiled_point["backward_collectives"]
-  assert backward["collective-permute"]["executions"] == 12 and backward["reduce-scatter"]["executions"] == 2
+  assert backward["collective-permute"]["executions"] == 12 * PASSES
+  assert backward["reduce-scatter"]["executions"] == 2 * PASSES
+  # The largest all-reduce is the parameter gradient's, once: a per-pass all-reduce would send it twice.
+  gradient = 4 * context_cost_model.gradient_elements(model, compiled_point["param_count"])
+  reduced = [op["payload"] for op in compiled_point["ops"] if op["kind"] == "all-reduce"]
+  assert max(reduced) < 2 * gradient and sum(reduced) < 2 * gradient
 
 
 _LOOPED = """HloModule m

@@ -11,13 +11,14 @@ Per block, with h heads of width d, b bytes per activation element (model.dtype)
   to each of the two neighbours: 4 collective-permutes forward, their 4 transposes backward.
 * a full-softmax block: K and V all-gathered forward (L tokens each), their transposes
   (reduce-scatters of the L-token cotangents) backward.
-* once per step, outside the blocks: the parameters are replicated over `context`, so each
-  device's partial gradient is all-reduced over it (shard_map's transpose): 4 bytes (float32
-  master weights) per distinct gradient element. Not distinct: the [MASK] vector's (no dense pass
-  reads it: a symbolic zero) and two of the three conditioning embeddings' output biases (their
-  outputs are summed, eflow_jax/models/embeddings.py, so the three gradients are one value, which
-  XLA all-reduces once): param_count - 3 * hidden.
-* the loss: the mean of an output sharded over `context` is one float32 all-reduce.
+* once per step, outside the blocks, however many passes the step makes through one net: each
+  device's partial parameter gradient is all-reduced over `context` (the transpose of
+  context_parallel.sharded_apply's per-shard copies): 4 bytes (float32 master weights) per
+  gradient element, less the [MASK] vector (no dense pass reads it: its gradient is a symbolic zero,
+  never reduced): param_count - hidden.
+* the loss: the mean of an output sharded over `context` is one float32 all-reduce per pass.
+`passes` network passes through one net (differentiated, as the objective's) repeat every block
+term and the loss's; the parameter gradient stays one all-reduce.
 Dense sequences only (no token drop). Under model.remat other than 'none' the backward pass
 recomputes each block's forward, collectives included: the forward terms count twice (checked on
 the tiny model of tests/test_context_cost.py with remat 'full').
@@ -37,11 +38,11 @@ def block_kind_counts(model) -> dict:
 
 
 def gradient_elements(model, param_count: int) -> int:
-  """Distinct parameter-gradient elements of a dense pass (module docstring)."""
-  return param_count - 3 * model.hidden
+  """Parameter-gradient elements a dense pass all-reduces (module docstring)."""
+  return param_count - model.hidden
 
 
-def collective_terms(model, grid, context: int, *, param_count: int, batch: int = 1) -> list:
+def collective_terms(model, grid, context: int, *, param_count: int, batch: int = 1, passes: int = 1) -> list:
   """[(name, kind, payload bytes of one op, executions per step)] of the module docstring."""
   if context == 1:
     return []
@@ -51,23 +52,26 @@ def collective_terms(model, grid, context: int, *, param_count: int, batch: int 
   halo = model.window_frames * frame_tokens // 2       # context_parallel.halo_tokens, dense
   per_token = batch * heads * head_dim * itemsize      # one token's K (or V), all heads
   counts = block_kind_counts(model)
-  forward = 2 if model.remat != "none" else 1           # forward passes of each block per step
+  forward = 2 if model.remat != "none" else 1           # forward passes of each block per network pass
   return [
-      ("linear summaries", "all-reduce", batch * heads * head_dim * head_dim * 4, (forward + 1) * counts["linear"]),
-      ("window halos", "collective-permute", halo * per_token, 4 * (forward + 1) * counts["window"]),
-      ("softmax K/V gather", "all-gather", tokens * per_token, 2 * forward * counts["softmax"]),
-      ("softmax K/V gather, backward", "reduce-scatter", tokens * per_token, 2 * counts["softmax"]),
+      ("linear summaries", "all-reduce", batch * heads * head_dim * head_dim * 4,
+       passes * (forward + 1) * counts["linear"]),
+      ("window halos", "collective-permute", halo * per_token, passes * 4 * (forward + 1) * counts["window"]),
+      ("softmax K/V gather", "all-gather", tokens * per_token, passes * 2 * forward * counts["softmax"]),
+      ("softmax K/V gather, backward", "reduce-scatter", tokens * per_token, passes * 2 * counts["softmax"]),
       ("parameter gradients", "all-reduce", 4 * gradient_elements(model, param_count), 1),
-      ("loss", "all-reduce", 4, 1),
+      ("loss", "all-reduce", 4, passes),
   ]
 
 
-def context_collectives(model, grid, context: int, *, param_count: int, batch: int = 1) -> dict:
+def context_collectives(model, grid, context: int, *, param_count: int, batch: int = 1,
+                        passes: int = 1) -> dict:
   """{kind: {executions, payload_bytes, wire_bytes}} per device per step (wire bytes as
   hlo_collectives.wire_bytes counts them), 'total', and each named term of `collective_terms`."""
   out = {k: dict(executions=0, payload_bytes=0, wire_bytes=0.0) for k in KINDS}
   terms = {}
-  for name, kind, payload, executions in collective_terms(model, grid, context, param_count=param_count, batch=batch):
+  for name, kind, payload, executions in collective_terms(model, grid, context, param_count=param_count, batch=batch,
+                                                         passes=passes):
     row = dict(executions=executions, payload_bytes=payload * executions,
                wire_bytes=wire_bytes(kind, payload, context) * executions)
     terms[name] = row

@@ -9,7 +9,8 @@ compiled program's memory analysis and its collectives (benchmarks/dev/hlo_colle
 The program is what a train step differentiates once per network pass: the per-example net of
 models/per_example.py (as eflow_jax/train/step.py calls it, vmapped over the batch), a scalar loss of
 its output, and the gradient with respect to every parameter; the objective's extra passes (the
-target, guidance) are left out so that one pass's cost is read alone.
+target, guidance) are left out so that one pass's cost is read alone (`passes` in compile_point
+repeats it, for the check that the parameter gradient is all-reduced once however many passes).
 """
 import argparse
 import json
@@ -59,17 +60,19 @@ def abstract_inputs(model: VideoDiT, grid, text_length: int):
   return params, (x, vec, vec, vec, text, mask)
 
 
-def gradient_program(model: VideoDiT):
-  """(params, x, t, s, w, text, text_mask) -> (loss, d loss / d params) through the per-example net."""
+def gradient_program(model: VideoDiT, passes: int = 1):
+  """(params, x, t, s, w, text, text_mask) -> (loss, d loss / d params) through the per-example net,
+  called `passes` times (at times t, t/2, t/3, ...) as the objective calls one net several times."""
   def loss(params, x, t, s, w, text, text_mask):
     net = per_example_net(model, params)
     one = lambda xi, ti, si, wi, te, ma: net(xi, ti, si, {"text": te, "text_mask": ma}, wi, False)
-    out = jax.vmap(one)(x, t, s, w, text, text_mask)
-    return jnp.mean(jnp.square(out))
+    outs = [jax.vmap(one)(x, t / (i + 1), s, w, text, text_mask) for i in range(passes)]
+    return sum(jnp.mean(jnp.square(out)) for out in outs)
   return jax.value_and_grad(loss)
 
 
-def compile_point(grid, context: int, attention: str, overrides: dict, config_path: str = CONFIG) -> dict:
+def compile_point(grid, context: int, attention: str, overrides: dict, config_path: str = CONFIG,
+                  passes: int = 1) -> dict:
   model, text_length = build_model(config_path, attention, overrides)
   context_parallel.check_context(context, grid, attention=model.attention, softmax_every=model.softmax_every,
                                  radius=model.window_frames * grid[1] * grid[2] // 2,
@@ -81,7 +84,7 @@ def compile_point(grid, context: int, attention: str, overrides: dict, config_pa
   replicated = NamedSharding(mesh, P())
   frames = NamedSharding(mesh, P(None, context_parallel.AXIS))
   in_shardings = (jax.tree.map(lambda _: replicated, params), frames) + (replicated,) * 5
-  step = jax.jit(gradient_program(model), in_shardings=in_shardings)
+  step = jax.jit(gradient_program(model, passes), in_shardings=in_shardings)
   t0 = time.perf_counter()
   lowered = step.lower(params, *inputs)
   t1 = time.perf_counter()
@@ -92,6 +95,7 @@ def compile_point(grid, context: int, attention: str, overrides: dict, config_pa
   leaves = jax.tree.leaves(params)
   return dict(
       grid=list(grid), tokens=int(np.prod(grid)), context=context, attention=attention, overrides=overrides,
+      passes=passes,
       lower_s=t1 - t0, compile_s=t2 - t1, max_rss_gib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
       param_count=int(sum(np.prod(p.shape) for p in leaves)),
       memory={k: int(getattr(memory, k)) for k in ("argument_size_in_bytes", "output_size_in_bytes",

@@ -25,7 +25,8 @@ whole group-frames that can fall inside the window: a count fixed by the geometr
 
 The result equals the unsharded model up to float32 summation order (tests/test_context_parallel.py).
 `sharded_apply` wraps `VideoDiT.apply` in a shard_map that is manual over `context` only, so the
-`data` / `fsdp` axes stay under GSPMD exactly as without context parallelism.
+`data` / `fsdp` axes stay under GSPMD exactly as without context parallelism; the parameter gradient
+of all network passes of a step is all-reduced over `context` once (see sharded_apply).
 """
 import dataclasses
 import math
@@ -152,20 +153,32 @@ def softmax_with_allgather(q, k, v, context: ContextLayout, *, impl: str):
   return softmax_attention(q, gather(k), gather(v), impl=impl)
 
 
-def sharded_apply(model, mesh):
-  """`model.apply` with each clip's frames split over the mesh's `context` axis: same arguments,
-  same result; x and the output are (B, T, H, W, C) global arrays sharded over T."""
-  def apply(variables, x, t, s, w, y=None, text=None, text_mask=None, *, drop_ratio: float = 0.0,
-            rng=None, weak: bool = False, keep_indices=None):
+def sharded_apply(model, mesh, variables):
+  """`model.apply` bound to `variables`, with each clip's frames split over the mesh's `context` axis:
+  same arguments after the variables, same result; x and the output are (B, T, H, W, C) global arrays
+  sharded over T.
+
+  The variables enter as one broadcast copy per shard (a (context, ...) array sharded over `context`).
+  shard_map's transpose all-reduces a replicated input's cotangent at every call; a per-shard copy's
+  cotangent stays a partial sum instead, the calls made through this function add theirs, and the
+  broadcast's transpose reduces the total once: one all-reduce of the parameter gradient per train
+  step, not one per network pass (the objective makes several, eflow_jax/flow/losses.py).
+  """
+  size = mesh.shape[AXIS]
+  copies = jax.tree.map(lambda a: jnp.broadcast_to(a[None], (size,) + a.shape), variables)
+
+  def apply(x, t, s, w, y=None, text=None, text_mask=None, *, drop_ratio: float = 0.0, rng=None,
+            weak: bool = False, keep_indices=None):
     if keep_indices is not None:
       raise ValueError("explicit keep_indices are not supported with mesh.context > 1; pass an rng and "
                        "drop_ratio (every shard then keeps the same count).")
 
-    def body(variables, x, t, s, w, y, text, text_mask, rng):
-      return model.apply(variables, x, t, s, w, y, text, text_mask, drop_ratio=drop_ratio, rng=rng,
+    def body(copies, x, t, s, w, y, text, text_mask, rng):
+      own = jax.tree.map(lambda a: a[0], copies)
+      return model.apply(own, x, t, s, w, y, text, text_mask, drop_ratio=drop_ratio, rng=rng,
                          weak=weak, context_axis=AXIS)
 
-    specs = (P(), P(None, AXIS)) + (P(),) * 7
+    specs = (P(AXIS), P(None, AXIS)) + (P(),) * 7
     return jax.shard_map(body, mesh=mesh, in_specs=specs, out_specs=P(None, AXIS),
-                         axis_names={AXIS}, check_vma=False)(variables, x, t, s, w, y, text, text_mask, rng)
+                         axis_names={AXIS}, check_vma=False)(copies, x, t, s, w, y, text, text_mask, rng)
   return apply

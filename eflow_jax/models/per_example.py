@@ -7,6 +7,8 @@ guidance) see the same kept tokens, and different examples see different ones. T
 drops (it has no middle stack to drop from). When the model carries a mesh with a `context` axis
 larger than 1, each call splits the example's frames over it (models/context_parallel.py).
 """
+import functools
+
 import jax
 import jax.numpy as jnp
 
@@ -19,14 +21,16 @@ MODEL_INPUT_KEYS = ("y", "text", "text_mask")
 def per_example_net(model: VideoDiT, params, drop_ratio: float = 0.0):
   """net(x, t, s, cond, w, weak) -> F for one example, as the objective and samplers expect."""
   mesh = getattr(model, "context_mesh", None)     # stand-in networks (tests' toys) have no mesh field
-  apply = model.apply
   if mesh is not None and mesh.shape.get(context_parallel.AXIS, 1) > 1:
-    apply = context_parallel.sharded_apply(model.clone(context_mesh=None), mesh)
+    # Built once per net, so every pass through it shares one parameter-gradient all-reduce.
+    apply = context_parallel.sharded_apply(model.clone(context_mesh=None), mesh, {"params": params})
+  else:
+    apply = functools.partial(model.apply, {"params": params})
 
   def net(x, t, s, cond, w, weak):
     inputs = {k: v[None] for k, v in cond.items() if k in MODEL_INPUT_KEYS}
     drop = 0.0 if weak else drop_ratio
-    out = apply({"params": params}, x[None], t[None], s[None], w[None], **inputs,
+    out = apply(x[None], t[None], s[None], w[None], **inputs,
                 drop_ratio=drop, rng=cond.get("drop_key") if drop else None, weak=weak)
     return out[0]
   return net
