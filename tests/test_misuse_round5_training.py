@@ -174,3 +174,17 @@ def test_a_config_file_without_get_config_is_named():
   message = cli_checks.override_error_message(error, ["main", "--config=configs/ablations/common.py", "--workdir=x"])
   assert message.startswith("--config=configs/ablations/common.py defines no get_config(arg): it is not a run "
                             "config"), message
+
+
+# ------------------------------------------------------------------------------------------------
+# The launchers.
+# ------------------------------------------------------------------------------------------------
+def test_the_slurm_script_run_outside_a_job_says_to_submit_it(tmp_path):
+  """`bash launch/slurm.sbatch` outside SLURM stopped at 'SLURM_JOB_ID: unbound variable'."""
+  env = {k: v for k, v in os.environ.items() if not k.startswith("SLURM_")}
+  done = subprocess.run(["bash", os.path.join(REPO, "launch/slurm.sbatch")], env={**env, "WORKDIR": str(tmp_path)},
+                        capture_output=True, text=True, timeout=60, cwd=tmp_path)
+  lines = done.stderr.strip().splitlines()
+  assert done.returncode == 1 and len(lines) == 1, done.stderr
+  assert lines[0].endswith("SLURM_JOB_ID: not inside a SLURM job: submit this script with WORKDIR=... sbatch "
+                           "launch/slurm.sbatch"), lines
