@@ -168,6 +168,14 @@ def test_prompts_embedded_unlike_the_training_captions_are_refused(tmp_path):
 # ------------------------------------------------------------------------------------------------
 # Config files.
 # ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("steps", ["0", "-5"])
+def test_the_demo_refuses_a_step_count_below_one(steps):
+  """configs/demo.py:steps=0 trained the recipe's 2400 steps (0 stood for "not given")."""
+  with pytest.raises(ValueError, match=rf"^config option 'steps={steps}' for \S*configs/demo\.py: must be >= 1; known: "):
+    config_lib.load_config(os.path.join(REPO, f"configs/demo.py:steps={steps}"))
+  assert config_lib.load_config(os.path.join(REPO, "configs/demo.py:steps=3")).total_steps == 3
+
+
 def test_a_config_file_without_get_config_is_named():
   """configs/ablations/common.py (the rows' shared base) gave "module 'config_config' has no attribute 'get_config'"."""
   error = AttributeError("module 'config_config' has no attribute 'get_config'")
