@@ -196,3 +196,14 @@ def test_the_slurm_script_run_outside_a_job_says_to_submit_it(tmp_path):
   assert done.returncode == 1 and len(lines) == 1, done.stderr
   assert lines[0].endswith("SLURM_JOB_ID: not inside a SLURM job: submit this script with WORKDIR=... sbatch "
                            "launch/slurm.sbatch"), lines
+
+
+@pytest.mark.parametrize("command", ["pythn", "./README.md"])
+def test_the_local_launcher_names_a_command_it_cannot_start(command):
+  """A misspelt command (or a file that is not executable) was a FileNotFoundError traceback."""
+  import sys    # pylint: disable=g-import-not-at-top
+  done = subprocess.run([sys.executable, "launch/local.py", "--num_processes=2", "--", command, "-c", "pass"],
+                        capture_output=True, text=True, timeout=60, cwd=REPO)
+  assert done.returncode == 1 and done.stdout == "", (done.stdout, done.stderr)
+  assert done.stderr.strip().splitlines() == [f"launch: cannot start {command!r}: "
+                                              f"{'No such file or directory' if command == 'pythn' else 'Permission denied'}"]
