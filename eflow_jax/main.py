@@ -66,8 +66,10 @@ def main(argv):
       jax.config.update("jax_persistent_cache_min_compile_time_secs", 2.0)
     logging.set_verbosity(logging.WARNING)
     check_host_device_count(os.environ.get("XLA_FLAGS", ""))
+    # Outside the backend's try: a bad EFLOW_* / --process_id is its own one line, not "unset JAX_PLATFORMS".
+    settings = distributed.settings_from(distributed.flag_values_dict(), os.environ)
     try:   # before any computation: joins the other processes (flags, EFLOW_* env, SLURM, TPU pod)
-      info = distributed.initialize(distributed.settings_from(distributed.flag_values_dict(), os.environ))
+      info = distributed.initialize(settings)
     except Exception as e:  # pylint: disable=broad-except   (JAX_PLATFORMS naming a missing backend)
       message = backend_error_message(e, os.environ.get("JAX_PLATFORMS", ""))
       if message is None:

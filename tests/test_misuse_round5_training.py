@@ -207,3 +207,21 @@ def test_the_local_launcher_names_a_command_it_cannot_start(command):
   assert done.returncode == 1 and done.stdout == "", (done.stdout, done.stderr)
   assert done.stderr.strip().splitlines() == [f"launch: cannot start {command!r}: "
                                               f"{'No such file or directory' if command == 'pythn' else 'Permission denied'}"]
+
+
+@pytest.mark.slow          # a subprocess that imports JAX: 10 to 30 s on the shared 2 cores
+@pytest.mark.parametrize("env, line", [
+    (dict(EFLOW_COORDINATOR_ADDRESS="127.0.0.1:12355", EFLOW_NUM_PROCESSES="2", EFLOW_PROCESS_ID="2"),
+     "error: process_id=2 (EFLOW_PROCESS_ID) is outside [0, 2) (num_processes from EFLOW_NUM_PROCESSES)"),
+    (dict(EFLOW_COORDINATOR_ADDRESS="localhost", EFLOW_NUM_PROCESSES="2", EFLOW_PROCESS_ID="0"),
+     "error: EFLOW_COORDINATOR_ADDRESS='localhost' is not host:port (e.g. 10.0.0.1:1234, port 1-65535)"),
+])
+def test_a_bad_multi_process_setting_is_not_blamed_on_jax_platforms(tmp_path, env, line):
+  """With JAX_PLATFORMS=cpu the settings' own line came wrapped in 'JAX could not start that backend ...;
+  unset JAX_PLATFORMS': advice about the wrong variable."""
+  import sys    # pylint: disable=g-import-not-at-top
+  done = subprocess.run([sys.executable, "-m", "eflow_jax.main", "--config=tests/tiny_config.py",
+                         f"--workdir={tmp_path / 'run'}"], env={**os.environ, "JAX_PLATFORMS": "cpu", **env},
+                        capture_output=True, text=True, timeout=300, cwd=REPO)
+  assert done.returncode == 2 and done.stderr.strip().splitlines() == [line], done.stderr[-2000:]
+  assert not (tmp_path / "run").exists()
