@@ -19,7 +19,7 @@ from eflow_jax import schema
 def get_config(arg=None):
   # `runlocal` is accepted like every config's, and changes nothing: the demo is CPU-sized already.
   options = schema.parse_options(arg, __file__, flags=("long", "runlocal", "fm_baseline"),
-                                 values={"steps": 0})
+                                 values={"steps": 0}, minimum={"steps": 1})   # 0: not given
   long_run, fm = options["long"], options["fm_baseline"]
   # Batch 8 for 2400 steps. The step costs about half of batch 16's, so this is the same wall time as
   # 1400 steps at batch 16, in 1.7x the updates: 38% vs 29% recognised by the clip classifier in the

@@ -156,6 +156,10 @@ def override_error_message(error: BaseException, argv) -> str:
   """One line for an error of absl's parsing of the flags: a misspelt --config.a.b=value override
   (ml_collections raises AttributeError(KeyError('b'))) is named with the flag and the field."""
   inner = error.args[0] if isinstance(error, AttributeError) and error.args else error
+  if str(error).endswith("has no attribute 'get_config'"):   # config_flags' loader found no get_config
+    given = [a.split("=", 1)[1].split(":")[0] for a in argv if a.startswith("--config=")]
+    return (f"--config={given[0] if given else '...'} defines no get_config(arg): it is not a run config (those "
+            f"are configs/*.py and the row files configs/ablations/table*.py, *_study.py, *_baselines.py).")
   if isinstance(inner, KeyError) and inner.args and str(inner.args[0]).split():
     text = str(inner.args[0])                      # "'hiden' Did you mean "hidden" instead of "hiden"?"
     field, hint = text.split()[0].strip("'\""), " ".join(text.split()[1:])

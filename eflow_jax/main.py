@@ -66,13 +66,7 @@ def main(argv):
       jax.config.update("jax_persistent_cache_min_compile_time_secs", 2.0)
     logging.set_verbosity(logging.WARNING)
     check_host_device_count(os.environ.get("XLA_FLAGS", ""))
-    try:   # before any computation: joins the other processes (flags, EFLOW_* env, SLURM, TPU pod)
-      info = distributed.initialize(distributed.settings_from(distributed.flag_values_dict(), os.environ))
-    except Exception as e:  # pylint: disable=broad-except   (JAX_PLATFORMS naming a missing backend)
-      message = backend_error_message(e, os.environ.get("JAX_PLATFORMS", ""))
-      if message is None:
-        raise
-      raise ValueError(message) from None
+    info = _join_processes()
     if distributed.is_primary() and info["process_count"] > 1:
       print(f"process 0 of {info['process_count']}: {info['global_devices']} devices "
             f"({len(info['local_devices'])} local, {info['platform']})", flush=True)
@@ -110,6 +104,19 @@ def main(argv):
   except OSError as e:                       # unwritable / full workdir, unreadable checkpoints
     print(f"error: {e}", file=sys.stderr)
     sys.exit(4)
+
+
+def _join_processes() -> dict:
+  """Joins the other processes (flags, EFLOW_* env, SLURM, TPU pod) before any computation. A bad
+  setting is its own line; only the backend's start is read as JAX_PLATFORMS naming a missing backend."""
+  settings = distributed.settings_from(distributed.flag_values_dict(), os.environ)
+  try:
+    return distributed.initialize(settings)
+  except Exception as e:  # pylint: disable=broad-except
+    message = backend_error_message(e, os.environ.get("JAX_PLATFORMS", ""))
+    if message is None:
+      raise
+    raise ValueError(message) from None
 
 
 def sample_folder(workdir: str, output: str | None) -> str:

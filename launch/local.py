@@ -105,8 +105,12 @@ def main(argv) -> int:
                EFLOW_PROCESS_ID=str(i), PYTHONUNBUFFERED="1")
     if args.cpu_devices_per_process is not None:
       env["EFLOW_CPU_DEVICES_PER_PROCESS"] = str(args.cpu_devices_per_process)
-    proc = subprocess.Popen(args.command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+      proc = subprocess.Popen(args.command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              stdin=subprocess.DEVNULL, start_new_session=True)
+    except OSError as e:           # a misspelt or non-executable command: one line, not a traceback
+      _stop(procs, args.grace_s)
+      raise SystemExit(f"launch: cannot start {args.command[0]!r}: {e.strerror}") from None
     procs.append(proc)
     pump = threading.Thread(target=_pump, args=(proc, i, lock), daemon=True)
     pump.start()

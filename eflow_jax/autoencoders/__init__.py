@@ -199,6 +199,32 @@ def describe(ae: Autoencoder, **extra) -> dict:
   return d
 
 
+def data_kind(manifest: Mapping[str, Any] | None) -> str:
+  """The autoencoder that wrote a record set (its manifest's), identity for pixels (no manifest)."""
+  m_ae = dict((manifest or {}).get("autoencoder_config") or {})
+  return m_ae.get("kind") or (manifest or {}).get("autoencoder") or "identity"
+
+
+def check_config(config, manifest: Mapping[str, Any] | None = None) -> None:
+  """One-line ValueError, before training, for a `config.autoencoder` that `from_config` would refuse
+  when the run first samples, or that would decode the data's latents with another autoencoder."""
+  ae_cfg = _get(config, "autoencoder")
+  kind = _get(ae_cfg, "kind", "auto")
+  if kind not in KINDS:
+    raise ValueError(f"autoencoder.kind={kind!r} is unknown; use one of {', '.join(KINDS)}.")
+  written_by = data_kind(manifest)
+  if kind not in ("auto", written_by):
+    where = "its manifest" if manifest is not None else "pixels: no autoencoder"
+    raise ValueError(f"autoencoder.kind={kind!r} but the training data was written by {written_by!r} "
+                     f"({where}): samples would be decoded with the wrong autoencoder; set "
+                     f"autoencoder.kind=auto.")
+  m_ae = dict((manifest or {}).get("autoencoder_config") or {})
+  if written_by == "wan21" and not (_get(ae_cfg, "weights", "") or m_ae.get("weights") or _get(ae_cfg, "cache_dir", "")
+                                    or m_ae.get("cache_dir") or _get(ae_cfg, "random_init_seed", -1) >= 0
+                                    or int(m_ae.get("random_init_seed", -1)) >= 0):
+    build("wan21")                     # its one-line error: weights are needed
+
+
 def from_config(config, manifest: Mapping[str, Any] | None = None) -> Autoencoder:
   """The run's autoencoder (`config.autoencoder`), consistent with the record set it trains on.
 
@@ -216,7 +242,7 @@ def from_config(config, manifest: Mapping[str, Any] | None = None) -> Autoencode
   channels = int(_get(model_cfg, "latent_channels", 3))
   m_ae = dict((manifest or {}).get("autoencoder_config") or {})
   if kind == "auto":
-    kind = m_ae.get("kind") or (manifest or {}).get("autoencoder") or "identity"
+    kind = data_kind(manifest)
     if kind not in KINDS[1:]:
       raise ValueError(f"manifest autoencoder {kind!r} is not one of {KINDS[1:]}; set "
                        "autoencoder.kind.")

@@ -160,12 +160,8 @@ def make_train_iterator(data_cfg, *, model_kind: str, seed: int, process_index: 
     source = records.data_source(data_cfg.path, manifest)
     # Each record keeps its index through shuffle and repeat, so a bad one is named (no reordering).
     ds = grain.MapDataset.source(source).map_with_index(_with_index)
-    if data_cfg.holdout_examples and not data_cfg.eval_path:
-      keep = manifest["num_examples"] - data_cfg.holdout_examples
-      if keep < 1:
-        raise ValueError(f"data.holdout_examples={data_cfg.holdout_examples} leaves no training "
-                         f"records of {manifest['num_examples']}.")
-      ds = ds[:keep]
+    if data_cfg.holdout_examples and not data_cfg.eval_path:     # check_manifest: at least one is kept
+      ds = ds[:manifest["num_examples"] - data_cfg.holdout_examples]
     ds = ds.shuffle(shuffle_seed).repeat(None)
     ds = ds.map_with_index(_DecodeRecord(data_cfg.path, manifest, seed,
                                          float(data_cfg.still_video_ratio)))

@@ -236,6 +236,9 @@ def write_records(path: str, examples_iter: Iterable[Mapping[str, Any]],
 # ------------------------------------------------------------------------------------------------
 def read_manifest(path: str) -> dict:
   """Loads and checks path/manifest.json and that every listed shard exists (one-line errors)."""
+  if path and os.path.exists(path) and not os.path.isdir(path):
+    raise RecordsError(f"record directory {path!r} is a file (data.path): give the folder that holds "
+                       f"{MANIFEST} and the shards.")
   if not path or not os.path.isdir(path):
     raise RecordsError(f"record directory {path!r} does not exist (data.path).")
   mpath = os.path.join(path, MANIFEST)
@@ -285,6 +288,10 @@ def check_manifest(m: Mapping[str, Any], data_cfg, model_kind: str, *, path: str
     for name in ("text_dim", "text_length"):
       if data_cfg[name] != m[name]:
         raise RecordsError(f"{where}: {name} {m[name]} != data.{name}={data_cfg[name]}.")
+  hold = data_cfg.holdout_examples
+  if hold and not data_cfg.eval_path and hold >= m["num_examples"]:    # pipeline.make_train_iterator
+    raise RecordsError(f"{where}: data.holdout_examples={hold} leaves none of its {m['num_examples']} records "
+                       f"to train on; lower it (or set data.eval_path).")
   if data_cfg.still_video_ratio > 0 and not m.get("has_still_latent") \
       and m.get("temporal_stride", 1) != 1:
     raise RecordsError(f"{where}: data.still_video_ratio={data_cfg.still_video_ratio} needs "

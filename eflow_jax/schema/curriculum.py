@@ -1,6 +1,7 @@
 """`config.curriculum`: the stages of a run (paper App. C), each stage's fields and their checks.
 
-Each stage gives its length as `steps` (> 0) or as a `fraction` of `config.total_steps`, and:
+Each stage gives its length as `steps` (> 0) or as a `fraction` of `config.total_steps` (the fractions
+and steps / total_steps add up to 1; the last fractional stage takes the rounding), and:
 
   name         shown in logs and stored in checkpoints
   drop_ratio   SPRINT token-drop ratio of the middle stack (0 = dense)
@@ -8,7 +9,8 @@ Each stage gives its length as `steps` (> 0) or as a `fraction` of `config.total
   ratios       the batch split {term: share}: fm, scm, mva (0 = off) and any term registered in
                flow/terms.py (which also checks it: registered names, shares summing to 1)
   lr           learning rate of the stage (times config.lr_schedule's warm-up / decay shape)
-  data_path    '' = config.data.path; else the shards of this stage's resolution (T2V 256p -> 480p)
+  data_path    '' = config.data.path; else the shards of this stage's resolution (T2V 256p -> 480p;
+               data.source='array_record' only)
   batch_size   0 = config.data.batch_size; else this stage's global batch (T2V: 2048 -> 1024)
 
 How a step finds its stage: train/curriculum.py.

@@ -12,11 +12,12 @@ def shown_path(path: str) -> str:
   return path if relative.startswith("..") else relative
 
 
-def parse_options(arg: str | None, config_file: str, *, flags=(), values=None, one_of=None) -> dict:
+def parse_options(arg: str | None, config_file: str, *, flags=(), values=None, one_of=None, minimum=None) -> dict:
   """A run config's `:arg` (comma-separated `word`s and `name=value`s) -> {option: value}.
 
   flags: words that are True when given, else False (`runlocal`). values: {name: default} set with
-  `name=value` and parsed as type(default) (int, float or str). one_of: (name, words): exactly one
+  `name=value` and parsed as type(default) (int, float or str); minimum: {name: lowest value} a given
+  value must reach (its default may be a "not given" below it, demo's steps=0). one_of: (name, words): exactly one
   of `words` must be given (an ablation table's row); it is returned under `name`. Anything else is
   a ValueError naming `config_file` and the known options: a misspelt option must not silently
   leave the default in place.
@@ -38,6 +39,8 @@ def parse_options(arg: str | None, config_file: str, *, flags=(), values=None, o
       except ValueError:
         kind = type(values[name]).__name__
         raise error(f"config option {option!r}", f": {text!r} is not a valid {kind}") from None
+      if name in (minimum or {}) and out[name] < minimum[name]:
+        raise error(f"config option {option!r}", f": must be >= {minimum[name]}")
     elif name in values or (has_value and (name in flags or name in choices)):
       raise error(f"malformed config option {option!r}")
     elif name in flags:

@@ -25,6 +25,7 @@ from absl import logging
 import numpy as np
 
 KINDS = ("builtin", "t5")
+T5_DTYPES = ("float32", "bfloat16", "float16")
 
 
 class TextEncoder(abc.ABC):
@@ -95,10 +96,9 @@ class T5TextEncoder(TextEncoder):
     classes = {"umt5": transformers.UMT5EncoderModel, "t5": transformers.T5EncoderModel}
     if config.model_type not in classes:
       raise ValueError(f"{path}: model_type {config.model_type!r}; expected one of {list(classes)}.")
-    torch_dtype = {"float32": torch.float32, "bfloat16": torch.bfloat16,
-                   "float16": torch.float16}.get(dtype)
-    if torch_dtype is None:
-      raise ValueError(f"dtype={dtype!r}; use float32, bfloat16 or float16.")
+    if dtype not in T5_DTYPES:
+      raise ValueError(f"dtype={dtype!r}; use one of {', '.join(T5_DTYPES)}.")
+    torch_dtype = getattr(torch, dtype)
     self.tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
     self.model = classes[config.model_type].from_pretrained(
         path, local_files_only=True, dtype=torch_dtype).to(device).eval()
@@ -144,12 +144,39 @@ def build(kind: str, *, path: str = "", text_dim: int = 0, text_length: int = 51
   raise ValueError(f"text encoder kind {kind!r}; use one of {KINDS}.")
 
 
+def _kind_of(te: Mapping) -> str:
+  return te.get("kind") or ("t5" if te.get("path") else "builtin")
+
+
+def check_config(config, data_encoder: str | None) -> None:
+  """One-line ValueError for a `config.text_encoder` that sampling would refuse, or that would embed
+  prompts unlike the captions the model trains on (`data_encoder`: the encoder of the training data,
+  None when unknown). Checked before training: a text run samples only at its end or every N steps."""
+  te = dict(config.get("text_encoder") or {})
+  kind = te.get("kind", "")
+  if kind not in ("", *KINDS):
+    raise ValueError(f"text_encoder.kind={kind!r} is unknown; use one of {', '.join(KINDS)} ('' = t5 when "
+                     f"text_encoder.path is set, else builtin).")
+  kind = _kind_of(te)
+  if kind == "t5":
+    if te.get("dtype", "float32") not in T5_DTYPES:
+      raise ValueError(f"text_encoder.dtype={te['dtype']!r} is unknown; use one of {', '.join(T5_DTYPES)}.")
+    if not te.get("path") or not os.path.isdir(te["path"]):
+      raise ValueError(f"text_encoder.path={te.get('path', '')!r} is not a local directory: the t5 encoder "
+                       "needs one (config.json, weights and tokenizer files; nothing is downloaded).")
+  if data_encoder and data_encoder != kind:
+    raise ValueError(f"the training captions were embedded by the {data_encoder!r} text encoder but "
+                     f"config.text_encoder is {kind!r}: prompts would be embedded unlike them at sample "
+                     f"time; set text_encoder.kind={data_encoder}" + (" and text_encoder.path." if data_encoder == "t5"
+                                                                        else "."))
+
+
 def from_config(config) -> TextEncoder:
   """`config.text_encoder` (kind, path, dtype, device) with data.text_dim / data.text_length."""
   te = config.get("text_encoder") if hasattr(config, "get") else None
   te = dict(te or {}) if not isinstance(te, Mapping) else dict(te)
   data = config.data
-  kind = te.get("kind") or ("t5" if te.get("path") else "builtin")
+  kind = _kind_of(te)
   return build(kind, path=te.get("path", ""), text_dim=int(data.text_dim),
                text_length=int(data.text_length), dtype=te.get("dtype", "float32"),
                device=te.get("device", "cpu"))

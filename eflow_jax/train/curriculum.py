@@ -61,6 +61,7 @@ def build_stages(curriculum: ml_collections.ConfigDict, total_steps: int) -> lis
       raise ValueError(f"curriculum.{key} needs steps > 0 or fraction > 0.")
     if i == len(keys) - 1 and s.steps <= 0:
       length = total_steps - start           # the last fractional stage absorbs rounding
+      _check_absorbed(key, s.fraction, total_steps, length, len(keys))
     ratios = split_of(s.ratios, where=f"curriculum.{key}.ratios")
     if not 0.0 <= s.drop_ratio < 1.0:
       raise ValueError(f"curriculum.{key}.drop_ratio={s.drop_ratio} must lie in [0, 1).")
@@ -78,6 +79,15 @@ def build_stages(curriculum: ml_collections.ConfigDict, total_steps: int) -> lis
     raise ValueError(f"curriculum stage lengths {lengths} must be positive and sum to "
                      f"total_steps={total_steps}; fix the stages' steps/fraction or total_steps.")
   return stages
+
+
+def _check_absorbed(key: str, fraction: float, total_steps: int, length: int, num_stages: int) -> None:
+  """The last fractional stage takes what the others leave: up to half a step of rounding per stage,
+  not the share of fractions that do not add up to 1 (0.9 + 0.9 gave it 1 step of its 90%)."""
+  if abs(length - fraction * total_steps) > 0.5 * num_stages:
+    raise ValueError(f"curriculum.{key}.fraction={fraction} asks for {fraction * total_steps:g} of total_steps="
+                     f"{total_steps}, but the stages before it leave {length}: the stages' fractions (and "
+                     f"steps / total_steps) must add up to 1; fix their fraction or steps.")
 
 
 def stage_at(stages: list[Stage], step: int) -> Stage:

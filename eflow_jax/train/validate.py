@@ -19,7 +19,9 @@ import types
 
 import jax
 
+from eflow_jax import autoencoders
 from eflow_jax import sharding
+from eflow_jax import text as text_encoders
 from eflow_jax.cli_checks import MAX_SEED
 from eflow_jax.data import moving_mnist
 from eflow_jax.data import pipeline
@@ -63,6 +65,8 @@ def check_run_config(config, *, device_count: int | None = None, read_data: bool
   for field, data_cfg, stage_ids in (_sources(config, stages) if read_data else ()):
     shape = _check_data(field, data_cfg, kind, model)
     _check_geometry(field, shape, model, [(i, stages[i]) for i in stage_ids], context)
+  if read_data:
+    _check_decoders(config, kind)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -260,6 +264,9 @@ def _sources(config, stages):
   `curriculum.data_config_for` builds them. The eval source serves no stage (it is only read dense)."""
   data = config.data
   if data.source != "array_record":
+    for i, stage in enumerate(stages):
+      _require(not stage.data_path, f"curriculum.stage{i + 1}.data_path={stage.data_path!r} is read only with "
+               f"data.source='array_record' (data.source={data.source!r} ignores it); unset it or change data.source.")
     return [("data.path", data, range(len(stages)))]
   paths = {"data.path": data.path}
   for i, stage in enumerate(stages):
@@ -301,6 +308,15 @@ def _check_data(field: str, data_cfg, kind: str, model: VideoDiT) -> tuple[int, 
     _require(data_cfg.text_dim == model.text_dim,
              f"data.text_dim={data_cfg.text_dim} != model.text_dim={model.text_dim}; make them equal.")
   return shape
+
+
+def _check_decoders(config, kind: str) -> None:
+  """The autoencoder and text encoder the run samples with: valid, and the ones that wrote its data
+  (a run samples only every sample_every steps or at its end, long after this check)."""
+  manifest = pipeline.manifest(config.data) if config.data.source == "array_record" else None
+  autoencoders.check_config(config, manifest)
+  if kind == "text":
+    text_encoders.check_config(config, manifest.get("text_encoder") if manifest else "builtin")
 
 
 # ------------------------------------------------------------------------------------------------
