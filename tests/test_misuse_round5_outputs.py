@@ -1,10 +1,12 @@
 """A fifth round of misuse, on the outputs side (docs/misuse/round5_outputs.json lists every case tried):
-the video metrics used from Python, writing sample videos, --prompts_file, and the Wan VAE's conversion
-cache. Each case that scored or wrote the wrong thing without a word, or failed deep in numpy or PyAV,
-ends here in one line before any work, or does the right thing. Nothing is trained: milliseconds each.
+the video metrics used from Python, writing sample videos, --prompts_file, --mode=eval's report, the
+Wan VAE's conversion cache and param_count. Each case that scored or wrote the wrong thing without a
+word, or failed deep in numpy or PyAV, ends here in one line before any work, or does the right thing.
+Nothing is trained: milliseconds to seconds each.
 """
 import json
 import os
+import re
 
 import numpy as np
 import pytest
@@ -187,3 +189,17 @@ def test_an_eval_report_of_other_settings_is_not_replaced_without_output(tmp_pat
     cli_checks.check_eval_report_settings(str(path), {"num_samples": 6, "sampler": "alg2"})
   cli_checks.check_eval_report_settings(str(path), {"num_samples": 4, "sampler": "alg2"})   # the same eval again
   cli_checks.check_eval_report_settings(str(tmp_path / "none.json"), {"num_samples": 6})
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["configs/nothere.py"], r"^param_count: error: config file configs/nothere\.py not found\.$"),
+    (["--overveiw", "tests/tiny_config.py"], r"^param_count: error: unknown flag --overveiw; the only flag is "
+                                             r"--overview\.$"),
+])
+def test_param_count_words_a_bad_argument_in_one_line(capsys, argv, message):
+  """A missing config or a misspelt --overview (read as a config path) was a 14-line traceback."""
+  from eflow_jax.tools import param_count    # pylint: disable=g-import-not-at-top
+  assert param_count.cli(argv) == 2
+  err = capsys.readouterr().err.strip().splitlines()
+  assert len(err) == 1, err
+  assert re.match(message, err[0]), err[0]
