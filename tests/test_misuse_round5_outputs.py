@@ -129,37 +129,75 @@ def test_a_prompts_file_with_a_byte_order_mark_reads_clean(tmp_path):
 TINY_VAE = dict(base_dim=8, z_dim=4, dim_mult=[1, 2, 2, 2], num_res_blocks=1, temperal_downsample=[False, True, True])
 
 
-def _cache(tmp_path, source):
-  from eflow_jax.autoencoders import wan_convert, wan_vae    # pylint: disable=g-import-not-at-top
-  cfg = wan_vae.WanVAEConfig.from_dict(TINY_VAE)
-  wan_convert.save_params(str(tmp_path / "cache"), wan_vae.init_params(cfg, 0), cfg, source=str(source))
-  return wan_convert, str(tmp_path / "cache")
+def _diffusers_names(params) -> dict:
+  """Flax params -> the diffusers state dict wan_convert.diffusers_to_params maps back (its module
+  docstring's name mapping, inverted), so a VAE 'checkpoint' can be written without torch."""
+  from eflow_jax.autoencoders import wan_convert    # pylint: disable=g-import-not-at-top
+  import jax                                         # pylint: disable=g-import-not-at-top
+  out = {}
+  for path, leaf in jax.tree_util.tree_leaves_with_path(params):
+    *names, leaf_name = [p.key for p in path]
+    if len(names) >= 2 and names[-1] == "conv" and names[-2] in wan_convert._CONV3D:   # pylint: disable=protected-access
+      names = names[:-1]
+    if len(names) >= 2 and names[1] == "head":
+      names = [names[0], *names[2:]]
+    tokens = []
+    for name in names:
+      flat = re.fullmatch(r"up_blocks_(\d+)_([a-z]+)_(\d+)", name)
+      indexed = re.fullmatch(r"(.*?)_(\d+)", name)
+      tokens += (["up_blocks", *flat.groups()] if flat else ["resample", "1"] if name == "resample"
+                 else list(indexed.groups()) if indexed else [name])
+    value = np.asarray(leaf)
+    if leaf_name == "kernel":
+      value, leaf_name = value.transpose(4, 3, 0, 1, 2) if value.ndim == 5 else value.transpose(3, 2, 0, 1), "weight"
+    out[".".join([*tokens, leaf_name])] = np.ascontiguousarray(value)     # safetensors writes the buffer as laid out
+  return out
+
+
+def _vae_weights(folder, seed):
+  """A tiny Wan VAE as a diffusers folder (config.json + safetensors); returns (path, its params)."""
+  from safetensors.numpy import save_file    # pylint: disable=g-import-not-at-top
+  from eflow_jax.autoencoders import wan_vae    # pylint: disable=g-import-not-at-top
+  params = wan_vae.init_params(wan_vae.WanVAEConfig.from_dict(TINY_VAE), seed)
+  os.makedirs(folder)
+  (folder / "config.json").write_text(json.dumps(TINY_VAE))
+  save_file(_diffusers_names(params), str(folder / "diffusion_pytorch_model.safetensors"))
+  return str(folder), params
 
 
 def test_a_vae_cache_converted_from_other_weights_is_refused(tmp_path):
-  """The cache was returned for any autoencoder.weights, even one that does not exist: the old VAE's
-  latents decoded with the new model's, exit 0."""
-  wan_convert, cache = _cache(tmp_path, tmp_path / "wan_a.safetensors")
-  for other in (tmp_path / "wan_b.safetensors", tmp_path / "nothere.pth"):
-    with pytest.raises(ValueError, match=rf"^autoencoder\.cache_dir={cache} holds the conversion of "
-                                         rf"{tmp_path}/wan_a\.safetensors, not of autoencoder\.weights={other}; "
-                                         rf"delete the cache or point cache_dir elsewhere\.$"):
-      wan_convert.load_wan_vae(str(other), cache_dir=cache)
-  _, cfg = wan_convert.load_wan_vae(str(tmp_path / "wan_a.safetensors"), cache_dir=cache)   # its own source: read
-  assert cfg.z_dim == 4
-  assert wan_convert.load_wan_vae("", cache_dir=cache)[1].z_dim == 4          # no weights named: the cache
+  """The cache was read before the weights: autoencoder.weights=B (or a path that does not exist) got the
+  VAE converted from A, and its latents decoded with the wrong model, exit 0."""
+  from eflow_jax.autoencoders import wan_convert    # pylint: disable=g-import-not-at-top
+  a, params_a = _vae_weights(tmp_path / "wan_a", 0)
+  b, _ = _vae_weights(tmp_path / "wan_b", 1)
+  cache = str(tmp_path / "cache")
+  wan_convert.load_wan_vae(a, cache_dir=cache)                        # converts A, caches it
+  for other in (b, str(tmp_path / "nothere.safetensors")):
+    with pytest.raises(ValueError, match=rf"^autoencoder\.cache_dir={cache} holds the conversion of {a}, not of "
+                                         rf"autoencoder\.weights={other}; delete the cache or point cache_dir "
+                                         rf"elsewhere\.$"):
+      wan_convert.load_wan_vae(other, cache_dir=cache)
+  cached, _ = wan_convert.load_wan_vae(a, cache_dir=cache)            # its own source: read from the cache
+  np.testing.assert_array_equal(np.asarray(cached["encoder"]["conv_in"]["conv"]["kernel"]),
+                                np.asarray(params_a["encoder"]["conv_in"]["conv"]["kernel"]))
 
 
 def test_a_vae_cache_of_another_architecture_is_refused(tmp_path):
-  wan_convert, cache = _cache(tmp_path, tmp_path / "wan_a.safetensors")
+  """autoencoder.arch was ignored once a cache existed: the cached VAE was returned whatever it asked."""
+  from eflow_jax.autoencoders import wan_convert    # pylint: disable=g-import-not-at-top
+  a, _ = _vae_weights(tmp_path / "wan_a", 0)
+  cache = str(tmp_path / "cache")
+  wan_convert.load_wan_vae(a, cache_dir=cache)
   with pytest.raises(ValueError, match=r"holds a VAE with z_dim=4, autoencoder\.arch asks 16; delete the cache"):
-    wan_convert.load_wan_vae(str(tmp_path / "wan_a.safetensors"), arch=dict(TINY_VAE, z_dim=16), cache_dir=cache)
-  assert json.load(open(os.path.join(cache, "wan_vae_config.json")))["source"] == str(tmp_path / "wan_a.safetensors")
+    wan_convert.load_wan_vae(a, arch=dict(TINY_VAE, z_dim=16), cache_dir=cache)
 
 
 def test_a_damaged_vae_cache_names_the_cache_not_orbax(tmp_path):
   """A cache whose config no longer matches its params failed in Orbax, advising `strict=False`."""
-  wan_convert, cache = _cache(tmp_path, tmp_path / "wan_a.safetensors")
+  from eflow_jax.autoencoders import wan_convert, wan_vae    # pylint: disable=g-import-not-at-top
+  cfg, cache = wan_vae.WanVAEConfig.from_dict(TINY_VAE), str(tmp_path / "cache")
+  wan_convert.save_params(cache, wan_vae.init_params(cfg, 0), cfg)
   config_path = os.path.join(cache, "wan_vae_config.json")
   saved = json.load(open(config_path))
   json.dump(dict(saved, z_dim=8), open(config_path, "w"))
