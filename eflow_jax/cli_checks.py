@@ -104,9 +104,10 @@ def check_flags(mode: str, workdir: str, given: dict, num_classes: int, flow=Non
 
 
 def read_prompts(path: str) -> list[str]:
-  """The captions of --prompts_file: one per non-empty line (surrounding spaces dropped)."""
+  """The captions of --prompts_file: one per non-empty line (surrounding spaces dropped). utf-8-sig: the
+  byte-order mark that Windows editors write was kept as the first caption's first character."""
   try:
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8-sig") as f:
       prompts = [line.strip() for line in f if line.strip()]
   except OSError as e:
     raise FileNotFoundError(f"--prompts_file={path}: {e.strerror}.") from None
@@ -150,6 +151,22 @@ def check_eval_output(output: str) -> None:
   if not (isinstance(report, dict) and "step" in report and "weights" in report):
     raise ValueError(f"--output={output} exists and is not an eval report; it would be overwritten: choose "
                      f"another path.")
+
+
+def check_eval_report_settings(path: str, settings: dict) -> None:
+  """--mode=eval without --output writes <workdir>/eval_stepN.json: an earlier report of that step made
+  with other settings (sample count, sampler, its steps, guidance, seed) was replaced without a word.
+  `settings` are named as the report's 'protocol' names them (train/evaluate.py, sample_metrics)."""
+  try:
+    with open(path, encoding="utf-8") as f:
+      protocol = json.load(f).get("protocol", {})
+  except (OSError, ValueError, AttributeError):
+    return                                  # none there, or not a report: nothing of value to keep
+  differ = [k for k, v in settings.items() if k in protocol and protocol[k] != v]
+  if differ:
+    k = differ[0]
+    raise ValueError(f"{path} holds an eval with {k}={protocol[k]!r}, this one has {k}={settings[k]!r}; give "
+                     f"--output=PATH to keep both, or delete it.")
 
 
 def override_error_message(error: BaseException, argv) -> str:

@@ -12,7 +12,11 @@ DEFAULT_FPS = 4
 
 
 def to_uint8(videos) -> np.ndarray:
-  """[-1, 1] floats -> uint8, any leading shape; 1-channel clips become grey RGB."""
+  """[-1, 1] floats -> uint8, any leading shape; 1-channel clips become grey RGB. uint8 frames (what
+  Pipeline returns) are kept as they are: read as [-1, 1] floats they all clipped to white."""
+  if np.asarray(videos).dtype == np.uint8:
+    v = np.asarray(videos)
+    return np.repeat(v, 3, axis=-1) if v.shape[-1] == 1 else v
   v = np.clip((np.asarray(videos, np.float32) + 1.0) * 127.5 + 0.5, 0, 255).astype(np.uint8)
   return np.repeat(v, 3, axis=-1) if v.shape[-1] == 1 else v
 
@@ -24,6 +28,27 @@ def check_finite_clips(videos, what: str) -> None:
   if bad:
     raise FloatingPointError(f"{what}: {bad} of {np.size(videos)} sample values are not finite (NaN or inf): "
                              f"the weights are damaged or blown up, or the guidance is too large.")
+
+
+def check_clips(videos, fps, what: str) -> None:
+  """What write_videos can write, else one ValueError before any file: (N, T, H, W, C) with C = 1 or 3
+  (channels first failed inside PyAV), floats in [-1, 1] or uint8 (0..255 floats were all white), and a
+  frame rate > 0 (0 divided by zero in the GIF's frame duration, a negative one failed in PyAV)."""
+  shape = np.shape(videos)
+  if len(shape) != 5 or shape[-1] not in (1, 3):
+    raise ValueError(f"{what}: clips of shape {shape}; give (N, T, H, W, C) with C = 1 or 3.")
+  if not (isinstance(fps, (int, float, np.integer, np.floating)) and math.isfinite(fps) and fps > 0):
+    raise ValueError(f"{what}: fps={fps!r}; give a frame rate > 0 (e.g. {DEFAULT_FPS}).")
+  if looks_like_0_255(videos):
+    raise ValueError(f"{what}: values span [{float(np.min(videos)):g}, {float(np.max(videos)):g}] (0..255 frames "
+                     f"as floats?); give floats in [-1, 1] (x / 127.5 - 1) or uint8 frames.")
+
+
+def looks_like_0_255(videos) -> bool:
+  """Float clips that never go below 0 and reach well above 1: 0..255 frames, not a model's output
+  (which overshoots [-1, 1] a little on both sides and is clipped when written)."""
+  v = np.asarray(videos)
+  return np.issubdtype(v.dtype, np.floating) and v.size > 0 and float(v.min()) >= 0.0 and float(v.max()) > 1.5
 
 
 def video_grid(videos, columns: int | None = None, pad: int = 1) -> np.ndarray:
@@ -54,8 +79,9 @@ def write_gif(path: str, frames: np.ndarray, fps: float = DEFAULT_FPS) -> None:
 
 def write_mp4(path: str, frames: np.ndarray, fps: float = DEFAULT_FPS) -> None:
   import av
-  t, h, w, _ = frames.shape
-  frames = frames[:, :h - h % 2, :w - w % 2]          # yuv420p needs even sides
+  # yuv420p needs even sides: an odd side gets its last row / column once more (cropping it made a
+  # 1-pixel side 0 and failed inside PyAV).
+  frames = np.pad(frames, ((0, 0), (0, frames.shape[1] % 2), (0, frames.shape[2] % 2), (0, 0)), mode="edge")
   with replaced_on_success(path) as tmp, av.open(tmp, mode="w", format="mp4") as container:
     stream = container.add_stream("libx264", rate=fractions.Fraction(fps).limit_denominator(1001))
     stream.width, stream.height, stream.pix_fmt = frames.shape[2], frames.shape[1], "yuv420p"
@@ -78,6 +104,7 @@ def write_videos(path_stem: str, videos, *, columns: int | None = None, fps: flo
   scale: nearest-neighbour enlargement (default: display_scale of one clip)."""
   videos = np.asarray(videos)
   check_finite_clips(videos, f"{path_stem}.gif / .mp4 not written")
+  check_clips(videos, fps, f"{path_stem}.gif / .mp4 not written")
   os.makedirs(os.path.dirname(os.path.abspath(path_stem)), exist_ok=True)
   scale = display_scale(*videos.shape[2:4]) if scale is None else scale
   frames = upscale(video_grid(to_uint8(videos), columns, pad=1 if len(videos) > 1 else 0), scale)

@@ -219,15 +219,36 @@ def read_state_dict(path: str) -> dict[str, np.ndarray]:
   raise ValueError(f"{path}: unknown weight file type (want a diffusers dir, .safetensors, .pth).")
 
 
-def save_params(directory: str, params, cfg: wan_vae.WanVAEConfig) -> None:
-  """Writes params as an Orbax checkpoint plus the VAE config (the conversion cache)."""
+def save_params(directory: str, params, cfg: wan_vae.WanVAEConfig, source: str = "") -> None:
+  """Writes params as an Orbax checkpoint plus the VAE config (the conversion cache) and the weights
+  it was converted from (`check_cache_source` refuses it for other weights)."""
   import orbax.checkpoint as ocp  # pylint: disable=g-import-not-at-top
   directory = os.path.abspath(directory)
   os.makedirs(directory, exist_ok=True)
   with ocp.StandardCheckpointer() as ckptr:
     ckptr.save(os.path.join(directory, "params"), params, force=True)
   with open(os.path.join(directory, _CONFIG_JSON), "w") as f:
-    json.dump(_cfg_dict(cfg), f, indent=1)
+    json.dump({**_cfg_dict(cfg), **({"source": os.path.realpath(source)} if source else {})}, f, indent=1)
+
+
+def check_cache_source(cache_dir: str, path: str, arch: Mapping[str, Any] | None) -> None:
+  """A cache is read before the weights: one converted from other weights (or for another
+  architecture) was returned in their place, whatever `path` named. A cache written before sources were
+  recorded is trusted, as before."""
+  with open(os.path.join(cache_dir, _CONFIG_JSON)) as f:
+    cached = json.load(f)
+  source = cached.get("source")
+  if path and source and os.path.realpath(path) != source:
+    raise ValueError(f"autoencoder.cache_dir={cache_dir} holds the conversion of {source}, not of "
+                     f"autoencoder.weights={path}; delete the cache or point cache_dir elsewhere.")
+  differ = [k for k, v in (arch or {}).items() if k in cached and _plain(v) != _plain(cached[k])]
+  if differ:
+    raise ValueError(f"autoencoder.cache_dir={cache_dir} holds a VAE with {differ[0]}={cached[differ[0]]!r}, "
+                     f"autoencoder.arch asks {arch[differ[0]]!r}; delete the cache or point cache_dir elsewhere.")
+
+
+def _plain(value):
+  return list(value) if isinstance(value, (tuple, list)) else value
 
 
 def is_orbax_cache(directory: str) -> bool:
@@ -244,7 +265,11 @@ def load_params(directory: str):
   with open(os.path.join(directory, _CONFIG_JSON)) as f:
     cfg = wan_vae.WanVAEConfig.from_dict(json.load(f))
   with ocp.StandardCheckpointer() as ckptr:
-    params = ckptr.restore(os.path.join(directory, "params"), wan_vae.abstract_params(cfg))
+    try:
+      params = ckptr.restore(os.path.join(directory, "params"), wan_vae.abstract_params(cfg))
+    except ValueError as e:       # Orbax's shape refusal ends in advice to set strict=False: not ours
+      raise ValueError(f"{directory}: params/ do not match {_CONFIG_JSON} ({str(e).splitlines()[0].split('. ')[0]}); "
+                       f"the cache is damaged: delete it to convert the weights again.") from None
   return params, cfg
 
 
@@ -267,6 +292,7 @@ def load_wan_vae(path: str, *, arch: Mapping[str, Any] | None = None, cache_dir:
   arch: diffusers config overrides; by default config.json beside the weights, else Wan 2.1.
   """
   if cache_dir and is_orbax_cache(cache_dir):
+    check_cache_source(cache_dir, path, arch)
     return load_params(cache_dir)
   if not path:
     raise ValueError("autoencoder.weights is empty: give a local Wan 2.1 VAE (diffusers dir, "
@@ -283,5 +309,5 @@ def load_wan_vae(path: str, *, arch: Mapping[str, Any] | None = None, cache_dir:
     sd = original_to_diffusers(sd, cfg)
   params = jax.tree.map(np.asarray, diffusers_to_params(sd, cfg))
   if cache_dir:
-    save_params(cache_dir, params, cfg)
+    save_params(cache_dir, params, cfg, source=path)
   return params, cfg

@@ -43,6 +43,10 @@ def frechet_distance(mu1, sigma1, mu2, sigma2) -> float:
   s1, s2 = _symmetric(sigma1), _symmetric(sigma2)
   if mu1.shape != mu2.shape or s1.shape != s2.shape or s1.shape != mu1.shape * 2:
     raise ValueError(f"shapes differ: mu {mu1.shape} / {mu2.shape}, sigma {s1.shape} / {s2.shape}.")
+  # eigh of a matrix holding NaN fails with numpy's "Eigenvalues did not converge", naming nothing.
+  for name, a in (("mu1", mu1), ("sigma1", s1), ("mu2", mu2), ("sigma2", s2)):
+    if not np.all(np.isfinite(a)):
+      raise ValueError(f"{name} holds NaN or inf: the features (or the clips they came from) are not finite.")
   diff = mu1 - mu2
   d = diff @ diff + np.trace(s1) + np.trace(s2) - 2.0 * trace_sqrt_product(s1, s2)
   return float(max(d, 0.0))

@@ -8,6 +8,7 @@ from different sample counts or feature layers are not comparable.
 from __future__ import annotations
 
 import time
+import warnings
 
 import numpy as np
 
@@ -25,10 +26,50 @@ def _mean_sharpness(videos, max_batch: int = 256) -> float:
   return float(np.mean(np.concatenate(per_clip)))
 
 
+def check_clips(what: str, videos) -> np.ndarray:
+  """`videos` as float clips (N, T, H, W, C) in [-1, 1], C = 1 or 3, else one ValueError naming the fix:
+  channels first, uint8 frames (what Pipeline returns) or [0, 255] floats were scored as if they were
+  [-1, 1] clips (sharpness 10^4 times too large, features of white frames), non-finite values as numbers."""
+  videos = np.asarray(videos)
+  if videos.ndim != 5 or videos.shape[-1] not in (1, 3):
+    first = " (channels first? np.moveaxis(x, 1, -1))" if videos.ndim == 5 and videos.shape[1] in (1, 3) else ""
+    raise ValueError(f"{what} has shape {videos.shape}; give (N, T, H, W, C) with C = 1 or 3{first}.")
+  if not np.issubdtype(videos.dtype, np.floating):
+    raise ValueError(f"{what} is {videos.dtype} (0..255 frames, as Pipeline returns); the metrics take floats in "
+                     f"[-1, 1]: pass x / 127.5 - 1.")
+  bad = int(np.size(videos) - np.count_nonzero(np.isfinite(videos)))
+  if bad:
+    raise ValueError(f"{what}: {bad} of {np.size(videos)} values are not finite (NaN or inf); nothing was scored.")
+  low, high = float(videos.min(initial=0.0)), float(videos.max(initial=0.0))
+  if low < -1.01 or high > 1.01:
+    raise ValueError(f"{what} spans [{low:g}, {high:g}]; the metrics take clips in [-1, 1] (x / 127.5 - 1 for "
+                     f"0..255 values; np.clip a decoder's overshoot).")
+  return videos
+
+
+def check_labels(what: str, labels, count: int):
+  """Labels must be one per clip: one label broadcast over N clips, or N of another length, failed in
+  numpy's broadcasting (IndexError, 'operands could not be broadcast')."""
+  if labels is None:
+    return None
+  labels = np.asarray(labels).reshape(-1)
+  if len(labels) != count:
+    raise ValueError(f"{what} has {len(labels)} entries for {count} clips; give one label per clip.")
+  return labels
+
+
 def per_class_accuracy(predictions, labels) -> dict:
   """{class: fraction of that class's samples recognised as it}: a mean can hide dead classes."""
   predictions, labels = np.asarray(predictions).reshape(-1), np.asarray(labels).reshape(-1)
   return {str(int(c)): float(np.mean(predictions[labels == c] == c)) for c in np.unique(labels)}
+
+
+def warn_unit_range(samples, real_videos) -> None:
+  """Samples in [0, 1] against real clips that reach -1 were most likely written as [0, 1] images: a
+  warning, not an error, because a collapsed model can also produce such samples and is scored."""
+  if len(samples) and samples.min() >= 0.0 and len(real_videos) and real_videos.min() < -0.5:
+    warnings.warn(f"samples lie in [0, {samples.max():.3g}] while real_videos reach {real_videos.min():.3g}: if the "
+                  f"samples are [0, 1] images, pass x * 2 - 1 (the metrics take [-1, 1]).", stacklevel=3)
 
 
 def evaluate_videos(samples, labels=None, *, real_videos, real_labels=None, classifier_params=None,
@@ -45,10 +86,13 @@ def evaluate_videos(samples, labels=None, *, real_videos, real_labels=None, clas
   judge_params: the per-frame digit judge (frame_judge.load_or_train_judge); with labels it adds
   "frame_judge" (clips whose frames mostly read as their digit) and the same of the real clips.
   """
-  samples, real_videos = np.asarray(samples), np.asarray(real_videos)
-  if samples.ndim != 5 or samples.shape[1:] != real_videos.shape[1:]:
+  samples, real_videos = check_clips("samples", samples), check_clips("real_videos", real_videos)
+  if samples.shape[1:] != real_videos.shape[1:]:
     raise ValueError(f"samples {samples.shape} and real_videos {real_videos.shape} must both be "
                      "(N, T, H, W, C) with the same clip shape.")
+  labels = check_labels("labels", labels, len(samples))
+  real_labels = check_labels("real_labels", real_labels, len(real_videos))
+  warn_unit_range(samples, real_videos)
   report = {"num_samples": int(len(samples)), "num_real_clips": int(len(real_videos)),
             "sharpness": _mean_sharpness(samples), "sharpness_real": _mean_sharpness(real_videos)}
   proto = dict(protocol or {})

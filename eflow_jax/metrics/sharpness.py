@@ -21,7 +21,10 @@ def laplacian(frames) -> jax.Array:
 
 
 def frame_sharpness(videos) -> jax.Array:
-  """(B, T, H, W, C) -> (B, T): mean squared Laplacian of each grayscale frame (H, W >= 3)."""
+  """(B, T, H, W, C) -> (B, T): mean squared Laplacian of each grayscale frame (H, W >= 3: a
+  smaller frame has no interior pixel, and its mean over nothing was NaN)."""
+  if min(jnp.shape(videos)[-3:-1], default=0) < 3:
+    raise ValueError(f"sharpness needs frames of at least 3x3 pixels, got videos of shape {jnp.shape(videos)}.")
   gray = jnp.mean(jnp.asarray(videos, jnp.float32), axis=-1)
   return jnp.mean(jnp.square(laplacian(gray)), axis=(-2, -1))
 

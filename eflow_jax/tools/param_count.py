@@ -44,7 +44,24 @@ def main(paths, overview: bool = False):
       print(parameter_overview.get_parameter_overview(params, include_stats=False))
 
 
+DEFAULT_PATHS = ["configs/kinetics.py:variant=B", "configs/kinetics.py:variant=XL", "configs/kinetics.py:variant=XXL",
+                 "configs/t2v_256p.py", "configs/t2v_480p.py"]
+
+
+def cli(argv) -> int:
+  """One `param_count: error:` line and exit 2 for a misspelt flag (it was read as a config path) or a
+  config that cannot be loaded, as main.py words them, instead of a 14-line traceback."""
+  unknown = [a for a in argv if a.startswith("-") and a != "--overview"]
+  if unknown:
+    print(f"param_count: error: unknown flag {unknown[0]}; the only flag is --overview.", file=sys.stderr)
+    return 2
+  try:
+    main([a for a in argv if a != "--overview"] or DEFAULT_PATHS, overview="--overview" in argv)
+  except (FileNotFoundError, ValueError) as e:
+    print(f"param_count: error: {e}", file=sys.stderr)
+    return 2
+  return 0
+
+
 if __name__ == "__main__":
-  args = [a for a in sys.argv[1:] if a != "--overview"]
-  main(args or ["configs/kinetics.py:variant=B", "configs/kinetics.py:variant=XL", "configs/kinetics.py:variant=XXL",
-                "configs/t2v_256p.py", "configs/t2v_480p.py"], overview="--overview" in sys.argv[1:])
+  sys.exit(cli(sys.argv[1:]))

@@ -12,6 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
+from eflow_jax.cli_checks import check_eval_report_settings
 from eflow_jax import sample_limits
 from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax import sharding as sharding_lib
@@ -232,6 +233,10 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
   `config.eval.use_i3d` FVD on Kinetics-400 I3D logits (reference statistics cached per protocol).
   """
   model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
+  if output is None:
+    check_eval_report_settings(os.path.join(workdir, f"eval_step{int(state.step):06d}.json"), {
+        "num_samples": config.eval.num_samples, "sampler": config.flow.sampler, "guidance": config.flow.w_inf,
+        "sampler_steps": int(config.flow.inference_steps), "sample_seed": config.seed + 1000})
   report = {"step": int(state.step), "weights": "ema",
             "objective": held_out_objective(config, model, state, mesh, num_batches),
             "guidance_diagnostics": held_out_diagnostics(config, model, state, mesh, num_batches)}
