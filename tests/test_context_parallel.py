@@ -16,7 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def worker_results():
   env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=8", "JAX_PLATFORMS": "cpu"}
   done = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "context_parallel_worker.py")],
-                        capture_output=True, text=True, env=env, cwd=ROOT, timeout=900)
+                        capture_output=True, text=True, env=env, cwd=ROOT, timeout=1800)
   assert done.returncode == 0, done.stderr[-3000:]
   return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 
