@@ -37,8 +37,9 @@ CPU) with a `jax.custom_vjp` whose backward is two more kernels. Design:
 * Backends: impl='auto' picks it on GPU only; on TPU 'auto' is the reference (no Mosaic variant).
   Status: exact against the reference in interpret mode on CPU and compiled on an H100
   (tests/test_kernels_window.py; timings in docs/gpu_results/); the query_offset form (fewer
-  queries than keys) is checked in interpret mode and lowered to Triton, not yet run on a GPU. float32 dots follow
-  jax_default_matmul_precision like XLA's: TF32 on Ampere+ by default, exact IEEE with 'highest'.
+  queries than keys) is checked in interpret mode and lowered to Triton, not yet run on a GPU.
+  float32 dots follow jax_default_matmul_precision like XLA's: TF32 on Ampere+ by default, exact
+  IEEE with 'highest'.
 """
 import dataclasses
 import functools
