@@ -347,7 +347,17 @@ def initialize(settings: DistributedSettings | None, *, initialization_timeout: 
   # "tpu": JAX picks its GCE or GKE TPU cluster itself.
   jax.distributed.initialize(**kwargs)
   _initialized_with = settings
+  check_joined(settings, jax.process_count())
   return topology()
+
+
+def check_joined(settings: DistributedSettings, process_count: int) -> None:
+  """The coordinator (process 0) holds the run's process count: a process told another count would
+  otherwise train on as part of a run of a size it was not given, without a word."""
+  if settings.num_processes is not None and settings.num_processes != process_count:
+    raise RuntimeError(f"num_processes={settings.num_processes} here but the coordinator at "
+                       f"{settings.coordinator_address} runs {process_count} processes; give every process "
+                       f"the same --num_processes (or EFLOW_NUM_PROCESSES).")
 
 
 def is_primary() -> bool:

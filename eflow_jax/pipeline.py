@@ -12,6 +12,7 @@ Single process, default device.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import numbers
@@ -54,8 +55,8 @@ def run_description(config, example_shape, step: int, manifest=None, checksums: 
   replace only its own run's export)."""
   description = {"config": ckpt_lib.config_json(config), "example_shape": list(example_shape), "step": int(step),
                  "manifest": manifest}
-  if checksums is not None:
-    description["checksums"] = checksums
+  if checksums is not None:      # with them, the model the weights were trained as (check_model_not_edited)
+    description["checksums"] = {**checksums, "model_sha256": model_digest(description["config"]["model"])}
   if source_run is not None:
     description["source_run"] = source_run
   return description
@@ -95,6 +96,23 @@ def weight_checksums(flat_params: dict) -> dict:
   """The checksums an export carries for its tensors: the checkpoints' algorithm
   (checkpoint.py, CHECKSUM_ALGORITHM), per '/'-joined tensor name."""
   return {"algorithm": ckpt_lib.CHECKSUM_ALGORITHM, "leaves": ckpt_lib.state_checksums(flat_params)}
+
+
+def model_digest(model: dict) -> str:
+  """sha256 of the model section without its runtime fields (checkpoint_compat.RUNTIME_MODEL_FIELDS)."""
+  fields = {k: v for k, v in model.items() if k not in ckpt_lib.RUNTIME_MODEL_FIELDS}
+  return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+
+
+def check_model_not_edited(path: str, description: dict) -> None:
+  """A model field that owns no tensor (feature_map, linear_normalize...) edited in config.json would
+  load and sample another network from the same weights; a digest, not a copy, so that one edit
+  (sed) of the file cannot change both. Exports older than the digest are not checked."""
+  digest = description.get("checksums", {}).get("model_sha256")
+  if digest and digest != model_digest(description["config"]["model"]):
+    raise CorruptExportError(f"{path}: its 'model' section was edited after the export (checksums.model_sha256 "
+                             f"differs): the weights would run as another network; set it back or export the "
+                             f"run again.")
 
 
 def expected_tensors(config, example_shape) -> dict:
@@ -207,6 +225,7 @@ class Pipeline:
       if checksums.get("algorithm") != ckpt_lib.CHECKSUM_ALGORITHM:
         raise CorruptExportError(f"{paths[0]}: checksum algorithm {checksums.get('algorithm')!r} is unknown to this "
                                  f"version of eflow_jax.")
+      check_model_not_edited(paths[0], description)
       computed = ckpt_lib.state_checksums(flat)
       bad = [name for name in sorted(flat) if computed[name] != checksums.get("leaves", {}).get(name)]
       if bad:

@@ -36,6 +36,7 @@ still clip with that probability; batch shape never changes).
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 
@@ -239,6 +240,19 @@ def manifest(data_cfg) -> dict:
   except OSError:
     return records.read_manifest(path)           # raises the one-line error
   return json.loads(_manifest_json(path, mtime))
+
+
+def train_records(data_cfg) -> int:
+  """How many records of data_cfg.path train (make_train_iterator keeps all but the holdout)."""
+  return manifest(data_cfg)["num_examples"] - (0 if data_cfg.eval_path else data_cfg.holdout_examples)
+
+
+def record_fingerprint(path: str) -> str:
+  """manifest.json and its shards' sizes, hashed: a set prepared again in place under the same path
+  (another count, geometry or content) changes it, where the config's data.path does not."""
+  m = records.read_manifest(os.path.abspath(path))
+  sizes = [os.path.getsize(os.path.join(path, shard["file"])) for shard in m["shards"]]
+  return hashlib.sha256(json.dumps([m, sizes], sort_keys=True).encode()).hexdigest()[:16]
 
 
 def example_shape(data_cfg) -> tuple[int, int, int, int]:

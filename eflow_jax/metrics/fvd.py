@@ -82,6 +82,8 @@ def reference_statistics(data_iterable: Iterable, cache_path: str | None, *, pro
   proto = _check_protocol(proto)
   if cache_path and os.path.exists(cache_path):
     mu, sigma, _ = load_statistics(cache_path, proto)
+    if feature_fn is not None:        # one clip's features: a cache of another feature_fn is named here
+      _check_cached_dim(cache_path, mu, feature_fn, data_iterable)
     return mu, sigma
   if feature_fn is None:
     feature_fn = lambda v: i3d.i3d_features(v, max_batch=max_batch)
@@ -102,6 +104,17 @@ def reference_statistics(data_iterable: Iterable, cache_path: str | None, *, pro
   if cache_path:
     save_statistics(cache_path, mu, sigma, proto)
   return mu, sigma
+
+
+def _check_cached_dim(cache_path: str, mu, feature_fn: Callable, data_iterable: Iterable) -> None:
+  """The protocol's 'features' name is the caller's to set: a cache written by another feature_fn
+  under the same name would fail later in frechet_distance, naming neither the cache nor the fix."""
+  for item in data_iterable:
+    dim = np.asarray(feature_fn(_clips(item)[:1])).shape[-1]
+    if dim != mu.shape[0]:
+      raise ValueError(f"{cache_path} holds statistics of {mu.shape[0]} features but feature_fn gives {dim}: "
+                       "it was computed by another feature_fn; delete it or set another protocol 'features' name.")
+    return
 
 
 def cached_features(cache_dir: str | None, clips, feature_fn: Callable, *, name: str) -> np.ndarray:

@@ -83,6 +83,10 @@ def validate_data_config(cfg, model_kind: str | None = None) -> None:
     if model_kind == "text" and words > cfg.text_length:
       raise ValueError(f"data.text_length={cfg.text_length} < {words} words of the longest "
                        f"caption with num_digits={cfg.num_digits}; raise data.text_length.")
+  elif cfg.source == "array_record" and cfg.eval_path and int(cfg.holdout_examples):
+    # pipeline.eval_source reads eval_path and then ignores the holdout: every record would train.
+    raise ValueError(f"data.eval_path={cfg.eval_path!r} and data.holdout_examples={cfg.holdout_examples} are both "
+                     "set: the holdout would be ignored (all of data.path trains); unset one of them.")
   elif cfg.source == "array_record" and not cfg.path:
     raise ValueError("data.path is empty; set it to a directory of ArrayRecord shards "
                      "(data.source='array_record').")

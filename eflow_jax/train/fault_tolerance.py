@@ -27,6 +27,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
+from eflow_jax.data import pipeline
 from eflow_jax.train import curriculum
 from eflow_jax.train.step import nonfinite_names
 
@@ -88,8 +89,27 @@ def _resume_from(ckpt, state, state_shardings, config, allowed_changes, step: in
   return state, data_position
 
 
+def record_sets(config) -> dict:
+  """{path: record_fingerprint} of each record set a stage trains on (saved in every checkpoint)."""
+  if config.data.source != "array_record":
+    return {}
+  stages = curriculum.build_stages(config.curriculum, config.total_steps)
+  return {p: pipeline.record_fingerprint(p) for p in sorted({s.data_path or config.data.path for s in stages})}
+
+
+def check_record_sets(saved: dict | None, config, allowed) -> None:
+  """A record set prepared again in place since the checkpoint changes the data order (and maybe the
+  clips' geometry) as much as another data.path does (check_resume), but its path reads the same."""
+  changed = [p for p, fp in record_sets(config).items() if saved and p in saved and saved[p] != fp]
+  if changed and "data.path" not in allowed:
+    raise ValueError(f"the record set {changed[0]} changed since the checkpoint was written (prepared again "
+                     f"in place): rerun on the set it trained on, start a new --workdir, or pass "
+                     f"--allow_resume_change=data.path.")
+
+
 def _resumed(state, data_position, meta, ckpt, state_shardings, config, allowed_changes):
   check_resume(meta.get("config", {}), config, allowed_changes)
+  check_record_sets(meta.get("record_sets"), config, allowed_changes)
   print(f"Resuming from {ckpt.directory} at step {int(state.step)} (stage {meta.get('stage')}).", flush=True)
   if int(state.nonfinite_groups):     # a halted run's last good state: start healthy again
     state = jax.jit(lambda s: s.replace(nonfinite_groups=jnp.zeros_like(s.nonfinite_groups)),
@@ -104,6 +124,7 @@ class CheckpointPolicy:
     self.ckpt, self._config, self._stages, self._data = ckpt, config, stages, stage_data
     self.failed = None                 # (step, message) of the newest write that failed
     self._reported = set()             # the failed steps already warned about (one warning each)
+    self._record_sets = record_sets(config)
 
   def due(self, done: int, stage, end: int) -> bool:
     return done == stage.end or done % self._config.checkpoint.every_steps == 0 or done == end
@@ -118,7 +139,8 @@ class CheckpointPolicy:
     stage = curriculum.stage_at(self._stages, max(step - 1, 0))
     try:
       self.ckpt.save(step, state, data_state=data_position or self._data.position(stage),
-                     meta={"step": step, "stage": stage.name, "config": ckpt_lib.config_json(self._config)})
+                     meta={"step": step, "stage": stage.name, "config": ckpt_lib.config_json(self._config),
+                           "record_sets": self._record_sets})
     except Exception as e:        # orbax raises its own types for I/O failures too
       self._note((step, ckpt_lib.first_line(e)))
 

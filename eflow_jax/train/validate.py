@@ -66,7 +66,7 @@ def check_run_config(config, *, device_count: int | None = None, read_data: bool
     shape = _check_data(field, data_cfg, kind, model)
     _check_geometry(field, shape, model, [(i, stages[i]) for i in stage_ids], context)
   if read_data:
-    _check_decoders(config, kind)
+    _check_decoders(config, kind, stages)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -151,7 +151,8 @@ def _check_run(config) -> None:
 def config_warnings(config) -> list[str]:
   """Settings that are valid but will not do what they say in this run (printed as warnings before
   training, not refused: a shorter `--config.total_steps` for a quick look keeps the config's
-  periods): an evaluation period longer than the run, a profile window past its last step."""
+  periods): an evaluation period longer than the run, a profile window past its last step, a batch
+  larger than its record set."""
   total, lines = config.total_steps, []
   eval_every = config.get("eval_every", 0)
   if eval_every and eval_every > total:
@@ -164,6 +165,14 @@ def config_warnings(config) -> list[str]:
     elif end > total:
       lines.append(f"profile.start_step={start} + profile.num_steps={profile.num_steps} > total_steps={total}: "
                    f"the profile will hold only steps {start}-{total - 1}.")
+  # A record set smaller than a batch repeats clips inside every batch (grain repeats the set,
+  # data/pipeline.py): valid for overfitting one clip, rarely what a run means.
+  stages = curriculum.build_stages(config.curriculum, config.total_steps)
+  for field, data_cfg, ids in (_sources(config, stages) if config.data.source == "array_record" else ()):
+    batch = max([stages[i].batch_size or config.data.batch_size for i in ids] or [0])
+    if field != "data.eval_path" and 0 < pipeline.train_records(data_cfg) < batch:
+      lines.append(f"{field} has {pipeline.train_records(data_cfg)} training records, fewer than the batch of "
+                   f"{batch}: every batch repeats clips; lower data.batch_size or add records.")
   return lines
 
 
@@ -310,13 +319,19 @@ def _check_data(field: str, data_cfg, kind: str, model: VideoDiT) -> tuple[int, 
   return shape
 
 
-def _check_decoders(config, kind: str) -> None:
-  """The autoencoder and text encoder the run samples with: valid, and the ones that wrote its data
-  (a run samples only every sample_every steps or at its end, long after this check)."""
+def _check_decoders(config, kind: str, stages) -> None:
+  """The autoencoder and text encoder the run samples with: valid, the ones that wrote its data (a run
+  samples long after this check), and shared by every source (autoencoders.from_config: data.path's)."""
   manifest = pipeline.manifest(config.data) if config.data.source == "array_record" else None
   autoencoders.check_config(config, manifest)
   if kind == "text":
     text_encoders.check_config(config, manifest.get("text_encoder") if manifest else "builtin")
+  keys = lambda m: (autoencoders.data_kind(m), m.get("latent_mean"), m.get("latent_std"), m.get("text_encoder"))
+  for field, data_cfg, _ in (_sources(config, stages)[1:] if manifest else ()):
+    other = keys(pipeline.manifest(data_cfg))
+    _require(other == keys(manifest), f"{field}={data_cfg.path!r} was written with (autoencoder, latent_mean, "
+             f"latent_std, text_encoder) {other}, data.path with {keys(manifest)}: its latents would decode "
+             f"wrongly; re-prepare it like data.path.")
 
 
 # ------------------------------------------------------------------------------------------------
