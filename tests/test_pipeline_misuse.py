@@ -400,7 +400,7 @@ def test_export_to_a_failing_or_full_disk_is_one_line_and_keeps_the_earlier_expo
   assert {n: open(os.path.join(export, n), "rb").read() for n in os.listdir(export)} == before
   monkeypatch.setattr(export_tool.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 1000))
   assert export_tool.main([f"--workdir={workdir}", f"--output={tmp_path / 'new'}"]) == 2
-  assert "MiB free but the weights need" in one_line(capsys.readouterr().err)
+  assert "MiB free but the export needs" in one_line(capsys.readouterr().err)
   assert not os.path.exists(tmp_path / "new")
 
 

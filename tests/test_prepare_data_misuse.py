@@ -205,6 +205,16 @@ def test_an_empty_class_folder_is_warned_about_and_keeps_its_id(class_folder, tm
   assert "warning:" in err and "class 'bird' has no video; it keeps its id but the model never sees it" in err
 
 
+def test_a_label_gap_in_a_list_is_warned_about_with_a_fix_for_a_list(tmp_path, capsys):
+  """A list has no class folders to remove: its warning names the fix a list can take."""
+  for i in range(3):
+    make_video(tmp_path / f"v{i}.mp4", i)
+  prepare(write_jsonl(tmp_path / "list.jsonl", [0, 2, 0]), tmp_path / "records")
+  err = capsys.readouterr().err
+  assert "class 1 has no video; it keeps its id" in err and "renumber the labels" in err
+  assert "remove the folder" not in err
+
+
 def test_an_output_that_is_a_file_is_one_line(class_folder, tmp_path, capsys):
   target = tmp_path / "records"
   target.write_text("mine")

@@ -183,10 +183,10 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
                           f"directory, or delete that export first.")
   flat = flatten_params(pipe.params)
   size = sum(v.nbytes for v in flat.values())
-  free = shutil.disk_usage(output).free
-  if free < size * 1.01 + 2**20:
-    raise OSError(f"--output={output} has {free / 2**20:.1f} MiB free but the weights need {size / 2**20:.1f} MiB; "
-                  f"free space or choose another directory.")
+  free, needed = shutil.disk_usage(output).free, size * 1.01 + 2**20    # + the config, card and headers
+  if free < needed:
+    raise OSError(f"--output={output} has {free / 2**20:.1f} MiB free but the export needs {needed / 2**20:.1f} MiB "
+                  f"(weights {size / 2**20:.1f} MiB, config and card); free space or choose another directory.")
   description = json.dumps(run_description(pipe.config, pipe.example_shape, pipe.step, pipe.manifest,
                                            checksums=weight_checksums(flat), source_run=source_run), indent=1)
   card = model_card(pipe, workdir)

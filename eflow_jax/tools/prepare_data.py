@@ -202,10 +202,12 @@ def _warn_empty_classes(input_path: str, entries, classes, num_classes: int) -> 
   empty = [i for i in range(num_classes) if i not in used]
   if empty:
     names = [f"{classes[i]!r}" if classes and i < len(classes) else str(i) for i in empty]
+    fix = ("remove the folder to renumber the classes" if os.path.isdir(input_path) else
+           "drop those class names or renumber the labels to renumber the classes")
     print(f"prepare_data: warning: {input_path}: class{'es' * (len(empty) > 1)} {', '.join(names[:10])}"
           f"{', ...' if len(names) > 10 else ''} ha{'ve' if len(empty) > 1 else 's'} no video; "
           f"{'they keep their ids' if len(empty) > 1 else 'it keeps its id'} but the model never sees "
-          f"{'them' if len(empty) > 1 else 'it'} (remove the folder to renumber the classes).", file=sys.stderr,
+          f"{'them' if len(empty) > 1 else 'it'} ({fix}).", file=sys.stderr,
           flush=True)
 
 
