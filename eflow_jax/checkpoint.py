@@ -33,6 +33,7 @@ import orbax.checkpoint as ocp
 from orbax.checkpoint import checkpoint_managers as policies
 
 from eflow_jax import __version__
+from eflow_jax.export_digests import model_digest
 from eflow_jax.checkpoint_compat import (DATA_FIELDS_FREE_ON_RESUME, RUNTIME_MODEL_FIELDS,  # noqa: F401
                                          model_config_mismatch, resume_guarded_fields, resume_mismatches,
                                          state_mismatch)
@@ -167,7 +168,7 @@ class Checkpointer:
     args = ocp.args.Composite(
         state=ocp.args.StandardSave(state),
         data=ocp.args.JsonSave(data_state or {}),
-        meta=ocp.args.JsonSave({**meta, "version": code_version(), "checksums": checksums}))
+        meta=ocp.args.JsonSave({**meta, "version": code_version(), "checksums": checksums, **_model_sha256(meta)}))
     self._last_saved_step = step
     try:
       self.manager.save(step, args=args, force=True)
@@ -211,6 +212,7 @@ class Checkpointer:
     if missing:
       raise _Unreadable(f"its item{'s' * (len(missing) > 1)} {', '.join(missing)} missing")
     meta = _reading(self.read_meta, step)
+    self._check_meta_not_edited(step, meta)
     if config_json is not None and "config" in meta:
       mismatch = model_config_mismatch(meta["config"], config_json)
       if mismatch:
@@ -272,6 +274,7 @@ class Checkpointer:
       abstract = {"ema_params": jax.tree.map(lambda m: jax.ShapeDtypeStruct(m.shape, m.dtype), saved["ema_params"])}
     except KeyError as e:
       raise _Unreadable(f"its metadata lacks {e}") from None
+    self._check_meta_not_edited(step, meta)
     device = jax.sharding.SingleDeviceSharding(jax.local_devices()[0])
     restore_args = jax.tree.map(lambda a: ocp.ArrayRestoreArgs(restore_type=jax.Array, dtype=a.dtype,
                                                                sharding=device), abstract)
@@ -284,6 +287,15 @@ class Checkpointer:
     if problem:
       raise _Unreadable(problem)
     return restored["ema_params"], meta
+
+  def _check_meta_not_edited(self, step: int, meta: dict) -> None:
+    """A model field that owns no tensor (feature_map...) edited in the saved config, say to resume
+    under another one, would run the weights as another network (export_digests.py, model_sha256)."""
+    saved = meta.get("model_sha256")            # absent in checkpoints written before it
+    if saved and saved != _model_sha256(meta).get("model_sha256"):
+      raise IncompatibleCheckpointError(f"checkpoint step {step} in {self.directory}: the model section of its "
+                                        f"saved config was edited (model_sha256 differs); set it back, or "
+                                        f"start a new --workdir for the other model.")
 
   def _quarantine(self, step: int) -> str:
     """Renames an unreadable step out of Orbax's view (process 0 only); returns the new path."""
@@ -361,6 +373,12 @@ class Checkpointer:
 
   def close(self) -> None:
     self.manager.close()
+
+
+def _model_sha256(meta: dict) -> dict:
+  """{'model_sha256': digest} of a meta's saved config (export_digests.model_digest); {} without one."""
+  model = meta.get("config", {}).get("model") if isinstance(meta.get("config"), dict) else None
+  return {"model_sha256": model_digest(model)} if isinstance(model, dict) else {}
 
 
 def config_json(config) -> dict:

@@ -12,7 +12,6 @@ Single process, default device.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import numbers
@@ -28,9 +27,11 @@ import numpy as np
 from eflow_jax import autoencoders
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax import cli_checks
+from eflow_jax import export_digests
 from eflow_jax import sample_limits
 from eflow_jax import text as text_encoders
 from eflow_jax import video_io
+from eflow_jax.data import fingerprint as data_fingerprint
 from eflow_jax.data import pipeline as data_pipeline
 from eflow_jax.inference import make_sampler
 from eflow_jax.models.init import init_params
@@ -55,8 +56,8 @@ def run_description(config, example_shape, step: int, manifest=None, checksums: 
   replace only its own run's export)."""
   description = {"config": ckpt_lib.config_json(config), "example_shape": list(example_shape), "step": int(step),
                  "manifest": manifest}
-  if checksums is not None:      # with them, the model the weights were trained as (check_model_not_edited)
-    description["checksums"] = {**checksums, "model_sha256": model_digest(description["config"]["model"])}
+  if checksums is not None:      # with them, digests of the fields sampling reads (check_model_not_edited)
+    description["checksums"] = {**checksums, **export_digests.digests(description)}
   if source_run is not None:
     description["source_run"] = source_run
   return description
@@ -98,21 +99,11 @@ def weight_checksums(flat_params: dict) -> dict:
   return {"algorithm": ckpt_lib.CHECKSUM_ALGORITHM, "leaves": ckpt_lib.state_checksums(flat_params)}
 
 
-def model_digest(model: dict) -> str:
-  """sha256 of the model section without its runtime fields (checkpoint_compat.RUNTIME_MODEL_FIELDS)."""
-  fields = {k: v for k, v in model.items() if k not in ckpt_lib.RUNTIME_MODEL_FIELDS}
-  return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
-
-
 def check_model_not_edited(path: str, description: dict) -> None:
-  """A model field that owns no tensor (feature_map, linear_normalize...) edited in config.json would
-  load and sample another network from the same weights; a digest, not a copy, so that one edit
-  (sed) of the file cannot change both. Exports older than the digest are not checked."""
-  digest = description.get("checksums", {}).get("model_sha256")
-  if digest and digest != model_digest(description["config"]["model"]):
-    raise CorruptExportError(f"{path}: its 'model' section was edited after the export (checksums.model_sha256 "
-                             f"differs): the weights would run as another network; set it back or export the "
-                             f"run again.")
+  """The export's own fields against the digests it was written with (export_digests.py)."""
+  problem = export_digests.edited_problem(path, description)
+  if problem:
+    raise CorruptExportError(problem)
 
 
 def expected_tensors(config, example_shape) -> dict:
@@ -177,9 +168,10 @@ class Pipeline:
       params, step, meta = ckpt.restore_ema_params(step)
     finally:
       ckpt.close()
-    if config is None:
-      config = ml_collections.ConfigDict(meta["config"])
-    else:
+    given = config is not None
+    config = config if given else ml_collections.ConfigDict(meta["config"])
+    data_fingerprint.check_for_inference(meta, config.data, f"checkpoint {step} in {directory}")
+    if given:
       mismatch = ckpt_lib.model_config_mismatch(meta.get("config", {}), ckpt_lib.config_json(config))
       if mismatch:
         raise ValueError(f"the checkpoint in {directory} is from another model ({mismatch}).")
@@ -369,7 +361,8 @@ def check_example_shape(what: str, trained, shape) -> None:
   saw, without an error."""
   if tuple(trained) != tuple(shape):
     raise ValueError(f"{what} was trained on clips of {tuple(trained)} (T, H, W, C), the config gives "
-                     f"{tuple(shape)}: drop the config's data.frames / data.size overrides.")
+                     f"{tuple(shape)}: drop the config's data.frames / data.size overrides, or point data.path at "
+                     f"a record set of the trained shape.")
 
 
 def trained_example_shape(meta):

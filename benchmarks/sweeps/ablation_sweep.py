@@ -140,20 +140,32 @@ def settings_mismatch(report: dict, settings: dict) -> str | None:
           f"total_steps={settings['total_steps']} and --override {settings['overrides']}")
 
 
-def check_existing_reports(planned) -> None:
-  """Before anything runs: every existing report of a selected row must match this sweep's settings."""
+def report_problems(planned, *, unreadable: bool = True) -> list[str]:
+  """How each existing report of a selected row differs from this sweep's settings; with
+  `unreadable`, also the reports that are not a readable JSON object."""
   problems = []
   for name, report_path, settings in planned:
-    if os.path.exists(report_path):
-      try:
-        with open(report_path) as f:
-          report = json.load(f)
-      except (OSError, ValueError) as e:
-        problems.append(f"{name}: {report_path} is unreadable ({type(e).__name__})")
-        continue
-      mismatch = settings_mismatch(report, settings)
-      if mismatch:
-        problems.append(f"{name}: {report_path} was {mismatch}")
+    if not os.path.exists(report_path):
+      continue
+    try:
+      with open(report_path) as f:
+        report = json.load(f)
+    except (OSError, ValueError) as e:
+      report = f"unreadable ({type(e).__name__})"
+    if not isinstance(report, dict):
+      if unreadable:
+        what = report if isinstance(report, str) else f"a JSON {type(report).__name__}"
+        problems.append(f"{name}: {report_path} is not a report ({what})")
+      continue
+    mismatch = settings_mismatch(report, settings)
+    if mismatch:
+      problems.append(f"{name}: {report_path} was {mismatch}")
+  return problems
+
+
+def check_existing_reports(planned) -> None:
+  """Before anything runs: every existing report of a selected row must match this sweep's settings."""
+  problems = report_problems(planned)
   if problems:
     raise SystemExit(f"reports of other settings are in --results ({'; '.join(problems[:3])}"
                      f"{f'; and {len(problems) - 3} more' if len(problems) > 3 else ''}): give this sweep its own "
@@ -211,7 +223,10 @@ def main(argv=None):
     config = row_config(path, row, args.steps, args.override)
     planned.append((name, os.path.join(args.results, f"{table}_{row}.json"), sweep_settings(config, args.override),
                     config))
-  if not args.report_only:
+  if args.report_only:          # printed all the same, but not as this sweep's rows
+    for problem in report_problems([plan[:3] for plan in planned], unreadable=False):
+      print(f"warning: {problem}: not this sweep's settings, its row below does not compare.", file=sys.stderr)
+  else:
     check_existing_reports([plan[:3] for plan in planned])
     check_row_configs([(plan[0], plan[3]) for plan in planned])
     for (name, path), (_, report, settings, config) in zip(selected, planned):
@@ -330,15 +345,27 @@ def selected_rows(tables, rows_arg: str) -> list[tuple[str, str]]:
 
 
 def load_results(results_dir: str) -> dict:
-  """{TABLE:ROW: report} from the `<table>_<row>.json` files in `results_dir`."""
+  """{TABLE:ROW: report} from the `<table>_<row>.json` files in `results_dir`. A file that is not a
+  readable JSON object (a copy cut short, a hand edit) is left out with one warning line: the other
+  rows still print."""
   results = {}
   for fname in sorted(os.listdir(results_dir)):
     stem = fname.removesuffix(".json")
     table = next((t for t in TABLES if stem.startswith(t + "_")), None)   # table names may hold '_'
     row = stem[len(table) + 1:] if table else ""
     if fname.endswith(".json") and table:
-      with open(os.path.join(results_dir, fname)) as f:
-        results[f"{table}:{row}"] = json.load(f)
+      path = os.path.join(results_dir, fname)
+      try:
+        with open(path) as f:
+          report = json.load(f)
+      except (OSError, ValueError) as e:
+        report = f"unreadable ({type(e).__name__})"
+      if not isinstance(report, dict):
+        what = report if isinstance(report, str) else f"a JSON {type(report).__name__}"
+        print(f"warning: {path} is not a report ({what}); row {table}:{row} is left out.", file=sys.stderr,
+              flush=True)
+        continue
+      results[f"{table}:{row}"] = report
   return results
 
 

@@ -36,7 +36,6 @@ still clip with that probability; batch shape never changes).
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 
@@ -45,6 +44,7 @@ import grain
 import numpy as np
 
 from eflow_jax.data import moving_mnist
+from eflow_jax.data.fingerprint import record_fingerprint  # noqa: F401  (saved in checkpoints)
 from eflow_jax.data import records
 from eflow_jax.schema.data import validate_data_config
 
@@ -245,14 +245,6 @@ def manifest(data_cfg) -> dict:
 def train_records(data_cfg) -> int:
   """How many records of data_cfg.path train (make_train_iterator keeps all but the holdout)."""
   return manifest(data_cfg)["num_examples"] - (0 if data_cfg.eval_path else data_cfg.holdout_examples)
-
-
-def record_fingerprint(path: str) -> str:
-  """manifest.json and its shards' sizes, hashed: a set prepared again in place under the same path
-  (another count, geometry or content) changes it, where the config's data.path does not."""
-  m = records.read_manifest(os.path.abspath(path))
-  sizes = [os.path.getsize(os.path.join(path, shard["file"])) for shard in m["shards"]]
-  return hashlib.sha256(json.dumps([m, sizes], sort_keys=True).encode()).hexdigest()[:16]
 
 
 def example_shape(data_cfg) -> tuple[int, int, int, int]:

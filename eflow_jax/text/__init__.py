@@ -83,6 +83,10 @@ class T5TextEncoder(TextEncoder):
     if not path or not os.path.isdir(path):
       raise ValueError(f"text encoder path {path!r} is not a local directory (config.json, "
                        "weights and tokenizer files of a T5/UMT5 model; nothing is downloaded).")
+    lacking = t5_files_missing(path)
+    if lacking:
+      raise ValueError(f"text encoder path {path!r} holds no {' and no '.join(lacking)}: not a T5/UMT5 model "
+                       f"directory (nothing is downloaded).")
     if text_length < 1 or batch_size < 1:
       raise ValueError(f"text_length={text_length} and batch_size={batch_size} must be >= 1.")
     try:
@@ -144,6 +148,20 @@ def build(kind: str, *, path: str = "", text_dim: int = 0, text_length: int = 51
   raise ValueError(f"text encoder kind {kind!r}; use one of {KINDS}.")
 
 
+T5_FILES = {"config.json": ("config.json",),
+            "weights (*.safetensors, *.bin)": (".safetensors", ".bin", ".safetensors.index.json", ".bin.index.json"),
+            "tokenizer (tokenizer.json, spiece.model)": ("tokenizer.json", "spiece.model", "tokenizer.model")}
+
+
+def t5_files_missing(path: str) -> list[str]:
+  """What a T5 directory lacks of T5_FILES: checked before training, where transformers would fail
+  only when the first prompt is embedded (the end-of-run samples), naming no file."""
+  names = os.listdir(path)
+  def has(name, pattern):           # '.x': any name ending so; else that exact name
+    return name.endswith(pattern) if pattern.startswith(".") else name == pattern
+  return [what for what, patterns in T5_FILES.items() if not any(has(n, p) for n in names for p in patterns)]
+
+
 def _kind_of(te: Mapping) -> str:
   return te.get("kind") or ("t5" if te.get("path") else "builtin")
 
@@ -169,6 +187,10 @@ def check_config(config, data_encoder: str | None) -> None:
                      f"config.text_encoder is {kind!r}: prompts would be embedded unlike them at sample "
                      f"time; set text_encoder.kind={data_encoder}" + (" and text_encoder.path." if data_encoder == "t5"
                                                                         else "."))
+  lacking = t5_files_missing(te["path"]) if kind == "t5" else []
+  if lacking:
+    raise ValueError(f"text_encoder.path={te['path']!r} holds no {' and no '.join(lacking)}: not a T5/UMT5 "
+                     f"model directory (nothing is downloaded); point it at one.")
 
 
 def from_config(config) -> TextEncoder:

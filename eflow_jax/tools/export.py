@@ -22,17 +22,19 @@ import os
 import shutil
 import sys
 
-from eflow_jax.checkpoint import config_json, first_line, model_config_mismatch
+from eflow_jax.checkpoint import Checkpointer, config_json, first_line, model_config_mismatch
 from eflow_jax.cli_checks import check_integer, start_jax_backend
 from eflow_jax.param_tree import flatten_params
 from eflow_jax.pipeline import (CONFIG_FILE, WEIGHTS_FILE, Pipeline, is_description, run_description,
                                 weight_checksums)
+from eflow_jax.weights_digest import scored_other_weights, weights_digest
 from eflow_jax.workdir import check_writable
 
 
-def scores_of(workdir: str, step: int) -> list[tuple[str, dict]]:
+def scores_of(workdir: str, step: int, digest: str | None = None) -> list[tuple[str, dict]]:
   """The run's own measurements at `step`: its end-of-run score and --mode=eval reports. A report
-  that cannot be read (an eval killed while writing it) is skipped with a warning."""
+  that cannot be read (an eval killed while writing it), or that scored other weights of this step
+  than `digest` names (weights_digest.py), is skipped with a warning."""
   found = []
   for pattern in (f"score_step{step:06d}.json", f"eval_step{step:06d}.json"):
     for path in sorted(glob.glob(os.path.join(workdir, pattern))):
@@ -43,12 +45,15 @@ def scores_of(workdir: str, step: int) -> list[tuple[str, dict]]:
         print(f"warning: {path} is unreadable ({first_line(e)}); the model card leaves it out.", file=sys.stderr,
               flush=True)
         continue
-      if isinstance(report, dict):
+      if isinstance(report, dict) and scored_other_weights(report, digest):
+        print(f"warning: {path} scored other weights of step {step} (the checkpoint was trained again since); "
+              f"the model card leaves it out.", file=sys.stderr, flush=True)
+      elif isinstance(report, dict):
         found.append((os.path.basename(path), report))
   return found
 
 
-def model_card(pipe: Pipeline, workdir: str) -> str:
+def model_card(pipe: Pipeline, workdir: str, digest: str | None = None) -> str:
   """A short README.md: what the model is, what it was trained on and how, what it scored."""
   c, m = pipe.config, pipe.config.model
   params = sum(v.size for v in flatten_params(pipe.params).values())
@@ -75,7 +80,7 @@ def model_card(pipe: Pipeline, workdir: str) -> str:
       f"path drop {c.flow.p_drop}; sampler {c.flow.sampler}, {c.flow.inference_steps} steps, w_inf {c.flow.w_inf}",
       *[f"- stage {s}" for s in stages], "",
       "## Measured by the run", ""]
-  scores = scores_of(workdir, pipe.step)
+  scores = scores_of(workdir, pipe.step, digest)
   for name, report in scores:
     shown = {k: v for k, v in report.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
     lines.append(f"- `{name}`: " + ", ".join(f"{k} {v:.4g}" for k, v in shown.items()))
@@ -189,7 +194,7 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
                   f"(weights {size / 2**20:.1f} MiB, config and card); free space or choose another directory.")
   description = json.dumps(run_description(pipe.config, pipe.example_shape, pipe.step, pipe.manifest,
                                            checksums=weight_checksums(flat), source_run=source_run), indent=1)
-  card = model_card(pipe, workdir)
+  card = model_card(pipe, workdir, checkpoint_weights_digest(workdir, pipe.step))
   contents = {CONFIG_FILE: lambda path: _write_text(path, description),
               WEIGHTS_FILE: lambda path: save_file(flat, path),
               "README.md": lambda path: _write_text(path, card)}
@@ -207,6 +212,15 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
     raise OSError(f"--output={output}: writing the export failed ({first_line(e)}); nothing was replaced. Free "
                   f"space or choose another directory.") from None
   return [paths[WEIGHTS_FILE], paths[CONFIG_FILE], paths["README.md"]]
+
+
+def checkpoint_weights_digest(workdir: str, step: int) -> str | None:
+  """weights_digest of checkpoint `step` of the run (its meta holds the EMA checksums)."""
+  ckpt = Checkpointer(os.path.join(workdir, "checkpoints"), read_only=True)
+  try:
+    return weights_digest(ckpt.read_meta(step))
+  finally:
+    ckpt.close()
 
 
 def _write_text(path: str, text: str) -> None:

@@ -18,7 +18,8 @@ from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax import sharding as sharding_lib
 from eflow_jax import text as text_encoders
 from eflow_jax import video_io
-from eflow_jax.data import pipeline
+from eflow_jax import weights_digest
+from eflow_jax.data import fingerprint, pipeline
 from eflow_jax.flow import diagnostics as flow_diagnostics
 from eflow_jax.flow import losses as flow_losses
 from eflow_jax.inference import autoencoder_for, clip_fps, make_sampler, sample_conditions
@@ -137,6 +138,7 @@ def restore_for_inference(config, workdir, step=None):
   state, _, meta = ckpt.restore(fresh_state(config, model, optimizer, example_shape, mesh)[0], step,
                                 config_json=ckpt_lib.config_json(config))
   ckpt.close()
+  fingerprint.check_for_inference(meta, config.data, f"checkpoint {int(state.step)} in {ckpt.directory}")
   trained = trained_example_shape(meta)
   if trained is not None:
     check_example_shape(f"the checkpoint in {ckpt.directory}", trained, example_shape)
@@ -237,7 +239,7 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
     check_eval_report_settings(os.path.join(workdir, f"eval_step{int(state.step):06d}.json"), {
         "num_samples": config.eval.num_samples, "sampler": config.flow.sampler, "guidance": config.flow.w_inf,
         "sampler_steps": int(config.flow.inference_steps), "sample_seed": config.seed + 1000})
-  report = {"step": int(state.step), "weights": "ema",
+  report = {"step": int(state.step), "weights": "ema", **weights_field(meta),
             "objective": held_out_objective(config, model, state, mesh, num_batches),
             "guidance_diagnostics": held_out_diagnostics(config, model, state, mesh, num_batches)}
   report.update(sample_metrics(config, model, example_shape, state, mesh, workdir))
@@ -248,6 +250,13 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
     shown = {k: v for k, v in report.items() if k != "protocol"}
     print(f"eval (EMA weights) -> {path}: {shown}", flush=True)
   return report
+
+
+def weights_field(meta: dict) -> dict:
+  """{weights_digest.KEY: digest} of the checkpoint scored ({} for an export): the model card keeps
+  the report only for these weights."""
+  digest = weights_digest.weights_digest(meta)
+  return {weights_digest.KEY: digest} if digest else {}
 
 
 def held_out_objective(config, model, state, mesh, num_batches: int) -> dict:

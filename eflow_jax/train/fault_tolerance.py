@@ -27,7 +27,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
-from eflow_jax.data import pipeline
+from eflow_jax.data import fingerprint
 from eflow_jax.train import curriculum
 from eflow_jax.train.step import nonfinite_names
 
@@ -89,27 +89,54 @@ def _resume_from(ckpt, state, state_shardings, config, allowed_changes, step: in
   return state, data_position
 
 
-def record_sets(config) -> dict:
-  """{path: record_fingerprint} of each record set a stage trains on (saved in every checkpoint)."""
+def record_paths(config) -> list[str]:
+  """The record sets the stages train on (data.path, or a stage's own data_path)."""
   if config.data.source != "array_record":
-    return {}
+    return []
   stages = curriculum.build_stages(config.curriculum, config.total_steps)
-  return {p: pipeline.record_fingerprint(p) for p in sorted({s.data_path or config.data.path for s in stages})}
+  return sorted({s.data_path or config.data.path for s in stages})
+
+
+def record_sets(config) -> dict:
+  """{path: fingerprint} of each record set a stage trains on (saved in every checkpoint)."""
+  return {p: fingerprint.record_fingerprint(p) for p in record_paths(config)}
 
 
 def check_record_sets(saved: dict | None, config, allowed) -> None:
   """A record set prepared again in place since the checkpoint changes the data order (and maybe the
-  clips' geometry) as much as another data.path does (check_resume), but its path reads the same."""
-  changed = [p for p, fp in record_sets(config).items() if saved and p in saved and saved[p] != fp]
+  clips' geometry) as much as another data.path does (check_resume), but its path reads the same.
+  A checkpoint older than the fingerprints resumes with a warning that it cannot be checked."""
+  paths = record_paths(config)
+  if saved is None:
+    for path in paths[:1] if jax.process_index() == 0 else []:
+      fingerprint.warn_unchecked(path, "the checkpoint")
+    return
+  changed = [p for p in paths if p in saved and fingerprint.changed(p, saved[p])]
   if changed and "data.path" not in allowed:
     raise ValueError(f"the record set {changed[0]} changed since the checkpoint was written (prepared again "
                      f"in place): rerun on the set it trained on, start a new --workdir, or pass "
                      f"--allow_resume_change=data.path.")
 
 
+def check_stage_order(saved_stage, config, step: int) -> None:
+  """Stage boundaries are fractions of total_steps: raising it, or a stage's fraction, can place a
+  checkpoint that ended a later stage inside an earlier one, and training would go back to it (token
+  drop again after dense + MVA). Warned, not refused: more steps of the earlier stage may be meant."""
+  stages = curriculum.build_stages(config.curriculum, config.total_steps)
+  names = [s.name for s in stages]
+  if step >= config.total_steps or saved_stage not in names or jax.process_index() != 0:
+    return
+  now = curriculum.stage_at(stages, step).name
+  if names.index(now) < names.index(saved_stage):
+    _warn(f"checkpoint {step} ended stage {saved_stage}, but with this total_steps / curriculum step {step} lies "
+          f"in the earlier stage {now}: training goes back to it. Keep the checkpoint's total_steps and stage "
+          f"fractions to continue in {saved_stage}.")
+
+
 def _resumed(state, data_position, meta, ckpt, state_shardings, config, allowed_changes):
   check_resume(meta.get("config", {}), config, allowed_changes)
   check_record_sets(meta.get("record_sets"), config, allowed_changes)
+  check_stage_order(meta.get("stage"), config, int(state.step))
   print(f"Resuming from {ckpt.directory} at step {int(state.step)} (stage {meta.get('stage')}).", flush=True)
   if int(state.nonfinite_groups):     # a halted run's last good state: start healthy again
     state = jax.jit(lambda s: s.replace(nonfinite_groups=jnp.zeros_like(s.nonfinite_groups)),

@@ -120,8 +120,7 @@ class MetricWriter:
     if kind == "scalars":
       if self._jsonl_fd is None:
         os.makedirs(self._workdir, exist_ok=True)
-        self._jsonl_fd = os.open(os.path.join(self._workdir, "metrics.jsonl"),
-                                 os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._jsonl_fd = _open_jsonl(os.path.join(self._workdir, "metrics.jsonl"))
       _append(self._jsonl_fd, (json.dumps({"step": step, "time": wall_time, **payload}) + "\n").encode())
     if self._tb is None:
       self._tb = self._open_tb()
@@ -256,6 +255,17 @@ def gif_summary(tag: str, frames: np.ndarray, fps: float = 4):
   t, h, w, c = frames.shape
   image = Summary.Image(height=h, width=w, colorspace=c, encoded_image_string=buffer.getvalue())
   return Summary(value=[Summary.Value(tag=tag, image=image)])
+
+
+def _open_jsonl(path: str) -> int:
+  """metrics.jsonl for appending. A line cut short (a run killed mid-write, a hand edit) first gets
+  its newline: the next record would otherwise join it, and readers (benchmarks/sweeps/training_curves.py)
+  skip the joined line as unreadable, losing the resumed run's first record."""
+  fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+  size = os.fstat(fd).st_size
+  if size and os.pread(fd, 1, size - 1) != b"\n":
+    _append(fd, b"\n")
+  return fd
 
 
 def _append(fd: int, data: bytes) -> None:
