@@ -140,6 +140,16 @@ def settings_mismatch(report: dict, settings: dict) -> str | None:
           f"total_steps={settings['total_steps']} and --override {settings['overrides']}")
 
 
+def read_report(path: str) -> tuple[dict | None, str | None]:
+  """(report, None), or (None, why it is not one): a copy cut short, a hand edit to a JSON list."""
+  try:
+    with open(path) as f:
+      report = json.load(f)
+  except (OSError, ValueError) as e:
+    return None, f"unreadable ({type(e).__name__})"
+  return (report, None) if isinstance(report, dict) else (None, f"a JSON {type(report).__name__}")
+
+
 def report_problems(planned, *, unreadable: bool = True) -> list[str]:
   """How each existing report of a selected row differs from this sweep's settings; with
   `unreadable`, also the reports that are not a readable JSON object."""
@@ -147,15 +157,10 @@ def report_problems(planned, *, unreadable: bool = True) -> list[str]:
   for name, report_path, settings in planned:
     if not os.path.exists(report_path):
       continue
-    try:
-      with open(report_path) as f:
-        report = json.load(f)
-    except (OSError, ValueError) as e:
-      report = f"unreadable ({type(e).__name__})"
-    if not isinstance(report, dict):
+    report, problem = read_report(report_path)
+    if problem:
       if unreadable:
-        what = report if isinstance(report, str) else f"a JSON {type(report).__name__}"
-        problems.append(f"{name}: {report_path} is not a report ({what})")
+        problems.append(f"{name}: {report_path} is not a report ({problem})")
       continue
     mismatch = settings_mismatch(report, settings)
     if mismatch:
@@ -355,14 +360,9 @@ def load_results(results_dir: str) -> dict:
     row = stem[len(table) + 1:] if table else ""
     if fname.endswith(".json") and table:
       path = os.path.join(results_dir, fname)
-      try:
-        with open(path) as f:
-          report = json.load(f)
-      except (OSError, ValueError) as e:
-        report = f"unreadable ({type(e).__name__})"
-      if not isinstance(report, dict):
-        what = report if isinstance(report, str) else f"a JSON {type(report).__name__}"
-        print(f"warning: {path} is not a report ({what}); row {table}:{row} is left out.", file=sys.stderr,
+      report, problem = read_report(path)
+      if problem:
+        print(f"warning: {path} is not a report ({problem}); row {table}:{row} is left out.", file=sys.stderr,
               flush=True)
         continue
       results[f"{table}:{row}"] = report
