@@ -125,14 +125,19 @@ def test_reference_statistics_cache_and_protocol(tmp_path):
   np.testing.assert_allclose(sigma, want_sigma, rtol=1e-10)
   assert os.path.exists(path)
 
-  def must_not_run(_):
-    raise AssertionError("the cache should have been used")
-  mu2, sigma2 = fvd.reference_statistics(_toy_batches(), path, proto=proto, feature_fn=must_not_run)
+  seen = []
+  def one_clip_at_most(clips):     # a cache hit checks the feature size on one clip, never recomputes
+    seen.append(len(clips))
+    if len(clips) > 1:
+      raise AssertionError("the cache should have been used")
+    return _toy_features(clips)
+  mu2, sigma2 = fvd.reference_statistics(_toy_batches(), path, proto=proto, feature_fn=one_clip_at_most)
   np.testing.assert_array_equal(mu2, mu)
   np.testing.assert_array_equal(sigma2, sigma)
+  assert seen == [1]
   other = dict(proto, num_clips=8)
   with pytest.raises(ValueError, match="num_clips"):
-    fvd.reference_statistics(_toy_batches(), path, proto=other, feature_fn=must_not_run)
+    fvd.reference_statistics(_toy_batches(), path, proto=other, feature_fn=one_clip_at_most)
   with pytest.raises(ValueError, match="ran out"):
     fvd.reference_statistics(_toy_batches(), None, proto=dict(proto, num_clips=100),
                              feature_fn=_toy_features)

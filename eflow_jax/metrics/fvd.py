@@ -75,7 +75,8 @@ def reference_statistics(data_iterable: Iterable, cache_path: str | None, *, pro
   """(mu, sigma) of the features of the first proto['num_clips'] clips of `data_iterable`.
 
   data_iterable yields batches: arrays (B, T, H, W, C) or dicts with 'x'. Loaded from
-  `cache_path` when it exists (its protocol must equal `proto`), else computed batch by batch
+  `cache_path` when it exists (its protocol must equal `proto`; a given feature_fn is run on one
+  clip to check the cache's feature size), else computed batch by batch
   (streamed moments, so memory does not grow with num_clips) and written there. feature_fn maps
   clips to (B, D) features; default I3D logits (`i3d.i3d_features` with max_batch).
   """
