@@ -44,7 +44,6 @@ import grain
 import numpy as np
 
 from eflow_jax.data import moving_mnist
-from eflow_jax.data.fingerprint import record_fingerprint  # noqa: F401  (saved in checkpoints)
 from eflow_jax.data import records
 from eflow_jax.schema.data import validate_data_config
 
