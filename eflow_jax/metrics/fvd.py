@@ -110,12 +110,11 @@ def reference_statistics(data_iterable: Iterable, cache_path: str | None, *, pro
 def _check_cached_dim(cache_path: str, mu, feature_fn: Callable, data_iterable: Iterable) -> None:
   """The protocol's 'features' name is the caller's to set: a cache written by another feature_fn
   under the same name would fail later in frechet_distance, naming neither the cache nor the fix."""
-  for item in data_iterable:
-    dim = np.asarray(feature_fn(_clips(item)[:1])).shape[-1]
-    if dim != mu.shape[0]:
-      raise ValueError(f"{cache_path} holds statistics of {mu.shape[0]} features but feature_fn gives {dim}: "
-                       "it was computed by another feature_fn; delete it or set another protocol 'features' name.")
-    return
+  item = next(iter(data_iterable), None)
+  dim = None if item is None else np.asarray(feature_fn(_clips(item)[:1])).shape[-1]
+  if dim is not None and dim != mu.shape[0]:
+    raise ValueError(f"{cache_path} holds statistics of {mu.shape[0]} features but feature_fn gives {dim}: "
+                     "it was computed by another feature_fn; delete it or set another protocol 'features' name.")
 
 
 def cached_features(cache_dir: str | None, clips, feature_fn: Callable, *, name: str) -> np.ndarray:
