@@ -18,6 +18,13 @@ def weights_digest(meta: dict) -> str | None:
   return hashlib.sha256(json.dumps(ema, sort_keys=True).encode()).hexdigest() if ema else None
 
 
+def ema_digest(ema_params, replicated_sharding=None) -> str:
+  """The digest a checkpoint of these EMA parameters carries, taken from the arrays in memory (the
+  end-of-run score is measured on the state the last save wrote)."""
+  from eflow_jax.checkpoint import state_checksums       # jax programs; the rest of this file is plain
+  return weights_digest({"checksums": {"leaves": state_checksums({"ema_params": ema_params}, replicated_sharding)}})
+
+
 def scored_other_weights(report: dict, digest: str | None) -> bool:
   """Whether `report` names weights other than those of `digest` (unknown on either side: False)."""
   return bool(digest) and report.get(KEY) not in (None, digest)

@@ -71,7 +71,20 @@ def check_for_inference(meta: dict, data_cfg, where: str) -> None:
   if saved is None:
     warn_unchecked(data_cfg.path, where)
     return
-  if data_cfg.path in saved and os.path.isdir(data_cfg.path) and changed(data_cfg.path, saved[data_cfg.path]):
+  if not os.path.isdir(data_cfg.path):
+    return                                   # the data pipeline names a missing set in one line
+  if data_cfg.path in saved and changed(data_cfg.path, saved[data_cfg.path]):
     raise ValueError(f"the record set {data_cfg.path} changed since {where} was written (prepared again in "
                      f"place): its clip shape and latent statistics are no longer the ones the model trained "
                      f"on; put back the set it trained on (an export written before the change keeps them).")
+  if saved and data_cfg.path not in saved and same_set_as(data_cfg.path, saved) is None:
+    raise ValueError(f"data.path={data_cfg.path} is not the record set {where} trained on "
+                     f"({', '.join(sorted(saved))}): the clip shape, latent statistics and class names are read "
+                     f"from it; point data.path at that set or a copy of it (held-out clips of another set go in "
+                     f"data.eval_path).")
+
+
+def same_set_as(path: str, saved: dict) -> str | None:
+  """The path in `saved` ({path: fingerprint}) whose set `path` holds unchanged (a set moved or
+  copied elsewhere keeps its fingerprint, which reads no path), else None."""
+  return next((old for old, value in sorted(saved.items()) if not changed(path, value)), None)

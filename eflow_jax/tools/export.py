@@ -41,14 +41,16 @@ def scores_of(workdir: str, step: int, digest: str | None = None) -> list[tuple[
       try:
         with open(path) as f:
           report = json.load(f)
+        if not isinstance(report, dict):
+          raise ValueError(f"a JSON {type(report).__name__}, not a report's object")
       except (OSError, ValueError) as e:
         print(f"warning: {path} is unreadable ({first_line(e)}); the model card leaves it out.", file=sys.stderr,
               flush=True)
         continue
-      if isinstance(report, dict) and scored_other_weights(report, digest):
+      if scored_other_weights(report, digest):
         print(f"warning: {path} scored other weights of step {step} (the checkpoint was trained again since); "
               f"the model card leaves it out.", file=sys.stderr, flush=True)
-      elif isinstance(report, dict):
+      else:
         found.append((os.path.basename(path), report))
   return found
 

@@ -18,6 +18,7 @@
   many updates were skipped so far. The counter lives in the train state, so steps skipped by an
   earlier invocation are not reported again.
 """
+import os
 import signal
 import sys
 import threading
@@ -36,8 +37,9 @@ def _warn(message: str) -> None:
   print(f"warning: {message}", file=sys.stderr, flush=True)
 
 
-def check_resume(saved_config: dict, config, allowed) -> None:
-  """Refuses a resume whose data order differs from the checkpoint's (seed, batch, data source)."""
+def check_resume(saved_config: dict, config, allowed, saved_sets: dict | None = None) -> None:
+  """Refuses a resume whose data order differs from the checkpoint's (seed, batch, data source). A
+  record set moved or copied to another path (the same fingerprint, `saved_sets`) is the same data."""
   current = ckpt_lib.config_json(config)
   unknown = sorted(set(allowed) - set(ckpt_lib.resume_guarded_fields(current)))
   if unknown:
@@ -45,6 +47,8 @@ def check_resume(saved_config: dict, config, allowed) -> None:
                      f"seed, data.* (not num_threads, prefetch, eval_path) and curriculum.stageN.data_path / "
                      f"batch_size.")
   changed = ckpt_lib.resume_mismatches(saved_config, current)
+  for key in moved_record_sets(saved_config, current, saved_sets or {}, changed):
+    del changed[key]
   refused = [key for key in changed if key not in allowed]
   if refused:
     raise ValueError(f"resuming with another data order ({'; '.join(changed[k] for k in refused)}): rerun "
@@ -87,6 +91,22 @@ def _resume_from(ckpt, state, state_shardings, config, allowed_changes, step: in
   if moved and jax.process_index() == 0:
     print(f"--resume_from_step={step}: the newer checkpoints were set aside ({', '.join(moved)}).", flush=True)
   return state, data_position
+
+
+def moved_record_sets(saved_config: dict, current: dict, saved_sets: dict, changed: dict) -> list[str]:
+  """The changed data.path / curriculum.stageN.data_path keys whose new path holds the set the
+  checkpoint's path held (data/fingerprint.py: a fingerprint reads no path), announced in one line."""
+  saved_flat, now_flat = (ckpt_lib.resume_guarded_fields(c) for c in (saved_config, current))
+  moved = []
+  for key in changed:
+    old, new = saved_flat.get(key), now_flat.get(key)
+    if (key == "data.path" or key.endswith(".data_path")) and old in saved_sets and new and os.path.isdir(new) \
+        and fingerprint.same_set_as(new, {old: saved_sets[old]}):
+      moved.append(key)
+      if jax.process_index() == 0:
+        print(f"{key}: the record set moved from {old} to {new} (the same set by its fingerprint); resuming.",
+              flush=True)
+  return moved
 
 
 def record_paths(config) -> list[str]:
@@ -134,7 +154,7 @@ def check_stage_order(saved_stage, config, step: int) -> None:
 
 
 def _resumed(state, data_position, meta, ckpt, state_shardings, config, allowed_changes):
-  check_resume(meta.get("config", {}), config, allowed_changes)
+  check_resume(meta.get("config", {}), config, allowed_changes, meta.get("record_sets"))
   check_record_sets(meta.get("record_sets"), config, allowed_changes)
   check_stage_order(meta.get("stage"), config, int(state.step))
   print(f"Resuming from {ckpt.directory} at step {int(state.step)} (stage {meta.get('stage')}).", flush=True)

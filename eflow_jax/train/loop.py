@@ -13,6 +13,7 @@ import jax
 import numpy as np
 
 from eflow_jax import sharding as sharding_lib
+from eflow_jax import weights_digest
 from eflow_jax import workdir as workdir_lib
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.train import curriculum
@@ -207,10 +208,12 @@ def score_at_end(config, model, example_shape, state, mesh, workdir, grid_path: 
     return {}
   report = sample_metrics(config, model, example_shape, state, mesh, workdir,
                           num_samples=config.eval.score_at_end, use_i3d=False)
+  # Every process joins the checksum program; the model card keeps the report for these weights only.
+  digest = weights_digest.ema_digest(state.ema_params, sharding_lib.replicated(mesh))
   if jax.process_index() != 0:
     return {}
   path = os.path.join(workdir, f"score_step{int(state.step):06d}.json")
-  write_report(path, report)
+  write_report(path, {**report, weights_digest.KEY: digest})
   steps = config.flow.inference_steps
   if not model.num_classes:
     got, real = report["prompt_following"], report["prompt_following_real"]
