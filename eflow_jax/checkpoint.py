@@ -183,15 +183,16 @@ class Checkpointer:
     lets a checkpoint of another model be refused by field name rather than by an Orbax shape error.
     A named `step` that cannot be read is an error; the default falls back to older steps.
     """
-    candidates = sorted(self.all_steps(), reverse=True) if step is None else [step]
-    if not candidates:
+    if step is None and not self.all_steps():
       raise FileNotFoundError(f"no checkpoint in {self.directory}; train first or pick another --workdir.")
     if step is not None and step not in self.all_steps():
       raise FileNotFoundError(f"checkpoint step {step} not in {self.directory}; available: {self.all_steps()}.")
-    for candidate in candidates:
+    for candidate in self._candidates(step):
       try:
         return self._restore_step(candidate, target_state, config_json)
       except _Unreadable as e:
+        if self._vanished(step, candidate):
+          continue
         problem = f"checkpoint step {candidate} in {self.directory} is unreadable ({e})"
         if step is not None:
           raise CorruptCheckpointError(problem + "; pick another --step.") from None
@@ -248,20 +249,34 @@ class Checkpointer:
     saved with, and checked against their save-time checksums. Single process, default device."""
     if step is not None and step not in self.all_steps():
       raise FileNotFoundError(f"checkpoint step {step} not in {self.directory}; available: {self.all_steps()}.")
-    candidates = sorted(self.all_steps(), reverse=True) if step is None else [step]
-    if not candidates:
+    if step is None and not self.all_steps():
       raise FileNotFoundError(f"no checkpoint in {self.directory}; train first or pick another --workdir.")
-    for candidate in candidates:
+    for candidate in self._candidates(step):
       try:
         params, meta = self._restore_ema_step(candidate)
         return params, candidate, meta
       except _Unreadable as e:
+        if self._vanished(step, candidate):
+          continue
         problem = f"checkpoint step {candidate} in {self.directory} is unreadable ({e})"
         if step is not None:
           raise CorruptCheckpointError(problem + "; pick another --step.") from None
         print(f"warning: {problem}; left as it is, trying an older step.", file=sys.stderr, flush=True)
     raise CorruptCheckpointError(f"no readable checkpoint left in {self.directory}; restore one by hand or "
                                  f"retrain.")
+
+  def _candidates(self, step: int | None):
+    """`step`, or the newest step not tried yet, listed again after each try: a trainer in the same run
+    (sample, eval or export while it trains) adds steps and prunes old ones (max_to_keep) meanwhile."""
+    tried = set()
+    while step is None and (left := set(self.manager.all_steps(read=True)) - tried):
+      tried.add(max(left))
+      yield max(left)
+    yield from [] if step is None else [step]
+
+  def _vanished(self, step: int | None, candidate: int) -> bool:
+    """The default step's folder was deleted while it was read (pruned by a trainer): not unreadable."""
+    return step is None and self.read_only and not os.path.isdir(os.path.join(self.directory, str(candidate)))
 
   def _restore_ema_step(self, step: int):
     missing = [item for item in ITEMS if not os.path.isdir(os.path.join(self.directory, str(step), item))]

@@ -8,7 +8,9 @@ import os
 import re
 import sys
 
+from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax.checkpoint_compat import flatten_config
+from eflow_jax.folder_lock import locked
 from eflow_jax.data import records
 
 PREPARATION = "preparation.json"    # the inputs and options of the set (`preparation_record`)
@@ -82,3 +84,13 @@ def check_same_preparation(output: str, record: dict, num_shards: int, shard_siz
   print(f"prepare_data: warning: {output} was prepared by an older version, which kept no record of its inputs; "
         f"only its geometry and shard ranges could be checked, and the current inputs are recorded from now on.",
         file=sys.stderr, flush=True)
+
+
+def claim_output(output: str, record: dict, num_shards: int, shard_size: int, num_entries: int) -> None:
+  """check_same_preparation, then `record` written as the output's preparation.json, under a lock on
+  the folder: of two runs started at once with other inputs, the second sees the first's record and
+  is refused (checked apart, both passed and wrote their shards into one set)."""
+  os.makedirs(output, exist_ok=True)
+  with locked(output):                    # held for a stat and a small write: a second run waits
+    check_same_preparation(output, record, num_shards, shard_size, num_entries)
+    write_json_atomically(os.path.join(output, PREPARATION), record)   # a reader never sees half a file

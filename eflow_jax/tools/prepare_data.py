@@ -23,11 +23,10 @@ mean / std, recorded in the manifest); captions go through the text encoder (tri
 real tokens, see eflow_jax/text). Unreadable, corrupt or too-short videos are reported (console and
 manifest 'skipped') and left out; the run never stops for one bad file.
 
-Reruns: the first run records its inputs (the list of videos with their labels or captions, by
-digest) and every option that shapes the records in OUTPUT/preparation.json; a rerun whose inputs
-or options differ is refused, naming what changed, before anything is written (a new video would
-shift every entry after it into another shard: clips written twice or never; another --frames
-would describe 5-frame clips over 4-frame latents). Prepare the new set in another --output.
+Reruns: OUTPUT/preparation.json records the inputs (the videos' paths and labels or captions, by
+digest) and every option that shapes the records; a rerun with other ones is refused before
+anything is written (a new video shifts the entries after it into other shards). A finished shard
+whose video was replaced since (tools/input_digests.py) is encoded again.
 
 Shards: entry i belongs to shard i // shard_size; process p of P writes shards s with s % P == p
 (--process_index/--process_count, default jax.process_index()/process_count()). A shard is done when
@@ -50,7 +49,8 @@ import numpy as np
 
 from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax.data import records
-from eflow_jax.tools.preparation_record import PREPARATION, check_same_preparation, preparation_record
+from eflow_jax.tools.input_digests import describe, stale_shards
+from eflow_jax.tools.preparation_record import PREPARATION, claim_output, preparation_record
 from eflow_jax.tools.video_inputs import read_clip_and_rate, read_input
 
 SIDECAR = "shard-{:05d}.json"
@@ -127,12 +127,12 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
                             **origin)
   record = preparation_record(input_path, entries, fields, shard_size=shard_size, start_frame=start_frame,
                               latent_dtype=latent_dtype, text_dtype=text_dtype, still_latent=still_latent)
-  check_same_preparation(output, record, num_shards, shard_size, len(entries))
-  os.makedirs(output, exist_ok=True)
-  write_json_atomically(os.path.join(output, PREPARATION), record)   # a reader never sees half a file
+  claim_output(output, record, num_shards, shard_size, len(entries))
   mine = [s for s in range(num_shards) if s % process_count == process_index]
   report: dict[str, Any] = {"written": [], "skipped_shards": [], "bad": [], "manifest": None}
-  todo = [s for s in mine if _done(output, s) is None]
+  done = {s: _done(output, s) for s in mine}
+  todo = sorted([s for s in mine if done[s] is None] +
+                stale_shards(entries, shard_size, {s: info for s, info in done.items() if info}))
   report["skipped_shards"] = [s for s in mine if s not in todo]
   bar = _progress(sum(len(entries[s * shard_size:(s + 1) * shard_size]) for s in todo),
                   f"prepare_data p{process_index}") if progress else None
@@ -143,7 +143,7 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
     examples, bad, rates = _encode_chunk(chunk, ae, latent_shape, label_kind, clip_options, bar)
     if label_kind == "text" and examples:
       _add_text(examples, text_encoder, text_dtype)
-    _write_shard(output, s, examples, bad, [s * shard_size, s * shard_size + len(chunk)], rates)
+    _write_shard(output, s, examples, bad, [s * shard_size, s * shard_size + len(chunk)], rates, describe(chunk))
     report["written"].append(s)
     report["bad"].extend(bad)
   if bar:
@@ -257,12 +257,15 @@ def _add_text(examples: list, text_encoder, text_dtype: str) -> None:
     ex["text_mask"] = np.ones((row.shape[0],), np.int32)
 
 
-def _write_shard(output: str, shard: int, examples: list, bad: list, entry_range: list, rates: list) -> None:
-  """The shard's records, then its sidecar (atomically): a sidecar marks the shard as finished."""
+def _write_shard(output: str, shard: int, examples: list, bad: list, entry_range: list, rates: list,
+                 inputs: list) -> None:
+  """The shard's records, then its sidecar (atomically): a sidecar marks the shard as finished; its
+  'inputs' let a rerun notice a video replaced since (tools/input_digests.py)."""
   name = records.SHARD_PATTERN.format(shard)
   if examples:
     records.write_shard(os.path.join(output, name), (records.encode_example(ex) for ex in examples))
-  info = {"file": name, "num_examples": len(examples), "bad": bad, "entries": entry_range, "fps": rates}
+  info = {"file": name, "num_examples": len(examples), "bad": bad, "entries": entry_range, "fps": rates,
+          "inputs": inputs}
   write_json_atomically(os.path.join(output, SIDECAR.format(shard)), info)
 
 

