@@ -7,16 +7,13 @@ boundary (forever).
 
 Restoring the latest step is defensive: a step that cannot be read (a missing item, truncated or
 corrupt files, array data whose checksum differs from the one written at save) is reported in one
-line, renamed to `<step>.corrupt` by a trainer (kept for inspection, never deleted; sample / eval open
-the directory read-only and only skip it) and the next older step is tried; a step written by an
-incompatible config (another model shape) is refused with the first mismatching field, because
-resuming it would silently start a different experiment.
+line, renamed `<step>.corrupt` by a trainer (never deleted; sample / eval only skip it) and the
+next older step is tried; a step written by an incompatible config (another model shape) is refused
+with the first mismatching field, because resuming it would silently start a different experiment.
 
-A write that fails (a full disk) is reported by the trainer in one line per step
-(train/fault_tolerance.py): the Checkpointer then replaces Orbax's manager, which would otherwise raise
-the same failure from every later save, and quiets Orbax's and asyncio's tracebacks of it.
-
-The run directory itself (its lock, writability, free space) is eflow_jax/workdir.py's.
+A failed write (a full disk) is one line per step (train/fault_tolerance.py): Orbax's manager, which
+would raise it from every later save, is replaced and its tracebacks quieted. The run directory
+itself (its lock, writability, free space) is eflow_jax/workdir.py's.
 """
 import functools
 import json
@@ -306,6 +303,9 @@ class Checkpointer:
   def _check_meta_not_edited(self, step: int, meta: dict) -> None:
     """A model field that owns no tensor (feature_map...) edited in the saved config, say to resume
     under another one, would run the weights as another network (export_digests.py, model_sha256)."""
+    if isinstance(meta.get("step"), int) and meta["step"] != step:        # a step folder copied or renamed
+      print(f"warning: checkpoint step {step} in {self.directory} holds step {meta['step']} by its meta (a step "
+            f"folder copied or renamed by hand?); it is read as step {step}.", file=sys.stderr, flush=True)
     saved = meta.get("model_sha256")            # absent in checkpoints written before it
     if saved and saved != _model_sha256(meta).get("model_sha256"):
       raise IncompatibleCheckpointError(f"checkpoint step {step} in {self.directory}: the model section of its "

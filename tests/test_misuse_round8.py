@@ -69,6 +69,20 @@ def test_a_video_replaced_under_its_name_is_encoded_again(tmp_path, capsys, old_
   assert prepare(root, tmp_path / "set")["written"] == []
 
 
+def test_another_input_folder_with_the_same_file_names_is_encoded_not_skipped(tmp_path, capsys):
+  """--input=other_videos (same class and file names) into a finished set (here through a symbolic
+  link): the record digests names relative to the input, so every shard was 'finished' and the
+  set kept the first folder's clips, exit 0."""
+  prepare(videos(tmp_path / "a"), tmp_path / "set")
+  os.symlink(tmp_path / "set", tmp_path / "link")
+  other = videos(tmp_path / "b", seeds=(5, 6, 7, 8))
+  assert prepare(other, tmp_path / "link")["written"] == [0, 1]
+  assert "shard 0 was encoded from other contents of" in capsys.readouterr().err
+  prepare(other, tmp_path / "fresh")
+  for a, b in zip(latents(tmp_path / "set"), latents(tmp_path / "fresh")):
+    np.testing.assert_array_equal(a, b)
+
+
 def test_two_preparations_of_other_inputs_into_one_output_do_not_mix(tmp_path):
   """Two runs started at once with other inputs both passed the rerun check before either wrote its
   record, and wrote their shards into one set. The record is now checked and written under a lock."""
@@ -182,3 +196,44 @@ def test_a_second_sampler_into_one_folder_waits_for_the_first(tmp_path, monkeypa
   os.close(fd)
   thread.join(60)
   assert sorted(os.listdir(tmp_path / "out")) == ["s.gif", "s.mp4", "s_clips"]
+
+
+# ------------------------------------------------------------------------------------------------
+# A run moved, then exported again into its earlier export.
+# ------------------------------------------------------------------------------------------------
+def test_a_moved_run_is_told_why_its_earlier_export_is_another_runs(tmp_path, capsys):
+  """mv run elsewhere, then the export into its earlier export: refused as 'the export of another
+  run', naming the old path as if someone else's run were there."""
+  write_run(str(tmp_path / "run"), steps=(2,))
+  assert export_tool.main([f"--workdir={tmp_path / 'run'}", f"--output={tmp_path / 'exp'}"]) == 0
+  os.rename(tmp_path / "run", tmp_path / "moved")
+  assert export_tool.main([f"--workdir={tmp_path / 'moved'}", f"--output={tmp_path / 'exp'}"]) == 2
+  assert "which no longer exists: if this run was moved from there" in capsys.readouterr().err
+
+
+def test_a_step_folder_copied_under_another_number_is_warned_of(tmp_path, capsys):
+  """cp -r checkpoints/2 checkpoints/8: Pipeline.from_workdir (and the export's card) called the
+  weights of step 2 'step 8' without a word; the meta, written with the weights, says 2."""
+  from eflow_jax.pipeline import Pipeline
+  write_run(str(tmp_path / "run"), steps=(2, 4))
+  checkpoints = tmp_path / "run" / "checkpoints"
+  shutil.copytree(checkpoints / "2", checkpoints / "8")
+  capsys.readouterr()
+  assert Pipeline.from_workdir(str(tmp_path / "run")).step == 8
+  err = capsys.readouterr().err
+  assert "checkpoint step 8 in" in err and "holds step 2 by its meta" in err, err
+  Pipeline.from_workdir(str(tmp_path / "run"), step=4)
+  assert "by its meta" not in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------------------------
+# The ablation sweep from another working directory.
+# ------------------------------------------------------------------------------------------------
+def test_a_relative_sweep_root_names_the_same_folder_for_the_rows(tmp_path, monkeypatch):
+  """--root=runs8 from another cwd: the parent made ./runs8 and looked for the row's log and eval
+  report there, while each row trained and wrote its report under the repository (the rows run
+  from it), and the sweep said 'eval failed' of a row that had been scored."""
+  from benchmarks.sweeps import ablation_sweep
+  monkeypatch.chdir(tmp_path)
+  args = ablation_sweep.parse_args(["--root=runs8", "--results=results8"])
+  assert (args.root, args.results) == (str(tmp_path / "runs8"), str(tmp_path / "results8"))

@@ -185,8 +185,9 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   earlier = _earlier_export(output) or {}
   source_run = os.path.realpath(workdir)
   if earlier.get("source_run", source_run) != source_run:   # the same architecture, another run's weights
-    raise FileExistsError(f"--output={output} holds the export of another run ({earlier['source_run']}); choose "
-                          f"another directory, or delete that export first.")
+    moved = "" if os.path.exists(earlier["source_run"]) else ", which no longer exists: if this run was moved from there"
+    raise FileExistsError(f"--output={output} holds the export of another run ({earlier['source_run']}{moved}); "
+                          f"choose another directory, or delete that export first.")
   mismatch = earlier and model_config_mismatch(earlier["config"], config_json(pipe.config))
   if mismatch:              # an export written before source_run was recorded: compare the models
     mismatch = mismatch.replace(": checkpoint ", ": there ").replace(", config ", ", this run ")

@@ -62,11 +62,14 @@ def stale_shards(entries, shard_size: int, finished: dict) -> list[int]:
       unchecked.append(shard)
       continue
     changed = changed_videos(entries[shard * shard_size:(shard + 1) * shard_size], info["inputs"])
-    if changed:
-      stale.append(shard)
+    if changed and len(stale) < 3:
       print(f"prepare_data: warning: shard {shard} was encoded from other contents of {changed[0]}"
             f"{f' and {len(changed) - 1} more' if len(changed) > 1 else ''} (replaced since); encoding it again.",
             file=sys.stderr, flush=True)
+    stale += [shard] if changed else []
+  if len(stale) > 3:
+    print(f"prepare_data: warning: {len(stale) - 3} more shards were encoded from videos replaced since "
+          f"({len(stale)} of {len(finished)} finished shards); encoding them again.", file=sys.stderr, flush=True)
   if unchecked:
     print(f"prepare_data: warning: finished shards {unchecked[:4]}{' ...' if len(unchecked) > 4 else ''} were written "
           f"by an older version, which kept no digest of their videos: a video replaced since is not noticed.",
