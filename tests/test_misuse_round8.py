@@ -237,3 +237,22 @@ def test_a_relative_sweep_root_names_the_same_folder_for_the_rows(tmp_path, monk
   monkeypatch.chdir(tmp_path)
   args = ablation_sweep.parse_args(["--root=runs8", "--results=results8"])
   assert (args.root, args.results) == (str(tmp_path / "runs8"), str(tmp_path / "results8"))
+
+
+def test_ctrl_c_during_prepare_data_is_one_line_and_the_rerun_finishes(tmp_path, monkeypatch, capsys):
+  """Ctrl-C mid-way printed a traceback through PyAV's frame decoding, naming no way on."""
+  from eflow_jax.tools import prepare_data
+  root = videos(tmp_path / "videos")
+  calls, read = [], prepare_data.read_clip_and_rate
+
+  def interrupted_at_the_third(*args, **kwargs):
+    calls.append(args)
+    if len(calls) == 3:
+      raise KeyboardInterrupt
+    return read(*args, **kwargs)
+  monkeypatch.setattr(prepare_data, "read_clip_and_rate", interrupted_at_the_third)
+  argv = [f"--input={root}", f"--output={tmp_path / 'set'}", "--frames=4", "--height=16", "--width=16",
+          "--autoencoder=identity", "--shard_size=2", "--no_progress"]
+  assert prepare_data.main(argv) == 130
+  assert "interrupted; finished shards are kept" in capsys.readouterr().err
+  assert prepare_data.main(argv) == 0 and len(latents(tmp_path / "set")) == 4

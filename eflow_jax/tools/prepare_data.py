@@ -28,11 +28,10 @@ digest) and every option that shapes the records; a rerun with other ones is ref
 anything is written (a new video shifts the entries after it into other shards). A finished shard
 whose video was replaced since (tools/input_digests.py) is encoded again.
 
-Shards: entry i belongs to shard i // shard_size; process p of P writes shards s with s % P == p
-(--process_index/--process_count, default jax.process_index()/process_count()). A shard is done when
-its sidecar shard-XXXXX.json exists (written after the .array_record, both via temporary names),
-so a rerun skips finished shards (resumable). Whichever process sees every sidecar writes
-manifest.json (eflow_jax/data/records.py format) last, listing the non-empty shards.
+Shards: entry i is in shard i // shard_size; process p of P (--process_index/--process_count,
+default JAX's) writes shards s with s % P == p. A shard is done when its sidecar shard-XXXXX.json
+exists (written after the .array_record, both via temporary names): a rerun, after Ctrl-C or a
+kill, skips it. Whichever process sees every sidecar writes manifest.json (data/records.py) last.
 """
 from __future__ import annotations
 
@@ -67,12 +66,10 @@ def _progress(total: int, desc: str):
     class _Simple:
       def __init__(self):
         self.n, self.t = 0, time.time()
-
       def update(self, k=1):
         self.n += k
         print(f"\r{desc}: {self.n}/{total} videos ({time.time() - self.t:.0f}s)", end="",
               file=sys.stderr, flush=True)
-
       def close(self):
         print(file=sys.stderr)
     return _Simple()
@@ -385,6 +382,9 @@ def main(argv: Sequence[str] | None = None) -> int:
   except (ValueError, records.RecordsError) as e:
     print(f"prepare_data: error: {e}", file=sys.stderr)
     return 2
+  except KeyboardInterrupt:        # Ctrl-C: not a traceback through PyAV; the finished shards stay
+    print("prepare_data: interrupted; finished shards are kept: rerun the same command to finish.", file=sys.stderr)
+    return 130
   m = report["manifest"]
   print(f"prepare_data: wrote shards {report['written']}, skipped finished shards "
         f"{report['skipped_shards']}, {len(report['bad'])} bad video(s) skipped.")
