@@ -30,6 +30,14 @@ def hold_lock(folder):
   return fd
 
 
+def escaped(fn, *args):
+  """fn(*args), failing the test (not ending the session) if Ctrl-C escapes it as a traceback."""
+  try:
+    return fn(*args)
+  except KeyboardInterrupt:
+    pytest.fail("KeyboardInterrupt escaped: a traceback, not one line")
+
+
 def videos(root, seeds=(0, 1, 2, 3)):
   for name, seed in zip(["cat/v1.mp4", "cat/v2.mp4", "dog/v1.mp4", "dog/v2.mp4"], seeds):
     make_video(root / name, seed)
@@ -253,6 +261,26 @@ def test_ctrl_c_during_prepare_data_is_one_line_and_the_rerun_finishes(tmp_path,
   monkeypatch.setattr(prepare_data, "read_clip_and_rate", interrupted_at_the_third)
   argv = [f"--input={root}", f"--output={tmp_path / 'set'}", "--frames=4", "--height=16", "--width=16",
           "--autoencoder=identity", "--shard_size=2", "--no_progress"]
-  assert prepare_data.main(argv) == 130
+  assert escaped(prepare_data.main, argv) == 130
   assert "interrupted; finished shards are kept" in capsys.readouterr().err
   assert prepare_data.main(argv) == 0 and len(latents(tmp_path / "set")) == 4
+
+
+def test_ctrl_c_during_eval_is_one_line(tmp_path, monkeypatch, capsys):
+  """Ctrl-C in --mode=eval / sample printed a traceback through JAX; an earlier report was kept,
+  which nothing said."""
+  from eflow_jax import main as main_lib
+  write_run(str(tmp_path / "run"), steps=(2,))
+
+  def interrupted(*args, **kwargs):
+    raise KeyboardInterrupt
+  monkeypatch.setattr(evaluate, "evaluate", interrupted)
+  repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+  main_lib.FLAGS([" ", f"--config={repo}/tests/tiny_config.py", f"--workdir={tmp_path / 'run'}", "--mode=eval",
+                 "--compilation_cache="])
+  try:
+    with pytest.raises(SystemExit, match="130"):
+      escaped(main_lib.main, [" "])
+  finally:
+    main_lib.FLAGS.unparse_flags()
+  assert "error: interrupted: --mode=eval wrote nothing complete" in capsys.readouterr().err
