@@ -266,7 +266,7 @@ class Checkpointer:
     """`step`, or the newest step not tried yet, listed again after each try: a trainer in the same run
     (sample, eval or export while it trains) adds steps and prunes old ones (max_to_keep) meanwhile."""
     tried = set()
-    while step is None and (left := set(self.manager.all_steps(read=True)) - tried):
+    while step is None and not self.manager.reload() and (left := set(self.manager.all_steps()) - tried):
       tried.add(max(left))
       yield max(left)
     yield from [] if step is None else [step]
