@@ -198,6 +198,8 @@ def write_sample_files(stem: str, videos, names, columns, fps) -> list[str]:
   """The earlier grid and clips of `stem` removed, the clips written, the grid last: a sampler cut
   short leaves no grid and fewer clips, never an earlier request's clips beside a new grid. A
   second sampler into the same folder waits for the first (folder_lock.py): no interleaved set."""
+  video_io.check_finite_clips(videos, f"{stem}.gif / .mp4 not written")   # before an earlier sample is removed
+  video_io.check_clips(videos, fps, f"{stem}.gif / .mp4 not written")
   os.makedirs(os.path.dirname(os.path.abspath(stem)), exist_ok=True)
   with folder_lock.locked(os.path.dirname(os.path.abspath(stem))):
     for ext in ("gif", "mp4"):
