@@ -91,31 +91,23 @@ def test_another_input_folder_with_the_same_file_names_is_encoded_not_skipped(tm
     np.testing.assert_array_equal(a, b)
 
 
-def test_two_preparations_of_other_inputs_into_one_output_do_not_mix(tmp_path):
-  """Two runs started at once with other inputs both passed the rerun check before either wrote its
-  record, and wrote their shards into one set. The record is now checked and written under a lock."""
-  import json
+def test_a_second_preparation_into_an_output_being_written_is_refused(tmp_path):
+  """Two runs started at once into one --output both passed the rerun check before either wrote its
+  record (and inputs of the same names pass it anyway), then wrote their shards into one set: here
+  records 0-3 of one folder and 4-23 of the other, both exit 0. A single-process run now holds the
+  output folder's lock until it ends."""
   from eflow_jax.tools.preparation_record import PREPARATION
   root, output = videos(tmp_path / "videos"), tmp_path / "set"
   output.mkdir()
-  fd = hold_lock(output)                                  # the other run, between its check and its write
-  errors = []
-  thread = threading.Thread(target=lambda: errors.append(_prepare_error(root, output)))
-  thread.start()
-  time.sleep(1.0)
-  assert not (output / PREPARATION).exists(), "the second run did not wait for the first one's record"
-  (output / PREPARATION).write_text(json.dumps({"videos": 3, "videos_sha256": "0" * 64, "options": {}}))
-  os.close(fd)
-  thread.join(60)
-  assert errors and "was prepared from other inputs or options" in str(errors[0]), errors
-
-
-def _prepare_error(root, output):
+  fd = hold_lock(output)                                  # the other run, writing its shards
   try:
-    prepare(root, output)
-  except ValueError as e:
-    return e
-  return None
+    with pytest.raises(OSError, match="another prepare_data is writing this record set now"):
+      prepare(root, output)
+  finally:
+    os.close(fd)
+  assert not (output / PREPARATION).exists()
+  prepare(root, output)                                   # once it has ended
+  assert len(latents(output)) == 4
 
 
 # ------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 finishes that set and never mixes it with another one (other videos, labels or options)."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -86,11 +87,20 @@ def check_same_preparation(output: str, record: dict, num_shards: int, shard_siz
         file=sys.stderr, flush=True)
 
 
-def claim_output(output: str, record: dict, num_shards: int, shard_size: int, num_entries: int) -> None:
+@contextlib.contextmanager
+def claimed_output(output: str, record: dict, num_shards: int, shard_size: int, num_entries: int, *, alone: bool):
   """check_same_preparation, then `record` written as the output's preparation.json, under a lock on
-  the folder: of two runs started at once with other inputs, the second sees the first's record and
-  is refused (checked apart, both passed and wrote their shards into one set)."""
+  the folder (folder_lock.py): checked apart, two runs started at once both passed. alone (one
+  process prepares the set): the lock is held for the whole block and a second run meanwhile is
+  refused in one line (two sets' shards would interleave); the processes of one preparation
+  (--process_count > 1) write at once and hold it only for the check."""
   os.makedirs(output, exist_ok=True)
-  with locked(output):                    # held for a stat and a small write: a second run waits
+  busy = (f"--output={output}: another prepare_data is writing this record set now; wait for it to end, or "
+          f"prepare into another --output.")
+  with locked(output, busy=busy if alone else None):
     check_same_preparation(output, record, num_shards, shard_size, num_entries)
     write_json_atomically(os.path.join(output, PREPARATION), record)   # a reader never sees half a file
+    if alone:
+      yield
+  if not alone:
+    yield

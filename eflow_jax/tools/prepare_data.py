@@ -49,7 +49,7 @@ import numpy as np
 from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax.data import records
 from eflow_jax.tools.input_digests import describe, stale_shards
-from eflow_jax.tools.preparation_record import PREPARATION, claim_output, preparation_record
+from eflow_jax.tools.preparation_record import PREPARATION, claimed_output, preparation_record
 from eflow_jax.tools.video_inputs import read_clip_and_rate, read_input
 
 SIDECAR = "shard-{:05d}.json"
@@ -124,29 +124,29 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
                             **origin)
   record = preparation_record(input_path, entries, fields, shard_size=shard_size, start_frame=start_frame,
                               latent_dtype=latent_dtype, text_dtype=text_dtype, still_latent=still_latent)
-  claim_output(output, record, num_shards, shard_size, len(entries))
-  mine = [s for s in range(num_shards) if s % process_count == process_index]
-  report: dict[str, Any] = {"written": [], "skipped_shards": [], "bad": [], "manifest": None}
-  done = {s: _done(output, s) for s in mine}
-  todo = sorted([s for s in mine if done[s] is None] +
-                stale_shards(entries, shard_size, {s: info for s, info in done.items() if info}))
-  report["skipped_shards"] = [s for s in mine if s not in todo]
-  bar = _progress(sum(len(entries[s * shard_size:(s + 1) * shard_size]) for s in todo),
-                  f"prepare_data p{process_index}") if progress else None
-  clip_options = dict(frames=frames, height=height, width=width, frame_stride=frame_stride,
-                      start_frame=start_frame, latent_dtype=latent_dtype, still_latent=still_latent)
-  for s in todo:
-    chunk = entries[s * shard_size:(s + 1) * shard_size]
-    examples, bad, rates = _encode_chunk(chunk, ae, latent_shape, label_kind, clip_options, bar)
-    if label_kind == "text" and examples:
-      _add_text(examples, text_encoder, text_dtype)
-    _write_shard(output, s, examples, bad, [s * shard_size, s * shard_size + len(chunk)], rates, describe(chunk))
-    report["written"].append(s)
-    report["bad"].extend(bad)
-  if bar:
-    bar.close()
-  report["manifest"] = finalize(output, num_shards, fields, has_still_latent=still_latent)
-  return report
+  with claimed_output(output, record, num_shards, shard_size, len(entries), alone=process_count == 1):
+    mine = [s for s in range(num_shards) if s % process_count == process_index]
+    report: dict[str, Any] = {"written": [], "skipped_shards": [], "bad": [], "manifest": None}
+    done = {s: _done(output, s) for s in mine}
+    todo = sorted([s for s in mine if done[s] is None] +
+                  stale_shards(entries, shard_size, {s: info for s, info in done.items() if info}))
+    report["skipped_shards"] = [s for s in mine if s not in todo]
+    bar = _progress(sum(len(entries[s * shard_size:(s + 1) * shard_size]) for s in todo),
+                    f"prepare_data p{process_index}") if progress else None
+    clip_options = dict(frames=frames, height=height, width=width, frame_stride=frame_stride,
+                        start_frame=start_frame, latent_dtype=latent_dtype, still_latent=still_latent)
+    for s in todo:
+      chunk = entries[s * shard_size:(s + 1) * shard_size]
+      examples, bad, rates = _encode_chunk(chunk, ae, latent_shape, label_kind, clip_options, bar)
+      if label_kind == "text" and examples:
+        _add_text(examples, text_encoder, text_dtype)
+      _write_shard(output, s, examples, bad, [s * shard_size, s * shard_size + len(chunk)], rates, describe(chunk))
+      report["written"].append(s)
+      report["bad"].extend(bad)
+    if bar:
+      bar.close()
+    report["manifest"] = finalize(output, num_shards, fields, has_still_latent=still_latent)
+    return report
 
 
 def _check_options(input_path: str, output: str, *, latent_dtype: str, start_frame: int, **sizes) -> None:
@@ -379,7 +379,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                      num_classes=args.num_classes, extra_manifest=extra,
                      progress=not args.no_progress,
                      tfds_options={"data_dir": args.tfds_data_dir, "video_key": args.tfds_video})
-  except (ValueError, records.RecordsError) as e:
+  except (ValueError, OSError, records.RecordsError) as e:    # OSError: another run holds --output
     print(f"prepare_data: error: {e}", file=sys.stderr)
     return 2
   except KeyboardInterrupt:        # Ctrl-C: not a traceback through PyAV; the finished shards stay
