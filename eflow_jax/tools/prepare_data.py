@@ -255,14 +255,14 @@ def _add_text(examples: list, text_encoder, text_dtype: str) -> None:
 
 
 def _write_shard(output: str, shard: int, examples: list, bad: list, entry_range: list, rates: list,
-                 inputs: list) -> None:
+                 inputs=()) -> None:
   """The shard's records, then its sidecar (atomically): a sidecar marks the shard as finished; its
   'inputs' let a rerun notice a video replaced since (tools/input_digests.py)."""
   name = records.SHARD_PATTERN.format(shard)
   if examples:
     records.write_shard(os.path.join(output, name), (records.encode_example(ex) for ex in examples))
   info = {"file": name, "num_examples": len(examples), "bad": bad, "entries": entry_range, "fps": rates,
-          "inputs": inputs}
+          "inputs": list(inputs)}
   write_json_atomically(os.path.join(output, SIDECAR.format(shard)), info)
 
 
