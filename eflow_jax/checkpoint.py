@@ -7,16 +7,13 @@ boundary (forever).
 
 Restoring the latest step is defensive: a step that cannot be read (a missing item, truncated or
 corrupt files, array data whose checksum differs from the one written at save) is reported in one
-line, renamed to `<step>.corrupt` by a trainer (kept for inspection, never deleted; sample / eval open
-the directory read-only and only skip it) and the next older step is tried; a step written by an
-incompatible config (another model shape) is refused with the first mismatching field, because
-resuming it would silently start a different experiment.
+line, renamed `<step>.corrupt` by a trainer (never deleted; sample / eval only skip it) and the
+next older step is tried; a step written by an incompatible config (another model shape) is refused
+with the first mismatching field, because resuming it would silently start a different experiment.
 
-A write that fails (a full disk) is reported by the trainer in one line per step
-(train/fault_tolerance.py): the Checkpointer then replaces Orbax's manager, which would otherwise raise
-the same failure from every later save, and quiets Orbax's and asyncio's tracebacks of it.
-
-The run directory itself (its lock, writability, free space) is eflow_jax/workdir.py's.
+A failed write (a full disk) is one line per step (train/fault_tolerance.py): Orbax's manager, which
+would raise it from every later save, is replaced and its tracebacks quieted. The run directory
+itself (its lock, writability, free space) is eflow_jax/workdir.py's.
 """
 import functools
 import json
@@ -183,15 +180,16 @@ class Checkpointer:
     lets a checkpoint of another model be refused by field name rather than by an Orbax shape error.
     A named `step` that cannot be read is an error; the default falls back to older steps.
     """
-    candidates = sorted(self.all_steps(), reverse=True) if step is None else [step]
-    if not candidates:
+    if step is None and not self.all_steps():
       raise FileNotFoundError(f"no checkpoint in {self.directory}; train first or pick another --workdir.")
     if step is not None and step not in self.all_steps():
       raise FileNotFoundError(f"checkpoint step {step} not in {self.directory}; available: {self.all_steps()}.")
-    for candidate in candidates:
+    for candidate in self._candidates(step):
       try:
         return self._restore_step(candidate, target_state, config_json)
       except _Unreadable as e:
+        if self._vanished(step, candidate):
+          continue
         problem = f"checkpoint step {candidate} in {self.directory} is unreadable ({e})"
         if step is not None:
           raise CorruptCheckpointError(problem + "; pick another --step.") from None
@@ -248,20 +246,34 @@ class Checkpointer:
     saved with, and checked against their save-time checksums. Single process, default device."""
     if step is not None and step not in self.all_steps():
       raise FileNotFoundError(f"checkpoint step {step} not in {self.directory}; available: {self.all_steps()}.")
-    candidates = sorted(self.all_steps(), reverse=True) if step is None else [step]
-    if not candidates:
+    if step is None and not self.all_steps():
       raise FileNotFoundError(f"no checkpoint in {self.directory}; train first or pick another --workdir.")
-    for candidate in candidates:
+    for candidate in self._candidates(step):
       try:
         params, meta = self._restore_ema_step(candidate)
         return params, candidate, meta
       except _Unreadable as e:
+        if self._vanished(step, candidate):
+          continue
         problem = f"checkpoint step {candidate} in {self.directory} is unreadable ({e})"
         if step is not None:
           raise CorruptCheckpointError(problem + "; pick another --step.") from None
         print(f"warning: {problem}; left as it is, trying an older step.", file=sys.stderr, flush=True)
     raise CorruptCheckpointError(f"no readable checkpoint left in {self.directory}; restore one by hand or "
                                  f"retrain.")
+
+  def _candidates(self, step: int | None):
+    """`step`, or the newest step not tried yet, listed again after each try: a trainer in the same run
+    (sample, eval or export while it trains) adds steps and prunes old ones (max_to_keep) meanwhile."""
+    tried = set()
+    while step is None and not self.manager.reload() and (left := set(self.manager.all_steps()) - tried):
+      tried.add(max(left))
+      yield max(left)
+    yield from [] if step is None else [step]
+
+  def _vanished(self, step: int | None, candidate: int) -> bool:
+    """The default step's folder was deleted while it was read (pruned by a trainer): not unreadable."""
+    return step is None and self.read_only and not os.path.isdir(os.path.join(self.directory, str(candidate)))
 
   def _restore_ema_step(self, step: int):
     missing = [item for item in ITEMS if not os.path.isdir(os.path.join(self.directory, str(step), item))]
@@ -291,6 +303,9 @@ class Checkpointer:
   def _check_meta_not_edited(self, step: int, meta: dict) -> None:
     """A model field that owns no tensor (feature_map...) edited in the saved config, say to resume
     under another one, would run the weights as another network (export_digests.py, model_sha256)."""
+    if isinstance(meta.get("step"), int) and meta["step"] != step:        # a step folder copied or renamed
+      print(f"warning: checkpoint step {step} in {self.directory} holds step {meta['step']} by its meta (a step "
+            f"folder copied or renamed by hand?); it is read as step {step}.", file=sys.stderr, flush=True)
     saved = meta.get("model_sha256")            # absent in checkpoints written before it
     if saved and saved != _model_sha256(meta).get("model_sha256"):
       raise IncompatibleCheckpointError(f"checkpoint step {step} in {self.directory}: the model section of its "

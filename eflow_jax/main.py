@@ -104,6 +104,12 @@ def main(argv):
   except OSError as e:                       # unwritable / full workdir, unreadable checkpoints
     print(f"error: {e}", file=sys.stderr)
     sys.exit(4)
+  except KeyboardInterrupt:                  # Ctrl-C in sample / eval (training saves and exits 75)
+    if FLAGS.mode == "train":
+      raise
+    print(f"error: interrupted: --mode={FLAGS.mode} wrote nothing complete (a sample's grid is written after its "
+          f"clips, an eval report at the end; an earlier report is left as it was).", file=sys.stderr)
+    sys.exit(130)
 
 
 def _join_processes() -> dict:

@@ -210,6 +210,9 @@ def parse_args(argv=None):
   args = parser.parse_args(argv)
   if args.steps is not None and args.steps < 1:     # 0 would fall back to the full budget unnoticed
     raise SystemExit(f"--steps={args.steps} must be >= 1 (leave it out for the full budget).")
+  # The rows train and score in subprocesses run from the repository (run: cwd=REPO): a relative
+  # --root or --results would name other folders there than here.
+  args.root, args.results = os.path.abspath(args.root), os.path.abspath(args.results)
   for flag, folder in (("--root", args.root), ("--results", args.results)):
     try:
       os.makedirs(folder, exist_ok=True)

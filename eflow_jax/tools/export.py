@@ -11,7 +11,8 @@ An existing OUTPUT is refused unless it is an earlier export (its config.json is
 three files are then replaced, and nothing else in it is touched. Every file is written under a
 temporary name (`<name>.partial`) and renamed into place, config.json first (its checksums then
 refuse the old weights if the export is cut short between renames), so a killed export leaves
-either the previous files or ones the rerun recognises and replaces.
+either the previous files or ones the rerun recognises and replaces. A second export into the same
+OUTPUT while one writes there is refused (eflow_jax/folder_lock.py): their files would interleave.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import sys
 
 from eflow_jax.checkpoint import Checkpointer, config_json, first_line, model_config_mismatch
 from eflow_jax.cli_checks import check_integer, start_jax_backend
+from eflow_jax.folder_lock import FolderBusyError, locked
 from eflow_jax.param_tree import flatten_params
 from eflow_jax.pipeline import (CONFIG_FILE, WEIGHTS_FILE, Pipeline, is_description, run_description,
                                 weight_checksums)
@@ -168,7 +170,11 @@ def export(workdir: str, output: str, step: int | None = None) -> list[str]:
   created = not os.path.exists(output)
   check_writable(output, "--output")
   try:
-    return _write_export(workdir, output, step)
+    with locked(output, busy=f"--output={output}: another export is writing there now; wait for it to end, "
+                             f"or export to another directory."):
+      return _write_export(workdir, output, step)
+  except FolderBusyError:                 # the folder is the other export's: leave it as it is
+    raise
   except BaseException:
     if created and os.path.isdir(output) and not os.listdir(output):   # nothing of ours is left behind
       os.rmdir(output)
@@ -181,8 +187,9 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   earlier = _earlier_export(output) or {}
   source_run = os.path.realpath(workdir)
   if earlier.get("source_run", source_run) != source_run:   # the same architecture, another run's weights
-    raise FileExistsError(f"--output={output} holds the export of another run ({earlier['source_run']}); choose "
-                          f"another directory, or delete that export first.")
+    moved = "" if os.path.exists(earlier["source_run"]) else ", which no longer exists: if this run was moved from there"
+    raise FileExistsError(f"--output={output} holds the export of another run ({earlier['source_run']}{moved}); "
+                          f"choose another directory, or delete that export first.")
   mismatch = earlier and model_config_mismatch(earlier["config"], config_json(pipe.config))
   if mismatch:              # an export written before source_run was recorded: compare the models
     mismatch = mismatch.replace(": checkpoint ", ": there ").replace(", config ", ", this run ")

@@ -2,13 +2,16 @@
 finishes that set and never mixes it with another one (other videos, labels or options)."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import sys
 
+from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax.checkpoint_compat import flatten_config
+from eflow_jax.folder_lock import locked
 from eflow_jax.data import records
 
 PREPARATION = "preparation.json"    # the inputs and options of the set (`preparation_record`)
@@ -82,3 +85,22 @@ def check_same_preparation(output: str, record: dict, num_shards: int, shard_siz
   print(f"prepare_data: warning: {output} was prepared by an older version, which kept no record of its inputs; "
         f"only its geometry and shard ranges could be checked, and the current inputs are recorded from now on.",
         file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def claimed_output(output: str, record: dict, num_shards: int, shard_size: int, num_entries: int, *, alone: bool):
+  """check_same_preparation, then `record` written as the output's preparation.json, under a lock on
+  the folder (folder_lock.py): checked apart, two runs started at once both passed. alone (one
+  process prepares the set): the lock is held for the whole block and a second run meanwhile is
+  refused in one line (two sets' shards would interleave); the processes of one preparation
+  (--process_count > 1) write at once and hold it only for the check."""
+  os.makedirs(output, exist_ok=True)
+  busy = (f"--output={output}: another prepare_data is writing this record set now; wait for it to end, or "
+          f"prepare into another --output.")
+  with locked(output, busy=busy if alone else None):
+    check_same_preparation(output, record, num_shards, shard_size, num_entries)
+    write_json_atomically(os.path.join(output, PREPARATION), record)   # a reader never sees half a file
+    if alone:
+      yield
+  if not alone:
+    yield

@@ -23,17 +23,15 @@ mean / std, recorded in the manifest); captions go through the text encoder (tri
 real tokens, see eflow_jax/text). Unreadable, corrupt or too-short videos are reported (console and
 manifest 'skipped') and left out; the run never stops for one bad file.
 
-Reruns: the first run records its inputs (the list of videos with their labels or captions, by
-digest) and every option that shapes the records in OUTPUT/preparation.json; a rerun whose inputs
-or options differ is refused, naming what changed, before anything is written (a new video would
-shift every entry after it into another shard: clips written twice or never; another --frames
-would describe 5-frame clips over 4-frame latents). Prepare the new set in another --output.
+Reruns: OUTPUT/preparation.json records the inputs (the videos' paths and labels or captions, by
+digest) and every option that shapes the records; a rerun with other ones is refused before
+anything is written (a new video shifts the entries after it into other shards). A finished shard
+whose video was replaced since (tools/input_digests.py) is encoded again.
 
-Shards: entry i belongs to shard i // shard_size; process p of P writes shards s with s % P == p
-(--process_index/--process_count, default jax.process_index()/process_count()). A shard is done when
-its sidecar shard-XXXXX.json exists (written after the .array_record, both via temporary names),
-so a rerun skips finished shards (resumable). Whichever process sees every sidecar writes
-manifest.json (eflow_jax/data/records.py format) last, listing the non-empty shards.
+Shards: entry i is in shard i // shard_size; process p of P (--process_index/--process_count,
+default JAX's) writes shards s with s % P == p. A shard is done when its sidecar shard-XXXXX.json
+exists (written after the .array_record, both via temporary names): a rerun, after Ctrl-C or a
+kill, skips it. Whichever process sees every sidecar writes manifest.json (data/records.py) last.
 """
 from __future__ import annotations
 
@@ -50,7 +48,8 @@ import numpy as np
 
 from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax.data import records
-from eflow_jax.tools.preparation_record import PREPARATION, check_same_preparation, preparation_record
+from eflow_jax.tools.input_digests import describe, stale_shards
+from eflow_jax.tools.preparation_record import PREPARATION, claimed_output, preparation_record
 from eflow_jax.tools.video_inputs import read_clip_and_rate, read_input
 
 SIDECAR = "shard-{:05d}.json"
@@ -67,12 +66,10 @@ def _progress(total: int, desc: str):
     class _Simple:
       def __init__(self):
         self.n, self.t = 0, time.time()
-
       def update(self, k=1):
         self.n += k
         print(f"\r{desc}: {self.n}/{total} videos ({time.time() - self.t:.0f}s)", end="",
               file=sys.stderr, flush=True)
-
       def close(self):
         print(file=sys.stderr)
     return _Simple()
@@ -127,29 +124,29 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
                             **origin)
   record = preparation_record(input_path, entries, fields, shard_size=shard_size, start_frame=start_frame,
                               latent_dtype=latent_dtype, text_dtype=text_dtype, still_latent=still_latent)
-  check_same_preparation(output, record, num_shards, shard_size, len(entries))
-  os.makedirs(output, exist_ok=True)
-  write_json_atomically(os.path.join(output, PREPARATION), record)   # a reader never sees half a file
-  mine = [s for s in range(num_shards) if s % process_count == process_index]
-  report: dict[str, Any] = {"written": [], "skipped_shards": [], "bad": [], "manifest": None}
-  todo = [s for s in mine if _done(output, s) is None]
-  report["skipped_shards"] = [s for s in mine if s not in todo]
-  bar = _progress(sum(len(entries[s * shard_size:(s + 1) * shard_size]) for s in todo),
-                  f"prepare_data p{process_index}") if progress else None
-  clip_options = dict(frames=frames, height=height, width=width, frame_stride=frame_stride,
-                      start_frame=start_frame, latent_dtype=latent_dtype, still_latent=still_latent)
-  for s in todo:
-    chunk = entries[s * shard_size:(s + 1) * shard_size]
-    examples, bad, rates = _encode_chunk(chunk, ae, latent_shape, label_kind, clip_options, bar)
-    if label_kind == "text" and examples:
-      _add_text(examples, text_encoder, text_dtype)
-    _write_shard(output, s, examples, bad, [s * shard_size, s * shard_size + len(chunk)], rates)
-    report["written"].append(s)
-    report["bad"].extend(bad)
-  if bar:
-    bar.close()
-  report["manifest"] = finalize(output, num_shards, fields, has_still_latent=still_latent)
-  return report
+  with claimed_output(output, record, num_shards, shard_size, len(entries), alone=process_count == 1):
+    mine = [s for s in range(num_shards) if s % process_count == process_index]
+    report: dict[str, Any] = {"written": [], "skipped_shards": [], "bad": [], "manifest": None}
+    done = {s: _done(output, s) for s in mine}
+    todo = sorted([s for s in mine if done[s] is None] +
+                  stale_shards(entries, shard_size, {s: info for s, info in done.items() if info}))
+    report["skipped_shards"] = [s for s in mine if s not in todo]
+    bar = _progress(sum(len(entries[s * shard_size:(s + 1) * shard_size]) for s in todo),
+                    f"prepare_data p{process_index}") if progress else None
+    clip_options = dict(frames=frames, height=height, width=width, frame_stride=frame_stride,
+                        start_frame=start_frame, latent_dtype=latent_dtype, still_latent=still_latent)
+    for s in todo:
+      chunk = entries[s * shard_size:(s + 1) * shard_size]
+      examples, bad, rates = _encode_chunk(chunk, ae, latent_shape, label_kind, clip_options, bar)
+      if label_kind == "text" and examples:
+        _add_text(examples, text_encoder, text_dtype)
+      _write_shard(output, s, examples, bad, [s * shard_size, s * shard_size + len(chunk)], rates, describe(chunk))
+      report["written"].append(s)
+      report["bad"].extend(bad)
+    if bar:
+      bar.close()
+    report["manifest"] = finalize(output, num_shards, fields, has_still_latent=still_latent)
+    return report
 
 
 def _check_options(input_path: str, output: str, *, latent_dtype: str, start_frame: int, **sizes) -> None:
@@ -257,12 +254,15 @@ def _add_text(examples: list, text_encoder, text_dtype: str) -> None:
     ex["text_mask"] = np.ones((row.shape[0],), np.int32)
 
 
-def _write_shard(output: str, shard: int, examples: list, bad: list, entry_range: list, rates: list) -> None:
-  """The shard's records, then its sidecar (atomically): a sidecar marks the shard as finished."""
+def _write_shard(output: str, shard: int, examples: list, bad: list, entry_range: list, rates: list,
+                 inputs=()) -> None:
+  """The shard's records, then its sidecar (atomically): a sidecar marks the shard as finished; its
+  'inputs' let a rerun notice a video replaced since (tools/input_digests.py)."""
   name = records.SHARD_PATTERN.format(shard)
   if examples:
     records.write_shard(os.path.join(output, name), (records.encode_example(ex) for ex in examples))
-  info = {"file": name, "num_examples": len(examples), "bad": bad, "entries": entry_range, "fps": rates}
+  info = {"file": name, "num_examples": len(examples), "bad": bad, "entries": entry_range, "fps": rates,
+          "inputs": list(inputs)}
   write_json_atomically(os.path.join(output, SIDECAR.format(shard)), info)
 
 
@@ -379,9 +379,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                      num_classes=args.num_classes, extra_manifest=extra,
                      progress=not args.no_progress,
                      tfds_options={"data_dir": args.tfds_data_dir, "video_key": args.tfds_video})
-  except (ValueError, records.RecordsError) as e:
+  except (ValueError, OSError, records.RecordsError) as e:    # OSError: another run holds --output
     print(f"prepare_data: error: {e}", file=sys.stderr)
     return 2
+  except KeyboardInterrupt:        # Ctrl-C: not a traceback through PyAV; the finished shards stay
+    print("prepare_data: interrupted; finished shards are kept: rerun the same command to finish.", file=sys.stderr)
+    return 130
   m = report["manifest"]
   print(f"prepare_data: wrote shards {report['written']}, skipped finished shards "
         f"{report['skipped_shards']}, {len(report['bad'])} bad video(s) skipped.")

@@ -12,6 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
+from eflow_jax import folder_lock
 from eflow_jax.cli_checks import check_eval_report_settings
 from eflow_jax import sample_limits
 from eflow_jax.atomic_io import write_json_atomically
@@ -171,7 +172,7 @@ def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=
 
 def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, seed=0, class_id=None,
            prompt=None, prompts=None, output=None, sampler=None, use_ema=True) -> list[str]:
-  """--mode=sample: the grid of every clip (GIF + MP4), then each clip on its own (`<stem>_clips/`,
+  """--mode=sample: each clip on its own (`<stem>_clips/`), then the grid of every clip (GIF + MP4),
   named by its index and its class or prompt line). `prompt`: one caption for all `num` clips;
   `prompts`: one clip per caption (--prompts_file)."""
   if prompt is not None:
@@ -184,18 +185,30 @@ def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, s
   stem = name if os.path.isabs(name) or os.path.dirname(name) else os.path.join(workdir, "samples", name)
   if jax.process_index() != 0:
     return []
-  fps = clip_fps(config)
-  paths = video_io.write_videos(stem, videos, columns=config.get("sample_columns"), fps=fps)
   if "y" in cond:
     labels = [f"class{int(c)}" for c in np.asarray(cond["y"])]
   else:            # the line of --prompts_file, the one --prompt, or the eval batch's caption
     labels = [f"prompt{0 if prompt is not None else i}" if prompts is not None else f"caption{i}"
               for i in range(len(videos))]
   names = [f"{i:03d}_{label}" for i, label in enumerate(labels)]
-  remove_stale_clips(stem + "_clips", names)
-  for name, video in zip(names, videos):
-    paths += video_io.write_videos(os.path.join(stem + "_clips", name), video[None], fps=fps)
-  return paths
+  return write_sample_files(stem, videos, names, config.get("sample_columns"), clip_fps(config))
+
+
+def write_sample_files(stem: str, videos, names, columns, fps) -> list[str]:
+  """The earlier grid and clips of `stem` removed, the clips written, the grid last: a sampler cut
+  short leaves no grid and fewer clips, never an earlier request's clips beside a new grid. A
+  second sampler into the same folder waits for the first (folder_lock.py): no interleaved set."""
+  video_io.check_finite_clips(videos, f"{stem}.gif / .mp4 not written")   # before an earlier sample is removed
+  video_io.check_clips(videos, fps, f"{stem}.gif / .mp4 not written")
+  os.makedirs(os.path.dirname(os.path.abspath(stem)), exist_ok=True)
+  with folder_lock.locked(os.path.dirname(os.path.abspath(stem))):
+    for ext in ("gif", "mp4"):
+      if os.path.isfile(f"{stem}.{ext}"):
+        os.remove(f"{stem}.{ext}")
+    remove_stale_clips(stem + "_clips", ())
+    clips = [path for name, video in zip(names, videos)
+             for path in video_io.write_videos(os.path.join(stem + "_clips", name), video[None], fps=fps)]
+    return video_io.write_videos(stem, videos, columns=columns, fps=fps) + clips
 
 
 def default_sample_name(config, trained: int, *, steps, guidance, seed, sampler, num, class_id, prompts) -> str:
