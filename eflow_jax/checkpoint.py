@@ -180,26 +180,28 @@ class Checkpointer:
     lets a checkpoint of another model be refused by field name rather than by an Orbax shape error.
     A named `step` that cannot be read is an error; the default falls back to older steps.
     """
+    return self._first_readable(step, lambda s: self._restore_step(s, target_state, config_json),
+                                set_aside=not self.read_only)
+
+  def _first_readable(self, step: int | None, read, *, set_aside: bool):
+    """read(step), or read(the newest step), falling back to older ones past an unreadable one (renamed
+    `<step>.corrupt` when set_aside, else left as it is). A named step that cannot be read is an error."""
     if step is None and not self.all_steps():
       raise FileNotFoundError(f"no checkpoint in {self.directory}; train first or pick another --workdir.")
     if step is not None and step not in self.all_steps():
       raise FileNotFoundError(f"checkpoint step {step} not in {self.directory}; available: {self.all_steps()}.")
     for candidate in self._candidates(step):
       try:
-        return self._restore_step(candidate, target_state, config_json)
+        return read(candidate)
       except _Unreadable as e:
         if self._vanished(step, candidate):
           continue
         problem = f"checkpoint step {candidate} in {self.directory} is unreadable ({e})"
         if step is not None:
           raise CorruptCheckpointError(problem + "; pick another --step.") from None
-        if self.read_only:
-          print(f"warning: {problem}; left as it is, trying an older step.", file=sys.stderr, flush=True)
-          continue
-        moved = self._quarantine(candidate)
-        print(f"warning: {problem}; moved it to {moved} and trying an older step.", file=sys.stderr,
-              flush=True)
-    renamed = "" if self.read_only else " (unreadable ones were renamed *.corrupt)"
+        done = f"moved it to {self._quarantine(candidate)}" if set_aside else "left as it is"
+        print(f"warning: {problem}; {done}, trying an older step.", file=sys.stderr, flush=True)
+    renamed = " (unreadable ones were renamed *.corrupt)" if set_aside else ""
     raise CorruptCheckpointError(f"no readable checkpoint left in {self.directory}{renamed}; restore one by "
                                  f"hand or start a new --workdir.")
 
@@ -244,32 +246,23 @@ class Checkpointer:
     ones past an unreadable one, as `restore` does in read-only mode): only the EMA parameters are
     read (sampling, export; not the online params or the Adam moments), with the shapes they were
     saved with, and checked against their save-time checksums. Single process, default device."""
-    if step is not None and step not in self.all_steps():
-      raise FileNotFoundError(f"checkpoint step {step} not in {self.directory}; available: {self.all_steps()}.")
-    if step is None and not self.all_steps():
-      raise FileNotFoundError(f"no checkpoint in {self.directory}; train first or pick another --workdir.")
-    for candidate in self._candidates(step):
-      try:
-        params, meta = self._restore_ema_step(candidate)
-        return params, candidate, meta
-      except _Unreadable as e:
-        if self._vanished(step, candidate):
-          continue
-        problem = f"checkpoint step {candidate} in {self.directory} is unreadable ({e})"
-        if step is not None:
-          raise CorruptCheckpointError(problem + "; pick another --step.") from None
-        print(f"warning: {problem}; left as it is, trying an older step.", file=sys.stderr, flush=True)
-    raise CorruptCheckpointError(f"no readable checkpoint left in {self.directory}; restore one by hand or "
-                                 f"retrain.")
+    def read(candidate):
+      params, meta = self._restore_ema_step(candidate)
+      return params, candidate, meta
+    return self._first_readable(step, read, set_aside=False)
 
   def _candidates(self, step: int | None):
     """`step`, or the newest step not tried yet, listed again after each try: a trainer in the same run
     (sample, eval or export while it trains) adds steps and prunes old ones (max_to_keep) meanwhile."""
     tried = set()
-    while step is None and not self.manager.reload() and (left := set(self.manager.all_steps()) - tried):
+    while step is None:
+      self.manager.reload()
+      left = set(self.manager.all_steps()) - tried
+      if not left:
+        return
       tried.add(max(left))
       yield max(left)
-    yield from [] if step is None else [step]
+    yield step
 
   def _vanished(self, step: int | None, candidate: int) -> bool:
     """The default step's folder was deleted while it was read (pruned by a trainer): not unreadable."""
