@@ -7,6 +7,8 @@ thing without a word ends here in one line, a wait or a warning. Nothing is trai
 import fcntl
 import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 
@@ -258,21 +260,18 @@ def test_ctrl_c_during_prepare_data_is_one_line_and_the_rerun_finishes(tmp_path,
   assert prepare_data.main(argv) == 0 and len(latents(tmp_path / "set")) == 4
 
 
-def test_ctrl_c_during_eval_is_one_line(tmp_path, monkeypatch, capsys):
+def test_ctrl_c_during_eval_is_one_line(tmp_path):
   """Ctrl-C in --mode=eval / sample printed a traceback through JAX; an earlier report was kept,
-  which nothing said."""
-  from eflow_jax import main as main_lib
+  which nothing said. Run in its own process: main's absl flags must not meet another module's."""
   write_run(str(tmp_path / "run"), steps=(2,))
-
-  def interrupted(*args, **kwargs):
-    raise KeyboardInterrupt
-  monkeypatch.setattr(evaluate, "evaluate", interrupted)
   repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-  main_lib.FLAGS([" ", f"--config={repo}/tests/tiny_config.py", f"--workdir={tmp_path / 'run'}", "--mode=eval",
-                 "--compilation_cache="])
-  try:
-    with pytest.raises(SystemExit, match="130"):
-      escaped(main_lib.main, [" "])
-  finally:
-    main_lib.FLAGS.unparse_flags()
-  assert "error: interrupted: --mode=eval wrote nothing complete" in capsys.readouterr().err
+  driver = ("from absl import app\nfrom eflow_jax import main\nfrom eflow_jax.train import evaluate\n"
+            "def interrupted(*args, **kwargs):\n  raise KeyboardInterrupt\n"
+            "evaluate.evaluate = interrupted\napp.run(main.main, flags_parser=main.parse_flags)\n")
+  done = subprocess.run([sys.executable, "-c", driver, f"--config={repo}/tests/tiny_config.py",
+                         f"--workdir={tmp_path / 'run'}", "--mode=eval", "--compilation_cache="],
+                        cwd=repo, capture_output=True, text=True, timeout=300,
+                        env={**os.environ, "JAX_PLATFORMS": "cpu", "PYTHONPATH": repo})
+  assert done.returncode == 130, done.stderr[-2000:]
+  assert "Traceback" not in done.stderr, done.stderr[-2000:]
+  assert "error: interrupted: --mode=eval wrote nothing complete" in done.stderr
