@@ -295,7 +295,8 @@ class Checkpointer:
 
   def _check_meta_not_edited(self, step: int, meta: dict) -> None:
     """A model field that owns no tensor (feature_map...) edited in the saved config, say to resume
-    under another one, would run the weights as another network (export_digests.py, model_sha256)."""
+    under another one, would run the weights as another network (export_digests.py, model_sha256).
+    A step folder copied or renamed by hand (its meta names another step) is warned of."""
     if isinstance(meta.get("step"), int) and meta["step"] != step:        # a step folder copied or renamed
       print(f"warning: checkpoint step {step} in {self.directory} holds step {meta['step']} by its meta (a step "
             f"folder copied or renamed by hand?); it is read as step {step}.", file=sys.stderr, flush=True)

@@ -97,10 +97,10 @@ def claimed_output(output: str, record: dict, num_shards: int, shard_size: int, 
   os.makedirs(output, exist_ok=True)
   busy = (f"--output={output}: another prepare_data is writing this record set now; wait for it to end, or "
           f"prepare into another --output.")
-  with locked(output, busy=busy if alone else None):
+  with contextlib.ExitStack() as lock:
+    lock.enter_context(locked(output, busy=busy if alone else None))
     check_same_preparation(output, record, num_shards, shard_size, num_entries)
     write_json_atomically(os.path.join(output, PREPARATION), record)   # a reader never sees half a file
-    if alone:
-      yield
-  if not alone:
+    if not alone:
+      lock.close()                          # the other processes of this preparation write beside us
     yield
