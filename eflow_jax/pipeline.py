@@ -163,6 +163,7 @@ class Pipeline:
       ckpt.close()
     given = config is not None
     config = config if given else ml_collections.ConfigDict(meta["config"])
+    _saved_manifest_stands_in(config, meta)
     data_fingerprint.check_for_inference(meta, config.data, f"checkpoint {step} in {directory}")
     if given:
       mismatch = ckpt_lib.model_config_mismatch(meta.get("config", {}), ckpt_lib.config_json(config))
@@ -348,6 +349,35 @@ def restore_export(config, directory: str, step=None) -> ExportedWeights:
   if step is not None and step != exported.step:
     raise ValueError(f"--step={step}: the export in {directory} holds step {exported.step} only.")
   return ExportedWeights(ema_params=jax.tree.map(jnp.asarray, exported.params), step=exported.step)
+
+
+def stand_in_for_deleted_set(config, workdir: str, step=None) -> None:
+  """`--mode=sample` of a run (or an export) whose record set was deleted: the manifest its checkpoint
+  (or config.json) keeps of that path stands in for the set's (data/pipeline.py, use_saved_manifest).
+  Another path, or nothing readable saved: nothing changes, and the missing set is named as before."""
+  if config.data.source != "array_record" or not config.data.path or os.path.exists(config.data.path):
+    return
+  try:
+    if is_export(workdir):
+      saved = read_description(os.path.join(workdir, CONFIG_FILE))
+      saved = {"config": saved["config"], "data_manifest": saved["manifest"]}
+    else:
+      ckpt = ckpt_lib.Checkpointer(os.path.join(workdir, "checkpoints"), read_only=True)
+      try:
+        saved = ckpt.read_meta(step)
+      finally:
+        ckpt.close()
+  except Exception:  # pylint: disable=broad-except   # restoring names a corrupt checkpoint or export
+    return
+  _saved_manifest_stands_in(config, saved)
+
+
+def _saved_manifest_stands_in(config, meta: dict) -> None:
+  """The saved manifest stands in only for the path the run trained on (a mistyped data.path is an error)."""
+  trained_on = ((meta.get("config") or {}).get("data") or {}).get("path")
+  if config.data.source == "array_record" and trained_on and \
+      os.path.abspath(trained_on) == os.path.abspath(config.data.path):
+    data_pipeline.use_saved_manifest(config.data.path, meta.get("data_manifest"))
 
 
 def check_example_shape(what: str, trained, shape) -> None:

@@ -38,6 +38,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import sys
 
 from absl import logging
 import grain
@@ -232,13 +233,40 @@ def _manifest_json(path: str, mtime_ns: int) -> str:
 
 
 def manifest(data_cfg) -> dict:
-  """The record set's manifest (array_record source); cached per (path, manifest mtime)."""
+  """The record set's manifest (array_record source); cached per (path, manifest mtime). A set
+  deleted since a checkpoint saved its manifest: that copy (use_saved_manifest)."""
   path = os.path.abspath(data_cfg.path) if data_cfg.path else ""
   try:
     mtime = os.stat(os.path.join(path, records.MANIFEST)).st_mtime_ns
   except OSError:
+    if uses_saved_manifest(path):
+      return json.loads(_SAVED_MANIFESTS[path])
     return records.read_manifest(path)           # raises the one-line error
   return json.loads(_manifest_json(path, mtime))
+
+
+_SAVED_MANIFESTS = {}     # {absolute path of a deleted set: its manifest as a checkpoint saved it}
+
+
+def use_saved_manifest(path: str, saved) -> bool:
+  """Sampling and export read only a record set's manifest (clip shape, latent statistics, class
+  names, frame rate), and every checkpoint keeps a copy (train/fault_tolerance.py): when the set at
+  `path` is gone, that copy stands in for it, announced in one line. False (nothing changes) when
+  the set is there or no copy was saved; reading records (eval, a text model's captions) still fails."""
+  path = os.path.abspath(path) if path else ""
+  if not path or os.path.exists(path) or not isinstance(saved, dict):
+    return False
+  if path not in _SAVED_MANIFESTS:
+    print(f"note: the record set {path} is gone: its clip shape, latent statistics and class names are "
+          f"read from the copy of its manifest the run kept (checkpoint or export).", file=sys.stderr, flush=True)
+  _SAVED_MANIFESTS[path] = json.dumps(saved)
+  return True
+
+
+def uses_saved_manifest(path: str) -> bool:
+  """Whether `path` is a deleted set whose saved manifest stands in for it (no records to read)."""
+  path = os.path.abspath(path) if path else ""
+  return path in _SAVED_MANIFESTS and not os.path.exists(path)
 
 
 def train_records(data_cfg) -> int:

@@ -25,7 +25,8 @@ from eflow_jax.flow import diagnostics as flow_diagnostics
 from eflow_jax.flow import losses as flow_losses
 from eflow_jax.inference import autoencoder_for, clip_fps, make_sampler, sample_conditions
 from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
-from eflow_jax.pipeline import check_example_shape, is_export, restore_export, trained_example_shape
+from eflow_jax.pipeline import (check_example_shape, is_export, restore_export, trained_example_shape,
+                                stand_in_for_deleted_set)
 from eflow_jax.train import curriculum
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, model_kind
 
@@ -151,6 +152,7 @@ def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=
   """(videos (B, T, H, W, C) in [-1, 1], conditions, step) of `--mode=sample`: every class in turn
   (or `class_id`), or one clip per prompt (a text model; `num` clips of the eval captions without)."""
   clips = len(prompts) if prompts is not None else num or config.num_samples
+  stand_in_for_deleted_set(config, workdir, step)       # a deleted record set: its saved manifest
   sample_limits.check_memory("--mode=sample", clips, config, pipeline.example_shape(config.data))
   model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
   if prompts is not None:

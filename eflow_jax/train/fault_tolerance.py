@@ -28,7 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
-from eflow_jax.data import fingerprint
+from eflow_jax.data import fingerprint, pipeline
 from eflow_jax.train import curriculum
 from eflow_jax.train.step import nonfinite_names
 
@@ -172,6 +172,8 @@ class CheckpointPolicy:
     self.failed = None                 # (step, message) of the newest write that failed
     self._reported = set()             # the failed steps already warned about (one warning each)
     self._record_sets = record_sets(config)
+    # Sampling and export need only data.path's manifest: kept, they outlive a deleted set.
+    self._manifest = pipeline.manifest(config.data) if config.data.source == "array_record" else None
 
   def due(self, done: int, stage, end: int) -> bool:
     return done == stage.end or done % self._config.checkpoint.every_steps == 0 or done == end
@@ -187,7 +189,7 @@ class CheckpointPolicy:
     try:
       self.ckpt.save(step, state, data_state=data_position or self._data.position(stage),
                      meta={"step": step, "stage": stage.name, "config": ckpt_lib.config_json(self._config),
-                           "record_sets": self._record_sets})
+                           "record_sets": self._record_sets, "data_manifest": self._manifest})
     except Exception as e:        # orbax raises its own types for I/O failures too
       self._note((step, ckpt_lib.first_line(e)))
 
