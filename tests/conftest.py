@@ -23,6 +23,17 @@ if os.environ["JAX_PLATFORMS"].split(",")[0] in ("cuda", "gpu", "rocm"):
 
 from eflow_jax.models.video_dit import VideoDiT
 
+# The modules whose tests train for minutes run first: with `-n 2`, a long test left to the end
+# keeps one worker busy while the other idles (longest first balances the two workers).
+LONG_MODULES_FIRST = ("test_train.py", "test_sharded_training.py", "test_reliability.py",
+                      "test_scan_remat_bf16.py", "test_pipeline.py")
+
+
+def pytest_collection_modifyitems(config, items):
+  del config
+  rank = {name: i for i, name in enumerate(LONG_MODULES_FIRST)}
+  items.sort(key=lambda item: rank.get(item.path.name, len(rank)))     # stable: a module keeps its order
+
 
 def randomize(params, seed: int = 0, scale: float = 0.2):
   leaves, treedef = jax.tree.flatten(params)

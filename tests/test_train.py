@@ -126,6 +126,8 @@ def test_sample_mode_writes_videos_of_the_requested_shape(straight_run, tmp_path
     assert sum(1 for _ in container.decode(video=0)) == 4
 
 
+# Slow (minutes on 2 cores), like its sibling that runs T2V from real files (test_train_on_shards.py).
+@pytest.mark.slow
 def test_text_mode_trains_and_samples_from_a_prompt(tmp_path, capfd):
   """The T2V path end to end: generated captions -> built-in caption encoder -> cross-attention."""
   config = config_lib.load_config(os.path.join(REPO, "configs/t2v_256p.py:runlocal"))
@@ -300,6 +302,8 @@ def read_events(logdir):
   return events
 
 
+# Slow: two evals, the sample grid and a profiler trace in one run (minutes on 2 cores).
+@pytest.mark.slow
 def test_tensorboard_gets_the_config_samples_and_eval_and_a_profile_is_written(tmp_path):
   config = tiny_config(4)
   config.sample_every, config.num_samples, config.eval_every = 4, 4, 2
