@@ -12,6 +12,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import sys
 from typing import Iterator
 
 
@@ -23,7 +24,8 @@ class FolderBusyError(OSError):
 def locked(folder: str, *, busy: str | None = None) -> Iterator[None]:
   """Holds the lock on `folder` (which must exist) for the block. busy=None waits for another
   holder; a message raises FolderBusyError(busy) at once instead. A file system without flock
-  (some network mounts) runs the block unlocked, as it ran before the lock existed."""
+  (some network mounts) runs the block unlocked, with a one-line warning that nothing keeps a
+  second writer out (as workdir.py warns for a trainer's lock)."""
   fd = os.open(folder, os.O_RDONLY)
   try:
     try:
@@ -31,6 +33,8 @@ def locked(folder: str, *, busy: str | None = None) -> Iterator[None]:
     except OSError as e:
       if e.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
         raise FolderBusyError(busy) from None
+      print(f"warning: cannot lock {folder} ({os.strerror(e.errno or 0)}); nothing stops a second process "
+            f"from writing into it at the same time.", file=sys.stderr, flush=True)
     yield
   finally:
     os.close(fd)                     # closing the descriptor drops the lock
