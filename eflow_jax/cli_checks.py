@@ -81,6 +81,8 @@ def check_flags(mode: str, workdir: str, given: dict, num_classes: int, flow=Non
     if given.get(name) is not None:
       check_integer(f"--{name}", given[name], low)
   sample_limits.check_steps("--sample_steps", given.get("sample_steps"))
+  sample_limits.check_one_step("--sample_steps", given.get("sample_steps"),
+                               given.get("sampler") or (flow.sampler if flow is not None else None))
   if given.get("seed") is not None:
     check_seed("--seed", given["seed"])
   if given.get("guidance") is not None:

