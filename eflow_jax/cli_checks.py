@@ -105,6 +105,16 @@ def check_flags(mode: str, workdir: str, given: dict, num_classes: int, flow=Non
     (check_sample_output if mode == "sample" else check_eval_output)(given["output"])
 
 
+def ignored_seed_warning(overrides: dict, num_classes: int, prompts_given: bool, seed: int) -> str | None:
+  """The warning line for a --config.seed override that --mode=sample ignores (None when none): the
+  clips' noise comes from --seed, and the config's seed picks only a text model's eval captions
+  (inference.sample_conditions), so with class ids or given prompts it changes nothing."""
+  if "seed" not in overrides or not (num_classes or prompts_given):
+    return None
+  return (f"warning: --config.seed={overrides['seed']} does not change --mode=sample's clips: their noise comes from "
+          f"--seed (here {seed}); give --seed={overrides['seed']} for that noise.")
+
+
 def read_prompts(path: str) -> list[str]:
   """The captions of --prompts_file: one per non-empty line (surrounding spaces dropped). utf-8-sig: the
   byte-order mark that Windows editors write was kept as the first caption's first character."""

