@@ -183,6 +183,7 @@ class Pipeline:
     line naming the file and the tensor). An export written before checksums loads with a warning."""
     from safetensors.numpy import load_file
     check_folder_name("Pipeline.from_pretrained", directory)
+    check_float32_default(f"Pipeline.from_pretrained({str(directory)!r})")
     paths = [os.path.join(directory, name) for name in (CONFIG_FILE, WEIGHTS_FILE)]
     missing = [p for p in paths if not os.path.exists(p)]
     if missing and os.path.isdir(os.path.join(directory, "checkpoints")):
@@ -297,6 +298,15 @@ def check_sampling_arguments(*, steps=None, guidance=None, seed=0, sampler=None)
   cli_checks.check_seed("seed", seed)
   if sampler is not None:
     cli_checks.check_sampler("sampler", sampler)
+
+
+def check_float32_default(what: str) -> None:
+  """The models are built in JAX's default dtypes and their weights are float32: with
+  jax_enable_x64 every export and checkpoint read as damaged or another model's (float32 against a
+  float64 init), and the advice given (export again, a new workdir) could not help."""
+  if jax.config.jax_enable_x64:
+    raise ValueError(f"{what}: JAX_ENABLE_X64 (jax_enable_x64) is on, and eflow_jax's weights are float32; unset it, "
+                     f"or jax.config.update('jax_enable_x64', False) before loading.")
 
 
 def check_folder_name(what: str, directory) -> None:

@@ -6,10 +6,13 @@ edges. Each case that did the wrong thing without a word ends here in one line: 
 one-step sampler never reads (docs/method.md §6: one_step is f(x, 1, 0); the one step it takes is
 now what the sample's name, the eval report and the model card state), a --config.seed that
 --mode=sample does not sample with, and Wan VAE options that prepare_data ignored with the identity
-autoencoder while its manifest named them. Nothing is trained.
+autoencoder while its manifest named them. JAX_ENABLE_X64, which made every export read as damaged
+and every checkpoint as another model's, is named as the cause. Nothing is trained.
 """
+import contextlib
 import os
 
+import jax
 import pytest
 from test_pipeline_misuse import tiny_config, write_run
 from test_prepare_data_misuse import make_video
@@ -103,3 +106,23 @@ def test_wan_vae_options_with_the_identity_autoencoder_are_refused(tmp_path, cap
   err = capsys.readouterr().err.strip()
   assert err.startswith(f"prepare_data: error: {option.split('=')[0]} apply to --autoencoder=wan21, not identity")
   assert len(err.splitlines()) == 1
+
+
+@contextlib.contextmanager
+def x64():
+  jax.config.update("jax_enable_x64", True)
+  try:
+    yield
+  finally:
+    jax.config.update("jax_enable_x64", False)
+
+
+def test_jax_enable_x64_is_named_not_taken_for_a_damaged_export_or_another_model(run_and_export, tmp_path):
+  workdir, export = run_and_export
+  with x64():
+    with pytest.raises(ValueError, match=r"JAX_ENABLE_X64 \(jax_enable_x64\) is on, and eflow_jax's weights are float32"):
+      eflow_jax.Pipeline.from_pretrained(export)
+    for run in (workdir, export):
+      with pytest.raises(ValueError, match=r"JAX_ENABLE_X64 \(jax_enable_x64\) is on"):
+        evaluate.sample(tiny_config(), run, num=1, output=str(tmp_path / "s"))
+  assert not os.listdir(tmp_path)

@@ -25,7 +25,7 @@ from eflow_jax.flow import diagnostics as flow_diagnostics
 from eflow_jax.flow import losses as flow_losses
 from eflow_jax.inference import autoencoder_for, clip_fps, make_sampler, sample_conditions
 from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
-from eflow_jax.pipeline import check_example_shape, is_export, restore_export, trained_example_shape
+from eflow_jax.pipeline import check_example_shape, check_float32_default, is_export, restore_export, trained_example_shape
 from eflow_jax.train import curriculum
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, model_kind
 
@@ -87,8 +87,7 @@ class InLoopEvaluation:
                           fps=clip_fps(config))
     if paths:
       self.last_grid_path = paths[0]
-      steps = sample_limits.steps_taken(config.flow.sampler, config.flow.inference_steps)
-      print(f"  samples ({steps}-step, EMA): {paths[0]}", flush=True)
+      print(f"  samples ({sampling_protocol(config.flow)['sampler_steps']}-step, EMA): {paths[0]}", flush=True)
       self._writer.write_clips(done, "samples", video_io.video_grid(video_io.to_uint8(videos),
                                                                     config.get("sample_columns")),
                                fps=clip_fps(config))
@@ -123,6 +122,7 @@ def write_report(path: str, report: dict) -> None:
 # The sample and eval modes: read a checkpoint, never write one.
 # ------------------------------------------------------------------------------------------------
 def restore_for_inference(config, workdir, step=None):
+  check_float32_default(f"--workdir={workdir}")
   model, stages, example_shape, optimizer, _ = build(config)
   mesh = sharding_lib.make_mesh(config.mesh)
   if is_export(workdir):
