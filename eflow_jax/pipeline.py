@@ -257,6 +257,7 @@ class Pipeline:
               seed: int = 0, sampler: str | None = None):
     """Sampled latents (B, T, H, W, C) for a condition batch (`conditions`); the arguments are
     checked as the command line checks --sample_steps, --guidance, --seed and --sampler."""
+    steps, guidance, seed = (python_scalar(v) for v in (steps, guidance, seed))
     self.check_request(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
     program = make_sampler(self.model, self.config.flow, self.example_shape, steps=steps, sampler=sampler,
                            guidance=guidance)      # the one sampler program of every mode (inference.py)
@@ -279,6 +280,7 @@ class Pipeline:
     """Few-step samples as uint8 (B, T, H, W, 3); steps / guidance / sampler default to the
     config's flow.inference_steps / w_inf / sampler. Samples that are not finite are refused
     (FloatingPointError) rather than returned as black frames."""
+    steps, guidance, seed = (python_scalar(v) for v in (steps, guidance, seed))
     self.check_request(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
     cond = self.conditions(class_ids=class_ids, prompts=prompts)
     latents = self.latents(cond, steps=steps, guidance=guidance, seed=seed, sampler=sampler)
@@ -298,6 +300,12 @@ def check_sampling_arguments(*, steps=None, guidance=None, seed=0, sampler=None)
   cli_checks.check_seed("seed", seed)
   if sampler is not None:
     cli_checks.check_sampler("sampler", sampler)
+
+
+def python_scalar(value):
+  """A 0-d NumPy or JAX array (jnp.float32(3.0) is one) as the Python number it holds: the checks
+  refused a JAX scalar guidance as 'not a finite number', and the sampler cache keys on numbers."""
+  return value.item() if getattr(value, "shape", None) == () and hasattr(value, "item") else value
 
 
 def check_float32_default(what: str) -> None:

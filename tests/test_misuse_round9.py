@@ -6,7 +6,8 @@ edges. Each case that did the wrong thing without a word ends here in one line: 
 one-step sampler never reads (docs/method.md §6: one_step is f(x, 1, 0); the one step it takes is
 now what the sample's name, the eval report and the model card state), a --config.seed that
 --mode=sample does not sample with, and Wan VAE options that prepare_data ignored with the identity
-autoencoder while its manifest named them. JAX_ENABLE_X64, which made every export read as damaged
+autoencoder while its manifest named them. A JAX scalar guidance, refused as 'not a finite
+number', is sampled as the number it holds; JAX_ENABLE_X64, which made every export read as damaged
 and every checkpoint as another model's, is named as the cause. Nothing is trained.
 """
 import contextlib
@@ -126,3 +127,14 @@ def test_jax_enable_x64_is_named_not_taken_for_a_damaged_export_or_another_model
       with pytest.raises(ValueError, match=r"JAX_ENABLE_X64 \(jax_enable_x64\) is on"):
         evaluate.sample(tiny_config(), run, num=1, output=str(tmp_path / "s"))
   assert not os.listdir(tmp_path)
+
+
+def test_jax_and_numpy_scalars_sample_as_the_numbers_they_hold(run_and_export):
+  import jax.numpy as jnp
+  import numpy as np
+  pipe = eflow_jax.Pipeline.from_pretrained(run_and_export[1])
+  plain = pipe(class_ids=[1], guidance=3.0, steps=2, seed=4)
+  assert (pipe(class_ids=[1], guidance=jnp.float32(3.0), steps=jnp.int32(2), seed=jnp.uint32(4)) == plain).all()
+  assert (pipe(class_ids=[1], guidance=np.array(3.0), steps=np.array(2), seed=np.int64(4)) == plain).all()
+  with pytest.raises(ValueError, match=r"guidance=inf must be a finite number"):
+    pipe(class_ids=[1], guidance=jnp.float32(np.inf))
