@@ -7,7 +7,8 @@ one-step sampler never reads (docs/method.md §6: one_step is f(x, 1, 0); the on
 now what the sample's name, the eval report and the model card state), a --config.seed that
 --mode=sample does not sample with, and Wan VAE options that prepare_data ignored with the identity
 autoencoder while its manifest named them. A JAX scalar guidance, refused as 'not a finite
-number', is sampled as the number it holds; JAX_ENABLE_X64, which made every export read as damaged
+number', is sampled as the number it holds; a negative flow.w_min or w_inf, which trained (or sampled)
+on guidance scales --guidance refuses, is refused in one line; JAX_ENABLE_X64, which made every export read as damaged
 and every checkpoint as another model's, is named as the cause. Nothing is trained.
 """
 import contextlib
@@ -20,6 +21,7 @@ from test_prepare_data_misuse import make_video
 
 import eflow_jax
 from eflow_jax import cli_checks
+from eflow_jax.schema import flow as flow_schema
 from eflow_jax.tools import export as export_tool
 from eflow_jax.tools import prepare_data
 from eflow_jax.train import evaluate
@@ -138,3 +140,16 @@ def test_jax_and_numpy_scalars_sample_as_the_numbers_they_hold(run_and_export):
   assert (pipe(class_ids=[1], guidance=np.array(3.0), steps=np.array(2), seed=np.int64(4)) == plain).all()
   with pytest.raises(ValueError, match=r"guidance=inf must be a finite number"):
     pipe(class_ids=[1], guidance=jnp.float32(np.inf))
+
+
+@pytest.mark.parametrize("field, value", [("w_min", -1.0), ("w_inf", -2.0)])
+def test_a_negative_guidance_scale_in_the_flow_config_is_refused(field, value):
+  config = tiny_config()
+  config.unlock()
+  if field == "w_min":
+    config.flow.w_max = -0.5
+  config.flow[field] = value
+  with pytest.raises(ValueError, match=rf"flow.{field}={value} must be >= 0, as --guidance must"):
+    flow_schema.validate_flow_config(config.flow)
+  config.flow.update({field: 0.0, "w_max": 4.5})
+  flow_schema.validate_flow_config(config.flow)
