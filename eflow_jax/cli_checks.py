@@ -245,3 +245,28 @@ def start_jax_backend(environ) -> None:
     if message is None:
       raise
     raise ValueError(message) from None
+
+
+class ClosedReaderSafe:
+  """sys.stdout whose reader may go away (`| head -1`, a closed terminal): the first BrokenPipeError
+  points the descriptor at /dev/null and the run goes on. It stopped a training run at its next
+  progress line, before its next checkpoint (error: [Errno 32] Broken pipe, exit 4)."""
+
+  def __init__(self, stream):
+    self._stream = stream
+
+  def _guarded(self, method, *args):
+    try:
+      return getattr(self._stream, method)(*args)
+    except BrokenPipeError:
+      os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+      return len(args[0]) if args else None
+
+  def write(self, text):
+    return self._guarded("write", text)
+
+  def flush(self):
+    return self._guarded("flush")
+
+  def __getattr__(self, name):
+    return getattr(self._stream, name)

@@ -21,9 +21,9 @@ from absl import app, flags, logging
 from ml_collections import config_flags
 
 from eflow_jax import distributed
-from eflow_jax.cli_checks import (MODE_FLAGS, backend_error_message, check_flags, check_host_device_count,
-                                  ignored_seed_warning, missing_package_message, override_error_message,
-                                  read_prompts)
+from eflow_jax.cli_checks import (MODE_FLAGS, ClosedReaderSafe, backend_error_message, check_flags,
+                                  check_host_device_count, ignored_seed_warning, missing_package_message,
+                                  override_error_message, read_prompts)
 
 FLAGS = flags.FLAGS
 config_flags.DEFINE_config_file("config", None, "Run config: configs/X.py[:arg].", lock_config=True)
@@ -52,6 +52,8 @@ distributed.define_flags()     # --coordinator_address --num_processes --process
 flags.mark_flags_as_required(["config", "workdir"])
 
 def main(argv):
+  if sys.stdout is not None:                   # None: closed (>&-), print() writes nothing
+    sys.stdout = ClosedReaderSafe(sys.stdout)  # `| head -1` must not stop a run: its lines are only progress
   config = FLAGS.config
   try:
     if len(argv) > 1:

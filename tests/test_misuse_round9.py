@@ -8,7 +8,8 @@ now what the sample's name, the eval report and the model card state), a --confi
 --mode=sample does not sample with, and Wan VAE options that prepare_data ignored with the identity
 autoencoder while its manifest named them. A JAX scalar guidance, refused as 'not a finite
 number', is sampled as the number it holds; a negative flow.w_min or w_inf, which trained (or sampled)
-on guidance scales --guidance refuses, is refused in one line; JAX_ENABLE_X64, which made every export read as damaged
+on guidance scales --guidance refuses, is refused in one line; a training run piped into `head -1`,
+stopped at its next progress line before any checkpoint, trains on; JAX_ENABLE_X64, which made every export read as damaged
 and every checkpoint as another model's, is named as the cause. Nothing is trained.
 """
 import contextlib
@@ -153,3 +154,16 @@ def test_a_negative_guidance_scale_in_the_flow_config_is_refused(field, value):
     flow_schema.validate_flow_config(config.flow)
   config.flow.update({field: 0.0, "w_max": 4.5})
   flow_schema.validate_flow_config(config.flow)
+
+
+def test_a_reader_that_goes_away_does_not_stop_the_run():
+  read_end, write_end = os.pipe()
+  stream = os.fdopen(write_end, "w", buffering=1)
+  out = cli_checks.ClosedReaderSafe(stream)
+  print("step 1/12", file=out, flush=True)
+  assert os.read(read_end, 100) == b"step 1/12\n"
+  os.close(read_end)                                     # `| head -1` has read its line and ended
+  for step in range(2, 200):
+    print(f"step {step}/12 " + "x" * 100, file=out, flush=True)
+  out.flush()
+  stream.close()
