@@ -14,6 +14,8 @@ and every checkpoint as another model's, is named as the cause. Nothing is train
 """
 import contextlib
 import os
+import subprocess
+import sys
 
 import jax
 import pytest
@@ -167,3 +169,15 @@ def test_a_reader_that_goes_away_does_not_stop_the_run():
     print(f"step {step}/12 " + "x" * 100, file=out, flush=True)
   out.flush()
   stream.close()
+
+
+def test_the_sweep_piped_into_head_ends_without_a_traceback(tmp_path):
+  repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+  sweep = subprocess.Popen([sys.executable, "benchmarks/sweeps/ablation_sweep.py", "--report_only",
+                            f"--root={tmp_path / 'root'}", f"--results={repo}/docs/ablation_results"],
+                           cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           env={**os.environ, "JAX_PLATFORMS": "cpu", "PYTHONPATH": repo})
+  assert sweep.stdout.readline()
+  sweep.stdout.close()                                  # `| head -1` has its line
+  err = sweep.stderr.read()
+  assert sweep.wait(timeout=120) == 0 and "Traceback" not in err, err[-2000:]
