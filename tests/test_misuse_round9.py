@@ -110,7 +110,7 @@ def test_wan_vae_options_with_the_identity_autoencoder_are_refused(tmp_path, cap
                             "--width=16", "--autoencoder=identity", "--no_progress", option])
   assert code == 2 and not output.exists()
   err = capsys.readouterr().err.strip()
-  assert err.startswith(f"prepare_data: error: {option.split('=')[0]} apply to --autoencoder=wan21, not identity")
+  assert err.startswith(f"prepare_data: error: {option.split('=')[0]} applies to --autoencoder=wan21, not identity")
   assert len(err.splitlines()) == 1
 
 

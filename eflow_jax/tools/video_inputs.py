@@ -19,8 +19,9 @@ def check_autoencoder_options(args) -> None:
   given = [f"--{name}" for name in ("vae_weights", "vae_cache_dir", "vae_arch") if getattr(args, name)]
   given += ["--vae_random_init_seed"] if args.vae_random_init_seed >= 0 else []
   if args.autoencoder == "identity" and given:
-    raise ValueError(f"{' / '.join(given)} apply to --autoencoder=wan21, not identity (which stores the pixels "
-                     f"as they are): remove {'them' if len(given) > 1 else 'it'}, or use --autoencoder=wan21.")
+    raise ValueError(f"{' / '.join(given)} {'apply' if len(given) > 1 else 'applies'} to --autoencoder=wan21, not "
+                     f"identity (which stores the pixels as they are): remove {'them' if len(given) > 1 else 'it'}, or "
+                     f"use --autoencoder=wan21.")
 
 
 def read_input(input_path: str, tfds_options: dict | None = None) -> tuple[list[dict], list[str] | None, dict]:
