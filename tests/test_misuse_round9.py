@@ -5,12 +5,12 @@ API inside a program (threads, repeated calls, numpy and JAX scalars) and the me
 edges. Each case that did the wrong thing without a word ends here in one line: a step count the
 one-step sampler never reads (docs/method.md §6: one_step is f(x, 1, 0); the one step it takes is
 now what the sample's name, the eval report and the model card state), a --config.seed that
---mode=sample does not sample with, and Wan VAE options that prepare_data ignored with the identity
-autoencoder while its manifest named them. A JAX scalar guidance, refused as 'not a finite
-number', is sampled as the number it holds; a negative flow.w_min or w_inf, which trained (or sampled)
-on guidance scales --guidance refuses, is refused in one line; a training run piped into `head -1`,
-stopped at its next progress line before any checkpoint, trains on; JAX_ENABLE_X64, which made every export read as damaged
-and every checkpoint as another model's, is named as the cause. Nothing is trained.
+--mode=sample does not sample with, Wan VAE options that prepare_data ignored with the identity
+autoencoder while its manifest named them, and a negative flow.w_min or w_inf (trained, or sampled,
+on guidance scales --guidance refuses). A JAX scalar guidance, refused as 'not a finite number', is
+sampled as the number it holds; a training run or the sweep piped into `head -1` goes on (the run
+stopped at its next progress line, before any checkpoint); JAX_ENABLE_X64, which made every export
+read as damaged and every checkpoint as another model's, is named as the cause. Nothing is trained.
 """
 import contextlib
 import os
