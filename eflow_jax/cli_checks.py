@@ -81,6 +81,8 @@ def check_flags(mode: str, workdir: str, given: dict, num_classes: int, flow=Non
     if given.get(name) is not None:
       check_integer(f"--{name}", given[name], low)
   sample_limits.check_steps("--sample_steps", given.get("sample_steps"))
+  sample_limits.check_one_step("--sample_steps", given.get("sample_steps"),
+                               given.get("sampler") or (flow.sampler if flow is not None else None))
   if given.get("seed") is not None:
     check_seed("--seed", given["seed"])
   if given.get("guidance") is not None:
@@ -101,6 +103,16 @@ def check_flags(mode: str, workdir: str, given: dict, num_classes: int, flow=Non
     raise ValueError("--num_samples with --prompts_file: the file's lines are the videos; remove one.")
   if given.get("output") is not None:      # sample or eval: any other mode was refused above
     (check_sample_output if mode == "sample" else check_eval_output)(given["output"])
+
+
+def ignored_seed_warning(overrides: dict, num_classes: int, prompts_given: bool, seed: int) -> str | None:
+  """The warning line for a --config.seed override that --mode=sample ignores (None when none): the
+  clips' noise comes from --seed, and the config's seed picks only a text model's eval captions
+  (inference.sample_conditions), so with class ids or given prompts it changes nothing."""
+  if "seed" not in overrides or not (num_classes or prompts_given):
+    return None
+  return (f"warning: --config.seed={overrides['seed']} does not change --mode=sample's clips: their noise comes from "
+          f"--seed (here {seed}); give --seed={overrides['seed']} for that noise.")
 
 
 def read_prompts(path: str) -> list[str]:
@@ -233,3 +245,28 @@ def start_jax_backend(environ) -> None:
     if message is None:
       raise
     raise ValueError(message) from None
+
+
+class ClosedReaderSafe:
+  """sys.stdout whose reader may go away (`| head -1`, a closed terminal): the first BrokenPipeError
+  points the descriptor at /dev/null and the run goes on. It stopped a training run at its next
+  progress line, before its next checkpoint (error: [Errno 32] Broken pipe, exit 4)."""
+
+  def __init__(self, stream):
+    self._stream = stream
+
+  def _guarded(self, method, *args):
+    try:
+      return getattr(self._stream, method)(*args)
+    except BrokenPipeError:
+      os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+      return len(args[0]) if args else None
+
+  def write(self, text):
+    return self._guarded("write", text)
+
+  def flush(self):
+    return self._guarded("flush")
+
+  def __getattr__(self, name):
+    return getattr(self._stream, name)

@@ -21,8 +21,9 @@ from absl import app, flags, logging
 from ml_collections import config_flags
 
 from eflow_jax import distributed
-from eflow_jax.cli_checks import (MODE_FLAGS, backend_error_message, check_flags, check_host_device_count,
-                                  missing_package_message, override_error_message, read_prompts)
+from eflow_jax.cli_checks import (MODE_FLAGS, ClosedReaderSafe, backend_error_message, check_flags,
+                                  check_host_device_count, ignored_seed_warning, missing_package_message,
+                                  override_error_message, read_prompts)
 
 FLAGS = flags.FLAGS
 config_flags.DEFINE_config_file("config", None, "Run config: configs/X.py[:arg].", lock_config=True)
@@ -51,6 +52,8 @@ distributed.define_flags()     # --coordinator_address --num_processes --process
 flags.mark_flags_as_required(["config", "workdir"])
 
 def main(argv):
+  if sys.stdout is not None:                   # None: closed (>&-), print() writes nothing
+    sys.stdout = ClosedReaderSafe(sys.stdout)  # `| head -1` must not stop a run: its lines are only progress
   config = FLAGS.config
   try:
     if len(argv) > 1:
@@ -77,14 +80,7 @@ def main(argv):
       return
     workdir_lib.check_inference_workdir(workdir)
     if FLAGS.mode == "sample":
-      prompts = read_prompts(FLAGS.prompts_file) if FLAGS.prompts_file else None
-      workdir_lib.check_writable(sample_folder(workdir, FLAGS.output),
-                                 "the folder of --output" if FLAGS.output else "the samples folder of --workdir",
-                                 create=False)
-      paths = evaluate.sample(config, workdir, step=FLAGS.step, num=FLAGS.num_samples, steps=FLAGS.sample_steps,
-                              guidance=FLAGS.guidance, seed=FLAGS.seed, class_id=FLAGS.class_id,
-                              prompt=FLAGS.prompt, prompts=prompts, output=FLAGS.output, sampler=FLAGS.sampler)
-      print("wrote " + " ".join(paths))
+      _sample(config, workdir)
     else:
       report_folder = os.path.dirname(os.path.abspath(FLAGS.output)) if FLAGS.output else workdir
       workdir_lib.check_writable(report_folder, "the folder of --output" if FLAGS.output else "--workdir",
@@ -110,6 +106,24 @@ def main(argv):
     print(f"error: interrupted: --mode={FLAGS.mode} wrote nothing complete (a sample's grid is written after its "
           f"clips, an eval report at the end; an earlier report is left as it was).", file=sys.stderr)
     sys.exit(130)
+
+
+def _sample(config, workdir: str) -> None:
+  """--mode=sample: the clips, named and written as evaluate.sample says."""
+  from eflow_jax import workdir as workdir_lib  # pylint: disable=g-import-not-at-top
+  from eflow_jax.train import evaluate  # pylint: disable=g-import-not-at-top
+  prompts = read_prompts(FLAGS.prompts_file) if FLAGS.prompts_file else None
+  workdir_lib.check_writable(sample_folder(workdir, FLAGS.output),
+                             "the folder of --output" if FLAGS.output else "the samples folder of --workdir",
+                             create=False)
+  warning = ignored_seed_warning(config_flags.get_override_values(FLAGS["config"]), config.model.num_classes,
+                                 prompts is not None or FLAGS.prompt is not None, FLAGS.seed)
+  if warning:
+    print(warning, file=sys.stderr, flush=True)
+  paths = evaluate.sample(config, workdir, step=FLAGS.step, num=FLAGS.num_samples, steps=FLAGS.sample_steps,
+                          guidance=FLAGS.guidance, seed=FLAGS.seed, class_id=FLAGS.class_id,
+                          prompt=FLAGS.prompt, prompts=prompts, output=FLAGS.output, sampler=FLAGS.sampler)
+  print("wrote " + " ".join(paths))
 
 
 def _join_processes() -> dict:

@@ -27,6 +27,7 @@ import numpy as np
 from eflow_jax import autoencoders
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax import cli_checks
+from eflow_jax import deleted_record_set
 from eflow_jax import export_digests
 from eflow_jax import sample_limits
 from eflow_jax import text as text_encoders
@@ -163,7 +164,7 @@ class Pipeline:
       ckpt.close()
     given = config is not None
     config = config if given else ml_collections.ConfigDict(meta["config"])
-    _saved_manifest_stands_in(config, meta)
+    deleted_record_set.stands_in(config, meta)
     data_fingerprint.check_for_inference(meta, config.data, f"checkpoint {step} in {directory}")
     if given:
       mismatch = ckpt_lib.model_config_mismatch(meta.get("config", {}), ckpt_lib.config_json(config))
@@ -184,6 +185,7 @@ class Pipeline:
     line naming the file and the tensor). An export written before checksums loads with a warning."""
     from safetensors.numpy import load_file
     check_folder_name("Pipeline.from_pretrained", directory)
+    check_float32_default(f"Pipeline.from_pretrained({str(directory)!r})")
     paths = [os.path.join(directory, name) for name in (CONFIG_FILE, WEIGHTS_FILE)]
     missing = [p for p in paths if not os.path.exists(p)]
     if missing and os.path.isdir(os.path.join(directory, "checkpoints")):
@@ -257,6 +259,7 @@ class Pipeline:
               seed: int = 0, sampler: str | None = None):
     """Sampled latents (B, T, H, W, C) for a condition batch (`conditions`); the arguments are
     checked as the command line checks --sample_steps, --guidance, --seed and --sampler."""
+    steps, guidance, seed = (python_scalar(v) for v in (steps, guidance, seed))
     self.check_request(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
     program = make_sampler(self.model, self.config.flow, self.example_shape, steps=steps, sampler=sampler,
                            guidance=guidance)      # the one sampler program of every mode (inference.py)
@@ -266,6 +269,7 @@ class Pipeline:
     """The arguments' types and ranges (`check_sampling_arguments`), then the guidance against the
     range this model was trained on (sample_limits.py: refused far beyond it, a warning outside it)."""
     check_sampling_arguments(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
+    sample_limits.check_one_step("steps", steps, sampler or self.config.flow.sampler)
     sample_limits.check_guidance("guidance", guidance, self.config.flow, sampler)
 
   def decode(self, latents) -> np.ndarray:
@@ -278,6 +282,7 @@ class Pipeline:
     """Few-step samples as uint8 (B, T, H, W, 3); steps / guidance / sampler default to the
     config's flow.inference_steps / w_inf / sampler. Samples that are not finite are refused
     (FloatingPointError) rather than returned as black frames."""
+    steps, guidance, seed = (python_scalar(v) for v in (steps, guidance, seed))
     self.check_request(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
     cond = self.conditions(class_ids=class_ids, prompts=prompts)
     latents = self.latents(cond, steps=steps, guidance=guidance, seed=seed, sampler=sampler)
@@ -297,6 +302,21 @@ def check_sampling_arguments(*, steps=None, guidance=None, seed=0, sampler=None)
   cli_checks.check_seed("seed", seed)
   if sampler is not None:
     cli_checks.check_sampler("sampler", sampler)
+
+
+def python_scalar(value):
+  """A 0-d NumPy or JAX array (jnp.float32(3.0) is one) as the Python number it holds: the checks
+  refused a JAX scalar guidance as 'not a finite number', and the sampler cache keys on numbers."""
+  return value.item() if getattr(value, "shape", None) == () and hasattr(value, "item") else value
+
+
+def check_float32_default(what: str) -> None:
+  """The models are built in JAX's default dtypes and their weights are float32: with
+  jax_enable_x64 every export and checkpoint read as damaged or another model's (float32 against a
+  float64 init), and the advice given (export again, a new workdir) could not help."""
+  if jax.config.jax_enable_x64:
+    raise ValueError(f"{what}: JAX_ENABLE_X64 (jax_enable_x64) is on, and eflow_jax's weights are float32; unset it, "
+                     f"or jax.config.update('jax_enable_x64', False) before loading.")
 
 
 def check_folder_name(what: str, directory) -> None:
@@ -349,35 +369,6 @@ def restore_export(config, directory: str, step=None) -> ExportedWeights:
   if step is not None and step != exported.step:
     raise ValueError(f"--step={step}: the export in {directory} holds step {exported.step} only.")
   return ExportedWeights(ema_params=jax.tree.map(jnp.asarray, exported.params), step=exported.step)
-
-
-def stand_in_for_deleted_set(config, workdir: str, step=None) -> None:
-  """`--mode=sample` of a run (or an export) whose record set was deleted: the manifest its checkpoint
-  (or config.json) keeps of that path stands in for the set's (data/pipeline.py, use_saved_manifest).
-  Another path, or nothing readable saved: nothing changes, and the missing set is named as before."""
-  if config.data.source != "array_record" or not config.data.path or os.path.exists(config.data.path):
-    return
-  try:
-    if is_export(workdir):
-      saved = read_description(os.path.join(workdir, CONFIG_FILE))
-      saved = {"config": saved["config"], "data_manifest": saved["manifest"]}
-    else:
-      ckpt = ckpt_lib.Checkpointer(os.path.join(workdir, "checkpoints"), read_only=True)
-      try:
-        saved = ckpt.read_meta(step)
-      finally:
-        ckpt.close()
-  except Exception:  # pylint: disable=broad-except   # restoring names a corrupt checkpoint or export
-    return
-  _saved_manifest_stands_in(config, saved)
-
-
-def _saved_manifest_stands_in(config, meta: dict) -> None:
-  """The saved manifest stands in only for the path the run trained on (a mistyped data.path is an error)."""
-  trained_on = ((meta.get("config") or {}).get("data") or {}).get("path")
-  if config.data.source == "array_record" and trained_on and \
-      os.path.abspath(trained_on) == os.path.abspath(config.data.path):
-    data_pipeline.use_saved_manifest(config.data.path, meta.get("data_manifest"))
 
 
 def check_example_shape(what: str, trained, shape) -> None:

@@ -65,6 +65,20 @@ def check_steps(name: str, steps) -> None:
                      f"this model samples in 1-8, the FM baselines in 40-50).")
 
 
+def check_one_step(name: str, steps, sampler) -> None:
+  """The one-step sampler is f(x, 1, 0) (docs/method.md §6) and reads no step count: a request for N
+  steps was sampled in one and written, named and reported as an N-step sample."""
+  if sampler == "one_step" and steps is not None and steps != 1:
+    raise ValueError(f"{name}={steps} with the one_step sampler, which takes one step (f(x, 1, 0)); drop {name}, "
+                     f"or use the alg2 or chain sampler for {steps} steps.")
+
+
+def steps_taken(sampler: str, steps: int) -> int:
+  """The network steps `sampler` takes when asked for `steps`: one for one_step, else `steps`
+  (what a sample's name, an eval report and a model card state)."""
+  return 1 if sampler == "one_step" else int(steps)
+
+
 def pixel_values_per_clip(config, example_shape) -> int:
   """The decoded size of one clip (T * H * W * 3 for Wan 2.1's 4x8x8 strides; the latent size for
   the identity autoencoder), from the config alone: nothing is built."""

@@ -50,7 +50,7 @@ from benchmarks.scaffold import REPO  # noqa: E402
 from benchmarks.sweeps.training_curves import save_training_curve  # noqa: E402
 from eflow_jax import config_lib  # noqa: E402
 from eflow_jax.atomic_io import write_json_atomically  # noqa: E402
-from eflow_jax.cli_checks import override_error_message  # noqa: E402
+from eflow_jax.cli_checks import ClosedReaderSafe, override_error_message  # noqa: E402
 from eflow_jax.pipeline import CONFIG_FILE  # noqa: E402
 from eflow_jax.pipeline import is_export  # noqa: E402
 
@@ -387,4 +387,6 @@ def print_tables(results, tables):
 
 
 if __name__ == "__main__":
+  if sys.stdout is not None:     # `| head` must not stop the rows still to train (eflow_jax/main.py alike)
+    sys.stdout = ClosedReaderSafe(sys.stdout)
   main()

@@ -168,6 +168,10 @@ def validate_flow_config(cfg) -> None:
   _one_of(cfg, "sampler", SAMPLERS)
   if cfg.w_min > cfg.w_max:
     raise ValueError(f"flow.w_min={cfg.w_min} > flow.w_max={cfg.w_max}; set w_min <= w_max.")
+  for name in ("w_min", "w_inf"):    # below 0 a guidance scale is neither guided nor unguided (docs/method.md §3)
+    if cfg[name] < 0:
+      raise ValueError(f"flow.{name}={cfg[name]} must be >= 0, as --guidance must (1 = no guidance; the paper "
+                       f"trains on U(2.5, 4.5)).")
   for name in ("t_sigma", "s_sigma"):
     if not cfg[name] > 0:
       raise ValueError(f"flow.{name}={cfg[name]} must be > 0.")

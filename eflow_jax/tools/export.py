@@ -29,6 +29,7 @@ from eflow_jax.folder_lock import FolderBusyError, locked
 from eflow_jax.param_tree import flatten_params
 from eflow_jax.pipeline import (CONFIG_FILE, WEIGHTS_FILE, Pipeline, is_description, run_description,
                                 weight_checksums)
+from eflow_jax.sample_limits import steps_taken
 from eflow_jax.weights_digest import scored_other_weights, weights_digest
 from eflow_jax.workdir import check_writable
 
@@ -81,7 +82,8 @@ def model_card(pipe: Pipeline, workdir: str, digest: str | None = None) -> str:
       "## Data and recipe", "",
       f"- data: {c.data.source}{' ' + c.data.path if c.data.path else ''}, batch {c.data.batch_size}",
       f"- objective: guidance target {c.flow.guidance_target}, w ~ U({c.flow.w_min}, {c.flow.w_max}), "
-      f"path drop {c.flow.p_drop}; sampler {c.flow.sampler}, {c.flow.inference_steps} steps, w_inf {c.flow.w_inf}",
+      f"path drop {c.flow.p_drop}; sampler {c.flow.sampler}, {steps_taken(c.flow.sampler, c.flow.inference_steps)} steps, "
+      f"w_inf {c.flow.w_inf}",
       *[f"- stage {s}" for s in stages], "",
       "## Measured by the run", ""]
   scores = scores_of(workdir, pipe.step, digest)

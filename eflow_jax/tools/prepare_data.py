@@ -50,7 +50,7 @@ from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax.data import records
 from eflow_jax.tools.input_digests import describe, stale_shards
 from eflow_jax.tools.preparation_record import PREPARATION, claimed_output, preparation_record
-from eflow_jax.tools.video_inputs import read_clip_and_rate, read_input
+from eflow_jax.tools.video_inputs import check_autoencoder_options, read_clip_and_rate, read_input
 
 SIDECAR = "shard-{:05d}.json"
 
@@ -345,11 +345,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
   args = parse_args(argv)
-  from eflow_jax import autoencoders  # pylint: disable=g-import-not-at-top
-  from eflow_jax import text  # pylint: disable=g-import-not-at-top
+  from eflow_jax import autoencoders, text  # pylint: disable=g-import-not-at-top
   from eflow_jax.cli_checks import start_jax_backend  # pylint: disable=g-import-not-at-top
   try:
     start_jax_backend(os.environ)
+    check_autoencoder_options(args)
     arch = json.loads(args.vae_arch) if args.vae_arch else {}
     if args.autoencoder == "wan21":                  # shape rule first: building a VAE is slow
       from eflow_jax.autoencoders import wan_vae  # pylint: disable=g-import-not-at-top

@@ -13,6 +13,17 @@ import numpy as np
 VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif")
 
 
+def check_autoencoder_options(args) -> None:
+  """prepare_data's Wan VAE options with --autoencoder=identity were ignored, while the manifest's
+  autoencoder_config named those weights as the set's autoencoder: refused in one line."""
+  given = [f"--{name}" for name in ("vae_weights", "vae_cache_dir", "vae_arch") if getattr(args, name)]
+  given += ["--vae_random_init_seed"] if args.vae_random_init_seed >= 0 else []
+  if args.autoencoder == "identity" and given:
+    raise ValueError(f"{' / '.join(given)} {'apply' if len(given) > 1 else 'applies'} to --autoencoder=wan21, not "
+                     f"identity (which stores the pixels as they are): remove {'them' if len(given) > 1 else 'it'}, or "
+                     f"use --autoencoder=wan21.")
+
+
 def read_input(input_path: str, tfds_options: dict | None = None) -> tuple[list[dict], list[str] | None, dict]:
   """(entries, class names or None, where they came from for the manifest: 'source', and 'tfds' for
   a TFDS input) of --input; a TFDS entry carries its own clip reader ('read')."""

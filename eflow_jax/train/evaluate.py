@@ -1,6 +1,5 @@
-"""Sampling and evaluation: the `sample` / `eval` modes (which read a checkpoint, or an export of
-one, and never write one), the sample metrics (the run's closing score, train/loop.py's score_at_end, prints
-them), and the samples and diagnostics written while it trains."""
+"""Sampling and evaluation: the `sample` / `eval` modes (they read a checkpoint or an export, never write one), the
+sample metrics (train/loop.py's score_at_end prints them), and the samples and diagnostics written while it trains."""
 import itertools
 import os
 import re
@@ -23,10 +22,10 @@ from eflow_jax import weights_digest
 from eflow_jax.data import fingerprint, pipeline
 from eflow_jax.flow import diagnostics as flow_diagnostics
 from eflow_jax.flow import losses as flow_losses
+from eflow_jax.deleted_record_set import stand_in_for_deleted_set
 from eflow_jax.inference import autoencoder_for, clip_fps, make_sampler, sample_conditions
 from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
-from eflow_jax.pipeline import (check_example_shape, is_export, restore_export, trained_example_shape,
-                                stand_in_for_deleted_set)
+from eflow_jax.pipeline import check_example_shape, check_float32_default, is_export, restore_export, trained_example_shape
 from eflow_jax.train import curriculum
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, model_kind
 
@@ -88,7 +87,7 @@ class InLoopEvaluation:
                           fps=clip_fps(config))
     if paths:
       self.last_grid_path = paths[0]
-      print(f"  samples ({config.flow.inference_steps}-step, EMA): {paths[0]}", flush=True)
+      print(f"  samples ({sampling_protocol(config.flow)['sampler_steps']}-step, EMA): {paths[0]}", flush=True)
       self._writer.write_clips(done, "samples", video_io.video_grid(video_io.to_uint8(videos),
                                                                     config.get("sample_columns")),
                                fps=clip_fps(config))
@@ -114,8 +113,7 @@ class InLoopEvaluation:
 
 
 def write_report(path: str, report: dict) -> None:
-  """A JSON report written under a temporary name and renamed: a run killed while writing it leaves
-  the previous report (or none), never an empty or cut-off file that the model card would read."""
+  """Written under a temporary name and renamed: a killed run leaves the earlier report, never a cut-off one."""
   write_json_atomically(path, report)
 
 
@@ -123,6 +121,7 @@ def write_report(path: str, report: dict) -> None:
 # The sample and eval modes: read a checkpoint, never write one.
 # ------------------------------------------------------------------------------------------------
 def restore_for_inference(config, workdir, step=None):
+  check_float32_default(f"--workdir={workdir}")
   model, stages, example_shape, optimizer, _ = build(config)
   mesh = sharding_lib.make_mesh(config.mesh)
   if is_export(workdir):
@@ -218,7 +217,9 @@ def default_sample_name(config, trained: int, *, steps, guidance, seed, sampler,
   sampler, its steps and guidance, the seed, the clip count, the class or a digest of the prompts),
   so two different requests never write over each other's clips under one name."""
   flow = config.flow
-  name = (f"sample_step{trained:06d}_{sampler or flow.sampler}_n{steps or flow.inference_steps}_"
+  sampler = sampler or flow.sampler
+  taken = sample_limits.steps_taken(sampler, steps or flow.inference_steps)      # one_step: always 1
+  name = (f"sample_step{trained:06d}_{sampler}_n{taken}_"
           f"w{flow.w_inf if guidance is None else guidance:g}_seed{seed}_{num}clips")
   if class_id is not None:
     name += f"_class{class_id}"
@@ -252,8 +253,7 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
   model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
   if output is None:
     check_eval_report_settings(os.path.join(workdir, f"eval_step{int(state.step):06d}.json"), {
-        "num_samples": config.eval.num_samples, "sampler": config.flow.sampler, "guidance": config.flow.w_inf,
-        "sampler_steps": int(config.flow.inference_steps), "sample_seed": config.seed + 1000})
+        "num_samples": config.eval.num_samples, **sampling_protocol(config.flow), "sample_seed": config.seed + 1000})
   report = {"step": int(state.step), "weights": "ema", **weights_field(meta),
             "objective": held_out_objective(config, model, state, mesh, num_batches),
             "guidance_diagnostics": held_out_diagnostics(config, model, state, mesh, num_batches)}
@@ -368,14 +368,11 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_sa
     reference_path = ev.i3d_reference_path or os.path.join(workdir, "metrics", "i3d_reference.npz")
     i3d_stats = fvd_lib.reference_statistics(real_batches, reference_path, proto=proto)
     i3d_cache_dir = os.path.dirname(reference_path)      # the real clips' I3D features live beside it
-  sampler = config.flow.sampler
-  nfe = config.flow.inference_steps * (2 if sampler == "euler_cfg" else 1)
   report = video_report.evaluate_videos(
       samples, np.asarray(cond["y"]) if "y" in cond else None, real_videos=decode(real["x"]),
       real_labels=real.get("y"), classifier_params=classifier, real_i3d_stats=i3d_stats, use_i3d=ev.use_i3d,
       i3d_cache_dir=i3d_cache_dir, judge_params=judge,
-      protocol={"sample_seed": sample_seed, "real_seed": real_seed, "sampler": sampler,
-                "sampler_steps": int(config.flow.inference_steps), "nfe": nfe, "guidance": config.flow.w_inf})
+      protocol={"sample_seed": sample_seed, "real_seed": real_seed, **sampling_protocol(config.flow)})
   if classifier_meta:
     report["classifier"] = {k: classifier_meta[k] for k in ("steps", "heldout_clips", "heldout_accuracy")}
   if judge_meta:
@@ -383,6 +380,14 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_sa
   if captioned:
     report.update(prompt_following_scores(config, samples, prompts, decode(real["x"]), real, classifier))
   return report
+
+
+def sampling_protocol(flow) -> dict:
+  """How an eval report's clips were sampled: the sampler, the steps it took (one for one_step,
+  sample_limits.steps_taken), its network evaluations (two a step for euler_cfg) and the guidance."""
+  steps = sample_limits.steps_taken(flow.sampler, flow.inference_steps)
+  return {"sampler": flow.sampler, "sampler_steps": steps, "nfe": steps * (2 if flow.sampler == "euler_cfg" else 1),
+          "guidance": flow.w_inf}
 
 
 def prompt_following_scores(config, samples, prompts, real_videos, real, classifier) -> dict:
