@@ -26,15 +26,18 @@ import time
 import jax
 import jax.numpy as jnp
 import numpy as np
-import orbax.checkpoint as ocp
-from orbax.checkpoint import checkpoint_managers as policies
 
 from eflow_jax import __version__
+from eflow_jax import root_logger
 from eflow_jax.export_digests import model_digest
 from eflow_jax.checkpoint_compat import (DATA_FIELDS_FREE_ON_RESUME, RUNTIME_MODEL_FIELDS,  # noqa: F401
                                          model_config_mismatch, resume_guarded_fields, resume_mismatches,
                                          state_mismatch)
 from eflow_jax.orbax_noise import quiet_failed_write_noise, quiet_read_only_notices  # noqa: F401
+
+with root_logger.as_found():          # Orbax logs through absl at import (eflow_jax/root_logger.py)
+  import orbax.checkpoint as ocp  # pylint: disable=g-import-not-at-top
+  from orbax.checkpoint import checkpoint_managers as policies  # pylint: disable=g-import-not-at-top
 
 
 def code_version() -> dict:

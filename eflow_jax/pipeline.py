@@ -29,6 +29,7 @@ from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax import cli_checks
 from eflow_jax import deleted_record_set
 from eflow_jax import export_digests
+from eflow_jax import root_logger
 from eflow_jax import sample_limits
 from eflow_jax import text as text_encoders
 from eflow_jax import video_io
@@ -145,6 +146,7 @@ class Pipeline:
 
   # ---- Loading. ----------------------------------------------------------------------------------
   @classmethod
+  @root_logger.as_found()
   def from_workdir(cls, workdir: str, step: int | None = None, config=None) -> "Pipeline":
     """The EMA weights of a run's checkpoint (default: the newest); the config is the one the
     checkpoint was written with unless `config` (e.g. with another autoencoder.weights) is given."""
@@ -178,6 +180,7 @@ class Pipeline:
                source=f"{directory} step {step}")
 
   @classmethod
+  @root_logger.as_found()
   def from_pretrained(cls, directory: str) -> "Pipeline":
     """An export of `python -m eflow_jax.tools.export`: model.safetensors + config.json, checked
     before anything runs: config.json complete, every tensor present with the shape of the model's
@@ -277,11 +280,13 @@ class Pipeline:
     self._decoder = self._decoder or autoencoders.from_config(self.config, self.manifest)
     return video_io.to_uint8(self._decoder.decode(latents))
 
+  @root_logger.as_found()
   def __call__(self, *, class_ids=None, prompts=None, steps: int | None = None,
                guidance: float | None = None, seed: int = 0, sampler: str | None = None) -> np.ndarray:
     """Few-step samples as uint8 (B, T, H, W, 3); steps / guidance / sampler default to the
     config's flow.inference_steps / w_inf / sampler. Samples that are not finite are refused
-    (FloatingPointError) rather than returned as black frames."""
+    (FloatingPointError) rather than returned as black frames. The noise is drawn for the whole
+    batch from `seed`: a request repeats exactly, but a clip depends on its place in the batch."""
     steps, guidance, seed = (python_scalar(v) for v in (steps, guidance, seed))
     self.check_request(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
     cond = self.conditions(class_ids=class_ids, prompts=prompts)

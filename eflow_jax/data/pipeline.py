@@ -41,12 +41,15 @@ import os
 import sys
 
 from absl import logging
-import grain
 import numpy as np
 
+from eflow_jax import root_logger
 from eflow_jax.data import moving_mnist
 from eflow_jax.data import records
 from eflow_jax.schema.data import validate_data_config
+
+with root_logger.as_found():          # grain logs through absl at import (eflow_jax/root_logger.py)
+  import grain  # pylint: disable=g-import-not-at-top
 
 _DRAW_RECORD_STILL = 7
 
@@ -245,7 +248,7 @@ def manifest(data_cfg) -> dict:
   return json.loads(_manifest_json(path, mtime))
 
 
-_SAVED_MANIFESTS = {}     # {absolute path of a deleted set: its manifest as a checkpoint saved it}
+_SAVED_MANIFESTS = {}     # {absolute path of a deleted set: the manifest its checkpoint or export kept}
 
 
 def use_saved_manifest(path: str, saved) -> bool:

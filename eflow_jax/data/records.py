@@ -188,8 +188,16 @@ def make_manifest(first_example: Mapping[str, Any], manifest_fields: Mapping[str
 
 
 def write_manifest(path: str, manifest: Mapping[str, Any]) -> None:
-  """Writes manifest.json atomically (temporary name, then rename): the set's completion mark."""
-  write_json_atomically(os.path.join(path, MANIFEST), dict(manifest), sort_keys=True)
+  """Writes manifest.json atomically (temporary name, then rename): the set's completion mark. One
+  already there with the same contents is left as it is: a finished set may be on a read-only disk."""
+  target = os.path.join(path, MANIFEST)
+  try:
+    with open(target) as f:
+      if json.load(f) == json.loads(json.dumps(dict(manifest))):
+        return
+  except (OSError, ValueError):         # none yet, or unreadable: written below
+    pass
+  write_json_atomically(target, dict(manifest), sort_keys=True)
 
 
 def write_records(path: str, examples_iter: Iterable[Mapping[str, Any]],

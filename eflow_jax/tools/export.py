@@ -213,7 +213,7 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   try:
     for name in EXPORT_FILES:
       contents[name](paths[name] + PARTIAL)
-      os.chmod(paths[name] + PARTIAL, 0o644)   # safetensors writes 0600; an export is meant to be shared
+      os.chmod(paths[name] + PARTIAL, ordinary_file_mode())
     for name in EXPORT_FILES:
       os.replace(paths[name] + PARTIAL, paths[name])
   except Exception as e:  # pylint: disable=broad-except   (SafetensorError on a full or read-only disk)
@@ -232,6 +232,14 @@ def checkpoint_weights_digest(workdir: str, step: int) -> str | None:
     return weights_digest(ckpt.read_meta(step))
   finally:
     ckpt.close()
+
+
+def ordinary_file_mode() -> int:
+  """0o666 less the process umask, as open() gives a new file: safetensors writes 0600 whatever the
+  umask, and an export is meant to be shared as far as the user's umask shares files."""
+  umask = os.umask(0)
+  os.umask(umask)
+  return 0o666 & ~umask
 
 
 def _write_text(path: str, text: str) -> None:

@@ -40,12 +40,10 @@ def check_same_preparation(output: str, record: dict, num_shards: int, shard_siz
   """A rerun into `output` must be the same preparation: ValueError (one line, naming what
   changed) if the recorded inputs or options differ. An output prepared before the record existed
   is checked by what it has (manifest geometry, each shard's entry range), with a warning."""
-  path = os.path.join(output, PREPARATION)
   how = (f"rerun with the same inputs and options to finish it, or prepare the changed set in a new --output "
          f"(nothing was written)")
-  if os.path.exists(path):
-    with open(path) as f:
-      before = json.load(f)
+  before = recorded(output)
+  if before is not None:
     changes = []
     if before.get("videos_sha256") != record["videos_sha256"]:
       changes.append(f"the input list ({before.get('videos')} videos then, {record['videos']} now"
@@ -87,6 +85,15 @@ def check_same_preparation(output: str, record: dict, num_shards: int, shard_siz
         file=sys.stderr, flush=True)
 
 
+def recorded(output: str) -> dict | None:
+  """The preparation record `output` holds, or None."""
+  path = os.path.join(output, PREPARATION)
+  if not os.path.exists(path):
+    return None
+  with open(path) as f:
+    return json.load(f)
+
+
 @contextlib.contextmanager
 def claimed_output(output: str, record: dict, num_shards: int, shard_size: int, num_entries: int, *, alone: bool):
   """check_same_preparation, then `record` written as the output's preparation.json, under a lock on
@@ -100,7 +107,8 @@ def claimed_output(output: str, record: dict, num_shards: int, shard_size: int, 
   with contextlib.ExitStack() as lock:
     lock.enter_context(locked(output, busy=busy if alone else None))
     check_same_preparation(output, record, num_shards, shard_size, num_entries)
-    write_json_atomically(os.path.join(output, PREPARATION), record)   # a reader never sees half a file
+    if recorded(output) != record:        # a finished set on a read-only disk is read, never rewritten
+      write_json_atomically(os.path.join(output, PREPARATION), record)   # a reader never sees half a file
     if not alone:
       lock.close()                          # the other processes of this preparation write beside us
     yield
