@@ -142,9 +142,12 @@ def interleaved(calls: dict, rounds: int) -> dict:
   """calls: {name: fn() -> seconds of one timed unit}. Every call once per round, round-robin, so
   slow drifts of a shared machine hit all variants alike. Returns {name: [seconds per round]}."""
   times = {name: [] for name in calls}
-  for _ in range(rounds):
+  for r in range(rounds):
     for name, fn in calls.items():
       times[name].append(fn())
+    # One line per round, so a run cut off by its time limit still leaves the rounds it finished.
+    print(f"  round {r + 1}/{rounds}: " + ", ".join(f"{name} {t[-1]:.4g} s" for name, t in times.items()),
+          flush=True)
   return times
 
 
