@@ -430,3 +430,17 @@ def test_equal_time_table_takes_each_runs_latest_checkpoint_by_each_minute(tmp_p
   assert json.load(open(tmp_path / "t.json"))["rows"] == json.loads(json.dumps(rows))
   with pytest.raises(SystemExit, match="one --names entry per --curves file"):
     equal_time.main(["--curves", *paths, "--names", "fast"])
+
+
+def test_parked_program_keeps_its_state_in_host_memory_between_timings(base):
+  """--park-states: the state lives in host memory except while its steps are timed, and the timed
+  steps still advance it (the step counter moves from the warm-up's 1 to 2)."""
+  import jax  # pylint: disable=g-import-not-at-top
+  ladder = {rid: (o, s) for rid, _, o, s in train_throughput.rungs(base, 0.75)}
+  program = train_throughput.Program(scaffold.with_overrides(base, ladder["a"][0]), ladder["a"][1],
+                                     4, "none", park=True)
+  leaves = jax.tree.leaves(program.state)
+  assert all(isinstance(x, np.ndarray) for x in leaves), {type(x) for x in leaves}
+  assert program.timed(1)() > 0
+  assert all(isinstance(x, np.ndarray) for x in jax.tree.leaves(program.state))
+  assert int(program.state.step) == 2

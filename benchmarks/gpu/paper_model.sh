@@ -4,9 +4,10 @@
 # attention_impl=auto (softmax on cuDNN flash attention, GLGA on the fused Pallas kernels).
 #   ladder   benchmarks/paper/train_throughput.py, rungs a (FM + softmax), b (SoFlow + softmax) and f
 #            (the full recipe, 75% token drop): Fig. 4a at the paper's model and token count. Batch 4,
-#            the smallest that gives every group of the objective's split an example; remat=full
-#            (each program keeps its own 25.8 GB train state: three of them and one step's
-#            activations must fit in 139 GiB). 2 rounds of 1 step after a warm-up step.
+#            the smallest that gives every group of the objective's split an example; remat=full.
+#            Each program has its own 25.8 GB train state: with all three on the device the third
+#            program's warm-up ran out of memory (H200, 2026-12-04), so --park-states keeps them in
+#            host memory except while timed. 2 rounds of 1 step after a warm-up step.
 #   latency  benchmarks/paper/sampling_latency.py: one video, 4-step EFlow (GLGA) against 40 x 2-NFE
 #            softmax FM + CFG and 4-step softmax SFM (Fig. 4b, Tab. 6). No VAE decode, no text
 #            encoder: the denoiser's latency alone. It gets the time the ladder left.
@@ -25,7 +26,7 @@ SETS=(--set model.dtype=bfloat16 --set model.attention_impl=auto)
 
 if [[ " $PARTS " == *" ladder "* ]]; then
   timeout "${LADDER_TIMEOUT:-300}" python3 benchmarks/paper/train_throughput.py --config="$CONFIG" \
-    --batch 4 "${SETS[@]}" --set model.remat=full --no-stages --flops none --rounds 2 --steps 1 \
+    --batch 4 "${SETS[@]}" --set model.remat=full --no-stages --park-states --flops none --rounds 2 --steps 1 \
     --rungs f --json "$OUT/train_throughput_1p5b_32k.json" 2>&1 | tee "$OUT/train_throughput_1p5b_32k.log"
 fi
 if [[ " $PARTS " == *" latency "* ]]; then
@@ -33,7 +34,7 @@ if [[ " $PARTS " == *" latency "* ]]; then
   echo "latency: ${limit} s left"
   if (( limit > 30 )); then
     timeout "$limit" python3 benchmarks/paper/sampling_latency.py --config="$CONFIG" --batch 1 \
-      "${SETS[@]}" --steps 4 --fm-steps 40 --rounds 2 --no-flops \
+      "${SETS[@]}" --steps 4 --fm-steps "${FM_STEPS:-40}" --rounds "${LATENCY_ROUNDS:-2}" --no-flops \
       --json "$OUT/sampling_latency_1p5b_32k.json" 2>&1 | tee "$OUT/sampling_latency_1p5b_32k.log"
   fi
 fi
