@@ -25,6 +25,7 @@ import ml_collections
 import numpy as np
 
 from eflow_jax import autoencoders
+from eflow_jax import call_inputs
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax import cli_checks
 from eflow_jax import deleted_record_set
@@ -143,6 +144,7 @@ class Pipeline:
     # The rate the clips play at (the training clips', measured by prepare_data), for writing them.
     self.fps = (manifest or {}).get("fps") or video_io.DEFAULT_FPS
     self._decoder, self._text_encoder = None, None
+    self._built_in = os.getpid()       # a child forked from this process cannot sample with it (call_inputs.py)
 
   # ---- Loading. ----------------------------------------------------------------------------------
   @classmethod
@@ -287,6 +289,8 @@ class Pipeline:
     config's flow.inference_steps / w_inf / sampler. Samples that are not finite are refused
     (FloatingPointError) rather than returned as black frames. The noise is drawn for the whole
     batch from `seed`: a request repeats exactly, but a clip depends on its place in the batch."""
+    call_inputs.check_same_process("this Pipeline", self._built_in)
+    call_inputs.check_not_traced("Pipeline(...)", class_ids, steps, guidance, seed)
     steps, guidance, seed = (python_scalar(v) for v in (steps, guidance, seed))
     self.check_request(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
     cond = self.conditions(class_ids=class_ids, prompts=prompts)
@@ -337,7 +341,7 @@ def whole_numbers(name: str, values) -> list[int]:
   """`values` (one id or a flat sequence of them) as Python ints when every one is a whole number
   (1, 2.0, np.int32(3)); a fraction, a bool, a string, an empty or a nested list is refused in one
   line (never truncated, never flattened into more clips than ids were meant)."""
-  array = np.asarray(values, dtype=object)
+  array = np.asarray(call_inputs.as_ids(name, values), dtype=object)
   if array.ndim > 1:
     raise ValueError(f"{name} has shape {array.shape}; give one id or a flat list of ids (one clip each).")
   flat = array.reshape(-1)

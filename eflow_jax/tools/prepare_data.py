@@ -11,7 +11,7 @@ Input (--input):
             "label": int | str} (class; string labels are numbered in sorted order); relative
             paths are relative to the list file
   *.csv     the same with a header row: video,caption or video,label
-  a folder  class-labelled: <folder>/<class name>/<video files> (Kinetics layout)
+  a folder  class-labelled: <folder>/<class name>/<video files> (Kinetics layout; numbers name ids)
   tfds:NAME[/CONFIG]:SPLIT  a TensorFlow Datasets set already prepared in --tfds_data_dir (never
             downloaded; eflow_jax/tools/tfds_input.py): its video feature (--tfds_video), its
             ClassLabel's classes, or one class (unconditional) when it has none
@@ -50,7 +50,7 @@ from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax.data import records
 from eflow_jax.tools.input_digests import describe, stale_shards
 from eflow_jax.tools.preparation_record import PREPARATION, claimed_output, preparation_record
-from eflow_jax.tools.video_inputs import check_autoencoder_options, read_clip_and_rate, read_input
+from eflow_jax.tools.video_inputs import check_autoencoder_options, read_clip_and_rate, read_input, recorded_rate
 
 SIDECAR = "shard-{:05d}.json"
 
@@ -199,8 +199,8 @@ def _warn_empty_classes(input_path: str, entries, classes, num_classes: int) -> 
   empty = [i for i in range(num_classes) if i not in used]
   if empty:
     names = [f"{classes[i]!r}" if classes and i < len(classes) else str(i) for i in empty]
-    fix = ("remove the folder to renumber the classes" if os.path.isdir(input_path) else
-           "drop those class names or renumber the labels to renumber the classes")
+    fix = ("remove the empty folder or rename the numbered ones" if os.path.isdir(input_path) else
+           "drop those class names or renumber the labels") + " to renumber the classes"
     print(f"prepare_data: warning: {input_path}: class{'es' * (len(empty) > 1)} {', '.join(names[:10])}"
           f"{', ...' if len(names) > 10 else ''} ha{'ve' if len(empty) > 1 else 's'} no video; "
           f"{'they keep their ids' if len(empty) > 1 else 'it keeps its id'} but the model never sees "
@@ -303,7 +303,7 @@ def finalize(output: str, num_shards: int, fields: dict, *, has_still_latent: bo
   manifest.update(num_examples=sum(s["num_examples"] for s in shards), shards=shards,
                   has_still_latent=bool(has_still_latent),
                   skipped=[b for i in infos for b in i["bad"]],
-                  fps=round(float(np.median(rates)), 3) if rates else None)   # samples play at it
+                  fps=recorded_rate(rates))   # samples play at it
   records.write_manifest(output, manifest)
   return manifest
 

@@ -7,6 +7,7 @@ import json
 import math
 import numbers
 import os
+import sys
 
 import numpy as np
 
@@ -68,14 +69,17 @@ def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
 
 def _folder_entries(input_path: str) -> tuple[list[dict], list[str]]:
   """A class folder's videos. A video that is a symbolic link to nothing (or to itself) is listed,
-  so that it is reported and skipped as unreadable like any other bad video, not silently left out."""
+  so that it is reported and skipped as unreadable like any other bad video, not silently left out.
+  Class folders named by numbers are those class ids, as the same labels in a .jsonl / .csv are."""
   classes = sorted(d for d in os.listdir(input_path)
                    if os.path.isdir(os.path.join(input_path, d)) and not d.startswith("."))
   if not classes:
     raise ValueError(f"{input_path}: a folder input needs one sub-folder of videos per class.")
+  ids, names = folder_class_ids(input_path, classes)
   entries = []
-  for label, name in enumerate(classes):
+  for label, name in zip(ids, classes):
     folder = os.path.join(input_path, name)
+    check_no_nested_videos(folder)
     for f in sorted(os.listdir(folder)):
       path = os.path.join(folder, f)
       if f.lower().endswith(VIDEO_EXTS) and (os.path.isfile(path) or os.path.islink(path)):
@@ -83,7 +87,51 @@ def _folder_entries(input_path: str) -> tuple[list[dict], list[str]]:
   if not entries:
     raise ValueError(f"{input_path}: none of its {len(classes)} class folders holds a video file "
                      f"({', '.join(VIDEO_EXTS)}).")
-  return entries, classes
+  return entries, names
+
+
+def folder_class_ids(input_path: str, classes: list[str]) -> tuple[list[int], list[str]]:
+  """(id per class folder, class names by id). Folders '0', '1', '2', '10' were numbered in sorted
+  text order ('10' was class 2) while a list's label "10" is class 10: numbers are the ids, as in
+  class_ids, and two folders of one number ('2', '02') are refused."""
+  numbers_ = [int(name) if name.isascii() and name.isdigit() else None for name in classes]
+  if None in numbers_:
+    return list(range(len(classes))), classes
+  for n in set(numbers_):
+    same = [name for name, m in zip(classes, numbers_) if m == n]
+    if len(same) > 1:
+      raise ValueError(f"{input_path}: class folders {', '.join(repr(x) for x in same)} are all class {n}; "
+                       f"merge them or rename one (folders named by numbers are those class ids).")
+  by_number = dict(zip(numbers_, classes))     # a number without a folder is an empty class, named by it
+  return numbers_, [by_number.get(i, str(i)) for i in range(max(numbers_) + 1)]
+
+
+def check_no_nested_videos(folder: str) -> None:
+  """A class folder's videos are its own files (<folder>/<class>/<video>): videos in a sub-folder of
+  it were left out without a word. Refused, naming the sub-folder."""
+  for sub in sorted(os.listdir(folder)):
+    path = os.path.join(folder, sub)
+    if sub.startswith(".") or not os.path.isdir(path):
+      continue
+    videos = sum(f.lower().endswith(VIDEO_EXTS) for _, _, files in os.walk(path) for f in files)
+    if videos:
+      raise ValueError(f"{path} holds {videos} video(s) in a sub-folder of a class folder, which is not read "
+                       f"(<input>/<class name>/<video>): move them up into {os.path.basename(folder)!r}, or "
+                       f"make a class folder of their own.")
+
+
+def recorded_rate(rates: list) -> float | None:
+  """The frame rate the manifest records for samples to play at: the clips' median. Clips of 8 and
+  30 fps were recorded as 19 fps, a rate none of them has, without a word: a warning names them."""
+  if not rates:
+    return None
+  low, high = min(rates), max(rates)
+  if high > low * 1.05:              # 29.97 against 30, a GIF's 8.33 against 8: one rate
+    print(f"prepare_data: warning: the videos' frame rates differ ({low:g} to {high:g} fps): a clip of the same "
+          f"frames spans {high / low:.3g}x more time in some; the manifest records their median, "
+          f"{float(np.median(rates)):.4g} fps, for samples to play at. Resample them to one rate (ffmpeg -r) or "
+          f"prepare each rate apart.", file=sys.stderr, flush=True)
+  return round(float(np.median(rates)), 3)
 
 
 def _read_rows(input_path: str) -> list[tuple[str, object]]:

@@ -1,0 +1,49 @@
+"""Where a program calls the Pipeline from and how it hands it ids: inside a JAX transformation, in
+a child forked after the Pipeline was built, with an iterator or a set of ids. The Pipeline samples
+with its own compiled program and returns NumPy clips (eflow_jax/pipeline.py): a call traced by
+jax.jit failed deep in JAX with a tracer conversion error and a dump of the sampler's program, a
+forked child hung (JAX's threads do not survive a fork), a generator of ids read as one id."""
+from __future__ import annotations
+
+import collections.abc
+import os
+
+import jax
+import jax.numpy as jnp
+
+_forked = False          # this process is a child forked from one that had imported the Pipeline
+
+
+def _after_fork_in_child() -> None:
+  global _forked
+  _forked = True
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def check_same_process(what: str, built_in: int) -> None:
+  """Refuses, in one line, a Pipeline built in the parent of a forked child instead of hanging there."""
+  if _forked and built_in != os.getpid():
+    raise RuntimeError(f"{what} was built in process {built_in} and called in a child forked from it (os.fork, "
+                       f"multiprocessing's 'fork'), where JAX's threads do not run and sampling hangs; build the "
+                       f"Pipeline in the child, or use multiprocessing.get_context('spawn').")
+
+
+def check_not_traced(what: str, *values) -> None:
+  """Refuses a call inside jax.jit (where every array is traced) or with traced arguments, in one line."""
+  traced = isinstance(jnp.zeros(()), jax.core.Tracer) or any(isinstance(v, jax.core.Tracer) for v in values)
+  if traced:
+    raise TypeError(f"{what} was called inside jax.jit / vmap / grad (its arguments or its call are traced); it "
+                    f"compiles its own sampler and returns NumPy clips: call it outside the transformed function, "
+                    f"with concrete ids.")
+
+
+def as_ids(name: str, values):
+  """One id or a sequence of them as given, an iterator (a generator) as the list it yields; a set
+  has no order to give clips in, so it is refused."""
+  if isinstance(values, (set, frozenset)):
+    raise ValueError(f"{name} is a set, which has no order; give a list (one clip per id, in order).")
+  if isinstance(values, collections.abc.Iterator):
+    return list(values)
+  return values
