@@ -176,7 +176,8 @@ def _step_programs(config, model, optimizer, lr_schedule, mesh, state_shardings,
 def _log(done, config, stage_name, window, writer, watch, batch_size, tokens_per_example, flops) -> dict:
   """One progress line: the window's mean metrics and rates, to the writer and (process 0) stdout.
   With the step's FLOPs (config.log_flops): TFLOP/s per device, and MFU against
-  config.peak_tflops_per_device when that is set."""
+  config.peak_tflops_per_device when that is set. tokens_per_s counts every patch token of the
+  clips, also in a token-dropped stage, so that rates compare across stages as clips do."""
   metrics, rate = window.summary()
   metrics.update(steps_per_s=rate, samples_per_s=rate * batch_size, tokens_per_s=rate * batch_size *
                  tokens_per_example)
