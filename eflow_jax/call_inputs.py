@@ -41,9 +41,11 @@ def check_not_traced(what: str, *values) -> None:
 
 def as_ids(name: str, values):
   """One id or a sequence of them as given, an iterator (a generator) as the list it yields; a set
-  has no order to give clips in, so it is refused."""
+  has no order to give clips in and a mapping leaves keys or values open, so both are refused."""
   if isinstance(values, (set, frozenset)):
     raise ValueError(f"{name} is a set, which has no order; give a list (one clip per id, in order).")
+  if isinstance(values, collections.abc.Mapping):
+    raise ValueError(f"{name} is a mapping: give a list of ids (its keys or its values, one clip per id, in order).")
   if isinstance(values, collections.abc.Iterator):
     return list(values)
   return values

@@ -97,6 +97,8 @@ def test_class_ids_from_a_generator_are_the_ids_it_yields_and_a_set_is_refused(p
   assert (pipe(class_ids=(i for i in [1, 2, 3])) == pipe(class_ids=[1, 2, 3])).all()
   with pytest.raises(ValueError, match=r"class_ids is a set, which has no order"):
     pipe(class_ids={1, 2})
+  with pytest.raises(ValueError, match=r"class_ids is a mapping: give a list of ids"):
+    pipe(class_ids={1: "cat", 2: "dog"})      # read as one object before: 'is not whole numbers'
 
 
 def test_a_pipeline_called_in_a_forked_child_is_refused_not_hung(pipe):
