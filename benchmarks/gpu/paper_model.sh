@@ -7,7 +7,9 @@
 #            the smallest that gives every group of the objective's split an example; remat=full.
 #            Each program has its own 25.8 GB train state: with all three on the device the third
 #            program's warm-up ran out of memory (H200, 2026-12-04), so --park-states keeps them in
-#            host memory except while timed. 2 rounds of 1 step after a warm-up step.
+#            host memory except while timed (this fitted, 2026-12-04). 2 rounds of 1 step after a
+#            warm-up step. Set-up took 406 s (compiles 58, 63, 155 s) and a round about a minute:
+#            the ladder needs a call of its own with LADDER_TIMEOUT=590.
 #   latency  benchmarks/paper/sampling_latency.py: one video, 4-step EFlow (GLGA) against 40 x 2-NFE
 #            softmax FM + CFG and 4-step softmax SFM (Fig. 4b, Tab. 6). No VAE decode, no text
 #            encoder: the denoiser's latency alone. It gets the time the ladder left.
