@@ -138,9 +138,10 @@ def matmul_peak(n: int = 2048, reps: int = 4, rounds: int = 3) -> float:
   return 2.0 * n ** 3 / best
 
 
-def interleaved(calls: dict, rounds: int) -> dict:
+def interleaved(calls: dict, rounds: int, after_round=None) -> dict:
   """calls: {name: fn() -> seconds of one timed unit}. Every call once per round, round-robin, so
-  slow drifts of a shared machine hit all variants alike. Returns {name: [seconds per round]}."""
+  slow drifts of a shared machine hit all variants alike. Returns {name: [seconds per round]}.
+  `after_round(times)`, if given, sees the rounds so far after each one (a partial report)."""
   times = {name: [] for name in calls}
   for r in range(rounds):
     for name, fn in calls.items():
@@ -148,6 +149,8 @@ def interleaved(calls: dict, rounds: int) -> dict:
     # One line per round, so a run cut off by its time limit still leaves the rounds it finished.
     print(f"  round {r + 1}/{rounds}: " + ", ".join(f"{name} {t[-1]:.4g} s" for name, t in times.items()),
           flush=True)
+    if after_round is not None:
+      after_round({name: list(t) for name, t in times.items()})
   return times
 
 

@@ -444,3 +444,29 @@ def test_parked_program_keeps_its_state_in_host_memory_between_timings(base):
   assert program.timed(1)() > 0
   assert all(isinstance(x, np.ndarray) for x in jax.tree.leaves(program.state))
   assert int(program.state.step) == 2
+
+
+def test_a_ladder_cut_off_mid_run_leaves_a_report_of_the_rounds_it_finished(tmp_path, monkeypatch):
+  """A GPU call ends at its time limit, not when the script does: after round 1 the report on disk
+  holds round 1's seconds, marked partial, before round 2 is cut off."""
+  class Fake:
+    def __init__(self, seconds):
+      self.compile_s, self.seconds, self.calls = 1.0, seconds, 0
+
+    def timed(self, steps):
+      def run():
+        self.calls += 1
+        if self.calls == 2:
+          raise TimeoutError("the call's time limit")
+        return self.seconds
+      return run
+
+  programs = {"a": Fake(2.0), "b": Fake(3.0)}
+  monkeypatch.setattr(train_throughput, "build_programs", lambda *a: ([], programs))
+  monkeypatch.setattr(scaffold, "matmul_peak", lambda size: 1.0)
+  report = tmp_path / "ladder.json"
+  with pytest.raises(TimeoutError):
+    train_throughput.main([f"--config={TINY}", "--rounds=3", "--steps=1", f"--json={report}"])
+  written = json.load(open(report))
+  assert written["partial"] is True and written["rounds_done"] == 1
+  assert written["seconds_per_round"] == {"a": [2.0], "b": [3.0]}

@@ -9,7 +9,8 @@
 #            program's warm-up ran out of memory (H200, 2026-12-04), so --park-states keeps them in
 #            host memory except while timed (this fitted, 2026-12-04). 2 rounds of 1 step after a
 #            warm-up step. Set-up took 406 s (compiles 58, 63, 155 s) and a round about a minute:
-#            the ladder needs a call of its own with LADDER_TIMEOUT=590.
+#            the ladder needs a call of its own with LADDER_TIMEOUT=590. Its JSON is rewritten after
+#            every round ("partial": true until the end), so a cut-off run keeps the rounds it finished.
 #   latency  benchmarks/paper/sampling_latency.py: one video, 4-step EFlow (GLGA) against 40 x 2-NFE
 #            softmax FM + CFG and 4-step softmax SFM (Fig. 4b, Tab. 6). No VAE decode, no text
 #            encoder: the denoiser's latency alone. It gets the time the ladder left.

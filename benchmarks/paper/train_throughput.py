@@ -298,7 +298,19 @@ def main(argv=None):
         f"batch {batch}; {args.rounds} rounds x {args.steps} steps, interleaved", flush=True)
   variants, programs = build_programs(base, args, batch)
   peak = scaffold.matmul_peak(args.peak_size)
-  seconds = scaffold.interleaved({k: p.timed(args.steps) for k, p in programs.items()}, args.rounds)
+
+  def partial_report(times):
+    """A GPU call can end mid-run (benchmarks/gpu/paper_model.sh): the rounds so far, written after
+    each round and replaced by the full report at the end."""
+    scaffold.write_json(dict(benchmark="train_throughput", partial=True, device=scaffold.device_line(),
+                             config=args.config, batch=batch, rounds=args.rounds,
+                             rounds_done=len(next(iter(times.values()))), steps_per_round=args.steps,
+                             seconds_per_round={str(k): v for k, v in times.items()},
+                             compile_s={str(k): p.compile_s for k, p in programs.items()},
+                             wall_s=time.time() - t_start), args.json, __file__, argv, announce=False)
+
+  seconds = scaffold.interleaved({k: p.timed(args.steps) for k, p in programs.items()}, args.rounds,
+                                 partial_report)
   peak = max(peak, scaffold.matmul_peak(args.peak_size))   # before and after: the machine is shared
   rows = measured_rows(variants, programs, seconds, peak)
   goals = print_rows(rows, peak, args.peak_size)
