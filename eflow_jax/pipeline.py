@@ -153,6 +153,7 @@ class Pipeline:
     """The EMA weights of a run's checkpoint (default: the newest); the config is the one the
     checkpoint was written with unless `config` (e.g. with another autoencoder.weights) is given."""
     check_folder_name("Pipeline.from_workdir", workdir)
+    call_inputs.check_config("Pipeline.from_workdir", config)
     if step is not None:
       cli_checks.check_integer("step", step, 0)    # 12.0 or '12' would read as a corrupt or missing step
     directory = os.path.join(workdir, "checkpoints")
@@ -198,7 +199,7 @@ class Pipeline:
                               f"Pipeline.from_workdir({str(directory)!r}).")
     if missing:
       raise FileNotFoundError(f"{', '.join(missing)} not found: {directory} is not an eflow_jax export "
-                              f"(python -m eflow_jax.tools.export --workdir=RUN --output={directory}).")
+                              f"({call_inputs.export_hint(directory)}).")
     description = read_description(paths[0])
     config = ml_collections.ConfigDict(description["config"])
     try:

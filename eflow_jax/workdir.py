@@ -144,23 +144,26 @@ def check_inference_workdir(workdir: str) -> None:
                      f"them to a directory of its own and name that one.")
 
 
-def metric_caches(config, workdir: str, *, use_i3d: bool) -> list[tuple[str, str, str | None]]:
-  """(path, what, the package's shipped copy or None) of the files the sample metrics of
-  train/evaluate.py (sample_metrics) read, or build and write, for this config: the Moving MNIST
-  clip classifier, the frame judge (class models of one-digit Moving MNIST) and, with I3D, the
-  real clips' reference statistics."""
+def metric_caches(config, workdir: str, *, use_i3d: bool) -> list[tuple[str, str, str | None, dict | None]]:
+  """(path, what, the package's shipped copy or None, the settings it must be trained with or None)
+  of the files the sample metrics of train/evaluate.py (sample_metrics) read, or build and write, for
+  this config: the Moving MNIST clip classifier, the frame judge (class models of one-digit Moving
+  MNIST) and, with I3D, the real clips' reference statistics."""
   from eflow_jax.metrics import classifier, frame_judge  # pylint: disable=g-import-not-at-top
   ev, metrics_dir = config.eval, os.path.join(workdir, "metrics")
   caches = []
   if config.data.source == "moving_mnist":
-    caches.append((ev.classifier_path or os.path.join(metrics_dir, "classifier.npz"), "clip classifier",
-                   classifier.shipped_classifier_path(config.data, ev.classifier_steps, 0)))
+    caches.append((ev.classifier_path or classifier.cached_path(metrics_dir, "classifier", ev.classifier_steps),
+                   "clip classifier", classifier.shipped_classifier_path(config.data, ev.classifier_steps, 0),
+                   classifier.wanted_meta(classifier.geometry(config.data), ev.classifier_steps, 0)))
     if config.model.num_classes and frame_judge.applies_to(config.data):
-      caches.append((os.path.join(metrics_dir, "frame_judge.npz"), "frame judge",
-                     frame_judge.shipped_path(config.data, ev.get("frame_judge_steps", frame_judge.DEFAULT_STEPS))))
+      steps = ev.get("frame_judge_steps", frame_judge.DEFAULT_STEPS)
+      caches.append((classifier.cached_path(metrics_dir, "frame_judge", steps), "frame judge",
+                     frame_judge.shipped_path(config.data, steps),
+                     classifier.wanted_meta(frame_judge.geometry(config.data), steps, frame_judge.DEFAULT_SEED)))
   if use_i3d:
     caches.append((ev.i3d_reference_path or os.path.join(metrics_dir, "i3d_reference.npz"),
-                   "I3D reference statistics", None))
+                   "I3D reference statistics", None, None))
   return caches
 
 
@@ -177,14 +180,18 @@ def unreadable_npz(path: str) -> str | None:
 
 def check_metric_caches(config, workdir: str, *, use_i3d: bool) -> None:
   """Before an evaluation (or a run that scores itself): a metric cache that exists must be
-  readable (it is a measuring instrument: never silently rebuilt or replaced), and the folder of one
-  that will be built (neither it nor a shipped copy exists) must be writable."""
-  for path, what, shipped in metric_caches(config, workdir, use_i3d=use_i3d):
+  readable and trained with this evaluation's settings (it is a measuring instrument: never silently
+  rebuilt, replaced or used for other settings), and the folder of one that will be built (neither
+  it nor a shipped copy exists) must be writable."""
+  from eflow_jax.metrics import classifier  # pylint: disable=g-import-not-at-top
+  for path, what, shipped, want in metric_caches(config, workdir, use_i3d=use_i3d):
     if os.path.exists(path):
       problem = unreadable_npz(path)
       if problem:
         raise OSError(f"{path} (the cached {what} of the sample metrics) is unreadable ({problem}); restore "
                       f"it, or delete it to have it rebuilt.")
+      if want is not None:          # trained with other settings: theirs, neither read nor replaced
+        classifier.check_cache_settings(path, classifier.load_classifier(path)[1], want, what)
     elif not (shipped and os.path.exists(shipped)):
       check_writable(os.path.dirname(os.path.abspath(path)), flag=f"the folder of {os.path.basename(path)}",
                      create=False)

@@ -53,6 +53,7 @@ from eflow_jax.atomic_io import write_json_atomically  # noqa: E402
 from eflow_jax.cli_checks import ClosedReaderSafe, override_error_message  # noqa: E402
 from eflow_jax.pipeline import CONFIG_FILE  # noqa: E402
 from eflow_jax.pipeline import is_export  # noqa: E402
+from eflow_jax.user_paths import expand_home_flags  # noqa: E402
 
 TABLES = ("table2", "table3", "table4", "pdg_study", "mva_study", "attention_baselines")
 SAMPLING_FIELDS = ("sampler", "inference_steps")     # flow.* fields that do not change training
@@ -207,7 +208,7 @@ def parse_args(argv=None):
   parser.add_argument("--report_only", action="store_true")
   parser.add_argument("--override", action="append", default=[],
                       help="extra --config.x=y for every run (repeatable), e.g. --override=--config.eval.use_i3d=True")
-  args = parser.parse_args(argv)
+  args = parser.parse_args(expand_home_flags(sys.argv[1:] if argv is None else argv, ("root", "results")))
   if args.steps is not None and args.steps < 1:     # 0 would fall back to the full budget unnoticed
     raise SystemExit(f"--steps={args.steps} must be >= 1 (leave it out for the full budget).")
   # The rows train and score in subprocesses run from the repository (run: cwd=REPO): a relative
@@ -239,7 +240,7 @@ def main(argv=None):
     check_row_configs([(plan[0], plan[3]) for plan in planned])
     for (name, path), (_, report, settings, config) in zip(selected, planned):
       sweep_row(name, path, report, settings, config, args)
-  print_tables(load_results(args.results), tables)
+  print_tables(load_results(args.results), tables, only=[name for name, _ in selected] if args.rows.strip() else None)
 
 
 def check_row_configs(named_configs) -> None:
@@ -372,9 +373,11 @@ def load_results(results_dir: str) -> dict:
   return results
 
 
-def print_tables(results, tables):
+def print_tables(results, tables, only=None):
+  """The tables' rows found in `results`; `only` (TABLE:ROW names, from --rows) keeps just those."""
   for table in tables:
-    rows = {k.split(":", 1)[1]: v for k, v in results.items() if k.startswith(table + ":")}
+    rows = {k.split(":", 1)[1]: v for k, v in results.items()
+            if k.startswith(table + ":") and (only is None or k in only)}
     if not rows:
       continue
     columns = [c for c in METRIC_COLUMNS if any(c in r or c in r.get("protocol", {}) for r in rows.values())]

@@ -186,15 +186,39 @@ def shipped_classifier_path(data_config, steps: int, seed: int) -> str:
   return os.path.join(SHIPPED_DIR, f"mnist_classifier_{name}_steps{int(steps)}_seed{int(seed)}.npz")
 
 
+def cached_path(folder: str, name: str, steps: int, seed: int = 0) -> str:
+  """A run's cache of a trained classifier / frame judge, named by the settings it is trained with:
+  evaluating with other settings builds its own file, never overwrites this one nor reads it."""
+  return os.path.join(folder, f"{name}_steps{int(steps)}_seed{int(seed)}.npz")
+
+
+def wanted_meta(geometry_: dict, steps: int, seed: int) -> dict:
+  """The meta fields a cached classifier / frame judge must match to be used for these settings."""
+  return {"geometry": geometry_, "steps": int(steps), "seed": int(seed)}
+
+
+def check_cache_settings(path: str, meta: dict, want: dict, what: str) -> None:
+  """A cache at `path` trained with other settings is refused in one line: it belongs to them (reading
+  it would score with another instrument, rebuilding it would replace theirs)."""
+  differ = [k for k in want if meta.get(k) != want[k]]
+  if differ:
+    k = differ[0]
+    raise ValueError(f"{path} holds a {what} trained with {k}={meta.get(k)!r}, this evaluation asks for {k}="
+                     f"{want[k]!r}: evaluate with its settings, or give this one another file "
+                     f"(config.eval.classifier_path).")
+
+
 def load_or_train_classifier(path: str, data_config, *, steps: int = 4000, seed: int = 0,
                              eval_clips: int = 1000) -> tuple[dict, dict]:
-  """(params, meta): loaded from `path` when it was trained for this geometry/steps/seed, else from
-  the package's shipped one for the same, else trained, measured on `eval_clips` held-out clips,
-  and saved at `path` (eval never retrains)."""
-  want = {"geometry": geometry(data_config), "steps": int(steps), "seed": int(seed)}
+  """(params, meta): loaded from `path` (one of other settings is refused: check_cache_settings), else
+  the package's shipped one for this geometry/steps/seed, else trained, measured on `eval_clips`
+  held-out clips, and saved at `path` (eval never retrains)."""
+  want = wanted_meta(geometry(data_config), steps, seed)
   for candidate in (path, shipped_classifier_path(data_config, steps, seed)):
     if candidate and os.path.exists(candidate):
       params, meta = load_classifier(candidate)
+      if candidate == path:
+        check_cache_settings(path, meta, want, "clip classifier")
       if all(meta.get(k) == v for k, v in want.items()):
         return params, meta
   start = time.time()

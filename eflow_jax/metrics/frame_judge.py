@@ -159,10 +159,12 @@ def load_or_train_judge(data_config, cache_path: str = "", *, steps: int = DEFAU
   """(params, meta): the shipped judge for this geometry, else the one cached at `cache_path`, else
   trained (minutes on 2 cores: 339 s for the shipped one beside a training), measured on the
   MNIST-test frames and cached there."""
-  want = {"geometry": geometry(data_config), "steps": int(steps), "seed": int(seed)}
+  want = classifier.wanted_meta(geometry(data_config), steps, seed)
   for candidate in (shipped_path(data_config, steps, seed), cache_path):
     if candidate and os.path.exists(candidate):
       params, meta = load_judge(candidate)
+      if candidate == cache_path:       # one of other settings is theirs: refused, never replaced
+        classifier.check_cache_settings(cache_path, meta, want, "frame judge")
       if all(meta.get(k) == v for k, v in want.items()):
         return params, meta
   start = time.time()

@@ -29,6 +29,7 @@ from eflow_jax.folder_lock import FolderBusyError, locked
 from eflow_jax.param_tree import flatten_params
 from eflow_jax.pipeline import (CONFIG_FILE, WEIGHTS_FILE, Pipeline, is_description, run_description,
                                 weight_checksums)
+from eflow_jax import user_paths
 from eflow_jax.sample_limits import steps_taken
 from eflow_jax.weights_digest import scored_other_weights, weights_digest
 from eflow_jax.workdir import check_writable
@@ -134,14 +135,6 @@ def output_problem(output: str) -> str | None:
           f"(another model's or someone's files); choose another directory.")
 
 
-def inside_checkpoints(workdir: str, output: str) -> bool:
-  """Whether `output` is the run's checkpoints folder or inside it, where Orbax would take the
-  export for a step (a trainer renames it `<step>.corrupt`: checkpoint.py)."""
-  checkpoints = os.path.realpath(os.path.join(workdir, "checkpoints"))
-  target = os.path.realpath(output)
-  return target == checkpoints or target.startswith(checkpoints + os.sep)
-
-
 def _earlier_export(output: str) -> dict | None:
   """The description of the earlier export in `output` (its config.json, or the .partial of one cut
   short), None if there is none."""
@@ -163,9 +156,7 @@ def export(workdir: str, output: str, step: int | None = None) -> list[str]:
   for name, value in (("--workdir", workdir), ("--output", output)):
     if not value.strip():      # '' is the current directory to os.path: the error would name no flag
       raise ValueError(f"{name} is empty; give a directory.")
-  if inside_checkpoints(workdir, output):
-    raise ValueError(f"--output={output} is inside the run's checkpoints folder, where it would be taken for a "
-                     f"checkpoint step; choose a directory outside {os.path.join(workdir, 'checkpoints')}.")
+  user_paths.check_outside_checkpoints("--output", output, workdir)
   problem = output_problem(output)
   if problem:
     raise FileExistsError(problem)
@@ -254,7 +245,7 @@ def main(argv=None) -> int:
   parser.add_argument("--workdir", required=True, help="the training run (its checkpoints/)")
   parser.add_argument("--output", required=True, help="the export directory")
   parser.add_argument("--step", type=int, default=None, help="checkpoint step (default: the newest)")
-  args = parser.parse_args(argv)
+  args = parser.parse_args(user_paths.expand_home_flags(sys.argv[1:] if argv is None else argv, ("workdir", "output")))
   try:
     start_jax_backend(os.environ)
     paths = export(args.workdir, args.output, args.step)

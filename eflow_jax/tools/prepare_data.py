@@ -47,6 +47,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from eflow_jax.atomic_io import write_json_atomically
+from eflow_jax.user_paths import expand_home_flags
 from eflow_jax.data import records
 from eflow_jax.tools.input_digests import describe, stale_shards
 from eflow_jax.tools.preparation_record import PREPARATION, claimed_output, preparation_record
@@ -55,9 +56,7 @@ from eflow_jax.tools.video_inputs import check_autoencoder_options, read_clip_an
 SIDECAR = "shard-{:05d}.json"
 
 
-# ------------------------------------------------------------------------------------------------
-# The work.
-# ------------------------------------------------------------------------------------------------
+# ---- The work. ---------------------------------------------------------------------------------
 def _progress(total: int, desc: str):
   try:
     from tqdm import tqdm  # pylint: disable=g-import-not-at-top
@@ -308,9 +307,7 @@ def finalize(output: str, num_shards: int, fields: dict, *, has_still_latent: bo
   return manifest
 
 
-# ------------------------------------------------------------------------------------------------
-# Command line.
-# ------------------------------------------------------------------------------------------------
+# ---- Command line. -----------------------------------------------------------------------------
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
   p = argparse.ArgumentParser(prog="python -m eflow_jax.tools.prepare_data",
                               description=__doc__.split("\n\n")[0])
@@ -340,7 +337,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
   p.add_argument("--process_index", type=int, default=None)
   p.add_argument("--process_count", type=int, default=None)
   p.add_argument("--no_progress", action="store_true")
-  return p.parse_args(argv)
+  return p.parse_args(expand_home_flags(sys.argv[1:] if argv is None else argv, (
+      "input", "output", "tfds_data_dir", "vae_weights", "vae_cache_dir", "text_encoder")))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

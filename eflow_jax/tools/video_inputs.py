@@ -64,7 +64,23 @@ def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
     ids, classes = class_ids(input_path, [r["label"] for _, r in rows])
     for (_, r), i in zip(rows, ids):
       entries.append({"video": os.path.join(base, r["video"]), "label": i})
+  check_no_repeated_clips(rows, entries)
   return entries, classes
+
+
+def check_no_repeated_clips(rows: list[tuple[str, dict]], entries: list[dict]) -> None:
+  """A clip listed twice (one video file, by its real path, with the same caption or label) was
+  prepared twice: a copy in the set, seen twice as often, that no count shows. Refused rather than
+  dropped: a repeated row is a mistake in the list (lists pasted together, a row meant for another
+  video), and only its author knows which row was meant."""
+  seen = {}
+  for (where, row), entry in zip(rows, entries):
+    key = (os.path.realpath(entry["video"]), entry.get("caption"), entry.get("label"))
+    if key in seen:
+      what = f"caption {row['caption']!r}" if "caption" in row else f"label {row['label']!r}"
+      raise ValueError(f"{where} lists the same clip as {seen[key]} ({row['video']}, {what}): it "
+                       f"would be prepared twice; remove one of the two rows.")
+    seen[key] = where
 
 
 def _folder_entries(input_path: str) -> tuple[list[dict], list[str]]:

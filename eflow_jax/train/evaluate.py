@@ -354,10 +354,10 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_sa
   classifier, classifier_meta = None, None
   if config.data.source == "moving_mnist":
     classifier, classifier_meta = mnist_classifier.load_or_train_classifier(
-        ev.classifier_path or os.path.join(workdir, "metrics", "classifier.npz"), config.data,
-        steps=ev.classifier_steps)
-  judge, judge_meta = (frame_judge.load_or_train_judge(config.data, os.path.join(workdir, "metrics", "frame_judge.npz"),
-                                                       steps=ev.frame_judge_steps)
+        ev.classifier_path or mnist_classifier.cached_path(os.path.join(workdir, "metrics"), "classifier",
+                                                           ev.classifier_steps), config.data, steps=ev.classifier_steps)
+  judge, judge_meta = (frame_judge.load_or_train_judge(config.data, mnist_classifier.cached_path(
+      os.path.join(workdir, "metrics"), "frame_judge", ev.frame_judge_steps), steps=ev.frame_judge_steps)
                         if model.num_classes and frame_judge.applies_to(config.data) else (None, None))
   i3d_stats, i3d_cache_dir = None, None
   if ev.use_i3d:

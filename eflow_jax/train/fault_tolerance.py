@@ -5,9 +5,10 @@
   once, under its own step, and training goes on with the state in memory; every later save is tried,
   and a run whose last write failed ends with one error naming the newest good checkpoint
   (`Checkpointer.newest_committed_step`). Stage boundaries are kept forever (run_setup.checkpointer).
-- SIGTERM / SIGINT / SIGUSR1 -> "checkpoint at the next step boundary and exit" (EXIT_CODE 75),
-  agreed by all processes. Schedulers (SLURM, Kubernetes, Cloud TPU maintenance) send SIGTERM some
-  seconds before they kill a job; SLURM's `--signal=USR1@90` sends SIGUSR1. The handler only sets a
+- SIGTERM / SIGINT / SIGUSR1 / SIGHUP -> "checkpoint at the next step boundary and exit" (EXIT_CODE
+  75), agreed by all processes. Schedulers (SLURM, Kubernetes, Cloud TPU maintenance) send SIGTERM some
+  seconds before they kill a job; SLURM's `--signal=USR1@90` sends SIGUSR1; a closed terminal (or a
+  dropped ssh session) sends SIGHUP, whose default ended the run without saving. The handler only sets a
   flag; the loop polls `should_stop(step)` between steps. With several processes all must stop at
   the same step (a checkpoint is a collective write), so the flag is OR-ed across processes every
   `check_every` steps. A second signal restores the default behaviour (Ctrl-C twice kills at once).
@@ -237,12 +238,12 @@ class CheckpointPolicy:
                     f"from it.")
 
 
-SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1)
+SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1, signal.SIGHUP)
 EXIT_CODE = 75          # EX_TEMPFAIL: "stopped early, rerun to continue" (see README, Operations)
 
 
 class PreemptionGuard:
-  """Context manager: while active, SIGTERM/SIGINT request a clean stop instead of killing."""
+  """Context manager: while active, SIGNALS request a clean stop instead of killing."""
 
   def __init__(self, check_every: int = 1):
     self.check_every = max(1, int(check_every))

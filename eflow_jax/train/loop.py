@@ -31,7 +31,7 @@ def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_chan
   """Trains (resuming from `workdir` when it holds checkpoints); returns the last logged metrics.
 
   stop_at: end this invocation after that step with a checkpoint, as a preemption would (tests).
-  SIGTERM / SIGINT / SIGUSR1 do the same at the next step boundary; the returned dict then has
+  SIGTERM / SIGINT / SIGUSR1 / SIGHUP do the same at the next step boundary; the returned dict then has
   "preempted": the signal's name. A non-finite step follows config.nan_policy (train/fault_tolerance.py).
   allow_resume_changes: data-order fields (`seed`, `data.batch_size`, ...) a resume may change
   (`--allow_resume_change`); any other difference from the checkpoint's config is refused.

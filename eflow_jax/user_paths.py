@@ -1,0 +1,70 @@
+"""Paths as a user types them on a command line, shared by every entry point (eflow_jax/main.py,
+tools/export.py, tools/prepare_data.py, benchmarks/sweeps/ablation_sweep.py).
+
+- `~`: the shell expands it only at the start of a word, so `--workdir=~/x` reached the program as
+  typed and made a folder named `~` in the current directory.
+- A run's checkpoints folder belongs to the checkpointer: a file written into a step folder
+  (`<run>/checkpoints/<step>/`) is deleted with that step when checkpoint pruning (max_to_keep)
+  removes it, and a folder beside the steps is taken for a step (eflow_jax/checkpoint.py).
+
+Standard library only: the command line checks these before JAX is imported.
+"""
+import os
+
+# Names of --config.a.b overrides that hold a path: data.path, curriculum.stageN.data_path,
+# eval.classifier_path, autoencoder.cache_dir, autoencoder.weights, text_encoder.path...
+_CONFIG_PATH_ENDINGS = ("path", "_dir", "weights")
+
+
+def expand_home(value):
+  """`value` with a leading `~` or `~user` expanded (anything else, or a non-string, as given)."""
+  return os.path.expanduser(value) if isinstance(value, str) and value.startswith("~") else value
+
+
+def _is_path_flag(name: str, names) -> bool:
+  if name in names:
+    return True
+  return name.startswith("config.") and name.rsplit(".", 1)[-1].endswith(_CONFIG_PATH_ENDINGS)
+
+
+def expand_home_flags(argv, names) -> list:
+  """argv with the values of `--name=~...` expanded for each flag in `names` (without dashes) and
+  for the --config.* overrides that hold a path; other arguments untouched."""
+  out = []
+  for arg in argv:
+    if isinstance(arg, str) and arg.startswith("-") and "=" in arg:
+      flag, value = arg.split("=", 1)
+      if _is_path_flag(flag.lstrip("-"), names):
+        arg = f"{flag}={expand_home(value)}"
+    out.append(arg)
+  return out
+
+
+def _holds_steps(folder: str) -> bool:
+  try:
+    return any(name.isdigit() and os.path.isdir(os.path.join(folder, name)) for name in os.listdir(folder))
+  except OSError:
+    return False
+
+
+def checkpoints_folder_holding(path: str, workdir: str | None = None) -> str | None:
+  """The checkpoints folder that `path` is or lies in: `workdir`'s own, or any run's (a folder named
+  checkpoints that holds step folders); None when it lies in none."""
+  target = os.path.realpath(path)
+  own = os.path.realpath(os.path.join(workdir, "checkpoints")) if workdir else None
+  current = target
+  while True:
+    if current == own or (os.path.basename(current) == "checkpoints" and _holds_steps(current)):
+      return current
+    if os.path.dirname(current) == current:
+      return None
+    current = os.path.dirname(current)
+
+
+def check_outside_checkpoints(flag: str, path: str, workdir: str | None = None) -> None:
+  """Refuses, in one ValueError line, an output path in a run's checkpoints folder (see above)."""
+  folder = checkpoints_folder_holding(path, workdir)
+  if folder:
+    raise ValueError(f"{flag}={path} is inside the run's checkpoints folder {folder}, whose step folders "
+                     f"checkpoint pruning (max_to_keep) deletes and where a folder is taken for a step; "
+                     f"choose a path outside it.")
