@@ -103,7 +103,7 @@ def check_flags(mode: str, workdir: str, given: dict, num_classes: int, flow=Non
   if given.get("prompts_file") is not None and given.get("num_samples") is not None:
     raise ValueError("--num_samples with --prompts_file: the file's lines are the videos; remove one.")
   if given.get("output") is not None:      # sample or eval: any other mode was refused above
-    user_paths.check_outside_checkpoints("--output", given["output"], workdir)
+    user_paths.check_outside_checkpoints("--output", given["output"], workdir, stem=True)
     (check_sample_output if mode == "sample" else check_eval_output)(given["output"])
 
 

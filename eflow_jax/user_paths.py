@@ -41,15 +41,18 @@ def expand_home_flags(argv, names) -> list:
 
 
 def _holds_steps(folder: str) -> bool:
+  """Whether `folder` holds a checkpoint step as Orbax writes one (`<step>/_CHECKPOINT_METADATA`), not
+  merely folders named by numbers (`exports/checkpoints/2024/`)."""
   try:
-    return any(name.isdigit() and os.path.isdir(os.path.join(folder, name)) for name in os.listdir(folder))
+    return any(name.isdigit() and os.path.exists(os.path.join(folder, name, "_CHECKPOINT_METADATA"))
+               for name in os.listdir(folder))
   except OSError:
     return False
 
 
 def checkpoints_folder_holding(path: str, workdir: str | None = None) -> str | None:
   """The checkpoints folder that `path` is or lies in: `workdir`'s own, or any run's (a folder named
-  checkpoints that holds step folders); None when it lies in none."""
+  checkpoints that holds checkpoint steps); None when it lies in none."""
   target = os.path.realpath(path)
   own = os.path.realpath(os.path.join(workdir, "checkpoints")) if workdir else None
   current = target
@@ -61,9 +64,10 @@ def checkpoints_folder_holding(path: str, workdir: str | None = None) -> str | N
     current = os.path.dirname(current)
 
 
-def check_outside_checkpoints(flag: str, path: str, workdir: str | None = None) -> None:
-  """Refuses, in one ValueError line, an output path in a run's checkpoints folder (see above)."""
-  folder = checkpoints_folder_holding(path, workdir)
+def check_outside_checkpoints(flag: str, path: str, workdir: str | None = None, *, stem: bool = False) -> None:
+  """Refuses, in one ValueError line, an output path in a run's checkpoints folder (see above).
+  stem: `path` names files written beside it (a report, a sample's STEM.gif), so its folder counts."""
+  folder = checkpoints_folder_holding(os.path.dirname(os.path.abspath(path)) if stem else path, workdir)
   if folder:
     raise ValueError(f"{flag}={path} is inside the run's checkpoints folder {folder}, whose step folders "
                      f"checkpoint pruning (max_to_keep) deletes and where a folder is taken for a step; "

@@ -63,9 +63,13 @@ def test_eval_output_inside_a_checkpoint_folder_is_refused_before_jax_in_one_lin
 def test_export_output_inside_another_runs_checkpoint_folder_is_refused(run, tmp_path, capsys):
   other = tmp_path / "other" / "checkpoints" / "4"
   other.mkdir(parents=True)
+  (other / "_CHECKPOINT_METADATA").write_text("{}")         # a step as Orbax writes one
   output = str(other / "exp")
   assert export_tool.main([f"--workdir={run[0]}", f"--output={output}"]) == 2
   assert "inside the run's checkpoints folder" in capsys.readouterr().err and not os.path.exists(output)
+  (tmp_path / "exports" / "checkpoints" / "2024").mkdir(parents=True)     # folders named by numbers: fine
+  from eflow_jax import user_paths  # pylint: disable=g-import-not-at-top
+  assert user_paths.checkpoints_folder_holding(str(tmp_path / "exports" / "checkpoints" / "2024" / "exp")) is None
 
 
 # ---- Metric caches keyed by their settings. --------------------------------------------------------

@@ -173,7 +173,7 @@ def test_eval_mode_reports_the_objective_and_sample_metrics(straight_run, tmp_pa
   assert all(np.isfinite(diag[f"{n}/{b}"]) and diag[f"{n}/{b}"] >= 0 for b in filled
              for n in ("cond_mse", "full_uncond_mse", "weak_uncond_mse", "class_signal", "path_gap",
                        "weak_class_signal"))
-  assert os.path.exists(tmp_path / "r.json") and os.path.exists(os.path.join(workdir, "metrics", "classifier.npz"))
+  assert os.path.exists(tmp_path / "r.json") and os.path.exists(os.path.join(workdir, "metrics", "classifier_steps30_seed0.npz"))
 
 
 def run_main(*args):
@@ -254,7 +254,7 @@ def test_a_run_writes_grids_by_wall_time_and_ends_with_the_judges_score_and_the_
   assert out[-1].endswith(f"Final grid: {os.path.join(workdir, 'samples', 'step_000003.gif')}.")
   assert f"{judged['recognised']:.0%} of 10 read as their digit in most frames" in out[-1]
   assert report["frame_judge_model"]["steps"] == 20     # another geometry: trained once, cached
-  assert os.path.exists(os.path.join(workdir, "metrics", "frame_judge.npz"))
+  assert os.path.exists(os.path.join(workdir, "metrics", "frame_judge_steps20_seed0.npz"))
 
 
 @pytest.mark.slow
