@@ -114,9 +114,6 @@ def test_tilde_in_path_flags_is_the_home_folder_in_every_entry_point(run, tmp_pa
   os.symlink(run[0], home / "run")
   monkeypatch.setenv("HOME", str(home))
   monkeypatch.chdir(cwd)
-  from eflow_jax import user_paths  # pylint: disable=g-import-not-at-top
-  assert user_paths.expand_home_flags(["--workdir=~/a", "--prompt=~b", "--config.data.path=~/c"], ("workdir",)) == \
-      [f"--workdir={home}/a", "--prompt=~b", f"--config.data.path={home}/c"]
   assert export_tool.main(["--workdir=~/run", "--output=~/exp"]) == 0
   assert os.path.exists(home / "exp" / "model.safetensors")
   make_video(home / "v.mp4", 0)
@@ -129,6 +126,9 @@ def test_tilde_in_path_flags_is_the_home_folder_in_every_entry_point(run, tmp_pa
   assert os.path.isdir(home / "root") and os.path.isdir(home / "res")
   assert not os.path.exists(cwd / "~"), os.listdir(cwd / "~")
   capsys.readouterr()
+  from eflow_jax import user_paths  # pylint: disable=g-import-not-at-top
+  assert user_paths.expand_home_flags(["--workdir=~/a", "--prompt=~b", "--config.data.path=~/c"], ("workdir",)) == \
+      [f"--workdir={home}/a", "--prompt=~b", f"--config.data.path={home}/c"]
 
 
 def test_tilde_in_main_config_and_workdir_flags_is_the_home_folder(run, tmp_path):
