@@ -170,8 +170,9 @@ def test_eval_with_an_unwritable_report_folder_stops_before_evaluating(run_dir, 
 
 
 def test_eval_with_a_corrupt_classifier_cache_names_the_file_before_evaluating(run_dir, tmp_path):
+  from eflow_jax import workdir as workdir_lib
   workdir = copy_of(run_dir, tmp_path)
-  cache = os.path.join(workdir, "metrics", "classifier.npz")
+  cache = workdir_lib.metric_caches(tiny_config(), workdir, use_i3d=False)[0][0]     # named by its settings
   os.makedirs(os.path.dirname(cache), exist_ok=True)
   with open(cache, "wb") as f:
     f.write(b"PK\x03\x04 half a zip file")
@@ -201,13 +202,14 @@ def test_an_output_that_would_fail_late_or_overwrite_the_runs_files_is_refused_f
 
 
 def test_a_run_that_scores_itself_checks_its_caches_before_training(run_dir, tmp_path):
+  from eflow_jax import workdir as workdir_lib
   workdir = str(tmp_path / "run")
   os.makedirs(os.path.join(workdir, "metrics"))
-  with open(os.path.join(workdir, "metrics", "classifier.npz"), "wb") as f:
-    f.write(b"\x80\x04pickled data")
   config = tiny_config()
   config.eval.score_at_end = 8
-  with pytest.raises(OSError, match="classifier.npz .* is unreadable"):
+  with open(workdir_lib.metric_caches(config, workdir, use_i3d=False)[0][0], "wb") as f:
+    f.write(b"\x80\x04pickled data")
+  with pytest.raises(OSError, match=r"classifier_steps\d+_seed0.npz .* is unreadable"):
     loop.train(config, workdir)
   assert not os.path.exists(os.path.join(workdir, "checkpoints"))
 
