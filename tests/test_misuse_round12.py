@@ -6,15 +6,21 @@ a label or --num_classes of 10**30 (prepare_data listed every id below it until 
 .csv class names that differ only in a space (' cat' and 'cat' prepared as two classes), a .csv
 whose header does not parse (a message naming no column it found), an --output name too long for
 the file system (refused only after the sampling or the evaluation), a Decimal guidance ('not a
-finite number'). Nothing is trained.
+finite number'), training under JAX_ENABLE_X64 (float64 checkpoints no reader takes, exit 0). Nothing
+is trained.
 """
 import decimal
+import types
 
 import pytest
+from test_misuse_round9 import x64
+from test_pipeline_misuse import tiny_config
 from test_prepare_data_misuse import make_video, prepare
 
 from eflow_jax import cli_checks, pipeline, sample_limits
+from eflow_jax.tools import export as export_tool
 from eflow_jax.tools import video_inputs
+from eflow_jax.train import loop
 
 
 @pytest.mark.parametrize("label", [10**30, "1e30", 2**20])
@@ -74,3 +80,31 @@ def test_a_clip_larger_than_the_free_ram_is_refused_before_any_video_is_read(tmp
   with pytest.raises(ValueError, match=r"--frames=4 --height=512 --width=512: 1 clip\(s\) of float32 pixels need"):
     prepare(tmp_path / "videos", tmp_path / "out", height=512, width=512)
   assert not (tmp_path / "out").exists()
+
+
+def test_an_empty_label_cell_is_refused_not_made_a_class_named_nothing(tmp_path):
+  for i in range(3):
+    make_video(tmp_path / f"v{i}.mp4", i)
+  (tmp_path / "list.csv").write_text(f"video,label\n{tmp_path}/v0.mp4,cat\n{tmp_path}/v1.mp4,\n{tmp_path}/v2.mp4,dog\n")
+  with pytest.raises(ValueError, match=r"list.csv: row 2: 'label' is empty"):
+    video_inputs.read_entries(str(tmp_path / "list.csv"))
+
+
+def test_training_with_jax_enable_x64_is_refused_before_anything_is_written(tmp_path):
+  config = tiny_config()
+  config.unlock().total_steps = 0      # an error of its own too: the x64 line must come first
+  with x64():
+    with pytest.raises(ValueError, match=r"--workdir=.*: JAX_ENABLE_X64 \(jax_enable_x64\) is on, and eflow_jax's "
+                                         r"weights are float32"):
+      loop.train(config, str(tmp_path / "run"))
+  assert not (tmp_path / "run").exists()
+
+
+def test_the_model_card_names_each_stages_own_batch_and_the_lr_schedule(tmp_path):
+  config = tiny_config()
+  config.unlock().curriculum.stage2.batch_size = 8          # the dense stage trains on batches of 8, not 4
+  pipe = types.SimpleNamespace(config=config, params={}, step=4, example_shape=(4, 16, 16, 1), manifest=None)
+  card = export_tool.model_card(pipe, str(tmp_path))
+  assert "- data: moving_mnist, batch 4\n" in card
+  assert [line.rsplit(", ", 1)[-1] for line in card.splitlines() if line.startswith("- stage ")] == ["batch 4", "batch 8"]
+  assert "- LR schedule (times each stage's LR): constant, warm-up 0 steps, final fraction 0.0\n" in card

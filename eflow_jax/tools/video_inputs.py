@@ -182,8 +182,8 @@ def _read_rows(input_path: str) -> list[tuple[str, object]]:
 
 
 def _check_row(where: str, row) -> None:
-  """A row is an object whose 'video' is a path and whose 'caption', if any, is text: a caption
-  of null or 5 would otherwise be encoded as the words 'None' or '5'."""
+  """A row is an object whose 'video' is a path, whose 'label', if any, is not blank and whose
+  'caption', if any, is text: a caption of null or 5 would otherwise be encoded as the words 'None' or '5'."""
   if not isinstance(row, dict):
     raise ValueError(f"{where}: {type(row).__name__} {str(row)[:40]!r} is not an object like "
                      f'{{"video": "a.mp4", "caption": "..."}} or {{"video": "a.mp4", "label": 3}}.')
@@ -193,6 +193,8 @@ def _check_row(where: str, row) -> None:
   video = row["video"]
   if not isinstance(video, str) or not video.strip():
     raise ValueError(f"{where}: 'video' is {video!r}; give the video file's path as text.")
+  if isinstance(row.get("label"), str) and not row["label"].strip():     # a .csv's empty cell was a class named ''
+    raise ValueError(f"{where}: 'label' is empty; give every row its class number or name.")
   if "caption" in row and not isinstance(row["caption"], str):
     raise ValueError(f"{where}: 'caption' is {row['caption']!r}, not text; give every caption as a string.")
 
