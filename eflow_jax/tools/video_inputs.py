@@ -75,8 +75,9 @@ def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
     _check_row(where, row)
   kinds = {("caption" in r) for _, r in rows}
   if len(kinds) != 1 or (kinds == {False} and any("label" not in r for _, r in rows)):
-    odd = next(r for _, r in rows if ("caption" in r) != ("caption" in rows[0][1]) or not {"caption", "label"} & set(r))
-    raise ValueError(f"{input_path}: every row needs 'video' and either all 'caption' or all 'label' (a row has "
+    at, odd = next((w, r) for w, r in rows if ("caption" in r) != ("caption" in rows[0][1]) or
+                   not {"caption", "label"} & set(r))
+    raise ValueError(f"{input_path}: every row needs 'video' and either all 'caption' or all 'label' ({at} has "
                      f"{', '.join(repr(k) for k in odd)}).")
   entries, classes = [], None
   if kinds == {True}:
@@ -204,6 +205,8 @@ def class_number(label) -> int | None:
   " 2.0 ", as a .csv gives every label); None when it is a class name. A fraction is an error."""
   if isinstance(label, bool):
     raise ValueError(f"label {label!r} is a boolean, neither a class number nor a class name")
+  if isinstance(label, numbers.Integral):      # exact: float() changed 10**29 into another number
+    return int(label)
   if isinstance(label, numbers.Real):
     number = float(label)
   elif isinstance(label, str):
