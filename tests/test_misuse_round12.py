@@ -1,13 +1,14 @@
 """A twelfth round of misuse (docs/misuse/round12.json lists every case tried): unusual but legitimate
-inputs at every entry point (unicode and spaces in every path, very long file names, moved, copied
-and symlinked runs and exports, other cwd, device counts and JAX settings, config overrides in every
-mode, odd .jsonl / .csv lists, labels and media). Each case that went wrong ends here in one line:
-a label or --num_classes of 10**30 (prepare_data listed every id below it until memory ran out),
-.csv class names that differ only in a space (' cat' and 'cat' prepared as two classes), a .csv
-whose header does not parse (a message naming no column it found), an --output name too long for
-the file system (refused only after the sampling or the evaluation), a Decimal guidance ('not a
-finite number'), training under JAX_ENABLE_X64 (float64 checkpoints no reader takes, exit 0). Nothing
-is trained.
+inputs at every entry point (unicode, spaces and very long names in every path, moved, copied and
+symlinked runs and exports, other cwds, device counts and JAX settings, config overrides in every
+mode, odd .jsonl / .csv lists, labels and media, the model card against the config). Each case that
+went wrong ends here in one line: training under JAX_ENABLE_X64 (float64 checkpoints no reader takes,
+exit 0), a stage's own batch missing from the model card, .csv class names that differ only in a
+space or a Unicode form (two classes of one) and an empty label cell (a class named ''), a label,
+class folder or --num_classes of 10**29 (every id below it listed until memory ran out), clips larger
+than the RAM (a bare MemoryError per video), a .csv header that does not parse (no column named),
+an --output name too long for the file system (refused only after the sampling or the evaluation),
+a Decimal guidance ('not a finite number'). Nothing is trained.
 """
 import decimal
 import types
