@@ -26,13 +26,13 @@ def check_class_count(what: str, count: int) -> None:
                      f"that is no class number? Fix it, or give class names.")
 
 
-def check_clip_memory(frames: int, height: int, width: int, batch: int = 1) -> None:
-  """A batch of clips of float32 pixels must fit in the free RAM: --height=30000 --width=30000 read
-  every video, each failing after minutes with a bare MemoryError (or swapping the machine)."""
-  needed, available = frames * height * width * 3 * 4 * batch, sample_limits.available_memory()
+def check_clip_memory(frames: int, height: int, width: int) -> None:
+  """One clip of float32 pixels must fit in the free RAM: --height=30000 --width=30000 read every
+  video, each failing after minutes with a bare MemoryError (or swapping the machine)."""
+  needed, available = frames * height * width * 3 * 4, sample_limits.available_memory()
   if available is not None and needed > available:
-    raise ValueError(f"--frames={frames} --height={height} --width={width}: {batch} clip(s) of float32 pixels need "
-                      f"{needed / 2**30:.1f} GiB, {available / 2**30:.1f} GiB of RAM is free; ask for smaller clips.")
+    raise ValueError(f"--frames={frames} --height={height} --width={width}: a clip of float32 pixels needs "
+                     f"{needed / 2**30:.1f} GiB, {available / 2**30:.1f} GiB of RAM is free; ask for smaller clips.")
 
 
 def check_autoencoder_options(args) -> None:
