@@ -13,6 +13,9 @@ import json
 import os
 from typing import Callable, Iterator
 
+# The longest `.tmp<pid>` a temporary name adds (Linux's pid_max is at most 4194304: 7 digits).
+TEMP_SUFFIX_MAX = ".tmp" + "0" * 7
+
 
 @contextlib.contextmanager
 def replaced_on_success(path: str) -> Iterator[str]:

@@ -11,6 +11,7 @@ import os
 import re
 
 from eflow_jax import sample_limits, user_paths
+from eflow_jax.atomic_io import TEMP_SUFFIX_MAX
 
 # The flags only some modes read -> those modes (given to another mode they would be ignored).
 MODE_FLAGS = {"step": ("sample", "eval"), "output": ("sample", "eval"), "allow_resume_change": ("train",),
@@ -44,8 +45,8 @@ def check_seed(name: str, value) -> None:
 
 def check_finite(name: str, value) -> None:
   """`name`=value must be a finite real number (the guidance scale: inf or NaN samples black clips)."""
-  if isinstance(value, bool) or not isinstance(value, numbers.Real):
-    raise ValueError(f"{name}={value!r} must be a finite number.")
+  if isinstance(value, bool) or not isinstance(value, numbers.Real):     # a Decimal is no numbers.Real
+    raise ValueError(f"{name}={value!r} is a {type(value).__name__}, not a real number; give an int or a float.")
   if not math.isfinite(value):
     raise ValueError(f"{name}={value} must be a finite number.")
 
@@ -143,9 +144,26 @@ def check_sample_output(output: str) -> None:
   if ext.lower() in (".gif", ".mp4"):     # would write STEM.mp4.gif and STEM.mp4.mp4
     raise ValueError(f"--output={output} ends in {ext}; --mode=sample's --output is a path stem: --output={stem} "
                      f"writes {os.path.basename(stem)}.gif, .mp4 and _clips/.")
+  check_name_length("--output", output, ".gif" + TEMP_SUFFIX_MAX)      # STEM.gif / .mp4 through a temporary
   if os.path.exists(output + "_clips") and not os.path.isdir(output + "_clips"):
     raise ValueError(f"--output={output}: {output}_clips is a file, where the clips would go one by one; move it or "
                      f"choose another --output.")
+
+
+def check_name_length(flag: str, path: str, suffix: str) -> None:
+  """`path`'s name with the longest `suffix` its writer adds fits the file system's name limit: a
+  longer one failed (ENAMETOOLONG) only when written, after the whole sampling or evaluation."""
+  folder = os.path.dirname(os.path.abspath(path))
+  while not os.path.isdir(folder):
+    folder = os.path.dirname(folder)
+  try:
+    limit = os.pathconf(folder, "PC_NAME_MAX")
+  except (OSError, ValueError):
+    limit = 255
+  size = len(os.fsencode(os.path.basename(path) + suffix))
+  if size > limit:
+    raise ValueError(f"{flag}={path}: its file names (with {suffix!r}) would be {size} bytes long, more than the "
+                     f"{limit} the file system allows; choose a shorter name.")
 
 
 def check_eval_output(output: str) -> None:
@@ -155,6 +173,7 @@ def check_eval_output(output: str) -> None:
   if output.endswith(("/", os.sep)) or os.path.isdir(output):
     raise ValueError(f"--output={output} is a folder; give the JSON report's file path (e.g. "
                      f"{os.path.join(output, 'eval.json')}).")
+  check_name_length("--output", output, TEMP_SUFFIX_MAX)
   if not os.path.exists(output):
     return
   try:

@@ -150,8 +150,7 @@ class Pipeline:
   @classmethod
   @root_logger.as_found()
   def from_workdir(cls, workdir: str, step: int | None = None, config=None) -> "Pipeline":
-    """The EMA weights of a run's checkpoint (default: the newest); the config is the one the
-    checkpoint was written with unless `config` (e.g. with another autoencoder.weights) is given."""
+    """A checkpoint's EMA weights (default: the newest), with its config or `config` (another autoencoder...)."""
     check_folder_name("Pipeline.from_workdir", workdir)
     call_inputs.check_config("Pipeline.from_workdir", config)
     if step is not None:
@@ -323,10 +322,11 @@ def python_scalar(value):
 def check_float32_default(what: str) -> None:
   """The models are built in JAX's default dtypes and their weights are float32: with
   jax_enable_x64 every export and checkpoint read as damaged or another model's (float32 against a
-  float64 init), and the advice given (export again, a new workdir) could not help."""
+  float64 init), and the advice given (export again, a new workdir) could not help; a run trained
+  with it wrote float64 checkpoints that nothing reads without it (train/loop.py)."""
   if jax.config.jax_enable_x64:
     raise ValueError(f"{what}: JAX_ENABLE_X64 (jax_enable_x64) is on, and eflow_jax's weights are float32; unset it, "
-                     f"or jax.config.update('jax_enable_x64', False) before loading.")
+                     f"or jax.config.update('jax_enable_x64', False) first.")
 
 
 def check_folder_name(what: str, directory) -> None:

@@ -63,8 +63,10 @@ def model_card(pipe: Pipeline, workdir: str, digest: str | None = None) -> str:
   """A short README.md: what the model is, what it was trained on and how, what it scored."""
   c, m = pipe.config, pipe.config.model
   params = sum(v.size for v in flatten_params(pipe.params).values())
+  # A stage's own batch and record set (schema/curriculum.py) were left out: the card named data.batch_size for all.
   stages = [f"{s.name}: {s.fraction or s.steps} ({'fraction' if s.fraction else 'steps'}), drop {s.drop_ratio}, "
-            f"split {', '.join(f'{term} {share:g}' for term, share in s.ratios.items() if share)}, LR {s.lr}"
+            f"split {', '.join(f'{term} {share:g}' for term, share in s.ratios.items() if share)}, LR {s.lr}, "
+            f"batch {s.get('batch_size') or c.data.batch_size}{', data ' + s.data_path if s.get('data_path') else ''}"
             for key, s in sorted(c.curriculum.items()) if key.startswith("stage")]
   condition = f"{m.num_classes} classes" if m.num_classes else f"text ({c.data.text_dim}-d embeddings)"
   lines = [
@@ -85,7 +87,9 @@ def model_card(pipe: Pipeline, workdir: str, digest: str | None = None) -> str:
       f"- objective: guidance target {c.flow.guidance_target}, w ~ U({c.flow.w_min}, {c.flow.w_max}), "
       f"path drop {c.flow.p_drop}; sampler {c.flow.sampler}, {steps_taken(c.flow.sampler, c.flow.inference_steps)} steps, "
       f"w_inf {c.flow.w_inf}",
-      *[f"- stage {s}" for s in stages], "",
+      *[f"- stage {s}" for s in stages],
+      f"- LR schedule (times each stage's LR): {c.lr_schedule.decay}, warm-up {c.lr_schedule.warmup_steps} steps, "
+      f"final fraction {c.lr_schedule.final_fraction}", "",
       "## Measured by the run", ""]
   scores = scores_of(workdir, pipe.step, digest)
   for name, report in scores:

@@ -51,7 +51,8 @@ from eflow_jax.user_paths import expand_home_flags
 from eflow_jax.data import records
 from eflow_jax.tools.input_digests import describe, stale_shards
 from eflow_jax.tools.preparation_record import PREPARATION, claimed_output, preparation_record
-from eflow_jax.tools.video_inputs import check_autoencoder_options, read_clip_and_rate, read_input, recorded_rate
+from eflow_jax.tools.video_inputs import (check_autoencoder_options, check_class_count, check_clip_memory,
+                                          read_clip_and_rate, read_input, recorded_rate)
 
 SIDECAR = "shard-{:05d}.json"
 
@@ -149,12 +150,12 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
 
 
 def _check_options(input_path: str, output: str, *, latent_dtype: str, start_frame: int, **sizes) -> None:
-  """Before anything is read or written: each size option >= 1 (named with its value), and an
-  --output that is neither a file nor inside a folder --input (where a rerun, or the next
-  preparation of that folder, would take it for one more class folder)."""
+  """Before anything is read or written: each size option >= 1 and a clip that fits in RAM, and an --output neither
+  a file nor inside a folder --input (a rerun, or the next preparation, would take it for one more class folder)."""
   for name, value in sizes.items():
     if value < 1:
       raise ValueError(f"--{name}={value} must be >= 1.")
+  check_clip_memory(sizes["frames"], sizes["height"], sizes["width"])
   if start_frame < 0:
     raise ValueError(f"--start_frame={start_frame} must be >= 0.")
   if latent_dtype not in records.LATENT_DTYPES:
@@ -186,6 +187,7 @@ def _process(process_index, process_count) -> tuple[int, int]:
 def _num_classes(entries, classes, num_classes: int) -> int:
   """--num_classes, or the number of labels in the input (which it may not be below)."""
   n_cls = len(classes) if classes else max(e["label"] for e in entries) + 1
+  check_class_count(f"--num_classes={num_classes}", num_classes)
   if num_classes and num_classes < n_cls:
     raise ValueError(f"--num_classes={num_classes} < the {n_cls} labels in the input.")
   return num_classes or n_cls
@@ -209,8 +211,7 @@ def _warn_empty_classes(input_path: str, entries, classes, num_classes: int) -> 
 
 def _encode_entry(entry, ae, latent_shape, label_kind, *, frames, height, width, frame_stride, start_frame,
                   latent_dtype, still_latent) -> dict:
-  """One input video -> (its example: latent, still latent, label or caption; its clip's frame rate);
-  raises if it is bad."""
+  """One input video -> (its example: latent, still latent, label or caption; its frame rate); raises if bad."""
   read = entry["read"] if "read" in entry else functools.partial(read_clip_and_rate, entry["video"])
   clip, rate = read(frames, height, width, frame_stride=frame_stride, start_frame=start_frame)
   latent = np.asarray(ae.encode(clip[None]))[0]
@@ -228,8 +229,7 @@ def _encode_entry(entry, ae, latent_shape, label_kind, *, frames, height, width,
 
 
 def _encode_chunk(chunk, ae, latent_shape, label_kind, clip_options: dict, bar):
-  """(examples, bad videos, frame rates) of one shard's entries; a video that fails is reported and
-  skipped, never the reason the preparation stops."""
+  """(examples, bad videos, frame rates) of one shard's entries; a bad video is reported and skipped."""
   examples, bad, rates = [], [], []
   for e in chunk:
     try:

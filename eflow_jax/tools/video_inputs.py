@@ -8,10 +8,31 @@ import math
 import numbers
 import os
 import sys
+import unicodedata
 
 import numpy as np
 
+from eflow_jax import sample_limits
+
 VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif")
+MAX_CLASSES = 2**20     # a class table row per id (models/embeddings.py): more is a mistyped label, not a data set
+
+
+def check_class_count(what: str, count: int) -> None:
+  """Class ids run from 0 to the largest label: a label of 10**30 (a typo, an id column) made
+  prepare_data list every id below it until memory ran out, without a word."""
+  if count > MAX_CLASSES:
+    raise ValueError(f"{what} means {count:,} classes (ids 0 to the largest), more than {MAX_CLASSES:,}: a label "
+                     f"that is no class number? Fix it, or give class names.")
+
+
+def check_clip_memory(frames: int, height: int, width: int) -> None:
+  """One clip of float32 pixels must fit in the free RAM: --height=30000 --width=30000 read every
+  video, each failing after minutes with a bare MemoryError (or swapping the machine)."""
+  needed, available = frames * height * width * 3 * 4, sample_limits.available_memory()
+  if available is not None and needed > available:
+    raise ValueError(f"--frames={frames} --height={height} --width={width}: a clip of float32 pixels needs "
+                     f"{needed / 2**30:.1f} GiB, {available / 2**30:.1f} GiB of RAM is free; ask for smaller clips.")
 
 
 def check_autoencoder_options(args) -> None:
@@ -54,8 +75,10 @@ def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
     _check_row(where, row)
   kinds = {("caption" in r) for _, r in rows}
   if len(kinds) != 1 or (kinds == {False} and any("label" not in r for _, r in rows)):
-    raise ValueError(f"{input_path}: every row needs 'video' and either all 'caption' or all "
-                     "'label'.")
+    at, odd = next((w, r) for w, r in rows if ("caption" in r) != ("caption" in rows[0][1]) or
+                   not {"caption", "label"} & set(r))
+    raise ValueError(f"{input_path}: every row needs 'video' and either all 'caption' or all 'label' ({at} has "
+                     f"{', '.join(repr(k) for k in odd)}).")
   entries, classes = [], None
   if kinds == {True}:
     for _, r in rows:
@@ -118,6 +141,7 @@ def folder_class_ids(input_path: str, classes: list[str]) -> tuple[list[int], li
     if len(same) > 1:
       raise ValueError(f"{input_path}: class folders {', '.join(repr(x) for x in same)} are all class {n}; "
                        f"merge them or rename one (folders named by numbers are those class ids).")
+  check_class_count(f"{input_path}: class folder {max(numbers_)}", max(numbers_) + 1)
   by_number = dict(zip(numbers_, classes))     # a number without a folder is an empty class, named by it
   return numbers_, [by_number.get(i, str(i)) for i in range(max(numbers_) + 1)]
 
@@ -175,16 +199,19 @@ def _read_rows(input_path: str) -> list[tuple[str, object]]:
 
 
 def _check_row(where: str, row) -> None:
-  """A row is an object whose 'video' is a path and whose 'caption', if any, is text: a caption
-  of null or 5 would otherwise be encoded as the words 'None' or '5'."""
+  """A row is an object whose 'video' is a path, whose 'label', if any, is not blank and whose
+  'caption', if any, is text: a caption of null or 5 would otherwise be encoded as the words 'None' or '5'."""
   if not isinstance(row, dict):
     raise ValueError(f"{where}: {type(row).__name__} {str(row)[:40]!r} is not an object like "
                      f'{{"video": "a.mp4", "caption": "..."}} or {{"video": "a.mp4", "label": 3}}.')
   if "video" not in row:
-    raise ValueError(f"{where}: lacks 'video'; every row needs 'video' and either 'caption' or 'label'.")
+    raise ValueError(f"{where}: lacks 'video' (it has {', '.join(repr(k) for k in row)}); every row needs 'video' and "
+                     f"either 'caption' or 'label'.")
   video = row["video"]
   if not isinstance(video, str) or not video.strip():
     raise ValueError(f"{where}: 'video' is {video!r}; give the video file's path as text.")
+  if isinstance(row.get("label"), str) and not row["label"].strip():     # a .csv's empty cell was a class named ''
+    raise ValueError(f"{where}: 'label' is empty; give every row its class number or name.")
   if "caption" in row and not isinstance(row["caption"], str):
     raise ValueError(f"{where}: 'caption' is {row['caption']!r}, not text; give every caption as a string.")
 
@@ -194,6 +221,8 @@ def class_number(label) -> int | None:
   " 2.0 ", as a .csv gives every label); None when it is a class name. A fraction is an error."""
   if isinstance(label, bool):
     raise ValueError(f"label {label!r} is a boolean, neither a class number nor a class name")
+  if isinstance(label, numbers.Integral):      # exact: float() changed 10**29 into another number
+    return int(label)
   if isinstance(label, numbers.Real):
     number = float(label)
   elif isinstance(label, str):
@@ -206,6 +235,19 @@ def class_number(label) -> int | None:
   if not math.isfinite(number) or number != int(number):
     raise ValueError(f"label {label!r} is not a whole number")
   return int(number)
+
+
+def check_names_differ(where: str, classes: list[str]) -> None:
+  """Class names that differ only in the spaces around them (a .csv's 'a.mp4, cat' beside
+  'b.mp4,cat') or in their Unicode form ('café' typed, and copied from a macOS file name) were
+  two classes of one, without a word; which was meant cannot be known."""
+  alike: dict[str, list[str]] = {}
+  for name in classes:
+    alike.setdefault(unicodedata.normalize("NFC", name.strip()), []).append(name)
+  same = next((names for names in alike.values() if len(names) > 1), None)
+  if same:
+    raise ValueError(f"{where}: class names {', '.join(ascii(n) for n in same)} differ only in the spaces around "
+                     f"them or their Unicode form: one class or {len(same)}? Write each class's name alike.")
 
 
 def class_ids(where: str, labels: list) -> tuple[list[int], list[str] | None]:
@@ -224,10 +266,12 @@ def class_ids(where: str, labels: list) -> tuple[list[int], list[str] | None]:
                      f"(row {names[0][0]}: {names[0][1]!r}); use one kind for every row.")
   if names:
     classes = sorted({str(label) for _, label, _ in names})
+    check_names_differ(where, classes)
     return [classes.index(str(label)) for _, label, _ in names], classes
   ids = [number for _, _, number in numbers_]
   if min(ids) < 0:
     raise ValueError(f"{where}: negative class label {min(ids)}.")
+  check_class_count(f"{where}: label {max(ids)}", max(ids) + 1)
   return ids, None
 
 

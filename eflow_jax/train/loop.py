@@ -16,6 +16,7 @@ from eflow_jax import sharding as sharding_lib
 from eflow_jax import weights_digest
 from eflow_jax import workdir as workdir_lib
 from eflow_jax.models.video_dit import VideoDiT
+from eflow_jax.pipeline import check_float32_default
 from eflow_jax.train import curriculum
 from eflow_jax.train.evaluate import InLoopEvaluation, sample_metrics, write_report
 from eflow_jax.train.fault_tolerance import CheckpointPolicy, NanWatch, PreemptionGuard, resume
@@ -38,6 +39,7 @@ def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_chan
   resume_from_step: resume from that checkpoint instead of the newest (`--resume_from_step`; the
   newer ones are set aside as `<step>.superseded`), e.g. from before a halted run's last good step.
   """
+  check_float32_default(f"--workdir={workdir}")   # float64 checkpoints: no reader takes them
   workdir_lib.check_not_export(workdir)
   build_result = build(config)              # every config / data error, before anything compiles
   workdir_lib.check_writable(workdir)
