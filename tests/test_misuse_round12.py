@@ -109,3 +109,9 @@ def test_the_model_card_names_each_stages_own_batch_and_the_lr_schedule(tmp_path
   assert "- data: moving_mnist, batch 4\n" in card
   assert [line.rsplit(", ", 1)[-1] for line in card.splitlines() if line.startswith("- stage ")] == ["batch 4", "batch 8"]
   assert "- LR schedule (times each stage's LR): constant, warm-up 0 steps, final fraction 0.0\n" in card
+
+
+def test_report_only_without_any_report_of_the_rows_says_so_not_an_empty_screen(tmp_path):
+  from benchmarks.sweeps import ablation_sweep  # pylint: disable=g-import-not-at-top
+  with pytest.raises(SystemExit, match=r"--report_only: .* holds no report of the 1 row\(s\) asked for"):
+    ablation_sweep.main(["--report_only", "--rows=table4:sfm_4", f"--root={tmp_path}", f"--results={tmp_path / 'r'}"])

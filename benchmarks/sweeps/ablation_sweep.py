@@ -240,7 +240,11 @@ def main(argv=None):
     check_row_configs([(plan[0], plan[3]) for plan in planned])
     for (name, path), (_, report, settings, config) in zip(selected, planned):
       sweep_row(name, path, report, settings, config, args)
-  print_tables(load_results(args.results), tables, only=[name for name, _ in selected] if args.rows.strip() else None)
+  printed = print_tables(load_results(args.results), tables,
+                         only=[name for name, _ in selected] if args.rows.strip() else None)
+  if args.report_only and not printed:       # an empty screen and exit 0 read as "nothing to see"
+    raise SystemExit(f"--report_only: {args.results} holds no report of the {len(selected)} row(s) asked for; run "
+                     f"the sweep without --report_only to train and score them.")
 
 
 def check_row_configs(named_configs) -> None:
@@ -373,8 +377,10 @@ def load_results(results_dir: str) -> dict:
   return results
 
 
-def print_tables(results, tables, only=None):
-  """The tables' rows found in `results`; `only` (TABLE:ROW names, from --rows) keeps just those."""
+def print_tables(results, tables, only=None) -> int:
+  """The tables' rows found in `results`; `only` (TABLE:ROW names, from --rows) keeps just those.
+  Returns how many rows were printed."""
+  printed = 0
   for table in tables:
     rows = {k.split(":", 1)[1]: v for k, v in results.items()
             if k.startswith(table + ":") and (only is None or k in only)}
@@ -387,6 +393,8 @@ def print_tables(results, tables, only=None):
       values = {**metrics.get("protocol", {}), **metrics}
       cells = [f"{values[c]:.4g}" if isinstance(values.get(c), (int, float)) else "" for c in columns]
       print(f"| {row} | " + " | ".join(cells) + " |")
+    printed += len(rows)
+  return printed
 
 
 if __name__ == "__main__":
