@@ -122,7 +122,8 @@ def test_tilde_in_path_flags_is_the_home_folder_in_every_entry_point(run, tmp_pa
                             "--autoencoder=identity", "--no_progress"]) == 0
   assert os.path.exists(home / "prep" / "manifest.json")
   from benchmarks.sweeps import ablation_sweep  # pylint: disable=g-import-not-at-top
-  ablation_sweep.main(["--report_only", "--tables=table4", "--root=~/root", "--results=~/res"])
+  with pytest.raises(SystemExit, match=f"--report_only: {re.escape(str(home))}/res holds no report"):
+    ablation_sweep.main(["--report_only", "--tables=table4", "--root=~/root", "--results=~/res"])
   assert os.path.isdir(home / "root") and os.path.isdir(home / "res")
   assert not os.path.exists(cwd / "~"), os.listdir(cwd / "~")
   capsys.readouterr()

@@ -240,11 +240,9 @@ def main(argv=None):
     check_row_configs([(plan[0], plan[3]) for plan in planned])
     for (name, path), (_, report, settings, config) in zip(selected, planned):
       sweep_row(name, path, report, settings, config, args)
-  printed = print_tables(load_results(args.results), tables,
-                         only=[name for name, _ in selected] if args.rows.strip() else None)
+  printed = print_tables(load_results(args.results), tables, [n for n, _ in selected] if args.rows.strip() else None)
   if args.report_only and not printed:       # an empty screen and exit 0 read as "nothing to see"
-    raise SystemExit(f"--report_only: {args.results} holds no report of the {len(selected)} row(s) asked for; run "
-                     f"the sweep without --report_only to train and score them.")
+    raise SystemExit(f"--report_only: {args.results} holds no report of the {len(selected)} row(s) asked for: sweep them first.")
 
 
 def check_row_configs(named_configs) -> None:
@@ -378,12 +376,12 @@ def load_results(results_dir: str) -> dict:
 
 
 def print_tables(results, tables, only=None) -> int:
-  """The tables' rows found in `results`; `only` (TABLE:ROW names, from --rows) keeps just those.
-  Returns how many rows were printed."""
+  """Prints the tables' rows found in `results` (`only`: the TABLE:ROW names of --rows), returns their count."""
   printed = 0
   for table in tables:
     rows = {k.split(":", 1)[1]: v for k, v in results.items()
             if k.startswith(table + ":") and (only is None or k in only)}
+    printed += len(rows)
     if not rows:
       continue
     columns = [c for c in METRIC_COLUMNS if any(c in r or c in r.get("protocol", {}) for r in rows.values())]
@@ -393,7 +391,6 @@ def print_tables(results, tables, only=None) -> int:
       values = {**metrics.get("protocol", {}), **metrics}
       cells = [f"{values[c]:.4g}" if isinstance(values.get(c), (int, float)) else "" for c in columns]
       print(f"| {row} | " + " | ".join(cells) + " |")
-    printed += len(rows)
   return printed
 
 

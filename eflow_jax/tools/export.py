@@ -59,6 +59,28 @@ def scores_of(workdir: str, step: int, digest: str | None = None) -> list[tuple[
   return found
 
 
+def example_call(config) -> str:
+  """The card's example, valid for this model: its own class ids (a fixed [0, 1, 2] on a 2-class
+  model asked for the unconditional id 2 as a third clip) and the steps its sampler takes (4 was
+  refused by a one_step model)."""
+  m, steps = config.model, steps_taken(config.flow.sampler, config.flow.inference_steps)
+  if not m.num_classes:
+    return f"videos = pipe(prompts=[\"a prompt\"], steps={steps})   # uint8 (B, T, H, W, 3)"
+  ids = list(range(min(3, m.num_classes)))
+  return (f"videos = pipe(class_ids={ids}, steps={steps})   # uint8 (B, T, H, W, 3); class ids 0-{m.num_classes - 1}, "
+          f"{m.num_classes} = unconditional")
+
+
+def sampled_how(report: dict) -> str:
+  """How a report's clips were sampled (train/evaluate.py's protocol), so that its scores are not read
+  as those of the recipe's sampler when an eval ran with another one."""
+  p = report.get("protocol") if isinstance(report.get("protocol"), dict) else {}
+  if "sampler" not in p:
+    return "sampler, steps and guidance not recorded"
+  return (f"sampler {p['sampler']}, {p.get('sampler_steps', '?')} steps, guidance {p.get('guidance', '?')}"
+          + (f", {p['num_samples']} samples" if "num_samples" in p else ""))
+
+
 def model_card(pipe: Pipeline, workdir: str, digest: str | None = None) -> str:
   """A short README.md: what the model is, what it was trained on and how, what it scored."""
   c, m = pipe.config, pipe.config.model
@@ -74,8 +96,7 @@ def model_card(pipe: Pipeline, workdir: str, digest: str | None = None) -> str:
       f"EFlow VideoDiT ({params / 1e6:.2f}M parameters, EMA weights), conditioned on {condition}; "
       f"trained for {pipe.step} steps (of {c.total_steps}) by eflow_jax. Load it with",
       "", "```python", "import eflow_jax", "pipe = eflow_jax.Pipeline.from_pretrained(\"THIS_DIRECTORY\")",
-      ("videos = pipe(class_ids=[0, 1, 2], steps=4)   # uint8 (B, T, H, W, 3)" if m.num_classes else
-       "videos = pipe(prompts=[\"a prompt\"], steps=4)   # uint8 (B, T, H, W, 3)"), "```", "",
+      example_call(c), "```", "",
       "## Model", "",
       f"- attention {m.attention} (softmax every {m.softmax_every} blocks), blocks "
       f"{m.encoder_blocks}/{m.middle_blocks}/{m.decoder_blocks} (encoder/middle/decoder), width {m.hidden}, "
@@ -94,7 +115,7 @@ def model_card(pipe: Pipeline, workdir: str, digest: str | None = None) -> str:
   scores = scores_of(workdir, pipe.step, digest)
   for name, report in scores:
     shown = {k: v for k, v in report.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
-    lines.append(f"- `{name}`: " + ", ".join(f"{k} {v:.4g}" for k, v in shown.items()))
+    lines.append(f"- `{name}` ({sampled_how(report)}): " + ", ".join(f"{k} {v:.4g}" for k, v in shown.items()))
   if not scores:
     lines.append("- nothing: the run wrote no score or eval report at this step "
                  "(`python -m eflow_jax.main --mode=eval` writes one).")
