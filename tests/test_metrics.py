@@ -257,9 +257,10 @@ def test_load_or_train_classifier_uses_its_cache(tmp_path, monkeypatch):
   again, meta2 = classifier.load_or_train_classifier(path, cfg, steps=3, seed=0, eval_clips=20)
   assert meta2 == meta
   np.testing.assert_array_equal(again["head"]["kernel"], params["head"]["kernel"])
-  cfg.frames = 6                                   # another geometry: the cache does not fit
-  with pytest.raises(RuntimeError, match="retrained"):
+  cfg.frames = 6              # another geometry: the cache is theirs, refused (never retrained over)
+  with pytest.raises(ValueError, match="holds a clip classifier trained with geometry="):
     classifier.load_or_train_classifier(path, cfg, steps=3, seed=0, eval_clips=20)
+  np.testing.assert_array_equal(classifier.load_classifier(path)[0]["head"]["kernel"], params["head"]["kernel"])
 
 
 # ------------------------------------------------------------------------------------------------
