@@ -2,13 +2,25 @@
 from the files written. Fixed here: the model card's example asked a 2-class model for class ids
 [0, 1, 2] (the third clip the unconditional one, without a word) and a one_step model for 4 steps
 (refused); its scores did not say which sampler, steps and guidance produced them, so an eval run
-with another sampler read as the recipe's. The other open cases are listed in the record."""
+with another sampler read as the recipe's. Then the rest: a resumed run's metrics.jsonl kept the
+first attempt's records of the steps trained again beside the new ones; an eval of an export did not
+name the weights it scored; prompted clips did not say which caption each drew. (The sweep's reports
+of unknown settings under an --override: tests/test_sweep_settings.py.)"""
 import json
+import os
+import struct
 import types
 
-from test_pipeline_misuse import tiny_config
+import numpy as np
 
+from test_pipeline_misuse import STEPS, export_dir, run_dir, tiny_config  # noqa: F401 (fixtures)
+
+from eflow_jax import cli_checks
+from eflow_jax import sample_files
+from eflow_jax import weights_digest
 from eflow_jax.tools import export as export_tool
+from eflow_jax.train import evaluate
+from eflow_jax.train import progress
 
 
 def card_of(tmp_path, **model):
@@ -45,3 +57,88 @@ def test_the_card_names_how_each_reports_clips_were_sampled(tmp_path):
   card = card_of(tmp_path)
   assert "- `eval_step000004.json` (sampler chain, 1 steps, guidance 2.5, 20 samples): step 4, classifier_fd 0.3759" in card
   assert "- `score_step000004.json` (sampler, steps and guidance not recorded): step 4, sharpness 6.3" in card
+
+
+# ------------------------------------------------------------------------------------------------
+# A resumed run's metrics: the steps trained again are not logged twice.
+# ------------------------------------------------------------------------------------------------
+def test_records_past_the_resumed_step_move_to_the_superseded_file(tmp_path, capsys):
+  """After --resume_from_step=10 (or a SIGKILL at step 270 and a rerun from checkpoint 200),
+  metrics.jsonl kept the first attempt's records of the steps trained again, beside the new ones."""
+  rows = [{"step": s, "loss": 1.0 / s} for s in (1, 2, 3, 4)] + [{"step": 4, "eval/fd": 7.0}, {"step": 5, "loss": 0.2}]
+  text = "".join(json.dumps(r) + "\n" for r in rows) + '{"step": 6, "lo'        # killed mid-line
+  (tmp_path / "metrics.jsonl").write_text(text)
+  assert progress.set_aside_metrics_after(str(tmp_path), 3) == 4
+  kept = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+  assert kept == rows[:3]
+  moved = (tmp_path / "metrics.superseded.jsonl").read_text().splitlines()
+  assert [json.loads(line) for line in moved[:3]] == [{**r, "resumed_at": 3} for r in rows[3:]]
+  assert moved[3] == '{"step": 6, "lo'
+  assert "4 record(s) of steps after 3" in capsys.readouterr().out
+  assert progress.set_aside_metrics_after(str(tmp_path), 3) == 0            # nothing more to move
+  assert progress.set_aside_metrics_after(str(tmp_path / "absent"), 3) == 0
+
+
+def read_events(logdir):
+  """Every Event in a TensorBoard logdir, read from the TFRecord framing (length, crc, data, crc)."""
+  from tensorboardX.proto import event_pb2
+  events = []
+  for name in sorted(os.listdir(logdir)):
+    data, offset = open(os.path.join(logdir, name), "rb").read(), 0
+    while offset < len(data):
+      (length,) = struct.unpack("<Q", data[offset:offset + 8])
+      events.append(event_pb2.Event.FromString(data[offset + 12:offset + 12 + length]))
+      offset += 12 + length + 4
+  return events
+
+
+def test_tensorboard_is_told_to_drop_the_steps_past_the_resumed_one(tmp_path):
+  """TensorBoard discards earlier events of steps >= N when a session starts at step N: the
+  resumed writer starts one at the first step trained again, once (not again on a reopen)."""
+  from tensorboardX.proto import event_pb2
+  writer = progress.MetricWriter(str(tmp_path), start_step=10)
+  writer.write(11, {"loss": 0.5})
+  writer.close()
+  events = [e for e in read_events(tmp_path / "tensorboard") if not e.HasField("file_version")]
+  assert events[0].session_log.status == event_pb2.SessionLog.START and events[0].step == 11
+  assert [e.step for e in events[1:]] == [11] and events[1].summary.value[0].simple_value == 0.5
+  assert not any(e.HasField("session_log") for e in events[1:])
+
+
+# ------------------------------------------------------------------------------------------------
+# An eval of an export names the weights it scored, as an eval of the run does.
+# ------------------------------------------------------------------------------------------------
+def test_an_eval_of_an_export_names_the_weights_it_scored(run_dir, export_dir):
+  """The export's report had no weights_sha256 (the guide says eval reports name their weights, and
+  the model card keeps only the reports of the weights it ships): taken from the exported tensors,
+  it is the digest the checkpoint's save-time checksums give."""
+  config, workdir = run_dir
+  _, _, state, meta, mesh = evaluate.restore_for_inference(config, export_dir)
+  assert meta == {}                                        # an export has no checkpoint meta
+  digest = evaluate.weights_field(meta, state, mesh)[weights_digest.KEY]
+  assert digest == export_tool.checkpoint_weights_digest(workdir, STEPS[-1])
+  assert digest != export_tool.checkpoint_weights_digest(workdir, STEPS[0])     # other weights, other digest
+
+
+# ------------------------------------------------------------------------------------------------
+# Prompted clips say which caption each one drew.
+# ------------------------------------------------------------------------------------------------
+def test_prompted_clips_are_written_with_their_captions(tmp_path):
+  """A prompts file's blank lines are not counted in the clip names (002_prompt2 was the file's
+  line 5), and nothing beside the clips said which caption each drew."""
+  videos = np.zeros((3, 2, 8, 8, 3), np.float32)
+  captions = cli_checks_prompts(tmp_path, "\ufeffdigit 1 moving up\r\n\r\n   \r\n digit 2\tmoving  down \r\ndigit 1 moving up\n")
+  names = ["000_prompt0", "001_prompt1", "002_prompt2"]
+  stem = str(tmp_path / "s")
+  paths = sample_files.write_sample_files(stem, videos, names, None, 4, captions=captions)
+  assert stem + "_clips/captions.txt" in paths
+  assert (tmp_path / "s_clips" / "captions.txt").read_text().splitlines() == [
+      "000_prompt0\tdigit 1 moving up", "001_prompt1\tdigit 2 moving down", "002_prompt2\tdigit 1 moving up"]
+  sample_files.write_sample_files(stem, videos[:1], ["000_class0"], None, 4)      # a class request there next
+  assert sorted(os.listdir(tmp_path / "s_clips")) == ["000_class0.gif", "000_class0.mp4"]
+
+
+def cli_checks_prompts(tmp_path, text: str) -> list[str]:
+  path = tmp_path / "prompts.txt"
+  path.write_bytes(text.encode("utf-8"))
+  return cli_checks.read_prompts(str(path))

@@ -9,6 +9,7 @@ import pytest
 
 from eflow_jax import cli_checks
 from eflow_jax import config_lib
+from eflow_jax import sample_files
 from eflow_jax.pipeline import Pipeline
 from eflow_jax.tools import export as export_tool
 from eflow_jax.train import evaluate
@@ -47,11 +48,11 @@ def test_a_clips_path_that_is_a_file_is_refused_before_sampling(tmp_path):
 def test_default_sample_names_differ_with_every_option_that_changes_the_clips():
   config = config_lib.load_config(os.path.join(REPO, "tests/tiny_config.py"))
   base = dict(steps=None, guidance=None, seed=0, sampler=None, num=10, class_id=None, prompts=None)
-  name = evaluate.default_sample_name(config, 12, **base)
+  name = sample_files.default_sample_name(config, 12, **base)
   assert name == "sample_step000012_alg2_n4_w4_seed0_10clips"
   variants = [dict(guidance=2.0), dict(sampler="chain"), dict(num=3), dict(class_id=3), dict(steps=2), dict(seed=1),
               dict(prompts=["a"]), dict(prompts=["b"])]
-  names = {evaluate.default_sample_name(config, 12, **{**base, **v}) for v in variants}
+  names = {sample_files.default_sample_name(config, 12, **{**base, **v}) for v in variants}
   assert len(names) == len(variants) and name not in names
 
 
@@ -62,9 +63,9 @@ def test_a_rerun_with_fewer_clips_leaves_none_of_the_earlier_ones(tmp_path):
     for ext in ("gif", "mp4"):
       (folder / f"{name}.{ext}").write_text("old")
   (folder / "notes.txt").write_text("mine")
-  evaluate.remove_stale_clips(str(folder), ["000_class5"])
+  sample_files.remove_stale_clips(str(folder), ["000_class5"])
   assert sorted(os.listdir(folder)) == ["notes.txt"]
-  evaluate.remove_stale_clips(str(tmp_path / "none"), ["000_class0"])     # no folder yet: nothing to do
+  sample_files.remove_stale_clips(str(tmp_path / "none"), ["000_class0"])     # no folder yet: nothing to do
 
 
 def test_clips_of_another_shape_than_the_trained_one_are_refused(tmp_path):

@@ -24,6 +24,7 @@ from test_prepare_data_misuse import make_video
 
 import eflow_jax
 from eflow_jax import cli_checks
+from eflow_jax import sample_files
 from eflow_jax.schema import flow as flow_schema
 from eflow_jax.tools import export as export_tool
 from eflow_jax.tools import prepare_data
@@ -67,9 +68,9 @@ def test_the_pipeline_refuses_steps_the_one_step_sampler_would_not_take(run_and_
 
 def test_a_one_step_sample_is_named_one_step_whatever_the_configured_steps():
   base = dict(steps=None, guidance=None, seed=0, sampler=None, num=2, class_id=None, prompts=None)
-  assert "_one_step_n1_" in evaluate.default_sample_name(one_step_config(), 12, **base)
-  assert "_one_step_n1_" in evaluate.default_sample_name(tiny_config(), 12, **{**base, "sampler": "one_step"})
-  assert "_alg2_n4_" in evaluate.default_sample_name(tiny_config(), 12, **base)
+  assert "_one_step_n1_" in sample_files.default_sample_name(one_step_config(), 12, **base)
+  assert "_one_step_n1_" in sample_files.default_sample_name(tiny_config(), 12, **{**base, "sampler": "one_step"})
+  assert "_alg2_n4_" in sample_files.default_sample_name(tiny_config(), 12, **base)
 
 
 def test_an_eval_report_of_the_one_step_sampler_states_one_step_and_one_evaluation():

@@ -52,6 +52,12 @@ def test_a_report_written_before_reports_recorded_their_settings_is_checked_by_i
     ablation_sweep.main(argv)
   ablation_sweep.main(argv + ["--steps=200"])
   assert not calls
+  # It records no overrides: under any --override (guidance 2 over a report measured at 4) it is not
+  # this sweep's row.
+  with pytest.raises(SystemExit, match=r"table4_sfm_4.json was written before reports recorded their settings, "
+                                       r"so not known to match --override \['--config.flow.w_inf=2.0'\]"):
+    ablation_sweep.main(argv + ["--steps=200", "--override=--config.flow.w_inf=2.0"])
+  assert not calls
 
 
 def test_training_workdirs_are_keyed_by_the_overrides_that_change_training(sweep, tmp_path):

@@ -148,6 +148,8 @@ def test_text_mode_trains_and_samples_from_a_prompt(tmp_path, capfd):
   paths = evaluate.sample(config, workdir, num=2, steps=1, prompt="digit 3 moving up and left",
                       output=str(tmp_path / "p"))
   assert Image.open(paths[0]).n_frames == 4
+  caption = "digit 3 moving up and left"                           # each clip's caption beside the clips
+  assert (tmp_path / "p_clips" / "captions.txt").read_text() == f"000_prompt0\t{caption}\n001_prompt0\t{caption}\n"
   with pytest.raises(ValueError, match="not in the built-in caption vocabulary"):
     evaluate.sample(config, workdir, num=2, steps=1, prompt="a cat playing the piano")
   # One clip per prompt, and the same clips from Python (eflow_jax.Pipeline), bit for bit.

@@ -5,6 +5,7 @@ hundreds of tracebacks or a report lost after the whole evaluation.
 Most runs here are checkpoints written directly (no training step traced); the two tests that
 train are marked slow.
 """
+import json
 import os
 import resource
 import shutil
@@ -85,8 +86,14 @@ def test_resume_from_an_earlier_step_sets_the_newer_ones_aside_and_trains_on(tmp
   assert sorted(os.listdir(checkpoints)) == ["2", "3", "4"]      # 3 = the stage boundary
   with pytest.raises(FileNotFoundError, match=r"checkpoint step 1 not in .*available: \[2, 3, 4\]"):
     loop.train(config, workdir, resume_from_step=1)
+  first = [json.loads(line) for line in open(os.path.join(workdir, "metrics.jsonl"))]
   loop.train(config, workdir, resume_from_step=2)
   assert sorted(os.listdir(checkpoints)) == ["2", "3", "3.superseded", "4", "4.superseded"]
+  # Steps 3 and 4 were trained again: each is logged once, the first attempt's rows are set aside.
+  steps = [json.loads(line)["step"] for line in open(os.path.join(workdir, "metrics.jsonl"))]
+  assert steps == sorted(steps) and [s for s in steps if s > 2] == [s for s in [r["step"] for r in first] if s > 2]
+  aside = [json.loads(line) for line in open(os.path.join(workdir, "metrics.superseded.jsonl"))]
+  assert aside == [{**r, "resumed_at": 2} for r in first if r["step"] > 2]
   ckpt = ckpt_lib.Checkpointer(checkpoints, read_only=True)
   assert ckpt.all_steps() == [2, 3, 4]
   ckpt.close()

@@ -6,12 +6,10 @@
   python benchmarks/sweeps/ablation_sweep.py --rows=table4:sfm_4,table4:pdg_sfm_4   # just these rows
   python benchmarks/sweeps/ablation_sweep.py --report_only                     # print what exists, train nothing
 
-Each row trains with `python -m eflow_jax.main` in its own process (so a crash or a kill of one row
-costs only that row's steps since its last checkpoint) and is then evaluated with `--mode=eval`
-(and sampled once with `--mode=sample` for its still).
-Stop it at any moment and run the same command again: finished rows are skipped, an unfinished row
-resumes from its checkpoint. Rows whose configs differ only in how they are sampled (Tab. 4's FM 50
-/ FM 4) share one training run.
+Each row trains with `python -m eflow_jax.main` in its own process (a crash or kill costs that row's
+steps since its checkpoint), then runs `--mode=eval` and `--mode=sample` (its still). Stop it at any
+moment and rerun the same command: finished rows are skipped, an unfinished row resumes. Rows that
+differ only in how they are sampled (Tab. 4's FM 50 / FM 4) share one training run.
 
 The full sweep takes longer than one session on a 2-core CPU, and a session's machine (with its
 training workdirs under `--root`) does not outlive it. So what must outlive it lives in `--results`
@@ -126,10 +124,13 @@ def sweep_settings(config, overrides) -> dict:
 
 def settings_mismatch(report: dict, settings: dict) -> str | None:
   """How an existing report's settings differ from this sweep's, else None. A report written before
-  reports recorded them is checked by its step (a diverged row's is where it stopped)."""
+  reports recorded them is checked by its step (a diverged row's is where it stopped), and cannot
+  match an --override: what it was made with is not known."""
   made = report.get("sweep")
   if made is None:
     step = report.get("step")
+    if settings["overrides"]:
+      return f"written before reports recorded their settings, so not known to match --override {settings['overrides']}"
     if step is None or "diverged_at_step" in report or step == settings["total_steps"]:
       return None
     return f"trained {step} steps, this sweep {settings['total_steps']}"
@@ -211,8 +212,7 @@ def parse_args(argv=None):
   args = parser.parse_args(expand_home_flags(sys.argv[1:] if argv is None else argv, ("root", "results")))
   if args.steps is not None and args.steps < 1:     # 0 would fall back to the full budget unnoticed
     raise SystemExit(f"--steps={args.steps} must be >= 1 (leave it out for the full budget).")
-  # The rows train and score in subprocesses run from the repository (run: cwd=REPO): a relative
-  # --root or --results would name other folders there than here.
+  # The rows run from the repository (run: cwd=REPO): a relative path would name other folders there.
   args.root, args.results = os.path.abspath(args.root), os.path.abspath(args.results)
   for flag, folder in (("--root", args.root), ("--results", args.results)):
     try:

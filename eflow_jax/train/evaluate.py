@@ -2,18 +2,16 @@
 sample metrics (train/loop.py's score_at_end prints them), and the samples and diagnostics written while it trains."""
 import itertools
 import os
-import re
 import time
-import zlib
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
-from eflow_jax import folder_lock
 from eflow_jax.cli_checks import check_eval_report_settings
 from eflow_jax import sample_limits
+from eflow_jax.sample_files import default_sample_name, write_sample_files
 from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax import sharding as sharding_lib
 from eflow_jax import text as text_encoders
@@ -173,9 +171,9 @@ def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=
 
 def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, seed=0, class_id=None,
            prompt=None, prompts=None, output=None, sampler=None, use_ema=True) -> list[str]:
-  """--mode=sample: each clip on its own (`<stem>_clips/`), then the grid of every clip (GIF + MP4),
-  named by its index and its class or prompt line). `prompt`: one caption for all `num` clips;
-  `prompts`: one clip per caption (--prompts_file)."""
+  """--mode=sample: each clip on its own (`<stem>_clips/`, named by its index and its class or its
+  caption's place among the prompts; captions.txt there gives each clip's caption), then the grid of
+  every clip (GIF + MP4). `prompt`: one caption for all `num` clips; `prompts`: one clip per caption."""
   if prompt is not None:
     prompts = [prompt] * (num or config.num_samples)
   videos, cond, trained = sample_videos(config, workdir, step=step, num=num, steps=steps, guidance=guidance,
@@ -192,54 +190,7 @@ def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, s
     labels = [f"prompt{0 if prompt is not None else i}" if prompts is not None else f"caption{i}"
               for i in range(len(videos))]
   names = [f"{i:03d}_{label}" for i, label in enumerate(labels)]
-  return write_sample_files(stem, videos, names, config.get("sample_columns"), clip_fps(config))
-
-
-def write_sample_files(stem: str, videos, names, columns, fps) -> list[str]:
-  """The earlier grid and clips of `stem` removed, the clips written, the grid last: a sampler cut
-  short leaves no grid and fewer clips, never an earlier request's clips beside a new grid. A
-  second sampler into the same folder waits for the first (folder_lock.py): no interleaved set."""
-  video_io.check_finite_clips(videos, f"{stem}.gif / .mp4 not written")   # before an earlier sample is removed
-  video_io.check_clips(videos, fps, f"{stem}.gif / .mp4 not written")
-  os.makedirs(os.path.dirname(os.path.abspath(stem)), exist_ok=True)
-  with folder_lock.locked(os.path.dirname(os.path.abspath(stem))):
-    for ext in ("gif", "mp4"):
-      if os.path.isfile(f"{stem}.{ext}"):
-        os.remove(f"{stem}.{ext}")
-    remove_stale_clips(stem + "_clips", ())
-    clips = [path for name, video in zip(names, videos)
-             for path in video_io.write_videos(os.path.join(stem + "_clips", name), video[None], fps=fps)]
-    return video_io.write_videos(stem, videos, columns=columns, fps=fps) + clips
-
-
-def default_sample_name(config, trained: int, *, steps, guidance, seed, sampler, num, class_id, prompts) -> str:
-  """--mode=sample's file name without --output: every option that changes the clips is in it (the
-  sampler, its steps and guidance, the seed, the clip count, the class or a digest of the prompts),
-  so two different requests never write over each other's clips under one name."""
-  flow = config.flow
-  sampler = sampler or flow.sampler
-  taken = sample_limits.steps_taken(sampler, steps or flow.inference_steps)      # one_step: always 1
-  name = (f"sample_step{trained:06d}_{sampler}_n{taken}_"
-          f"w{flow.w_inf if guidance is None else guidance:g}_seed{seed}_{num}clips")
-  if class_id is not None:
-    name += f"_class{class_id}"
-  if prompts is not None:
-    name += f"_prompts{zlib.crc32(chr(10).join(prompts).encode('utf-8')):08x}"
-  return name
-
-
-# The clip files `sample` writes into <stem>_clips/: index, then class, prompt line or caption.
-CLIP_NAME = re.compile(r"^\d{3}_(class|prompt|caption)\d+\.(gif|mp4)$")
-
-
-def remove_stale_clips(folder: str, names) -> None:
-  """Removes the clips an earlier `sample` wrote into `folder` that this one does not rewrite (a rerun
-  with fewer clips or other classes would otherwise leave two requests' clips side by side). Files
-  of any other name are left as they are."""
-  keep = {f"{name}.{ext}" for name in names for ext in ("gif", "mp4")}
-  for entry in os.listdir(folder) if os.path.isdir(folder) else []:
-    if CLIP_NAME.match(entry) and entry not in keep:
-      os.remove(os.path.join(folder, entry))
+  return write_sample_files(stem, videos, names, config.get("sample_columns"), clip_fps(config), captions=prompts)
 
 
 def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | None = None) -> dict:
@@ -254,7 +205,7 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
   if output is None:
     check_eval_report_settings(os.path.join(workdir, f"eval_step{int(state.step):06d}.json"), {
         "num_samples": config.eval.num_samples, **sampling_protocol(config.flow), "sample_seed": config.seed + 1000})
-  report = {"step": int(state.step), "weights": "ema", **weights_field(meta),
+  report = {"step": int(state.step), "weights": "ema", **weights_field(meta, state, mesh),
             "objective": held_out_objective(config, model, state, mesh, num_batches),
             "guidance_diagnostics": held_out_diagnostics(config, model, state, mesh, num_batches)}
   report.update(sample_metrics(config, model, example_shape, state, mesh, workdir))
@@ -267,11 +218,11 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
   return report
 
 
-def weights_field(meta: dict) -> dict:
-  """{weights_digest.KEY: digest} of the checkpoint scored ({} for an export): the model card keeps
-  the report only for these weights."""
-  digest = weights_digest.weights_digest(meta)
-  return {weights_digest.KEY: digest} if digest else {}
+def weights_field(meta: dict, state, mesh) -> dict:
+  """{weights_digest.KEY: digest} of the weights scored, from the checkpoint's meta, or from the
+  arrays (an export; a checkpoint older than checksums): the model card keeps only their reports."""
+  digest = weights_digest.weights_digest(meta) or weights_digest.ema_digest(state.ema_params, sharding_lib.replicated(mesh))
+  return {weights_digest.KEY: digest}
 
 
 def held_out_objective(config, model, state, mesh, num_batches: int) -> dict:

@@ -20,8 +20,8 @@ from eflow_jax.pipeline import check_float32_default
 from eflow_jax.train import curriculum
 from eflow_jax.train.evaluate import InLoopEvaluation, sample_metrics, write_report
 from eflow_jax.train.fault_tolerance import CheckpointPolicy, NanWatch, PreemptionGuard, resume
-from eflow_jax.train.progress import (LogWindow, MetricWriter, Profiler, progress_line, step_flops,
-                                      write_parameter_overview)
+from eflow_jax.train.progress import (LogWindow, MetricWriter, Profiler, progress_line, set_aside_metrics_after,
+                                      step_flops, write_parameter_overview)
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, make_run_mesh, model_kind
 from eflow_jax.train.step import make_train_step
 from eflow_jax.train.validate import config_warnings
@@ -67,7 +67,7 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes, 
 
   # ---- The step programs, the metrics, the work done besides training. ---------------------------
   step_program = _step_programs(config, model, optimizer, lr_schedule, mesh, state_shardings, example_shape)
-  writer, window = MetricWriter(workdir, config.get("use_clu_writers", False)), LogWindow()
+  writer, window = MetricWriter(workdir, config.get("use_clu_writers", False), start), LogWindow()
   profiler = Profiler(config.profile, workdir)
   in_loop_eval = InLoopEvaluation(config, model, example_shape, mesh, workdir, writer)
   watch = NanWatch(config.nan_policy, int(state.nonfinite_steps))
@@ -136,6 +136,7 @@ def _state_data_and_checkpoints(config, workdir, build_result, allow_resume_chan
     print(f"mesh {dict(mesh.shape)} over {mesh.size} devices", flush=True)
   data = curriculum.StageData(config, model_kind(config), mesh)
   state, data_position = resume(ckpt, state, state_shardings, config, allow_resume_changes, resume_from_step)
+  set_aside_metrics_after(workdir, int(state.step))     # the steps after it are trained again
   if int(state.step) < config.total_steps:
     data.restore(data_position, curriculum.stage_at(stages, int(state.step)))
   return mesh, state, state_shardings, data, CheckpointPolicy(ckpt, config, stages, data)

@@ -49,11 +49,13 @@ class MetricWriter:
   QUEUE_SIZE = 1000
   CLOSE_TIMEOUT_S = 30.0
 
-  def __init__(self, workdir: str, use_clu: bool = False):
+  def __init__(self, workdir: str, use_clu: bool = False, start_step: int = 0):
+    """start_step: the step training resumes from; TensorBoard is told to drop the steps after it
+    that an earlier attempt logged (set_aside_metrics_after does it for metrics.jsonl)."""
     self.enabled = jax.process_index() == 0
     if not self.enabled:
       return
-    self._workdir, self._use_clu = workdir, use_clu
+    self._workdir, self._use_clu, self._purge_from = workdir, use_clu, start_step + 1
     self._jsonl_fd, self._tb = None, None
     self._failing, self._dropped = False, 0
     self._queue = queue.Queue(self.QUEUE_SIZE)
@@ -149,6 +151,14 @@ class MetricWriter:
     from tensorboardX.event_file_writer import EventsWriter
     from tensorboardX.proto import event_pb2
     events = EventsWriter(os.path.join(logdir, "events"))
+    if self._purge_from is not None:
+      # A session start at step N makes TensorBoard discard the events of steps >= N read from the
+      # earlier event files (its "orphaned data" purge): the steps an earlier attempt logged past
+      # the checkpoint this run resumed from. Once per run: a reopen after a disk error must not
+      # purge the steps this run has logged.
+      events.write_event(event_pb2.Event(wall_time=time.time(), step=self._purge_from,
+                                         session_log=event_pb2.SessionLog(status=event_pb2.SessionLog.START)))
+      self._purge_from = None
 
     def write(step, wall_time, kind, payload):
       if kind == "scalars":
@@ -255,6 +265,48 @@ def gif_summary(tag: str, frames: np.ndarray, fps: float = 4):
   t, h, w, c = frames.shape
   image = Summary.Image(height=h, width=w, colorspace=c, encoded_image_string=buffer.getvalue())
   return Summary(value=[Summary.Value(tag=tag, image=image)])
+
+
+SUPERSEDED_METRICS = "metrics.superseded.jsonl"
+
+
+def set_aside_metrics_after(workdir: str, step: int) -> int:
+  """Moves metrics.jsonl's records of steps after `step` to metrics.superseded.jsonl; the number moved.
+
+  A run resumed from checkpoint `step` (a preemption without a final save, a SIGKILL, or
+  --resume_from_step) trains the later steps again: without this their first attempt's records
+  would stay beside the new ones, two losses at one step and rows of steps no checkpoint holds.
+  The moved records keep their text, each with "resumed_at": step; they are appended to the
+  superseded file before metrics.jsonl is replaced (by a rename), so a kill in between can only
+  repeat them there, never lose them. A line cut short goes with the records around it."""
+  path = os.path.join(workdir, "metrics.jsonl")
+  if jax.process_index() != 0 or not os.path.isfile(path):
+    return 0
+  with open(path, "rb") as f:
+    lines = [line for line in f.read().split(b"\n") if line.strip()]
+  kept, moved, past = [], [], False
+  for line in lines:
+    try:
+      record = json.loads(line)
+    except ValueError:
+      record = None
+    if isinstance(record, dict) and isinstance(record.get("step"), int):
+      past = record["step"] > step
+    # else a cut line (or one without a step): it goes with the record before it
+    (moved if past else kept).append(
+        json.dumps({**record, "resumed_at": step}).encode() if past and isinstance(record, dict) else line)
+  if not moved:
+    return 0
+  fd = os.open(os.path.join(workdir, SUPERSEDED_METRICS), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+  try:
+    _append(fd, b"".join(line + b"\n" for line in moved))
+    os.fsync(fd)
+  finally:
+    os.close(fd)
+  write_atomically(path, b"".join(line + b"\n" for line in kept))
+  print(f"metrics.jsonl: {len(moved)} record(s) of steps after {step}, which are trained again from its "
+        f"checkpoint, moved to {SUPERSEDED_METRICS}.", flush=True)
+  return len(moved)
 
 
 def _open_jsonl(path: str) -> int:

@@ -1,0 +1,66 @@
+"""The files `--mode=sample` writes (train/evaluate.py, sample): a grid of every clip as GIF + MP4
+under a stem, each clip on its own under `<stem>_clips/`, and for prompted clips `captions.txt`
+there, naming each clip's caption. Named so that two different requests never share a name, and
+written so that a folder never holds two requests' clips side by side."""
+import os
+import re
+import zlib
+
+from eflow_jax import folder_lock
+from eflow_jax import sample_limits
+from eflow_jax import video_io
+from eflow_jax.atomic_io import write_atomically
+
+# Beside prompted clips: "<clip name>\t<caption>" per clip (runs of whitespace as one space). A
+# clip's name holds its caption's place among the prompts (a prompts file's blank lines not counted).
+CAPTIONS_FILE = "captions.txt"
+# The clip files `sample` writes into <stem>_clips/: index, then class, prompt or caption number.
+CLIP_NAME = re.compile(r"^\d{3}_(class|prompt|caption)\d+\.(gif|mp4)$")
+
+
+def write_sample_files(stem: str, videos, names, columns, fps, captions=None) -> list[str]:
+  """The earlier grid and clips of `stem` removed, the clips (and their captions) written, the grid
+  last: a sampler cut short leaves no grid and fewer clips, never an earlier request's clips beside
+  a new grid. A second sampler into the same folder waits for the first (folder_lock.py)."""
+  video_io.check_finite_clips(videos, f"{stem}.gif / .mp4 not written")   # before an earlier sample is removed
+  video_io.check_clips(videos, fps, f"{stem}.gif / .mp4 not written")
+  os.makedirs(os.path.dirname(os.path.abspath(stem)), exist_ok=True)
+  clips_folder, captions_path = stem + "_clips", os.path.join(stem + "_clips", CAPTIONS_FILE)
+  with folder_lock.locked(os.path.dirname(os.path.abspath(stem))):
+    for path in (f"{stem}.gif", f"{stem}.mp4", captions_path):
+      if os.path.isfile(path):
+        os.remove(path)
+    remove_stale_clips(clips_folder, ())
+    clips = [path for name, video in zip(names, videos)
+             for path in video_io.write_videos(os.path.join(clips_folder, name), video[None], fps=fps)]
+    if captions is not None:
+      write_atomically(captions_path, "".join(f"{name}\t{' '.join(caption.split())}\n"
+                                              for name, caption in zip(names, captions)))
+      clips.append(captions_path)
+    return video_io.write_videos(stem, videos, columns=columns, fps=fps) + clips
+
+
+def default_sample_name(config, trained: int, *, steps, guidance, seed, sampler, num, class_id, prompts) -> str:
+  """--mode=sample's file name without --output: every option that changes the clips is in it (the
+  sampler, its steps and guidance, the seed, the clip count, the class or a digest of the prompts),
+  so two different requests never write over each other's clips under one name."""
+  flow = config.flow
+  sampler = sampler or flow.sampler
+  taken = sample_limits.steps_taken(sampler, steps or flow.inference_steps)      # one_step: always 1
+  name = (f"sample_step{trained:06d}_{sampler}_n{taken}_"
+          f"w{flow.w_inf if guidance is None else guidance:g}_seed{seed}_{num}clips")
+  if class_id is not None:
+    name += f"_class{class_id}"
+  if prompts is not None:
+    name += f"_prompts{zlib.crc32(chr(10).join(prompts).encode('utf-8')):08x}"
+  return name
+
+
+def remove_stale_clips(folder: str, names) -> None:
+  """Removes the clips an earlier `sample` wrote into `folder` that this one does not rewrite (a rerun
+  with fewer clips or other classes would otherwise leave two requests' clips side by side). Files
+  of any other name are left as they are."""
+  keep = {f"{name}.{ext}" for name in names for ext in ("gif", "mp4")}
+  for entry in os.listdir(folder) if os.path.isdir(folder) else []:
+    if CLIP_NAME.match(entry) and entry not in keep:
+      os.remove(os.path.join(folder, entry))
