@@ -12,6 +12,7 @@ import struct
 import types
 
 import numpy as np
+import pytest
 
 from test_pipeline_misuse import STEPS, export_dir, run_dir, tiny_config  # noqa: F401 (fixtures)
 
@@ -19,6 +20,7 @@ from eflow_jax import cli_checks
 from eflow_jax import sample_files
 from eflow_jax import weights_digest
 from eflow_jax.tools import export as export_tool
+from eflow_jax.tools import video_inputs
 from eflow_jax.train import evaluate
 from eflow_jax.train import progress
 
@@ -142,3 +144,20 @@ def cli_checks_prompts(tmp_path, text: str) -> list[str]:
   path = tmp_path / "prompts.txt"
   path.write_bytes(text.encode("utf-8"))
   return cli_checks.read_prompts(str(path))
+
+
+@pytest.mark.parametrize("caption", ["", "   ", "\t\n"])
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_a_blank_caption_is_refused_naming_its_line(tmp_path, caption, suffix):
+  """A caption of only spaces was prepared (with a T5 encoder) as a clip of no text: it trained as
+  the unconditional case without a word."""
+  path = tmp_path / f"list{suffix}"
+  if suffix == ".jsonl":
+    path.write_text(json.dumps({"video": "a.mp4", "caption": "digit 1"}) + "\n" +
+                    json.dumps({"video": "b.mp4", "caption": caption}) + "\n")
+  else:
+    path.write_text('video,caption\na.mp4,digit 1\nb.mp4,"' + caption + '"\n')
+  with pytest.raises(ValueError, match=r"list\.\w+:( row )?2: 'caption' is empty; give every clip its caption"):
+    video_inputs.read_entries(str(path))
+  path.write_text(path.read_text().replace(f'"{caption}"' if suffix == ".csv" else json.dumps(caption), '"digit 2"'))
+  assert [e["caption"] for e in video_inputs.read_entries(str(path))[0]] == ["digit 1", "digit 2"]

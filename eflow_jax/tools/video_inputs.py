@@ -200,7 +200,8 @@ def _read_rows(input_path: str) -> list[tuple[str, object]]:
 
 def _check_row(where: str, row) -> None:
   """A row is an object whose 'video' is a path, whose 'label', if any, is not blank and whose
-  'caption', if any, is text: a caption of null or 5 would otherwise be encoded as the words 'None' or '5'."""
+  'caption', if any, is text (a caption of null or 5 would otherwise be encoded as the words 'None' or
+  '5') and not blank (its clip would silently teach the unconditional case)."""
   if not isinstance(row, dict):
     raise ValueError(f"{where}: {type(row).__name__} {str(row)[:40]!r} is not an object like "
                      f'{{"video": "a.mp4", "caption": "..."}} or {{"video": "a.mp4", "label": 3}}.')
@@ -214,6 +215,8 @@ def _check_row(where: str, row) -> None:
     raise ValueError(f"{where}: 'label' is empty; give every row its class number or name.")
   if "caption" in row and not isinstance(row["caption"], str):
     raise ValueError(f"{where}: 'caption' is {row['caption']!r}, not text; give every caption as a string.")
+  if "caption" in row and not row["caption"].strip():   # would train as the unconditional (null-text) clip
+    raise ValueError(f"{where}: 'caption' is empty; give every clip its caption, or leave the clip out.")
 
 
 def class_number(label) -> int | None:

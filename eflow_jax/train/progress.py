@@ -304,8 +304,8 @@ def set_aside_metrics_after(workdir: str, step: int) -> int:
   finally:
     os.close(fd)
   write_atomically(path, b"".join(line + b"\n" for line in kept))
-  print(f"metrics.jsonl: {len(moved)} record(s) of steps after {step}, which are trained again from its "
-        f"checkpoint, moved to {SUPERSEDED_METRICS}.", flush=True)
+  print(f"metrics.jsonl: {len(moved)} record(s) of steps after {step} moved to {SUPERSEDED_METRICS} (those "
+        f"steps are trained again from {f'checkpoint {step}' if step else 'the start'}).", flush=True)
   return len(moved)
 
 
