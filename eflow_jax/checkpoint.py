@@ -31,8 +31,8 @@ from eflow_jax import __version__
 from eflow_jax import root_logger
 from eflow_jax.export_digests import model_digest
 from eflow_jax.checkpoint_compat import (DATA_FIELDS_FREE_ON_RESUME, RUNTIME_MODEL_FIELDS,  # noqa: F401
-                                         model_config_mismatch, resume_guarded_fields, resume_mismatches,
-                                         state_mismatch)
+                                         IncompatibleCheckpointError, model_config_mismatch, refuse_float64,
+                                         resume_guarded_fields, resume_mismatches, state_mismatch)
 from eflow_jax.orbax_noise import quiet_failed_write_noise, quiet_read_only_notices  # noqa: F401
 
 with root_logger.as_found():          # Orbax logs through absl at import (eflow_jax/root_logger.py)
@@ -50,10 +50,6 @@ def code_version() -> dict:
   except (OSError, subprocess.SubprocessError):
     pass
   return info
-
-
-class IncompatibleCheckpointError(ValueError):
-  """The checkpoint was written by a config with other parameter shapes or structure."""
 
 
 class CorruptCheckpointError(OSError):
@@ -226,6 +222,7 @@ class Checkpointer:
     saved_tree = getattr(saved_tree, "tree", saved_tree)
     if not jax.tree.leaves(saved_tree, is_leaf=lambda x: hasattr(x, "shape")):
       raise _Unreadable("its array metadata is missing")
+    refuse_float64(f"checkpoint step {step} in {self.directory}", saved_tree)
     mismatch = state_mismatch(saved_tree, target_state)
     if mismatch:
       raise IncompatibleCheckpointError(f"checkpoint step {step} in {self.directory} does not fit this "
@@ -283,6 +280,7 @@ class Checkpointer:
     except KeyError as e:
       raise _Unreadable(f"its metadata lacks {e}") from None
     self._check_meta_not_edited(step, meta)
+    refuse_float64(f"checkpoint step {step} in {self.directory}", saved["ema_params"])
     device = jax.sharding.SingleDeviceSharding(jax.local_devices()[0])
     restore_args = jax.tree.map(lambda a: ocp.ArrayRestoreArgs(restore_type=jax.Array, dtype=a.dtype,
                                                                sharding=device), abstract)

@@ -39,6 +39,23 @@ def model_config_mismatch(saved_config: dict, config_json: dict) -> str | None:
   return None
 
 
+class IncompatibleCheckpointError(ValueError):
+  """The checkpoint was written by a config with other parameter shapes or structure."""
+
+
+def refuse_float64(what: str, saved_tree) -> None:
+  """A run trained under JAX_ENABLE_X64 before training refused it (pipeline.check_float32_default)
+  saved float64 arrays; read without x64 they came back as float32 of other bits, so every step
+  read as damaged ("no readable checkpoint left") or as another model's state."""
+  leaves = _leaf_shapes(saved_tree, is_leaf=lambda x: hasattr(x, "shape") and hasattr(x, "dtype"))
+  wide = sorted(name for name, (_, dtype) in leaves.items() if dtype == "float64")
+  if wide:
+    raise IncompatibleCheckpointError(
+        f"{what} holds float64 arrays ({wide[0]}{f' and {len(wide) - 1} more' if len(wide) > 1 else ''}): it "
+        f"was trained under JAX_ENABLE_X64, which eflow_jax no longer trains under (its weights are float32), "
+        f"and is not read as float32 weights; train the run again in a new --workdir.")
+
+
 def _leaf_shapes(tree, is_leaf=None) -> dict:
   """{'params/blocks/w': (shape, dtype name)} for the array leaves of a pytree (or Orbax metadata)."""
   leaves = jax.tree_util.tree_flatten_with_path(tree, is_leaf=is_leaf)[0]

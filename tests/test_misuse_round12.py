@@ -11,6 +11,7 @@ an --output name too long for the file system (refused only after the sampling o
 a Decimal guidance ('not a finite number'). Nothing is trained.
 """
 import decimal
+import os
 import types
 
 import pytest
@@ -115,3 +116,33 @@ def test_report_only_without_any_report_of_the_rows_says_so_not_an_empty_screen(
   from benchmarks.sweeps import ablation_sweep  # pylint: disable=g-import-not-at-top
   with pytest.raises(SystemExit, match=r"--report_only: .* holds no report of the 1 row\(s\) asked for"):
     ablation_sweep.main(["--report_only", "--rows=table4:sfm_4", f"--root={tmp_path}", f"--results={tmp_path / 'r'}"])
+
+
+def test_a_float64_checkpoint_written_before_the_refusal_is_named_as_such(tmp_path, capsys):
+  """A run trained under JAX_ENABLE_X64 before training refused it: its float64 checkpoints read as
+  'no readable checkpoint left; restore one by hand' (export, Pipeline) or as another train state."""
+  import jax
+  import jax.numpy as jnp
+  from eflow_jax import checkpoint as ckpt_lib
+  from eflow_jax.train import run_setup
+  config = tiny_config()
+  model, _, shape, optimizer, _ = run_setup.build(config)
+  run = str(tmp_path / "x64_run")
+  with x64():
+    state = run_setup.fresh_state(config, model, optimizer, shape)[0]
+    wide = jax.tree.map(lambda x: jnp.asarray(x, jnp.float64) if jnp.issubdtype(x.dtype, jnp.floating) else x, state)
+    ckpt = ckpt_lib.Checkpointer(f"{run}/checkpoints")
+    ckpt.save(4, wide.replace(step=jnp.asarray(4, jnp.int32)), data_state={"next_index": 4},
+              meta={"step": 4, "stage": "sparse", "config": ckpt_lib.config_json(config)})
+    ckpt.wait()
+    ckpt.close()
+  named = r"checkpoint step 4 in .*x64_run/checkpoints holds float64 arrays \(.* and \d+ more\): it was trained under JAX_ENABLE_X64"
+  with pytest.raises(ckpt_lib.IncompatibleCheckpointError, match=named):
+    pipeline.Pipeline.from_workdir(run)
+  assert export_tool.main([f"--workdir={run}", f"--output={tmp_path / 'exp'}"]) != 0
+  assert "holds float64 arrays" in capsys.readouterr().err
+  ckpt = ckpt_lib.Checkpointer(f"{run}/checkpoints", read_only=True)
+  with pytest.raises(ckpt_lib.IncompatibleCheckpointError, match=named):        # resume / sample / eval
+    ckpt.restore(run_setup.fresh_state(config, model, optimizer, shape)[0])
+  ckpt.close()
+  assert sorted(os.listdir(f"{run}/checkpoints")) == ["4"]                       # never renamed .corrupt
