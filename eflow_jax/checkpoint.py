@@ -280,7 +280,7 @@ class Checkpointer:
     except KeyError as e:
       raise _Unreadable(f"its metadata lacks {e}") from None
     self._check_meta_not_edited(step, meta)
-    refuse_float64(f"checkpoint step {step} in {self.directory}", saved["ema_params"])
+    refuse_float64(f"checkpoint step {step} in {self.directory}", {"ema_params": saved["ema_params"]})
     device = jax.sharding.SingleDeviceSharding(jax.local_devices()[0])
     restore_args = jax.tree.map(lambda a: ocp.ArrayRestoreArgs(restore_type=jax.Array, dtype=a.dtype,
                                                                sharding=device), abstract)
