@@ -221,8 +221,8 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
 def weights_field(meta: dict, state, mesh) -> dict:
   """{weights_digest.KEY: digest} of the weights scored, from the checkpoint's meta, or from the
   arrays (an export; a checkpoint older than checksums): the model card keeps only their reports."""
-  digest = weights_digest.weights_digest(meta) or weights_digest.ema_digest(state.ema_params, sharding_lib.replicated(mesh))
-  return {weights_digest.KEY: digest}
+  return {weights_digest.KEY: weights_digest.weights_digest(meta) or
+          weights_digest.ema_digest(state.ema_params, sharding_lib.replicated(mesh))}
 
 
 def held_out_objective(config, model, state, mesh, num_batches: int) -> dict:
