@@ -81,6 +81,19 @@ def test_records_past_the_resumed_step_move_to_the_superseded_file(tmp_path, cap
   assert progress.set_aside_metrics_after(str(tmp_path / "absent"), 3) == 0
 
 
+def test_a_disk_failing_while_records_are_set_aside_warns_and_loses_none(tmp_path, monkeypatch, capsys):
+  """Metrics never stop a run: a full disk here leaves metrics.jsonl as it was, with one warning."""
+  text = "".join(json.dumps({"step": s, "loss": 1.0}) + "\n" for s in (1, 2, 3))
+  (tmp_path / "metrics.jsonl").write_text(text)
+
+  def full_disk(*args, **kwargs):
+    raise OSError(28, "No space left on device")
+  monkeypatch.setattr(progress, "write_atomically", full_disk)
+  assert progress.set_aside_metrics_after(str(tmp_path), 1) == 0
+  assert (tmp_path / "metrics.jsonl").read_text() == text
+  assert "could not be moved out of" in capsys.readouterr().err
+
+
 def read_events(logdir):
   """Every Event in a TensorBoard logdir, read from the TFRecord framing (length, crc, data, crc)."""
   from tensorboardX.proto import event_pb2

@@ -276,37 +276,49 @@ def set_aside_metrics_after(workdir: str, step: int) -> int:
   A run resumed from checkpoint `step` (a preemption without a final save, a SIGKILL, or
   --resume_from_step) trains the later steps again: without this their first attempt's records
   would stay beside the new ones, two losses at one step and rows of steps no checkpoint holds.
-  The moved records keep their text, each with "resumed_at": step; they are appended to the
-  superseded file before metrics.jsonl is replaced (by a rename), so a kill in between can only
-  repeat them there, never lose them. A line cut short goes with the records around it."""
+  The moved records are appended to the superseded file, each with "resumed_at": step, before
+  metrics.jsonl is replaced (by a rename), so a kill in between can only repeat them there, never
+  lose them. A disk that fails here leaves them where they are, with a warning: metrics never stop
+  a run (MetricWriter)."""
   path = os.path.join(workdir, "metrics.jsonl")
   if jax.process_index() != 0 or not os.path.isfile(path):
     return 0
-  with open(path, "rb") as f:
-    lines = [line for line in f.read().split(b"\n") if line.strip()]
+  try:
+    with open(path, "rb") as f:
+      kept, moved = split_records_after(f.read().split(b"\n"), step)
+    if not moved:
+      return 0
+    fd = os.open(os.path.join(workdir, SUPERSEDED_METRICS), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+      _append(fd, b"".join(line + b"\n" for line in moved))
+      os.fsync(fd)
+    finally:
+      os.close(fd)
+    write_atomically(path, b"".join(line + b"\n" for line in kept))
+  except OSError as e:
+    print(f"warning: the records of steps after {step} could not be moved out of {path} ({e.strerror}): the "
+          f"steps trained again will be logged beside them.", file=sys.stderr, flush=True)
+    return 0
+  print(f"metrics.jsonl: {len(moved)} record(s) of steps after {step} moved to {SUPERSEDED_METRICS} (those "
+        f"steps are trained again from {f'checkpoint {step}' if step else 'the start'}).", flush=True)
+  return len(moved)
+
+
+def split_records_after(lines: list[bytes], step: int) -> tuple[list[bytes], list[bytes]]:
+  """(the lines of records up to `step`, those after it, each marked "resumed_at": step). A line
+  that is not a record with a step (one cut short by a kill) goes with the record before it."""
   kept, moved, past = [], [], False
-  for line in lines:
+  for line in (line for line in lines if line.strip()):
     try:
       record = json.loads(line)
     except ValueError:
       record = None
     if isinstance(record, dict) and isinstance(record.get("step"), int):
       past = record["step"] > step
-    # else a cut line (or one without a step): it goes with the record before it
-    (moved if past else kept).append(
-        json.dumps({**record, "resumed_at": step}).encode() if past and isinstance(record, dict) else line)
-  if not moved:
-    return 0
-  fd = os.open(os.path.join(workdir, SUPERSEDED_METRICS), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-  try:
-    _append(fd, b"".join(line + b"\n" for line in moved))
-    os.fsync(fd)
-  finally:
-    os.close(fd)
-  write_atomically(path, b"".join(line + b"\n" for line in kept))
-  print(f"metrics.jsonl: {len(moved)} record(s) of steps after {step} moved to {SUPERSEDED_METRICS} (those "
-        f"steps are trained again from {f'checkpoint {step}' if step else 'the start'}).", flush=True)
-  return len(moved)
+      if past:
+        line = json.dumps({**record, "resumed_at": step}).encode()
+    (moved if past else kept).append(line)
+  return kept, moved
 
 
 def _open_jsonl(path: str) -> int:
