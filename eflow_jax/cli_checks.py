@@ -10,7 +10,7 @@ import numbers
 import os
 import re
 
-from eflow_jax import sample_limits, user_paths
+from eflow_jax import sample_limits, user_paths, weights_digest
 from eflow_jax.atomic_io import TEMP_SUFFIX_MAX
 
 # The flags only some modes read -> those modes (given to another mode they would be ignored).
@@ -186,15 +186,19 @@ def check_eval_output(output: str) -> None:
                      f"another path.")
 
 
-def check_eval_report_settings(path: str, settings: dict) -> None:
+def check_eval_report_settings(path: str, settings: dict, digest: str | None = None) -> None:
   """--mode=eval without --output writes <workdir>/eval_stepN.json: an earlier report of that step made
   with other settings (sample count, sampler, its steps, guidance, seed) was replaced without a word.
-  `settings` are named as the report's 'protocol' names them (train/evaluate.py, sample_metrics)."""
+  `settings` are named as the report's 'protocol' names them (train/evaluate.py, sample_metrics). A
+  report of other weights than `digest` is set aside when the new one is written, not compared."""
   try:
     with open(path, encoding="utf-8") as f:
-      protocol = json.load(f).get("protocol", {})
+      report = json.load(f)
+    protocol = report.get("protocol", {})
   except (OSError, ValueError, AttributeError):
     return                                  # none there, or not a report: nothing of value to keep
+  if weights_digest.scored_other_weights(report, digest):
+    return
   differ = [k for k, v in settings.items() if k in protocol and protocol[k] != v]
   if differ:
     k = differ[0]

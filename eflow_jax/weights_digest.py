@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sys
 
 KEY = "weights_sha256"
 
@@ -28,3 +30,26 @@ def ema_digest(ema_params, replicated_sharding=None) -> str:
 def scored_other_weights(report: dict, digest: str | None) -> bool:
   """Whether `report` names weights other than those of `digest` (unknown on either side: False)."""
   return bool(digest) and report.get(KEY) not in (None, digest)
+
+
+def set_aside_report_of_other_weights(path: str, digest: str | None) -> str | None:
+  """Renames the report at `path` to a free `<name>.superseded[-k].json` when it scored other weights
+  than `digest`, and returns that name. A step trained again (--resume_from_step) keeps the weights it
+  replaces as `<step>.superseded`; their report is kept the same way, not written over."""
+  try:
+    with open(path, encoding="utf-8") as f:
+      report = json.load(f)
+  except (OSError, ValueError):
+    return None
+  if not isinstance(report, dict) or not scored_other_weights(report, digest):
+    return None
+  stem, k = path[:-len(".json")] if path.endswith(".json") else path, 1
+  target = f"{stem}.superseded.json"
+  while os.path.exists(target):
+    k += 1
+    target = f"{stem}.superseded-{k}.json"
+  os.rename(path, target)
+  print(f"{path} scored other weights of step {report.get('step')} (weights_sha256 {str(report.get(KEY))[:8]}..., "
+        f"these {digest[:8]}...): kept as {target}.", file=sys.stderr, flush=True)
+  return target
+

@@ -14,11 +14,12 @@ import types
 import numpy as np
 import pytest
 
-from test_pipeline_misuse import STEPS, export_dir, run_dir, tiny_config  # noqa: F401 (fixtures)
+from test_pipeline_misuse import STEPS, export_dir, run_dir, tiny_config, write_run  # noqa: F401 (fixtures)
 
 from eflow_jax import cli_checks
 from eflow_jax import sample_files
 from eflow_jax import weights_digest
+from eflow_jax import workdir as workdir_lib
 from eflow_jax.tools import export as export_tool
 from eflow_jax.tools import video_inputs
 from eflow_jax.train import evaluate
@@ -79,6 +80,19 @@ def test_records_past_the_resumed_step_move_to_the_superseded_file(tmp_path, cap
   assert "4 record(s) of steps after 3" in capsys.readouterr().out
   assert progress.set_aside_metrics_after(str(tmp_path), 3) == 0            # nothing more to move
   assert progress.set_aside_metrics_after(str(tmp_path / "absent"), 3) == 0
+
+
+def test_a_linked_metrics_file_stays_linked_and_its_target_is_rewritten(tmp_path):
+  """A metrics.jsonl linked to a shared log folder was replaced by a plain file on resume: the log
+  kept the superseded records as current ones and got nothing after."""
+  (tmp_path / "logs").mkdir()
+  (tmp_path / "run").mkdir()
+  target = tmp_path / "logs" / "run.jsonl"
+  target.write_text("".join(json.dumps({"step": s, "loss": 1.0}) + "\n" for s in (1, 2, 3)))
+  os.symlink(target, tmp_path / "run" / "metrics.jsonl")
+  assert progress.set_aside_metrics_after(str(tmp_path / "run"), 1) == 2
+  assert os.path.islink(tmp_path / "run" / "metrics.jsonl")
+  assert [json.loads(line)["step"] for line in target.read_text().splitlines()] == [1]
 
 
 def test_a_disk_failing_while_records_are_set_aside_warns_and_loses_none(tmp_path, monkeypatch, capsys):
@@ -174,3 +188,50 @@ def test_a_blank_caption_is_refused_naming_its_line(tmp_path, caption, suffix):
     video_inputs.read_entries(str(path))
   path.write_text(path.read_text().replace(f'"{caption}"' if suffix == ".csv" else json.dumps(caption), '"digit 2"'))
   assert [e["caption"] for e in video_inputs.read_entries(str(path))[0]] == ["digit 1", "digit 2"]
+
+
+# ------------------------------------------------------------------------------------------------
+# A step trained again keeps the report of the weights it replaced (round 14, E03).
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_an_eval_of_a_step_trained_again_keeps_the_earlier_report(tmp_path, capsys):
+  """--resume_from_step=10 then training on rewrote step 12 (the old weights kept as 12.superseded);
+  --mode=eval of the new step 12 wrote over the old weights' report, the only copy of their scores."""
+  import shutil
+  run = str(tmp_path / "run")
+  config = write_run(run)
+  config.eval.update(num_samples=2, classifier_steps=3, frame_judge_steps=3)
+  first = evaluate.evaluate(config, run, num_batches=1)
+  shutil.rmtree(f"{run}/checkpoints/4")                        # step 4 trained again: other weights
+  write_run(run + "_again", steps=(4,), seed=7)
+  shutil.copytree(f"{run}_again/checkpoints/4", f"{run}/checkpoints/4")
+  config.eval.num_samples = 3                                  # other settings too: not compared
+  second = evaluate.evaluate(config, run, num_batches=1)
+  assert first[weights_digest.KEY] != second[weights_digest.KEY]
+  kept = json.load(open(f"{run}/eval_step000004.superseded.json"))
+  assert kept[weights_digest.KEY] == first[weights_digest.KEY] and kept["num_samples"] == 2
+  assert json.load(open(f"{run}/eval_step000004.json"))[weights_digest.KEY] == second[weights_digest.KEY]
+  assert "scored other weights of step 4" in capsys.readouterr().err
+  with pytest.raises(ValueError, match="holds an eval with num_samples=3, this one has num_samples=2"):
+    config.eval.num_samples = 2                                # the same weights: settings compared again
+    evaluate.evaluate(config, run, num_batches=1)
+
+
+def test_a_report_of_other_weights_is_set_aside_under_a_free_name(tmp_path):
+  path = tmp_path / "score_step000012.json"
+  for k, digest in enumerate(("a" * 64, "b" * 64, "c" * 64)):
+    path.write_text(json.dumps({"step": 12, weights_digest.KEY: digest}))
+    assert weights_digest.set_aside_report_of_other_weights(str(path), "d" * 64) is not None
+  assert not path.exists()
+  assert [json.load(open(tmp_path / name))[weights_digest.KEY][0] for name in
+          ("score_step000012.superseded.json", "score_step000012.superseded-2.json",
+           "score_step000012.superseded-3.json")] == ["a", "b", "c"]
+  path.write_text(json.dumps({"step": 12, weights_digest.KEY: "d" * 64}))      # the same weights: left
+  assert weights_digest.set_aside_report_of_other_weights(str(path), "d" * 64) is None and path.exists()
+
+
+def test_a_folder_where_superseded_records_go_is_refused_before_training(tmp_path):
+  """Found only at the move, after the newer checkpoints were already renamed .superseded."""
+  (tmp_path / "metrics.superseded.jsonl").mkdir()
+  with pytest.raises(OSError, match=r"metrics.superseded.jsonl is a folder, but the run appends its records"):
+    workdir_lib.check_run_folders(str(tmp_path))

@@ -202,16 +202,19 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
   `config.eval.use_i3d` FVD on Kinetics-400 I3D logits (reference statistics cached per protocol).
   """
   model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
+  weights = weights_field(meta, state, mesh)
+  default_path = os.path.join(workdir, f"eval_step{int(state.step):06d}.json")
   if output is None:
-    check_eval_report_settings(os.path.join(workdir, f"eval_step{int(state.step):06d}.json"), {
-        "num_samples": config.eval.num_samples, **sampling_protocol(config.flow), "sample_seed": config.seed + 1000})
-  report = {"step": int(state.step), "weights": "ema", **weights_field(meta, state, mesh),
+    check_eval_report_settings(default_path, {"num_samples": config.eval.num_samples, **sampling_protocol(config.flow),
+                                              "sample_seed": config.seed + 1000}, weights[weights_digest.KEY])
+  report = {"step": int(state.step), "weights": "ema", **weights,
             "objective": held_out_objective(config, model, state, mesh, num_batches),
             "guidance_diagnostics": held_out_diagnostics(config, model, state, mesh, num_batches)}
   report.update(sample_metrics(config, model, example_shape, state, mesh, workdir))
   if jax.process_index() == 0:
-    path = output or os.path.join(workdir, f"eval_step{int(state.step):06d}.json")
+    path = output or default_path
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    weights_digest.set_aside_report_of_other_weights(path, weights[weights_digest.KEY])
     write_report(path, report)
     shown = {k: v for k, v in report.items() if k != "protocol"}
     print(f"eval (EMA weights) -> {path}: {shown}", flush=True)

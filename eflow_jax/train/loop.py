@@ -217,6 +217,7 @@ def score_at_end(config, model, example_shape, state, mesh, workdir, grid_path: 
   if jax.process_index() != 0:
     return {}
   path = os.path.join(workdir, f"score_step{int(state.step):06d}.json")
+  weights_digest.set_aside_report_of_other_weights(path, digest)    # a step trained again: keep the old score
   write_report(path, {**report, weights_digest.KEY: digest})
   steps = config.flow.inference_steps
   if not model.num_classes:

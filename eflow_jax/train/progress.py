@@ -280,7 +280,8 @@ def set_aside_metrics_after(workdir: str, step: int) -> int:
   metrics.jsonl is replaced (by a rename), so a kill in between can only repeat them there, never
   lose them. A disk that fails here leaves them where they are, with a warning: metrics never stop
   a run (MetricWriter)."""
-  path = os.path.join(workdir, "metrics.jsonl")
+  # A metrics.jsonl linked to a log kept elsewhere: its target is rewritten, the link kept (training appends through it).
+  path = os.path.realpath(os.path.join(workdir, "metrics.jsonl"))
   if jax.process_index() != 0 or not os.path.isfile(path):
     return 0
   try:
