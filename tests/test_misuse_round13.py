@@ -235,3 +235,24 @@ def test_a_folder_where_superseded_records_go_is_refused_before_training(tmp_pat
   (tmp_path / "metrics.superseded.jsonl").mkdir()
   with pytest.raises(OSError, match=r"metrics.superseded.jsonl is a folder, but the run appends its records"):
     workdir_lib.check_run_folders(str(tmp_path))
+
+
+def test_the_export_of_a_step_pruned_after_it_was_read_succeeds(tmp_path, monkeypatch):
+  """The export read the step's meta a second time, after the weights: a trainer pruning that step
+  in between (max_to_keep) failed it with 'Checkpoint at .../N not found' (4 of 4 at every 50 steps)."""
+  import shutil
+  from eflow_jax.pipeline import Pipeline
+  run = str(tmp_path / "run")
+  write_run(run)
+  digest = export_tool.checkpoint_weights_digest(run, STEPS[-1])
+  (tmp_path / "run" / f"eval_step{STEPS[-1]:06d}.json").write_text(
+      json.dumps({"step": STEPS[-1], "weights": "ema", weights_digest.KEY: digest, "sharpness": 0.5}))
+  read = Pipeline.from_workdir.__func__
+
+  def read_then_prune(cls, workdir, step=None, config=None):
+    pipe = read(cls, workdir, step, config)
+    shutil.rmtree(os.path.join(workdir, "checkpoints", str(pipe.step)))      # the trainer prunes it now
+    return pipe
+  monkeypatch.setattr(Pipeline, "from_workdir", classmethod(read_then_prune))
+  assert export_tool.main([f"--workdir={run}", f"--output={tmp_path / 'exp'}"]) == 0
+  assert f"eval_step{STEPS[-1]:06d}" in (tmp_path / "exp" / "README.md").read_text()   # its report matched

@@ -31,7 +31,7 @@ from eflow_jax.pipeline import (CONFIG_FILE, WEIGHTS_FILE, Pipeline, is_descript
                                 weight_checksums)
 from eflow_jax import user_paths
 from eflow_jax.sample_limits import steps_taken
-from eflow_jax.weights_digest import scored_other_weights, weights_digest
+from eflow_jax.weights_digest import ema_digest, scored_other_weights, weights_digest
 from eflow_jax.workdir import check_writable
 
 
@@ -221,7 +221,9 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
                   f"(weights {size / 2**20:.1f} MiB, config and card); free space or choose another directory.")
   description = json.dumps(run_description(pipe.config, pipe.example_shape, pipe.step, pipe.manifest,
                                            checksums=weight_checksums(flat), source_run=source_run), indent=1)
-  card = model_card(pipe, workdir, checkpoint_weights_digest(workdir, pipe.step))
+  # The digest of the weights in hand (the checkpoint's, as its meta gives it): the step may be
+  # pruned by a trainer since it was read, and a second read would fail.
+  card = model_card(pipe, workdir, ema_digest(pipe.params))
   contents = {CONFIG_FILE: lambda path: _write_text(path, description),
               WEIGHTS_FILE: lambda path: save_file(flat, path),
               "README.md": lambda path: _write_text(path, card)}
