@@ -264,9 +264,13 @@ class Checkpointer:
       yield max(left)
     yield step
 
-  def _vanished(self, step: int | None, candidate: int) -> bool:
-    """The default step's folder was deleted while it was read (pruned by a trainer): not unreadable."""
-    return step is None and self.read_only and not os.path.isdir(os.path.join(self.directory, str(candidate)))
+  def _vanished(self, step: int | None, candidate: int, wait_s: float = 2.0) -> bool:
+    """The default step's folder was deleted while it was read (pruned by a trainer): not unreadable.
+    A deletion still under way (its files go first) is waited for, up to `wait_s`."""
+    folder, deadline = os.path.join(self.directory, str(candidate)), time.monotonic() + wait_s
+    while step is None and self.read_only and os.path.isdir(folder) and time.monotonic() < deadline:
+      time.sleep(0.05)
+    return step is None and self.read_only and not os.path.isdir(folder)
 
   def _restore_ema_step(self, step: int):
     missing = [item for item in ITEMS if not os.path.isdir(os.path.join(self.directory, str(step), item))]
@@ -275,10 +279,10 @@ class Checkpointer:
     try:
       meta = _reading(self.read_meta, step)
       saved = _reading(self.manager.item_metadata, step)["state"]
-      saved = getattr(saved, "tree", saved)
+      saved = getattr(saved, "tree", saved) or {}           # None: Orbax's _METADATA file is gone
       abstract = {"ema_params": jax.tree.map(lambda m: jax.ShapeDtypeStruct(m.shape, m.dtype), saved["ema_params"])}
     except KeyError as e:
-      raise _Unreadable(f"its metadata lacks {e}") from None
+      raise _Unreadable(f"its array metadata lacks {e}") from None
     self._check_meta_not_edited(step, meta)
     refuse_float64(f"checkpoint step {step} in {self.directory}", {"ema_params": saved["ema_params"]})
     device = jax.sharding.SingleDeviceSharding(jax.local_devices()[0])

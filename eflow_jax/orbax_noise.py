@@ -22,12 +22,33 @@ def _drop_closed_loop_errors(previous_hook):
   write Orbax closes that write's event loop (orbax asyncio_utils._run_sync_via_new_loop) while
   TensorStore still completes the write's other futures into it, one traceback each."""
   def hook(unraisable):
-    error = unraisable.exc_value
-    if isinstance(error, RuntimeError) and str(error) == "Event loop is closed":
+    if _is_closed_loop_error(unraisable.exc_value):
       return
     previous_hook(unraisable)
   hook.drops_closed_loop_errors = True
   return hook
+
+
+def _is_closed_loop_error(error) -> bool:
+  return isinstance(error, RuntimeError) and str(error) == "Event loop is closed"
+
+
+def _drop_closed_loop_reports(previous_hook):
+  """A sys.excepthook that drops the same errors when TensorStore's threads report them through
+  PyErr_Print (a read aborted while its other reads were still landing: a step pruned under
+  `Pipeline.from_workdir`, sample or the export); any other exception goes to `previous_hook`."""
+  def hook(kind, error, traceback):
+    if not _is_closed_loop_error(error):
+      previous_hook(kind, error, traceback)
+  hook.drops_closed_loop_errors = True
+  return hook
+
+
+def _quiet_closed_loop_errors() -> None:
+  if not getattr(sys.unraisablehook, "drops_closed_loop_errors", False):
+    sys.unraisablehook = _drop_closed_loop_errors(sys.unraisablehook)
+  if not getattr(sys.excepthook, "drops_closed_loop_errors", False):
+    sys.excepthook = _drop_closed_loop_reports(sys.excepthook)
 
 
 def quiet_failed_write_noise() -> None:
@@ -37,8 +58,7 @@ def quiet_failed_write_noise() -> None:
     log = logging.getLogger(name)
     if not any(isinstance(f, _OrbaxFailureFilter) for f in log.filters):
       log.addFilter(_OrbaxFailureFilter())
-  if not getattr(sys.unraisablehook, "drops_closed_loop_errors", False):
-    sys.unraisablehook = _drop_closed_loop_errors(sys.unraisablehook)
+  _quiet_closed_loop_errors()
 
 
 # Orbax's warnings (as format strings) when sample / eval / the export open checkpoints read-only
@@ -55,7 +75,9 @@ class _ReadOnlyNoticeFilter(logging.Filter):
 
 def quiet_read_only_notices() -> None:
   """Once per process (a read-only Checkpointer): Orbax's notices that it opened a folder read-only
-  are dropped, so a one-line error of sample, eval or the export stays one line."""
+  are dropped, so a one-line error of sample, eval or the export stays one line, and so are the
+  closed-loop errors of a read aborted under a pruning trainer."""
   log = logging.getLogger("absl")
   if not any(isinstance(f, _ReadOnlyNoticeFilter) for f in log.filters):
     log.addFilter(_ReadOnlyNoticeFilter())
+  _quiet_closed_loop_errors()

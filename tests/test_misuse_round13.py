@@ -256,3 +256,36 @@ def test_the_export_of_a_step_pruned_after_it_was_read_succeeds(tmp_path, monkey
   monkeypatch.setattr(Pipeline, "from_workdir", classmethod(read_then_prune))
   assert export_tool.main([f"--workdir={run}", f"--output={tmp_path / 'exp'}"]) == 0
   assert f"eval_step{STEPS[-1]:06d}" in (tmp_path / "exp" / "README.md").read_text()   # its report matched
+
+
+def test_reads_quiet_the_closed_loop_errors_of_a_read_aborted_under_a_pruning_trainer(monkeypatch):
+  """Pipeline.from_workdir while a trainer pruned the step it read: the result was right, but
+  TensorStore's threads printed 8 'RuntimeError: Event loop is closed' tracebacks (PyErr_Print,
+  which calls sys.excepthook) and the pruned step was reported unreadable."""
+  import sys
+  from eflow_jax import orbax_noise
+  seen = []
+  monkeypatch.setattr(sys, "excepthook", lambda kind, error, tb: seen.append(str(error)))
+  monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: seen.append(str(unraisable.exc_value)))
+  orbax_noise.quiet_read_only_notices()                     # what every read-only Checkpointer does
+  sys.excepthook(RuntimeError, RuntimeError("Event loop is closed"), None)
+  sys.unraisablehook(types.SimpleNamespace(exc_value=RuntimeError("Event loop is closed")))
+  sys.excepthook(RuntimeError, RuntimeError("a real error"), None)
+  assert seen == ["a real error"]
+
+
+def test_a_step_whose_deletion_is_under_way_is_not_reported_unreadable(tmp_path, capsys):
+  """Its files go first (rmtree): the folder was there but its metadata gone, and the read-only
+  reader warned that the step was unreadable; it now waits for the deletion to end."""
+  import shutil
+  import threading
+  from eflow_jax import checkpoint as ckpt_lib
+  run = str(tmp_path / "run")
+  write_run(run)
+  newest = os.path.join(run, "checkpoints", str(STEPS[-1]))
+  os.remove(os.path.join(newest, "state", "_METADATA"))             # the deletion has begun
+  threading.Timer(0.5, shutil.rmtree, args=(newest,)).start()        # and ends a moment later
+  ckpt = ckpt_lib.Checkpointer(os.path.join(run, "checkpoints"), read_only=True)
+  _, step, _ = ckpt.restore_ema_params()
+  ckpt.close()
+  assert step == STEPS[0] and "unreadable" not in capsys.readouterr().err
