@@ -189,7 +189,8 @@ def test_ablation_sweep_scores_an_export_trained_elsewhere_without_training(tmp_
   (workdir / "model.safetensors").write_bytes(b"")
   (workdir / "metrics.jsonl").write_text(json.dumps({"step": 3, "loss": 0.5}) + "\n")
   (workdir / "config.json").write_text(json.dumps({"step": 2}))
-  ablation_sweep.main(argv)
+  with pytest.raises(SystemExit, match=r"^1 row\(s\) failed, without a report: table4:sfm_4; see their logs"):
+    ablation_sweep.main(argv)
   assert not calls and not os.path.exists(tmp_path / "results" / "table4_sfm_4.json")
   (workdir / "config.json").write_text(json.dumps({"step": 3}))
   ablation_sweep.main(argv)
@@ -244,7 +245,8 @@ def test_ablation_sweep_scores_a_row_that_diverged_and_says_where(tmp_path, monk
   results = tmp_path / "results"
   argv = ["--tables=attention_baselines", f"--results={results}", f"--root={tmp_path}", "--steps=3",
           "--rows=attention_baselines:sla80_fm,attention_baselines:vsa_fm"]
-  ablation_sweep.main(argv)
+  with pytest.raises(SystemExit, match=r"^1 row\(s\) failed, without a report: attention_baselines:vsa_fm;"):
+    ablation_sweep.main(argv)                               # and the sweep says so in its exit code
   report = json.load(open(results / "attention_baselines_sla80_fm.json"))
   assert report.pop("sweep")["total_steps"] == 3          # the settings it was made with
   assert report == {"class_accuracy": 0.1, "step": 1200, "diverged_at_step": 1201}

@@ -6,6 +6,7 @@ import json
 import os
 import sys
 
+import numpy as np
 import pytest
 from conftest import fake_sweep_run
 
@@ -100,3 +101,22 @@ def test_a_results_or_root_that_is_a_file_is_one_line(sweep, tmp_path, flag):
   with pytest.raises(SystemExit, match=f"^{flag}={blocker} cannot be a folder"):
     ablation_sweep.main(["--tables=table4", "--rows=table4:sfm_4", *(f"{k}={v}" for k, v in folders.items())])
   assert blocker.read_text() == "mine" and not calls
+
+
+def test_a_reference_classifier_of_other_steps_is_refused_before_any_row_trains(sweep, tmp_path):
+  """A quick look's classifier (classifier_steps=20) left in --results: the next row without that
+  override trained fully, then its eval refused the classifier, and the sweep exited 0."""
+  from eflow_jax.metrics import classifier
+  ablation_sweep, calls = sweep
+  results = tmp_path / "results"
+  results.mkdir()
+  config = ablation_sweep.row_config(os.path.join(REPO, "configs/ablations/table4.py"), "fm_4", 6, [])
+  classifier.save_classifier(str(results / "classifier.npz"), {"w": np.zeros(2, np.float32)},
+                             classifier.wanted_meta(classifier.geometry(config.data), 20, 0))
+  argv = ["--tables=table4", f"--results={results}", f"--root={tmp_path / 'root'}", "--rows=table4:fm_4", "--steps=6"]
+  with pytest.raises(SystemExit, match=r"^table4:fm_4: .*classifier.npz holds a clip classifier trained with "
+                                       r"steps=20, this evaluation asks for steps=4000"):
+    ablation_sweep.main(argv)
+  assert not calls                                                        # nothing trained
+  ablation_sweep.main(argv + ["--override=--config.eval.classifier_steps=20"])   # its own settings: runs
+  assert [c for c in calls if "--mode=eval" in c]

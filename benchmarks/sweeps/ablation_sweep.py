@@ -14,14 +14,12 @@ differ only in how they are sampled (Tab. 4's FM 50 / FM 4) share one training r
 The full sweep takes longer than one session on a 2-core CPU, and a session's machine (with its
 training workdirs under `--root`) does not outlive it. So what must outlive it lives in `--results`
 (default `docs/ablation_results/`, committed): each finished row's eval report `<table>_<row>.json`,
-a still of its samples `<table>_<row>_samples.png` (first, middle and last frame of a grid of
-classes 0-9 drawn with the row's own sampler; benchmarks/paper/plots.py stacks them per table), its
-training curve `curves/<table>_<row>.json` (losses and gradient norm per log_every steps), and the
-two references every row is scored against, the Moving MNIST classifier and the I3D statistics of
-the real clips, so rows measured in different sessions, on different machines, are scored by the
-same classifier against the same reference (they are measuring instruments: a retrained classifier
-would score differently, so they are committed, 1.5 MB). The I3D features of the held-out real clips
-that an eval caches beside them (`features_*.npy`) are rebuilt when missing and are not committed.
+a still of its samples `<table>_<row>_samples.png` (sample_still.py; benchmarks/paper/plots.py stacks
+them per table), its training curve `curves/<table>_<row>.json`, and the two references every row is
+scored against, the Moving MNIST classifier and the I3D statistics of the real clips, so rows scored
+in different sessions, on different machines, use the same measuring instruments (committed, 1.5
+MB; checked against every row's eval settings before anything trains). The I3D features of the
+held-out real clips (`features_*.npy`) are rebuilt when missing and are not committed.
 A row whose report is there is done, if it was made with this sweep's settings: each report records
 its step budget and `--override`s (`"sweep"`), and a sweep whose settings differ from an existing
 report's (a `--steps=200` quick look written into the default `--results`, then the full sweep; a
@@ -29,8 +27,8 @@ rerun with another `--override`) is refused before anything runs, naming the row
 its own `--results`. Training workdirs are keyed by everything that is trained (`training_key`,
 with the steps and overrides applied), so they never mix either. A row trained on another machine (a GPU:
 benchmarks/gpu/ablation_rows.sh) comes back as an export of its EMA weights in its workdir, with
-its metrics.jsonl: the sweep then scores it here without training.
-Prints a Markdown table per table (pasted into docs/results.md).
+its metrics.jsonl: the sweep then scores it here without training. Prints a Markdown table per
+table (pasted into docs/results.md); exits non-zero when a row failed.
 """
 import argparse
 import hashlib
@@ -42,9 +40,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
-from PIL import Image  # noqa: E402
-
 from benchmarks.scaffold import REPO  # noqa: E402
+from benchmarks.sweeps.sample_still import write_still  # noqa: E402
 from benchmarks.sweeps.training_curves import save_training_curve  # noqa: E402
 from eflow_jax import config_lib  # noqa: E402
 from eflow_jax.atomic_io import write_json_atomically  # noqa: E402
@@ -237,31 +234,45 @@ def main(argv=None):
       print(f"warning: {problem}: not this sweep's settings, its row below does not compare.", file=sys.stderr)
   else:
     check_existing_reports([plan[:3] for plan in planned])
-    check_row_configs([(plan[0], plan[3]) for plan in planned])
-    for (name, path), (_, report, settings, config) in zip(selected, planned):
-      sweep_row(name, path, report, settings, config, args)
+    check_row_configs([(plan[0], plan[3]) for plan in planned], args)
+    failed = [name for (name, path), (_, report, settings, config) in zip(selected, planned)
+              if not sweep_row(name, path, report, settings, config, args)]
   printed = print_tables(load_results(args.results), tables, [n for n, _ in selected] if args.rows.strip() else None)
   if args.report_only and not printed:       # an empty screen and exit 0 read as "nothing to see"
     raise SystemExit(f"--report_only: {args.results} holds no report of the {len(selected)} row(s) asked for: sweep them first.")
+  if not args.report_only and failed:
+    raise SystemExit(f"{len(failed)} row(s) failed, without a report: {', '.join(failed)}; see their logs in {args.root}.")
 
 
-def check_row_configs(named_configs) -> None:
-  """Every row's config as main.py will check it, before the first training: a bad --override or
-  --steps otherwise failed each row in turn, only in its log, and the sweep still exited 0."""
+def reference_paths(results: str) -> dict:
+  """config.eval fields -> the references every row is scored against, kept in --results."""
+  return {"classifier_path": os.path.join(results, "classifier.npz"),
+          "i3d_reference_path": os.path.join(results, "i3d_reference.npz")}
+
+
+def check_row_configs(named_configs, args) -> None:
+  """Every row's config as main.py will check it, and the metric caches its eval will read, before
+  the first training: a bad --override or --steps, or a classifier in --results trained with other
+  steps, otherwise failed each row in turn after its training, only in its log."""
+  from eflow_jax import workdir as workdir_lib  # pylint: disable=g-import-not-at-top
   from eflow_jax.train import validate  # pylint: disable=g-import-not-at-top
   for name, config in named_configs:
+    scored = config.copy_and_resolve_references()
+    scored.eval.update(reference_paths(args.results))
     try:
       validate.check_run_config(config, read_data=False)
-    except ValueError as e:
+      workdir_lib.check_metric_caches(scored, os.path.join(args.root, "train_" + training_key(config)),
+                                      use_i3d=scored.eval.use_i3d)
+    except (ValueError, OSError) as e:
       raise SystemExit(f"{name}: {e}") from None
 
 
-def sweep_row(name: str, path: str, report: str, settings: dict, config, args) -> None:
+def sweep_row(name: str, path: str, report: str, settings: dict, config, args) -> bool:
   """One row: trained (resumed) unless its report exists or it came back as an export, then scored,
-  its still and curve kept, its report placed in --results; a failure is printed and the sweep goes on."""
+  its still and curve kept, its report placed in --results. Whether it has its report: a failure is
+  printed and the sweep goes on (and exits non-zero at the end)."""
   table, row = name.split(":")
-  references = [f"--config.eval.classifier_path={os.path.join(args.results, 'classifier.npz')}",
-                f"--config.eval.i3d_reference_path={os.path.join(args.results, 'i3d_reference.npz')}"]
+  references = [f"--config.eval.{field}={path}" for field, path in reference_paths(args.results).items()]
   still = os.path.join(args.results, f"{table}_{row}_samples.png")
   gif_stem = os.path.join(args.root, f"{table}_{row}_samples")
   overrides = [*references, *args.override]
@@ -277,12 +288,12 @@ def sweep_row(name: str, path: str, report: str, settings: dict, config, args) -
       save_sample_still(base, gif_stem, still, log)
     if not os.path.exists(curve):                              # rows finished before curves were kept
       save_training_curve(workdir, curve)
-    return
+    return True
   exported_step = export_step(workdir)
   if exported_step is not None and exported_step != config.total_steps:
     print(f"{name}: {workdir} holds an export of step {exported_step}, not {config.total_steps}; "
           f"skipped (resume its training from a checkpoint instead)", flush=True)
-    return
+    return False
   # The row is scored below (--mode=eval, with FVD when asked): the run's own end-of-run score
   # (demo.py's eval.score_at_end) would sample the same 200 clips a second time. A workdir that
   # holds an export was trained elsewhere (benchmarks/gpu/ablation_rows.sh): it is only scored.
@@ -291,34 +302,24 @@ def sweep_row(name: str, path: str, report: str, settings: dict, config, args) -
   diverged = halted_at_step(log) if code == HALTED_ON_NAN else None
   if code != 0 and diverged is None:
     print(f"{name}: training failed, see {log}; continuing with the next row", flush=True)
-    return
+    return False
   partial = os.path.join(args.root, f"{table}_{row}.json")   # moved into --results once complete
   if run([*base, "--mode=eval", f"--output={partial}"], log) != 0 or not os.path.exists(partial):
     print(f"{name}: eval failed, see {log}", flush=True)
-    return
+    return False
   if diverged is not None:     # a result, not a failure (paper Fig. 5: SLA diverges): scored as it stopped
     print(f"{name}: diverged at step {diverged}; scoring its last good state", flush=True)
   save_sample_still(base, gif_stem, still, log)
   place_report(partial, report, settings, diverged)
+  return True
 
 
 def save_sample_still(base_cmd, gif_stem: str, path: str, log: str) -> bool:
-  """Samples the row as it is evaluated (its sampler and steps, EMA weights, seed 0, classes 0-9)
-  and keeps the first, middle and last frame side by side: rows that share a training differ only
-  in how they sample, so the training-time GIFs would not show them."""
+  """Samples the row as it is evaluated (its sampler and steps, EMA weights, seed 0), kept as a still."""
   if run([*base_cmd, "--mode=sample", f"--output={gif_stem}"], log) != 0:
     print(f"sample still failed, see {log}", flush=True)
     return False
-  with Image.open(gif_stem + ".gif") as gif:
-    frames = []
-    for index in sorted({0, gif.n_frames // 2, gif.n_frames - 1}):
-      gif.seek(index)
-      frames.append(gif.convert("L"))
-  gap = 8
-  still = Image.new("L", (sum(f.width for f in frames) + gap * (len(frames) - 1), frames[0].height), 255)
-  for i, frame in enumerate(frames):
-    still.paste(frame, (i * (frame.width + gap), 0))
-  still.save(path, optimize=True)
+  write_still(gif_stem + ".gif", path)
   return True
 
 
@@ -356,9 +357,8 @@ def selected_rows(tables, rows_arg: str) -> list[tuple[str, str]]:
 
 
 def load_results(results_dir: str) -> dict:
-  """{TABLE:ROW: report} from the `<table>_<row>.json` files in `results_dir`. A file that is not a
-  readable JSON object (a copy cut short, a hand edit) is left out with one warning line: the other
-  rows still print."""
+  """{TABLE:ROW: report} from the `<table>_<row>.json` files in `results_dir`; a file that is not a
+  readable JSON object (a copy cut short, a hand edit) is left out with one warning line."""
   results = {}
   for fname in sorted(os.listdir(results_dir)):
     stem = fname.removesuffix(".json")
