@@ -9,6 +9,7 @@ import math
 import numbers
 import os
 import re
+import sys
 
 from eflow_jax import sample_limits, user_paths, weights_digest
 from eflow_jax.atomic_io import TEMP_SUFFIX_MAX
@@ -116,6 +117,15 @@ def ignored_seed_warning(overrides: dict, num_classes: int, prompts_given: bool,
     return None
   return (f"warning: --config.seed={overrides['seed']} does not change --mode=sample's clips: their noise comes from "
           f"--seed (here {seed}); give --seed={overrides['seed']} for that noise.")
+
+
+def warn_blank_prompts(what: str, prompts) -> None:
+  """A blank prompt (an empty shell variable, say) is drawn from empty text, not from a caption:
+  allowed, with one line, since it may be meant."""
+  blank = [i for i, p in enumerate(prompts) if not p.strip()]
+  if blank:
+    print(f"warning: {what}: prompt{'s' * (len(blank) > 1)} {blank} {'are' if len(blank) > 1 else 'is'} blank: "
+          f"drawn from empty text, not from a caption.", file=sys.stderr, flush=True)
 
 
 def read_prompts(path: str) -> list[str]:

@@ -250,11 +250,10 @@ class Pipeline:
       return {"y": jnp.asarray(ids, jnp.int32)}
     if prompts is None:
       raise ValueError("this is a text model: give prompts, not class_ids.")
-    if isinstance(prompts, str):
-      prompts = [prompts]
-    prompts = list(prompts)
+    prompts = [prompts] if isinstance(prompts, str) else list(prompts)
     if not prompts or not all(isinstance(p, str) for p in prompts):
       raise ValueError(f"prompts={prompts!r} must be one or more strings.")
+    cli_checks.warn_blank_prompts("Pipeline", prompts)
     sample_limits.check_memory("Pipeline", len(prompts), self.config, self.example_shape)
     self._text_encoder = self._text_encoder or text_encoders.from_config(self.config)
     text, mask = self._text_encoder.encode(prompts)

@@ -289,3 +289,18 @@ def test_a_step_whose_deletion_is_under_way_is_not_reported_unreadable(tmp_path,
   _, step, _ = ckpt.restore_ema_params()
   ckpt.close()
   assert step == STEPS[0] and "unreadable" not in capsys.readouterr().err
+
+
+def test_a_blank_prompt_is_sampled_with_one_warning(capsys):
+  """An empty prompt (an empty shell variable) was drawn from empty text without a word, by the CLI
+  and the Pipeline alike; it may be meant, so it is drawn, with one line."""
+  from eflow_jax import config_lib
+  from eflow_jax.pipeline import Pipeline
+  config = config_lib.load_config(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                               "configs/t2v_demo.py"))
+  pipe = Pipeline(config, params={}, example_shape=(4, 16, 16, 3))
+  cond = pipe.conditions(prompts=["digit 1 moving up", "  "])
+  assert cond["text"].shape[0] == 2
+  assert capsys.readouterr().err == "warning: Pipeline: prompt [1] is blank: drawn from empty text, not from a caption.\n"
+  pipe.conditions(prompts="digit 1 moving up")
+  assert not capsys.readouterr().err

@@ -9,6 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
+from eflow_jax import cli_checks
 from eflow_jax.cli_checks import check_eval_report_settings
 from eflow_jax import sample_limits
 from eflow_jax.sample_files import default_sample_name, write_sample_files
@@ -156,6 +157,7 @@ def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=
     if model.num_classes:
       raise ValueError("--prompt / --prompts_file are for text models; use --class_id with a class-conditional "
                        "model.")
+    cli_checks.warn_blank_prompts("--mode=sample", prompts)
     text, mask = text_encoders.from_config(config).encode(list(prompts))
     prompt_batch, num = {"text": text, "text_mask": mask}, len(prompts)
   else:
