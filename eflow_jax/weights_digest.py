@@ -49,7 +49,8 @@ def set_aside_report_of_other_weights(path: str, digest: str | None) -> str | No
     k += 1
     target = f"{stem}.superseded-{k}.json"
   os.rename(path, target)
-  print(f"{path} scored other weights of step {report.get('step')} (weights_sha256 {str(report.get(KEY))[:8]}..., "
+  step = f" of step {report['step']}" if report.get("step") is not None else ""    # score reports name none
+  print(f"{path} scored other weights{step} (weights_sha256 {str(report.get(KEY))[:8]}..., "
         f"these {digest[:8]}...): kept as {target}.", file=sys.stderr, flush=True)
   return target
 

@@ -98,7 +98,8 @@ def check_no_repeated_clips(rows: list[tuple[str, dict]], entries: list[dict]) -
   video), and only its author knows which row was meant."""
   seen = {}
   for (where, row), entry in zip(rows, entries):
-    key = (os.path.realpath(entry["video"]), entry.get("caption"), entry.get("label"))
+    caption = entry.get("caption")
+    key = (os.path.realpath(entry["video"]), None if caption is None else visible_text(caption), entry.get("label"))
     if key in seen:
       what = f"caption {row['caption']!r}" if "caption" in row else f"label {row['label']!r}"
       raise ValueError(f"{where} lists the same clip as {seen[key]} ({row['video']}, {what}): it "
@@ -198,6 +199,14 @@ def _read_rows(input_path: str) -> list[tuple[str, object]]:
   return rows
 
 
+def visible_text(caption: str) -> str:
+  """The caption as a text encoder reads it: Unicode NFC, without invisible format characters (a
+  zero-width space, a byte-order mark: category Cf, which str.strip() keeps), runs of whitespace
+  as one space. Two captions that read the same are one caption; one that reads as nothing is blank."""
+  shown = "".join(ch for ch in unicodedata.normalize("NFC", caption) if unicodedata.category(ch) != "Cf")
+  return " ".join(shown.split())
+
+
 def _check_row(where: str, row) -> None:
   """A row is an object whose 'video' is a path, whose 'label', if any, is not blank and whose
   'caption', if any, is text (a caption of null or 5 would otherwise be encoded as the words 'None' or
@@ -215,7 +224,7 @@ def _check_row(where: str, row) -> None:
     raise ValueError(f"{where}: 'label' is empty; give every row its class number or name.")
   if "caption" in row and not isinstance(row["caption"], str):
     raise ValueError(f"{where}: 'caption' is {row['caption']!r}, not text; give every caption as a string.")
-  if "caption" in row and not row["caption"].strip():   # would train as the unconditional (null-text) clip
+  if "caption" in row and not visible_text(row["caption"]):   # would train as an empty (null-text) clip
     raise ValueError(f"{where}: 'caption' is empty; give every clip its caption, or leave the clip out.")
 
 

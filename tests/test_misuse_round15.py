@@ -1,0 +1,40 @@
+"""A fifteenth round of misuse (docs/misuse/round15.json lists every case tried): sequences around
+the newest changes (resumes, reports of replaced weights, captions). Fixed here: a caption of only
+invisible characters (a zero-width space, a byte-order mark) passed the blank-caption check and
+trained as one unknown token; the same video listed twice with captions that differ only in spaces
+was prepared twice (bit-identical records); a replaced score report was named 'step None'."""
+import json
+
+import pytest
+
+from eflow_jax import weights_digest
+from eflow_jax.tools import video_inputs
+
+
+@pytest.mark.parametrize("caption", ["\u200b", "\u3000\u200b\ufeff", " \u2060 "])
+def test_a_caption_of_invisible_characters_is_blank(tmp_path, caption):
+  path = tmp_path / "list.jsonl"
+  path.write_text(json.dumps({"video": "a.mp4", "caption": "a dog runs"}) + "\n" +
+                  json.dumps({"video": "b.mp4", "caption": caption}) + "\n", encoding="utf-8")
+  with pytest.raises(ValueError, match=r"list\.jsonl:2: 'caption' is empty"):
+    video_inputs.read_entries(str(path))
+
+
+def test_one_video_listed_twice_with_captions_that_read_the_same_is_refused(tmp_path):
+  (tmp_path / "a.mp4").write_bytes(b"")
+  path = tmp_path / "list.jsonl"
+  path.write_text(json.dumps({"video": "a.mp4", "caption": "a dog runs"}) + "\n" +
+                  json.dumps({"video": "a.mp4", "caption": "a dog  runs\u200b "}) + "\n")
+  with pytest.raises(ValueError, match=r"list\.jsonl:2 lists the same clip as .*list\.jsonl:1"):
+    video_inputs.read_entries(str(path))
+  path.write_text(json.dumps({"video": "a.mp4", "caption": "a dog runs"}) + "\n" +
+                  json.dumps({"video": "a.mp4", "caption": "a dog sleeps"}) + "\n")
+  assert len(video_inputs.read_entries(str(path))[0]) == 2             # two captions of one video: fine
+
+
+def test_a_replaced_score_report_is_named_without_a_step_it_does_not_hold(tmp_path, capsys):
+  path = tmp_path / "score_step000012.json"
+  path.write_text(json.dumps({weights_digest.KEY: "a" * 64}))
+  assert weights_digest.set_aside_report_of_other_weights(str(path), "b" * 64)
+  err = capsys.readouterr().err
+  assert "scored other weights (weights_sha256 aaaaaaaa..." in err and "None" not in err
