@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 
 KEY = "weights_sha256"
@@ -53,4 +54,16 @@ def set_aside_report_of_other_weights(path: str, digest: str | None) -> str | No
   print(f"{path} scored other weights{step} (weights_sha256 {str(report.get(KEY))[:8]}..., "
         f"these {digest[:8]}...): kept as {target}.", file=sys.stderr, flush=True)
   return target
+
+
+# The reports an evaluation writes by default (train/evaluate.py, train/loop.py's score_at_end).
+REPORT_NAME = re.compile(r"^(eval|score)_step\d+\.json$")
+
+
+def set_aside_reports_of_other_weights(folder: str, digest: str) -> list[str]:
+  """set_aside_report_of_other_weights for every default-named report in `folder` (an export written
+  again with other weights: the reports of the weights it replaced must not read as theirs)."""
+  names = sorted(n for n in os.listdir(folder) if REPORT_NAME.match(n)) if os.path.isdir(folder) else []
+  moved = [set_aside_report_of_other_weights(os.path.join(folder, n), digest) for n in names]
+  return [m for m in moved if m]
 

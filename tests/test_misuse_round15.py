@@ -38,3 +38,25 @@ def test_a_replaced_score_report_is_named_without_a_step_it_does_not_hold(tmp_pa
   assert weights_digest.set_aside_report_of_other_weights(str(path), "b" * 64)
   err = capsys.readouterr().err
   assert "scored other weights (weights_sha256 aaaaaaaa..." in err and "None" not in err
+
+
+def test_an_export_written_again_with_other_weights_sets_aside_the_earlier_exports_evals(tmp_path):
+  """Export, eval of the export, retrain of the step, export into the same folder: the folder held the
+  new weights beside the eval report of the replaced ones, without a word."""
+  import shutil
+  from test_pipeline_misuse import STEPS, write_run
+  from eflow_jax.tools import export as export_tool
+  run, exp = str(tmp_path / "run"), tmp_path / "exp"
+  write_run(run)
+  assert export_tool.main([f"--workdir={run}", f"--output={exp}"]) == 0
+  old = export_tool.checkpoint_weights_digest(run, STEPS[-1])
+  (exp / f"eval_step{STEPS[-1]:06d}.json").write_text(json.dumps({"step": STEPS[-1], weights_digest.KEY: old}))
+  assert export_tool.main([f"--workdir={run}", f"--output={exp}"]) == 0          # the same weights: kept
+  assert (exp / f"eval_step{STEPS[-1]:06d}.json").exists()
+  shutil.rmtree(f"{run}/checkpoints/{STEPS[-1]}")                                  # the step trained again
+  write_run(run + "_again", steps=(STEPS[-1],), seed=7)
+  shutil.copytree(f"{run}_again/checkpoints/{STEPS[-1]}", f"{run}/checkpoints/{STEPS[-1]}")
+  assert export_tool.main([f"--workdir={run}", f"--output={exp}"]) == 0
+  assert not (exp / f"eval_step{STEPS[-1]:06d}.json").exists()
+  kept = json.loads((exp / f"eval_step{STEPS[-1]:06d}.superseded.json").read_text())
+  assert kept[weights_digest.KEY] == old

@@ -31,7 +31,8 @@ from eflow_jax.pipeline import (CONFIG_FILE, WEIGHTS_FILE, Pipeline, is_descript
                                 weight_checksums)
 from eflow_jax import user_paths
 from eflow_jax.sample_limits import steps_taken
-from eflow_jax.weights_digest import ema_digest, scored_other_weights, weights_digest
+from eflow_jax.weights_digest import (ema_digest, scored_other_weights, set_aside_reports_of_other_weights,
+                                      weights_digest)
 from eflow_jax.workdir import check_writable
 
 
@@ -223,7 +224,8 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
                                            checksums=weight_checksums(flat), source_run=source_run), indent=1)
   # The digest of the weights in hand (the checkpoint's, as its meta gives it): the step may be
   # pruned by a trainer since it was read, and a second read would fail.
-  card = model_card(pipe, workdir, ema_digest(pipe.params))
+  digest = ema_digest(pipe.params)
+  card = model_card(pipe, workdir, digest)
   contents = {CONFIG_FILE: lambda path: _write_text(path, description),
               WEIGHTS_FILE: lambda path: save_file(flat, path),
               "README.md": lambda path: _write_text(path, card)}
@@ -234,6 +236,7 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
       os.chmod(paths[name] + PARTIAL, ordinary_file_mode())
     for name in EXPORT_FILES:
       os.replace(paths[name] + PARTIAL, paths[name])
+    set_aside_reports_of_other_weights(output, digest)     # an earlier export's evals are not these weights'
   except Exception as e:  # pylint: disable=broad-except   (SafetensorError on a full or read-only disk)
     for name in EXPORT_FILES:
       if os.path.exists(paths[name] + PARTIAL):
