@@ -35,14 +35,15 @@ def scored_other_weights(report: dict, digest: str | None) -> bool:
 
 def set_aside_report_of_other_weights(path: str, digest: str | None) -> str | None:
   """Renames the report at `path` to a free `<name>.superseded[-k].json` when it scored other weights
-  than `digest`, and returns that name. A step trained again (--resume_from_step) keeps the weights it
+  than `digest`, or names none (which weights it scored is unknown), and returns that name. A step trained again (--resume_from_step) keeps the weights it
   replaces as `<step>.superseded`; their report is kept the same way, not written over."""
   try:
     with open(path, encoding="utf-8") as f:
       report = json.load(f)
   except (OSError, ValueError):
     return None
-  if not isinstance(report, dict) or not scored_other_weights(report, digest):
+  unnamed = bool(digest) and isinstance(report, dict) and report.get(KEY) is None   # written before reports named them
+  if not isinstance(report, dict) or not (scored_other_weights(report, digest) or unnamed):
     return None
   stem, k = path[:-len(".json")] if path.endswith(".json") else path, 1
   target = f"{stem}.superseded.json"
@@ -51,8 +52,9 @@ def set_aside_report_of_other_weights(path: str, digest: str | None) -> str | No
     target = f"{stem}.superseded-{k}.json"
   os.rename(path, target)
   step = f" of step {report['step']}" if report.get("step") is not None else ""    # score reports name none
-  print(f"{path} scored other weights{step} (weights_sha256 {str(report.get(KEY))[:8]}..., "
-        f"these {digest[:8]}...): kept as {target}.", file=sys.stderr, flush=True)
+  which = "names no weights" if unnamed else f"scored other weights{step} (weights_sha256 {str(report.get(KEY))[:8]}..."
+  print(f"{path} {which}{'' if unnamed else f', these {digest[:8]}...)'}: kept as {target}, not written over.",
+        file=sys.stderr, flush=True)
   return target
 
 

@@ -60,3 +60,23 @@ def test_an_export_written_again_with_other_weights_sets_aside_the_earlier_expor
   assert not (exp / f"eval_step{STEPS[-1]:06d}.json").exists()
   kept = json.loads((exp / f"eval_step{STEPS[-1]:06d}.superseded.json").read_text())
   assert kept[weights_digest.KEY] == old
+
+
+def test_a_report_that_names_no_weights_is_never_written_over_nor_quoted_for_a_step_trained_again(tmp_path, capsys):
+  """A report written before reports named their weights survived a retrain of its step: the card
+  quoted its scores for the new weights, and the next eval wrote over it."""
+  from test_pipeline_misuse import STEPS, write_run
+  from eflow_jax.tools import export as export_tool
+  run = tmp_path / "run"
+  write_run(str(run))
+  report = run / f"eval_step{STEPS[-1]:06d}.json"
+  report.write_text(json.dumps({"step": STEPS[-1], "weights": "ema", "sharpness": 6.239}))
+  assert export_tool.main([f"--workdir={run}", f"--output={tmp_path / 'e1'}"]) == 0
+  assert "6.239" in (tmp_path / "e1" / "README.md").read_text()            # nothing says it is stale: quoted
+  (run / "checkpoints" / f"{STEPS[-1]}.superseded").mkdir()                # the step was trained again
+  assert export_tool.main([f"--workdir={run}", f"--output={tmp_path / 'e2'}"]) == 0
+  assert "6.239" not in (tmp_path / "e2" / "README.md").read_text()
+  assert "names none while the step was trained again" in capsys.readouterr().err
+  kept = weights_digest.set_aside_report_of_other_weights(str(report), "b" * 64)     # a new eval's write
+  assert kept.endswith(f"eval_step{STEPS[-1]:06d}.superseded.json") and json.load(open(kept))["sharpness"] == 6.239
+  assert "names no weights" in capsys.readouterr().err

@@ -31,7 +31,7 @@ from eflow_jax.pipeline import (CONFIG_FILE, WEIGHTS_FILE, Pipeline, is_descript
                                 weight_checksums)
 from eflow_jax import user_paths
 from eflow_jax.sample_limits import steps_taken
-from eflow_jax.weights_digest import (ema_digest, scored_other_weights, set_aside_reports_of_other_weights,
+from eflow_jax.weights_digest import (KEY, ema_digest, scored_other_weights, set_aside_reports_of_other_weights,
                                       weights_digest)
 from eflow_jax.workdir import check_writable
 
@@ -52,9 +52,10 @@ def scores_of(workdir: str, step: int, digest: str | None = None) -> list[tuple[
         print(f"warning: {path} is unreadable ({first_line(e)}); the model card leaves it out.", file=sys.stderr,
               flush=True)
         continue
-      if scored_other_weights(report, digest):
-        print(f"warning: {path} scored other weights of step {step} (the checkpoint was trained again since); "
-              f"the model card leaves it out.", file=sys.stderr, flush=True)
+      retrained = glob.glob(os.path.join(workdir, "checkpoints", f"{step}.superseded*"))
+      if scored_other_weights(report, digest) or (digest and report.get(KEY) is None and retrained):
+        print(f"warning: {path} scored other weights of step {step}, or names none while the step was trained "
+              f"again since; the model card leaves it out.", file=sys.stderr, flush=True)
       else:
         found.append((os.path.basename(path), report))
   return found
