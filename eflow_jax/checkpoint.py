@@ -265,12 +265,13 @@ class Checkpointer:
     yield step
 
   def _vanished(self, step: int | None, candidate: int, wait_s: float = 2.0) -> bool:
-    """The default step's folder was deleted while it was read (pruned by a trainer): not unreadable.
-    A deletion still under way (its files go first) is waited for, up to `wait_s`."""
+    """The default step's folder was deleted (pruned by a trainer) while read, or is within `wait_s`."""
+    if step is not None or not self.read_only:
+      return False
     folder, deadline = os.path.join(self.directory, str(candidate)), time.monotonic() + wait_s
-    while step is None and self.read_only and os.path.isdir(folder) and time.monotonic() < deadline:
+    while os.path.isdir(folder) and time.monotonic() < deadline:
       time.sleep(0.05)
-    return step is None and self.read_only and not os.path.isdir(folder)
+    return not os.path.isdir(folder)
 
   def _restore_ema_step(self, step: int):
     missing = [item for item in ITEMS if not os.path.isdir(os.path.join(self.directory, str(step), item))]

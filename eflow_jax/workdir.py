@@ -106,7 +106,8 @@ def check_writable(directory: str, flag: str = "--workdir", *, create: bool = Tr
 # What a run writes under its workdir: folders (checkpoints; samples: train/evaluate.py; metrics:
 # the metric caches; tensorboard, profile: train/progress.py) and files (train/progress.py).
 RUN_FOLDERS = ("checkpoints", "samples", "metrics", "tensorboard", "profile")
-RUN_FILES = ("metrics.jsonl", "metrics.superseded.jsonl")
+SUPERSEDED_METRICS = "metrics.superseded.jsonl"     # the records of steps trained again (train/progress.py)
+RUN_FILES = ("metrics.jsonl", SUPERSEDED_METRICS)
 
 
 def check_run_folders(workdir: str) -> None:

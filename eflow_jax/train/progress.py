@@ -22,6 +22,7 @@ from clu import parameter_overview
 
 from eflow_jax.atomic_io import write_atomically
 from eflow_jax.flow.terms import TERMS
+from eflow_jax.workdir import SUPERSEDED_METRICS
 from eflow_jax.train.step import create_train_state
 from eflow_jax.train.step import make_train_step
 
@@ -265,9 +266,6 @@ def gif_summary(tag: str, frames: np.ndarray, fps: float = 4):
   t, h, w, c = frames.shape
   image = Summary.Image(height=h, width=w, colorspace=c, encoded_image_string=buffer.getvalue())
   return Summary(value=[Summary.Value(tag=tag, image=image)])
-
-
-SUPERSEDED_METRICS = "metrics.superseded.jsonl"
 
 
 def set_aside_metrics_after(workdir: str, step: int) -> int:
