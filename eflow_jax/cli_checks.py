@@ -106,7 +106,10 @@ def check_flags(mode: str, workdir: str, given: dict, num_classes: int, flow=Non
     raise ValueError("--num_samples with --prompts_file: the file's lines are the videos; remove one.")
   if given.get("output") is not None:      # sample or eval: any other mode was refused above
     user_paths.check_outside_checkpoints("--output", given["output"], workdir, stem=True)
-    (check_sample_output if mode == "sample" else check_eval_output)(given["output"])
+    if mode == "sample":
+      check_sample_output(given["output"])
+    else:
+      check_eval_output(given["output"], workdir)
 
 
 def ignored_seed_warning(overrides: dict, num_classes: int, prompts_given: bool, seed: int) -> str | None:
@@ -176,14 +179,22 @@ def check_name_length(flag: str, path: str, suffix: str) -> None:
                      f"{limit} the file system allows; choose a shorter name.")
 
 
-def check_eval_output(output: str) -> None:
+def check_eval_output(output: str, workdir: str | None = None) -> None:
   """--mode=eval's --output may replace only an earlier eval report (a JSON object with the
   'step' and 'weights' that train/evaluate.py writes): never a folder, a run's metrics.jsonl or an
-  export's config.json, which would be lost after the whole evaluation."""
+  export's config.json, which would be lost after the whole evaluation; nor a name another run's or
+  export's model card reads as that folder's own report (eval_stepN.json: tools/export.py, scores_of)."""
   if output.endswith(("/", os.sep)) or os.path.isdir(output):
     raise ValueError(f"--output={output} is a folder; give the JSON report's file path (e.g. "
                      f"{os.path.join(output, 'eval.json')}).")
   check_name_length("--output", output, TEMP_SUFFIX_MAX)
+  folder = os.path.dirname(os.path.abspath(output))
+  if (weights_digest.REPORT_NAME.match(os.path.basename(output)) and workdir is not None
+      and os.path.realpath(folder) != os.path.realpath(workdir)
+      and any(os.path.exists(os.path.join(folder, n)) for n in ("checkpoints", "config.json"))):
+    raise ValueError(f"--output={output}: {os.path.basename(output)} in {folder}, another run or export, is the name "
+                     f"its model card reads as its own report; choose another name (e.g. "
+                     f"{os.path.join(folder, 'eval_other_run.json')}) or leave --output out.")
   if not os.path.exists(output):
     return
   try:

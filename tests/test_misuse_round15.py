@@ -2,7 +2,9 @@
 the newest changes (resumes, reports of replaced weights, captions). Fixed here: a caption of only
 invisible characters (a zero-width space, a byte-order mark) passed the blank-caption check and
 trained as one unknown token; the same video listed twice with captions that differ only in spaces
-was prepared twice (bit-identical records); a replaced score report was named 'step None'."""
+was prepared twice (bit-identical records); a replaced score report was named 'step None'. Two
+unclear ones: an eval's --output named another run's own report (that run's report was set aside
+and called retrained), and a card said 'no report' while a set-aside report scored exactly its weights."""
 import json
 
 import pytest
@@ -80,3 +82,39 @@ def test_a_report_that_names_no_weights_is_never_written_over_nor_quoted_for_a_s
   kept = weights_digest.set_aside_report_of_other_weights(str(report), "b" * 64)     # a new eval's write
   assert kept.endswith(f"eval_step{STEPS[-1]:06d}.superseded.json") and json.load(open(kept))["sharpness"] == 6.239
   assert "names no weights" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("marker", ["checkpoints", "config.json"])
+def test_an_eval_output_named_as_another_runs_own_report_is_refused(tmp_path, marker):
+  from eflow_jax import cli_checks
+  run, other = tmp_path / "run", tmp_path / "other"
+  run.mkdir()
+  other.mkdir()
+  (other / marker).mkdir() if marker == "checkpoints" else (other / marker).write_text("{}")
+  theirs = other / "eval_step000012.json"
+  theirs.write_text(json.dumps({"step": 12, "weights": "ema", weights_digest.KEY: "a" * 64}))
+  with pytest.raises(ValueError, match=r"^--output=.*other/eval_step000012\.json: eval_step000012\.json in .*other, "
+                                       r"another run or export, is the name its model card reads as its own report"):
+    cli_checks.check_flags("eval", str(run), {"output": str(theirs)}, num_classes=2)
+  cli_checks.check_flags("eval", str(run), {"output": str(other / "eval_of_run.json")}, num_classes=2)
+  cli_checks.check_flags("eval", str(run), {"output": str(run / "eval_step000012.json")}, num_classes=2)
+  (tmp_path / "results").mkdir()                                   # a folder of no run: its own business
+  cli_checks.check_flags("eval", str(run), {"output": str(tmp_path / "results" / "eval_step000012.json")},
+                         num_classes=2)
+
+
+def test_the_card_quotes_a_set_aside_report_of_exactly_the_exported_weights(tmp_path, capsys):
+  """A step evaluated, trained again (its report set aside), trained back to the same weights: the
+  set-aside report scores exactly the exported weights, and the card said the run wrote none."""
+  from eflow_jax.tools import export as export_tool
+  mine, other = "a" * 64, "b" * 64
+  (tmp_path / "eval_step000012.superseded.json").write_text(json.dumps({"step": 12, weights_digest.KEY: mine,
+                                                                        "sharpness": 6.25}))
+  (tmp_path / "eval_step000012.superseded-2.json").write_text(json.dumps({"step": 12, weights_digest.KEY: other}))
+  (tmp_path / "eval_step000012.superseded-3.json").write_text(json.dumps({"step": 12}))
+  (tmp_path / "score_step000012.superseded.json").write_text("{")          # torn: left out, no warning needed
+  found = export_tool.scores_of(str(tmp_path), 12, mine)
+  assert found == [("eval_step000012.superseded.json", {"step": 12, weights_digest.KEY: mine, "sharpness": 6.25})]
+  assert [n for n, _ in export_tool.scores_of(str(tmp_path), 12, other)] == ["eval_step000012.superseded-2.json"]
+  assert export_tool.scores_of(str(tmp_path), 12, None) == []                 # unknown weights: no set-aside one
+  assert export_tool.scores_of(str(tmp_path), 10, mine) == []

@@ -39,26 +39,41 @@ from eflow_jax.workdir import check_writable
 def scores_of(workdir: str, step: int, digest: str | None = None) -> list[tuple[str, dict]]:
   """The run's own measurements at `step`: its end-of-run score and --mode=eval reports. A report
   that cannot be read (an eval killed while writing it), or that scored other weights of this step
-  than `digest` names (weights_digest.py), is skipped with a warning."""
+  than `digest` names (weights_digest.py), is skipped with a warning. A report set aside by a retrain
+  (<name>.superseded[-k].json) counts when it names exactly these weights: the step can be trained
+  back to them."""
   found = []
-  for pattern in (f"score_step{step:06d}.json", f"eval_step{step:06d}.json"):
-    for path in sorted(glob.glob(os.path.join(workdir, pattern))):
-      try:
-        with open(path) as f:
-          report = json.load(f)
-        if not isinstance(report, dict):
-          raise ValueError(f"a JSON {type(report).__name__}, not a report's object")
-      except (OSError, ValueError) as e:
-        print(f"warning: {path} is unreadable ({first_line(e)}); the model card leaves it out.", file=sys.stderr,
-              flush=True)
-        continue
-      retrained = glob.glob(os.path.join(workdir, "checkpoints", f"{step}.superseded*"))
-      if scored_other_weights(report, digest) or (digest and report.get(KEY) is None and retrained):
-        print(f"warning: {path} scored other weights of step {step}, or names none while the step was trained "
-              f"again since; the model card leaves it out.", file=sys.stderr, flush=True)
-      else:
-        found.append((os.path.basename(path), report))
+  retrained = glob.glob(os.path.join(workdir, "checkpoints", f"{step}.superseded*"))
+  for stem in (f"score_step{step:06d}", f"eval_step{step:06d}"):
+    path = os.path.join(workdir, f"{stem}.json")
+    report = read_report(path) if os.path.exists(path) else None
+    if report is None:
+      pass
+    elif scored_other_weights(report, digest) or (digest and report.get(KEY) is None and retrained):
+      print(f"warning: {path} scored other weights of step {step}, or names none while the step was trained "
+            f"again since; the model card leaves it out.", file=sys.stderr, flush=True)
+    else:
+      found.append((os.path.basename(path), report))
+    for kept in sorted(glob.glob(os.path.join(workdir, f"{stem}.superseded*.json"))) if digest else []:
+      report = read_report(kept, quiet=True)
+      if report is not None and report.get(KEY) == digest:
+        found.append((os.path.basename(kept), report))
   return found
+
+
+def read_report(path: str, quiet: bool = False) -> dict | None:
+  """A report's JSON object, or None with a warning (none when `quiet`) when it cannot be read."""
+  try:
+    with open(path) as f:
+      report = json.load(f)
+    if not isinstance(report, dict):
+      raise ValueError(f"a JSON {type(report).__name__}, not a report's object")
+    return report
+  except (OSError, ValueError) as e:
+    if not quiet:
+      print(f"warning: {path} is unreadable ({first_line(e)}); the model card leaves it out.", file=sys.stderr,
+            flush=True)
+    return None
 
 
 def example_call(config) -> str:
