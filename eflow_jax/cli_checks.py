@@ -13,6 +13,7 @@ import sys
 
 from eflow_jax import sample_limits, user_paths, weights_digest
 from eflow_jax.atomic_io import TEMP_SUFFIX_MAX
+from eflow_jax.blank_text import is_blank
 
 # The flags only some modes read -> those modes (given to another mode they would be ignored).
 MODE_FLAGS = {"step": ("sample", "eval"), "output": ("sample", "eval"), "allow_resume_change": ("train",),
@@ -125,10 +126,10 @@ def ignored_seed_warning(overrides: dict, num_classes: int, prompts_given: bool,
 def warn_blank_prompts(what: str, prompts) -> None:
   """A blank prompt (an empty shell variable, say) is drawn from empty text, not from a caption:
   allowed, with one line, since it may be meant."""
-  blank = [i for i, p in enumerate(prompts) if not p.strip()]
+  blank = [i for i, p in enumerate(prompts) if is_blank(p)]
   if blank:
     print(f"warning: {what}: prompt{'s' * (len(blank) > 1)} {blank} {'are' if len(blank) > 1 else 'is'} blank: "
-          f"drawn from empty text, not from a caption.", file=sys.stderr, flush=True)
+          f"drawn from empty or unknown text, not from a caption.", file=sys.stderr, flush=True)
 
 
 def read_prompts(path: str) -> list[str]:

@@ -301,6 +301,6 @@ def test_a_blank_prompt_is_sampled_with_one_warning(capsys):
   pipe = Pipeline(config, params={}, example_shape=(4, 16, 16, 3))
   cond = pipe.conditions(prompts=["digit 1 moving up", "  "])
   assert cond["text"].shape[0] == 2
-  assert capsys.readouterr().err == "warning: Pipeline: prompt [1] is blank: drawn from empty text, not from a caption.\n"
+  assert capsys.readouterr().err == "warning: Pipeline: prompt [1] is blank: drawn from empty or unknown text, not from a caption.\n"
   pipe.conditions(prompts="digit 1 moving up")
   assert not capsys.readouterr().err

@@ -1,8 +1,10 @@
 """prepare_data's inputs: the list of videos with their captions or class labels (a .jsonl / .csv
 list or a Kinetics-style class folder), and one video file decoded, resized and centre-cropped to a
 clip in [-1, 1] (the format is documented in eflow_jax/tools/prepare_data.py)."""
+import collections
 import csv
 import functools
+import hashlib
 import json
 import math
 import numbers
@@ -13,6 +15,7 @@ import unicodedata
 import numpy as np
 
 from eflow_jax import sample_limits
+from eflow_jax.blank_text import is_blank, visible_text
 
 VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif")
 MAX_CLASSES = 2**20     # a class table row per id (models/embeddings.py): more is a mistyped label, not a data set
@@ -73,6 +76,10 @@ def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
     raise ValueError(f"{input_path} lists no videos.")
   for where, row in rows:
     _check_row(where, row)
+  both = next((w for w, r in rows if {"caption", "label"} <= set(r)), None)
+  if both:         # the label was dropped without a word: the set was read as a captioned one
+    raise ValueError(f"{both} has both 'caption' and 'label'; a record set is captioned (text) or labelled "
+                     f"(classes): keep one of the two in every row.")
   kinds = {("caption" in r) for _, r in rows}
   if len(kinds) != 1 or (kinds == {False} and any("label" not in r for _, r in rows)):
     at, odd = next((w, r) for w, r in rows if ("caption" in r) != ("caption" in rows[0][1]) or
@@ -92,19 +99,45 @@ def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
 
 
 def check_no_repeated_clips(rows: list[tuple[str, dict]], entries: list[dict]) -> None:
-  """A clip listed twice (one video file, by its real path, with the same caption or label) was
-  prepared twice: a copy in the set, seen twice as often, that no count shows. Refused rather than
-  dropped: a repeated row is a mistake in the list (lists pasted together, a row meant for another
-  video), and only its author knows which row was meant."""
+  """A clip listed twice (one video, with the same caption or label) was prepared twice: a copy in
+  the set, seen twice as often, that no count shows. One video is one file by its real path, a hard
+  link to it, or a byte-identical copy (video_identities). Refused rather than dropped: a repeated row
+  is a mistake in the list (lists pasted together, a row meant for another video), and only its
+  author knows which row was meant."""
   seen = {}
-  for (where, row), entry in zip(rows, entries):
+  for (where, row), entry, video in zip(rows, entries, video_identities([e["video"] for e in entries])):
     caption = entry.get("caption")
-    key = (os.path.realpath(entry["video"]), None if caption is None else visible_text(caption), entry.get("label"))
+    key = (video, None if caption is None else visible_text(caption), entry.get("label"))
     if key in seen:
       what = f"caption {row['caption']!r}" if "caption" in row else f"label {row['label']!r}"
-      raise ValueError(f"{where} lists the same clip as {seen[key]} ({row['video']}, {what}): it "
+      raise ValueError(f"{where} lists the same clip as {seen[key]} ({row['video']}, {what}"
+                       f"{'' if video[0] == 'path' else ', the same video file or a byte-identical copy'}): it "
                        f"would be prepared twice; remove one of the two rows.")
     seen[key] = where
+
+
+def video_identities(paths: list[str]) -> list[tuple]:
+  """Which video each path is: its contents' sha256 where another listed file has its size (a hard
+  link, a copy under another name), else its real path (a path that cannot be read is reported
+  when it is decoded)."""
+  sizes = {}
+  for path in paths:
+    try:
+      sizes[path] = os.stat(path).st_size
+    except OSError:
+      pass
+  shared = {size for size, n in collections.Counter(sizes.values()).items() if n > 1}
+  out = []
+  for path in paths:
+    if sizes.get(path) in shared:
+      try:
+        with open(path, "rb") as f:
+          out.append(("sha256", hashlib.file_digest(f, "sha256").hexdigest()))
+        continue
+      except OSError:
+        pass
+    out.append(("path", os.path.realpath(path)))
+  return out
 
 
 def _folder_entries(input_path: str) -> tuple[list[dict], list[str]]:
@@ -199,14 +232,6 @@ def _read_rows(input_path: str) -> list[tuple[str, object]]:
   return rows
 
 
-def visible_text(caption: str) -> str:
-  """The caption as a text encoder reads it: Unicode NFC, without invisible format characters (a
-  zero-width space, a byte-order mark: category Cf, which str.strip() keeps), runs of whitespace
-  as one space. Two captions that read the same are one caption; one that reads as nothing is blank."""
-  shown = "".join(ch for ch in unicodedata.normalize("NFC", caption) if unicodedata.category(ch) != "Cf")
-  return " ".join(shown.split())
-
-
 def _check_row(where: str, row) -> None:
   """A row is an object whose 'video' is a path, whose 'label', if any, is not blank and whose
   'caption', if any, is text (a caption of null or 5 would otherwise be encoded as the words 'None' or
@@ -224,7 +249,7 @@ def _check_row(where: str, row) -> None:
     raise ValueError(f"{where}: 'label' is empty; give every row its class number or name.")
   if "caption" in row and not isinstance(row["caption"], str):
     raise ValueError(f"{where}: 'caption' is {row['caption']!r}, not text; give every caption as a string.")
-  if "caption" in row and not visible_text(row["caption"]):   # would train as an empty (null-text) clip
+  if "caption" in row and is_blank(row["caption"]):   # would train as an empty (null-text) or unknown-token clip
     raise ValueError(f"{where}: 'caption' is empty; give every clip its caption, or leave the clip out.")
 
 

@@ -1,0 +1,87 @@
+"""A sixteenth round of misuse (docs/misuse/round16.json lists every case tried). Fixed here: captions
+that show nothing but are not format characters (BEL, a Hangul filler, the Braille blank, a lone
+combining mark, a variation selector) were prepared, every one as the same unknown-token caption; a
+video listed twice through a hard link or a byte-identical copy was prepared twice; a row with both a
+caption and a label lost its label without a word."""
+import json
+import os
+
+import pytest
+
+from eflow_jax import blank_text, cli_checks
+from eflow_jax.tools import video_inputs
+
+
+@pytest.mark.parametrize("caption", ["\u0007", "\u3164", "\u2800", "\u034f", "\ufe0f", "\u115f\u1160", "\u001b\u007f",
+                                     " \u0301 ", "\U000e0041\U000e007f", "\uffa0", "\ue000", "\U000f0000 \u0378", "\u2800 \u3164"])
+def test_a_caption_that_shows_nothing_is_blank(tmp_path, caption):
+  path = tmp_path / "list.jsonl"
+  path.write_text(json.dumps({"video": "a.mp4", "caption": "a dog runs"}) + "\n" +
+                  json.dumps({"video": "b.mp4", "caption": caption}) + "\n", encoding="utf-8")
+  with pytest.raises(ValueError, match=r"list\.jsonl:2: 'caption' is empty; give every clip its caption"):
+    video_inputs.read_entries(str(path))
+
+
+@pytest.mark.parametrize("caption", ["a", "é", "e\u0301", "犬", "🐕", "\u0e01\u0e34", "7", "?", "a\u0007dog",
+                                     "\u3164a", "\u2800x"])
+def test_a_caption_that_shows_something_is_not_blank(caption):
+  assert not blank_text.is_blank(caption)
+
+
+def test_what_reads_the_same_is_one_caption():
+  """Independent spellings of one caption: the characters drawn as nothing are dropped, whitespace
+  (tab and newline, also control characters) is one space, and NFD is NFC."""
+  assert blank_text.visible_text("a\tdog\u200b \nruns\u0007") == "a dog runs"
+  assert blank_text.visible_text("caf\u0065\u0301\ufe0f") == "caf\u00e9"
+  assert blank_text.visible_text("a\u3164b") == "ab"
+  assert blank_text.visible_text("x\u0301") != blank_text.visible_text("x")    # a mark on a letter is text
+
+
+def test_a_blank_looking_prompt_gets_the_blank_warning(capsys):
+  cli_checks.warn_blank_prompts("Pipeline", ["a dog", "\u3164", "\u0007"])
+  assert capsys.readouterr().err.startswith("warning: Pipeline: prompts [1, 2] are blank")
+
+
+@pytest.mark.parametrize("how", ["hard link", "copy"])
+def test_one_video_listed_again_through_a_hard_link_or_a_copy_is_refused(tmp_path, how):
+  (tmp_path / "v0.mp4").write_bytes(b"video zero" * 100)
+  (tmp_path / "v1.mp4").write_bytes(b"video one!" * 100)        # the same size, other bytes: another video
+  (os.link if how == "hard link" else lambda a, b: open(b, "wb").write(open(a, "rb").read()))(
+      tmp_path / "v0.mp4", tmp_path / "again.mp4")
+  path = tmp_path / "list.jsonl"
+  rows = [{"video": "v0.mp4", "caption": "a dog runs"}, {"video": "v1.mp4", "caption": "a dog runs"},
+          {"video": "again.mp4", "caption": "a  dog runs"}]
+  path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+  with pytest.raises(ValueError, match=r"list\.jsonl:3 lists the same clip as .*list\.jsonl:1 \(again\.mp4, caption "
+                                       r"'a  dog runs', the same video file or a byte-identical copy\)"):
+    video_inputs.read_entries(str(path))
+  rows[2]["caption"] = "a cat sleeps"                            # the same video with another caption: fine
+  path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+  assert len(video_inputs.read_entries(str(path))[0]) == 3
+
+
+def test_a_missing_video_listed_twice_is_still_the_same_clip(tmp_path):
+  path = tmp_path / "list.jsonl"
+  path.write_text(json.dumps({"video": "gone.mp4", "label": 1}) + "\n" +
+                  json.dumps({"video": "./gone.mp4", "label": 1}) + "\n")
+  with pytest.raises(ValueError, match=r"list\.jsonl:2 lists the same clip as .*\(\./gone\.mp4, label 1\): it would"):
+    video_inputs.read_entries(str(path))
+
+
+@pytest.mark.parametrize("suffix, text", [
+    (".csv", "video,caption,label\nv0.mp4,a dog runs,1\nv1.mp4,two birds fly,0\n"),
+    (".jsonl", '{"video": "v0.mp4", "label": 1}\n{"video": "v1.mp4", "caption": "two birds fly", "label": 0}\n')])
+def test_a_row_with_both_a_caption_and_a_label_is_refused(tmp_path, suffix, text):
+  path = tmp_path / f"list{suffix}"
+  path.write_text(text)
+  with pytest.raises(ValueError, match=r"list\.(csv: row 1|jsonl:2) has both 'caption' and 'label'; a record set is "
+                                       r"captioned \(text\) or labelled \(classes\)"):
+    video_inputs.read_entries(str(path))
+
+
+def test_the_ignorable_ranges_are_unicodes_default_ignorable_code_points():
+  """Against an independent table: the `regex` module's Default_Ignorable_Code_Point property."""
+  regex = pytest.importorskip("regex")
+  property_of = regex.compile(r"\p{Default_Ignorable_Code_Point}")
+  listed = lambda code: any(lo <= code <= hi for lo, hi in blank_text.DEFAULT_IGNORABLE)
+  assert [hex(c) for c in range(0x110000) if (property_of.match(chr(c)) is not None) != listed(c)] == []
