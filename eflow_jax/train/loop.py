@@ -40,6 +40,9 @@ def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_chan
   newer ones are set aside as `<step>.superseded`), e.g. from before a halted run's last good step.
   """
   check_float32_default(f"--workdir={workdir}")   # float64 checkpoints: no reader takes them
+  if resume_from_step is not None and resume_from_step >= config.total_steps:   # would only roll the run back
+    raise ValueError(f"--resume_from_step={resume_from_step} with total_steps={config.total_steps}: nothing would be "
+                     f"trained after it; raise --config.total_steps (sample, eval and export take --step).")
   workdir_lib.check_not_export(workdir)
   build_result = build(config)              # every config / data error, before anything compiles
   workdir_lib.check_writable(workdir)
@@ -137,6 +140,10 @@ def _state_data_and_checkpoints(config, workdir, build_result, allow_resume_chan
   data = curriculum.StageData(config, model_kind(config), mesh)
   state, data_position = resume(ckpt, state, state_shardings, config, allow_resume_changes, resume_from_step)
   set_aside_metrics_after(workdir, int(state.step))     # the steps after it are trained again
+  if int(state.step) > config.total_steps and jax.process_index() == 0:
+    print(f"warning: the run is at step {int(state.step)}, past total_steps={config.total_steps}: nothing is trained "
+          f"(a run is not shortened; --resume_from_step=N with N < {config.total_steps} trains from checkpoint N).",
+          file=sys.stderr, flush=True)
   if int(state.step) < config.total_steps:
     data.restore(data_position, curriculum.stage_at(stages, int(state.step)))
   return mesh, state, state_shardings, data, CheckpointPolicy(ckpt, config, stages, data)
