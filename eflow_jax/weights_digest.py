@@ -62,10 +62,27 @@ def set_aside_report_of_other_weights(path: str, digest: str | None) -> str | No
 REPORT_NAME = re.compile(r"^(eval|score)_step\d+\.json$")
 
 
-def set_aside_reports_of_other_weights(folder: str, digest: str) -> list[str]:
-  """set_aside_report_of_other_weights for every default-named report in `folder` (an export written
-  again with other weights: the reports of the weights it replaced must not read as theirs)."""
-  names = sorted(n for n in os.listdir(folder) if REPORT_NAME.match(n)) if os.path.isdir(folder) else []
-  moved = [set_aside_report_of_other_weights(os.path.join(folder, n), digest) for n in names]
-  return [m for m in moved if m]
+def is_report(contents) -> bool:
+  """Whether a JSON file's contents are an eval or score report: one that names the weights it
+  scored, or an eval report from before reports named them ('step' and 'weights': 'ema')."""
+  return isinstance(contents, dict) and (KEY in contents or {"step", "weights"} <= contents.keys())
 
+
+def set_aside_reports_of_other_weights(folder: str, digest: str) -> list[str]:
+  """set_aside_report_of_other_weights for every report in `folder`, under its default name or the
+  one --output gave it (an export written again with other weights: the reports of the weights it
+  replaced must not read as theirs). Files already set aside, and JSON that is not a report (an
+  export's config.json), stay."""
+  moved = []
+  for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+    path = os.path.join(folder, name)
+    if not name.endswith(".json") or ".superseded" in name or not os.path.isfile(path):
+      continue
+    try:
+      with open(path, encoding="utf-8") as f:
+        contents = json.load(f)
+    except (OSError, ValueError):
+      continue
+    if is_report(contents):
+      moved.append(set_aside_report_of_other_weights(path, digest))
+  return [m for m in moved if m]

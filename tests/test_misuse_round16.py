@@ -113,3 +113,46 @@ def test_a_rerun_with_a_budget_below_the_runs_step_says_nothing_is_trained(tmp_p
   err = capsys.readouterr().err
   assert "warning: the run is at step 4, past total_steps=3: nothing is trained (a run is not shortened" in err
   assert os.listdir(os.path.join(workdir, "checkpoints")) == ["4"]
+
+
+def test_a_hard_linked_metrics_file_keeps_one_inode_when_records_are_set_aside(tmp_path):
+  """A metrics.jsonl hard-linked into a log folder was replaced by a new file on resume: the log's
+  name kept the replaced attempt's records as the run's history and got nothing after."""
+  from eflow_jax.train import progress
+  (tmp_path / "logs").mkdir()
+  (tmp_path / "run").mkdir()
+  run_log = tmp_path / "run" / "metrics.jsonl"
+  run_log.write_text("".join(json.dumps({"step": s, "loss": 1.0}) + "\n" for s in (1, 2, 3)))
+  os.link(run_log, tmp_path / "logs" / "run.jsonl")
+  assert progress.set_aside_metrics_after(str(tmp_path / "run"), 1) == 2
+  assert os.path.samefile(run_log, tmp_path / "logs" / "run.jsonl")
+  assert [json.loads(line)["step"] for line in (tmp_path / "logs" / "run.jsonl").read_text().splitlines()] == [1]
+  aside = (tmp_path / "run" / "metrics.superseded.jsonl").read_text().splitlines()
+  assert [(json.loads(line)["step"], json.loads(line)["resumed_at"]) for line in aside] == [(2, 1), (3, 1)]
+
+
+def test_an_export_written_again_sets_aside_its_reports_under_any_name(tmp_path):
+  """An export evaluated into `my_eval.json` (--output), then written again with other weights: the
+  report of the replaced weights stayed beside the new ones (only eval_stepN.json was looked at)."""
+  import shutil
+  from test_pipeline_misuse import STEPS, write_run
+  from eflow_jax import weights_digest
+  from eflow_jax.tools import export as export_tool
+  run, exp, last = str(tmp_path / "run"), tmp_path / "exp", STEPS[-1]
+  write_run(run)
+  assert export_tool.main([f"--workdir={run}", f"--output={exp}"]) == 0
+  old = export_tool.checkpoint_weights_digest(run, last)
+  for name in ("my_eval.json", "eval_step12.json"):
+    (exp / name).write_text(json.dumps({"step": last, "weights": "ema", weights_digest.KEY: old, "sharpness": 6.2}))
+  (exp / "legacy.json").write_text(json.dumps({"step": last, "weights": "ema", "sharpness": 6.0}))   # names none
+  (exp / "notes.json").write_text(json.dumps({"step": last, "what": "my notes"}))                   # not a report
+  config_before = (exp / "config.json").read_text()
+  shutil.rmtree(f"{run}/checkpoints/{last}")                                       # the step trained again
+  write_run(run + "_again", steps=(last,), seed=7)
+  shutil.copytree(f"{run}_again/checkpoints/{last}", f"{run}/checkpoints/{last}")
+  assert export_tool.main([f"--workdir={run}", f"--output={exp}"]) == 0
+  left = sorted(p.name for p in exp.iterdir())
+  assert left == ["README.md", "config.json", "eval_step12.superseded.json", "legacy.superseded.json",
+                  "model.safetensors", "my_eval.superseded.json", "notes.json"]
+  assert json.loads((exp / "my_eval.superseded.json").read_text())[weights_digest.KEY] == old
+  assert (exp / "config.json").read_text() != config_before                        # the new export's own

@@ -293,7 +293,7 @@ def set_aside_metrics_after(workdir: str, step: int) -> int:
       os.fsync(fd)
     finally:
       os.close(fd)
-    write_atomically(path, b"".join(line + b"\n" for line in kept))
+    rewrite_keeping_links(path, b"".join(line + b"\n" for line in kept))
   except OSError as e:
     print(f"warning: the records of steps after {step} could not be moved out of {path} ({e.strerror}): the "
           f"steps trained again will be logged beside them.", file=sys.stderr, flush=True)
@@ -301,6 +301,20 @@ def set_aside_metrics_after(workdir: str, step: int) -> int:
   print(f"metrics.jsonl: {len(moved)} record(s) of steps after {step} moved to {SUPERSEDED_METRICS} (those "
         f"steps are trained again from {f'checkpoint {step}' if step else 'the start'}).", flush=True)
   return len(moved)
+
+
+def rewrite_keeping_links(path: str, data: bytes) -> None:
+  """Replaces the file's contents: through a new file and a rename (a kill leaves the old or the new
+  one whole), or in place when it has other hard links (a log folder's second name for it), which
+  a new file under this name would leave behind holding the old contents."""
+  if os.stat(path).st_nlink == 1:
+    write_atomically(path, data)
+    return
+  with open(path, "r+b") as f:
+    f.write(data)
+    f.truncate()
+    f.flush()
+    os.fsync(f.fileno())
 
 
 def split_records_after(lines: list[bytes], step: int) -> tuple[list[bytes], list[bytes]]:
