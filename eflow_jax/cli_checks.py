@@ -11,7 +11,7 @@ import os
 import re
 import sys
 
-from eflow_jax import sample_limits, user_paths, weights_digest
+from eflow_jax import sample_files, sample_limits, user_paths, weights_digest
 from eflow_jax.atomic_io import TEMP_SUFFIX_MAX
 from eflow_jax.blank_text import is_blank
 
@@ -162,6 +162,10 @@ def check_sample_output(output: str) -> None:
   if os.path.exists(output + "_clips") and not os.path.isdir(output + "_clips"):
     raise ValueError(f"--output={output}: {output}_clips is a file, where the clips would go one by one; move it or "
                      f"choose another --output.")
+  try:
+    sample_files.check_earlier_grid(output)
+  except ValueError as e:
+    raise ValueError(f"--output={output}: {e}") from None
 
 
 def check_name_length(flag: str, path: str, suffix: str) -> None:

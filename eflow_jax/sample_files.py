@@ -18,6 +18,18 @@ CAPTIONS_FILE = "captions.txt"
 CLIP_NAME = re.compile(r"^\d{3}_(class|prompt|caption)\d+\.(gif|mp4)$")
 
 
+def check_earlier_grid(stem: str) -> None:
+  """Raises ValueError (one line) when STEM.gif or STEM.mp4 is there but is no earlier sample grid
+  (a grid is written after its clips, so an earlier one has sampled clips in STEM_clips/ beside it):
+  a user's own file of that name would be written over."""
+  clips = os.listdir(stem + "_clips") if os.path.isdir(stem + "_clips") else []
+  ours = any(CLIP_NAME.match(name) for name in clips)
+  for path in (f"{stem}.gif", f"{stem}.mp4"):
+    if os.path.lexists(path) and not (ours and os.path.isfile(path)):
+      raise ValueError(f"{path} is there and is not an earlier sample grid (no sampled clips in {stem}_clips/): "
+                       f"it would be written over; choose another --output, or move it.")
+
+
 def write_sample_files(stem: str, videos, names, columns, fps, captions=None) -> list[str]:
   """The earlier grid and clips of `stem` removed, the clips (and their captions) written, the grid
   last: a sampler cut short leaves no grid and fewer clips, never an earlier request's clips beside
@@ -27,6 +39,7 @@ def write_sample_files(stem: str, videos, names, columns, fps, captions=None) ->
   os.makedirs(os.path.dirname(os.path.abspath(stem)), exist_ok=True)
   clips_folder, captions_path = stem + "_clips", os.path.join(stem + "_clips", CAPTIONS_FILE)
   with folder_lock.locked(os.path.dirname(os.path.abspath(stem))):
+    check_earlier_grid(stem)
     for path in (f"{stem}.gif", f"{stem}.mp4", captions_path):
       if os.path.isfile(path):
         os.remove(path)

@@ -125,6 +125,26 @@ def check_run_folders(workdir: str) -> None:
                     f"choose another --workdir.")
 
 
+# How the files a run writes begin (train/progress.py): a table of clu's parameter_overview, records
+# of json.dumps({"step": ...}). A file of the same name that begins otherwise is someone else's.
+RUN_FILE_STARTS = {"parameters.txt": b"+-", "metrics.jsonl": b'{"step": '}
+
+
+def check_run_files_are_its_own(workdir: str) -> None:
+  """Before training: a parameters.txt or metrics.jsonl there that no run wrote (a user's notes) would
+  be written over, or get the run's records appended to it."""
+  for name, start in RUN_FILE_STARTS.items():
+    path = os.path.join(workdir, name)
+    try:
+      with open(path, "rb") as f:
+        head = next((line.strip() for line in f if line.strip()), b"")[:len(start)]
+    except (FileNotFoundError, IsADirectoryError):
+      continue
+    if head and not start.startswith(head):          # a line cut short by a kill is a prefix of the start
+      raise ValueError(f"{path} was not written by a run of eflow_jax (it begins {head.decode(errors='replace')!r}), "
+                       f"and training writes its {name} there; move it away or choose another --workdir.")
+
+
 def check_not_export(workdir: str) -> None:
   """Before training: `workdir` must not be an export (`python -m eflow_jax.tools.export`), which
   sample / eval read as the exported EMA weights: training there would start from scratch and put

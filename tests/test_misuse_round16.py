@@ -156,3 +156,68 @@ def test_an_export_written_again_sets_aside_its_reports_under_any_name(tmp_path)
                   "model.safetensors", "my_eval.superseded.json", "notes.json"]
   assert json.loads((exp / "my_eval.superseded.json").read_text())[weights_digest.KEY] == old
   assert (exp / "config.json").read_text() != config_before                        # the new export's own
+
+
+@pytest.mark.parametrize("users_file", ["holiday.gif", "holiday.mp4"])
+def test_sampling_over_a_users_file_at_the_grids_name_is_refused(tmp_path, users_file):
+  """--output=DIR/holiday wrote the sample grid over the user's holiday.gif and holiday.mp4."""
+  import numpy as np
+  from eflow_jax import sample_files
+  (tmp_path / users_file).write_bytes(b"the user's own file")
+  stem = str(tmp_path / "holiday")
+  with pytest.raises(ValueError, match=f"^--output={stem}: .*{users_file} is there and is not an earlier sample grid"):
+    cli_checks.check_flags("sample", str(tmp_path / "run"), {"output": stem}, num_classes=2)
+  videos = np.zeros((1, 2, 8, 8, 3), np.uint8)
+  with pytest.raises(ValueError, match=f"{users_file} is there and is not an earlier sample grid"):
+    sample_files.write_sample_files(stem, videos, ["000_class0"], 1, 8)
+  assert (tmp_path / users_file).read_bytes() == b"the user's own file"
+  assert not (tmp_path / "holiday_clips").exists()
+  (tmp_path / users_file).unlink()
+  sample_files.write_sample_files(stem, videos, ["000_class0"], 1, 8)            # a first grid
+  cli_checks.check_flags("sample", str(tmp_path / "run"), {"output": stem}, num_classes=2)   # its rerun: fine
+  sample_files.write_sample_files(stem, videos + 1, ["000_class0"], 1, 8)
+
+
+def test_prepare_data_into_a_folder_holding_a_users_manifest_is_refused(tmp_path, capsys):
+  """A folder with the user's own manifest.json (and notes) counted as an earlier record set: the
+  manifest was written over."""
+  from eflow_jax.tools import prepare_data
+  (tmp_path / "cat").mkdir()
+  out = tmp_path / "out"
+  out.mkdir()
+  (out / "manifest.json").write_text('{"x": 1}')
+  (out / "notes.txt").write_text("my notes")
+  argv = [f"--input={tmp_path / 'cat'}", f"--output={out}", "--autoencoder=identity", "--frames=4", "--height=16",
+          "--width=16", "--no_progress"]
+  with pytest.raises(ValueError, match=r"^--output=.*out holds manifest\.json, notes\.txt but no record set of "
+                                       r"prepare_data; give a new or empty directory\."):
+    prepare_data._check_options(str(tmp_path / "cat"), str(out), latent_dtype="float32", start_frame=0, frames=4,
+                                height=16, width=16, frame_stride=1)
+  assert prepare_data.main(argv) == 2
+  assert "but no record set of prepare_data" in capsys.readouterr().err
+  assert (out / "manifest.json").read_text() == '{"x": 1}'
+  (out / "manifest.json").write_text(json.dumps({"format": "array_record", "shards": [], "num_examples": 0}))
+  prepare_data._check_options(str(tmp_path / "cat"), str(out), latent_dtype="float32", start_frame=0, frames=4,
+                              height=16, width=16, frame_stride=1)           # an earlier set's manifest: a rerun
+
+
+@pytest.mark.parametrize("name, text", [("parameters.txt", "my parameter notes\n"),
+                                        ("metrics.jsonl", '\n{"note": "my own log"}\n')])
+def test_training_into_a_folder_holding_a_users_run_file_is_refused(tmp_path, name, text):
+  """A fresh run wrote its parameter table over the user's parameters.txt, and appended its records
+  after the user's own line in metrics.jsonl."""
+  from test_pipeline_misuse import tiny_config
+  from eflow_jax.train import loop
+  (tmp_path / name).write_text(text)
+  with pytest.raises(ValueError, match=f"^{tmp_path / name} was not written by a run of eflow_jax \\(it begins "
+                                       f"'{text.strip()[:2]}.*\\), and training writes its {name} there"):
+    loop.train(tiny_config(), str(tmp_path))
+  assert (tmp_path / name).read_text() == text and not (tmp_path / "checkpoints").exists()
+
+
+def test_run_files_a_run_wrote_or_a_kill_cut_short_are_its_own(tmp_path):
+  from eflow_jax import workdir
+  (tmp_path / "parameters.txt").write_text("+------+\n| Name |\n")
+  for first in ('{"step": 1, "loss": 0.5}\n{"step": 2', '{"st', ""):
+    (tmp_path / "metrics.jsonl").write_text(first)
+    workdir.check_run_files_are_its_own(str(tmp_path))

@@ -163,7 +163,9 @@ def _check_options(input_path: str, output: str, *, latent_dtype: str, start_fra
   if os.path.exists(output) and not os.path.isdir(output):
     raise ValueError(f"--output={output} is a file; give the directory to write the record set to.")
   names = sorted(os.listdir(output)) if os.path.isdir(output) else []
-  if names and not any(n in (PREPARATION, records.MANIFEST) or re.fullmatch(r"shard-\d{5}\.json", n) for n in names):
+  earlier_set = any(n == PREPARATION or re.fullmatch(r"shard-\d{5}\.json", n) for n in names) or (
+      records.MANIFEST in names and _is_record_set_manifest(os.path.join(output, records.MANIFEST)))
+  if names and not earlier_set:
     # A model export or a training run would get shards and a manifest beside its own files.
     raise ValueError(f"--output={output} holds {', '.join(names[:4])}{', ...' if len(names) > 4 else ''} but no record "
                      f"set of prepare_data; give a new or empty directory.")
@@ -172,6 +174,16 @@ def _check_options(input_path: str, output: str, *, latent_dtype: str, start_fra
     if target == source or target.startswith(source + os.sep):
       raise ValueError(f"--output={output} is inside the class folder --input={input_path}, where it would be read "
                        f"as one more class; write the record set outside it.")
+
+
+def _is_record_set_manifest(path: str) -> bool:
+  """Whether `path` is a manifest.json prepare_data wrote (a user's file of that name was replaced)."""
+  try:
+    with open(path, encoding="utf-8") as f:
+      manifest = json.load(f)
+  except (OSError, ValueError):
+    return False
+  return isinstance(manifest, dict) and {"format", "shards", "num_examples"} <= manifest.keys()
 
 
 def _process(process_index, process_count) -> tuple[int, int]:
