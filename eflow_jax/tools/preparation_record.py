@@ -20,6 +20,20 @@ PREPARATION = "preparation.json"    # the inputs and options of the set (`prepar
 NEUTRAL_OPTIONS = ("source", "cache_dir")
 
 
+def holds_a_record_set(output: str, names: list[str]) -> bool:
+  """Whether a folder of these file names holds (part of) a record set prepare_data wrote: its
+  preparation.json, a shard's sidecar, or a manifest.json that is one (a user's file of that name
+  was written over)."""
+  if any(n == PREPARATION or re.fullmatch(r"shard-\d{5}\.json", n) for n in names):
+    return True
+  try:
+    with open(os.path.join(output, records.MANIFEST), encoding="utf-8") as f:
+      manifest = json.load(f)
+  except (OSError, ValueError):
+    return False
+  return isinstance(manifest, dict) and {"format", "shards", "num_examples"} <= manifest.keys()
+
+
 def preparation_record(input_path: str, entries, fields: dict, **options) -> dict:
   """What a record set is made of: a digest of its input list (each video's path relative to the
   input, with its label or caption) and every option that shapes its records."""

@@ -39,7 +39,6 @@ import argparse
 import functools
 import json
 import os
-import re
 import sys
 import time
 from typing import Any, Sequence
@@ -50,7 +49,7 @@ from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax.user_paths import expand_home_flags
 from eflow_jax.data import records
 from eflow_jax.tools.input_digests import describe, stale_shards
-from eflow_jax.tools.preparation_record import PREPARATION, claimed_output, preparation_record
+from eflow_jax.tools.preparation_record import claimed_output, holds_a_record_set, preparation_record
 from eflow_jax.tools.video_inputs import (check_autoencoder_options, check_class_count, check_clip_memory,
                                           read_clip_and_rate, read_input, recorded_rate)
 
@@ -163,9 +162,7 @@ def _check_options(input_path: str, output: str, *, latent_dtype: str, start_fra
   if os.path.exists(output) and not os.path.isdir(output):
     raise ValueError(f"--output={output} is a file; give the directory to write the record set to.")
   names = sorted(os.listdir(output)) if os.path.isdir(output) else []
-  earlier_set = any(n == PREPARATION or re.fullmatch(r"shard-\d{5}\.json", n) for n in names) or (
-      records.MANIFEST in names and _is_record_set_manifest(os.path.join(output, records.MANIFEST)))
-  if names and not earlier_set:
+  if names and not holds_a_record_set(output, names):
     # A model export or a training run would get shards and a manifest beside its own files.
     raise ValueError(f"--output={output} holds {', '.join(names[:4])}{', ...' if len(names) > 4 else ''} but no record "
                      f"set of prepare_data; give a new or empty directory.")
@@ -174,16 +171,6 @@ def _check_options(input_path: str, output: str, *, latent_dtype: str, start_fra
     if target == source or target.startswith(source + os.sep):
       raise ValueError(f"--output={output} is inside the class folder --input={input_path}, where it would be read "
                        f"as one more class; write the record set outside it.")
-
-
-def _is_record_set_manifest(path: str) -> bool:
-  """Whether `path` is a manifest.json prepare_data wrote (a user's file of that name was replaced)."""
-  try:
-    with open(path, encoding="utf-8") as f:
-      manifest = json.load(f)
-  except (OSError, ValueError):
-    return False
-  return isinstance(manifest, dict) and {"format", "shards", "num_examples"} <= manifest.keys()
 
 
 def _process(process_index, process_count) -> tuple[int, int]:
