@@ -221,3 +221,21 @@ def test_run_files_a_run_wrote_or_a_kill_cut_short_are_its_own(tmp_path):
   for first in ('{"step": 1, "loss": 0.5}\n{"step": 2', '{"st', ""):
     (tmp_path / "metrics.jsonl").write_text(first)
     workdir.check_run_files_are_its_own(str(tmp_path))
+
+
+@pytest.mark.parametrize("how", ["symbolic link", "hard link", "copy"])
+def test_a_class_folder_holding_one_video_twice_is_refused(tmp_path, how):
+  """cat/b.mp4 a link to (or a copy of) cat/a.mp4 was prepared twice with one label: the repeated-clip
+  check read lists only."""
+  import shutil
+  for name in ("cat", "dog"):
+    (tmp_path / name).mkdir()
+  (tmp_path / "cat" / "a.mp4").write_bytes(b"video a" * 50)
+  (tmp_path / "dog" / "a.mp4").write_bytes(b"video a" * 50)              # the same video in another class: allowed
+  make = {"symbolic link": os.symlink, "hard link": os.link, "copy": shutil.copyfile}[how]
+  make(tmp_path / "cat" / "a.mp4", tmp_path / "cat" / "b.mp4")
+  with pytest.raises(ValueError, match=r"cat/b\.mp4 is the same clip as .*cat/a\.mp4 \(.*cat/b\.mp4, label 'cat'.*\): it "
+                                       r"would be prepared twice; remove one of the two\.$"):
+    video_inputs.read_entries(str(tmp_path))
+  (tmp_path / "cat" / "b.mp4").unlink()
+  assert len(video_inputs.read_entries(str(tmp_path))[0]) == 2

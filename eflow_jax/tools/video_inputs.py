@@ -98,21 +98,21 @@ def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
   return entries, classes
 
 
-def check_no_repeated_clips(rows: list[tuple[str, dict]], entries: list[dict]) -> None:
+def check_no_repeated_clips(rows: list[tuple[str, dict]], entries: list[dict], listed: bool = True) -> None:
   """A clip listed twice (one video, with the same caption or label) was prepared twice: a copy in
   the set, seen twice as often, that no count shows. One video is one file by its real path, a hard
   link to it, or a byte-identical copy (video_identities). Refused rather than dropped: a repeated row
   is a mistake in the list (lists pasted together, a row meant for another video), and only its
-  author knows which row was meant."""
+  author knows which row was meant. listed=False: `rows` are a class folder's files."""
   seen = {}
   for (where, row), entry, video in zip(rows, entries, video_identities([e["video"] for e in entries])):
     caption = entry.get("caption")
     key = (video, None if caption is None else visible_text(caption), entry.get("label"))
     if key in seen:
       what = f"caption {row['caption']!r}" if "caption" in row else f"label {row['label']!r}"
-      raise ValueError(f"{where} lists the same clip as {seen[key]} ({row['video']}, {what}"
-                       f"{'' if video[0] == 'path' else ', the same video file or a byte-identical copy'}): it "
-                       f"would be prepared twice; remove one of the two rows.")
+      raise ValueError(f"{where} {'lists' if listed else 'is'} the same clip as {seen[key]} ({row['video']}, "
+                       f"{what}{'' if video[0] == 'path' else ', the same video file or a byte-identical copy'}): it "
+                       f"would be prepared twice; remove one of the two{' rows' if listed else ''}.")
     seen[key] = where
 
 
@@ -160,6 +160,9 @@ def _folder_entries(input_path: str) -> tuple[list[dict], list[str]]:
   if not entries:
     raise ValueError(f"{input_path}: none of its {len(classes)} class folders holds a video file "
                      f"({', '.join(VIDEO_EXTS)}).")
+  # A link or a copy of a video in its own class folder: the same clip twice, as in a list.
+  check_no_repeated_clips([(e["video"], {"video": e["video"], "label": names[e["label"]]}) for e in entries], entries,
+                          listed=False)
   return entries, names
 
 
