@@ -1,9 +1,8 @@
 """Orbax checkpoints of a run: train state (params, EMA, optimizer, step, rng), data-iterator state,
 and metadata (resolved config, stage name, version).
 
-Orbax writes each step to a temporary directory and renames it when complete, so a preempted write
-is never taken as the latest step. Kept: the newest `max_to_keep` steps plus every curriculum stage
-boundary (forever).
+Orbax writes each step to a temporary directory and renames it when complete, so a preempted write is
+never taken as the latest step. Kept: the newest `max_to_keep` steps plus every stage boundary (forever).
 
 Restoring the latest step is defensive: a step that cannot be read (a missing item, truncated or
 corrupt files, array data whose checksum differs from the one written at save) is reported in one
@@ -120,10 +119,8 @@ def _reading(read, *args, **kwargs):
 
 class Checkpointer:
   """Orbax steps of one run. read_only (sample / eval): nothing is created, cleaned or renamed.
-
   replicated_sharding: where the save/restore checksums land (a replicated sharding on the run's
-  mesh, so every process of a multi-host job reads them); None = default placement.
-  """
+  mesh, so every process of a multi-host job reads them); None = default placement."""
 
   def __init__(self, directory: str, *, max_to_keep: int = 3, keep_steps=(), read_only: bool = False,
                replicated_sharding=None):
@@ -187,8 +184,10 @@ class Checkpointer:
     `<step>.corrupt` when set_aside, else left as it is). A named step that cannot be read is an error."""
     if step is None and not self.all_steps():
       raise FileNotFoundError(f"no checkpoint in {self.directory}; train first or pick another --workdir.")
-    if step is not None and step not in self.all_steps():
-      raise FileNotFoundError(f"checkpoint step {step} not in {self.directory}; available: {self.all_steps()}.")
+    if step is not None and step not in self.all_steps():     # one set aside (--resume_from_step) is named
+      aside = [f"{step}.{why}" for why in ("superseded", "corrupt") if step in self.set_aside_steps(why)]
+      note = f" ({aside[0]}* holds it, set aside: rename it back to {step} to read it)" if aside else ""
+      raise FileNotFoundError(f"checkpoint step {step} not in {self.directory}; available: {self.all_steps()}{note}.")
     for candidate in self._candidates(step):
       try:
         return read(candidate)

@@ -101,6 +101,8 @@ def check_flags(mode: str, workdir: str, given: dict, num_classes: int, flow=Non
   for name in ("prompt", "prompts_file"):
     if given.get(name) is not None and num_classes:
       raise ValueError(f"--{name} is for text models; use --class_id with a class-conditional model.")
+  if given.get("prompts_file") is not None and not given["prompts_file"].strip():     # a script's unset variable
+    raise ValueError("--prompts_file is empty; give the file of prompts (one per line), or leave the flag out.")
   if given.get("prompt") is not None and given.get("prompts_file") is not None:
     raise ValueError("--prompt and --prompts_file both given; use one.")
   if given.get("prompts_file") is not None and given.get("num_samples") is not None:
@@ -111,6 +113,7 @@ def check_flags(mode: str, workdir: str, given: dict, num_classes: int, flow=Non
       check_sample_output(given["output"])
     else:
       check_eval_output(given["output"], workdir)
+      check_report_name_step(given["output"], given.get("step"))
 
 
 def ignored_seed_warning(overrides: dict, num_classes: int, prompts_given: bool, seed: int) -> str | None:
@@ -210,6 +213,17 @@ def check_eval_output(output: str, workdir: str | None = None) -> None:
   if not (isinstance(report, dict) and "step" in report and "weights" in report):
     raise ValueError(f"--output={output} exists and is not an eval report; it would be overwritten: choose "
                      f"another path.")
+
+
+def check_report_name_step(output: str, step: int | None) -> None:
+  """An --output named as another step's default report (eval_step000012.json for an eval of step
+  10) is read by the model card as that step's report (tools/export.py, scores_of); step None: the
+  newest, checked again once it is known (train/evaluate.py)."""
+  named = weights_digest.REPORT_NAME.match(os.path.basename(output))
+  number = int(re.sub(r"\D", "", os.path.basename(output))) if named else None
+  if step is not None and number is not None and number != step:
+    raise ValueError(f"--output={output} is the default name of step {number}'s report, and this eval is of step "
+                     f"{step}; name it {named.group(1)}_step{step:06d}.json or another name.")
 
 
 def check_eval_report_settings(path: str, settings: dict, digest: str | None = None) -> None:

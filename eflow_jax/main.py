@@ -197,8 +197,9 @@ def interrupted_message(mode: str | None) -> str:
     return (f"error: interrupted: --mode={mode} wrote nothing complete (a sample's grid is written after its clips, "
             f"an eval report at the end; an earlier report is left as it was).")
   if _TRAINING:           # a second Ctrl-C during training (the first asked it to stop at a checkpoint)
-    return ("error: interrupted: the steps trained since the newest checkpoint, if any, are lost; rerun the same "
-            "command to resume from it.")
+    from eflow_jax.train.fault_tolerance import how_to_resume   # imported by training already
+    return (f"error: interrupted: the steps trained since the newest checkpoint, if any, are lost; "
+            f"{how_to_resume(FLAGS['resume_from_step'].value)}.")
   return INTERRUPTED_STARTING
 
 

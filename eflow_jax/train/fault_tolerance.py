@@ -94,6 +94,16 @@ def _resume_from(ckpt, state, state_shardings, config, allowed_changes, step: in
   return state, data_position
 
 
+def how_to_resume(resume_from_step: int | None) -> str:
+  """How to go on from the checkpoint a stop just wrote: the same command again, but without the
+  --resume_from_step it was started with, which would set the steps trained since aside again (a
+  job requeued after each preemption would never get past them)."""
+  if resume_from_step is None:
+    return "rerun the same command to resume"
+  return (f"rerun the command without --resume_from_step to resume from it (with --resume_from_step={resume_from_step} "
+          f"the steps trained after {resume_from_step} would be set aside and trained again)")
+
+
 def moved_record_sets(saved_config: dict, current: dict, saved_sets: dict, changed: dict) -> list[str]:
   """The changed data.path / curriculum.stageN.data_path keys whose new path holds the set the
   checkpoint's path held (data/fingerprint.py: a fingerprint reads no path), announced in one line."""

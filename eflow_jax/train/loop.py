@@ -19,7 +19,7 @@ from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.pipeline import check_float32_default
 from eflow_jax.train import curriculum
 from eflow_jax.train.evaluate import InLoopEvaluation, sample_metrics, write_report
-from eflow_jax.train.fault_tolerance import CheckpointPolicy, NanWatch, PreemptionGuard, resume
+from eflow_jax.train.fault_tolerance import CheckpointPolicy, NanWatch, PreemptionGuard, how_to_resume, resume
 from eflow_jax.train.progress import (LogWindow, MetricWriter, Profiler, progress_line, set_aside_metrics_after,
                                       step_flops, write_parameter_overview)
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, make_run_mesh, model_kind
@@ -107,8 +107,8 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes, 
           saver.halt_if_nonfinite(watch, state)
           saver.save(done, state)
           saver.wait()
-          print(f"{guard.signal_name}: stopped after step {done}; checkpoint in {ckpt.directory}. Rerun the "
-                f"same command to resume.", flush=True)
+          print(f"{guard.signal_name}: stopped after step {done}; checkpoint in {ckpt.directory}; "
+                f"{how_to_resume(resume_from_step)}.", flush=True)
           last_metrics = {**last_metrics, "preempted": guard.signal_name}
           break
         window.exclude(in_loop_eval.after_step(done, state, batch))
