@@ -14,7 +14,7 @@ from eflow_jax.tools import video_inputs
 
 
 @pytest.mark.parametrize("caption", ["\u0007", "\u3164", "\u2800", "\u034f", "\ufe0f", "\u115f\u1160", "\u001b\u007f",
-                                     " \u0301 ", "\U000e0041\U000e007f", "\uffa0", "\ue000", "\U000f0000 \u0378", "\u2800 \u3164"])
+                                     " \u0301 ", "\U000e0041\U000e007f", "\uffa0", "\u2800 \u3164", "\u200d\u200c"])
 def test_a_caption_that_shows_nothing_is_blank(tmp_path, caption):
   path = tmp_path / "list.jsonl"
   path.write_text(json.dumps({"video": "a.mp4", "caption": "a dog runs"}) + "\n" +
@@ -24,18 +24,26 @@ def test_a_caption_that_shows_nothing_is_blank(tmp_path, caption):
 
 
 @pytest.mark.parametrize("caption", ["a", "é", "e\u0301", "犬", "🐕", "\u0e01\u0e34", "7", "?", "a\u0007dog",
-                                     "\u3164a", "\u2800x"])
+                                     "\u3164a", "\u2800x", "\U0001fabf\U0001facf", "\U0001fabc", "\ue000",
+                                     "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"])
 def test_a_caption_that_shows_something_is_not_blank(caption):
   assert not blank_text.is_blank(caption)
 
 
 def test_what_reads_the_same_is_one_caption():
-  """Independent spellings of one caption: the characters drawn as nothing are dropped, whitespace
-  (tab and newline, also control characters) is one space, and NFD is NFC."""
-  assert blank_text.visible_text("a\tdog\u200b \nruns\u0007") == "a dog runs"
-  assert blank_text.visible_text("caf\u0065\u0301\ufe0f") == "caf\u00e9"
-  assert blank_text.visible_text("a\u3164b") == "ab"
+  """Independent spellings of one caption: the characters that carry nothing (a zero-width space, a
+  byte-order mark, a soft hyphen) and control characters are dropped, whitespace is one space, NFD
+  is NFC. Those that change what their neighbours draw are kept: a tag sequence (the Scotland flag
+  against the Wales flag), a zero-width joiner (one family emoji against three people), a ZWNJ in
+  Persian."""
+  assert blank_text.visible_text("a\tdog\u200b \nruns\u0007\ufeff") == "a dog runs"
+  assert blank_text.visible_text("caf\u0065\u0301 do\u00adg") == "caf\u00e9 dog"
   assert blank_text.visible_text("x\u0301") != blank_text.visible_text("x")    # a mark on a letter is text
+  scotland = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+  wales = "\U0001f3f4\U000e0067\U000e0062\U000e0077\U000e006c\U000e0073\U000e007f"
+  for one, other in ((scotland, wales), ("\U0001f468\u200d\U0001f469", "\U0001f468\U0001f469"),
+                     ("\u0645\u06cc\u200c\u062e", "\u0645\u06cc\u062e")):
+    assert blank_text.visible_text(one) != blank_text.visible_text(other)
 
 
 def test_a_blank_looking_prompt_gets_the_blank_warning(capsys):
