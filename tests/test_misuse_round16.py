@@ -2,7 +2,8 @@
 that show nothing but are not format characters (BEL, a Hangul filler, the Braille blank, a lone
 combining mark, a variation selector) were prepared, every one as the same unknown-token caption; a
 video listed twice through a hard link or a byte-identical copy was prepared twice; a row with both a
-caption and a label lost its label without a word. Unclear: --resume_from_step past the step budget
+caption and a label lost its label without a word; a hard-linked metrics.jsonl was split by a resume
+without a word. Unclear: --resume_from_step past the step budget
 rolled a finished run back and trained nothing, and a rerun with a smaller budget said nothing."""
 import json
 import os
@@ -123,18 +124,23 @@ def test_a_rerun_with_a_budget_below_the_runs_step_says_nothing_is_trained(tmp_p
   assert os.listdir(os.path.join(workdir, "checkpoints")) == ["4"]
 
 
-def test_a_hard_linked_metrics_file_keeps_one_inode_when_records_are_set_aside(tmp_path):
-  """A metrics.jsonl hard-linked into a log folder was replaced by a new file on resume: the log's
-  name kept the replaced attempt's records as the run's history and got nothing after."""
+def test_a_hard_linked_metrics_file_is_not_changed_through_its_other_name(tmp_path, capsys):
+  """metrics.jsonl hard-linked into a log folder, or into a snapshot (`cp -al`), then a resume that
+  sets records aside: the other name went on showing the replaced attempt without a word (a new
+  file under the name), or, rewritten in place, a snapshot was changed. The other name is left as
+  it was, and one line says so."""
   from eflow_jax.train import progress
-  (tmp_path / "logs").mkdir()
+  (tmp_path / "snapshot").mkdir()
   (tmp_path / "run").mkdir()
-  run_log = tmp_path / "run" / "metrics.jsonl"
-  run_log.write_text("".join(json.dumps({"step": s, "loss": 1.0}) + "\n" for s in (1, 2, 3)))
-  os.link(run_log, tmp_path / "logs" / "run.jsonl")
+  run_log, other = tmp_path / "run" / "metrics.jsonl", tmp_path / "snapshot" / "metrics.jsonl"
+  text = "".join(json.dumps({"step": s, "loss": 1.0}) + "\n" for s in (1, 2, 3))
+  run_log.write_text(text)
+  os.link(run_log, other)
   assert progress.set_aside_metrics_after(str(tmp_path / "run"), 1) == 2
-  assert os.path.samefile(run_log, tmp_path / "logs" / "run.jsonl")
-  assert [json.loads(line)["step"] for line in (tmp_path / "logs" / "run.jsonl").read_text().splitlines()] == [1]
+  assert other.read_text() == text and not os.path.samefile(run_log, other)
+  assert [json.loads(line)["step"] for line in run_log.read_text().splitlines()] == [1]
+  assert f"warning: {run_log} had 1 other hard link(s) (a log folder, a snapshot): they keep the records" in \
+      capsys.readouterr().err
   aside = (tmp_path / "run" / "metrics.superseded.jsonl").read_text().splitlines()
   assert [(json.loads(line)["step"], json.loads(line)["resumed_at"]) for line in aside] == [(2, 1), (3, 1)]
 

@@ -293,7 +293,7 @@ def set_aside_metrics_after(workdir: str, step: int) -> int:
       os.fsync(fd)
     finally:
       os.close(fd)
-    rewrite_keeping_links(path, b"".join(line + b"\n" for line in kept))
+    rewrite_unlinking(path, b"".join(line + b"\n" for line in kept))
   except OSError as e:
     print(f"warning: the records of steps after {step} could not be moved out of {path} ({e.strerror}): the "
           f"steps trained again will be logged beside them.", file=sys.stderr, flush=True)
@@ -303,18 +303,16 @@ def set_aside_metrics_after(workdir: str, step: int) -> int:
   return len(moved)
 
 
-def rewrite_keeping_links(path: str, data: bytes) -> None:
-  """Replaces the file's contents: through a new file and a rename (a kill leaves the old or the new
-  one whole), or in place when it has other hard links (a log folder's second name for it), which
-  a new file under this name would leave behind holding the old contents."""
-  if os.stat(path).st_nlink == 1:
-    write_atomically(path, data)
-    return
-  with open(path, "r+b") as f:
-    f.write(data)
-    f.truncate()
-    f.flush()
-    os.fsync(f.fileno())
+def rewrite_unlinking(path: str, data: bytes) -> None:
+  """Replaces the file's contents through a new file and a rename (a kill leaves the old or the new one
+  whole). A file with other hard links (a log folder's second name for it, or a snapshot made by
+  `cp -al` / `rsync --link-dest`) is not changed through them: those names keep the old records, and
+  the line says so, since which of the two they are cannot be told from here."""
+  others = os.stat(path).st_nlink - 1
+  write_atomically(path, data)
+  if others:
+    print(f"warning: {path} had {others} other hard link(s) (a log folder, a snapshot): they keep the records as "
+          f"they were, and this run's metrics.jsonl is a file of its own from here.", file=sys.stderr, flush=True)
 
 
 def split_records_after(lines: list[bytes], step: int) -> tuple[list[bytes], list[bytes]]:
