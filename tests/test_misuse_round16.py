@@ -7,6 +7,7 @@ without a word. Unclear: --resume_from_step past the step budget
 rolled a finished run back and trained nothing, and a rerun with a smaller budget said nothing."""
 import json
 import os
+import re
 
 import pytest
 
@@ -325,3 +326,29 @@ def test_a_step_set_aside_is_named_where_it_is_asked_for(tmp_path):
     eflow_jax.Pipeline.from_workdir(str(tmp_path), step=4)
   with pytest.raises(FileNotFoundError, match=r"checkpoint step 3 not in .*checkpoints; available: \[2\]\.$"):
     eflow_jax.Pipeline.from_workdir(str(tmp_path), step=3)
+
+
+def test_a_class_folder_that_is_a_link_to_another_is_refused(tmp_path):
+  """'kitty' a link to the sibling 'cat': every cat clip was prepared again as class 'kitty'."""
+  for name in ("cat", "dog"):
+    (tmp_path / name).mkdir()
+    (tmp_path / name / "a.mp4").write_bytes(name.encode() * 50)
+  os.symlink(tmp_path / "cat", tmp_path / "kitty")
+  with pytest.raises(ValueError, match=r"class folders 'cat' and 'kitty' are one folder \(.*cat\); a class would be "
+                                       r"another's videos again"):
+    video_inputs.read_entries(str(tmp_path))
+
+
+def test_one_video_in_two_class_folders_is_kept_with_one_warning(tmp_path, capsys):
+  import shutil
+  for name in ("cat", "dog", "owl"):
+    (tmp_path / name).mkdir()
+  (tmp_path / "cat" / "v0.mp4").write_bytes(b"video zero" * 50)
+  (tmp_path / "owl" / "v1.mp4").write_bytes(b"video one!" * 50)                   # same size, another video
+  shutil.copyfile(tmp_path / "cat" / "v0.mp4", tmp_path / "dog" / "v0copy.mp4")
+  entries, names = video_inputs.read_entries(str(tmp_path))
+  assert [(os.path.basename(e["video"]), names[e["label"]]) for e in entries] == [
+      ("v0.mp4", "cat"), ("v0copy.mp4", "dog"), ("v1.mp4", "owl")]
+  err = capsys.readouterr().err
+  assert err.count("\n") == 1 and re.search(r"^warning: .*cat/v0\.mp4 \(class 'cat'\) and .*dog/v0copy\.mp4 \(class "
+                                            r"'dog'\) are the same video: it is prepared under both labels\.$", err)

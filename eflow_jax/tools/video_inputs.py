@@ -1,10 +1,8 @@
 """prepare_data's inputs: the list of videos with their captions or class labels (a .jsonl / .csv
 list or a Kinetics-style class folder), and one video file decoded, resized and centre-cropped to a
 clip in [-1, 1] (the format is documented in eflow_jax/tools/prepare_data.py)."""
-import collections
 import csv
 import functools
-import hashlib
 import json
 import math
 import numbers
@@ -15,7 +13,9 @@ import unicodedata
 import numpy as np
 
 from eflow_jax import sample_limits
-from eflow_jax.blank_text import is_blank, visible_text
+from eflow_jax.blank_text import is_blank
+from eflow_jax.tools.repeated_clips import (check_class_folders_differ, check_no_repeated_clips,
+                                            warn_videos_in_two_classes)
 
 VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif")
 MAX_CLASSES = 2**20     # a class table row per id (models/embeddings.py): more is a mistyped label, not a data set
@@ -98,48 +98,6 @@ def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
   return entries, classes
 
 
-def check_no_repeated_clips(rows: list[tuple[str, dict]], entries: list[dict], listed: bool = True) -> None:
-  """A clip listed twice (one video, with the same caption or label) was prepared twice: a copy in
-  the set, seen twice as often, that no count shows. One video is one file by its real path, a hard
-  link to it, or a byte-identical copy (video_identities). Refused rather than dropped: a repeated row
-  is a mistake in the list (lists pasted together, a row meant for another video), and only its
-  author knows which row was meant. listed=False: `rows` are a class folder's files."""
-  seen = {}
-  for (where, row), entry, video in zip(rows, entries, video_identities([e["video"] for e in entries])):
-    caption = entry.get("caption")
-    key = (video, None if caption is None else visible_text(caption), entry.get("label"))
-    if key in seen:
-      what = f"caption {row['caption']!r}" if "caption" in row else f"label {row['label']!r}"
-      raise ValueError(f"{where} {'lists' if listed else 'is'} the same clip as {seen[key]} ({row['video']}, "
-                       f"{what}{'' if video[0] == 'path' else ', the same video file or a byte-identical copy'}): it "
-                       f"would be prepared twice; remove one of the two{' rows' if listed else ''}.")
-    seen[key] = where
-
-
-def video_identities(paths: list[str]) -> list[tuple]:
-  """Which video each path is: its contents' sha256 where another listed file has its size (a hard
-  link, a copy under another name), else its real path (a path that cannot be read is reported
-  when it is decoded)."""
-  sizes = {}
-  for path in paths:
-    try:
-      sizes[path] = os.stat(path).st_size
-    except OSError:
-      pass
-  shared = {size for size, n in collections.Counter(sizes.values()).items() if n > 1}
-  out = []
-  for path in paths:
-    if sizes.get(path) in shared:
-      try:
-        with open(path, "rb") as f:
-          out.append(("sha256", hashlib.file_digest(f, "sha256").hexdigest()))
-        continue
-      except OSError:
-        pass
-    out.append(("path", os.path.realpath(path)))
-  return out
-
-
 def _folder_entries(input_path: str) -> tuple[list[dict], list[str]]:
   """A class folder's videos. A video that is a symbolic link to nothing (or to itself) is listed,
   so that it is reported and skipped as unreadable like any other bad video, not silently left out.
@@ -148,6 +106,7 @@ def _folder_entries(input_path: str) -> tuple[list[dict], list[str]]:
                    if os.path.isdir(os.path.join(input_path, d)) and not d.startswith("."))
   if not classes:
     raise ValueError(f"{input_path}: a folder input needs one sub-folder of videos per class.")
+  check_class_folders_differ(input_path, classes)
   ids, names = folder_class_ids(input_path, classes)
   entries = []
   for label, name in zip(ids, classes):
@@ -163,6 +122,7 @@ def _folder_entries(input_path: str) -> tuple[list[dict], list[str]]:
   # A link or a copy of a video in its own class folder: the same clip twice, as in a list.
   check_no_repeated_clips([(e["video"], {"video": e["video"], "label": names[e["label"]]}) for e in entries], entries,
                           listed=False)
+  warn_videos_in_two_classes(entries, names)
   return entries, names
 
 
