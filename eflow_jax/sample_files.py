@@ -19,15 +19,13 @@ CLIP_NAME = re.compile(r"^\d{3}_(class|prompt|caption)\d+\.(gif|mp4)$")
 
 
 def check_earlier_grid(stem: str) -> None:
-  """Raises ValueError (one line) when STEM.gif or STEM.mp4 is there but is no earlier sample grid
-  (a grid is written after its clips, so an earlier one has sampled clips in STEM_clips/ beside it):
-  a user's own file of that name would be written over."""
-  clips = os.listdir(stem + "_clips") if os.path.isdir(stem + "_clips") else []
-  ours = any(CLIP_NAME.match(name) for name in clips)
+  """Raises ValueError (one line) when STEM.gif or STEM.mp4 is there but was not written by a sampler
+  here (video_io.WRITER_MARK): a user's own file of that name would be written over."""
   for path in (f"{stem}.gif", f"{stem}.mp4"):
-    if os.path.lexists(path) and not (ours and os.path.isfile(path)):
-      raise ValueError(f"{path} is there and is not an earlier sample grid (no sampled clips in {stem}_clips/): "
-                       f"it would be written over; choose another --output, or move it.")
+    if os.path.lexists(path) and not (os.path.isfile(path) and video_io.carries_writer_mark(path)):
+      raise ValueError(f"{path} is there and is not a sample grid eflow_jax wrote (it carries no writer mark, "
+                       f"which grids written before samples were marked lack too): it would be written over; "
+                       f"choose another --output, or move it.")
 
 
 def write_sample_files(stem: str, videos, names, columns, fps, captions=None) -> list[str]:

@@ -68,13 +68,33 @@ def upscale(frames: np.ndarray, factor: int) -> np.ndarray:
   return frames.repeat(factor, axis=1).repeat(factor, axis=2) if factor > 1 else frames
 
 
+# Written into every GIF's comment and every MP4's metadata: a later sample into the same name
+# replaces only files that carry it (sample_files.py), never a user's own picture of that name.
+WRITER_MARK = "written by eflow_jax"
+
+
+def carries_writer_mark(path: str) -> bool:
+  """Whether the GIF or MP4 at `path` was written here (WRITER_MARK); an unreadable file was not."""
+  try:
+    if path.lower().endswith(".gif"):
+      from PIL import Image
+      with Image.open(path) as image:
+        return image.info.get("comment") in (WRITER_MARK, WRITER_MARK.encode())
+    import av
+    with av.open(path) as container:
+      return container.metadata.get("comment") == WRITER_MARK
+  except Exception:  # pylint: disable=broad-except   (PIL and PyAV raise many types for foreign files)
+    return False
+
+
 def write_gif(path: str, frames: np.ndarray, fps: float = DEFAULT_FPS) -> None:
   """Written under a temporary name and renamed (atomic_io.py), as write_mp4: a sample run killed or
   failing mid-file leaves the earlier clip of that name, never a cut-off one that looks like a result."""
   from PIL import Image
   images = [Image.fromarray(f) for f in frames]
   with replaced_on_success(path) as tmp:
-    images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0)
+    images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0,
+                   comment=WRITER_MARK)
 
 
 def write_mp4(path: str, frames: np.ndarray, fps: float = DEFAULT_FPS) -> None:
@@ -83,6 +103,7 @@ def write_mp4(path: str, frames: np.ndarray, fps: float = DEFAULT_FPS) -> None:
   # 1-pixel side 0 and failed inside PyAV).
   frames = np.pad(frames, ((0, 0), (0, frames.shape[1] % 2), (0, frames.shape[2] % 2), (0, 0)), mode="edge")
   with replaced_on_success(path) as tmp, av.open(tmp, mode="w", format="mp4") as container:
+    container.metadata["comment"] = WRITER_MARK
     stream = container.add_stream("libx264", rate=fractions.Fraction(fps).limit_denominator(1001))
     stream.width, stream.height, stream.pix_fmt = frames.shape[2], frames.shape[1], "yuv420p"
     for frame in frames:

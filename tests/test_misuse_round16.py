@@ -180,10 +180,10 @@ def test_sampling_over_a_users_file_at_the_grids_name_is_refused(tmp_path, users
   from eflow_jax import sample_files
   (tmp_path / users_file).write_bytes(b"the user's own file")
   stem = str(tmp_path / "holiday")
-  with pytest.raises(ValueError, match=f"^--output={stem}: .*{users_file} is there and is not an earlier sample grid"):
+  with pytest.raises(ValueError, match=f"^--output={stem}: .*{users_file} is there and is not a sample grid eflow_jax wrote"):
     cli_checks.check_flags("sample", str(tmp_path / "run"), {"output": stem}, num_classes=2)
   videos = np.zeros((1, 2, 8, 8, 3), np.uint8)
-  with pytest.raises(ValueError, match=f"{users_file} is there and is not an earlier sample grid"):
+  with pytest.raises(ValueError, match=f"{users_file} is there and is not a sample grid eflow_jax wrote"):
     sample_files.write_sample_files(stem, videos, ["000_class0"], 1, 8)
   assert (tmp_path / users_file).read_bytes() == b"the user's own file"
   assert not (tmp_path / "holiday_clips").exists()
@@ -352,3 +352,22 @@ def test_one_video_in_two_class_folders_is_kept_with_one_warning(tmp_path, capsy
   err = capsys.readouterr().err
   assert err.count("\n") == 1 and re.search(r"^warning: .*cat/v0\.mp4 \(class 'cat'\) and .*dog/v0copy\.mp4 \(class "
                                             r"'dog'\) are the same video: it is prepared under both labels\.$", err)
+
+
+def test_a_grid_is_known_by_its_writer_mark_not_by_the_clips_beside_it(tmp_path):
+  """A grid whose clips the user deleted was refused as 'not an earlier grid'; a user's picture put
+  at the grid's name, with the sampled clips still beside it, was written over."""
+  import numpy as np
+  from PIL import Image
+  from eflow_jax import sample_files
+  stem, videos = str(tmp_path / "demo"), np.zeros((1, 2, 8, 8, 3), np.uint8)
+  sample_files.write_sample_files(stem, videos, ["000_class0"], 1, 8)
+  for clip in (tmp_path / "demo_clips").iterdir():
+    clip.unlink()                                                    # the clips deleted to save space
+  sample_files.check_earlier_grid(stem)
+  sample_files.write_sample_files(stem, videos, ["000_class0"], 1, 8)
+  Image.new("RGB", (40, 30), (200, 10, 10)).save(tmp_path / "demo.gif")   # the user's picture, clips beside it
+  picture = (tmp_path / "demo.gif").read_bytes()
+  with pytest.raises(ValueError, match=r"demo\.gif is there and is not a sample grid eflow_jax wrote"):
+    sample_files.write_sample_files(stem, videos, ["000_class0"], 1, 8)
+  assert (tmp_path / "demo.gif").read_bytes() == picture
