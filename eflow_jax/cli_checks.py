@@ -204,6 +204,8 @@ def check_eval_output(output: str, workdir: str | None = None) -> None:
                      f"its model card reads as its own report; choose another name (e.g. "
                      f"{os.path.join(folder, 'eval_other_run.json')}) or leave --output out.")
   if not os.path.exists(output):
+    if not output.lower().endswith(".json"):      # an export written again finds its reports by that name
+      raise ValueError(f"--output={output}: an eval report is JSON; give its name with .json (e.g. {output}.json).")
     return
   try:
     with open(output, encoding="utf-8") as f:

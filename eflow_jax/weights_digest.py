@@ -69,20 +69,21 @@ def is_report(contents) -> bool:
 
 
 def set_aside_reports_of_other_weights(folder: str, digest: str) -> list[str]:
-  """set_aside_report_of_other_weights for every report in `folder`, under its default name or the
-  one --output gave it (an export written again with other weights: the reports of the weights it
-  replaced must not read as theirs). Files already set aside, and JSON that is not a report (an
-  export's config.json), stay."""
+  """set_aside_report_of_other_weights for every report in `folder` and its sub-folders, under its
+  default name or the one --output gave it (an export written again with other weights: the reports
+  of the weights it replaced must not read as theirs). Files already set aside, and JSON that is not
+  a report (an export's config.json), stay."""
   moved = []
-  for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
-    path = os.path.join(folder, name)
-    if not name.endswith(".json") or ".superseded" in name or not os.path.isfile(path):
-      continue
-    try:
-      with open(path, encoding="utf-8") as f:
-        contents = json.load(f)
-    except (OSError, ValueError):
-      continue
-    if is_report(contents):
-      moved.append(set_aside_report_of_other_weights(path, digest))
+  for root, _, names in os.walk(folder):
+    for name in sorted(names):
+      path = os.path.join(root, name)
+      if not name.endswith(".json") or ".superseded" in name or not os.path.isfile(path):
+        continue
+      try:
+        with open(path, encoding="utf-8") as f:
+          contents = json.load(f)
+      except (OSError, ValueError):
+        continue
+      if is_report(contents):
+        moved.append(set_aside_report_of_other_weights(path, digest))
   return [m for m in moved if m]

@@ -371,3 +371,19 @@ def test_a_grid_is_known_by_its_writer_mark_not_by_the_clips_beside_it(tmp_path)
   with pytest.raises(ValueError, match=r"demo\.gif is there and is not a sample grid eflow_jax wrote"):
     sample_files.write_sample_files(stem, videos, ["000_class0"], 1, 8)
   assert (tmp_path / "demo.gif").read_bytes() == picture
+
+
+def test_an_eval_report_is_named_json_and_found_in_an_exports_sub_folders(tmp_path):
+  """Round 17: an export evaluated into `my_eval` (no .json) or `reports/my_eval.json`, then written
+  again with other weights: both reports of the replaced weights stayed beside the new ones."""
+  from eflow_jax import weights_digest
+  with pytest.raises(ValueError, match=r"^--output=.*my_eval: an eval report is JSON; give its name with \.json"):
+    cli_checks.check_flags("eval", str(tmp_path), {"output": str(tmp_path / "my_eval")}, num_classes=2)
+  (tmp_path / "reports" / "old").mkdir(parents=True)
+  for path in (tmp_path / "reports" / "my_eval.json", tmp_path / "reports" / "old" / "e.json"):
+    path.write_text(json.dumps({"step": 12, "weights": "ema", weights_digest.KEY: "a" * 64}))
+  (tmp_path / "reports" / "mine.json").write_text(json.dumps({"step": 12, "weights": "ema", weights_digest.KEY: "b" * 64}))
+  moved = weights_digest.set_aside_reports_of_other_weights(str(tmp_path), "b" * 64)
+  assert sorted(os.path.relpath(m, tmp_path) for m in moved) == ["reports/my_eval.superseded.json",
+                                                                  "reports/old/e.superseded.json"]
+  assert (tmp_path / "reports" / "mine.json").exists()
