@@ -387,3 +387,21 @@ def test_an_eval_report_is_named_json_and_found_in_an_exports_sub_folders(tmp_pa
   assert sorted(os.path.relpath(m, tmp_path) for m in moved) == ["reports/my_eval.superseded.json",
                                                                   "reports/old/e.superseded.json"]
   assert (tmp_path / "reports" / "mine.json").exists()
+
+
+def test_appending_to_a_hard_linked_metrics_file_says_its_other_names_receive_the_records(tmp_path, capsys):
+  """Round 17: a run with a `cp -al` snapshot, continued without a resume, appended its new records
+  to the snapshot's metrics.jsonl (one file) without a word."""
+  from eflow_jax.train import progress
+  (tmp_path / "metrics.jsonl").write_text(json.dumps({"step": 1, "loss": 1.0}) + "\n")
+  os.link(tmp_path / "metrics.jsonl", tmp_path / "snapshot.jsonl")
+  writer = progress.MetricWriter(str(tmp_path))
+  writer.write(2, {"loss": 0.5})
+  writer.close()
+  assert re.search(r"warning: .*metrics\.jsonl has 1 other hard link\(s\): they receive this run's records too",
+                   capsys.readouterr().err)
+  os.unlink(tmp_path / "snapshot.jsonl")
+  writer = progress.MetricWriter(str(tmp_path))
+  writer.write(3, {"loss": 0.25})
+  writer.close()
+  assert "hard link" not in capsys.readouterr().err
