@@ -1,10 +1,14 @@
-"""A sixteenth round of misuse (docs/misuse/round16.json lists every case tried). Fixed here: captions
-that show nothing but are not format characters (BEL, a Hangul filler, the Braille blank, a lone
-combining mark, a variation selector) were prepared, every one as the same unknown-token caption; a
-video listed twice through a hard link or a byte-identical copy was prepared twice; a row with both a
-caption and a label lost its label without a word; a hard-linked metrics.jsonl was split by a resume
-without a word. Unclear: --resume_from_step past the step budget
-rolled a finished run back and trained nothing, and a rerun with a smaller budget said nothing."""
+"""The sixteenth and seventeenth rounds of misuse (docs/misuse/round16.json, round17.json list every
+case tried). Fixed here: captions that show nothing but are not format characters (BEL, a Hangul
+filler, the Braille blank, a lone combining mark) were prepared as one unknown-token caption, while
+emoji newer than Python's Unicode tables were refused as blank and captions differing in flag tags or
+joiners were called one; one video through a hard link or a copy, or filed twice in a class folder,
+was prepared twice; a class folder linked to another made a second class of the same videos; an
+export written again kept reports of the replaced weights under other names; hard-linked
+metrics.jsonl files were split or changed without a word; files of the user's at the names the tools
+write (a sample grid, a manifest.json, parameters.txt) were written over. Unclear: a row with both a
+caption and a label, --resume_from_step past the budget and the stop message of a run started with
+it, an eval report named for another step, an empty --prompts_file, a set-aside step asked for."""
 import json
 import os
 import re
