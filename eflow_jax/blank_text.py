@@ -15,8 +15,9 @@ DEFAULT_IGNORABLE = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x11
                      (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
                      (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF))
 # Characters that carry nothing wherever they stand (a zero-width space, a byte-order mark, a word
-# joiner, a soft hyphen): dropped when captions are compared.
-NOTHING = frozenset("\u200b\ufeff\u2060\u00ad")
+# joiner, a soft hyphen, the direction marks, which order a line's display, not its text): dropped
+# when captions are compared.
+NOTHING = frozenset("\u200b\ufeff\u2060\u00ad\u200e\u200f\u061c")
 BLANK_SYMBOLS = {"\u2800"}      # the Braille pattern blank: a symbol (So) drawn as an empty cell
 
 

@@ -68,21 +68,30 @@ def upscale(frames: np.ndarray, factor: int) -> np.ndarray:
   return frames.repeat(factor, axis=1).repeat(factor, axis=2) if factor > 1 else frames
 
 
-# Written into every GIF's comment and every MP4's metadata: a later sample into the same name
-# replaces only files that carry it (sample_files.py), never a user's own picture of that name.
+# Written into every GIF's comment and every MP4's metadata, with the file's name and frame size: a
+# later sample into the same name replaces only a file that carries it (sample_files.py), never a
+# user's own picture, a copy of a grid kept under another name, or a grid edited to another size.
 WRITER_MARK = "written by eflow_jax"
 
 
+def writer_mark(path: str, width: int, height: int) -> str:
+  return f"{WRITER_MARK} as {os.path.basename(path)}, {width}x{height}"
+
+
 def carries_writer_mark(path: str) -> bool:
-  """Whether the GIF or MP4 at `path` was written here (WRITER_MARK); an unreadable file was not."""
+  """Whether the GIF or MP4 at `path` was written here under this name and size (writer_mark); an
+  unreadable file was not."""
   try:
     if path.lower().endswith(".gif"):
       from PIL import Image
       with Image.open(path) as image:
-        return image.info.get("comment") in (WRITER_MARK, WRITER_MARK.encode())
+        comment = image.info.get("comment")
+        comment = comment.decode(errors="replace") if isinstance(comment, bytes) else comment
+        return comment == writer_mark(path, *image.size)
     import av
     with av.open(path) as container:
-      return container.metadata.get("comment") == WRITER_MARK
+      stream = container.streams.video[0]
+      return container.metadata.get("comment") == writer_mark(path, stream.width, stream.height)
   except Exception:  # pylint: disable=broad-except   (PIL and PyAV raise many types for foreign files)
     return False
 
@@ -94,7 +103,7 @@ def write_gif(path: str, frames: np.ndarray, fps: float = DEFAULT_FPS) -> None:
   images = [Image.fromarray(f) for f in frames]
   with replaced_on_success(path) as tmp:
     images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0,
-                   comment=WRITER_MARK)
+                   comment=writer_mark(path, *images[0].size))
 
 
 def write_mp4(path: str, frames: np.ndarray, fps: float = DEFAULT_FPS) -> None:
@@ -103,7 +112,7 @@ def write_mp4(path: str, frames: np.ndarray, fps: float = DEFAULT_FPS) -> None:
   # 1-pixel side 0 and failed inside PyAV).
   frames = np.pad(frames, ((0, 0), (0, frames.shape[1] % 2), (0, frames.shape[2] % 2), (0, 0)), mode="edge")
   with replaced_on_success(path) as tmp, av.open(tmp, mode="w", format="mp4") as container:
-    container.metadata["comment"] = WRITER_MARK
+    container.metadata["comment"] = writer_mark(path, frames.shape[2], frames.shape[1])
     stream = container.add_stream("libx264", rate=fractions.Fraction(fps).limit_denominator(1001))
     stream.width, stream.height, stream.pix_fmt = frames.shape[2], frames.shape[1], "yuv420p"
     for frame in frames:

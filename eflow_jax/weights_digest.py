@@ -45,7 +45,7 @@ def set_aside_report_of_other_weights(path: str, digest: str | None) -> str | No
   unnamed = bool(digest) and isinstance(report, dict) and report.get(KEY) is None   # written before reports named them
   if not isinstance(report, dict) or not (scored_other_weights(report, digest) or unnamed):
     return None
-  stem, k = path[:-len(".json")] if path.endswith(".json") else path, 1
+  stem, k = path[:-len(".json")] if path.lower().endswith(".json") else path, 1
   target = f"{stem}.superseded.json"
   while os.path.exists(target):
     k += 1
@@ -73,11 +73,13 @@ def set_aside_reports_of_other_weights(folder: str, digest: str) -> list[str]:
   default name or the one --output gave it (an export written again with other weights: the reports
   of the weights it replaced must not read as theirs). Files already set aside, and JSON that is not
   a report (an export's config.json), stay."""
-  moved = []
-  for root, _, names in os.walk(folder):
+  moved, seen = [], {os.path.realpath(folder)}
+  for root, folders, names in os.walk(folder, followlinks=True):     # a linked reports folder too
+    folders[:] = [d for d in folders if os.path.realpath(os.path.join(root, d)) not in seen]   # no loops
+    seen.update(os.path.realpath(os.path.join(root, d)) for d in folders)
     for name in sorted(names):
       path = os.path.join(root, name)
-      if not name.endswith(".json") or ".superseded" in name or not os.path.isfile(path):
+      if not name.lower().endswith(".json") or ".superseded" in name or not os.path.isfile(path):
         continue
       try:
         with open(path, encoding="utf-8") as f:

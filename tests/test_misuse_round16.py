@@ -409,3 +409,50 @@ def test_appending_to_a_hard_linked_metrics_file_says_its_other_names_receive_th
   writer.write(3, {"loss": 0.25})
   writer.close()
   assert "hard link" not in capsys.readouterr().err
+
+
+def test_a_grid_copied_to_another_name_or_edited_to_another_size_is_not_the_samplers(tmp_path):
+  """Round 18: a grid kept as best.gif / best.mp4 (copies carry the writer mark), then sampled into
+  best: the copies were written over; so was a grid a user enlarged in place (Pillow keeps the
+  comment)."""
+  import shutil
+  import numpy as np
+  from PIL import Image
+  from eflow_jax import sample_files, video_io
+  stem, videos = str(tmp_path / "demo"), np.zeros((2, 2, 8, 8, 3), np.uint8)
+  sample_files.write_sample_files(stem, videos, ["000_class0", "001_class1"], 2, 8)
+  assert video_io.carries_writer_mark(stem + ".gif") and video_io.carries_writer_mark(stem + ".mp4")
+  for ext in ("gif", "mp4"):
+    shutil.copyfile(f"{stem}.{ext}", tmp_path / f"best.{ext}")
+  with pytest.raises(ValueError, match=r"best\.gif is there and is not a sample grid eflow_jax wrote"):
+    sample_files.check_earlier_grid(str(tmp_path / "best"))
+  image = Image.open(stem + ".gif")
+  image.resize((image.size[0] * 2, image.size[1] * 2)).save(stem + ".gif", comment=image.info["comment"])
+  with pytest.raises(ValueError, match=r"demo\.gif is there and is not a sample grid eflow_jax wrote"):
+    sample_files.check_earlier_grid(stem)
+
+
+def test_reports_under_an_upper_case_name_or_a_linked_folder_are_set_aside(tmp_path):
+  from eflow_jax import weights_digest
+  (tmp_path / "export").mkdir()
+  (tmp_path / "shared").mkdir()
+  os.symlink(tmp_path / "shared", tmp_path / "export" / "reports")
+  os.symlink(tmp_path / "export", tmp_path / "shared" / "loop")           # a loop: walked once
+  for path in (tmp_path / "export" / "Report.JSON", tmp_path / "shared" / "r.json"):
+    path.write_text(json.dumps({"step": 12, "weights": "ema", weights_digest.KEY: "a" * 64}))
+  moved = weights_digest.set_aside_reports_of_other_weights(str(tmp_path / "export"), "b" * 64)
+  assert sorted(os.path.relpath(m, tmp_path / "export") for m in moved) == ["Report.superseded.json",
+                                                                           "reports/r.superseded.json"]
+
+
+def test_a_direction_mark_does_not_make_another_caption_and_empty_files_are_not_copies(tmp_path):
+  path = tmp_path / "list.jsonl"
+  path.write_text(json.dumps({"video": "v0.mp4", "caption": "a cat"}) + "\n" +
+                  json.dumps({"video": "v0.mp4", "caption": "a cat\u200f"}) + "\n")
+  with pytest.raises(ValueError, match=r"list\.jsonl:2 lists the same clip as .*list\.jsonl:1"):
+    video_inputs.read_entries(str(path))
+  (tmp_path / "cat").mkdir()
+  for name in ("broken1.mp4", "broken2.mp4"):
+    (tmp_path / "cat" / name).write_bytes(b"")                # two failed downloads: bad videos, not one clip
+  (tmp_path / "cat" / "v.mp4").write_bytes(b"video" * 10)
+  assert len(video_inputs.read_entries(str(tmp_path / "cat" / ".."))[0]) == 3

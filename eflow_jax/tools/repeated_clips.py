@@ -40,7 +40,7 @@ def video_identities(paths: list[str]) -> list[tuple]:
   shared = {size for size, n in collections.Counter(sizes.values()).items() if n > 1}
   out = []
   for path in paths:
-    if sizes.get(path) in shared:
+    if sizes.get(path) in shared and sizes[path]:      # empty files: reported as unreadable, not as copies
       try:
         with open(path, "rb") as f:
           out.append(("sha256", hashlib.file_digest(f, "sha256").hexdigest()))
