@@ -456,3 +456,12 @@ def test_a_direction_mark_does_not_make_another_caption_and_empty_files_are_not_
     (tmp_path / "cat" / name).write_bytes(b"")                # two failed downloads: bad videos, not one clip
   (tmp_path / "cat" / "v.mp4").write_bytes(b"video" * 10)
   assert len(video_inputs.read_entries(str(tmp_path / "cat" / ".."))[0]) == 3
+
+
+def test_a_named_pipe_in_a_list_is_refused_before_anything_reads_it(tmp_path):
+  """Round 18: a .jsonl listing a named pipe hung prepare_data (its reader waits for a writer)."""
+  os.mkfifo(tmp_path / "stream.mp4")
+  path = tmp_path / "list.jsonl"
+  path.write_text(json.dumps({"video": "stream.mp4", "label": 0}) + "\n")
+  with pytest.raises(ValueError, match=r"list\.jsonl:1: stream\.mp4 is not a regular file \(a named pipe, a device\)"):
+    video_inputs.read_entries(str(path))

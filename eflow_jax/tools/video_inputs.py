@@ -7,6 +7,7 @@ import json
 import math
 import numbers
 import os
+import stat
 import sys
 import unicodedata
 
@@ -94,6 +95,13 @@ def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
     ids, classes = class_ids(input_path, [r["label"] for _, r in rows])
     for (_, r), i in zip(rows, ids):
       entries.append({"video": os.path.join(base, r["video"]), "label": i})
+  for (where, row), entry in zip(rows, entries):      # a named pipe would block its reader for ever
+    try:
+      special = not stat.S_ISREG(os.stat(entry["video"]).st_mode) and not os.path.isdir(entry["video"])
+    except OSError:
+      special = False                               # missing: reported as a bad video when it is read
+    if special:
+      raise ValueError(f"{where}: {row['video']} is not a regular file (a named pipe, a device); list video files.")
   check_no_repeated_clips(rows, entries)
   return entries, classes
 
