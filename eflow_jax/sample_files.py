@@ -23,9 +23,9 @@ def check_earlier_grid(stem: str) -> None:
   here (video_io.WRITER_MARK): a user's own file of that name would be written over."""
   for path in (f"{stem}.gif", f"{stem}.mp4"):
     if os.path.lexists(path) and not (os.path.isfile(path) and video_io.carries_writer_mark(path)):
-      raise ValueError(f"{path} is there and is not a sample grid eflow_jax wrote (it carries no writer mark of this name and "
-                       f"size, as a copy, an edited grid or one from before the mark lacks): it would be written over; "
-                       f"choose another --output, or move it.")
+      raise ValueError(f"{path} is there and is not a sample grid eflow_jax wrote (no writer mark of this name and "
+                       f"size, as a copy, an edited grid or one from before the mark has none): it would be written "
+                       f"over; choose another --output, or move it.")
 
 
 def write_sample_files(stem: str, videos, names, columns, fps, captions=None) -> list[str]:
