@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from eflow_jax import video_io
-from eflow_jax.tools import prepare_data, video_inputs
+from eflow_jax.tools import prepare_data, preparation_record, video_inputs
 
 
 def make_video(path, seed):
@@ -172,12 +172,12 @@ def test_an_output_prepared_before_records_is_checked_by_its_manifest(class_fold
   """An older version's set has no preparation.json: its manifest's geometry is what can be checked."""
   out = tmp_path / "records"
   prepare(class_folder, out)
-  os.remove(out / prepare_data.PREPARATION)
+  os.remove(out / preparation_record.PREPARATION)
   with pytest.raises(ValueError, match=r"frames: 4 then, 5 now"):
     prepare(class_folder, out, frames=5)
   prepare(class_folder, out)
   assert "was prepared by an older version" in capsys.readouterr().err
-  assert os.path.exists(out / prepare_data.PREPARATION)
+  assert os.path.exists(out / preparation_record.PREPARATION)
 
 
 # ------------------------------------------------------------------------------------------------
