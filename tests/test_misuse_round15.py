@@ -13,7 +13,10 @@ from eflow_jax import weights_digest
 from eflow_jax.tools import video_inputs
 
 
-@pytest.mark.parametrize("caption", ["\u200b", "\u3000\u200b\ufeff", " \u2060 "])
+@pytest.mark.parametrize("caption", ["\u200b", "\u3000\u200b\ufeff", " \u2060 ",
+                                     # round 16: shown as nothing, though not format characters
+                                     "\u0007", "\u3164", "\u2800", "\u034f", "\ufe0f", "\u115f\u1160", "\u001b\u007f",
+                                     " \u0301 ", "\U000e0041\U000e007f", "\uffa0", "\u2800 \u3164", "\u200d\u200c"])
 def test_a_caption_of_invisible_characters_is_blank(tmp_path, caption):
   path = tmp_path / "list.jsonl"
   path.write_text(json.dumps({"video": "a.mp4", "caption": "a dog runs"}) + "\n" +

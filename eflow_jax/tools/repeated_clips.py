@@ -9,14 +9,17 @@ import sys
 from eflow_jax.blank_text import visible_text
 
 
-def check_no_repeated_clips(rows: list[tuple[str, dict]], entries: list[dict], listed: bool = True) -> None:
+def check_no_repeated_clips(rows: list[tuple[str, dict]], entries: list[dict], listed: bool = True,
+                            identities: list[tuple] | None = None) -> None:
   """A clip listed twice (one video, with the same caption or label) was prepared twice: a copy in
   the set, seen twice as often, that no count shows. One video is one file by its real path, a hard
   link to it, or a byte-identical copy (video_identities). Refused rather than dropped: a repeated row
   is a mistake in the list (lists pasted together, a row meant for another video), and only its
-  author knows which row was meant. listed=False: `rows` are a class folder's files."""
+  author knows which row was meant. listed=False: `rows` are a class folder's files. identities:
+  video_identities of the entries, when already taken."""
   seen = {}
-  for (where, row), entry, video in zip(rows, entries, video_identities([e["video"] for e in entries])):
+  identities = identities or video_identities([e["video"] for e in entries])
+  for (where, row), entry, video in zip(rows, entries, identities):
     caption = entry.get("caption")
     key = (video, None if caption is None else visible_text(caption), entry.get("label"))
     if key in seen:
@@ -63,11 +66,11 @@ def check_class_folders_differ(input_path: str, classes: list[str]) -> None:
     seen[real] = name
 
 
-def warn_videos_in_two_classes(entries: list[dict], names: list[str]) -> None:
+def warn_videos_in_two_classes(entries: list[dict], names: list[str], identities: list[tuple]) -> None:
   """One video (a link, a copy) in two class folders is kept, as a list may give one video two labels,
   but with one line: it is more often a copy sorted into the wrong folder."""
   first, twice = {}, []
-  for entry, video in zip(entries, video_identities([e["video"] for e in entries])):
+  for entry, video in zip(entries, identities):
     if video in first and first[video]["label"] != entry["label"]:
       twice.append((first[video], entry))
     first.setdefault(video, entry)

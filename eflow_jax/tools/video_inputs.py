@@ -15,7 +15,7 @@ import numpy as np
 
 from eflow_jax import sample_limits
 from eflow_jax.blank_text import is_blank
-from eflow_jax.tools.repeated_clips import (check_class_folders_differ, check_no_repeated_clips,
+from eflow_jax.tools.repeated_clips import (check_class_folders_differ, check_no_repeated_clips, video_identities,
                                             warn_videos_in_two_classes)
 
 VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif")
@@ -128,9 +128,10 @@ def _folder_entries(input_path: str) -> tuple[list[dict], list[str]]:
     raise ValueError(f"{input_path}: none of its {len(classes)} class folders holds a video file "
                      f"({', '.join(VIDEO_EXTS)}).")
   # A link or a copy of a video in its own class folder: the same clip twice, as in a list.
+  identities = video_identities([e["video"] for e in entries])      # hashed once for both checks
   check_no_repeated_clips([(e["video"], {"video": e["video"], "label": names[e["label"]]}) for e in entries], entries,
-                          listed=False)
-  warn_videos_in_two_classes(entries, names)
+                          listed=False, identities=identities)
+  warn_videos_in_two_classes(entries, names, identities)
   return entries, names
 
 

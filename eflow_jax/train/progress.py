@@ -337,7 +337,8 @@ def _open_jsonl(path: str) -> int:
   its newline: the next record would otherwise join it, and readers (benchmarks/sweeps/training_curves.py)
   skip the joined line as unreadable, losing the resumed run's first record."""
   fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
-  size, links = os.fstat(fd).st_size, os.fstat(fd).st_nlink
+  info = os.fstat(fd)
+  size, links = info.st_size, info.st_nlink
   if size and os.pread(fd, 1, size - 1) != b"\n":
     _append(fd, b"\n")
   if links > 1:         # a log folder's second name, or a snapshot by `cp -al`: the records reach it too
