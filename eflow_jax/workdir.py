@@ -125,6 +125,23 @@ def check_run_folders(workdir: str) -> None:
                     f"choose another --workdir.")
 
 
+def check_run_file_links(workdir: str) -> None:
+  """Before training: a run file that is a symbolic link to a missing file (a shared log folder the
+  user moved or did not mount) would take every record into nowhere, the failure showing only as one
+  warning naming the link; a missing target in an existing folder is created there, and says so."""
+  for name in RUN_FILES:
+    path = os.path.join(workdir, name)
+    if not os.path.islink(path) or os.path.exists(path):
+      continue
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+      raise OSError(f"{path} is a symbolic link to {target}, whose folder {folder} does not exist: every record "
+                    f"would be lost; create or mount that folder, or remove the link.")
+    print(f"warning: {path} is a symbolic link to {target}, which does not exist: the run's records start there "
+          f"anew (the earlier ones are wherever the log was moved).", file=sys.stderr, flush=True)
+
+
 # How the files a run writes begin (train/progress.py): a table of clu's parameter_overview, records
 # of json.dumps({"step": ...}). A file of the same name that begins otherwise is someone else's.
 RUN_FILE_STARTS = {"parameters.txt": b"+-", "metrics.jsonl": b'{"step": '}

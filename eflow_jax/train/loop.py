@@ -48,6 +48,7 @@ def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_chan
   workdir_lib.check_writable(workdir)
   workdir_lib.check_run_folders(workdir)
   workdir_lib.check_run_files_are_its_own(workdir)
+  workdir_lib.check_run_file_links(workdir)
   if config.eval.score_at_end or config.get("eval_every"):     # what the run's scoring will read
     in_loop_i3d = bool(config.get("eval_every")) and config.eval.use_i3d     # score_at_end: never I3D
     workdir_lib.check_metric_caches(config, workdir, use_i3d=in_loop_i3d)

@@ -114,7 +114,11 @@ class MetricWriter:
         self._dropped += 1
         self._close_tb()            # a half-written event file is abandoned; the next write opens a new one
         self._warn_once(f"metrics at step {step} not written ({type(e).__name__}: "
-                        f"{str(e).splitlines()[0] if str(e) else ''}); training continues")
+                        f"{str(e).splitlines()[0] if str(e) else ''}); training continues, and so does "
+                        f"trying to write them")
+    if self._failing:               # the warning names one step: say how many were lost in the end
+      print(f"warning: the last {self._dropped} metric record(s) of this run were not written.", file=sys.stderr,
+            flush=True)
     self._close_tb()
     if self._jsonl_fd is not None:
       os.close(self._jsonl_fd)
