@@ -70,22 +70,31 @@ def is_report(contents) -> bool:
 
 def set_aside_reports_of_other_weights(folder: str, digest: str) -> list[str]:
   """set_aside_report_of_other_weights for every report in `folder` and its sub-folders, under its
-  default name or the one --output gave it (an export written again with other weights: the reports
-  of the weights it replaced must not read as theirs). Files already set aside, and JSON that is not
-  a report (an export's config.json), stay."""
+  default name, the one --output gave it or any the user gave it (an export written again with other
+  weights: the reports of the weights it replaced must not read as theirs). Files already set aside,
+  and JSON that is not a report (an export's config.json), stay."""
   moved, seen = [], {os.path.realpath(folder)}
   for root, folders, names in os.walk(folder, followlinks=True):     # a linked reports folder too
     folders[:] = [d for d in folders if os.path.realpath(os.path.join(root, d)) not in seen]   # no loops
     seen.update(os.path.realpath(os.path.join(root, d)) for d in folders)
     for name in sorted(names):
       path = os.path.join(root, name)
-      if not name.lower().endswith(".json") or ".superseded" in name or not os.path.isfile(path):
-        continue
-      try:
-        with open(path, encoding="utf-8") as f:
-          contents = json.load(f)
-      except (OSError, ValueError):
-        continue
-      if is_report(contents):
+      if ".superseded" not in name and os.path.isfile(path) and is_report(_json_object_in(path)):
         moved.append(set_aside_report_of_other_weights(path, digest))
   return [m for m in moved if m]
+
+
+REPORT_MAX_BYTES = 1 << 22        # a report is a few KB; weights and videos are not read in whole
+
+
+def _json_object_in(path: str):
+  """The JSON object a file holds, whatever its name (a report renamed by hand to `best_report` or
+  `eval.txt` is still one), or None; only small files that begin with '{' are parsed."""
+  try:
+    if os.path.getsize(path) > REPORT_MAX_BYTES:
+      return None
+    with open(path, "rb") as f:
+      data = f.read()
+    return json.loads(data) if data.lstrip()[:1] == b"{" else None
+  except (OSError, ValueError):
+    return None
