@@ -383,22 +383,25 @@ def test_an_eval_report_is_named_json_and_found_in_an_exports_sub_folders(tmp_pa
   assert (tmp_path / "reports" / "mine.json").exists()
 
 
-def test_appending_to_a_hard_linked_metrics_file_says_its_other_names_receive_the_records(tmp_path, capsys):
+def test_appending_to_a_hard_linked_metrics_file_leaves_its_other_names_as_they_were(tmp_path, capsys):
   """Round 17: a run with a `cp -al` snapshot, continued without a resume, appended its new records
-  to the snapshot's metrics.jsonl (one file) without a word."""
+  to the snapshot's metrics.jsonl (one file) without a word; the run's file becomes one of its own."""
   from eflow_jax.train import progress
-  (tmp_path / "metrics.jsonl").write_text(json.dumps({"step": 1, "loss": 1.0}) + "\n")
+  first = json.dumps({"step": 1, "loss": 1.0}) + "\n"
+  (tmp_path / "metrics.jsonl").write_text(first)
   os.link(tmp_path / "metrics.jsonl", tmp_path / "snapshot.jsonl")
   writer = progress.MetricWriter(str(tmp_path))
   writer.write(2, {"loss": 0.5})
   writer.close()
-  assert re.search(r"warning: .*metrics\.jsonl has 1 other hard link\(s\): they receive this run's records too",
+  assert re.search(r"warning: .*metrics\.jsonl had 1 other hard link\(s\) .*: they keep the records as they were",
                    capsys.readouterr().err)
-  os.unlink(tmp_path / "snapshot.jsonl")
+  assert (tmp_path / "snapshot.jsonl").read_text() == first
+  assert [json.loads(line)["step"] for line in (tmp_path / "metrics.jsonl").read_text().splitlines()] == [1, 2]
   writer = progress.MetricWriter(str(tmp_path))
   writer.write(3, {"loss": 0.25})
   writer.close()
   assert "hard link" not in capsys.readouterr().err
+  assert (tmp_path / "snapshot.jsonl").read_text() == first
 
 
 def test_a_grid_copied_to_another_name_or_edited_to_another_size_is_not_the_samplers(tmp_path):

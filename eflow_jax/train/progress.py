@@ -339,15 +339,16 @@ def split_records_after(lines: list[bytes], step: int) -> tuple[list[bytes], lis
 def _open_jsonl(path: str) -> int:
   """metrics.jsonl for appending. A line cut short (a run killed mid-write, a hand edit) first gets
   its newline: the next record would otherwise join it, and readers (benchmarks/sweeps/training_curves.py)
-  skip the joined line as unreadable, losing the resumed run's first record."""
+  skip the joined line as unreadable, losing the resumed run's first record. A file with other hard
+  links (a snapshot by `cp -al`, a backup by `rsync --link-dest`) first becomes one of its own:
+  appending to the shared file would change the snapshot."""
+  if os.path.exists(path) and os.stat(path).st_nlink > 1:
+    with open(path, "rb") as f:
+      rewrite_unlinking(path, f.read())
   fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
-  info = os.fstat(fd)
-  size, links = info.st_size, info.st_nlink
+  size = os.fstat(fd).st_size
   if size and os.pread(fd, 1, size - 1) != b"\n":
     _append(fd, b"\n")
-  if links > 1:         # a log folder's second name, or a snapshot by `cp -al`: the records reach it too
-    print(f"warning: {path} has {links - 1} other hard link(s): they receive this run's records too (a snapshot "
-          f"made by `cp -al` would change; copy the file there to keep it as it is).", file=sys.stderr, flush=True)
   return fd
 
 
