@@ -66,3 +66,70 @@ def test_a_report_renamed_without_json_is_set_aside_by_a_re_export(tmp_path):
   assert json.loads((tmp_path / "best_report.superseded.json").read_text()) == old
   assert sorted(os.listdir(tmp_path)) == ["best_report.superseded.json", "model.safetensors", "notes", "same.txt",
                                           "settings.txt"]
+
+
+def _files(root, names):
+  for i, name in enumerate(names):
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"video %d" % i if not name.split("/")[-1].startswith("._") else b"\x00\x05\x16\x07Mac OS X")
+  return root
+
+
+def test_a_video_beside_the_class_folders_is_refused_not_left_out(tmp_path):
+  """Round 19 (N01): dog_extra.mp4 dropped next to dog/ was in no class and not in the set."""
+  from eflow_jax.tools import video_inputs
+  root = _files(tmp_path / "in", ["cat/v0.mp4", "cat/v1.mp4", "dog/v2.mp4", "dog_extra.mp4", "notes.txt"])
+  with pytest.raises(ValueError, match=r"in holds 1 video\(s\) beside its class folders \(dog_extra\.mp4\), which "
+                                       r"belong to no class"):
+    video_inputs.read_entries(str(root))
+  os.remove(root / "dog_extra.mp4")
+  entries, names = video_inputs.read_entries(str(root))
+  assert names == ["cat", "dog"] and [e["label"] for e in entries] == [0, 0, 1]
+
+
+def test_macos_metadata_is_left_out_with_one_line_not_taken_for_videos_or_classes(tmp_path, capsys):
+  """Round 19 (N02): an unzipped Mac archive's __MACOSX/ was called a class folder of nested videos,
+  and two identical AppleDouble files `._v0.mp4`, `._v1.mp4` one clip prepared twice."""
+  from eflow_jax.tools import video_inputs
+  root = _files(tmp_path / "in", ["cat/v0.mp4", "cat/._v0.mp4", "cat/v1.mp4", "cat/._v1.mp4", "dog/v2.mp4",
+                                  "__MACOSX/cat/._v0.mp4", "__MACOSX/dog/._v2.mp4", "._dog"])
+  entries, names = video_inputs.read_entries(str(root))
+  assert names == ["cat", "dog"]
+  assert [os.path.relpath(e["video"], root) for e in entries] == ["cat/v0.mp4", "cat/v1.mp4", "dog/v2.mp4"]
+  assert re.search(r"4 macOS metadata file\(s\) / folder\(s\) left out \(._dog, __MACOSX, cat/._v0.mp4 and 1 "
+                   r"more\): they are not videos", capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("spellings", [("cat", "Cat"), ("Dog", "DOG"), ("straße", "STRASSE")])
+def test_class_names_that_differ_only_in_letter_case_are_refused(tmp_path, spellings):
+  """Round 19 (N04): 'cat' and 'Cat' were two classes, half of the cats conditioned on another id."""
+  from eflow_jax.tools import video_inputs
+  rows = [(f"{tmp_path}/v{i}.mp4", label) for i, label in enumerate([*spellings, "other"])]
+  listed = tmp_path / "l.jsonl"
+  listed.write_text("".join(json.dumps({"video": v, "label": label}) + "\n" for v, label in rows))
+  with pytest.raises(ValueError, match=r"class names .* differ only in letter case"):
+    video_inputs.read_entries(str(listed))
+  root = _files(tmp_path / "in", [f"{spellings[0]}/a.mp4", f"{spellings[1]}/b.mp4", "other/c.mp4"])
+  with pytest.raises(ValueError, match=r"class names .* differ only in letter case"):
+    video_inputs.read_entries(str(root))
+
+
+def test_a_split_column_is_refused_and_other_unread_columns_are_named(tmp_path, capsys):
+  """Round 19 (N17): a list's own split column did nothing: its val and test rows were trained on."""
+  from eflow_jax.tools import video_inputs
+  for i in range(4):
+    (tmp_path / f"v{i}.mp4").write_bytes(b"video %d" % i)
+  listed = tmp_path / "l.csv"
+  listed.write_text("video,label,Split\nv0.mp4,cat,train\nv1.mp4,cat,val\nv2.mp4,dog,train\nv3.mp4,dog,test\n")
+  with pytest.raises(ValueError, match=r"column 'Split' splits the rows \('test', 'train', 'val'\), but prepare_data "
+                                       r"reads only video, caption, label"):
+    video_inputs.read_entries(str(listed))
+  listed.write_text("video,label,split,source\nv0.mp4,cat,train,yt\nv2.mp4,dog,train,yt\n")   # one split: named
+  entries, names = video_inputs.read_entries(str(listed))
+  assert len(entries) == 2 and names == ["cat", "dog"]
+  assert "column(s) 'split', 'source' not read" in capsys.readouterr().err
+  listed = tmp_path / "l.jsonl"
+  listed.write_text(json.dumps({"video": "v0.mp4", "label": "cat"}) + "\n")
+  video_inputs.read_entries(str(listed))
+  assert "not read" not in capsys.readouterr().err

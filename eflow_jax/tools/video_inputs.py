@@ -15,6 +15,8 @@ import numpy as np
 
 from eflow_jax import sample_limits
 from eflow_jax.blank_text import is_blank
+from eflow_jax.tools.folder_layout import check_no_loose_videos, is_macos_metadata, say_macos_metadata_skipped
+from eflow_jax.tools.list_columns import check_list_columns
 from eflow_jax.tools.repeated_clips import (check_class_folders_differ, check_no_repeated_clips, video_identities,
                                             warn_videos_in_two_classes)
 
@@ -87,6 +89,7 @@ def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
                    not {"caption", "label"} & set(r))
     raise ValueError(f"{input_path}: every row needs 'video' and either all 'caption' or all 'label' ({at} has "
                      f"{', '.join(repr(k) for k in odd)}).")
+  check_list_columns(input_path, rows)
   entries, classes = [], None
   if kinds == {True}:
     for _, r in rows:
@@ -110,10 +113,14 @@ def _folder_entries(input_path: str) -> tuple[list[dict], list[str]]:
   """A class folder's videos. A video that is a symbolic link to nothing (or to itself) is listed,
   so that it is reported and skipped as unreadable like any other bad video, not silently left out.
   Class folders named by numbers are those class ids, as the same labels in a .jsonl / .csv are."""
-  classes = sorted(d for d in os.listdir(input_path)
-                   if os.path.isdir(os.path.join(input_path, d)) and not d.startswith("."))
+  listed = sorted(os.listdir(input_path))
+  metadata = [os.path.join(input_path, d) for d in listed if is_macos_metadata(d)]
+  classes = [d for d in listed if os.path.isdir(os.path.join(input_path, d)) and not d.startswith(".")
+             and not is_macos_metadata(d)]
   if not classes:
     raise ValueError(f"{input_path}: a folder input needs one sub-folder of videos per class.")
+  check_no_loose_videos(input_path, VIDEO_EXTS)
+  check_names_differ(input_path, classes)
   check_class_folders_differ(input_path, classes)
   ids, names = folder_class_ids(input_path, classes)
   entries = []
@@ -122,8 +129,11 @@ def _folder_entries(input_path: str) -> tuple[list[dict], list[str]]:
     check_no_nested_videos(folder)
     for f in sorted(os.listdir(folder)):
       path = os.path.join(folder, f)
-      if f.lower().endswith(VIDEO_EXTS) and (os.path.isfile(path) or os.path.islink(path)):
+      if is_macos_metadata(f):
+        metadata.append(path)
+      elif f.lower().endswith(VIDEO_EXTS) and (os.path.isfile(path) or os.path.islink(path)):
         entries.append({"video": path, "label": label})
+  say_macos_metadata_skipped(input_path, [os.path.relpath(m, input_path) for m in metadata])
   if not entries:
     raise ValueError(f"{input_path}: none of its {len(classes)} class folders holds a video file "
                      f"({', '.join(VIDEO_EXTS)}).")
@@ -157,9 +167,10 @@ def check_no_nested_videos(folder: str) -> None:
   it were left out without a word. Refused, naming the sub-folder."""
   for sub in sorted(os.listdir(folder)):
     path = os.path.join(folder, sub)
-    if sub.startswith(".") or not os.path.isdir(path):
+    if sub.startswith(".") or is_macos_metadata(sub) or not os.path.isdir(path):
       continue
-    videos = sum(f.lower().endswith(VIDEO_EXTS) for _, _, files in os.walk(path) for f in files)
+    videos = sum(f.lower().endswith(VIDEO_EXTS) and not is_macos_metadata(f) for _, _, files in os.walk(path)
+                 for f in files)
     if videos:
       raise ValueError(f"{path} holds {videos} video(s) in a sub-folder of a class folder, which is not read "
                        f"(<input>/<class name>/<video>): move them up into {os.path.basename(folder)!r}, or "
@@ -247,16 +258,18 @@ def class_number(label) -> int | None:
 
 
 def check_names_differ(where: str, classes: list[str]) -> None:
-  """Class names that differ only in the spaces around them (a .csv's 'a.mp4, cat' beside
-  'b.mp4,cat') or in their Unicode form ('café' typed, and copied from a macOS file name) were
-  two classes of one, without a word; which was meant cannot be known."""
+  """Class names (labels or class folders) that differ only in the spaces around them (a .csv's
+  'a.mp4, cat' beside 'b.mp4,cat'), their Unicode form ('café' typed, and copied from a macOS file
+  name) or letter case ('cat' and 'Cat' from two people's lists) were two classes of one, without
+  a word; which was meant cannot be known."""
   alike: dict[str, list[str]] = {}
   for name in classes:
-    alike.setdefault(unicodedata.normalize("NFC", name.strip()), []).append(name)
+    alike.setdefault(unicodedata.normalize("NFC", name.strip()).casefold(), []).append(name)
   same = next((names for names in alike.values() if len(names) > 1), None)
   if same:
-    raise ValueError(f"{where}: class names {', '.join(ascii(n) for n in same)} differ only in the spaces around "
-                     f"them or their Unicode form: one class or {len(same)}? Write each class's name alike.")
+    raise ValueError(f"{where}: class names {', '.join(ascii(n) for n in same)} differ only in letter case, the "
+                     f"spaces around them or their Unicode form: one class or {len(same)}? Write each class's name "
+                     f"alike.")
 
 
 def class_ids(where: str, labels: list) -> tuple[list[int], list[str] | None]:
