@@ -133,3 +133,51 @@ def test_a_split_column_is_refused_and_other_unread_columns_are_named(tmp_path, 
   listed.write_text(json.dumps({"video": "v0.mp4", "label": "cat"}) + "\n")
   video_inputs.read_entries(str(listed))
   assert "not read" not in capsys.readouterr().err
+
+
+def _a_run_with_step(root, step):
+  """What user_paths takes for a run: a checkpoints folder holding `<step>/_CHECKPOINT_METADATA`."""
+  (root / "checkpoints" / str(step)).mkdir(parents=True)
+  (root / "checkpoints" / str(step) / "_CHECKPOINT_METADATA").write_text("{}")
+  return root
+
+
+def test_a_training_workdir_inside_another_runs_checkpoints_is_refused_before_training(tmp_path):
+  """Round 19 (N15): a run trained in checkpoints/14/run3 was deleted with step 14 by the outer run's
+  pruning."""
+  from eflow_jax.train import loop
+  from tests.tiny_config import get_config
+  outer = _a_run_with_step(tmp_path / "outer", 14)
+  for inner in (outer / "checkpoints" / "14" / "run3", outer / "checkpoints" / "exp2"):
+    with pytest.raises(ValueError, match=r"--workdir=.* is inside the run's checkpoints folder .*outer/checkpoints, "
+                                         r"whose step folders checkpoint pruning"):
+      loop.train(get_config("steps=2"), str(inner))
+    assert not inner.exists()
+
+
+def test_a_record_set_or_the_sweeps_folders_inside_a_runs_checkpoints_are_refused(tmp_path):
+  """Round 19 (N16): a set prepared into checkpoints/16/prep went with step 16's pruning."""
+  from benchmarks.sweeps import ablation_sweep
+  from eflow_jax.tools import prepare_data
+  run = _a_run_with_step(tmp_path / "run", 16)
+  step = run / "checkpoints" / "16"
+  with pytest.raises(ValueError, match=r"--output=.*/16/prep is inside the run's checkpoints folder"):
+    prepare_data.prepare(input_path=str(tmp_path / "videos"), output=str(step / "prep"), frames=4, height=16,
+                         width=16, process_index=0, process_count=1, progress=False)
+  for flags in ([f"--root={step / 'root'}", f"--results={tmp_path / 'res'}"],
+                [f"--root={tmp_path / 'root'}", f"--results={step / 'res'}"]):
+    with pytest.raises(SystemExit, match=r"is inside the run's checkpoints folder"):
+      ablation_sweep.parse_args(["--rows=table4:sfm_4", *flags])
+  assert sorted(os.listdir(step)) == ["_CHECKPOINT_METADATA"]
+
+
+def test_one_folder_for_the_sweeps_root_and_results_is_refused(tmp_path):
+  """Round 19 (N10): each row's report was moved from --root onto itself in --results and removed,
+  and the sweep exited 0 without a table."""
+  from benchmarks.sweeps import ablation_sweep
+  os.symlink(tmp_path / "here", tmp_path / "alias")
+  for results in (tmp_path / "here", tmp_path / "alias", tmp_path / "here" / "."):
+    with pytest.raises(SystemExit, match=r"--root and --results are one folder .*: each row's report is written"):
+      ablation_sweep.parse_args([f"--root={tmp_path / 'here'}", f"--results={results}"])
+  args = ablation_sweep.parse_args([f"--root={tmp_path / 'here'}", f"--results={tmp_path / 'here' / 'results'}"])
+  assert args.results == str(tmp_path / "here" / "results")

@@ -42,6 +42,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 
 from benchmarks.scaffold import REPO  # noqa: E402
 from benchmarks.sweeps.sample_still import write_still  # noqa: E402
+from benchmarks.sweeps.sweep_folders import sweep_folders  # noqa: E402
 from benchmarks.sweeps.training_curves import save_training_curve  # noqa: E402
 from eflow_jax import config_lib  # noqa: E402
 from eflow_jax.atomic_io import write_json_atomically  # noqa: E402
@@ -209,13 +210,7 @@ def parse_args(argv=None):
   args = parser.parse_args(expand_home_flags(sys.argv[1:] if argv is None else argv, ("root", "results")))
   if args.steps is not None and args.steps < 1:     # 0 would fall back to the full budget unnoticed
     raise SystemExit(f"--steps={args.steps} must be >= 1 (leave it out for the full budget).")
-  # The rows run from the repository (run: cwd=REPO): a relative path would name other folders there.
-  args.root, args.results = os.path.abspath(args.root), os.path.abspath(args.results)
-  for flag, folder in (("--root", args.root), ("--results", args.results)):
-    try:
-      os.makedirs(folder, exist_ok=True)
-    except OSError as e:
-      raise SystemExit(f"{flag}={folder} cannot be a folder ({e.strerror}); choose another path.") from None
+  args.root, args.results = sweep_folders(args.root, args.results)
   return args
 
 

@@ -46,7 +46,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from eflow_jax.atomic_io import write_json_atomically
-from eflow_jax.user_paths import expand_home_flags
+from eflow_jax.user_paths import check_outside_checkpoints, expand_home_flags
 from eflow_jax.data import records
 from eflow_jax.tools.input_digests import describe, stale_shards
 from eflow_jax.tools.preparation_record import claimed_output, holds_a_record_set, preparation_record
@@ -161,6 +161,7 @@ def _check_options(input_path: str, output: str, *, latent_dtype: str, start_fra
     raise ValueError(f"--latent_dtype={latent_dtype!r}; use one of {records.LATENT_DTYPES}.")
   if os.path.exists(output) and not os.path.isdir(output):
     raise ValueError(f"--output={output} is a file; give the directory to write the record set to.")
+  check_outside_checkpoints("--output", output)     # a step folder's pruning would delete the set
   names = sorted(os.listdir(output)) if os.path.isdir(output) else []
   if names and not holds_a_record_set(output, names):
     # A model export or a training run would get shards and a manifest beside its own files.

@@ -13,6 +13,7 @@ import jax
 import numpy as np
 
 from eflow_jax import sharding as sharding_lib
+from eflow_jax import user_paths
 from eflow_jax import weights_digest
 from eflow_jax import workdir as workdir_lib
 from eflow_jax.models.video_dit import VideoDiT
@@ -44,6 +45,7 @@ def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_chan
     raise ValueError(f"--resume_from_step={resume_from_step} with total_steps={config.total_steps}: nothing would be "
                      f"trained after it; raise --config.total_steps (sample, eval and export take --step).")
   workdir_lib.check_not_export(workdir)
+  user_paths.check_outside_checkpoints("--workdir", workdir)   # pruning another run's step would delete this run
   build_result = build(config)              # every config / data error, before anything compiles
   workdir_lib.check_writable(workdir)
   workdir_lib.check_run_folders(workdir)
