@@ -166,7 +166,7 @@ def check_sample_output(output: str) -> None:
     raise ValueError(f"--output={output}: {output}_clips is a file, where the clips would go one by one; move it or "
                      f"choose another --output.")
   try:
-    sample_files.check_earlier_grid(output)
+    sample_files.check_earlier_sample(output)
   except ValueError as e:
     raise ValueError(f"--output={output}: {e}") from None
 

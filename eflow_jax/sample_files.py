@@ -16,16 +16,44 @@ from eflow_jax.atomic_io import write_atomically
 CAPTIONS_FILE = "captions.txt"
 # The clip files `sample` writes into <stem>_clips/: index, then class, prompt or caption number.
 CLIP_NAME = re.compile(r"^\d{3}_(class|prompt|caption)\d+\.(gif|mp4)$")
+CAPTIONS_LINE = re.compile(r"^\d{3}_(prompt|caption)\d+\t")
 
 
-def check_earlier_grid(stem: str) -> None:
+def check_earlier_sample(stem: str) -> None:
   """Raises ValueError (one line) when STEM.gif or STEM.mp4 is there but was not written by a sampler
-  here (video_io.WRITER_MARK): a user's own file of that name would be written over."""
+  here (video_io.WRITER_MARK), or STEM_clips/ holds what no earlier sample into STEM wrote: a user's
+  own file of that name would be written over or removed."""
   for path in (f"{stem}.gif", f"{stem}.mp4"):
     if os.path.lexists(path) and not (os.path.isfile(path) and video_io.carries_writer_mark(path)):
       raise ValueError(f"{path} is there and is not a sample grid eflow_jax wrote (no writer mark of this name and "
                        f"size, as a copy, an edited grid or one from before the mark has none): it would be written "
                        f"over; choose another --output, or move it.")
+  check_earlier_clips(stem + video_io.CLIPS_FOLDER_SUFFIX)
+
+
+def check_earlier_clips(folder: str) -> None:
+  """Raises ValueError (one line) when `folder` (<stem>_clips/) holds a file of a clip's name or a
+  captions.txt that an earlier sample into this stem did not write: the rerun removes those, and a
+  folder of clips the user collected there (copies from other samples: their mark names another
+  folder) or made would be emptied."""
+  for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+    path = os.path.join(folder, name)
+    if CLIP_NAME.match(name) and not (os.path.isfile(path) and video_io.carries_writer_mark(path)):
+      what = "a clip of an earlier sample into this --output (no writer mark of this folder, name and size)"
+    elif name == CAPTIONS_FILE and not _is_captions_file(path):
+      what = "the captions an earlier sample wrote (not one '<clip name><tab><caption>' line per clip)"
+    else:
+      continue
+    raise ValueError(f"{path} is there and is not {what}: it would be removed; choose another --output, or move it.")
+
+
+def _is_captions_file(path: str) -> bool:
+  try:
+    with open(path, encoding="utf-8") as f:
+      lines = f.read().splitlines()
+  except (OSError, ValueError):
+    return False
+  return bool(lines) and all(CAPTIONS_LINE.match(line) for line in lines)
 
 
 def write_sample_files(stem: str, videos, names, columns, fps, captions=None) -> list[str]:
@@ -35,9 +63,10 @@ def write_sample_files(stem: str, videos, names, columns, fps, captions=None) ->
   video_io.check_finite_clips(videos, f"{stem}.gif / .mp4 not written")   # before an earlier sample is removed
   video_io.check_clips(videos, fps, f"{stem}.gif / .mp4 not written")
   os.makedirs(os.path.dirname(os.path.abspath(stem)), exist_ok=True)
-  clips_folder, captions_path = stem + "_clips", os.path.join(stem + "_clips", CAPTIONS_FILE)
+  clips_folder = stem + video_io.CLIPS_FOLDER_SUFFIX
+  captions_path = os.path.join(clips_folder, CAPTIONS_FILE)
   with folder_lock.locked(os.path.dirname(os.path.abspath(stem))):
-    check_earlier_grid(stem)
+    check_earlier_sample(stem)
     for path in (f"{stem}.gif", f"{stem}.mp4", captions_path):
       if os.path.isfile(path):
         os.remove(path)

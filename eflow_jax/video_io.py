@@ -72,10 +72,14 @@ def upscale(frames: np.ndarray, factor: int) -> np.ndarray:
 # later sample into the same name replaces only a file that carries it (sample_files.py), never a
 # user's own picture, a copy of a grid kept under another name, or a grid edited to another size.
 WRITER_MARK = "written by eflow_jax"
+CLIPS_FOLDER_SUFFIX = "_clips"       # <stem>_clips/: each clip of the sample written as <stem>.gif / .mp4
 
 
 def writer_mark(path: str, width: int, height: int) -> str:
-  return f"{WRITER_MARK} as {os.path.basename(path)}, {width}x{height}"
+  """A clip's mark names its sample's folder too: a clip copied into another sample's clips folder
+  (a collection of the best ones) is not that sample's to replace."""
+  name, folder = os.path.basename(path), os.path.basename(os.path.dirname(os.path.abspath(path)))
+  return f"{WRITER_MARK} as {f'{folder}/' if folder.endswith(CLIPS_FOLDER_SUFFIX) else ''}{name}, {width}x{height}"
 
 
 def carries_writer_mark(path: str) -> bool:

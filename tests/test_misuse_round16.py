@@ -358,7 +358,7 @@ def test_a_grid_is_known_by_its_writer_mark_not_by_the_clips_beside_it(tmp_path)
   sample_files.write_sample_files(stem, videos, ["000_class0"], 1, 8)
   for clip in (tmp_path / "demo_clips").iterdir():
     clip.unlink()                                                    # the clips deleted to save space
-  sample_files.check_earlier_grid(stem)
+  sample_files.check_earlier_sample(stem)
   sample_files.write_sample_files(stem, videos, ["000_class0"], 1, 8)
   Image.new("RGB", (40, 30), (200, 10, 10)).save(tmp_path / "demo.gif")   # the user's picture, clips beside it
   picture = (tmp_path / "demo.gif").read_bytes()
@@ -418,11 +418,11 @@ def test_a_grid_copied_to_another_name_or_edited_to_another_size_is_not_the_samp
   for ext in ("gif", "mp4"):
     shutil.copyfile(f"{stem}.{ext}", tmp_path / f"best.{ext}")
   with pytest.raises(ValueError, match=r"best\.gif is there and is not a sample grid eflow_jax wrote"):
-    sample_files.check_earlier_grid(str(tmp_path / "best"))
+    sample_files.check_earlier_sample(str(tmp_path / "best"))
   image = Image.open(stem + ".gif")
   image.resize((image.size[0] * 2, image.size[1] * 2)).save(stem + ".gif", comment=image.info["comment"])
   with pytest.raises(ValueError, match=r"demo\.gif is there and is not a sample grid eflow_jax wrote"):
-    sample_files.check_earlier_grid(stem)
+    sample_files.check_earlier_sample(stem)
 
 
 def test_reports_under_an_upper_case_name_or_a_linked_folder_are_set_aside(tmp_path):

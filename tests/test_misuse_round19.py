@@ -181,3 +181,37 @@ def test_one_folder_for_the_sweeps_root_and_results_is_refused(tmp_path):
       ablation_sweep.parse_args([f"--root={tmp_path / 'here'}", f"--results={results}"])
   args = ablation_sweep.parse_args([f"--root={tmp_path / 'here'}", f"--results={tmp_path / 'here' / 'results'}"])
   assert args.results == str(tmp_path / "here" / "results")
+
+
+def test_clips_the_user_put_in_a_clips_folder_are_refused_not_removed(tmp_path):
+  """Round 19 (N08): best_clips/ holding clips copied from another sample and the user's own, with no
+  grid best.gif beside it, was emptied by sampling into `best`; a user's captions.txt there too."""
+  import shutil
+  import numpy as np
+  from PIL import Image
+  from eflow_jax import sample_files
+  videos = np.zeros((2, 2, 8, 8, 3), np.uint8)
+  sample_files.write_sample_files(str(tmp_path / "runA"), videos, ["000_class0", "003_class3"], 2, 8)
+  (tmp_path / "best_clips").mkdir()
+  shutil.copyfile(tmp_path / "runA_clips" / "003_class3.gif", tmp_path / "best_clips" / "003_class3.gif")
+  with pytest.raises(ValueError, match=r"best_clips/003_class3\.gif is there and is not a clip of an earlier sample "
+                                       r"into this --output .*: it would be removed"):
+    sample_files.write_sample_files(str(tmp_path / "best"), videos, ["000_class0", "001_class1"], 2, 8)
+  os.remove(tmp_path / "best_clips" / "003_class3.gif")
+  Image.new("RGB", (8, 8)).save(tmp_path / "best_clips" / "000_class0.gif")       # the user's own, no mark
+  with pytest.raises(ValueError, match=r"best_clips/000_class0\.gif is there and is not a clip"):
+    sample_files.write_sample_files(str(tmp_path / "best"), videos, ["000_class0", "001_class1"], 2, 8)
+  os.remove(tmp_path / "best_clips" / "000_class0.gif")
+  (tmp_path / "best_clips" / "captions.txt").write_text("my captions, by hand\n")
+  with pytest.raises(ValueError, match=r"best_clips/captions\.txt is there and is not the captions"):
+    sample_files.write_sample_files(str(tmp_path / "best"), videos, ["000_prompt0", "001_prompt1"], 2, 8,
+                                    captions=["a", "b"])
+  assert os.listdir(tmp_path / "best_clips") == ["captions.txt"] and not (tmp_path / "best.gif").exists()
+  # A sampler killed before its grid leaves its own clips: the rerun replaces them, captions too.
+  os.remove(tmp_path / "best_clips" / "captions.txt")
+  sample_files.write_sample_files(str(tmp_path / "best"), videos, ["000_prompt0", "001_prompt1"], 2, 8,
+                                  captions=["a", "b"])
+  os.remove(tmp_path / "best.gif")
+  os.remove(tmp_path / "best.mp4")
+  sample_files.write_sample_files(str(tmp_path / "best"), videos[:1], ["000_class5"], 1, 8)
+  assert sorted(os.listdir(tmp_path / "best_clips")) == ["000_class5.gif", "000_class5.mp4"]
