@@ -10,9 +10,8 @@ line, renamed `<step>.corrupt` by a trainer (never deleted; sample / eval only s
 next older step is tried; a step written by an incompatible config (another model shape) is refused
 with the first mismatching field, because resuming it would silently start a different experiment.
 
-A failed write (a full disk) is one line per step (train/fault_tolerance.py): Orbax's manager, which
-would raise it from every later save, is replaced and its tracebacks quieted. The run directory
-itself (its lock, writability, free space) is eflow_jax/workdir.py's.
+A failed write (a full disk) is one line per step (train/fault_tolerance.py): Orbax's manager is
+replaced and its tracebacks quieted. The run directory (lock, space) is eflow_jax/workdir.py's.
 """
 import functools
 import json
@@ -210,7 +209,7 @@ class Checkpointer:
     if missing:
       raise _Unreadable(f"its item{'s' * (len(missing) > 1)} {', '.join(missing)} missing")
     meta = _reading(self.read_meta, step)
-    self._check_meta_not_edited(step, meta)
+    self._check_meta_not_edited(step, meta, labelled=self.read_only)      # read-only: sample, eval, export
     if config_json is not None and "config" in meta:
       mismatch = model_config_mismatch(meta["config"], config_json)
       if mismatch:
@@ -283,7 +282,7 @@ class Checkpointer:
       abstract = {"ema_params": jax.tree.map(lambda m: jax.ShapeDtypeStruct(m.shape, m.dtype), saved["ema_params"])}
     except KeyError as e:
       raise _Unreadable(f"its array metadata lacks {e}") from None
-    self._check_meta_not_edited(step, meta)
+    self._check_meta_not_edited(step, meta, labelled=True)
     refuse_float64(f"checkpoint step {step} in {self.directory}", {"ema_params": saved["ema_params"]})
     device = jax.sharding.SingleDeviceSharding(jax.local_devices()[0])
     restore_args = jax.tree.map(lambda a: ocp.ArrayRestoreArgs(restore_type=jax.Array, dtype=a.dtype,
@@ -298,13 +297,15 @@ class Checkpointer:
       raise _Unreadable(problem)
     return restored["ema_params"], meta
 
-  def _check_meta_not_edited(self, step: int, meta: dict) -> None:
-    """A model field that owns no tensor (feature_map...) edited in the saved config, say to resume
-    under another one, would run the weights as another network (export_digests.py, model_sha256).
-    A step folder copied or renamed by hand (its meta names another step) is warned of."""
+  def _check_meta_not_edited(self, step: int, meta: dict, *, labelled: bool) -> None:
+    """An edited model field that owns no tensor (feature_map...) would run the weights as another
+    network (model_sha256). A step folder copied or renamed by hand (its meta names another step) is
+    refused where the step labels what is written (read-only: export, sample, eval), else warned of."""
     if isinstance(meta.get("step"), int) and meta["step"] != step:        # a step folder copied or renamed
-      print(f"warning: checkpoint step {step} in {self.directory} holds step {meta['step']} by its meta (a step "
-            f"folder copied or renamed by hand?); it is read as step {step}.", file=sys.stderr, flush=True)
+      problem = f"checkpoint step {step} in {self.directory} holds step {meta['step']} by its meta (copied or renamed?)"
+      if labelled:
+        raise IncompatibleCheckpointError(f"{problem}: rename the folder to {meta['step']}, or move it away.")
+      print(f"warning: {problem}; it is read as step {step}.", file=sys.stderr, flush=True)
     saved = meta.get("model_sha256")            # absent in checkpoints written before it
     if saved and saved != _model_sha256(meta).get("model_sha256"):
       raise IncompatibleCheckpointError(f"checkpoint step {step} in {self.directory}: the model section of its "
