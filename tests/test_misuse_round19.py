@@ -215,3 +215,40 @@ def test_clips_the_user_put_in_a_clips_folder_are_refused_not_removed(tmp_path):
   os.remove(tmp_path / "best.mp4")
   sample_files.write_sample_files(str(tmp_path / "best"), videos[:1], ["000_class5"], 1, 8)
   assert sorted(os.listdir(tmp_path / "best_clips")) == ["000_class5.gif", "000_class5.mp4"]
+
+
+def test_a_model_card_the_user_edited_is_kept_by_a_re_export(tmp_path, capsys):
+  """Round 19 (N11): a '## My results' section added to the export's README.md was lost to the
+  re-export's fresh card, without a word."""
+  from test_pipeline_misuse import write_run
+  from eflow_jax.tools import card_mark
+  from eflow_jax.tools import export as export_tool
+  write_run(str(tmp_path / "run"), steps=(2, 4))
+  out = tmp_path / "exp"
+  def export(step):
+    assert export_tool.main([f"--workdir={tmp_path / 'run'}", f"--output={out}", f"--step={step}"]) == 0
+    return sorted(os.listdir(out)), capsys.readouterr().err
+  names, err = export(4)
+  assert card_mark.is_unedited((out / "README.md").read_text()) and "README" not in err
+  assert export(2) == (names, "")                                      # its own card: replaced, no word
+  edited = (out / "README.md").read_text() + "\n## My results\nFVD 123 on our held-out set\n"
+  (out / "README.md").write_text(edited)
+  names, err = export(4)
+  assert (out / "README.edited.md").read_text() == edited and "kept as" in err and "README.edited.md" in err
+  assert card_mark.is_unedited((out / "README.md").read_text()) and "My results" not in (out / "README.md").read_text()
+  (out / "README.md").write_text("# an export from before cards were marked\n")
+  export(2)
+  assert (out / "README.edited-2.md").read_text() == "# an export from before cards were marked\n"
+  assert (out / "README.edited.md").read_text() == edited
+
+
+def test_a_card_is_unedited_only_with_its_own_mark():
+  """The mark is checked against an independent sha256 of the text above it."""
+  import hashlib
+  from eflow_jax.tools import card_mark
+  text = "# model\nbody\n"
+  marked = card_mark.with_mark(text)
+  assert marked == text + f"\n<!-- written by eflow_jax export, sha256 {hashlib.sha256(text.encode()).hexdigest()} -->\n"
+  assert card_mark.is_unedited(marked)
+  assert not card_mark.is_unedited(marked.replace("body", "bodY"))
+  assert not card_mark.is_unedited(marked + "more\n") and not card_mark.is_unedited(text)

@@ -30,6 +30,7 @@ from eflow_jax.param_tree import flatten_params
 from eflow_jax.pipeline import (CONFIG_FILE, WEIGHTS_FILE, Pipeline, is_description, run_description,
                                 weight_checksums)
 from eflow_jax import user_paths
+from eflow_jax.tools import card_mark
 from eflow_jax.sample_limits import steps_taken
 from eflow_jax.weights_digest import (KEY, ema_digest, scored_other_weights, set_aside_reports_of_other_weights,
                                       weights_digest)
@@ -241,7 +242,7 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   # The digest of the weights in hand (the checkpoint's, as its meta gives it): the step may be
   # pruned by a trainer since it was read, and a second read would fail.
   digest = ema_digest(pipe.params)
-  card = model_card(pipe, workdir, digest)
+  card = card_mark.with_mark(model_card(pipe, workdir, digest))
   contents = {CONFIG_FILE: lambda path: _write_text(path, description),
               WEIGHTS_FILE: lambda path: save_file(flat, path),
               "README.md": lambda path: _write_text(path, card)}
@@ -250,6 +251,7 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
     for name in EXPORT_FILES:
       contents[name](paths[name] + PARTIAL)
       os.chmod(paths[name] + PARTIAL, ordinary_file_mode())
+    card_mark.keep_edited_card(paths["README.md"])        # the user's additions to the earlier card
     for name in EXPORT_FILES:
       os.replace(paths[name] + PARTIAL, paths[name])
     set_aside_reports_of_other_weights(output, digest)     # an earlier export's evals are not these weights'
