@@ -151,7 +151,7 @@ def test_a_training_workdir_inside_another_runs_checkpoints_is_refused_before_tr
   for inner in (outer / "checkpoints" / "14" / "run3", outer / "checkpoints" / "exp2"):
     with pytest.raises(ValueError, match=r"--workdir=.* is inside the run's checkpoints folder .*outer/checkpoints, "
                                          r"whose step folders checkpoint pruning"):
-      loop.train(get_config("steps=2"), str(inner))
+      loop.train(get_config("steps=5"), str(inner))
     assert not inner.exists()
 
 
@@ -252,3 +252,53 @@ def test_a_card_is_unedited_only_with_its_own_mark():
   assert card_mark.is_unedited(marked)
   assert not card_mark.is_unedited(marked.replace("body", "bodY"))
   assert not card_mark.is_unedited(marked + "more\n") and not card_mark.is_unedited(text)
+
+
+def test_an_export_is_replaced_only_by_the_same_run_whatever_its_path(tmp_path, capsys):
+  """Round 19 (N22): a run deleted and trained again at the same path replaced the old run's export
+  (the last copy of its weights) without a word, while a copy of the run at another path was
+  refused: 'another run' was told by the path."""
+  import shutil
+  from test_pipeline_misuse import write_run
+  from eflow_jax.tools import export as export_tool
+  def export(run, out):
+    code = export_tool.main([f"--workdir={tmp_path / run}", f"--output={tmp_path / out}"])
+    return code, capsys.readouterr().err
+  write_run(str(tmp_path / "run"), steps=(2,), run_id="a" * 32)
+  assert export("run", "exp")[0] == 0
+  weights = (tmp_path / "exp" / "model.safetensors").read_bytes()
+  assert json.loads((tmp_path / "exp" / "config.json").read_text())["run_id"] == "a" * 32
+  shutil.rmtree(tmp_path / "run")
+  write_run(str(tmp_path / "run"), steps=(2,), seed=5, run_id="b" * 32)
+  code, err = export("run", "exp")
+  assert code == 2 and re.search(r"holds the export of another run \(run aaaaaaaa, trained in .*/run; this is run "
+                                 r"bbbbbbbb\)", err)
+  assert (tmp_path / "exp" / "model.safetensors").read_bytes() == weights
+  assert export("run", "exp_b")[0] == 0
+  shutil.copytree(tmp_path / "run", tmp_path / "copy")                # the same run elsewhere
+  assert export("copy", "exp_b") == (0, "")
+
+
+def test_a_run_keeps_its_identity_across_resumes_and_a_new_run_gets_a_new_one(tmp_path):
+  """train/fault_tolerance.run_identity: the resumed checkpoint's identity, else a new one."""
+  from eflow_jax.train import fault_tolerance, loop
+  from tests.tiny_config import get_config
+  class Saved:
+    def __init__(self, meta):
+      self.meta = meta
+    def latest_step(self):
+      return None if self.meta is None else 4
+    def read_meta(self, step):
+      assert step == 4
+      return self.meta
+  assert fault_tolerance.run_identity(Saved({"run_id": "c" * 32})) == "c" * 32
+  fresh = {fault_tolerance.run_identity(Saved(meta)) for meta in (None, {}, {"run_id": None}, None)}
+  assert len(fresh) == 4 and all(re.fullmatch(r"[0-9a-f]{32}", r) for r in fresh)
+  loop.train(get_config("steps=5"), str(tmp_path / "run"))
+  from eflow_jax import checkpoint as ckpt_lib
+  ckpt = ckpt_lib.Checkpointer(str(tmp_path / "run" / "checkpoints"), read_only=True)
+  try:
+    ids = {ckpt.read_meta(step)["run_id"] for step in ckpt.all_steps()}
+  finally:
+    ckpt.close()
+  assert len(ids) == 1 and re.fullmatch(r"[0-9a-f]{32}", ids.pop())

@@ -35,9 +35,9 @@ def tiny_config():
   return config_lib.load_config(os.path.join(REPO, "tests/tiny_config.py:steps=4"))
 
 
-def write_run(workdir, steps=STEPS, seed=0):
+def write_run(workdir, steps=STEPS, seed=0, run_id=None):
   """A run directory as training leaves it: checkpoints of `steps` (random EMA weights, one set
-  per step), each with its config and checksums."""
+  per step), each with its config and checksums (and `run_id`, as training writes it, when given)."""
   config = tiny_config()
   model, _, shape, optimizer, _ = run_setup.build(config)
   state = run_setup.fresh_state(config, model, optimizer, shape)[0]
@@ -45,7 +45,8 @@ def write_run(workdir, steps=STEPS, seed=0):
   for i, step in enumerate(steps):
     saved = state.replace(step=jnp.asarray(step, jnp.int32), ema_params=randomize(state.ema_params, seed + i))
     ckpt.save(step, saved, data_state={"next_index": step},
-              meta={"step": step, "stage": "sparse", "config": ckpt_lib.config_json(config)})
+              meta={"step": step, "stage": "sparse", "config": ckpt_lib.config_json(config),
+                    **({"run_id": run_id} if run_id else {})})
     ckpt.wait()
   ckpt.close()
   return config

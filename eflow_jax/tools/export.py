@@ -221,11 +221,8 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   from safetensors.numpy import save_file
   pipe = Pipeline.from_workdir(workdir, step)
   earlier = _earlier_export(output) or {}
-  source_run = os.path.realpath(workdir)
-  if earlier.get("source_run", source_run) != source_run:   # the same architecture, another run's weights
-    moved = "" if os.path.exists(earlier["source_run"]) else ", which no longer exists: if this run was moved from there"
-    raise FileExistsError(f"--output={output} holds the export of another run ({earlier['source_run']}{moved}); "
-                          f"choose another directory, or delete that export first.")
+  source_run, run_id = os.path.realpath(workdir), checkpoint_meta(workdir, pipe.step).get("run_id")
+  check_same_run(output, earlier, source_run, run_id)
   mismatch = earlier and model_config_mismatch(earlier["config"], config_json(pipe.config))
   if mismatch:              # an export written before source_run was recorded: compare the models
     mismatch = mismatch.replace(": checkpoint ", ": there ").replace(", config ", ", this run ")
@@ -237,8 +234,9 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   if free < needed:
     raise OSError(f"--output={output} has {free / 2**20:.1f} MiB free but the export needs {needed / 2**20:.1f} MiB "
                   f"(weights {size / 2**20:.1f} MiB, config and card); free space or choose another directory.")
-  description = json.dumps(run_description(pipe.config, pipe.example_shape, pipe.step, pipe.manifest,
-                                           checksums=weight_checksums(flat), source_run=source_run), indent=1)
+  description = run_description(pipe.config, pipe.example_shape, pipe.step, pipe.manifest,
+                                checksums=weight_checksums(flat), source_run=source_run)
+  description = json.dumps({**description, "run_id": run_id} if run_id else description, indent=1)
   # The digest of the weights in hand (the checkpoint's, as its meta gives it): the step may be
   # pruned by a trainer since it was read, and a second read would fail.
   digest = ema_digest(pipe.params)
@@ -264,13 +262,36 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   return [paths[WEIGHTS_FILE], paths[CONFIG_FILE], paths["README.md"]]
 
 
-def checkpoint_weights_digest(workdir: str, step: int) -> str | None:
-  """weights_digest of checkpoint `step` of the run (its meta holds the EMA checksums)."""
+def check_same_run(output: str, earlier: dict, source_run: str, run_id: str | None) -> None:
+  """An earlier export in `output` is replaced only by one of the same run: the same run identity
+  (train/fault_tolerance.py, run_identity: a run deleted and trained again at the same path is
+  another run, a copy of the run is the same), or, for exports and checkpoints from before
+  identities, the same run directory."""
+  if earlier.get("run_id") and run_id:
+    if earlier["run_id"] != run_id:
+      raise FileExistsError(f"--output={output} holds the export of another run (run {earlier['run_id'][:8]}, trained "
+                            f"in {earlier.get('source_run')}; this is run {run_id[:8]}); choose another directory, or "
+                            f"delete that export first.")
+  elif earlier.get("source_run", source_run) != source_run:   # the same architecture, another run's weights
+    moved = "" if os.path.exists(earlier["source_run"]) else ", which no longer exists: if this run was moved from there"
+    raise FileExistsError(f"--output={output} holds the export of another run ({earlier['source_run']}{moved}); "
+                          f"choose another directory, or delete that export first.")
+
+
+def checkpoint_meta(workdir: str, step: int) -> dict:
+  """The meta of checkpoint `step` of the run; {} when it cannot be read (pruned since)."""
   ckpt = Checkpointer(os.path.join(workdir, "checkpoints"), read_only=True)
   try:
-    return weights_digest(ckpt.read_meta(step))
+    return ckpt.read_meta(step)
+  except Exception:  # pylint: disable=broad-except   (Orbax raises many types for a missing step)
+    return {}
   finally:
     ckpt.close()
+
+
+def checkpoint_weights_digest(workdir: str, step: int) -> str | None:
+  """weights_digest of checkpoint `step` of the run (its meta holds the EMA checksums)."""
+  return weights_digest(checkpoint_meta(workdir, step))
 
 
 def ordinary_file_mode() -> int:

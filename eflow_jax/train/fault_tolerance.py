@@ -23,6 +23,7 @@ import os
 import signal
 import sys
 import threading
+import uuid
 
 import jax
 import jax.numpy as jnp
@@ -175,6 +176,22 @@ def _resumed(state, data_position, meta, ckpt, state_shardings, config, allowed_
   return state, data_position
 
 
+def run_identity(ckpt) -> str:
+  """The run's identity, kept in every checkpoint's meta: the resumed checkpoint's, or a new one for a
+  run started from scratch (or resumed from a checkpoint written before identities). A run deleted
+  and trained again at the same path gets a new one, a copy of a run keeps it: the export tells
+  another run's earlier export by it (tools/export.py). Only the primary process writes the meta."""
+  step = ckpt.latest_step()
+  if step is not None:
+    try:
+      found = ckpt.read_meta(step).get("run_id")
+    except Exception:  # pylint: disable=broad-except   (an unreadable meta was reported by the restore)
+      found = None
+    if isinstance(found, str) and found:
+      return found
+  return uuid.uuid4().hex
+
+
 class CheckpointPolicy:
   """When the loop saves and what it saves with each step: its stage and config, its data position."""
 
@@ -183,6 +200,7 @@ class CheckpointPolicy:
     self.failed = None                 # (step, message) of the newest write that failed
     self._reported = set()             # the failed steps already warned about (one warning each)
     self._record_sets = record_sets(config)
+    self.run_id = run_identity(ckpt)
     # Sampling and export need only data.path's manifest: kept, they outlive a deleted set.
     self._manifest = pipeline.manifest(config.data) if config.data.source == "array_record" else None
 
@@ -200,7 +218,7 @@ class CheckpointPolicy:
     try:
       self.ckpt.save(step, state, data_state=data_position or self._data.position(stage),
                      meta={"step": step, "stage": stage.name, "config": ckpt_lib.config_json(self._config),
-                           "record_sets": self._record_sets, "data_manifest": self._manifest})
+                           "record_sets": self._record_sets, "data_manifest": self._manifest, "run_id": self.run_id})
     except Exception as e:        # orbax raises its own types for I/O failures too
       self._note((step, ckpt_lib.first_line(e)))
 
