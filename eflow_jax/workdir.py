@@ -142,7 +142,7 @@ def check_run_file_links(workdir: str) -> None:
           f"anew (the earlier ones are wherever the log was moved).", file=sys.stderr, flush=True)
 
 
-# How the files a run writes begin (train/progress.py): a table of clu's parameter_overview, records
+# How the files a run writes begin (train/parameters_file.py, train/progress.py): a table of clu's parameter_overview, records
 # of json.dumps({"step": ...}). A file of the same name that begins otherwise is someone else's.
 RUN_FILE_STARTS = {"parameters.txt": b"+-", "metrics.jsonl": b'{"step": '}
 

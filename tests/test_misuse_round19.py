@@ -302,3 +302,20 @@ def test_a_run_keeps_its_identity_across_resumes_and_a_new_run_gets_a_new_one(tm
   finally:
     ckpt.close()
   assert len(ids) == 1 and re.fullmatch(r"[0-9a-f]{32}", ids.pop())
+
+
+def test_a_parameters_file_the_user_annotated_is_kept_when_a_run_starts_again(tmp_path, capsys):
+  """Round 19 (N29): a note appended to parameters.txt was written over at the next start."""
+  import numpy as np
+  from eflow_jax.train import parameters_file
+  params = {"dense": {"kernel": np.zeros((3, 4), np.float32), "bias": np.zeros((4,), np.float32)}}
+  parameters_file.write_parameter_overview(str(tmp_path), params)
+  path = tmp_path / "parameters.txt"
+  written = path.read_text()
+  assert written.startswith("+-") and "dense/kernel" in written and "(3, 4)" in written
+  parameters_file.write_parameter_overview(str(tmp_path), params)
+  assert sorted(os.listdir(tmp_path)) == ["parameters.txt"] and capsys.readouterr().err == ""
+  path.write_text(written + "# NOTE: this run used the patched attention\n")
+  parameters_file.write_parameter_overview(str(tmp_path), params)
+  assert (tmp_path / "parameters.txt.edited").read_text().endswith("# NOTE: this run used the patched attention\n")
+  assert path.read_text() == written and "kept as" in capsys.readouterr().err

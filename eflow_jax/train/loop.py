@@ -21,8 +21,9 @@ from eflow_jax.pipeline import check_float32_default
 from eflow_jax.train import curriculum
 from eflow_jax.train.evaluate import InLoopEvaluation, sample_metrics, write_report
 from eflow_jax.train.fault_tolerance import CheckpointPolicy, NanWatch, PreemptionGuard, how_to_resume, resume
+from eflow_jax.train.parameters_file import write_parameter_overview
 from eflow_jax.train.progress import (LogWindow, MetricWriter, Profiler, progress_line, set_aside_metrics_after,
-                                      step_flops, write_parameter_overview)
+                                      step_flops)
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, make_run_mesh, model_kind
 from eflow_jax.train.step import make_train_step
 from eflow_jax.train.validate import config_warnings

@@ -18,24 +18,12 @@ import time
 
 import jax
 import numpy as np
-from clu import parameter_overview
 
 from eflow_jax.atomic_io import write_atomically
 from eflow_jax.flow.terms import TERMS
 from eflow_jax.workdir import SUPERSEDED_METRICS
 from eflow_jax.train.step import create_train_state
 from eflow_jax.train.step import make_train_step
-
-
-PARAMETERS_FILE = "parameters.txt"
-
-
-def write_parameter_overview(workdir: str, params) -> None:
-  """<workdir>/parameters.txt: every parameter's path, shape, dtype and size, and the total (clu's
-  parameter_overview; shapes only, so nothing is copied from the devices). Process 0 writes it."""
-  if jax.process_index() == 0:
-    write_atomically(os.path.join(workdir, PARAMETERS_FILE),
-                     parameter_overview.get_parameter_overview(params, include_stats=False) + "\n")
 
 
 class MetricWriter:
