@@ -319,3 +319,16 @@ def test_a_parameters_file_the_user_annotated_is_kept_when_a_run_starts_again(tm
   parameters_file.write_parameter_overview(str(tmp_path), params)
   assert (tmp_path / "parameters.txt.edited").read_text().endswith("# NOTE: this run used the patched attention\n")
   assert path.read_text() == written and "kept as" in capsys.readouterr().err
+
+
+def test_a_listed_video_under_the_home_folder_is_read_from_there(tmp_path, monkeypatch):
+  """Round 19 (N33): '~/vids/v0.mp4' in a list was joined to the list's folder ('<list folder>/~/vids')
+  and skipped as a bad video, and with it a whole class."""
+  from eflow_jax.tools import video_inputs
+  monkeypatch.setenv("HOME", str(tmp_path / "home"))
+  listed = tmp_path / "lists" / "l.jsonl"
+  listed.parent.mkdir()
+  listed.write_text(json.dumps({"video": "~/vids/v0.mp4", "label": "cat"}) + "\n" +
+                    json.dumps({"video": "v1.mp4", "label": "dog"}) + "\n")
+  entries, _ = video_inputs.read_entries(str(listed))
+  assert [e["video"] for e in entries] == [str(tmp_path / "home" / "vids" / "v0.mp4"), str(tmp_path / "lists" / "v1.mp4")]

@@ -19,6 +19,7 @@ from eflow_jax.tools.folder_layout import check_no_loose_videos, is_macos_metada
 from eflow_jax.tools.list_columns import check_list_columns
 from eflow_jax.tools.repeated_clips import (check_class_folders_differ, check_no_repeated_clips, video_identities,
                                             warn_videos_in_two_classes)
+from eflow_jax.user_paths import expand_home
 
 VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif")
 MAX_CLASSES = 2**20     # a class table row per id (models/embeddings.py): more is a mistyped label, not a data set
@@ -91,13 +92,14 @@ def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
                      f"{', '.join(repr(k) for k in odd)}).")
   check_list_columns(input_path, rows)
   entries, classes = [], None
+  # A row's '~/v.mp4' is in the home folder, as in every path flag (user_paths.py), not in './~'.
   if kinds == {True}:
     for _, r in rows:
-      entries.append({"video": os.path.join(base, r["video"]), "caption": r["caption"]})
+      entries.append({"video": os.path.join(base, expand_home(r["video"])), "caption": r["caption"]})
   else:
     ids, classes = class_ids(input_path, [r["label"] for _, r in rows])
     for (_, r), i in zip(rows, ids):
-      entries.append({"video": os.path.join(base, r["video"]), "label": i})
+      entries.append({"video": os.path.join(base, expand_home(r["video"])), "label": i})
   for (where, row), entry in zip(rows, entries):      # a named pipe would block its reader for ever
     try:
       special = not stat.S_ISREG(os.stat(entry["video"]).st_mode) and not os.path.isdir(entry["video"])
