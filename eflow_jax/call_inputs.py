@@ -2,7 +2,8 @@
 a child forked after the Pipeline was built, with an iterator or a set of ids. The Pipeline samples
 with its own compiled program and returns NumPy clips (eflow_jax/pipeline.py): a call traced by
 jax.jit failed deep in JAX with a tracer conversion error and a dump of the sampler's program, a
-forked child hung (JAX's threads do not survive a fork), a generator of ids read as one id."""
+forked child hung (JAX's threads do not survive a fork), a generator of ids read as one id, and a
+condition batch made by hand was not checked at all."""
 from __future__ import annotations
 
 import collections.abc
@@ -10,6 +11,7 @@ import os
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from eflow_jax import user_paths
 
@@ -76,3 +78,30 @@ def export_hint(directory: str) -> str:
   return (f"it is in the checkpoints of the run {run}: load it with Pipeline.from_workdir({run!r}"
           f"{', step=' + step if step_arg else ''}), or export it: python -m eflow_jax.tools.export --workdir={run}"
           f"{step_arg} --output={os.path.join(run, 'export')}")
+
+
+def condition_batch(cond, num_classes: int, text_length: int, text_dim: int) -> dict:
+  """A condition batch handed to Pipeline.latents by hand, checked as Pipeline.conditions builds
+  one and returned as arrays: an id of -1 sampled the unconditional model (a negative index wraps),
+  one past it gave black frames, and a list, a float or a 2-D `y` failed deep in JAX naming nothing."""
+  what = "Pipeline.latents(cond)"
+  want = {"y"} if num_classes else {"text", "text_mask"}
+  if not isinstance(cond, collections.abc.Mapping) or set(cond) != want:
+    found = sorted(cond) if isinstance(cond, collections.abc.Mapping) else type(cond).__name__
+    raise ValueError(f"{what}: {found}; this model takes a dict with {sorted(want)}, as Pipeline.conditions(...) "
+                     f"returns it.")
+  if num_classes:
+    ids = np.asarray(cond["y"])
+    if ids.ndim != 1 or not ids.size or not np.issubdtype(ids.dtype, np.integer):
+      raise ValueError(f"{what}: cond['y'] has shape {ids.shape} and dtype {ids.dtype}; give a 1-D integer array of "
+                       f"class ids.")
+    bad = sorted({int(i) for i in ids if not 0 <= i <= num_classes})
+    if bad:
+      raise ValueError(f"{what}: class ids {bad[:5]} outside [0, {num_classes}] ({num_classes} = unconditional).")
+    return {"y": ids.astype(np.int32)}
+  text, mask = np.asarray(cond["text"]), np.asarray(cond["text_mask"])
+  if (text.ndim != 3 or text.shape[1:] != (text_length, text_dim) or not np.issubdtype(text.dtype, np.floating)
+      or mask.shape != text.shape[:2]):
+    raise ValueError(f"{what}: cond['text'] {text.shape} {text.dtype}, cond['text_mask'] {mask.shape}; this model "
+                     f"takes float text (B, {text_length}, {text_dim}) and text_mask (B, {text_length}).")
+  return {"text": text.astype(np.float32), "text_mask": mask.astype(np.int32)}

@@ -265,6 +265,7 @@ class Pipeline:
     checked as the command line checks --sample_steps, --guidance, --seed and --sampler."""
     steps, guidance, seed = (python_scalar(v) for v in (steps, guidance, seed))
     self.check_request(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
+    cond = call_inputs.condition_batch(cond, self.model.num_classes, self.config.data.text_length, self.model.text_dim)
     program = make_sampler(self.model, self.config.flow, self.example_shape, steps=steps, sampler=sampler,
                            guidance=guidance)      # the one sampler program of every mode (inference.py)
     return program(self.params, cond, jax.random.PRNGKey(seed))
@@ -276,8 +277,10 @@ class Pipeline:
     sample_limits.check_one_step("steps", steps, sampler or self.config.flow.sampler)
     sample_limits.check_guidance("guidance", guidance, self.config.flow, sampler)
 
-  def decode(self, latents) -> np.ndarray:
-    """Latents -> uint8 RGB frames (B, T, H, W, 3) through the run's autoencoder."""
+  def decode(self, latents, what: str = "Pipeline.decode(latents)") -> np.ndarray:
+    """Latents -> uint8 RGB frames (B, T, H, W, 3) through the run's autoencoder; non-finite latents
+    are refused (FloatingPointError naming `what`) rather than decoded into black frames."""
+    video_io.check_finite_clips(np.asarray(latents), what)
     self._decoder = self._decoder or autoencoders.from_config(self.config, self.manifest)
     return video_io.to_uint8(self._decoder.decode(latents))
 
@@ -294,9 +297,7 @@ class Pipeline:
     self.check_request(steps=steps, guidance=guidance, seed=seed, sampler=sampler)
     cond = self.conditions(class_ids=class_ids, prompts=prompts)
     latents = self.latents(cond, steps=steps, guidance=guidance, seed=seed, sampler=sampler)
-    video_io.check_finite_clips(np.asarray(latents), f"samples of {self.source} (steps={steps}, guidance="
-                                                     f"{guidance}, seed={seed})")
-    return self.decode(latents)
+    return self.decode(latents, f"samples of {self.source} (steps={steps}, guidance={guidance}, seed={seed})")
 
 
 def check_sampling_arguments(*, steps=None, guidance=None, seed=0, sampler=None) -> None:

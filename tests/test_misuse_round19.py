@@ -332,3 +332,44 @@ def test_a_listed_video_under_the_home_folder_is_read_from_there(tmp_path, monke
                     json.dumps({"video": "v1.mp4", "label": "dog"}) + "\n")
   entries, _ = video_inputs.read_entries(str(listed))
   assert [e["video"] for e in entries] == [str(tmp_path / "home" / "vids" / "v0.mp4"), str(tmp_path / "lists" / "v1.mp4")]
+
+
+def test_a_condition_batch_made_by_hand_is_checked_as_conditions_builds_one(tmp_path):
+  """Round 19 (N36): Pipeline.latents took y=[-1] as the unconditional class (a negative index
+  wraps), y=[99] gave non-finite latents that decode() turned into black frames, and a list, a
+  float or a 2-D y failed deep in JAX."""
+  import numpy as np
+  from test_pipeline_misuse import write_run
+  from eflow_jax.pipeline import Pipeline
+  write_run(str(tmp_path / "run"), steps=(2,))
+  pipe = Pipeline.from_workdir(str(tmp_path / "run"))
+  n = pipe.model.num_classes
+  assert n > 0
+  for cond, message in (({"y": np.array([-1], np.int32)}, rf"class ids \[-1\] outside \[0, {n}\]"),
+                        ({"y": np.array([n + 1], np.int32)}, rf"class ids \[{n + 1}\] outside"),
+                        ({"y": np.array([3.0])}, r"cond\['y'\] has shape \(1,\) and dtype float64"),
+                        ({"y": np.array([[3]])}, r"cond\['y'\] has shape \(1, 1\)"),
+                        ({"label": np.array([3])}, r"\['label'\]; this model takes a dict with \['y'\]"),
+                        ([3], r"list; this model takes a dict")):
+    with pytest.raises(ValueError, match=message):
+      pipe.latents(cond, steps=1)
+  by_hand = pipe.latents({"y": [3]}, steps=1, seed=4)                        # a plain list of ids is fine
+  np.testing.assert_array_equal(by_hand, pipe.latents(pipe.conditions(class_ids=[3]), steps=1, seed=4))
+  broken = np.asarray(by_hand).copy()
+  broken[0, 0, 0, 0, 0] = np.nan
+  with pytest.raises(FloatingPointError, match=r"Pipeline\.decode\(latents\): 1 of .* sample values are not finite"):
+    pipe.decode(broken)
+
+
+def test_a_text_condition_batch_made_by_hand_needs_the_models_shapes():
+  import numpy as np
+  from eflow_jax import call_inputs
+  text, mask = np.zeros((2, 8, 32), np.float32), np.ones((2, 8), np.int32)
+  good = call_inputs.condition_batch({"text": text, "text_mask": mask}, 0, 8, 32)
+  assert good["text"].shape == (2, 8, 32) and good["text_mask"].dtype == np.int32
+  for cond in ({"text": text[:, :4], "text_mask": mask[:, :4]}, {"text": text[..., :16], "text_mask": mask},
+               {"text": text, "text_mask": mask[:1]}, {"text": text.astype(np.int32), "text_mask": mask}):
+    with pytest.raises(ValueError, match=r"this model takes float text \(B, 8, 32\) and text_mask \(B, 8\)"):
+      call_inputs.condition_batch(cond, 0, 8, 32)
+  with pytest.raises(ValueError, match=r"\['y'\]; this model takes a dict with \['text', 'text_mask'\]"):
+    call_inputs.condition_batch({"y": np.array([1])}, 0, 8, 32)
