@@ -373,3 +373,44 @@ def test_a_text_condition_batch_made_by_hand_needs_the_models_shapes():
       call_inputs.condition_batch(cond, 0, 8, 32)
   with pytest.raises(ValueError, match=r"\['y'\]; this model takes a dict with \['text', 'text_mask'\]"):
     call_inputs.condition_batch({"y": np.array([1])}, 0, 8, 32)
+
+
+def test_an_eval_set_that_is_the_training_set_is_named_and_reports_of_other_sets_are_kept(tmp_path, capsys):
+  """Round 19 (N37, N40): data.eval_path naming the training set, or a copy of it, passed as held
+  out without a word (the default warned, nine times); and an eval on another set replaced the
+  report of the first, since the report did not say which clips it scored against."""
+  import shutil
+  import ml_collections
+  from test_prepare_data_misuse import make_video, prepare
+  from eflow_jax import cli_checks
+  from eflow_jax.data import eval_set
+  for i, name in enumerate(["cat/a.mp4", "cat/b.mp4", "dog/c.mp4", "dog/d.mp4"]):
+    make_video(tmp_path / "videos" / name, i)
+  prepare(tmp_path / "videos", tmp_path / "set")
+  shutil.copytree(tmp_path / "set", tmp_path / "copy")
+  (tmp_path / "videos" / "dog" / "d.mp4").unlink()
+  prepare(tmp_path / "videos", tmp_path / "other")
+  capsys.readouterr()
+  data = lambda **kw: ml_collections.ConfigDict({"source": "array_record", "path": str(tmp_path / "set"),
+                                                 "eval_path": None, "holdout_examples": 0, **kw})
+  for given in (tmp_path / "set", tmp_path / "copy"):
+    assert eval_set.same_as_training(data(eval_path=str(given)))
+    assert eval_set.describe(data(eval_path=str(given)))["held_out"] is False
+    eval_set.warn_if_training_records(data(eval_path=str(given)))
+    eval_set.warn_if_training_records(data(eval_path=str(given)))
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"data.eval_path={given} holds the same records as data.path" in err
+  held_out = eval_set.describe(data(eval_path=str(tmp_path / "other")))
+  assert held_out["held_out"] is True and held_out["fingerprint"] != eval_set.describe(data())["fingerprint"]
+  assert eval_set.describe(data(holdout_examples=2)) == {
+      "clips": "the last 2 records of data.path", "fingerprint": eval_set.describe(data())["fingerprint"],
+      "held_out": True}
+  eval_set.warn_if_training_records(data(eval_path=str(tmp_path / "other")))
+  eval_set.warn_if_training_records(data(holdout_examples=2))
+  assert capsys.readouterr().err == ""
+  report = tmp_path / "eval_step000012.json"
+  report.write_text(json.dumps({"step": 12, "protocol": {"sample_seed": 1000, "eval_set": eval_set.describe(data())}}))
+  cli_checks.check_eval_report_settings(str(report), {"sample_seed": 1000, "eval_set": eval_set.describe(data())})
+  with pytest.raises(ValueError, match=r"eval_step000012\.json holds an eval with eval_set=.*the training records.*, "
+                                       r"this one has eval_set=.*data\.eval_path.*; give --output=PATH to keep both"):
+    cli_checks.check_eval_report_settings(str(report), {"sample_seed": 1000, "eval_set": held_out})

@@ -40,10 +40,10 @@ import json
 import os
 import sys
 
-from absl import logging
 import numpy as np
 
 from eflow_jax import root_logger
+from eflow_jax.data import eval_set
 from eflow_jax.data import moving_mnist
 from eflow_jax.data import records
 from eflow_jax.schema.data import validate_data_config
@@ -183,6 +183,7 @@ def make_train_iterator(data_cfg, *, model_kind: str, seed: int, process_index: 
 
 def _record_eval_source(data_cfg, model_kind: str):
   """(path, source, manifest, indices) of the held-out records (eval_path, else the holdout tail)."""
+  eval_set.warn_if_training_records(data_cfg)
   if data_cfg.eval_path:
     manifest = records.read_manifest(data_cfg.eval_path)
     records.check_manifest(manifest, data_cfg, model_kind, path=data_cfg.eval_path)
@@ -191,9 +192,6 @@ def _record_eval_source(data_cfg, model_kind: str):
   manifest = records.read_manifest(data_cfg.path)
   records.check_manifest(manifest, data_cfg, model_kind)
   n, hold = manifest["num_examples"], data_cfg.holdout_examples
-  if not hold:
-    logging.warning("data.eval_path and data.holdout_examples are unset: the eval batch is drawn "
-                    "from the TRAINING records %s.", data_cfg.path)
   indices = np.arange(n - hold, n) if hold else np.arange(n)
   return data_cfg.path, records.data_source(data_cfg.path, manifest), manifest, indices
 

@@ -18,7 +18,7 @@ from eflow_jax import sharding as sharding_lib
 from eflow_jax import text as text_encoders
 from eflow_jax import video_io
 from eflow_jax import weights_digest
-from eflow_jax.data import fingerprint, pipeline
+from eflow_jax.data import eval_set, fingerprint, pipeline
 from eflow_jax.flow import diagnostics as flow_diagnostics
 from eflow_jax.flow import losses as flow_losses
 from eflow_jax.deleted_record_set import stand_in_for_deleted_set
@@ -210,7 +210,8 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
     check_report_name_step(output, int(state.step))
   if output is None:
     check_eval_report_settings(default_path, {"num_samples": config.eval.num_samples, **sampling_protocol(config.flow),
-                                              "sample_seed": config.seed + 1000}, weights[weights_digest.KEY])
+                                              "sample_seed": config.seed + 1000, "eval_set": eval_set.describe(config.data)},
+                               weights[weights_digest.KEY])
   report = {"step": int(state.step), "weights": "ema", **weights,
             "objective": held_out_objective(config, model, state, mesh, num_batches),
             "guidance_diagnostics": held_out_diagnostics(config, model, state, mesh, num_batches)}
@@ -330,7 +331,8 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_sa
       samples, np.asarray(cond["y"]) if "y" in cond else None, real_videos=decode(real["x"]),
       real_labels=real.get("y"), classifier_params=classifier, real_i3d_stats=i3d_stats, use_i3d=ev.use_i3d,
       i3d_cache_dir=i3d_cache_dir, judge_params=judge,
-      protocol={"sample_seed": sample_seed, "real_seed": real_seed, **sampling_protocol(config.flow)})
+      protocol={"sample_seed": sample_seed, "real_seed": real_seed, **sampling_protocol(config.flow),
+                "eval_set": eval_set.describe(config.data)})
   if classifier_meta:
     report["classifier"] = {k: classifier_meta[k] for k in ("steps", "heldout_clips", "heldout_accuracy")}
   if judge_meta:

@@ -1,0 +1,53 @@
+"""Which clips an evaluation scores against, as its report records them (its protocol's `eval_set`):
+an eval report of one set is not replaced by one of another (cli_checks.check_eval_report_settings),
+and an eval whose held-out clips are the training records says so, once, whether the records come
+from data.path itself or from a data.eval_path that names the training set or a copy of it."""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+from eflow_jax.data import fingerprint
+
+
+@functools.lru_cache(maxsize=16)
+def _fingerprint(path: str) -> str:
+  return fingerprint.record_fingerprint(path)
+
+
+def same_as_training(data_cfg) -> bool:
+  """Whether data.eval_path holds the training set: the same folder, or records of the same fingerprint."""
+  same_folder = os.path.realpath(data_cfg.eval_path) == os.path.realpath(data_cfg.path)
+  return same_folder or _fingerprint(os.path.realpath(data_cfg.eval_path)) == _fingerprint(os.path.realpath(data_cfg.path))
+
+
+def describe(data_cfg) -> dict:
+  """The report's `eval_set`: where the clips come from, the records' fingerprint (a set copied or
+  moved keeps it) and whether they are held out from training."""
+  if data_cfg.source != "array_record":
+    return {"clips": f"{data_cfg.source} held-out split", "held_out": True}
+  if data_cfg.eval_path:
+    return {"clips": "data.eval_path", "fingerprint": _fingerprint(os.path.realpath(data_cfg.eval_path)),
+            "held_out": not same_as_training(data_cfg)}
+  hold = int(data_cfg.holdout_examples or 0)
+  return {"clips": f"the last {hold} records of data.path" if hold else "the training records of data.path",
+          "fingerprint": _fingerprint(os.path.realpath(data_cfg.path)), "held_out": bool(hold)}
+
+
+_told: set[str] = set()
+
+
+def warn_if_training_records(data_cfg) -> None:
+  """One line, once per process and set, when the eval batch is drawn from the training records."""
+  if data_cfg.eval_path and same_as_training(data_cfg):
+    message = (f"data.eval_path={data_cfg.eval_path} holds the same records as data.path={data_cfg.path}: the eval "
+               f"batch is drawn from the TRAINING records; give a held-out set.")
+  elif not data_cfg.eval_path and not data_cfg.holdout_examples:
+    message = (f"data.eval_path and data.holdout_examples are unset: the eval batch is drawn from the TRAINING "
+               f"records {data_cfg.path}.")
+  else:
+    return
+  if message not in _told:
+    _told.add(message)
+    print(f"warning: {message}", file=sys.stderr, flush=True)
