@@ -414,3 +414,27 @@ def test_an_eval_set_that_is_the_training_set_is_named_and_reports_of_other_sets
   with pytest.raises(ValueError, match=r"eval_step000012\.json holds an eval with eval_set=.*the training records.*, "
                                        r"this one has eval_set=.*data\.eval_path.*; give --output=PATH to keep both"):
     cli_checks.check_eval_report_settings(str(report), {"sample_seed": 1000, "eval_set": held_out})
+
+
+def test_a_csv_row_split_by_an_unquoted_comma_is_refused(tmp_path):
+  """Round 19 (N47): 'clip, take 2.mp4' unquoted: the video was read as 'clip', ' take 2.mp4' became
+  a class of its own and the label was dropped."""
+  from eflow_jax.tools import video_inputs
+  listed = tmp_path / "l.csv"
+  listed.write_text("video,label\nv0.mp4,cat\nclip, take 2.mp4,cat\nv2.mp4,dog\n")
+  with pytest.raises(ValueError, match=r"l\.csv: row 2 has 1 cell\(s\) more than the header \('cat'\): a comma "
+                                       r"inside a path or caption splits it; quote that field"):
+    video_inputs.read_entries(str(listed))
+  listed.write_text('video,label\nv0.mp4,cat\n"clip, take 2.mp4",cat\nv2.mp4,dog\n')
+  entries, names = video_inputs.read_entries(str(listed))
+  assert entries[1]["video"].endswith("clip, take 2.mp4") and names == ["cat", "dog"]
+
+
+def test_videos_of_other_container_names_are_read_and_other_files_are_named(tmp_path, capsys):
+  """Round 19 (N43): .3gp, .ts, .flv and .MTS videos in class folders were left out without a word."""
+  from eflow_jax.tools import video_inputs
+  root = _files(tmp_path / "in", ["cat/v0.mp4", "cat/v1.3gp", "cat/v2.ts", "cat/v3.flv", "dog/v4.MTS",
+                                  "dog/notes.txt", "dog/.hidden"])
+  entries, _ = video_inputs.read_entries(str(root))
+  assert sorted(os.path.basename(e["video"]) for e in entries) == ["v0.mp4", "v1.3gp", "v2.ts", "v3.flv", "v4.MTS"]
+  assert "1 file(s) in the class folders left out, not named as videos (dog/notes.txt)" in capsys.readouterr().err

@@ -22,6 +22,15 @@ def say_macos_metadata_skipped(input_path: str, names: list[str]) -> None:
           f"are not videos.", file=sys.stderr, flush=True)
 
 
+def say_other_files_left_out(input_path: str, names: list[str]) -> None:
+  """One line for the files of a class folder not named as videos (VIDEO_EXTS): a video under a name
+  the tool does not know (`.3gp` before it was known) was left out without a word."""
+  if names:
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    print(f"prepare_data: {input_path}: {len(names)} file(s) in the class folders left out, not named as videos "
+          f"({shown}); rename a video among them to its format's extension.", file=sys.stderr, flush=True)
+
+
 def check_no_loose_videos(input_path: str, video_exts: tuple[str, ...]) -> None:
   """A video beside the class folders (dropped next to `dog/` instead of into it) belongs to no
   class and was left out without a word. Refused, naming it."""

@@ -8,13 +8,17 @@ SPLIT_NAMES = ("split", "subset", "fold", "partition")
 
 
 def check_list_columns(input_path: str, rows: list[tuple[str, dict]]) -> None:
-  """A split column with more than one value is refused (every row would go into one set); any
-  other column not read is named in one warning."""
+  """A .csv row with more cells than the header is refused (an unquoted comma in a path split it: its
+  video was read short and the rest of the path became a class), and so is a split column with more
+  than one value (every row would go into one set); any other column not read is named in a warning."""
   unread: dict[str, set] = {}
-  for _, row in rows:
+  for where, row in rows:
+    if None in row:           # csv.DictReader's key for the cells past the header
+      raise ValueError(f"{where} has {len(row[None])} cell(s) more than the header ({', '.join(map(repr, row[None]))}): a "
+                       f"comma inside a path or caption splits it; quote that field (\"a, b.mp4\").")
     for key, value in row.items():
       if key not in READ:
-        unread.setdefault("(cells past the header)" if key is None else str(key), set()).add(repr(value))
+        unread.setdefault(str(key), set()).add(repr(value))
   for name, values in unread.items():
     if name.strip().lower() in SPLIT_NAMES and len(values) > 1:
       raise ValueError(f"{input_path}: column {name!r} splits the rows ({', '.join(sorted(values)[:4])}), but "

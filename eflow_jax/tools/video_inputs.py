@@ -15,13 +15,16 @@ import numpy as np
 
 from eflow_jax import sample_limits
 from eflow_jax.blank_text import is_blank
-from eflow_jax.tools.folder_layout import check_no_loose_videos, is_macos_metadata, say_macos_metadata_skipped
+from eflow_jax.tools.folder_layout import (check_no_loose_videos, is_macos_metadata, say_macos_metadata_skipped,
+                                          say_other_files_left_out)
 from eflow_jax.tools.list_columns import check_list_columns
 from eflow_jax.tools.repeated_clips import (check_class_folders_differ, check_no_repeated_clips, video_identities,
                                             warn_videos_in_two_classes)
 from eflow_jax.user_paths import expand_home
 
-VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif")
+# What PyAV (FFmpeg) decodes, by the names cameras, phones, broadcasts and editors give them.
+VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif", ".3gp", ".3g2", ".ts", ".mts",
+              ".m2ts", ".flv", ".f4v", ".wmv", ".asf", ".ogv", ".vob", ".mxf", ".dv")
 MAX_CLASSES = 2**20     # a class table row per id (models/embeddings.py): more is a mistyped label, not a data set
 
 
@@ -125,7 +128,7 @@ def _folder_entries(input_path: str) -> tuple[list[dict], list[str]]:
   check_names_differ(input_path, classes)
   check_class_folders_differ(input_path, classes)
   ids, names = folder_class_ids(input_path, classes)
-  entries = []
+  entries, others = [], []
   for label, name in zip(ids, classes):
     folder = os.path.join(input_path, name)
     check_no_nested_videos(folder)
@@ -135,10 +138,13 @@ def _folder_entries(input_path: str) -> tuple[list[dict], list[str]]:
         metadata.append(path)
       elif f.lower().endswith(VIDEO_EXTS) and (os.path.isfile(path) or os.path.islink(path)):
         entries.append({"video": path, "label": label})
-  say_macos_metadata_skipped(input_path, [os.path.relpath(m, input_path) for m in metadata])
+      elif os.path.isfile(path) and not f.startswith("."):
+        others.append(os.path.relpath(path, input_path))
   if not entries:
     raise ValueError(f"{input_path}: none of its {len(classes)} class folders holds a video file "
                      f"({', '.join(VIDEO_EXTS)}).")
+  say_macos_metadata_skipped(input_path, [os.path.relpath(m, input_path) for m in metadata])
+  say_other_files_left_out(input_path, others)
   # A link or a copy of a video in its own class folder: the same clip twice, as in a list.
   identities = video_identities([e["video"] for e in entries])      # hashed once for both checks
   check_no_repeated_clips([(e["video"], {"video": e["video"], "label": names[e["label"]]}) for e in entries], entries,
