@@ -438,3 +438,29 @@ def test_videos_of_other_container_names_are_read_and_other_files_are_named(tmp_
   entries, _ = video_inputs.read_entries(str(root))
   assert sorted(os.path.basename(e["video"]) for e in entries) == ["v0.mp4", "v1.3gp", "v2.ts", "v3.flv", "v4.MTS"]
   assert "1 file(s) in the class folders left out, not named as videos (dog/notes.txt)" in capsys.readouterr().err
+
+
+def test_a_set_numbering_other_class_names_is_refused_for_a_stage_or_the_eval(tmp_path):
+  """Round 19 (N48, N49): an eval set or a stage's set labelled ['bird', 'cat'] beside data.path's
+  ['cat', 'dog'] conditioned every clip as another class, without a word."""
+  from test_prepare_data_misuse import make_video, prepare
+  from eflow_jax.train import validate
+  from tests.tiny_config import get_config
+  for folder, names in (("main", ["cat", "dog"]), ("birds", ["bird", "cat"]), ("copy", ["cat", "dog"])):
+    for i, name in enumerate(names):
+      make_video(tmp_path / folder / name / "v.mp4", i)
+    prepare(tmp_path / folder, tmp_path / f"set_{folder}")
+  def config(**data):
+    c = get_config("steps=5")
+    c.data.update(source="array_record", path=str(tmp_path / "set_main"), channels=3, **data)
+    c.model.update(latent_channels=3, num_classes=2)
+    return c
+  validate.check_run_config(config())
+  validate.check_run_config(config(eval_path=str(tmp_path / "set_copy")))          # the same names: held out
+  with pytest.raises(ValueError, match=r"data\.eval_path=.*set_birds' numbers its classes \['bird', 'cat'\], data\.path "
+                                       r"\['cat', 'dog'\]: its clips would condition the model as other classes"):
+    validate.check_run_config(config(eval_path=str(tmp_path / "set_birds")))
+  c = config()
+  c.curriculum.stage2.data_path = str(tmp_path / "set_birds")
+  with pytest.raises(ValueError, match=r"curriculum\.stage2\.data_path=.*numbers its classes \['bird', 'cat'\]"):
+    validate.check_run_config(c)

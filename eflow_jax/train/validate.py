@@ -19,9 +19,7 @@ import types
 
 import jax
 
-from eflow_jax import autoencoders
 from eflow_jax import sharding
-from eflow_jax import text as text_encoders
 from eflow_jax.cli_checks import MAX_SEED
 from eflow_jax.data import moving_mnist
 from eflow_jax.data import pipeline
@@ -38,6 +36,7 @@ from eflow_jax.models.attention import FEATURE_MAPS
 from eflow_jax.models.token_drop import check_group_divides, tokens_kept_per_group
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.train import curriculum
+from eflow_jax.train.source_agreement import check_sources_agree
 from eflow_jax.train.step import NAN_POLICIES
 
 WINDOW_ATTENTIONS = ("glga", "glga_sum", "window")   # the attention types with a local window
@@ -66,7 +65,7 @@ def check_run_config(config, *, device_count: int | None = None, read_data: bool
     shape = _check_data(field, data_cfg, kind, model)
     _check_geometry(field, shape, model, [(i, stages[i]) for i in stage_ids], context)
   if read_data:
-    _check_decoders(config, kind, stages)
+    check_sources_agree(config, kind, [(f, d) for f, d, _ in _sources(config, stages)])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -317,21 +316,6 @@ def _check_data(field: str, data_cfg, kind: str, model: VideoDiT) -> tuple[int, 
     _require(data_cfg.text_dim == model.text_dim,
              f"data.text_dim={data_cfg.text_dim} != model.text_dim={model.text_dim}; make them equal.")
   return shape
-
-
-def _check_decoders(config, kind: str, stages) -> None:
-  """The autoencoder and text encoder the run samples with: valid, the ones that wrote its data (a run
-  samples long after this check), and shared by every source (autoencoders.from_config: data.path's)."""
-  manifest = pipeline.manifest(config.data) if config.data.source == "array_record" else None
-  autoencoders.check_config(config, manifest)
-  if kind == "text":
-    text_encoders.check_config(config, manifest.get("text_encoder") if manifest else "builtin")
-  keys = lambda m: (autoencoders.data_kind(m), m.get("latent_mean"), m.get("latent_std"), m.get("text_encoder"))
-  for field, data_cfg, _ in (_sources(config, stages)[1:] if manifest else ()):
-    other = keys(pipeline.manifest(data_cfg))
-    _require(other == keys(manifest), f"{field}={data_cfg.path!r} was written with (autoencoder, latent_mean, "
-             f"latent_std, text_encoder) {other}, data.path with {keys(manifest)}: its latents would decode "
-             f"wrongly; re-prepare it like data.path.")
 
 
 # ------------------------------------------------------------------------------------------------

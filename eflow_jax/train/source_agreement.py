@@ -1,0 +1,30 @@
+"""What every record set of a run (data.path, each stage's data_path, data.eval_path) must share with
+data.path, checked before anything compiles (train/validate.py): the autoencoder and its latent
+statistics and the text encoder that wrote them (a run samples with data.path's: autoencoders.from_config),
+and, for class sets, what each class id means."""
+from __future__ import annotations
+
+from eflow_jax import autoencoders
+from eflow_jax import text as text_encoders
+from eflow_jax.data import pipeline
+
+
+def check_sources_agree(config, kind: str, sources) -> None:
+  """`sources`: (field, data config) of every source, data.path's first. ValueError, one line, naming
+  the field: latents another autoencoder wrote would decode wrongly, and a set numbering other class
+  names (['bird', 'cat'] against ['cat', 'dog']) would condition the model as other classes."""
+  manifest = pipeline.manifest(config.data) if config.data.source == "array_record" else None
+  autoencoders.check_config(config, manifest)
+  if kind == "text":
+    text_encoders.check_config(config, manifest.get("text_encoder") if manifest else "builtin")
+  keys = lambda m: (autoencoders.data_kind(m), m.get("latent_mean"), m.get("latent_std"), m.get("text_encoder"))
+  for field, data_cfg in (sources[1:] if manifest else ()):
+    other = pipeline.manifest(data_cfg)
+    if keys(other) != keys(manifest):
+      raise ValueError(f"{field}={data_cfg.path!r} was written with (autoencoder, latent_mean, latent_std, "
+                       f"text_encoder) {keys(other)}, data.path with {keys(manifest)}: its latents would decode "
+                       f"wrongly; re-prepare it like data.path.")
+    names, own = other.get("class_names"), manifest.get("class_names")
+    if kind == "class" and names and own and names != own:       # a label is an index into the names
+      raise ValueError(f"{field}={data_cfg.path!r} numbers its classes {names}, data.path {own}: its clips would "
+                       f"condition the model as other classes; prepare it with data.path's class names.")
