@@ -404,7 +404,8 @@ def test_an_eval_set_that_is_the_training_set_is_named_and_reports_of_other_sets
   assert held_out["held_out"] is True and held_out["fingerprint"] != eval_set.describe(data())["fingerprint"]
   assert eval_set.describe(data(holdout_examples=2)) == {
       "clips": "the last 2 records of data.path", "fingerprint": eval_set.describe(data())["fingerprint"],
-      "held_out": True}
+      "records": 2, "held_out": True}
+  assert eval_set.describe(data())["records"] == 4 and held_out["records"] == 3
   eval_set.warn_if_training_records(data(eval_path=str(tmp_path / "other")))
   eval_set.warn_if_training_records(data(holdout_examples=2))
   assert capsys.readouterr().err == ""
@@ -464,3 +465,51 @@ def test_a_set_numbering_other_class_names_is_refused_for_a_stage_or_the_eval(tm
   c.curriculum.stage2.data_path = str(tmp_path / "set_birds")
   with pytest.raises(ValueError, match=r"curriculum\.stage2\.data_path=.*numbers its classes \['bird', 'cat'\]"):
     validate.check_run_config(c)
+
+
+def test_an_eval_batch_larger_than_the_held_out_set_says_it_repeats_clips(tmp_path, capsys):
+  """Round 19 (N42): 8 real clips from a 2-record eval set, reported as 8 real clips, no word."""
+  from test_prepare_data_misuse import make_video, prepare
+  from eflow_jax.data import pipeline
+  from tests.tiny_config import get_config
+  for i, name in enumerate(["cat/a.mp4", "dog/b.mp4"]):
+    make_video(tmp_path / "videos" / name, i)
+  prepare(tmp_path / "videos", tmp_path / "set")
+  capsys.readouterr()
+  data = get_config().data
+  data.update(source="array_record", path=str(tmp_path / "set"), channels=3, holdout_examples=0, eval_path=None)
+  for batch_size in (2, 8, 8):
+    assert pipeline.make_eval_batch(data, model_kind="class", seed=0, batch_size=batch_size)["x"].shape[0] == batch_size
+  err = capsys.readouterr().err
+  assert err.count("fewer than the") == 1 and re.search(r"set has 2 held-out record\(s\), fewer than the 8 clips of an "
+                                                        r"eval batch: each is used about 4\.0 times", err)
+
+
+def test_a_stage_end_of_an_earlier_plan_is_kept_when_the_run_is_continued(tmp_path):
+  """Round 19 (N45): a 12-step run continued to 20 pruned checkpoint 10, where its first stage ended
+  (the new plan's boundary is 16): 'every stage boundary, forever' held only for the current plan."""
+  import jax.numpy as jnp
+  from eflow_jax import checkpoint as ckpt_lib
+  from eflow_jax.train import curriculum, run_setup
+  from tests.tiny_config import get_config
+  short = get_config("steps=5")
+  model, stages, shape, optimizer, _ = run_setup.build(short)
+  assert curriculum.boundaries(stages) == [4, 5]
+  state = run_setup.fresh_state(short, model, optimizer, shape)[0]
+  mesh = run_setup.make_run_mesh(short)
+  def save(config, steps, max_to_keep):
+    config.checkpoint.max_to_keep = max_to_keep
+    plan = curriculum.build_stages(config.curriculum, config.total_steps)
+    ckpt = run_setup.checkpointer(config, str(tmp_path / "run"), plan, mesh)
+    for step in steps:
+      ckpt.save(step, state.replace(step=jnp.asarray(step, jnp.int32)), data_state={"next_index": step},
+                meta={"step": step, "stage": "x", "config": ckpt_lib.config_json(config)})
+      ckpt.wait()
+    kept = ckpt.all_steps()
+    ckpt.close()
+    return kept
+  assert save(short, (3, 4, 5), max_to_keep=1) == [4, 5]
+  assert run_setup.earlier_stage_ends(str(tmp_path / "run" / "checkpoints")) == {4, 5}
+  longer = get_config("steps=10")
+  assert curriculum.boundaries(curriculum.build_stages(longer.curriculum, 10)) == [8, 10]
+  assert save(longer, (6, 7, 8, 9, 10), max_to_keep=1) == [4, 5, 8, 10]

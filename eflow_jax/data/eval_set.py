@@ -9,6 +9,7 @@ import os
 import sys
 
 from eflow_jax.data import fingerprint
+from eflow_jax.data import records
 
 
 @functools.lru_cache(maxsize=16)
@@ -24,15 +25,27 @@ def same_as_training(data_cfg) -> bool:
 
 def describe(data_cfg) -> dict:
   """The report's `eval_set`: where the clips come from, the records' fingerprint (a set copied or
-  moved keeps it) and whether they are held out from training."""
+  moved keeps it), how many there are (a report of more real clips repeats them) and whether they
+  are held out from training."""
   if data_cfg.source != "array_record":
     return {"clips": f"{data_cfg.source} held-out split", "held_out": True}
   if data_cfg.eval_path:
     return {"clips": "data.eval_path", "fingerprint": _fingerprint(os.path.realpath(data_cfg.eval_path)),
+            "records": records.read_manifest(data_cfg.eval_path)["num_examples"],
             "held_out": not same_as_training(data_cfg)}
   hold = int(data_cfg.holdout_examples or 0)
   return {"clips": f"the last {hold} records of data.path" if hold else "the training records of data.path",
-          "fingerprint": _fingerprint(os.path.realpath(data_cfg.path)), "held_out": bool(hold)}
+          "fingerprint": _fingerprint(os.path.realpath(data_cfg.path)),
+          "records": hold or records.read_manifest(data_cfg.path)["num_examples"], "held_out": bool(hold)}
+
+
+def warn_if_repeated(path: str, num_records: int, batch_size: int) -> None:
+  """One line, once: a batch of more clips than the held-out records repeats them (the real clips'
+  statistics, and with I3D the FVD reference, count each repeat as another clip)."""
+  if num_records < batch_size:
+    _say_once(f"{path} has {num_records} held-out record(s), fewer than the {batch_size} clips of an eval batch: each "
+              f"is used about {batch_size / num_records:.1f} times; give more held-out clips or a smaller "
+              f"eval.num_samples.")
 
 
 _told: set[str] = set()
@@ -48,6 +61,10 @@ def warn_if_training_records(data_cfg) -> None:
                f"records {data_cfg.path}.")
   else:
     return
+  _say_once(message)
+
+
+def _say_once(message: str) -> None:
   if message not in _told:
     _told.add(message)
     print(f"warning: {message}", file=sys.stderr, flush=True)

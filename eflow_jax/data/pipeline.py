@@ -217,6 +217,7 @@ def make_eval_batch(data_cfg, *, model_kind: str, seed: int, batch_size: int,
                                  stream_index=np.arange(batch_size), model_kind=model_kind,
                                  with_captions=with_captions)
   path, source, manifest, indices = _record_eval_source(data_cfg, model_kind)
+  eval_set.warn_if_repeated(path, len(indices), batch_size)
   chosen = indices[rng.permutation(len(indices))[np.arange(batch_size) % len(indices)]]
   locate = records.Locator(path, manifest)
   examples = [records.to_model_example(source[int(i)], manifest, where=locate(i),

@@ -3,6 +3,7 @@ shape, optimizer; the mesh, a freshly initialised (sharded) state, and the run's
 import os
 
 import jax
+import ml_collections
 
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax import sharding as sharding_lib
@@ -65,8 +66,29 @@ def make_run_mesh(config, stages=()):
 
 
 def checkpointer(config, workdir, stages, mesh, *, read_only: bool = False):
-  """The run's checkpoints; read_only for sample / eval, which never create, clean or rename."""
-  return ckpt_lib.Checkpointer(os.path.join(workdir, "checkpoints"),
-                               max_to_keep=config.checkpoint.max_to_keep,
-                               keep_steps=curriculum.boundaries(stages), read_only=read_only,
-                               replicated_sharding=sharding_lib.replicated(mesh))
+  """The run's checkpoints; read_only for sample / eval, which never create, clean or rename. Kept
+  for ever: the stage boundaries of this plan and of the plans earlier checkpoints were saved under."""
+  directory = os.path.join(workdir, "checkpoints")
+  keep = set(curriculum.boundaries(stages)) | (set() if read_only else earlier_stage_ends(directory))
+  return ckpt_lib.Checkpointer(directory, max_to_keep=config.checkpoint.max_to_keep, keep_steps=sorted(keep),
+                               read_only=read_only, replicated_sharding=sharding_lib.replicated(mesh))
+
+
+def earlier_stage_ends(directory: str) -> set[int]:
+  """The checkpoints that ended a stage of the plan they were saved under (their meta's config): a
+  run continued with a larger total_steps has other boundaries, and its own first stage's end was
+  pruned as an ordinary step."""
+  if not os.path.isdir(directory):
+    return set()
+  ckpt, ends = ckpt_lib.Checkpointer(directory, read_only=True), set()
+  try:
+    for step in ckpt.all_steps():
+      try:
+        saved = ml_collections.ConfigDict(ckpt.read_meta(step)["config"])
+        if step in curriculum.boundaries(curriculum.build_stages(saved.curriculum, saved.total_steps)):
+          ends.add(step)
+      except Exception:  # pylint: disable=broad-except   (an unreadable or older meta: nothing to keep by it)
+        continue
+  finally:
+    ckpt.close()
+  return ends
