@@ -255,7 +255,7 @@ class Pipeline:
       raise ValueError(f"prompts={prompts!r} must be one or more strings.")
     cli_checks.warn_blank_prompts("Pipeline", prompts)
     sample_limits.check_memory("Pipeline", len(prompts), self.config, self.example_shape)
-    self._text_encoder = self._text_encoder or text_encoders.from_config(self.config)
+    self._text_encoder = self._text_encoder or text_encoders.from_config(self.config, self.manifest)
     text, mask = self._text_encoder.encode(prompts)
     return {"text": jnp.asarray(text), "text_mask": jnp.asarray(mask)}
 

@@ -513,3 +513,58 @@ def test_a_stage_end_of_an_earlier_plan_is_kept_when_the_run_is_continued(tmp_pa
   longer = get_config("steps=10")
   assert curriculum.boundaries(curriculum.build_stages(longer.curriculum, 10)) == [8, 10]
   assert save(longer, (6, 7, 8, 9, 10), max_to_keep=1) == [4, 5, 8, 10]
+
+
+def test_another_text_encoder_at_the_same_path_is_told_apart(tmp_path):
+  """Round 19 (N26, N27): a set's captions were embedded by one tiny UMT5; the folder then held another
+  (other weights, the same tokenizer and shapes). Finishing an interrupted preparation mixed the two
+  encoders' embeddings in one set, and sampling embedded prompts unlike the captions, both silently."""
+  pytest.importorskip("transformers")
+  pytest.importorskip("sentencepiece")
+  import shutil
+  import ml_collections
+  from test_prepare_data_misuse import make_video, prepare
+  from eflow_jax import text
+  from eflow_jax.data import records
+  from eflow_jax.text import encoder_identity, tiny
+  encoder = str(tmp_path / "umt5")
+  tiny.make_tiny_umt5(str(tmp_path / "a"), seed=0)
+  tiny.make_tiny_umt5(str(tmp_path / "b"), seed=7)
+  shutil.copytree(tmp_path / "a", tmp_path / "a_again")              # a copy: the same encoder elsewhere
+  assert encoder_identity.encoder_digest(str(tmp_path / "a")) == encoder_identity.encoder_digest(str(tmp_path / "a_again"))
+  assert encoder_identity.encoder_digest(str(tmp_path / "a")) != encoder_identity.encoder_digest(str(tmp_path / "b"))
+  rows = []
+  for i in range(3):
+    make_video(tmp_path / "videos" / f"v{i}.mp4", i)
+    rows.append(json.dumps({"video": f"videos/v{i}.mp4", "caption": f"clip number {i} moving"}) + "\n")
+  (tmp_path / "l.jsonl").write_text("".join(rows))
+  shutil.copytree(tmp_path / "a", encoder)
+  t5 = lambda: text.build("t5", path=encoder, text_length=8)
+  prepare(tmp_path / "l.jsonl", tmp_path / "set", shard_size=1, text_encoder=t5())
+  manifest = records.read_manifest(str(tmp_path / "set"))
+  assert manifest["text_encoder_digest"] == encoder_identity.encoder_digest(str(tmp_path / "a"))
+  os.remove(tmp_path / "set" / "manifest.json")                      # an interrupted preparation
+  os.remove(tmp_path / "set" / "shard-00001.array_record")
+  shutil.rmtree(encoder)
+  shutil.copytree(tmp_path / "b", encoder)                          # another encoder at the same path
+  with pytest.raises(ValueError, match=r"was prepared from other inputs or options \(text_encoder_digest: "):
+    prepare(tmp_path / "l.jsonl", tmp_path / "set", shard_size=1, text_encoder=t5())
+  config = ml_collections.ConfigDict({"text_encoder": {"kind": "t5", "path": encoder},
+                                      "data": {"text_dim": 32, "text_length": 8}})
+  with pytest.raises(ValueError, match=r"text_encoder\.path: the text encoder at .*umt5 \(digest [0-9a-f]{16}\) is not "
+                                       r"the one that embedded the training captions \(digest [0-9a-f]{16}\)"):
+    text.from_config(config, manifest)
+  from eflow_jax.train import validate
+  from tests.tiny_config import get_config
+  run = get_config("steps=5")
+  run.data.update(source="array_record", path=str(tmp_path / "done"), channels=3, text_dim=32, text_length=8)
+  run.model.update(latent_channels=3, num_classes=0, text_dim=32)
+  run.text_encoder = ml_collections.ConfigDict({"kind": "t5", "path": encoder})
+  prepare(tmp_path / "l.jsonl", tmp_path / "done", shard_size=1, text_encoder=text.build("t5", path=str(tmp_path / "a"),
+                                                                                         text_length=8))
+  with pytest.raises(ValueError, match=r"text_encoder\.path: the text encoder at .* is not the one that embedded"):
+    validate.check_run_config(run)                                 # before training, not at its end
+  shutil.rmtree(encoder)
+  shutil.copytree(tmp_path / "a_again", encoder)                    # the same encoder, copied back
+  assert text.from_config(config, manifest).digest == manifest["text_encoder_digest"]
+  validate.check_run_config(run)

@@ -24,6 +24,8 @@ from typing import Mapping, Sequence
 from absl import logging
 import numpy as np
 
+from eflow_jax.text import encoder_identity
+
 KINDS = ("builtin", "t5")
 T5_DTYPES = ("float32", "bfloat16", "float16")
 
@@ -108,6 +110,7 @@ class T5TextEncoder(TextEncoder):
         path, local_files_only=True, dtype=torch_dtype).to(device).eval()
     self.device, self.batch_size = device, int(batch_size)
     self.text_dim, self.text_length = int(config.d_model), int(text_length)
+    self.digest = encoder_identity.encoder_digest(path)     # what a record set's manifest keeps of it
 
   def tokenize(self, prompts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """(ids (N, L) int64, mask (N, L) int32): padded to text_length, longer prompts truncated."""
@@ -193,12 +196,15 @@ def check_config(config, data_encoder: str | None) -> None:
                      f"model directory (nothing is downloaded); point it at one.")
 
 
-def from_config(config) -> TextEncoder:
-  """`config.text_encoder` (kind, path, dtype, device) with data.text_dim / data.text_length."""
+def from_config(config, manifest: Mapping | None = None) -> TextEncoder:
+  """`config.text_encoder` (kind, path, dtype, device) with data.text_dim / data.text_length; with the
+  training set's `manifest`, a t5 encoder other than the one that embedded its captions is refused."""
   te = config.get("text_encoder") if hasattr(config, "get") else None
   te = dict(te or {}) if not isinstance(te, Mapping) else dict(te)
   data = config.data
   kind = _kind_of(te)
+  if kind == "t5":
+    encoder_identity.check_same_encoder(te.get("path", ""), manifest, "text_encoder.path")
   return build(kind, path=te.get("path", ""), text_dim=int(data.text_dim),
                text_length=int(data.text_length), dtype=te.get("dtype", "float32"),
                device=te.get("device", "cpu"))

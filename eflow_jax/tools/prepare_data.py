@@ -281,6 +281,8 @@ def _manifest_fields(ae, label_kind, num_classes, classes, text_encoder, extra_m
   else:
     fields["text_length"] = text_encoder.text_length
     fields["text_encoder"] = getattr(text_encoder, "name", "")
+    if getattr(text_encoder, "digest", None):           # which weights embedded the captions (text/encoder_identity.py)
+      fields["text_encoder_digest"] = text_encoder.digest
   return fields
 
 

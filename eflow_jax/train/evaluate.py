@@ -158,7 +158,8 @@ def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=
       raise ValueError("--prompt / --prompts_file are for text models; use --class_id with a class-conditional "
                        "model.")
     cli_checks.warn_blank_prompts("--mode=sample", prompts)
-    text, mask = text_encoders.from_config(config).encode(list(prompts))
+    encoder = text_encoders.from_config(config, (meta or {}).get("data_manifest"))   # its captions' encoder only
+    text, mask = encoder.encode(list(prompts))
     prompt_batch, num = {"text": text, "text_mask": mask}, len(prompts)
   else:
     prompt_batch, num = None, num or config.num_samples

@@ -7,6 +7,7 @@ from __future__ import annotations
 from eflow_jax import autoencoders
 from eflow_jax import text as text_encoders
 from eflow_jax.data import pipeline
+from eflow_jax.text import encoder_identity
 
 
 def check_sources_agree(config, kind: str, sources) -> None:
@@ -17,6 +18,8 @@ def check_sources_agree(config, kind: str, sources) -> None:
   autoencoders.check_config(config, manifest)
   if kind == "text":
     text_encoders.check_config(config, manifest.get("text_encoder") if manifest else "builtin")
+    if manifest and manifest.get("text_encoder") == "t5":        # the weights too: a run samples at its end
+      encoder_identity.check_same_encoder(config.text_encoder.path, manifest, "text_encoder.path")
   keys = lambda m: (autoencoders.data_kind(m), m.get("latent_mean"), m.get("latent_std"), m.get("text_encoder"))
   for field, data_cfg in (sources[1:] if manifest else ()):
     other = pipeline.manifest(data_cfg)
