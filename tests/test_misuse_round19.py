@@ -568,3 +568,29 @@ def test_another_text_encoder_at_the_same_path_is_told_apart(tmp_path):
   shutil.copytree(tmp_path / "a_again", encoder)                    # the same encoder, copied back
   assert text.from_config(config, manifest).digest == manifest["text_encoder_digest"]
   validate.check_run_config(run)
+
+
+def test_a_holdout_that_takes_whole_classes_of_a_class_folder_set_is_named(tmp_path, capsys):
+  """Round 19 (N38): holdout_examples=2 on a class-folder set (cat, cat, dog, dog) trained on cats
+  alone, without a word, and scored the dogs alone."""
+  from test_prepare_data_misuse import make_video, prepare
+  from eflow_jax.data import pipeline
+  from tests.tiny_config import get_config
+  for i, name in enumerate(["cat/a.mp4", "cat/b.mp4", "dog/c.mp4", "dog/d.mp4"]):
+    make_video(tmp_path / "videos" / name, i)
+  prepare(tmp_path / "videos", tmp_path / "set")
+  (tmp_path / "l.jsonl").write_text("".join(json.dumps({"video": f"videos/{n}", "label": n.split("/")[0]}) + "\n"
+                                            for n in ["cat/a.mp4", "cat/b.mp4", "dog/c.mp4", "dog/d.mp4"]))
+  prepare(tmp_path / "l.jsonl", tmp_path / "listed")
+  capsys.readouterr()
+  def train_iterator(path, hold):
+    data = get_config().data
+    data.update(source="array_record", path=str(tmp_path / path), channels=3, holdout_examples=hold, eval_path=None,
+                batch_size=1)
+    return pipeline.make_train_iterator(data, model_kind="class", seed=0)
+  train_iterator("set", 2)
+  assert re.search(r"data\.holdout_examples=2 holds out the last 2 records of .*set, which was prepared from class "
+                   r"folders \(class by class\): class\(es\) 'dog' are never trained", capsys.readouterr().err)
+  train_iterator("set", 1)                            # the tail's class is also trained on
+  train_iterator("listed", 2)                         # a list keeps its own order
+  assert "never trained" not in capsys.readouterr().err

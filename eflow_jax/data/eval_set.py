@@ -8,6 +8,8 @@ import functools
 import os
 import sys
 
+import numpy as np
+
 from eflow_jax.data import fingerprint
 from eflow_jax.data import records
 
@@ -62,6 +64,28 @@ def warn_if_training_records(data_cfg) -> None:
   else:
     return
   _say_once(message)
+
+
+LABELS_READ = 256          # held-out records whose labels are read (evenly spaced)
+
+
+def warn_if_holdout_takes_classes(data_cfg, manifest: dict, source) -> None:
+  """data.holdout_examples holds out the LAST records, and prepare_data writes a class folder class by
+  class: on such a set every class found in the tail but for the last training record's is never
+  trained (and the held-out scores are of those classes alone). One line, naming them."""
+  hold, n = int(data_cfg.holdout_examples), manifest["num_examples"]
+  origin = str(manifest.get("source", ""))
+  if manifest.get("label_kind") != "class" or origin.endswith((".jsonl", ".csv")) or origin.startswith("tfds:"):
+    return                    # a list keeps its own order: its classes are not known to come in blocks
+  label = lambda i: int(records.decode_example(source[int(i)])["label"])
+  held = {label(i) for i in np.unique(np.linspace(n - hold, n - 1, min(hold, LABELS_READ)).round())}
+  gone = sorted(held - {label(n - hold - 1)})
+  if gone:
+    names = manifest.get("class_names") or []
+    shown = ", ".join(repr(names[c]) if c < len(names) else str(c) for c in gone[:5])
+    _say_once(f"data.holdout_examples={hold} holds out the last {hold} records of {data_cfg.path}, which was "
+              f"prepared from class folders (class by class): class(es) {shown}{' ...' if len(gone) > 5 else ''} "
+              f"are never trained; prepare a held-out set apart and give it as data.eval_path.")
 
 
 def _say_once(message: str) -> None:

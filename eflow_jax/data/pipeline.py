@@ -165,6 +165,7 @@ def make_train_iterator(data_cfg, *, model_kind: str, seed: int, process_index: 
     # Each record keeps its index through shuffle and repeat, so a bad one is named (no reordering).
     ds = grain.MapDataset.source(source).map_with_index(_with_index)
     if data_cfg.holdout_examples and not data_cfg.eval_path:     # check_manifest: at least one is kept
+      eval_set.warn_if_holdout_takes_classes(data_cfg, manifest, source)
       ds = ds[:manifest["num_examples"] - data_cfg.holdout_examples]
     ds = ds.shuffle(shuffle_seed).repeat(None)
     ds = ds.map_with_index(_DecodeRecord(data_cfg.path, manifest, seed,
