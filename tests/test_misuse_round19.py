@@ -1,7 +1,16 @@
 """The eighteenth and nineteenth rounds of misuse (docs/misuse/round18.json, round19.json list every
-case tried). Fixed here: a run's metrics.jsonl linked into a log folder that was moved or not mounted
-lost every record of the run behind one warning that named the link (which `ls` shows is there) and
-one step; a report renamed by hand to a name without `.json` stayed beside re-exported weights."""
+case tried). Fixed here: a metrics.jsonl linked into a missing folder lost every record behind one
+warning; a report renamed without `.json` stayed beside re-exported weights. Round 19: videos beside
+the class folders, class names differing in case, a list's split column, a .csv row split by an
+unquoted comma and videos of other container names were prepared wrongly or left out without a
+word, and macOS metadata was taken for videos; a training workdir, a record set or the sweep's
+folders inside a run's checkpoints were deleted with a pruned step, and one folder for the sweep's
+--root and --results deleted every report; a clips folder of the user's, an edited model card and
+an annotated parameters.txt were written over; another run at the same path replaced an export; a
+renamed step folder labelled the export and samples with the wrong step; hand-made condition
+batches and non-finite latents passed the Pipeline; eval sets that are the training set, repeated,
+of other class names or another set than the kept report's, a holdout that takes whole classes,
+another text encoder at the same path, and a continued run's pruned stage end went unsaid."""
 import json
 import os
 import re
