@@ -134,6 +134,9 @@ def test_a_split_column_is_refused_and_other_unread_columns_are_named(tmp_path, 
   with pytest.raises(ValueError, match=r"column 'Split' splits the rows \('test', 'train', 'val'\), but prepare_data "
                                        r"reads only video, caption, label"):
     video_inputs.read_entries(str(listed))
+  listed.write_text("video,label,Usage\nv0.mp4,cat,Training\nv1.mp4,cat,PublicTest\nv2.mp4,dog,PrivateTest\n")
+  with pytest.raises(ValueError, match=r"column 'Usage' splits the rows"):       # a split by its values (FER2013)
+    video_inputs.read_entries(str(listed))
   listed.write_text("video,label,split,source\nv0.mp4,cat,train,yt\nv2.mp4,dog,train,yt\n")   # one split: named
   entries, names = video_inputs.read_entries(str(listed))
   assert len(entries) == 2 and names == ["cat", "dog"]
@@ -591,6 +594,9 @@ def test_a_holdout_that_takes_whole_classes_of_a_class_folder_set_is_named(tmp_p
   (tmp_path / "l.jsonl").write_text("".join(json.dumps({"video": f"videos/{n}", "label": n.split("/")[0]}) + "\n"
                                             for n in ["cat/a.mp4", "cat/b.mp4", "dog/c.mp4", "dog/d.mp4"]))
   prepare(tmp_path / "l.jsonl", tmp_path / "listed")
+  (tmp_path / "l.jsonl").write_text("".join(json.dumps({"video": f"videos/{n}", "label": n.split("/")[0]}) + "\n"
+                                            for n in ["dog/c.mp4", "cat/a.mp4", "cat/b.mp4", "dog/d.mp4"]))
+  prepare(tmp_path / "l.jsonl", tmp_path / "shuffled")
   capsys.readouterr()
   def train_iterator(path, hold):
     data = get_config().data
@@ -598,8 +604,11 @@ def test_a_holdout_that_takes_whole_classes_of_a_class_folder_set_is_named(tmp_p
                 batch_size=1)
     return pipeline.make_train_iterator(data, model_kind="class", seed=0)
   train_iterator("set", 2)
-  assert re.search(r"data\.holdout_examples=2 holds out the last 2 records of .*set, which was prepared from class "
-                   r"folders \(class by class\): class\(es\) 'dog' are never trained", capsys.readouterr().err)
+  assert re.search(r"data\.holdout_examples=2 holds out the last 2 records of .*set, which holds its records in "
+                   r"class order: class\(es\) 'dog' are never trained", capsys.readouterr().err)
   train_iterator("set", 1)                            # the tail's class is also trained on
-  train_iterator("listed", 2)                         # a list keeps its own order
+  train_iterator("shuffled", 2)                       # a list in its own order: dog, cat, cat, dog
   assert "never trained" not in capsys.readouterr().err
+  train_iterator("listed", 2)                         # a list sorted by class: as a class folder
+  assert re.search(r"records of .*listed, which holds its records in class order: class\(es\) 'dog' are never "
+                   r"trained", capsys.readouterr().err)

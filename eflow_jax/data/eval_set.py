@@ -70,22 +70,27 @@ LABELS_READ = 256          # held-out records whose labels are read (evenly spac
 
 
 def warn_if_holdout_takes_classes(data_cfg, manifest: dict, source) -> None:
-  """data.holdout_examples holds out the LAST records, and prepare_data writes a class folder class by
-  class: on such a set every class found in the tail but for the last training record's is never
-  trained (and the held-out scores are of those classes alone). One line, naming them."""
+  """data.holdout_examples holds out the LAST records, and a set in class order (prepare_data writes a
+  class folder class by class; a list sorted by label) then loses whole classes from training (and
+  the held-out scores are of those classes alone): every class of the tail but the last training
+  record's. One line, naming them. A list is taken to be in class order when the labels of up to
+  LABELS_READ evenly spaced training records are."""
   hold, n = int(data_cfg.holdout_examples), manifest["num_examples"]
-  origin = str(manifest.get("source", ""))
-  if manifest.get("label_kind") != "class" or origin.endswith((".jsonl", ".csv")) or origin.startswith("tfds:"):
-    return                    # a list keeps its own order: its classes are not known to come in blocks
+  if manifest.get("label_kind") != "class":
+    return
   label = lambda i: int(records.decode_example(source[int(i)])["label"])
-  held = {label(i) for i in np.unique(np.linspace(n - hold, n - 1, min(hold, LABELS_READ)).round())}
-  gone = sorted(held - {label(n - hold - 1)})
+  spaced = lambda start, stop: np.unique(np.linspace(start, stop - 1, min(stop - start, LABELS_READ)).round())
+  origin = str(manifest.get("source", ""))
+  from_folder = not origin.endswith((".jsonl", ".csv")) and not origin.startswith("tfds:")
+  if not from_folder and np.any(np.diff([label(i) for i in spaced(0, n - hold)]) < 0):
+    return                    # a list in its own order: its classes are not known to come in blocks
+  gone = sorted({label(i) for i in spaced(n - hold, n)} - {label(n - hold - 1)})
   if gone:
     names = manifest.get("class_names") or []
     shown = ", ".join(repr(names[c]) if c < len(names) else str(c) for c in gone[:5])
-    _say_once(f"data.holdout_examples={hold} holds out the last {hold} records of {data_cfg.path}, which was "
-              f"prepared from class folders (class by class): class(es) {shown}{' ...' if len(gone) > 5 else ''} "
-              f"are never trained; prepare a held-out set apart and give it as data.eval_path.")
+    _say_once(f"data.holdout_examples={hold} holds out the last {hold} records of {data_cfg.path}, which holds its "
+              f"records in class order: class(es) {shown}{' ...' if len(gone) > 5 else ''} are never trained; "
+              f"prepare a held-out set apart and give it as data.eval_path.")
 
 
 def _say_once(message: str) -> None:
