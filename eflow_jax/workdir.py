@@ -149,13 +149,17 @@ RUN_FILE_STARTS = {"parameters.txt": b"+-", "metrics.jsonl": b'{"step": '}
 
 def check_run_files_are_its_own(workdir: str) -> None:
   """Before training: a parameters.txt or metrics.jsonl there that no run wrote (a user's notes) would
-  be written over, or get the run's records appended to it."""
+  be written over, or get the run's records appended to it. A parameters.txt that holds the run's
+  table under a note of the user's is the run's (train/parameters_file.py keeps it as .edited)."""
   for name, start in RUN_FILE_STARTS.items():
     path = os.path.join(workdir, name)
     try:
       with open(path, "rb") as f:
-        head = next((line.strip() for line in f if line.strip()), b"")[:len(start)]
+        lines = [line.strip() for line in f if line.strip()]
     except (FileNotFoundError, IsADirectoryError):
+      continue
+    head = lines[0][:len(start)] if lines else b""
+    if name == "parameters.txt" and any(line.startswith(start) for line in lines):
       continue
     if head and not start.startswith(head):          # a line cut short by a kill is a prefix of the start
       raise ValueError(f"{path} was not written by a run of eflow_jax (it begins {head.decode(errors='replace')!r}), "

@@ -296,6 +296,7 @@ def test_a_run_keeps_its_identity_across_resumes_and_a_new_run_gets_a_new_one(tm
   from eflow_jax.train import fault_tolerance, loop
   from tests.tiny_config import get_config
   class Saved:
+    directory = str(tmp_path / "here" / "checkpoints")
     def __init__(self, meta):
       self.meta = meta
     def latest_step(self):
@@ -303,17 +304,22 @@ def test_a_run_keeps_its_identity_across_resumes_and_a_new_run_gets_a_new_one(tm
     def read_meta(self, step):
       assert step == 4
       return self.meta
-  assert fault_tolerance.run_identity(Saved({"run_id": "c" * 32})) == "c" * 32
-  fresh = {fault_tolerance.run_identity(Saved(meta)) for meta in (None, {}, {"run_id": None}, None)}
-  assert len(fresh) == 4 and all(re.fullmatch(r"[0-9a-f]{32}", r) for r in fresh)
+  here = os.path.realpath(tmp_path / "here")
+  assert fault_tolerance.run_identity(Saved({"run_id": "c" * 32})) == "c" * 32           # before run_dir was kept
+  assert fault_tolerance.run_identity(Saved({"run_id": "c" * 32, "run_dir": here})) == "c" * 32
+  forked = fault_tolerance.run_identity(Saved({"run_id": "c" * 32, "run_dir": str(tmp_path / "elsewhere")}))
+  fresh = {forked, *(fault_tolerance.run_identity(Saved(meta)) for meta in (None, {}, {"run_id": None}, None))}
+  assert len(fresh) == 5 and all(re.fullmatch(r"[0-9a-f]{32}", r) for r in fresh) and "c" * 32 not in fresh
   loop.train(get_config("steps=5"), str(tmp_path / "run"))
   from eflow_jax import checkpoint as ckpt_lib
   ckpt = ckpt_lib.Checkpointer(str(tmp_path / "run" / "checkpoints"), read_only=True)
   try:
     ids = {ckpt.read_meta(step)["run_id"] for step in ckpt.all_steps()}
+    dirs = {ckpt.read_meta(step)["run_dir"] for step in ckpt.all_steps()}
   finally:
     ckpt.close()
   assert len(ids) == 1 and re.fullmatch(r"[0-9a-f]{32}", ids.pop())
+  assert dirs == {os.path.realpath(tmp_path / "run")}
 
 
 def test_a_parameters_file_the_user_annotated_is_kept_when_a_run_starts_again(tmp_path, capsys):
@@ -545,6 +551,9 @@ def test_another_text_encoder_at_the_same_path_is_told_apart(tmp_path):
   shutil.copytree(tmp_path / "a", tmp_path / "a_again")              # a copy: the same encoder elsewhere
   assert encoder_identity.encoder_digest(str(tmp_path / "a")) == encoder_identity.encoder_digest(str(tmp_path / "a_again"))
   assert encoder_identity.encoder_digest(str(tmp_path / "a")) != encoder_identity.encoder_digest(str(tmp_path / "b"))
+  before = encoder_identity.encoder_digest(str(tmp_path / "a_again"))
+  (tmp_path / "a_again" / "README.md").write_text("# the hub's model card\n")   # not read by the encoder
+  assert encoder_identity.encoder_digest(str(tmp_path / "a_again")) == before
   rows = []
   for i in range(3):
     make_video(tmp_path / "videos" / f"v{i}.mp4", i)
@@ -563,8 +572,9 @@ def test_another_text_encoder_at_the_same_path_is_told_apart(tmp_path):
     prepare(tmp_path / "l.jsonl", tmp_path / "set", shard_size=1, text_encoder=t5())
   config = ml_collections.ConfigDict({"text_encoder": {"kind": "t5", "path": encoder},
                                       "data": {"text_dim": 32, "text_length": 8}})
-  with pytest.raises(ValueError, match=r"text_encoder\.path: the text encoder at .*umt5 \(digest [0-9a-f]{16}\) is not "
-                                       r"the one that embedded the training captions \(digest [0-9a-f]{16}\)"):
+  with pytest.raises(ValueError, match=r"text_encoder\.path: the text encoder at .*umt5 \(digest [0-9a-f]{16} of its "
+                                       r"config, weights and tokenizer files\) is not the one that embedded the "
+                                       r"training captions \(digest [0-9a-f]{16}\)"):
     text.from_config(config, manifest)
   from eflow_jax.train import validate
   from tests.tiny_config import get_config
@@ -612,3 +622,35 @@ def test_a_holdout_that_takes_whole_classes_of_a_class_folder_set_is_named(tmp_p
   train_iterator("listed", 2)                         # a list sorted by class: as a class folder
   assert re.search(r"records of .*listed, which holds its records in class order: class\(es\) 'dog' are never "
                    r"trained", capsys.readouterr().err)
+
+
+def test_a_note_above_the_parameter_table_is_the_runs_file_annotated(tmp_path, capsys):
+  """Round 20 (P07): a note put above the table was refused as 'not written by a run of eflow_jax',
+  with the advice to choose another --workdir, for the run being continued there."""
+  import numpy as np
+  from eflow_jax.train import parameters_file
+  params = {"dense": {"kernel": np.zeros((3, 4), np.float32)}}
+  parameters_file.write_parameter_overview(str(tmp_path), params)
+  table = (tmp_path / "parameters.txt").read_text()
+  (tmp_path / "parameters.txt").write_text("# NOTE: run for paper fig 3\n" + table)
+  workdir_lib.check_run_files_are_its_own(str(tmp_path))
+  parameters_file.write_parameter_overview(str(tmp_path), params)
+  assert (tmp_path / "parameters.txt.edited").read_text().startswith("# NOTE") and "kept as" in capsys.readouterr().err
+  (tmp_path / "parameters.txt").write_text("my own notes, no table\n")              # still refused
+  with pytest.raises(ValueError, match=r"parameters\.txt was not written by a run of eflow_jax"):
+    workdir_lib.check_run_files_are_its_own(str(tmp_path))
+
+
+def test_the_model_card_says_what_a_report_was_scored_against():
+  """Round 20 (P11): the card listed scores against the training clips as the model's measurements,
+  though the report's protocol said the clips were not held out."""
+  from eflow_jax.tools import export as export_tool
+  protocol = {"sampler": "alg2", "sampler_steps": 4, "guidance": 4.0, "num_samples": 4}
+  train = {"clips": "the training records of data.path", "fingerprint": "x", "records": 4, "held_out": False}
+  held = {"clips": "data.eval_path", "fingerprint": "y", "records": 2, "held_out": True}
+  assert export_tool.sampled_how({"protocol": {**protocol, "eval_set": train}}) == (
+      "sampler alg2, 4 steps, guidance 4.0, 4 samples, against the training records of data.path (NOT held out, 4 "
+      "records)")
+  assert export_tool.sampled_how({"protocol": {**protocol, "eval_set": held}}).endswith(
+      ", against data.eval_path (held out, 2 records)")
+  assert export_tool.sampled_how({"protocol": protocol}) == "sampler alg2, 4 steps, guidance 4.0, 4 samples"

@@ -90,13 +90,17 @@ def example_call(config) -> str:
 
 
 def sampled_how(report: dict) -> str:
-  """How a report's clips were sampled (train/evaluate.py's protocol), so that its scores are not read
-  as those of the recipe's sampler when an eval ran with another one."""
+  """How a report's clips were sampled and what they were scored against (train/evaluate.py's
+  protocol), so that its scores are not read as those of the recipe's sampler when an eval ran with
+  another one, nor as held-out scores when the real clips were the training records."""
   p = report.get("protocol") if isinstance(report.get("protocol"), dict) else {}
   if "sampler" not in p:
     return "sampler, steps and guidance not recorded"
+  against = p.get("eval_set") if isinstance(p.get("eval_set"), dict) else {}
+  scored = (f", against {against.get('clips', '?')} ({'held out' if against.get('held_out') else 'NOT held out'}"
+            f"{', %s records' % against['records'] if 'records' in against else ''})" if against else "")
   return (f"sampler {p['sampler']}, {p.get('sampler_steps', '?')} steps, guidance {p.get('guidance', '?')}"
-          + (f", {p['num_samples']} samples" if "num_samples" in p else ""))
+          + (f", {p['num_samples']} samples" if "num_samples" in p else "") + scored)
 
 
 def model_card(pipe: Pipeline, workdir: str, digest: str | None = None) -> str:

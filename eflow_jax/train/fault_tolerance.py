@@ -177,19 +177,27 @@ def _resumed(state, data_position, meta, ckpt, state_shardings, config, allowed_
 
 
 def run_identity(ckpt) -> str:
-  """The run's identity, kept in every checkpoint's meta: the resumed checkpoint's, or a new one for a
-  run started from scratch (or resumed from a checkpoint written before identities). A run deleted
-  and trained again at the same path gets a new one, a copy of a run keeps it: the export tells
-  another run's earlier export by it (tools/export.py). Only the primary process writes the meta."""
+  """The run's identity, kept in every checkpoint's meta with the run directory that wrote it: the
+  resumed checkpoint's, or a new one for a run started from scratch, resumed from a checkpoint
+  written before identities, or trained on from a copy made elsewhere (a fork: the copy's steps are
+  not the original's). A run deleted and trained again at the same path is another run; a copy only
+  read (exported, sampled) is the same. The export tells another run's earlier export by it
+  (tools/export.py). Only the primary process writes the meta."""
   step = ckpt.latest_step()
   if step is not None:
     try:
-      found = ckpt.read_meta(step).get("run_id")
+      meta = ckpt.read_meta(step)
     except Exception:  # pylint: disable=broad-except   (an unreadable meta was reported by the restore)
-      found = None
-    if isinstance(found, str) and found:
+      meta = {}
+    found, written_in = meta.get("run_id"), meta.get("run_dir")
+    if isinstance(found, str) and found and written_in in (None, run_directory(ckpt)):
       return found
   return uuid.uuid4().hex
+
+
+def run_directory(ckpt) -> str:
+  """The run directory whose checkpoints `ckpt` holds, as its checkpoints' meta records it."""
+  return os.path.realpath(os.path.dirname(os.path.abspath(ckpt.directory)))
 
 
 class CheckpointPolicy:
@@ -218,7 +226,8 @@ class CheckpointPolicy:
     try:
       self.ckpt.save(step, state, data_state=data_position or self._data.position(stage),
                      meta={"step": step, "stage": stage.name, "config": ckpt_lib.config_json(self._config),
-                           "record_sets": self._record_sets, "data_manifest": self._manifest, "run_id": self.run_id})
+                           "record_sets": self._record_sets, "data_manifest": self._manifest, "run_id": self.run_id,
+                           "run_dir": run_directory(self.ckpt)})
     except Exception as e:        # orbax raises its own types for I/O failures too
       self._note((step, ckpt_lib.first_line(e)))
 
