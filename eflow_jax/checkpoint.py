@@ -305,7 +305,7 @@ class Checkpointer:
       problem = f"checkpoint step {step} in {self.directory} holds step {meta['step']} by its meta (copied or renamed?)"
       if labelled:
         raise IncompatibleCheckpointError(f"{problem}: rename the folder to {meta['step']}, or move it away.")
-      print(f"warning: {problem}; it is read as step {step}.", file=sys.stderr, flush=True)
+      print(f"warning: {problem}; training goes on from step {meta['step']}, as its meta says.", file=sys.stderr, flush=True)
     saved = meta.get("model_sha256")            # absent in checkpoints written before it
     if saved and saved != _model_sha256(meta).get("model_sha256"):
       raise IncompatibleCheckpointError(f"checkpoint step {step} in {self.directory}: the model section of its "

@@ -424,6 +424,10 @@ def test_an_eval_set_that_is_the_training_set_is_named_and_reports_of_other_sets
       "clips": "the last 2 records of data.path", "fingerprint": eval_set.describe(data())["fingerprint"],
       "records": 2, "held_out": True}
   assert eval_set.describe(data())["records"] == 4 and held_out["records"] == 3
+  # Round 20 (P24): a holdout asked for only at eval time scores clips the weights trained on.
+  for trained, expected in (({"holdout_examples": 0, "eval_path": None}, False), ({"holdout_examples": 2}, True),
+                            ({"holdout_examples": 3}, True), ({"holdout_examples": 2, "eval_path": "x"}, False)):
+    assert eval_set.describe(data(holdout_examples=2), trained)["held_out"] is expected
   eval_set.warn_if_training_records(data(eval_path=str(tmp_path / "other")))
   eval_set.warn_if_training_records(data(holdout_examples=2))
   assert capsys.readouterr().err == ""
@@ -654,3 +658,76 @@ def test_the_model_card_says_what_a_report_was_scored_against():
   assert export_tool.sampled_how({"protocol": {**protocol, "eval_set": held}}).endswith(
       ", against data.eval_path (held out, 2 records)")
   assert export_tool.sampled_how({"protocol": protocol}) == "sampler alg2, 4 steps, guidance 4.0, 4 samples"
+
+
+def test_a_key_or_a_column_given_twice_is_refused(tmp_path):
+  """Round 20 (P35, P38): {"label": "cat", "label": "dog"} and a header 'video,label,label' kept the
+  last value without a word."""
+  from eflow_jax.tools import video_inputs
+  listed = tmp_path / "l.jsonl"
+  listed.write_text('{"video": "v0.mp4", "label": "cat"}\n{"video": "v1.mp4", "label": "cat", "label": "dog"}\n')
+  with pytest.raises(ValueError, match=r"l\.jsonl:2: key\(s\) 'label' given twice in one row; keep one\."):
+    video_inputs.read_entries(str(listed))
+  listed = tmp_path / "l.csv"
+  listed.write_text("video,label,label\nv0.mp4,cat,dog\nv1.mp4,dog,dog\n")
+  with pytest.raises(ValueError, match=r"l\.csv: the header names column\(s\) 'label' twice; keep one\."):
+    video_inputs.read_entries(str(listed))
+
+
+def test_a_start_refused_as_another_model_leaves_parameters_txt_as_it_was(tmp_path):
+  """Round 20 (P33): a start with another model (refused: the checkpoint does not fit) first wrote
+  that model's table into parameters.txt and kept the run's own as parameters.txt.edited."""
+  import jax
+  from test_pipeline_misuse import tiny_config, write_run
+  from eflow_jax.train import loop, parameters_file, run_setup
+  config = write_run(str(tmp_path / "run"), steps=(2,))
+  model, _, shape, optimizer, _ = run_setup.build(config)
+  state = run_setup.fresh_state(config, model, optimizer, shape)[0]
+  parameters_file.write_parameter_overview(str(tmp_path / "run"), jax.eval_shape(lambda p: p, state.params))
+  own = (tmp_path / "run" / "parameters.txt").read_text()
+  other = tiny_config()
+  other.model.hidden = 64
+  with pytest.raises(ValueError, match=r"is from another model \(model\.hidden"):
+    loop.train(other, str(tmp_path / "run"))
+  assert (tmp_path / "run" / "parameters.txt").read_text() == own
+  assert not (tmp_path / "run" / "parameters.txt.edited").exists()
+
+
+def test_the_encoder_digest_sees_an_edit_inside_the_weights_and_ignores_other_files(tmp_path):
+  """Round 20 (P20, P08): scaling bytes in the middle of the weights left the digest as it was; a
+  README.md dropped beside the encoder changed it."""
+  import hashlib
+  import numpy as np
+  from eflow_jax.text import encoder_identity
+  (tmp_path / "config.json").write_text('{"d_model": 32}')
+  weights = np.random.default_rng(0).integers(0, 256, 8 << 20, dtype=np.uint8)
+  (tmp_path / "model.safetensors").write_bytes(weights.tobytes())
+  before = encoder_identity.encoder_digest(str(tmp_path))
+  # An independent re-derivation of what it reads: names and sizes, both ends, 63 blocks between.
+  expected = hashlib.sha256()
+  for name, data in (("config.json", b'{"d_model": 32}'), ("model.safetensors", weights.tobytes())):
+    expected.update(f"{name}\0{len(data)}\0".encode())
+    expected.update(data[:1 << 20] + data[len(data) - (1 << 20):])
+    for k in range(1, 64):
+      expected.update(data[k * len(data) // 64:k * len(data) // 64 + (1 << 16)])
+  assert before == expected.hexdigest()[:16]
+  middle = weights.copy()
+  middle[(8 << 20) // 2 + 5] ^= 1                                  # inside the 32nd block
+  (tmp_path / "model.safetensors").write_bytes(middle.tobytes())
+  assert encoder_identity.encoder_digest(str(tmp_path)) != before
+  (tmp_path / "model.safetensors").write_bytes(weights.tobytes())
+  (tmp_path / "README.md").write_text("a model card")
+  (tmp_path / "LICENSE").write_text("Apache-2.0")
+  assert encoder_identity.encoder_digest(str(tmp_path)) == before
+
+
+def test_sampling_the_null_class_says_the_clips_are_unconditional(tmp_path, capsys):
+  """Round 20 (P28): --class_id=2 on a 2-class run wrote unconditional clips named class2, no word."""
+  from test_pipeline_misuse import write_run
+  from eflow_jax.train import evaluate
+  config = write_run(str(tmp_path / "run"), steps=(2,))
+  n = config.model.num_classes
+  evaluate.sample_videos(config, str(tmp_path / "run"), class_id=n, num=1, steps=1)
+  assert f"note: --class_id={n} is the null class of this {n}-class model" in capsys.readouterr().err
+  evaluate.sample_videos(config, str(tmp_path / "run"), class_id=n - 1, num=1, steps=1)
+  assert "null class" not in capsys.readouterr().err

@@ -25,10 +25,11 @@ def same_as_training(data_cfg) -> bool:
   return same_folder or _fingerprint(os.path.realpath(data_cfg.eval_path)) == _fingerprint(os.path.realpath(data_cfg.path))
 
 
-def describe(data_cfg) -> dict:
+def describe(data_cfg, trained: dict | None = None) -> dict:
   """The report's `eval_set`: where the clips come from, the records' fingerprint (a set copied or
   moved keeps it), how many there are (a report of more real clips repeats them) and whether they
-  are held out from training."""
+  are held out from training: `trained`, the data section the weights were trained with (from the
+  checkpoint's meta), says whether a holdout asked for at eval time was held out in training too."""
   if data_cfg.source != "array_record":
     return {"clips": f"{data_cfg.source} held-out split", "held_out": True}
   if data_cfg.eval_path:
@@ -36,9 +37,14 @@ def describe(data_cfg) -> dict:
             "records": records.read_manifest(data_cfg.eval_path)["num_examples"],
             "held_out": not same_as_training(data_cfg)}
   hold = int(data_cfg.holdout_examples or 0)
+  if trained is None:                     # not known (an export): as this config says
+    trained_hold = hold
+  else:                                   # a run given data.eval_path trained on every record of data.path
+    trained_hold = 0 if trained.get("eval_path") else int(trained.get("holdout_examples") or 0)
   return {"clips": f"the last {hold} records of data.path" if hold else "the training records of data.path",
           "fingerprint": _fingerprint(os.path.realpath(data_cfg.path)),
-          "records": hold or records.read_manifest(data_cfg.path)["num_examples"], "held_out": bool(hold)}
+          "records": hold or records.read_manifest(data_cfg.path)["num_examples"],
+          "held_out": bool(hold) and trained_hold >= hold}
 
 
 def warn_if_repeated(path: str, num_records: int, batch_size: int) -> None:

@@ -209,18 +209,34 @@ def _read_rows(input_path: str) -> list[tuple[str, object]]:
         for n, line in enumerate(f, 1):
           if line.strip():
             try:
-              rows.append((f"{input_path}:{n}", json.loads(line)))
+              rows.append((f"{input_path}:{n}", json.loads(line, object_pairs_hook=_one_value_per_key)))
             except json.JSONDecodeError as e:
               raise ValueError(f"{input_path}:{n}: not JSON ({e.msg}).") from None
+            except KeyError as e:
+              raise ValueError(f"{input_path}:{n}: {e.args[0]}; keep one.") from None
     elif input_path.endswith(".csv"):
       with open(input_path, newline="", encoding="utf-8-sig") as f:
-        rows = [(f"{input_path}: row {n}", r) for n, r in enumerate(csv.DictReader(f), 1)]
+        reader = csv.DictReader(f)
+        twice = sorted({k for k in reader.fieldnames or () if list(reader.fieldnames).count(k) > 1})
+        if twice:                 # DictReader keeps the last column of a name: the first was dropped
+          raise ValueError(f"{input_path}: the header names column(s) {', '.join(map(repr, twice))} twice; keep one.")
+        rows = [(f"{input_path}: row {n}", r) for n, r in enumerate(reader, 1)]
     else:
       raise ValueError(f"--input {input_path!r}: want a .jsonl / .csv list or a class folder.")
   except UnicodeDecodeError as e:
     raise ValueError(f"{input_path} is not UTF-8 text (byte {e.start}: {e.reason}); save the list as UTF-8."
                      ) from None
   return rows
+
+
+def _one_value_per_key(pairs):
+  """A .jsonl row's object; a key given twice ({"label": "cat", "label": "dog"}) kept the last value
+  without a word."""
+  keys = [k for k, _ in pairs]
+  twice = sorted({k for k in keys if keys.count(k) > 1})
+  if twice:
+    raise KeyError(f"key(s) {', '.join(map(repr, twice))} given twice in one row")
+  return dict(pairs)
 
 
 def _check_row(where: str, row) -> None:

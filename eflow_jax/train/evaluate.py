@@ -2,6 +2,7 @@
 sample metrics (train/loop.py's score_at_end prints them), and the samples and diagnostics written while it trains."""
 import itertools
 import os
+import sys
 import time
 
 import jax
@@ -165,6 +166,9 @@ def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=
     prompt_batch, num = None, num or config.num_samples
   if class_id is not None and not 0 <= class_id <= model.num_classes:
     raise ValueError(f"--class_id={class_id} outside [0, {model.num_classes}] ({model.num_classes} = null).")
+  if class_id is not None and class_id == model.num_classes:      # named class{N} like the classes it is not
+    print(f"note: --class_id={class_id} is the null class of this {model.num_classes}-class model: the clips are "
+          f"unconditional (classes are 0..{model.num_classes - 1}).", file=sys.stderr, flush=True)
   cond = sample_conditions(config, model, num, class_id=class_id, prompt_batch=prompt_batch)
   params = state.ema_params if use_ema else state.params
   latents = make_sampler(model, config.flow, example_shape, steps=steps, sampler=sampler,
@@ -206,17 +210,18 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
   """
   model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
   weights = weights_field(meta, state, mesh)
+  trained = (meta.get("config") or {}).get("data")        # what the weights trained on (None: an export)
   default_path = os.path.join(workdir, f"eval_step{int(state.step):06d}.json")
   if output is not None:
     check_report_name_step(output, int(state.step))
   if output is None:
     check_eval_report_settings(default_path, {"num_samples": config.eval.num_samples, **sampling_protocol(config.flow),
-                                              "sample_seed": config.seed + 1000, "eval_set": eval_set.describe(config.data)},
+                                              "sample_seed": config.seed + 1000, "eval_set": eval_set.describe(config.data, trained)},
                                weights[weights_digest.KEY])
   report = {"step": int(state.step), "weights": "ema", **weights,
             "objective": held_out_objective(config, model, state, mesh, num_batches),
             "guidance_diagnostics": held_out_diagnostics(config, model, state, mesh, num_batches)}
-  report.update(sample_metrics(config, model, example_shape, state, mesh, workdir))
+  report.update(sample_metrics(config, model, example_shape, state, mesh, workdir, trained_data=trained))
   if jax.process_index() == 0:
     path = output or default_path
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -286,9 +291,10 @@ def refuse_non_finite(samples):
 
 
 def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_samples: int | None = None,
-                   use_i3d: bool | None = None) -> dict:
+                   use_i3d: bool | None = None, trained_data: dict | None = None) -> dict:
   """Generates `num_samples` (default config.eval.num_samples) clips and scores them against as many
-  held-out real clips; FVD when `use_i3d` (default config.eval.use_i3d)."""
+  held-out real clips; FVD when `use_i3d` (default config.eval.use_i3d). trained_data: the data section
+  the weights trained with, for the report's eval_set (a holdout asked for only at eval is not held out)."""
   from eflow_jax.metrics import classifier as mnist_classifier
   from eflow_jax.metrics import frame_judge
   from eflow_jax.metrics import fvd as fvd_lib
@@ -333,7 +339,7 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_sa
       real_labels=real.get("y"), classifier_params=classifier, real_i3d_stats=i3d_stats, use_i3d=ev.use_i3d,
       i3d_cache_dir=i3d_cache_dir, judge_params=judge,
       protocol={"sample_seed": sample_seed, "real_seed": real_seed, **sampling_protocol(config.flow),
-                "eval_set": eval_set.describe(config.data)})
+                "eval_set": eval_set.describe(config.data, trained_data)})
   if classifier_meta:
     report["classifier"] = {k: classifier_meta[k] for k in ("steps", "heldout_clips", "heldout_accuracy")}
   if judge_meta:

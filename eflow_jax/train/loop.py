@@ -136,7 +136,6 @@ def _state_data_and_checkpoints(config, workdir, build_result, allow_resume_chan
   ckpt = checkpointer(config, workdir, stages, mesh)   # first: it cleans stale temporary directories
   state, state_shardings = fresh_state(config, model, optimizer, example_shape, mesh)
   workdir_lib.check_free_space(workdir, state)
-  write_parameter_overview(workdir, jax.eval_shape(lambda p: p, state.params))
   layout = sharding_lib.describe(state_shardings.params, state.params)
   logging.info("mesh %s; params: %d of %d leaves sharded, %d of %d elements per device", dict(mesh.shape),
                layout["sharded_leaves"], layout["leaves"], layout["elements_per_device"], layout["elements"])
@@ -144,6 +143,7 @@ def _state_data_and_checkpoints(config, workdir, build_result, allow_resume_chan
     print(f"mesh {dict(mesh.shape)} over {mesh.size} devices", flush=True)
   data = curriculum.StageData(config, model_kind(config), mesh)
   state, data_position = resume(ckpt, state, state_shardings, config, allow_resume_changes, resume_from_step)
+  write_parameter_overview(workdir, jax.eval_shape(lambda p: p, state.params))    # once the checkpoint fits
   set_aside_metrics_after(workdir, int(state.step))     # the steps after it are trained again
   if int(state.step) > config.total_steps and jax.process_index() == 0:
     print(f"warning: the run is at step {int(state.step)}, past total_steps={config.total_steps}: nothing is trained "
