@@ -66,7 +66,7 @@ def test_training_workdirs_are_keyed_by_the_overrides_that_change_training(sweep
 
   def workdir_of(*extra, root):
     calls.clear()
-    ablation_sweep.main(["--tables=table4", f"--results={tmp_path / root}", f"--root={tmp_path / root}",
+    ablation_sweep.main(["--tables=table4", f"--results={tmp_path / root / 'results'}", f"--root={tmp_path / root}",
                          "--rows=table4:sfm_4", "--steps=4", *extra])
     return {a for c in calls for a in c if a.startswith("--workdir=")}.pop().rsplit("/", 1)[1]
 
