@@ -142,8 +142,8 @@ def check_run_file_links(workdir: str) -> None:
           f"anew (the earlier ones are wherever the log was moved).", file=sys.stderr, flush=True)
 
 
-# How the files a run writes begin (train/parameters_file.py, train/progress.py): a table of clu's parameter_overview, records
-# of json.dumps({"step": ...}). A file of the same name that begins otherwise is someone else's.
+# How the files a run writes begin (train/parameters_file.py, train/progress.py): a table of clu's
+# parameter_overview, records of json.dumps({"step": ...}). A file that begins otherwise is someone else's.
 RUN_FILE_STARTS = {"parameters.txt": b"+-", "metrics.jsonl": b'{"step": '}
 
 
@@ -155,11 +155,11 @@ def check_run_files_are_its_own(workdir: str) -> None:
     path = os.path.join(workdir, name)
     try:
       with open(path, "rb") as f:
-        lines = [line.strip() for line in f if line.strip()]
+        lines = (line.strip() for line in f if line.strip())
+        head = next(lines, b"")[:len(start)]
+        if name == "parameters.txt" and any(line.startswith(start) for line in lines):   # a note above the table
+          continue
     except (FileNotFoundError, IsADirectoryError):
-      continue
-    head = lines[0][:len(start)] if lines else b""
-    if name == "parameters.txt" and any(line.startswith(start) for line in lines):
       continue
     if head and not start.startswith(head):          # a line cut short by a kill is a prefix of the start
       raise ValueError(f"{path} was not written by a run of eflow_jax (it begins {head.decode(errors='replace')!r}), "
