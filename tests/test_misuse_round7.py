@@ -86,7 +86,9 @@ def test_sampling_after_the_set_was_prepared_again_is_refused(tmp_path):
   config = records_run(str(tmp_path / "run"), data)
   assert Pipeline.from_workdir(str(tmp_path / "run")).example_shape == (4, 16, 16, 1)
   record_set(tmp_path / "set", frames=8)
-  with pytest.raises(ValueError, match=r"record set .*set changed since checkpoint 4 in .*put back the set"):
+  with pytest.raises(ValueError, match=r"record set .*set changed since checkpoint 4 in .*put back the set it trained "
+                                       r"on, or move this one away \(sampling and the export then read the "
+                                       r"checkpoint's copy of its manifest"):
     Pipeline.from_workdir(str(tmp_path / "run"))
   meta = {"record_sets": fault_tolerance.record_sets(tiny(steps=4, source="array_record", path=data))}
   fingerprint.check_for_inference(meta, config.data, "checkpoint 4")         # the set as it is now: fine

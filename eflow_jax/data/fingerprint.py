@@ -75,8 +75,9 @@ def check_for_inference(meta: dict, data_cfg, where: str) -> None:
     return                                   # the data pipeline names a missing set in one line
   if data_cfg.path in saved and changed(data_cfg.path, saved[data_cfg.path]):
     raise ValueError(f"the record set {data_cfg.path} changed since {where} was written (prepared again in "
-                     f"place): its clip shape and latent statistics are no longer the ones the model trained "
-                     f"on; put back the set it trained on (an export written before the change keeps them).")
+                     f"place): what the model trained on (clip shape, latent statistics, class names) can no longer "
+                     f"be read from it; put back the set it trained on, or move this one away (sampling and the "
+                     f"export then read the checkpoint's copy of its manifest; eval needs the set's records).")
   if saved and data_cfg.path not in saved and same_set_as(data_cfg.path, saved) is None:
     raise ValueError(f"data.path={data_cfg.path} is not the record set {where} trained on "
                      f"({', '.join(sorted(saved))}): the clip shape, latent statistics and class names are read "
