@@ -46,3 +46,14 @@ def write_atomically(path: str, data: bytes | str | Callable) -> None:
 def write_json_atomically(path: str, value, **dump_options) -> None:
   """`value` as indented JSON (json.dumps' options, e.g. sort_keys=True), written atomically."""
   write_atomically(path, json.dumps(value, indent=1, **dump_options))
+
+
+def free_name(base: str, ext: str = "") -> str:
+  """`base + ext`, else `base-2 + ext`, `base-3 + ext`...: the first name nothing holds (a link to
+  nothing counts), for a file of the user's set aside under another name, never over one set aside
+  before it (weights_digest.py, tools/card_mark.py, train/parameters_file.py)."""
+  target, k = base + ext, 1
+  while os.path.lexists(target):
+    k += 1
+    target = f"{base}-{k}{ext}"
+  return target

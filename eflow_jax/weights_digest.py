@@ -11,6 +11,8 @@ import os
 import re
 import sys
 
+from eflow_jax.atomic_io import free_name
+
 KEY = "weights_sha256"
 
 
@@ -45,11 +47,8 @@ def set_aside_report_of_other_weights(path: str, digest: str | None) -> str | No
   unnamed = bool(digest) and isinstance(report, dict) and report.get(KEY) is None   # written before reports named them
   if not isinstance(report, dict) or not (scored_other_weights(report, digest) or unnamed):
     return None
-  stem, k = path[:-len(".json")] if path.lower().endswith(".json") else path, 1
-  target = f"{stem}.superseded.json"
-  while os.path.exists(target):
-    k += 1
-    target = f"{stem}.superseded-{k}.json"
+  stem = path[:-len(".json")] if path.lower().endswith(".json") else path
+  target = free_name(f"{stem}.superseded", ".json")
   os.rename(path, target)
   step = f" of step {report['step']}" if report.get("step") is not None else ""    # score reports name none
   which = "names no weights" if unnamed else f"scored other weights{step} (weights_sha256 {str(report.get(KEY))[:8]}..."

@@ -46,7 +46,8 @@ def check_same_encoder(path: str, manifest: dict | None, where: str) -> None:
   """ValueError (one line) when the encoder at `path` is not the one whose digest the record set's
   manifest keeps; a set prepared before digests (or without a t5 encoder) is not checked."""
   saved = (manifest or {}).get(KEY)
-  if saved and os.path.isdir(path) and encoder_digest(path) != saved:
-    raise ValueError(f"{where}: the text encoder at {path} (digest {encoder_digest(path)} of its config, weights and "
+  found = encoder_digest(path) if saved and os.path.isdir(path) else saved
+  if found != saved:
+    raise ValueError(f"{where}: the text encoder at {path} (digest {found} of its config, weights and "
                      f"tokenizer files) is not the one that embedded the training captions (digest {saved}): prompts "
                      f"would be embedded unlike them; point text_encoder.path at that encoder.")

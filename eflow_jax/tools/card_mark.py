@@ -8,6 +8,8 @@ import os
 import re
 import sys
 
+from eflow_jax.atomic_io import free_name
+
 _MARK = re.compile(r"\n<!-- written by eflow_jax export, sha256 ([0-9a-f]{64}) -->\n\Z")
 
 
@@ -34,10 +36,7 @@ def keep_edited_card(path: str) -> str | None:
   if is_unedited(text):
     return None
   stem, ext = os.path.splitext(path)
-  target, k = f"{stem}.edited{ext}", 1
-  while os.path.lexists(target):
-    k += 1
-    target = f"{stem}.edited-{k}{ext}"
+  target = free_name(f"{stem}.edited", ext)
   os.rename(path, target)
   print(f"{path} is not the card the export wrote (edited, or written before cards carried their mark): kept as "
         f"{target}, and a new card written.", file=sys.stderr, flush=True)

@@ -8,7 +8,7 @@ import sys
 from clu import parameter_overview
 import jax
 
-from eflow_jax.atomic_io import write_atomically
+from eflow_jax.atomic_io import free_name, write_atomically
 
 PARAMETERS_FILE = "parameters.txt"
 EDITED_SUFFIX = ".edited"
@@ -29,10 +29,7 @@ def write_parameter_overview(workdir: str, params) -> None:
   if found == text:
     return
   if found is not None:
-    target, k = path + EDITED_SUFFIX, 1
-    while os.path.lexists(target):
-      k += 1
-      target = f"{path}{EDITED_SUFFIX}-{k}"
+    target = free_name(path + EDITED_SUFFIX)
     os.rename(path, target)
     print(f"{path} differs from this run's parameter overview (edited?): kept as {target}.", file=sys.stderr,
           flush=True)
