@@ -406,8 +406,9 @@ def test_an_eval_set_that_is_the_training_set_is_named_and_reports_of_other_sets
     make_video(tmp_path / "videos" / name, i)
   prepare(tmp_path / "videos", tmp_path / "set")
   shutil.copytree(tmp_path / "set", tmp_path / "copy")
-  (tmp_path / "videos" / "dog" / "d.mp4").unlink()
-  prepare(tmp_path / "videos", tmp_path / "other")
+  for i, name in enumerate(["cat/e.mp4", "dog/f.mp4", "dog/g.mp4"]):     # other videos: a held-out set
+    make_video(tmp_path / "held" / name, 10 + i)
+  prepare(tmp_path / "held", tmp_path / "other")
   capsys.readouterr()
   data = lambda **kw: ml_collections.ConfigDict({"source": "array_record", "path": str(tmp_path / "set"),
                                                  "eval_path": None, "holdout_examples": 0, **kw})

@@ -1,10 +1,13 @@
 """Which clips an evaluation scores against, as its report records them (its protocol's `eval_set`):
 an eval report of one set is not replaced by one of another (cli_checks.check_eval_report_settings),
 and an eval whose held-out clips are the training records says so, once, whether the records come
-from data.path itself or from a data.eval_path that names the training set or a copy of it."""
+from data.path itself or from a data.eval_path that names the training set, a copy of it, or a set
+prepared from some of the same videos."""
 from __future__ import annotations
 
 import functools
+import glob
+import json
 import os
 import sys
 
@@ -17,6 +20,36 @@ from eflow_jax.data import records
 @functools.lru_cache(maxsize=16)
 def _fingerprint(path: str) -> str:
   return fingerprint.record_fingerprint(path)
+
+
+@functools.lru_cache(maxsize=16)
+def _source_videos(path: str) -> tuple | None:
+  """The sha256 of each video a record set of prepare_data was encoded from (its shard sidecars'
+  'inputs', tools/input_digests.py); None for a set without them (another writer, an older version,
+  a TFDS example)."""
+  digests = []
+  for sidecar in sorted(glob.glob(os.path.join(path, "shard-[0-9][0-9][0-9][0-9][0-9].json"))):
+    try:
+      with open(sidecar, encoding="utf-8") as f:
+        inputs = json.load(f).get("inputs")
+    except (OSError, ValueError, AttributeError):
+      return None
+    if not isinstance(inputs, list):
+      return None
+    digests += [i[3] for i in inputs if isinstance(i, list) and len(i) == 4]   # None: no file to digest
+  return tuple(digests) or None
+
+
+def videos_shared_with_training(data_cfg) -> tuple[int, int] | None:
+  """(how many of the videos data.eval_path was prepared from are, by contents, videos data.path was
+  prepared from; how many it was prepared from), or None when either set does not record them: a
+  val list cut from the training folder, or overlapping it, scores clips the model trained on."""
+  evaluated = _source_videos(os.path.realpath(data_cfg.eval_path))
+  trained = _source_videos(os.path.realpath(data_cfg.path))
+  if evaluated is None or trained is None:
+    return None
+  trained = set(trained)
+  return sum(d in trained for d in evaluated), len(evaluated)
 
 
 def same_as_training(data_cfg) -> bool:
@@ -33,9 +66,13 @@ def describe(data_cfg, trained: dict | None = None) -> dict:
   if data_cfg.source != "array_record":
     return {"clips": f"{data_cfg.source} held-out split", "held_out": True}
   if data_cfg.eval_path:
-    return {"clips": "data.eval_path", "fingerprint": _fingerprint(os.path.realpath(data_cfg.eval_path)),
-            "records": records.read_manifest(data_cfg.eval_path)["num_examples"],
-            "held_out": not same_as_training(data_cfg)}
+    shared = videos_shared_with_training(data_cfg)
+    described = {"clips": "data.eval_path", "fingerprint": _fingerprint(os.path.realpath(data_cfg.eval_path)),
+                 "records": records.read_manifest(data_cfg.eval_path)["num_examples"],
+                 "held_out": not same_as_training(data_cfg) and not (shared and shared[0])}
+    if shared and shared[0]:
+      described["videos_also_trained_on"] = f"{shared[0]} of {shared[1]}"
+    return described
   hold = int(data_cfg.holdout_examples or 0)
   if trained is None:                     # not known (an export): as this config says
     trained_hold = hold
@@ -64,6 +101,11 @@ def warn_if_training_records(data_cfg) -> None:
   if data_cfg.eval_path and same_as_training(data_cfg):
     message = (f"data.eval_path={data_cfg.eval_path} holds the same records as data.path={data_cfg.path}: the eval "
                f"batch is drawn from the TRAINING records; give a held-out set.")
+  elif data_cfg.eval_path and (videos_shared_with_training(data_cfg) or (0,))[0]:
+    shared, total = videos_shared_with_training(data_cfg)
+    message = (f"{shared} of the {total} videos data.eval_path={data_cfg.eval_path} was prepared from are videos "
+               f"data.path={data_cfg.path} was prepared from (the same contents): the eval scores clips the model "
+               f"trained on, and its report says held_out false; prepare the eval set from videos apart.")
   elif not data_cfg.eval_path and not data_cfg.holdout_examples:
     message = (f"data.eval_path and data.holdout_examples are unset: the eval batch is drawn from the TRAINING "
                f"records {data_cfg.path}.")

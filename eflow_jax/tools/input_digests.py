@@ -41,7 +41,7 @@ def changed_videos(chunk, recorded: list) -> list[str]:
       continue
     try:
       now = _stat_key(entry["video"])
-      if was is None or (now != was[:3] and _sha256(entry["video"]) != was[3]):
+      if was is None or now[0] != was[0] or (now != was[:3] and _sha256(entry["video"]) != was[3]):
         changed.append(entry["video"])
     except OSError:
       if was is not None:
@@ -72,3 +72,19 @@ def stale_shards(entries, shard_size: int, finished: dict) -> list[int]:
           f"by an older version, which kept no digest of their videos: a video replaced since is not noticed.",
           file=sys.stderr, flush=True)
   return stale
+
+
+def check_other_processes_read_the_same(output: str, entries, shard_size: int, infos: list, mine) -> None:
+  """Before the manifest joins the shards of every process: ValueError (one line) if a shard another
+  process wrote was encoded from other contents of a video than this process reads (a host with a
+  stale copy of the input), since the set would be one of two inputs. Sizes first, contents only
+  where the stat differs (a shared file system keeps the stat; a copy costs one read of each video)."""
+  for shard, info in enumerate(infos):
+    if shard in mine or "inputs" not in info:
+      continue
+    changed = changed_videos(entries[shard * shard_size:(shard + 1) * shard_size], info["inputs"])
+    if changed:
+      raise ValueError(f"--output={output}: shard {shard}, written by another process, was encoded from other "
+                       f"contents of {changed[0]} than this process reads: the processes read different copies of "
+                       f"the input, so no manifest was written; give every process the same files, then rerun the "
+                       f"process(es) with the old copy (a shard whose video changed is encoded again).")

@@ -25,8 +25,8 @@ manifest 'skipped') and left out; the run never stops for one bad file.
 
 Reruns: OUTPUT/preparation.json records the inputs (the videos' paths and labels or captions, by
 digest) and every option that shapes the records; a rerun with other ones is refused before
-anything is written (a new video shifts the entries after it into other shards). A finished shard
-whose video was replaced since (tools/input_digests.py) is encoded again.
+anything is written. A finished shard whose video was replaced since is encoded again, and one
+another process encoded from other contents is refused (tools/input_digests.py).
 
 Shards: entry i is in shard i // shard_size; process p of P (--process_index/--process_count,
 default JAX's) writes shards s with s % P == p. A shard is done when its sidecar shard-XXXXX.json
@@ -40,7 +40,6 @@ import functools
 import json
 import os
 import sys
-import time
 from typing import Any, Sequence
 
 import numpy as np
@@ -48,7 +47,8 @@ import numpy as np
 from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax.user_paths import check_outside_checkpoints, expand_home_flags
 from eflow_jax.data import records
-from eflow_jax.tools.input_digests import describe, stale_shards
+from eflow_jax.tools.input_digests import check_other_processes_read_the_same, describe, stale_shards
+from eflow_jax.tools.progress_bar import progress_bar
 from eflow_jax.tools.preparation_record import claimed_output, holds_a_record_set, preparation_record
 from eflow_jax.tools.video_inputs import (check_autoencoder_options, check_class_count, check_clip_memory,
                                           read_clip_and_rate, read_input, recorded_rate)
@@ -57,23 +57,6 @@ SIDECAR = "shard-{:05d}.json"
 
 
 # ---- The work. ---------------------------------------------------------------------------------
-def _progress(total: int, desc: str):
-  try:
-    from tqdm import tqdm  # pylint: disable=g-import-not-at-top
-    return tqdm(total=total, desc=desc, unit="video", file=sys.stderr, mininterval=2.0)
-  except ImportError:
-    class _Simple:
-      def __init__(self):
-        self.n, self.t = 0, time.time()
-      def update(self, k=1):
-        self.n += k
-        print(f"\r{desc}: {self.n}/{total} videos ({time.time() - self.t:.0f}s)", end="",
-              file=sys.stderr, flush=True)
-      def close(self):
-        print(file=sys.stderr)
-    return _Simple()
-
-
 def _to_dtype(x, name: str) -> np.ndarray:
   x = np.asarray(x, np.float32)
   if name == "bfloat16":
@@ -130,7 +113,7 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
     todo = sorted([s for s in mine if done[s] is None] +
                   stale_shards(entries, shard_size, {s: info for s, info in done.items() if info}))
     report["skipped_shards"] = [s for s in mine if s not in todo]
-    bar = _progress(sum(len(entries[s * shard_size:(s + 1) * shard_size]) for s in todo),
+    bar = progress_bar(sum(len(entries[s * shard_size:(s + 1) * shard_size]) for s in todo),
                     f"prepare_data p{process_index}") if progress else None
     clip_options = dict(frames=frames, height=height, width=width, frame_stride=frame_stride,
                         start_frame=start_frame, latent_dtype=latent_dtype, still_latent=still_latent)
@@ -144,7 +127,8 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
       report["bad"].extend(bad)
     if bar:
       bar.close()
-    report["manifest"] = finalize(output, num_shards, fields, has_still_latent=still_latent)
+    same_inputs = functools.partial(check_other_processes_read_the_same, output, entries, shard_size, mine=set(mine))
+    report["manifest"] = finalize(output, num_shards, fields, has_still_latent=still_latent, check=same_inputs)
     return report
 
 
@@ -286,11 +270,13 @@ def _manifest_fields(ae, label_kind, num_classes, classes, text_encoder, extra_m
   return fields
 
 
-def finalize(output: str, num_shards: int, fields: dict, *, has_still_latent: bool) -> dict | None:
-  """Writes manifest.json when every shard's sidecar exists; returns it (None if not yet)."""
+def finalize(output: str, num_shards: int, fields: dict, *, has_still_latent: bool, check=None) -> dict | None:
+  """Writes manifest.json when every shard's sidecar exists, after `check(sidecars)`; returns it (None if not yet)."""
   infos = [_done(output, s) for s in range(num_shards)]
   if any(i is None for i in infos):
     return None
+  if check:
+    check(infos)
   shards = [{"file": i["file"], "num_examples": i["num_examples"]} for i in infos
             if i["num_examples"]]
   if not shards:
