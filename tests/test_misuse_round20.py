@@ -31,15 +31,16 @@ def test_an_eval_set_prepared_from_some_training_videos_is_not_called_held_out(t
                                                  "eval_path": str(tmp_path / name), "holdout_examples": 0})
   for name, shared in (("overlap", "2 of 2"), ("one", "1 of 2")):
     described = eval_set.describe(data(name))
-    assert described["held_out"] is False and described["videos_also_trained_on"] == shared
-    eval_set.warn_if_training_records(data(name))
-    eval_set.warn_if_training_records(data(name))
+    assert described["held_out"] is False and described["clips_also_trained_on"] == shared
+    eval_set.warn_if_not_held_out(data(name), described)
+    eval_set.warn_if_not_held_out(data(name), described)
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and f"{shared.split()[0]} of the {shared.split()[-1]} videos data.eval_path=" in err
-    assert "the eval scores clips the model trained on" in err
+    assert err.count("\n") == 1 and f"{shared.split()[0]} of the {shared.split()[-1]} clips of data.eval_path=" in err
+    assert "are clips the weights trained on" in err and "the report says held_out false" in err
   apart = eval_set.describe(data("apart"))
-  assert apart["held_out"] is True and "videos_also_trained_on" not in apart
+  assert apart == {"clips": "data.eval_path", "fingerprint": apart["fingerprint"], "records": 1, "held_out": True}
   eval_set.warn_if_training_records(data("apart"))
+  eval_set.warn_if_not_held_out(data("apart"), apart)
   assert capsys.readouterr().err == ""
 
 

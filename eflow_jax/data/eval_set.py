@@ -6,13 +6,12 @@ prepared from some of the same videos."""
 from __future__ import annotations
 
 import functools
-import glob
-import json
 import os
 import sys
 
 import numpy as np
 
+from eflow_jax.data import clip_digests
 from eflow_jax.data import fingerprint
 from eflow_jax.data import records
 
@@ -22,66 +21,68 @@ def _fingerprint(path: str) -> str:
   return fingerprint.record_fingerprint(path)
 
 
-@functools.lru_cache(maxsize=16)
-def _source_videos(path: str) -> tuple | None:
-  """The sha256 of each video a record set of prepare_data was encoded from (its shard sidecars'
-  'inputs', tools/input_digests.py); None for a set without them (another writer, an older version,
-  a TFDS example)."""
-  digests = []
-  for sidecar in sorted(glob.glob(os.path.join(path, "shard-[0-9][0-9][0-9][0-9][0-9].json"))):
-    try:
-      with open(sidecar, encoding="utf-8") as f:
-        inputs = json.load(f).get("inputs")
-    except (OSError, ValueError, AttributeError):
-      return None
-    if not isinstance(inputs, list):
-      return None
-    digests += [i[3] for i in inputs if isinstance(i, list) and len(i) == 4]   # None: no file to digest
-  return tuple(digests) or None
-
-
-def videos_shared_with_training(data_cfg) -> tuple[int, int] | None:
-  """(how many of the videos data.eval_path was prepared from are, by contents, videos data.path was
-  prepared from; how many it was prepared from), or None when either set does not record them: a
-  val list cut from the training folder, or overlapping it, scores clips the model trained on."""
-  evaluated = _source_videos(os.path.realpath(data_cfg.eval_path))
-  trained = _source_videos(os.path.realpath(data_cfg.path))
-  if evaluated is None or trained is None:
-    return None
-  trained = set(trained)
-  return sum(d in trained for d in evaluated), len(evaluated)
-
-
 def same_as_training(data_cfg) -> bool:
   """Whether data.eval_path holds the training set: the same folder, or records of the same fingerprint."""
   same_folder = os.path.realpath(data_cfg.eval_path) == os.path.realpath(data_cfg.path)
   return same_folder or _fingerprint(os.path.realpath(data_cfg.eval_path)) == _fingerprint(os.path.realpath(data_cfg.path))
 
 
-def describe(data_cfg, trained: dict | None = None) -> dict:
+def _this_config_trained(data_cfg, trained: dict | None) -> dict:
+  """The history a run of this data section has (data/trained_sets.py): data.path with the records
+  it held out; `trained`, the checkpoint's data section, says what training held out."""
+  source = data_cfg if trained is None else trained
+  hold = 0 if source.get("eval_path") else int(source.get("holdout_examples") or 0)
+  return {_fingerprint(os.path.realpath(data_cfg.path)): {"path": data_cfg.path, "holdout_examples": hold}}
+
+
+def describe(data_cfg, trained: dict | None = None, history: dict | None = None) -> dict:
   """The report's `eval_set`: where the clips come from, the records' fingerprint (a set copied or
   moved keeps it), how many there are (a report of more real clips repeats them) and whether they
-  are held out from training: `trained`, the data section the weights were trained with (from the
-  checkpoint's meta), says whether a holdout asked for at eval time was held out in training too."""
+  are held out from training (None: cannot be told), with why not. `history`: every set the weights
+  trained on (train/trained_sets.py, from the checkpoint's meta or the export); without it, `trained`
+  (the checkpoint's data section) or this config says what data.path held out."""
   if data_cfg.source != "array_record":
     return {"clips": f"{data_cfg.source} held-out split", "held_out": True}
+  history = history or _this_config_trained(data_cfg, trained)
   if data_cfg.eval_path:
-    shared = videos_shared_with_training(data_cfg)
-    described = {"clips": "data.eval_path", "fingerprint": _fingerprint(os.path.realpath(data_cfg.eval_path)),
-                 "records": records.read_manifest(data_cfg.eval_path)["num_examples"],
-                 "held_out": not same_as_training(data_cfg) and not (shared and shared[0])}
-    if shared and shared[0]:
-      described["videos_also_trained_on"] = f"{shared[0]} of {shared[1]}"
-    return described
+    eval_path = os.path.realpath(data_cfg.eval_path)
+    described = {"clips": "data.eval_path", "fingerprint": _fingerprint(eval_path),
+                 "records": records.read_manifest(data_cfg.eval_path)["num_examples"]}
+    whole = [t["path"] for digest, t in history.items()
+             if digest == described["fingerprint"] or os.path.realpath(t["path"]) == eval_path]
+    shared = None if whole else clip_digests.clips_trained_on(data_cfg.eval_path, history)
+    if whole:
+      why = f"data.eval_path={data_cfg.eval_path} holds the record set {whole[0]} the weights trained on"
+    elif isinstance(shared, str):
+      why = f"whether the clips of data.eval_path={data_cfg.eval_path} were trained on cannot be told: {shared}"
+    elif shared[0]:
+      described["clips_also_trained_on"] = f"{shared[0]} of {shared[1]}"
+      why = (f"{shared[0]} of the {shared[1]} clips of data.eval_path={data_cfg.eval_path} are clips the weights "
+             f"trained on (the same source video, or byte-identical latents, as records of "
+             f"{', '.join(sorted(t['path'] for t in history.values()))})")
+    else:
+      return {**described, "held_out": True}
+    return {**described, "held_out": None if isinstance(shared, str) else False, "why": why}
   hold = int(data_cfg.holdout_examples or 0)
-  if trained is None:                     # not known (an export): as this config says
-    trained_hold = hold
-  else:                                   # a run given data.eval_path trained on every record of data.path
-    trained_hold = 0 if trained.get("eval_path") else int(trained.get("holdout_examples") or 0)
-  return {"clips": f"the last {hold} records of data.path" if hold else "the training records of data.path",
-          "fingerprint": _fingerprint(os.path.realpath(data_cfg.path)),
-          "records": hold or records.read_manifest(data_cfg.path)["num_examples"],
-          "held_out": bool(hold) and trained_hold >= hold}
+  described = {"clips": f"the last {hold} records of data.path" if hold else "the training records of data.path",
+               "fingerprint": _fingerprint(os.path.realpath(data_cfg.path)),
+               "records": hold or records.read_manifest(data_cfg.path)["num_examples"]}
+  trained_whole = history.get(described["fingerprint"], {"holdout_examples": hold})["holdout_examples"]
+  if hold and trained_whole >= hold:
+    return {**described, "held_out": True}
+  why = (f"data.holdout_examples={hold}: the weights trained with {trained_whole} of the last records of "
+         f"data.path={data_cfg.path} held out" if hold else f"the eval scores the training records of data.path")
+  return {**described, "held_out": False, "why": why}
+
+
+def warn_if_not_held_out(data_cfg, described: dict) -> None:
+  """One line, once, when the clips an eval scores are (or may be) clips the weights trained on, for
+  a reason warn_if_training_records (which sees only this config) has not told."""
+  told = (data_cfg.eval_path and same_as_training(data_cfg)) or (not data_cfg.eval_path and
+                                                                 not data_cfg.holdout_examples)
+  if described.get("held_out") is not True and described.get("why") and not told:
+    _say_once(f"{described['why']}: the report says held_out {str(described['held_out']).lower()}; "
+              f"score a set prepared from other videos.")
 
 
 def warn_if_repeated(path: str, num_records: int, batch_size: int) -> None:
@@ -101,11 +102,6 @@ def warn_if_training_records(data_cfg) -> None:
   if data_cfg.eval_path and same_as_training(data_cfg):
     message = (f"data.eval_path={data_cfg.eval_path} holds the same records as data.path={data_cfg.path}: the eval "
                f"batch is drawn from the TRAINING records; give a held-out set.")
-  elif data_cfg.eval_path and (videos_shared_with_training(data_cfg) or (0,))[0]:
-    shared, total = videos_shared_with_training(data_cfg)
-    message = (f"{shared} of the {total} videos data.eval_path={data_cfg.eval_path} was prepared from are videos "
-               f"data.path={data_cfg.path} was prepared from (the same contents): the eval scores clips the model "
-               f"trained on, and its report says held_out false; prepare the eval set from videos apart.")
   elif not data_cfg.eval_path and not data_cfg.holdout_examples:
     message = (f"data.eval_path and data.holdout_examples are unset: the eval batch is drawn from the TRAINING "
                f"records {data_cfg.path}.")

@@ -35,6 +35,11 @@ from eflow_jax.sample_limits import steps_taken
 from eflow_jax.weights_digest import (KEY, ema_digest, scored_other_weights, set_aside_reports_of_other_weights,
                                       weights_digest)
 from eflow_jax.workdir import check_writable
+from eflow_jax.atomic_io import free_name
+from eflow_jax.data import trained_sets
+
+# The keys of config.json as an export writes it (pipeline.run_description, run_id, trained_sets).
+WRITTEN_KEYS = ("config", "example_shape", "step", "manifest", "checksums", "source_run", "run_id", trained_sets.KEY)
 
 
 def scores_of(workdir: str, step: int, digest: str | None = None) -> list[tuple[str, dict]]:
@@ -225,7 +230,8 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   from safetensors.numpy import save_file
   pipe = Pipeline.from_workdir(workdir, step)
   earlier = _earlier_export(output) or {}
-  source_run, run_id = os.path.realpath(workdir), checkpoint_meta(workdir, pipe.step).get("run_id")
+  meta = checkpoint_meta(workdir, pipe.step)
+  source_run, run_id = os.path.realpath(workdir), meta.get("run_id")
   check_same_run(output, earlier, source_run, run_id)
   mismatch = earlier and model_config_mismatch(earlier["config"], config_json(pipe.config))
   if mismatch:              # an export written before source_run was recorded: compare the models
@@ -240,7 +246,9 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
                   f"(weights {size / 2**20:.1f} MiB, config and card); free space or choose another directory.")
   description = run_description(pipe.config, pipe.example_shape, pipe.step, pipe.manifest,
                                 checksums=weight_checksums(flat), source_run=source_run)
-  description = json.dumps({**description, "run_id": run_id} if run_id else description, indent=1)
+  history = trained_sets.of_meta(meta)       # the eval of the export tells held-out clips by it
+  description = json.dumps({**description, **({"run_id": run_id} if run_id else {}),
+                            **({trained_sets.KEY: history} if history else {})}, indent=1)
   # The digest of the weights in hand (the checkpoint's, as its meta gives it): the step may be
   # pruned by a trainer since it was read, and a second read would fail.
   digest = ema_digest(pipe.params)
@@ -254,6 +262,7 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
       contents[name](paths[name] + PARTIAL)
       os.chmod(paths[name] + PARTIAL, ordinary_file_mode())
     card_mark.keep_edited_card(paths["README.md"])        # the user's additions to the earlier card
+    keep_edited_description(paths[CONFIG_FILE])             # and to its config.json (a license, a note)
     for name in EXPORT_FILES:
       os.replace(paths[name] + PARTIAL, paths[name])
     set_aside_reports_of_other_weights(output, digest)     # an earlier export's evals are not these weights'
@@ -264,6 +273,28 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
     raise OSError(f"--output={output}: writing the export failed ({first_line(e)}); nothing was replaced. Free "
                   f"space or choose another directory.") from None
   return [paths[WEIGHTS_FILE], paths[CONFIG_FILE], paths["README.md"]]
+
+
+def keep_edited_description(path: str) -> str | None:
+  """Renames a config.json that is not as an export writes it (json.dumps(..., indent=1) of its own
+  keys only: the user added a license or a note, or reformatted it) to a free config.edited[-k].json,
+  in one line, as an edited card is kept (tools/card_mark.py); returns the new name, or None."""
+  try:
+    with open(path, encoding="utf-8") as f:
+      text = f.read()
+    parsed = json.loads(text)
+  except FileNotFoundError:
+    return None
+  except (ValueError, UnicodeDecodeError):
+    parsed = None
+  if isinstance(parsed, dict) and set(parsed) <= set(WRITTEN_KEYS) and text == json.dumps(parsed, indent=1):
+    return None
+  target = free_name(os.path.splitext(path)[0] + ".edited", ".json")
+  os.rename(path, target)
+  added = sorted(set(parsed) - set(WRITTEN_KEYS)) if isinstance(parsed, dict) else []
+  print(f"{path} is not the description the export wrote ({'it adds ' + ', '.join(added) if added else 'edited'}): kept "
+        f"as {target}, and a new one written.", file=sys.stderr, flush=True)
+  return target
 
 
 def check_same_run(output: str, earlier: dict, source_run: str, run_id: str | None) -> None:

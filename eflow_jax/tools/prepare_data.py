@@ -46,7 +46,7 @@ import numpy as np
 
 from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax.user_paths import check_outside_checkpoints, expand_home_flags
-from eflow_jax.data import records
+from eflow_jax.data import clip_digests, records
 from eflow_jax.tools.input_digests import check_other_processes_read_the_same, describe, stale_shards
 from eflow_jax.tools.progress_bar import progress_bar
 from eflow_jax.tools.preparation_record import claimed_output, holds_a_record_set, preparation_record
@@ -119,10 +119,11 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
                         start_frame=start_frame, latent_dtype=latent_dtype, still_latent=still_latent)
     for s in todo:
       chunk = entries[s * shard_size:(s + 1) * shard_size]
-      examples, bad, rates = _encode_chunk(chunk, ae, latent_shape, label_kind, clip_options, bar)
+      examples, bad, rates, kept = _encode_chunk(chunk, ae, latent_shape, label_kind, clip_options, bar)
       if label_kind == "text" and examples:
         _add_text(examples, text_encoder, text_dtype)
-      _write_shard(output, s, examples, bad, [s * shard_size, s * shard_size + len(chunk)], rates, describe(chunk))
+      _write_shard(output, s, examples, bad, [s * shard_size, s * shard_size + len(chunk)], rates, describe(chunk),
+                   [s * shard_size + i for i in kept])
       report["written"].append(s)
       report["bad"].extend(bad)
     if bar:
@@ -213,12 +214,14 @@ def _encode_entry(entry, ae, latent_shape, label_kind, *, frames, height, width,
 
 
 def _encode_chunk(chunk, ae, latent_shape, label_kind, clip_options: dict, bar):
-  """(examples, bad videos, frame rates) of one shard's entries; a bad video is reported and skipped."""
-  examples, bad, rates = [], [], []
-  for e in chunk:
+  """(examples, bad videos, frame rates, the chunk positions of the examples) of one shard's entries; a
+  bad video is reported and skipped."""
+  examples, bad, rates, kept = [], [], [], []
+  for position, e in enumerate(chunk):
     try:
       example, rate = _encode_entry(e, ae, latent_shape, label_kind, **clip_options)
       examples.append(example)
+      kept.append(position)
       rates += [rate] if rate else []
     except Exception as err:  # pylint: disable=broad-except   (never stop for one bad video)
       msg = str(err).splitlines()[0] if str(err) else type(err).__name__
@@ -226,7 +229,7 @@ def _encode_chunk(chunk, ae, latent_shape, label_kind, clip_options: dict, bar):
       print(f"\nprepare_data: skipping {e['video']}: {msg}", file=sys.stderr, flush=True)
     if bar:
       bar.update(1)
-  return examples, bad, rates
+  return examples, bad, rates, kept
 
 
 def _add_text(examples: list, text_encoder, text_dtype: str) -> None:
@@ -238,14 +241,16 @@ def _add_text(examples: list, text_encoder, text_dtype: str) -> None:
 
 
 def _write_shard(output: str, shard: int, examples: list, bad: list, entry_range: list, rates: list,
-                 inputs=()) -> None:
+                 inputs=(), record_entries=()) -> None:
   """The shard's records, then its sidecar (atomically): a sidecar marks the shard as finished; its
-  'inputs' let a rerun notice a video replaced since (tools/input_digests.py)."""
+  'inputs' let a rerun notice a video replaced since (tools/input_digests.py), and each record's
+  entry and latent digest tell an eval set's clips from the training set's (data/clip_digests.py)."""
   name = records.SHARD_PATTERN.format(shard)
   if examples:
     records.write_shard(os.path.join(output, name), (records.encode_example(ex) for ex in examples))
   info = {"file": name, "num_examples": len(examples), "bad": bad, "entries": entry_range, "fps": rates,
-          "inputs": list(inputs)}
+          "inputs": list(inputs), "record_entries": list(record_entries),
+          "latents_sha256": [clip_digests.latent_digest(ex["latent"]) for ex in examples]}
   write_json_atomically(os.path.join(output, SIDECAR.format(shard)), info)
 
 

@@ -19,13 +19,14 @@ from eflow_jax import sharding as sharding_lib
 from eflow_jax import text as text_encoders
 from eflow_jax import video_io
 from eflow_jax import weights_digest
-from eflow_jax.data import eval_set, fingerprint, pipeline
+from eflow_jax.data import eval_set, fingerprint, pipeline, trained_sets
 from eflow_jax.flow import diagnostics as flow_diagnostics
 from eflow_jax.flow import losses as flow_losses
 from eflow_jax.deleted_record_set import stand_in_for_deleted_set
 from eflow_jax.inference import autoencoder_for, clip_fps, make_sampler, sample_conditions
 from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
-from eflow_jax.pipeline import check_example_shape, check_float32_default, is_export, restore_export, trained_example_shape
+from eflow_jax.pipeline import (CONFIG_FILE, check_example_shape, check_float32_default, is_export, read_description,
+                                restore_export, trained_example_shape)
 from eflow_jax.train import curriculum
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, model_kind
 
@@ -120,6 +121,14 @@ def write_report(path: str, report: dict) -> None:
 # ------------------------------------------------------------------------------------------------
 # The sample and eval modes: read a checkpoint, never write one.
 # ------------------------------------------------------------------------------------------------
+def trained_history(workdir: str, meta: dict) -> dict | None:
+  """Every record set the weights trained on (data/trained_sets.py): the checkpoint's meta, or the
+  export's config.json."""
+  if is_export(workdir):
+    return trained_sets.of_export(read_description(os.path.join(workdir, CONFIG_FILE)))
+  return trained_sets.of_meta(meta)
+
+
 def restore_for_inference(config, workdir, step=None):
   check_float32_default(f"--workdir={workdir}")
   model, stages, example_shape, optimizer, _ = build(config)
@@ -210,18 +219,19 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
   """
   model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
   weights = weights_field(meta, state, mesh)
-  trained = (meta.get("config") or {}).get("data")        # what the weights trained on (None: an export)
+  described = eval_set.describe(config.data, (meta.get("config") or {}).get("data"), trained_history(workdir, meta))
+  eval_set.warn_if_not_held_out(config.data, described)
   default_path = os.path.join(workdir, f"eval_step{int(state.step):06d}.json")
   if output is not None:
     check_report_name_step(output, int(state.step))
   if output is None:
     check_eval_report_settings(default_path, {"num_samples": config.eval.num_samples, **sampling_protocol(config.flow),
-                                              "sample_seed": config.seed + 1000, "eval_set": eval_set.describe(config.data, trained)},
+                                              "sample_seed": config.seed + 1000, "eval_set": described},
                                weights[weights_digest.KEY])
   report = {"step": int(state.step), "weights": "ema", **weights,
             "objective": held_out_objective(config, model, state, mesh, num_batches),
             "guidance_diagnostics": held_out_diagnostics(config, model, state, mesh, num_batches)}
-  report.update(sample_metrics(config, model, example_shape, state, mesh, workdir, trained_data=trained))
+  report.update(sample_metrics(config, model, example_shape, state, mesh, workdir, described_eval_set=described))
   if jax.process_index() == 0:
     path = output or default_path
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -291,10 +301,10 @@ def refuse_non_finite(samples):
 
 
 def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_samples: int | None = None,
-                   use_i3d: bool | None = None, trained_data: dict | None = None) -> dict:
+                   use_i3d: bool | None = None, described_eval_set: dict | None = None) -> dict:
   """Generates `num_samples` (default config.eval.num_samples) clips and scores them against as many
-  held-out real clips; FVD when `use_i3d` (default config.eval.use_i3d). trained_data: the data section
-  the weights trained with, for the report's eval_set (a holdout asked for only at eval is not held out)."""
+  held-out real clips; FVD when `use_i3d` (default config.eval.use_i3d). described_eval_set: the
+  report's eval_set as the weights' training history gives it (default: as this config gives it)."""
   from eflow_jax.metrics import classifier as mnist_classifier
   from eflow_jax.metrics import frame_judge
   from eflow_jax.metrics import fvd as fvd_lib
@@ -339,7 +349,7 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_sa
       real_labels=real.get("y"), classifier_params=classifier, real_i3d_stats=i3d_stats, use_i3d=ev.use_i3d,
       i3d_cache_dir=i3d_cache_dir, judge_params=judge,
       protocol={"sample_seed": sample_seed, "real_seed": real_seed, **sampling_protocol(config.flow),
-                "eval_set": eval_set.describe(config.data, trained_data)})
+                "eval_set": described_eval_set or eval_set.describe(config.data)})
   if classifier_meta:
     report["classifier"] = {k: classifier_meta[k] for k in ("steps", "heldout_clips", "heldout_accuracy")}
   if judge_meta:

@@ -30,7 +30,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
-from eflow_jax.data import fingerprint, pipeline
+from eflow_jax.data import fingerprint, pipeline, trained_sets
 from eflow_jax.train import curriculum
 from eflow_jax.train.step import nonfinite_names
 
@@ -183,16 +183,22 @@ def run_identity(ckpt) -> str:
   not the original's). A run deleted and trained again at the same path is another run; a copy only
   read (exported, sampled) is the same. The export tells another run's earlier export by it
   (tools/export.py). Only the primary process writes the meta."""
-  step = ckpt.latest_step()
-  if step is not None:
-    try:
-      meta = ckpt.read_meta(step)
-    except Exception:  # pylint: disable=broad-except   (an unreadable meta was reported by the restore)
-      meta = {}
-    found, written_in = meta.get("run_id"), meta.get("run_dir")
-    if isinstance(found, str) and found and written_in in (None, run_directory(ckpt)):
-      return found
+  meta = latest_meta(ckpt)
+  found, written_in = meta.get("run_id"), meta.get("run_dir")
+  if isinstance(found, str) and found and written_in in (None, run_directory(ckpt)):
+    return found
   return uuid.uuid4().hex
+
+
+def latest_meta(ckpt) -> dict:
+  """The newest checkpoint's meta ({} for none, or an unreadable one: the restore reported it)."""
+  step = ckpt.latest_step()
+  if step is None:
+    return {}
+  try:
+    return ckpt.read_meta(step)
+  except Exception:  # pylint: disable=broad-except
+    return {}
 
 
 def run_directory(ckpt) -> str:
@@ -209,6 +215,8 @@ class CheckpointPolicy:
     self._reported = set()             # the failed steps already warned about (one warning each)
     self._record_sets = record_sets(config)
     self.run_id = run_identity(ckpt)
+    self._trained_sets = trained_sets.merged(trained_sets.of_meta(latest_meta(ckpt)),
+                                             trained_sets.from_record_sets(self._record_sets, config.data))
     # Sampling and export need only data.path's manifest: kept, they outlive a deleted set.
     self._manifest = pipeline.manifest(config.data) if config.data.source == "array_record" else None
 
@@ -226,7 +234,8 @@ class CheckpointPolicy:
     try:
       self.ckpt.save(step, state, data_state=data_position or self._data.position(stage),
                      meta={"step": step, "stage": stage.name, "config": ckpt_lib.config_json(self._config),
-                           "record_sets": self._record_sets, "data_manifest": self._manifest, "run_id": self.run_id,
+                           "record_sets": self._record_sets, trained_sets.KEY: self._trained_sets,
+                           "data_manifest": self._manifest, "run_id": self.run_id,
                            "run_dir": run_directory(self.ckpt)})
     except Exception as e:        # orbax raises its own types for I/O failures too
       self._note((step, ckpt_lib.first_line(e)))

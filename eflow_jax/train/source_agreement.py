@@ -1,6 +1,7 @@
 """What every record set of a run (data.path, each stage's data_path, data.eval_path) must share with
 data.path, checked before anything compiles (train/validate.py): the autoencoder and its latent
-statistics and the text encoder that wrote them (a run samples with data.path's: autoencoders.from_config),
+statistics and the text encoder that wrote them, by its weights' digest (a run samples with data.path's:
+autoencoders.from_config, text/encoder_identity.py),
 and, for class sets, what each class id means."""
 from __future__ import annotations
 
@@ -27,6 +28,11 @@ def check_sources_agree(config, kind: str, sources) -> None:
       raise ValueError(f"{field}={data_cfg.path!r} was written with (autoencoder, latent_mean, latent_std, "
                        f"text_encoder) {keys(other)}, data.path with {keys(manifest)}: its latents would decode "
                        f"wrongly; re-prepare it like data.path.")
+    embedded_by, own_encoder = other.get(encoder_identity.KEY), manifest.get(encoder_identity.KEY)
+    if embedded_by and own_encoder and embedded_by != own_encoder:       # sets prepared before digests: not known
+      raise ValueError(f"{field}={data_cfg.path!r} holds captions embedded by another text encoder (digest "
+                       f"{embedded_by}) than data.path's (digest {own_encoder}): the model would meet conditions "
+                       f"unlike its training captions; prepare it with data.path's text encoder.")
     names, own = other.get("class_names"), manifest.get("class_names")
     if kind == "class" and names and own and names != own:       # a label is an index into the names
       raise ValueError(f"{field}={data_cfg.path!r} numbers its classes {names}, data.path {own}: its clips would "

@@ -1,0 +1,181 @@
+"""Cases found by trying the eval, the export and prepare_data as a user would (round 21 of
+docs/misuse/): held-out verdicts that ignored part of what the weights trained on, an export's
+config.json the user added to, and stage or eval sets embedded by another text encoder."""
+import json
+import os
+import shutil
+
+import ml_collections
+import numpy as np
+import pytest
+
+from eflow_jax import video_io
+from eflow_jax.data import eval_set, records, trained_sets
+from test_prepare_data_misuse import make_video, prepare
+
+
+def _data(train, eval_path=None, hold=0):
+  return ml_collections.ConfigDict({"source": "array_record", "path": str(train),
+                                    "eval_path": str(eval_path) if eval_path else None, "holdout_examples": hold})
+
+
+def _history(*sets):
+  """{fingerprint: {path, holdout_examples}} written out by hand, as a checkpoint's meta keeps it."""
+  from eflow_jax.data import fingerprint
+  return {fingerprint.record_fingerprint(str(path)): {"path": str(path), "holdout_examples": hold} for path, hold in sets}
+
+
+@pytest.fixture()
+def sets(tmp_path):
+  """A cat/dog training set of a, b, c, d (in that order), a second set of e, f (a stage's, or
+  the new data of a fine-tune) and lists of other videos."""
+  for i, name in enumerate("abcdefg"):
+    make_video(tmp_path / "v" / f"{name}.mp4", i)
+  def prepared(name, videos):
+    (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps({"video": f"v/{v}.mp4", "label": k % 2}) + "\n"
+                                                    for k, v in enumerate(videos)))
+    prepare(tmp_path / f"{name}.jsonl", tmp_path / name, num_classes=2, shard_size=3)
+    return tmp_path / name
+  return {name: prepared(name, videos) for name, videos in
+          (("train", "abcd"), ("second", "ef"), ("tail", "cd"), ("head", "ab"), ("apart", "g"))}
+
+
+def test_an_eval_set_of_any_set_the_weights_trained_on_is_not_held_out(sets, capsys):
+  """Round 21 (Q04, Q14, Q21): an eval set that was the run's stage-2 set, the data of its first
+  steps before data.path was changed on resume, or an export's training set evaluated beside another
+  data.path, was reported held out: only the command line's data.path was compared."""
+  history = _history((sets["train"], 0), (sets["second"], 0))
+  for eval_name, data_path in (("second", "train"), ("train", "second"), ("train", "apart")):
+    described = eval_set.describe(_data(sets[data_path], sets[eval_name]), None, history)
+    assert described["held_out"] is False and f"holds the record set {sets[eval_name]} the weights trained" in \
+        described["why"]
+  described = eval_set.describe(_data(sets["train"], sets["apart"]), None, history)
+  assert described["held_out"] is True and "why" not in described
+  # The eval of an export: the sets its config.json names, whatever data.path says now.
+  assert trained_sets.of_export({trained_sets.KEY: history, "config": {}}) == history
+  legacy = trained_sets.of_export({"config": {"data": {"source": "array_record", "path": str(sets["train"]),
+                                                       "holdout_examples": 1, "eval_path": None}}})
+  assert legacy == _history((sets["train"], 1))
+  assert trained_sets.of_export({"config": {"data": {"source": "array_record", "path": "/gone"}}}) is None
+
+
+def test_a_holdout_switched_on_later_does_not_hold_out_clips_trained_before(sets, capsys):
+  """Round 21 (Q05): 12 steps on all 4 records, then 2 with data.holdout_examples=2: the eval of the
+  last 2 records called them held out."""
+  earlier = {"record_sets": {str(sets["train"]): "fp"}, "config": {"data": {"holdout_examples": 0, "eval_path": None}}}
+  now = trained_sets.from_record_sets({str(sets["train"]): "fp"}, {"holdout_examples": 2, "eval_path": None})
+  assert trained_sets.merged(trained_sets.of_meta(earlier), now) == {"fp": {"path": str(sets["train"]),
+                                                                          "holdout_examples": 0}}
+  assert trained_sets.merged(now, {"fp": {"path": "x", "holdout_examples": 3}})["fp"]["holdout_examples"] == 2
+  kept = {trained_sets.KEY: {"fp": {"path": "p", "holdout_examples": 1}}, "record_sets": {"q": "fq"}}
+  assert trained_sets.of_meta(kept) == kept[trained_sets.KEY] and trained_sets.of_meta({}) is None
+  for trained_hold, held in ((0, False), (1, False), (2, True), (3, True)):
+    described = eval_set.describe(_data(sets["train"], hold=2), None, _history((sets["train"], trained_hold)))
+    assert described["held_out"] is held
+  described = eval_set.describe(_data(sets["train"], hold=2), None, _history((sets["train"], 0)))
+  eval_set.warn_if_not_held_out(_data(sets["train"], hold=2), described)
+  assert "data.holdout_examples=2: the weights trained with 0 of the last records" in capsys.readouterr().err
+
+
+def test_the_held_out_tail_of_a_run_is_held_out_in_a_set_of_its_own(sets):
+  """Round 21 (Q40): the last 2 records, held out by the run, made into their own eval set were called
+  trained on: every video of data.path was counted."""
+  for hold, expected in ((2, True), (1, False), (0, False)):
+    described = eval_set.describe(_data(sets["train"], sets["tail"]), None, _history((sets["train"], hold)))
+    assert described["held_out"] is expected
+  described = eval_set.describe(_data(sets["train"], sets["head"]), None, _history((sets["train"], 2)))
+  assert described["held_out"] is False and described["clips_also_trained_on"] == "2 of 2"
+
+
+def test_re_encoded_copies_of_training_clips_are_not_held_out(tmp_path):
+  """Round 21 (Q03): the same frames written again at another frame rate (other bytes, the same
+  pixels) passed as held out: only the files' sha256 were compared."""
+  frames = np.broadcast_to((20 * np.arange(6) + 10).astype(np.uint8)[:, None, None, None], (6, 16, 16, 3))
+  for name, fps in (("grey.mp4", 8), ("grey_again.mp4", 10)):          # flat greys: decoded exactly alike
+    video_io.write_mp4(str(tmp_path / name), frames, fps=fps)
+  assert (tmp_path / "grey_again.mp4").read_bytes() != (tmp_path / "grey.mp4").read_bytes()
+  for name, videos in (("trained", ["grey.mp4", "v/a.mp4"]), ("again", ["grey_again.mp4", "v/g.mp4"])):
+    (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps({"video": v, "label": 0}) + "\n" for v in videos))
+    prepare(tmp_path / f"{name}.jsonl", tmp_path / name, num_classes=2)
+  described = eval_set.describe(_data(tmp_path / "trained", tmp_path / "again"), None,
+                                _history((tmp_path / "trained", 0)))
+  assert described["held_out"] is False and described["clips_also_trained_on"] == "1 of 2"
+
+
+def test_a_training_set_without_clip_digests_cannot_certify_an_eval_set(tmp_path, sets, capsys):
+  """Round 21 (Q30): a training set prepared before its shards kept digests let an eval set of its
+  own clips pass as held out."""
+  old = tmp_path / "old_train"
+  shutil.copytree(sets["train"], old)
+  for name in os.listdir(old):
+    if name.startswith("shard-") and name.endswith(".json"):
+      info = json.loads((old / name).read_text())
+      (old / name).write_text(json.dumps({k: v for k, v in info.items()
+                                          if k not in ("inputs", "record_entries", "latents_sha256")}))
+  described = eval_set.describe(_data(old, sets["tail"]), None, _history((old, 0)))
+  assert described["held_out"] is None and "keep no digests of their clips" in described["why"]
+  eval_set.warn_if_not_held_out(_data(old, sets["tail"]), described)
+  assert "cannot be told" in capsys.readouterr().err
+  gone = eval_set.describe(_data(sets["train"], sets["tail"]), None, {"fp": {"path": str(tmp_path / "moved"),
+                                                                              "holdout_examples": 0}})
+  assert gone["held_out"] is None and "is not there to compare its clips with" in gone["why"]
+
+
+def test_a_config_json_the_user_added_to_is_kept_by_a_re_export(tmp_path, capsys):
+  """Round 21 (Q07): keys added to an export's config.json (a license, a note) were dropped by the
+  re-export without a word, while an edited card was kept."""
+  from test_pipeline_misuse import write_run
+  from eflow_jax.tools import export as export_tool
+  write_run(str(tmp_path / "run"), steps=(2, 4))
+  out = tmp_path / "exp"
+  def export(step):
+    assert export_tool.main([f"--workdir={tmp_path / 'run'}", f"--output={out}", f"--step={step}"]) == 0
+    return capsys.readouterr().err
+  export(4)
+  assert "config" not in export(2)                                  # its own config.json: replaced, no word
+  shared = {**json.loads((out / "config.json").read_text()), "license": "cc-by-4.0", "my_note": "see run 17"}
+  (out / "config.json").write_text(json.dumps(shared, indent=2))
+  err = export(4)
+  assert json.loads((out / "config.edited.json").read_text()) == shared and "it adds license, my_note" in err
+  assert "license" not in json.loads((out / "config.json").read_text())
+  reformatted = json.dumps(json.loads((out / "config.json").read_text()), indent=4)
+  (out / "config.json").write_text(reformatted)
+  assert "kept as" in export(2) and (out / "config.edited-2.json").read_text() == reformatted
+
+
+def test_an_export_keeps_the_sets_its_weights_trained_on(tmp_path, monkeypatch):
+  """The eval of an export tells held-out clips by the sets its checkpoint's meta names."""
+  from test_pipeline_misuse import write_run
+  from eflow_jax.tools import export as export_tool
+  write_run(str(tmp_path / "run"), steps=(2,))
+  history = {"v2:0123": {"path": "/data/train", "holdout_examples": 0}}
+  monkeypatch.setattr(export_tool, "checkpoint_meta", lambda workdir, step: {"run_id": "r1", trained_sets.KEY: history})
+  assert export_tool.main([f"--workdir={tmp_path / 'run'}", f"--output={tmp_path / 'exp'}"]) == 0
+  assert json.loads((tmp_path / "exp" / "config.json").read_text())[trained_sets.KEY] == history
+
+
+def test_a_stage_or_eval_set_embedded_by_another_text_encoder_is_refused(tmp_path):
+  """Round 21 (Q33, Q34): a caption set embedded by another encoder (another digest in its manifest)
+  was trained on as a stage, or scored as the eval set, without a word."""
+  from eflow_jax.train import validate
+  from tests.tiny_config import get_config
+  for folder in ("main", "other", "unknown"):
+    for i, name in enumerate(["cat", "dog"]):
+      make_video(tmp_path / folder / name / "v.mp4", i)
+    prepare(tmp_path / folder, tmp_path / f"set_{folder}")
+  for folder, digest in (("main", "feea8c7490f48688"), ("other", "fb61027e614e6d21")):
+    manifest = records.read_manifest(str(tmp_path / f"set_{folder}"))
+    records.write_manifest(str(tmp_path / f"set_{folder}"), {**manifest, "text_encoder_digest": digest})
+  def config(**data):
+    c = get_config("steps=5")
+    c.data.update(source="array_record", path=str(tmp_path / "set_main"), channels=3, **data)
+    c.model.update(latent_channels=3, num_classes=2)
+    return c
+  validate.check_run_config(config(eval_path=str(tmp_path / "set_unknown")))      # a set from before digests
+  with pytest.raises(ValueError, match=r"data\.eval_path=.*set_other' holds captions embedded by another text encoder "
+                                       r"\(digest fb61027e614e6d21\) than data\.path's \(digest feea8c7490f48688\)"):
+    validate.check_run_config(config(eval_path=str(tmp_path / "set_other")))
+  c = config()
+  c.curriculum.stage2.data_path = str(tmp_path / "set_other")
+  with pytest.raises(ValueError, match=r"curriculum\.stage2\.data_path=.*another text encoder"):
+    validate.check_run_config(c)
