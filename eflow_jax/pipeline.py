@@ -33,7 +33,7 @@ from eflow_jax import export_digests
 from eflow_jax import root_logger
 from eflow_jax import sample_limits
 from eflow_jax import text as text_encoders
-from eflow_jax import video_io
+from eflow_jax import video_io, weights_file_problem
 from eflow_jax.data import fingerprint as data_fingerprint
 from eflow_jax.data import pipeline as data_pipeline
 from eflow_jax.inference import make_sampler
@@ -209,7 +209,7 @@ class Pipeline:
     try:
       flat = load_file(paths[1])
     except Exception as e:  # pylint: disable=broad-except   (SafetensorError for truncated or garbled files)
-      raise CorruptExportError(f"{paths[1]} is unreadable ({ckpt_lib.first_line(e)}); export the run again.") from None
+      raise CorruptExportError(weights_file_problem.unreadable_weights(paths[1], ckpt_lib.first_line(e))) from None
     problem = tensors_mismatch(flat, expected)
     if problem:
       raise CorruptExportError(f"{paths[1]}: {problem}; export the run again.")

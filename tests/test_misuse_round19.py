@@ -505,7 +505,7 @@ def test_an_eval_batch_larger_than_the_held_out_set_says_it_repeats_clips(tmp_pa
     assert pipeline.make_eval_batch(data, model_kind="class", seed=0, batch_size=batch_size)["x"].shape[0] == batch_size
   err = capsys.readouterr().err
   assert err.count("fewer than the") == 1 and re.search(r"set has 2 held-out record\(s\), fewer than the 8 clips of an "
-                                                        r"eval batch: each is used about 4\.0 times", err)
+                                                        r"eval batch \(eval\.num_samples=8\): each is used about 4\.0 times", err)
 
 
 def test_a_stage_end_of_an_earlier_plan_is_kept_when_the_run_is_continued(tmp_path):

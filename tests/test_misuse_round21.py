@@ -91,6 +91,8 @@ def test_re_encoded_copies_of_training_clips_are_not_held_out(tmp_path):
   """Round 21 (Q03): the same frames written again at another frame rate (other bytes, the same
   pixels) passed as held out: only the files' sha256 were compared."""
   frames = np.broadcast_to((20 * np.arange(6) + 10).astype(np.uint8)[:, None, None, None], (6, 16, 16, 3))
+  make_video(tmp_path / "v" / "a.mp4", 0)
+  make_video(tmp_path / "v" / "g.mp4", 6)
   for name, fps in (("grey.mp4", 8), ("grey_again.mp4", 10)):          # flat greys: decoded exactly alike
     video_io.write_mp4(str(tmp_path / name), frames, fps=fps)
   assert (tmp_path / "grey_again.mp4").read_bytes() != (tmp_path / "grey.mp4").read_bytes()

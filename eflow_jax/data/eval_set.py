@@ -85,13 +85,14 @@ def warn_if_not_held_out(data_cfg, described: dict) -> None:
               f"score a set prepared from other videos.")
 
 
-def warn_if_repeated(path: str, num_records: int, batch_size: int) -> None:
+def warn_if_repeated(path: str, num_records: int, batch_size: int, batch_setting: str = "eval.num_samples") -> None:
   """One line, once: a batch of more clips than the held-out records repeats them (the real clips'
-  statistics, and with I3D the FVD reference, count each repeat as another clip)."""
+  statistics, and with I3D the FVD reference, count each repeat as another clip). batch_setting:
+  the setting that sizes this batch, for the advice."""
   if num_records < batch_size:
-    _say_once(f"{path} has {num_records} held-out record(s), fewer than the {batch_size} clips of an eval batch: each "
-              f"is used about {batch_size / num_records:.1f} times; give more held-out clips or a smaller "
-              f"eval.num_samples.")
+    _say_once(f"{path} has {num_records} held-out record(s), fewer than the {batch_size} clips of an eval batch "
+              f"({batch_setting}={batch_size}): each is used about {batch_size / num_records:.1f} times; give more "
+              f"held-out clips or a smaller {batch_setting}.")
 
 
 _told: set[str] = set()

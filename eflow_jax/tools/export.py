@@ -152,6 +152,7 @@ def model_card(pipe: Pipeline, workdir: str, digest: str | None = None) -> str:
 
 EXPORT_FILES = (CONFIG_FILE, WEIGHTS_FILE, "README.md")     # in the order they are renamed into place
 PARTIAL = ".partial"
+FILE_ENDINGS = (".safetensors", ".json", ".md", ".bin", ".pt", ".pth", ".ckpt", ".msgpack", ".npz", ".h5")
 
 
 def _is_export_description(path: str) -> bool:
@@ -209,6 +210,10 @@ def export(workdir: str, output: str, step: int | None = None) -> list[str]:
     if not value.strip():      # '' is the current directory to os.path: the error would name no flag
       raise ValueError(f"{name} is empty; give a directory.")
   user_paths.check_outside_checkpoints("--output", output, workdir)
+  stem, ending = os.path.splitext(output.rstrip(os.sep))
+  if not os.path.exists(output) and ending.lower() in FILE_ENDINGS:       # a folder named like a weights file
+    raise ValueError(f"--output={output} names a file, but --output is the export's folder (it gets "
+                     f"{', '.join(EXPORT_FILES)}): give a folder, e.g. --output={stem}.")
   problem = output_problem(output)
   if problem:
     raise FileExistsError(problem)
