@@ -181,3 +181,44 @@ def test_a_stage_or_eval_set_embedded_by_another_text_encoder_is_refused(tmp_pat
   c.curriculum.stage2.data_path = str(tmp_path / "set_other")
   with pytest.raises(ValueError, match=r"curriculum\.stage2\.data_path=.*another text encoder"):
     validate.check_run_config(c)
+
+
+def test_an_export_output_named_like_a_weights_file_is_refused(tmp_path, capsys):
+  """Round 21 (Q31): --output=.../model.safetensors made a folder of that name holding the export."""
+  from eflow_jax.tools import export as export_tool
+  assert export_tool.main([f"--workdir={tmp_path / 'run'}", f"--output={tmp_path / 'model.safetensors'}"]) == 2
+  assert (f"--output={tmp_path / 'model.safetensors'} names a file, but --output is the export's folder" in
+          capsys.readouterr().err) and not (tmp_path / "model.safetensors").exists()
+
+
+def test_weights_left_as_a_git_lfs_pointer_are_named_so(tmp_path):
+  """Round 21 (Q32): an export cloned without Git LFS failed with 'header too large; export the run
+  again', which a downloader cannot do."""
+  import eflow_jax
+  from test_pipeline_misuse import write_run
+  from eflow_jax.pipeline import CorruptExportError
+  from eflow_jax.tools import export as export_tool
+  write_run(str(tmp_path / "run"), steps=(2,))
+  assert export_tool.main([f"--workdir={tmp_path / 'run'}", f"--output={tmp_path / 'exp'}"]) == 0
+  weights = tmp_path / "exp" / "model.safetensors"
+  weights.write_text("version https://git-lfs.github.com/spec/v1\noid sha256:" + "0" * 64 + "\nsize 319984\n")
+  with pytest.raises(CorruptExportError, match=r"model\.safetensors is a Git LFS pointer \(\d+ bytes\), not the weights: "
+                                               r"the repository was cloned without Git LFS; run 'git lfs pull' in"):
+    eflow_jax.Pipeline.from_pretrained(str(tmp_path / "exp"))
+  weights.write_bytes(b"\x00" * 100)
+  with pytest.raises(CorruptExportError, match=r"is unreadable \(.*\); export the run again"):
+    eflow_jax.Pipeline.from_pretrained(str(tmp_path / "exp"))
+
+
+def test_the_objectives_batches_do_not_warn_that_they_repeat_clips(sets, capsys):
+  """Round 21 (Q20): the advice 'a smaller eval.num_samples' came from the objective's data.batch_size
+  batch, with eval.num_samples already below the held-out count; repeated clips there get other noise."""
+  from eflow_jax.data import pipeline
+  from tests.tiny_config import get_config
+  data = get_config().data
+  data.update(source="array_record", path=str(sets["train"]), channels=3, holdout_examples=0, eval_path=str(sets["tail"]))
+  capsys.readouterr()
+  batch = pipeline.make_eval_batch(data, model_kind="class", seed=0, batch_size=4, repeats_matter=False)
+  assert batch["x"].shape[0] == 4 and "fewer than the" not in capsys.readouterr().err
+  pipeline.make_eval_batch(data, model_kind="class", seed=0, batch_size=4)
+  assert "fewer than the 4 clips of an eval batch (eval.num_samples=4)" in capsys.readouterr().err
