@@ -222,3 +222,66 @@ def test_the_objectives_batches_do_not_warn_that_they_repeat_clips(sets, capsys)
   assert batch["x"].shape[0] == 4 and "fewer than the" not in capsys.readouterr().err
   pipeline.make_eval_batch(data, model_kind="class", seed=0, batch_size=4)
   assert "fewer than the 4 clips of an eval batch (eval.num_samples=4)" in capsys.readouterr().err
+
+
+def test_a_weights_copy_the_encoder_does_not_read_leaves_its_identity(tmp_path):
+  """Round 21 (Q08): a pytorch_model.bin beside model.safetensors (a full hub download) was called
+  another encoder, though transformers reads the .safetensors file alone."""
+  from eflow_jax.text import encoder_identity
+  (tmp_path / "config.json").write_text('{"d_model": 32}')
+  (tmp_path / "model.safetensors").write_bytes(np.random.default_rng(0).bytes(1 << 16))
+  alone = encoder_identity.encoder_digest(str(tmp_path))
+  (tmp_path / "pytorch_model.bin").write_bytes(np.random.default_rng(1).bytes(1 << 16))
+  assert encoder_identity.encoder_digest(str(tmp_path)) == alone
+  with_copy = encoder_identity.encoder_digest(str(tmp_path), with_unread_copies=True)
+  assert with_copy != alone
+  for saved in (alone, with_copy):                 # a set prepared before .bin copies were left out, too
+    encoder_identity.check_same_encoder(str(tmp_path), {encoder_identity.KEY: saved}, "text_encoder.path")
+  with pytest.raises(ValueError, match=r"is not the one that embedded the training captions"):
+    encoder_identity.check_same_encoder(str(tmp_path), {encoder_identity.KEY: "0123456789abcdef"}, "text_encoder.path")
+  (tmp_path / "model.safetensors").unlink()         # without .safetensors the .bin is what loads
+  assert encoder_identity.encoder_digest(str(tmp_path)) != alone
+
+
+def test_an_output_that_prepared_no_clip_takes_the_corrected_options(tmp_path, capsys):
+  """Round 21 (Q23): --frames longer than every video prepared nothing, and the corrected rerun was
+  refused as 'prepared from other options'."""
+  for i, name in enumerate(["cat/a.mp4", "dog/b.mp4"]):
+    make_video(tmp_path / "videos" / name, i)
+  with pytest.raises(ValueError, match="no video could be prepared"):
+    prepare(tmp_path / "videos", tmp_path / "set", frames=10)
+  manifest = prepare(tmp_path / "videos", tmp_path / "set")["manifest"]
+  assert manifest["num_examples"] == 2 and manifest["frames"] == 4
+  assert "the earlier attempt (frames: 10 then, 4 now) prepared no clip" in capsys.readouterr().err
+  with pytest.raises(ValueError, match=r"was prepared from other inputs or options \(frames: 4 then, 5 now\)"):
+    prepare(tmp_path / "videos", tmp_path / "set", frames=5)       # a set with clips is never started again
+
+
+def test_an_alternating_list_with_a_holdout_is_not_called_class_ordered(tmp_path, capsys):
+  """Round 21 (Q40): cat, dog, cat, dog with holdout_examples=2 was warned to leave 'cat' untrained:
+  two training records in ascending order were taken for a list sorted by class."""
+  from eflow_jax.data import pipeline
+  from tests.tiny_config import get_config
+  for i, name in enumerate("abcd"):
+    make_video(tmp_path / f"{name}.mp4", i)
+  (tmp_path / "l.jsonl").write_text("".join(json.dumps({"video": f"{n}.mp4", "label": ["cat", "dog"][k % 2]}) + "\n"
+                                            for k, n in enumerate("abcd")))
+  prepare(tmp_path / "l.jsonl", tmp_path / "set")
+  capsys.readouterr()
+  data = get_config().data
+  data.update(source="array_record", path=str(tmp_path / "set"), channels=3, holdout_examples=2, eval_path=None,
+              batch_size=1)
+  pipeline.make_train_iterator(data, model_kind="class", seed=0)
+  assert "never trained" not in capsys.readouterr().err
+
+
+def test_an_export_of_a_run_moved_away_says_it_may_be_this_run_moved(tmp_path):
+  """Round 21 (Q22): a run moved with mv was refused as 'another run' without a hint."""
+  from eflow_jax.tools import export as export_tool
+  earlier = {"run_id": "a" * 32, "source_run": str(tmp_path / "gone")}
+  with pytest.raises(FileExistsError, match=r"trained in .*gone, which no longer exists: a run moved from there counts "
+                                            r"as another run, as a copy of it does; this is run bbbbbbbb"):
+    export_tool.check_same_run(str(tmp_path / "exp"), earlier, str(tmp_path / "new"), "b" * 32)
+  (tmp_path / "gone").mkdir()
+  with pytest.raises(FileExistsError, match=r"trained in .*gone; this is run bbbbbbbb"):
+    export_tool.check_same_run(str(tmp_path / "exp"), earlier, str(tmp_path / "new"), "b" * 32)

@@ -119,7 +119,7 @@ def warn_if_holdout_takes_classes(data_cfg, manifest: dict, source) -> None:
   class folder class by class; a list sorted by label) then loses whole classes from training (and
   the held-out scores are of those classes alone): every class of the tail but the last training
   record's. One line, naming them. A list is taken to be in class order when the labels of up to
-  LABELS_READ evenly spaced training records are."""
+  LABELS_READ evenly spaced training records are, with some label twice (two records, cat then dog, tell nothing)."""
   hold, n = int(data_cfg.holdout_examples), manifest["num_examples"]
   if manifest.get("label_kind") != "class":
     return
@@ -127,8 +127,9 @@ def warn_if_holdout_takes_classes(data_cfg, manifest: dict, source) -> None:
   spaced = lambda start, stop: np.unique(np.linspace(start, stop - 1, min(stop - start, LABELS_READ)).round())
   origin = str(manifest.get("source", ""))
   from_folder = not origin.endswith((".jsonl", ".csv")) and not origin.startswith("tfds:")
-  if not from_folder and np.any(np.diff([label(i) for i in spaced(0, n - hold)]) < 0):
-    return                    # a list in its own order: its classes are not known to come in blocks
+  trained = [label(i) for i in spaced(0, n - hold)]
+  if not from_folder and (np.any(np.diff(trained) < 0) or len(set(trained)) == len(trained)):
+    return                    # a list in its own order, or too few records to tell: not known to come in blocks
   gone = sorted({label(i) for i in spaced(n - hold, n)} - {label(n - hold - 1)})
   if gone:
     names = manifest.get("class_names") or []

@@ -24,12 +24,16 @@ def is_loaded(name: str) -> bool:
   return name in LOADED_NAMES or name.endswith(LOADED_ENDINGS)
 
 
-def encoder_digest(path: str) -> str:
-  """16 hex digits naming the files the encoder at `path` loads (is_loaded)."""
+def encoder_digest(path: str, *, with_unread_copies: bool = False) -> str:
+  """16 hex digits naming the files the encoder at `path` loads (is_loaded). transformers reads the
+  .safetensors weights where they exist, so a PyTorch .bin copy beside them (a full hub download
+  brings both) is left out, unless with_unread_copies (the digest record sets kept before)."""
   digest = hashlib.sha256()
-  for name in sorted(os.listdir(path)):
+  names = sorted(os.listdir(path))
+  unread = (".bin", ".bin.index.json") if any(n.endswith(".safetensors") for n in names) else ()
+  for name in names:
     full = os.path.join(path, name)
-    if not is_loaded(name) or not os.path.isfile(full):
+    if not is_loaded(name) or not os.path.isfile(full) or (name.endswith(unread) and not with_unread_copies):
       continue
     size = os.path.getsize(full)
     digest.update(f"{name}\0{size}\0".encode())
@@ -47,7 +51,7 @@ def check_same_encoder(path: str, manifest: dict | None, where: str) -> None:
   manifest keeps; a set prepared before digests (or without a t5 encoder) is not checked."""
   saved = (manifest or {}).get(KEY)
   found = encoder_digest(path) if saved and os.path.isdir(path) else saved
-  if found != saved:
+  if found != saved and encoder_digest(path, with_unread_copies=True) != saved:
     raise ValueError(f"{where}: the text encoder at {path} (digest {found} of its config, weights and "
                      f"tokenizer files) is not the one that embedded the training captions (digest {saved}): prompts "
                      f"would be embedded unlike them; point text_encoder.path at that encoder.")

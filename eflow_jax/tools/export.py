@@ -309,9 +309,12 @@ def check_same_run(output: str, earlier: dict, source_run: str, run_id: str | No
   identities, the same run directory."""
   if earlier.get("run_id") and run_id:
     if earlier["run_id"] != run_id:
+      gone = earlier.get("source_run") and not os.path.exists(earlier["source_run"])
+      moved = (", which no longer exists: a run moved from there counts as another run, as a copy of it does"
+               if gone else "")
       raise FileExistsError(f"--output={output} holds the export of another run (run {earlier['run_id'][:8]}, trained "
-                            f"in {earlier.get('source_run')}; this is run {run_id[:8]}); choose another directory, or "
-                            f"delete that export first.")
+                            f"in {earlier.get('source_run')}{moved}; this is run {run_id[:8]}); choose another "
+                            f"directory, or delete that export first.")
   elif earlier.get("source_run", source_run) != source_run:   # the same architecture, another run's weights
     moved = "" if os.path.exists(earlier["source_run"]) else ", which no longer exists: if this run was moved from there"
     raise FileExistsError(f"--output={output} holds the export of another run ({earlier['source_run']}{moved}); "

@@ -65,6 +65,10 @@ def check_same_preparation(output: str, record: dict, num_shards: int, shard_siz
     old, new = flatten_config(before.get("options", {})), flatten_config(record["options"])
     changes += [f"{k}: {old.get(k, '<unset>')!r} then, {new.get(k, '<unset>')!r} now"
                 for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+    if changes and cleared_if_prepared_nothing(output):
+      print(f"prepare_data: warning: {output}: the earlier attempt ({'; '.join(changes[:2])}) prepared no clip; "
+            f"starting it again with these inputs and options.", file=sys.stderr, flush=True)
+      return
     if changes:
       raise ValueError(f"--output={output} was prepared from other inputs or options ({'; '.join(changes[:4])}"
                        f"{'; ...' if len(changes) > 4 else ''}); {how}.")
@@ -97,6 +101,25 @@ def check_same_preparation(output: str, record: dict, num_shards: int, shard_siz
   print(f"prepare_data: warning: {output} was prepared by an older version, which kept no record of its inputs; "
         f"only its geometry and shard ranges could be checked, and the current inputs are recorded from now on.",
         file=sys.stderr, flush=True)
+
+
+def cleared_if_prepared_nothing(output: str) -> bool:
+  """Whether `output` holds no clip: no manifest, and every finished shard empty (each of its videos
+  was skipped, e.g. all shorter than --frames). Its empty shards' sidecars are removed: under other
+  options those shards are to be encoded, not skipped as finished."""
+  sidecars = [n for n in os.listdir(output) if re.fullmatch(r"shard-\d{5}\.json", n)]
+  if os.path.exists(os.path.join(output, records.MANIFEST)):
+    return False
+  for name in sidecars:
+    try:
+      with open(os.path.join(output, name)) as f:
+        if json.load(f).get("num_examples", 1):
+          return False
+    except (OSError, ValueError, AttributeError):
+      return False
+  for name in sidecars:
+    os.remove(os.path.join(output, name))
+  return True
 
 
 def recorded(output: str) -> dict | None:
