@@ -285,3 +285,24 @@ def test_an_export_of_a_run_moved_away_says_it_may_be_this_run_moved(tmp_path):
   (tmp_path / "gone").mkdir()
   with pytest.raises(FileExistsError, match=r"trained in .*gone; this is run bbbbbbbb"):
     export_tool.check_same_run(str(tmp_path / "exp"), earlier, str(tmp_path / "new"), "b" * 32)
+
+
+def test_sampling_more_clips_than_the_device_holds_is_one_line(tmp_path, monkeypatch):
+  """Round 21 (Q25): a request below the RAM check's limit ran out of memory in the sampler: a
+  12-frame traceback ending in RESOURCE_EXHAUSTED."""
+  import jax
+  from test_pipeline_misuse import tiny_config, write_run
+  from eflow_jax.train import evaluate
+  write_run(str(tmp_path / "run"), steps=(2,))
+  def out_of_memory(*args, **kwargs):
+    def sampler(params, cond, key):
+      raise jax.errors.JaxRuntimeError("RESOURCE_EXHAUSTED: Out of memory allocating 196224010480 bytes.")
+    return sampler
+  monkeypatch.setattr(evaluate, "make_sampler", out_of_memory)
+  with pytest.raises(MemoryError, match=r"^--mode=sample: 3 clips at once do not fit in memory \(JaxRuntimeError: RESOURCE_EXHAUSTED: "
+                                        r"Out of memory allocating 196224010480 bytes\.\); ask for fewer clips"):
+    evaluate.sample_videos(tiny_config(), str(tmp_path / "run"), num=3)
+  monkeypatch.setattr(evaluate, "make_sampler", lambda *a, **k: (_ for _ in ()).throw(
+      jax.errors.JaxRuntimeError("INTERNAL: something else")))
+  with pytest.raises(jax.errors.JaxRuntimeError, match="INTERNAL"):          # other failures stay as they are
+    evaluate.sample_videos(tiny_config(), str(tmp_path / "run"), num=3)

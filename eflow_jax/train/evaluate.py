@@ -180,9 +180,15 @@ def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=
           f"unconditional (classes are 0..{model.num_classes - 1}).", file=sys.stderr, flush=True)
   cond = sample_conditions(config, model, num, class_id=class_id, prompt_batch=prompt_batch)
   params = state.ema_params if use_ema else state.params
-  latents = make_sampler(model, config.flow, example_shape, steps=steps, sampler=sampler,
-                         guidance=guidance, mesh=mesh)(params, cond, jax.random.PRNGKey(seed))
-  return np.asarray(autoencoder_for(config).decode(latents)), cond, int(state.step)
+  try:          # every clip is sampled at once: check_memory counts their latents and frames, not the network's work
+    latents = make_sampler(model, config.flow, example_shape, steps=steps, sampler=sampler,
+                           guidance=guidance, mesh=mesh)(params, cond, jax.random.PRNGKey(seed))
+    return np.asarray(autoencoder_for(config).decode(latents)), cond, int(state.step)
+  except jax.errors.JaxRuntimeError as e:
+    if "RESOURCE_EXHAUSTED" not in str(e):
+      raise
+    raise MemoryError(f"--mode=sample: {num} clips at once do not fit in memory ({ckpt_lib.first_line(e)}); ask "
+                      f"for fewer clips per call and sample the rest in other calls with another --seed.") from None
 
 
 def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, seed=0, class_id=None,
