@@ -306,3 +306,13 @@ def test_sampling_more_clips_than_the_device_holds_is_one_line(tmp_path, monkeyp
       jax.errors.JaxRuntimeError("INTERNAL: something else")))
   with pytest.raises(jax.errors.JaxRuntimeError, match="INTERNAL"):          # other failures stay as they are
     evaluate.sample_videos(tiny_config(), str(tmp_path / "run"), num=3)
+
+
+def test_the_model_card_says_when_it_is_not_known_whether_clips_were_held_out():
+  """A report whose eval set could not be compared with the training sets (held_out null) is not
+  quoted as held out, nor as certainly not held out."""
+  from eflow_jax.tools import export as export_tool
+  protocol = {"sampler": "alg2", "sampler_steps": 4, "guidance": 4.0, "num_samples": 4,
+              "eval_set": {"clips": "data.eval_path", "records": 2, "held_out": None, "why": "..."}}
+  assert export_tool.sampled_how({"protocol": protocol}).endswith(
+      ", against data.eval_path (not known to be held out, 2 records)")
