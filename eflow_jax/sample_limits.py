@@ -116,3 +116,23 @@ def check_memory(what: str, num_clips: int, config, example_shape, available: in
     fit = max(1, available // per_clip)
     raise MemoryError(f"{what}: {num_clips} clips need about {needed / 2**30:.1f} GiB for their latents and frames, "
                       f"{available / 2**30:.1f} GiB of RAM is free; ask for at most {fit} clips per call.")
+
+
+def clips_that_fit(num_clips: int, error: str) -> int | None:
+  """After an out-of-memory error of sampling `num_clips` at once: about how many would fit, from the
+  allocation the error names (it grows with the clips) and the memory free on the device (the RAM on
+  a CPU); None when either is unknown. A rough guide, rounded down by a quarter for other buffers."""
+  import re  # pylint: disable=g-import-not-at-top
+  import jax  # pylint: disable=g-import-not-at-top
+  found = re.search(r"allocating (\d+) bytes", error)
+  free = None
+  try:
+    stats = jax.devices()[0].memory_stats() or {}
+    if "bytes_limit" in stats:
+      free = int(stats["bytes_limit"]) - int(stats.get("bytes_in_use", 0))
+  except Exception:  # pylint: disable=broad-except   (a backend without memory statistics)
+    stats = {}
+  free = available_memory() if free is None else free
+  if not found or not free:
+    return None
+  return max(0, int(num_clips * free / int(found.group(1)) * 0.75))

@@ -620,13 +620,13 @@ def test_a_holdout_that_takes_whole_classes_of_a_class_folder_set_is_named(tmp_p
     return pipeline.make_train_iterator(data, model_kind="class", seed=0)
   train_iterator("set", 2)
   assert re.search(r"data\.holdout_examples=2 holds out the last 2 records of .*set, which holds its records in "
-                   r"class order: class\(es\) 'dog' are never trained", capsys.readouterr().err)
+                   r"class order: class\(es\) 'dog' are left out of training", capsys.readouterr().err)
   train_iterator("set", 1)                            # the tail's class is also trained on
   train_iterator("shuffled", 2)                       # a list in its own order: dog, cat, cat, dog
-  assert "never trained" not in capsys.readouterr().err
+  assert "left out of training" not in capsys.readouterr().err
   train_iterator("listed", 2)                         # a list sorted by class: as a class folder
-  assert re.search(r"records of .*listed, which holds its records in class order: class\(es\) 'dog' are never "
-                   r"trained", capsys.readouterr().err)
+  assert re.search(r"records of .*listed, which holds its records in class order: class\(es\) 'dog' are left out of "
+                   r"training", capsys.readouterr().err)
 
 
 def test_a_note_above_the_parameter_table_is_the_runs_file_annotated(tmp_path, capsys):

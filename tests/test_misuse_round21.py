@@ -59,6 +59,21 @@ def test_an_eval_set_of_any_set_the_weights_trained_on_is_not_held_out(sets, cap
   assert trained_sets.of_export({"config": {"data": {"source": "array_record", "path": "/gone"}}}) is None
 
 
+def test_an_eval_judged_against_the_weights_history_gets_no_second_warning(sets, capsys):
+  """Round 21 (Q21, re-run): an export evaluated with data.path = data.eval_path = a set it never
+  trained on was told 'the eval batch is drawn from the TRAINING records' while its report said the
+  training sets could not be compared (held_out null)."""
+  data = _data(sets["second"], sets["second"])
+  described = eval_set.describe(data, None, {"fp": {"path": str(sets["train"]) + "_moved", "holdout_examples": 0}})
+  assert described["held_out"] is None
+  eval_set.warn_if_not_held_out(data, described)
+  eval_set.warn_if_training_records(data)
+  err = capsys.readouterr().err
+  assert err.count("\n") == 1 and "cannot be told" in err and "TRAINING records" not in err
+  eval_set.warn_if_training_records(_data(sets["train"], sets["train"]))          # a config alone: as before
+  assert "the eval batch is drawn from the TRAINING records" in capsys.readouterr().err
+
+
 def test_a_holdout_switched_on_later_does_not_hold_out_clips_trained_before(sets, capsys):
   """Round 21 (Q05): 12 steps on all 4 records, then 2 with data.holdout_examples=2: the eval of the
   last 2 records called them held out."""
@@ -74,7 +89,7 @@ def test_a_holdout_switched_on_later_does_not_hold_out_clips_trained_before(sets
     assert described["held_out"] is held
   described = eval_set.describe(_data(sets["train"], hold=2), None, _history((sets["train"], 0)))
   eval_set.warn_if_not_held_out(_data(sets["train"], hold=2), described)
-  assert "data.holdout_examples=2: the weights trained with 0 of the last records" in capsys.readouterr().err
+  assert "were not all held out, the weights trained with only 0 held out" in capsys.readouterr().err
 
 
 def test_the_held_out_tail_of_a_run_is_held_out_in_a_set_of_its_own(sets):
@@ -272,7 +287,7 @@ def test_an_alternating_list_with_a_holdout_is_not_called_class_ordered(tmp_path
   data.update(source="array_record", path=str(tmp_path / "set"), channels=3, holdout_examples=2, eval_path=None,
               batch_size=1)
   pipeline.make_train_iterator(data, model_kind="class", seed=0)
-  assert "never trained" not in capsys.readouterr().err
+  assert "left out of training" not in capsys.readouterr().err
 
 
 def test_an_export_of_a_run_moved_away_says_it_may_be_this_run_moved(tmp_path):
@@ -316,3 +331,17 @@ def test_the_model_card_says_when_it_is_not_known_whether_clips_were_held_out():
               "eval_set": {"clips": "data.eval_path", "records": 2, "held_out": None, "why": "..."}}
   assert export_tool.sampled_how({"protocol": protocol}).endswith(
       ", against data.eval_path (not known to be held out, 2 records)")
+
+
+def test_the_out_of_memory_line_names_a_count_that_would_fit(monkeypatch):
+  """Round 21 (Q25, re-run): the 'at most N clips' of the RAM check counts only latents and frames;
+  after the sampler ran out, the line named no count. 600000 clips needed a 117734410480-byte buffer:
+  with 4x that free, about 3 x 600000 x 0.75 fit."""
+  import jax
+  from eflow_jax import sample_limits
+  if "bytes_limit" in (jax.devices()[0].memory_stats() or {}):
+    pytest.skip("a device with its own memory statistics")
+  monkeypatch.setattr(sample_limits, "available_memory", lambda: 4 * 117734410480)
+  error = "RESOURCE_EXHAUSTED: Out of memory allocating 117734410480 bytes."
+  assert sample_limits.clips_that_fit(600000, error) == 1800000
+  assert sample_limits.clips_that_fit(600000, "RESOURCE_EXHAUSTED: no size given") is None

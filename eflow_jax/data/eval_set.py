@@ -70,17 +70,25 @@ def describe(data_cfg, trained: dict | None = None, history: dict | None = None)
   trained_whole = history.get(described["fingerprint"], {"holdout_examples": hold})["holdout_examples"]
   if hold and trained_whole >= hold:
     return {**described, "held_out": True}
-  why = (f"data.holdout_examples={hold}: the weights trained with {trained_whole} of the last records of "
-         f"data.path={data_cfg.path} held out" if hold else f"the eval scores the training records of data.path")
+  why = (f"data.holdout_examples={hold}: the last {hold} records of data.path={data_cfg.path} were not all held out, "
+         f"the weights trained with only {trained_whole} held out" if hold else
+         f"the eval scores the training records of data.path={data_cfg.path}")
   return {**described, "held_out": False, "why": why}
 
 
+_judged: set = set()        # data sections whose eval was judged against the weights' history
+
+
+def _section(data_cfg) -> tuple:
+  return data_cfg.path, data_cfg.eval_path, data_cfg.holdout_examples
+
+
 def warn_if_not_held_out(data_cfg, described: dict) -> None:
-  """One line, once, when the clips an eval scores are (or may be) clips the weights trained on, for
-  a reason warn_if_training_records (which sees only this config) has not told."""
-  told = (data_cfg.eval_path and same_as_training(data_cfg)) or (not data_cfg.eval_path and
-                                                                 not data_cfg.holdout_examples)
-  if described.get("held_out") is not True and described.get("why") and not told:
+  """One line, once, when the clips an eval scores are (or may be) clips the weights trained on, as
+  `describe` judged them against every set the weights trained on; warn_if_training_records, which
+  sees only this config, then says nothing of this data section."""
+  _judged.add(_section(data_cfg))
+  if described.get("held_out") is not True and described.get("why"):
     _say_once(f"{described['why']}: the report says held_out {str(described['held_out']).lower()}; "
               f"score a set prepared from other videos.")
 
@@ -100,6 +108,8 @@ _told: set[str] = set()
 
 def warn_if_training_records(data_cfg) -> None:
   """One line, once per process and set, when the eval batch is drawn from the training records."""
+  if _section(data_cfg) in _judged:
+    return
   if data_cfg.eval_path and same_as_training(data_cfg):
     message = (f"data.eval_path={data_cfg.eval_path} holds the same records as data.path={data_cfg.path}: the eval "
                f"batch is drawn from the TRAINING records; give a held-out set.")
@@ -135,7 +145,7 @@ def warn_if_holdout_takes_classes(data_cfg, manifest: dict, source) -> None:
     names = manifest.get("class_names") or []
     shown = ", ".join(repr(names[c]) if c < len(names) else str(c) for c in gone[:5])
     _say_once(f"data.holdout_examples={hold} holds out the last {hold} records of {data_cfg.path}, which holds its "
-              f"records in class order: class(es) {shown}{' ...' if len(gone) > 5 else ''} are never trained; "
+              f"records in class order: class(es) {shown}{' ...' if len(gone) > 5 else ''} are left out of training; "
               f"prepare a held-out set apart and give it as data.eval_path.")
 
 

@@ -187,8 +187,10 @@ def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=
   except jax.errors.JaxRuntimeError as e:
     if "RESOURCE_EXHAUSTED" not in str(e):
       raise
-    raise MemoryError(f"--mode=sample: {num} clips at once do not fit in memory ({ckpt_lib.first_line(e)}); ask "
-                      f"for fewer clips per call and sample the rest in other calls with another --seed.") from None
+    fit = sample_limits.clips_that_fit(num, str(e))
+    raise MemoryError(f"--mode=sample: {num} clips at once do not fit in memory ({ckpt_lib.first_line(e)}); ask for "
+                      f"{f'about {fit} clips or fewer' if fit else 'fewer clips'} per call and sample the rest in "
+                      f"other calls with another --seed.") from None
 
 
 def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, seed=0, class_id=None,
