@@ -70,6 +70,7 @@ def test_an_eval_judged_against_the_weights_history_gets_no_second_warning(sets,
   eval_set.warn_if_training_records(data)
   err = capsys.readouterr().err
   assert err.count("\n") == 1 and "cannot be told" in err and "TRAINING records" not in err
+  assert "the report says held_out null; give the training set back at its path to compare" in err
   eval_set.warn_if_training_records(_data(sets["train"], sets["train"]))          # a config alone: as before
   assert "the eval batch is drawn from the TRAINING records" in capsys.readouterr().err
 

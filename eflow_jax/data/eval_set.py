@@ -89,8 +89,10 @@ def warn_if_not_held_out(data_cfg, described: dict) -> None:
   sees only this config, then says nothing of this data section."""
   _judged.add(_section(data_cfg))
   if described.get("held_out") is not True and described.get("why"):
-    _say_once(f"{described['why']}: the report says held_out {str(described['held_out']).lower()}; "
-              f"score a set prepared from other videos.")
+    unknown = described["held_out"] is None
+    _say_once(f"{described['why']}: the report says held_out {'null' if unknown else 'false'}; "
+              f"{'give the training set back at its path to compare, or ' if unknown else ''}score a set prepared "
+              f"from other videos.")
 
 
 def warn_if_repeated(path: str, num_records: int, batch_size: int, batch_setting: str = "eval.num_samples") -> None:
