@@ -22,7 +22,7 @@ def sample_conditions(config, model, num: int, *, class_id: int | None = None, p
     ids = np.full((num,), class_id) if class_id is not None else np.arange(num) % model.num_classes
     return {"y": jnp.asarray(ids, jnp.int32)}
   batch = prompt_batch or pipeline.make_eval_batch(config.data, model_kind="text", seed=config.seed,
-                                                   batch_size=num)
+                                                   batch_size=num, batch_setting="--num_samples")
   return {"text": jnp.asarray(batch["text"][:num]), "text_mask": jnp.asarray(batch["text_mask"][:num])}
 
 

@@ -234,7 +234,7 @@ def test_the_objectives_batches_do_not_warn_that_they_repeat_clips(sets, capsys)
   data = get_config().data
   data.update(source="array_record", path=str(sets["train"]), channels=3, holdout_examples=0, eval_path=str(sets["tail"]))
   capsys.readouterr()
-  batch = pipeline.make_eval_batch(data, model_kind="class", seed=0, batch_size=4, repeats_matter=False)
+  batch = pipeline.make_eval_batch(data, model_kind="class", seed=0, batch_size=4, batch_setting=None)
   assert batch["x"].shape[0] == 4 and "fewer than the" not in capsys.readouterr().err
   pipeline.make_eval_batch(data, model_kind="class", seed=0, batch_size=4)
   assert "fewer than the 4 clips of an eval batch (eval.num_samples=4)" in capsys.readouterr().err

@@ -39,7 +39,7 @@ def describe(data_cfg, trained: dict | None = None, history: dict | None = None)
   """The report's `eval_set`: where the clips come from, the records' fingerprint (a set copied or
   moved keeps it), how many there are (a report of more real clips repeats them) and whether they
   are held out from training (None: cannot be told), with why not. `history`: every set the weights
-  trained on (train/trained_sets.py, from the checkpoint's meta or the export); without it, `trained`
+  trained on (data/trained_sets.py, from the checkpoint's meta or the export); without it, `trained`
   (the checkpoint's data section) or this config says what data.path held out."""
   if data_cfg.source != "array_record":
     return {"clips": f"{data_cfg.source} held-out split", "held_out": True}

@@ -197,15 +197,16 @@ def _record_eval_source(data_cfg, model_kind: str):
   return data_cfg.path, records.data_source(data_cfg.path, manifest), manifest, indices
 
 
-def make_eval_batch(data_cfg, *, model_kind: str, seed: int, batch_size: int,
-                    with_captions: bool = False, repeats_matter: bool = True) -> dict[str, np.ndarray]:
+def make_eval_batch(data_cfg, *, model_kind: str, seed: int, batch_size: int, with_captions: bool = False,
+                    batch_setting: str | None = "eval.num_samples") -> dict[str, np.ndarray]:
   """One deterministic held-out batch (same keys as training; no still clips).
 
   Moving MNIST: digits of the MNIST TEST split (never seen in training) with motions drawn from a
   separate stream. Records: `data.eval_path`, else the last `data.holdout_examples` records (else
   the training records, with a warning). Fewer held-out examples than batch_size are cycled.
   with_captions adds 'caption' (object array of str; strip it before sending to the device).
-  repeats_matter=False: a batch that repeats clips is not warned about (the objective's batches).
+  batch_setting: the setting that sizes the batch, named when it repeats clips (None: not warned about; the
+  objective's batches, where a repeated clip gets other noise and time).
   """
   validate_data_config(data_cfg, model_kind)
   rng = np.random.default_rng([seed, 0xE7A1])
@@ -219,8 +220,8 @@ def make_eval_batch(data_cfg, *, model_kind: str, seed: int, batch_size: int,
                                  stream_index=np.arange(batch_size), model_kind=model_kind,
                                  with_captions=with_captions)
   path, source, manifest, indices = _record_eval_source(data_cfg, model_kind)
-  if repeats_matter:           # the objective's batches: a repeated clip gets other noise and time, no bias
-    eval_set.warn_if_repeated(path, len(indices), batch_size)
+  if batch_setting:
+    eval_set.warn_if_repeated(path, len(indices), batch_size, batch_setting)
   chosen = indices[rng.permutation(len(indices))[np.arange(batch_size) % len(indices)]]
   locate = records.Locator(path, manifest)
   examples = [records.to_model_example(source[int(i)], manifest, where=locate(i),

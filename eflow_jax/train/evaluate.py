@@ -279,7 +279,7 @@ def held_out_batches(config, num_batches: int):
   """(batch, key) i = 0..num_batches-1: held-out clips (seed config.seed + i) and PRNGKey(i)."""
   for i in range(num_batches):
     yield (pipeline.make_eval_batch(config.data, model_kind=model_kind(config), seed=config.seed + i,
-                                    batch_size=config.data.batch_size, repeats_matter=False), jax.random.PRNGKey(i))
+                                    batch_size=config.data.batch_size, batch_setting=None), jax.random.PRNGKey(i))
 
 
 def guidance_diagnostics_fn(config, model, mesh):
