@@ -346,3 +346,25 @@ def test_the_out_of_memory_line_names_a_count_that_would_fit(monkeypatch):
   error = "RESOURCE_EXHAUSTED: Out of memory allocating 117734410480 bytes."
   assert sample_limits.clips_that_fit(600000, error) == 1800000
   assert sample_limits.clips_that_fit(600000, "RESOURCE_EXHAUSTED: no size given") is None
+
+
+def test_a_value_edited_in_an_exports_config_json_in_its_own_layout_is_kept(tmp_path, capsys):
+  """Round 22 (R06): inference_steps 4 -> 8 saved with json.dump(indent=1), the export's own layout,
+  was reverted by the re-export without a word."""
+  from test_pipeline_misuse import write_run
+  from eflow_jax.tools import export as export_tool
+  write_run(str(tmp_path / "run"), steps=(2,))
+  out = tmp_path / "exp"
+  assert export_tool.main([f"--workdir={tmp_path / 'run'}", f"--output={out}"]) == 0
+  description = json.loads((out / "config.json").read_text())
+  rest = {k: v for k, v in description.items() if k != "written_sha256"}
+  import hashlib
+  assert description["written_sha256"] == hashlib.sha256(json.dumps(rest, indent=1).encode()).hexdigest()
+  description["config"]["model"]["hidden"] = description["config"]["model"]["hidden"]    # unchanged: no word
+  assert export_tool.main([f"--workdir={tmp_path / 'run'}", f"--output={out}"]) == 0
+  assert "kept as" not in capsys.readouterr().err
+  description["config"]["flow"]["inference_steps"] = 8
+  edited = json.dumps(description, indent=1)
+  (out / "config.json").write_text(edited)
+  assert export_tool.main([f"--workdir={tmp_path / 'run'}", f"--output={out}"]) == 0
+  assert "kept as" in capsys.readouterr().err and (out / "config.edited.json").read_text() == edited

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import hashlib
 import json
 import os
 import shutil
@@ -39,7 +40,8 @@ from eflow_jax.atomic_io import free_name
 from eflow_jax.data import trained_sets
 
 # The keys of config.json as an export writes it (pipeline.run_description, run_id, trained_sets).
-WRITTEN_KEYS = ("config", "example_shape", "step", "manifest", "checksums", "source_run", "run_id", trained_sets.KEY)
+WRITTEN_KEYS = ("config", "example_shape", "step", "manifest", "checksums", "source_run", "run_id", trained_sets.KEY,
+                "written_sha256")
 
 
 def scores_of(workdir: str, step: int, digest: str | None = None) -> list[tuple[str, dict]]:
@@ -253,8 +255,8 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   description = run_description(pipe.config, pipe.example_shape, pipe.step, pipe.manifest,
                                 checksums=weight_checksums(flat), source_run=source_run)
   history = trained_sets.of_meta(meta)       # the eval of the export tells held-out clips by it
-  description = json.dumps({**description, **({"run_id": run_id} if run_id else {}),
-                            **({trained_sets.KEY: history} if history else {})}, indent=1)
+  description = with_own_digest({**description, **({"run_id": run_id} if run_id else {}),
+                                  **({trained_sets.KEY: history} if history else {})})
   # The digest of the weights in hand (the checkpoint's, as its meta gives it): the step may be
   # pruned by a trainer since it was read, and a second read would fail.
   digest = ema_digest(pipe.params)
@@ -281,6 +283,23 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   return [paths[WEIGHTS_FILE], paths[CONFIG_FILE], paths["README.md"]]
 
 
+def with_own_digest(description: dict) -> str:
+  """config.json's text: the description and, last, the sha256 of its text without that key, by
+  which a re-export knows a description the user edited (a value changed, a key added) from its own."""
+  text = json.dumps(description, indent=1)
+  return json.dumps({**description, "written_sha256": hashlib.sha256(text.encode()).hexdigest()}, indent=1)
+
+
+def is_as_written(text: str, parsed) -> bool:
+  """Whether a config.json is as an export wrote it: only the export's keys, in its layout, and its own
+  digest matching (an export from before the digest has none)."""
+  if not isinstance(parsed, dict) or not set(parsed) <= set(WRITTEN_KEYS) or text != json.dumps(parsed, indent=1):
+    return False
+  rest = {k: v for k, v in parsed.items() if k != "written_sha256"}
+  return "written_sha256" not in parsed or hashlib.sha256(json.dumps(rest, indent=1).encode()).hexdigest() == \
+      parsed["written_sha256"]
+
+
 def keep_edited_description(path: str) -> str | None:
   """Renames a config.json that is not as an export writes it (json.dumps(..., indent=1) of its own
   keys only: the user added a license or a note, or reformatted it) to a free config.edited[-k].json,
@@ -293,7 +312,7 @@ def keep_edited_description(path: str) -> str | None:
     return None
   except (ValueError, UnicodeDecodeError):
     parsed = None
-  if isinstance(parsed, dict) and set(parsed) <= set(WRITTEN_KEYS) and text == json.dumps(parsed, indent=1):
+  if is_as_written(text, parsed):
     return None
   target = free_name(os.path.splitext(path)[0] + ".edited", ".json")
   os.rename(path, target)
