@@ -13,6 +13,8 @@ import os
 
 import numpy as np
 
+from eflow_jax.data import fingerprint
+
 SIDECARS = "shard-[0-9][0-9][0-9][0-9][0-9].json"
 
 
@@ -26,13 +28,35 @@ def _video(inputs, index):
   return entry[3] if isinstance(entry, list) and len(entry) == 4 else None     # None: no file (TFDS, unreadable)
 
 
-@functools.lru_cache(maxsize=32)
 def record_digests(path: str) -> tuple | None:
+  """_record_digests of the set as it is now (cached until its folder or manifest changes)."""
+  try:
+    stamp = (os.stat(path).st_mtime_ns, os.stat(os.path.join(path, "manifest.json")).st_mtime_ns)
+  except OSError:
+    return None
+  return _record_digests(path, stamp)
+
+
+@functools.lru_cache(maxsize=32)
+def _record_digests(path: str, stamp: tuple) -> tuple | None:  # pylint: disable=unused-argument
   """((video sha256, latent sha256) of each record, in record order), either None where unknown;
-  None for a set whose sidecars keep no digests (another writer, an older version). Sidecars written
-  before the per-record lists give one pair per listed video (a video skipped as bad counts too)."""
-  out = []
-  for sidecar in sorted(glob.glob(os.path.join(path, SIDECARS))):
+  None for a set whose sidecars keep no digests (another writer, an older version) or whose manifest
+  lists a shard without its sidecar. Sidecars written before the per-record lists give one pair per
+  listed video (a video skipped as bad counts too)."""
+  out, per_record = [], True
+  try:
+    with open(os.path.join(path, "manifest.json"), encoding="utf-8") as f:
+      manifest = json.load(f)
+  except (OSError, ValueError):
+    return None
+  shards = manifest.get("shards") if isinstance(manifest, dict) else None
+  if not isinstance(shards, list):
+    return None
+  sidecars = sorted(glob.glob(os.path.join(path, SIDECARS)))
+  listed = {os.path.splitext(str(s.get("file", "")))[0] + ".json" for s in shards if isinstance(s, dict)}
+  if not listed <= {os.path.basename(p) for p in sidecars}:
+    return None                            # a shard copied without its sidecar: its clips would go unseen
+  for sidecar in sidecars:
     try:
       with open(sidecar, encoding="utf-8") as f:
         info = json.load(f)
@@ -46,26 +70,48 @@ def record_digests(path: str) -> tuple | None:
       first = info["entries"][0]
       out += [(_video(inputs, entry - first), latent) for entry, latent in zip(kept, latents)]
     else:
+      per_record = False
       out += [(_video(inputs, i), None) for i in range(len(inputs))]
+  if per_record and len(out) != manifest.get("num_examples"):
+    return None
   return tuple(out) or None
 
 
-def clips_trained_on(eval_path: str, history: dict) -> tuple[int, int] | str:
-  """(how many of eval_path's clips are clips of the trained sets, how many it holds), or why that
-  cannot be told. `history`: {fingerprint: {'path', 'holdout_examples'}} (data/trained_sets.py):
-  a set's last holdout_examples records were not trained on."""
-  evaluated = record_digests(os.path.realpath(eval_path))
+@functools.lru_cache(maxsize=32)
+def _fingerprint(path: str) -> str:
+  return fingerprint.record_fingerprint(path)
+
+
+def locate(digest: str, recorded: str, candidates=()) -> str | None:
+  """Where the trained set of fingerprint `digest` is now: its recorded path, or one of `candidates`
+  (the command's data.path: a set moved or renamed since), if it holds that set; None otherwise."""
+  for path in [recorded, *candidates]:
+    if path and os.path.isdir(path) and _fingerprint(os.path.realpath(path)) == digest:
+      return path
+  return None
+
+
+def clips_trained_on(path: str, history: dict, candidates=(), last: int | None = None) -> tuple[int, int] | str:
+  """(how many of the clips of the record set at `path` (its `last` records only, when given) are
+  clips of the trained sets, how many were compared), or why that cannot be told. `history`:
+  {fingerprint: {'path', 'holdout_examples'}} (data/trained_sets.py): a set's last holdout_examples
+  records were not trained on; each set is looked for by its fingerprint (locate)."""
+  evaluated = record_digests(os.path.realpath(path))
   if evaluated is None:
-    return f"the shards of {eval_path} keep no digests of their clips (prepared by another writer or an older version)"
+    return (f"the shards of {path} keep no digests of their clips, or some sidecar is missing (prepared by another "
+            f"writer or an older version)")
   videos, latents = set(), set()
-  for trained in history.values():
-    path = trained["path"]
-    if not os.path.isdir(path):
-      return f"the training set {path} is not there to compare its clips with"
-    digests = record_digests(os.path.realpath(path))
+  for digest, trained in history.items():
+    found = locate(digest, trained["path"], candidates)
+    if found is None:
+      again = os.path.isdir(trained["path"])
+      return (f"the training set {trained['path']} {'holds other records now (prepared again)' if again else 'is not there'}"
+              f"{', nor is it at ' + ', '.join(map(str, candidates)) if candidates else ''}: its clips cannot be compared")
+    digests = record_digests(os.path.realpath(found))
     if digests is None:
-      return f"the shards of the training set {path} keep no digests of their clips (prepared by an older version)"
+      return f"the shards of the training set {found} keep no digests of their clips (prepared by an older version)"
     kept = digests[:len(digests) - trained["holdout_examples"]] if trained["holdout_examples"] else digests
     videos.update(v for v, _ in kept if v)
     latents.update(l for _, l in kept if l)
+  evaluated = evaluated[len(evaluated) - last:] if last else evaluated
   return sum(bool(v and v in videos or l and l in latents) for v, l in evaluated), len(evaluated)

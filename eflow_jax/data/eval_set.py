@@ -50,30 +50,41 @@ def describe(data_cfg, trained: dict | None = None, history: dict | None = None)
                  "records": records.read_manifest(data_cfg.eval_path)["num_examples"]}
     whole = [t["path"] for digest, t in history.items()
              if digest == described["fingerprint"] or os.path.realpath(t["path"]) == eval_path]
-    shared = None if whole else clip_digests.clips_trained_on(data_cfg.eval_path, history)
     if whole:
-      why = f"data.eval_path={data_cfg.eval_path} holds the record set {whole[0]} the weights trained on"
-    elif isinstance(shared, str):
-      why = f"whether the clips of data.eval_path={data_cfg.eval_path} were trained on cannot be told: {shared}"
-    elif shared[0]:
-      described["clips_also_trained_on"] = f"{shared[0]} of {shared[1]}"
-      why = (f"{shared[0]} of the {shared[1]} clips of data.eval_path={data_cfg.eval_path} are clips the weights "
-             f"trained on (the same source video, or byte-identical latents, as records of "
-             f"{', '.join(sorted(t['path'] for t in history.values()))})")
-    else:
-      return {**described, "held_out": True}
-    return {**described, "held_out": None if isinstance(shared, str) else False, "why": why}
+      return {**described, "held_out": False,
+              "why": f"data.eval_path={data_cfg.eval_path} holds the record set {whole[0]} the weights trained on"}
+    return _judged_by_clips(described, data_cfg.eval_path, "data.eval_path", history, None, [data_cfg.path])
   hold = int(data_cfg.holdout_examples or 0)
   described = {"clips": f"the last {hold} records of data.path" if hold else "the training records of data.path",
                "fingerprint": _fingerprint(os.path.realpath(data_cfg.path)),
                "records": hold or records.read_manifest(data_cfg.path)["num_examples"]}
-  trained_whole = history.get(described["fingerprint"], {"holdout_examples": hold})["holdout_examples"]
+  if described["fingerprint"] not in history:        # a set the weights did not train on as a whole
+    return _judged_by_clips({**described, "clips": described["clips"].replace("training records", "records")},
+                            data_cfg.path, "data.path", history, hold or None)
+  trained_whole = history[described["fingerprint"]]["holdout_examples"]
   if hold and trained_whole >= hold:
     return {**described, "held_out": True}
   why = (f"data.holdout_examples={hold}: the last {hold} records of data.path={data_cfg.path} were not all held out, "
          f"the weights trained with only {trained_whole} held out" if hold else
          f"the eval scores the training records of data.path={data_cfg.path}")
   return {**described, "held_out": False, "why": why}
+
+
+def _judged_by_clips(described: dict, path: str, field: str, history: dict, last: int | None, candidates=()) -> dict:
+  """`described` with held_out judged clip by clip (data/clip_digests.py): true when no clip of the
+  set at `path` (its `last` records) has the source video or the latent bytes of a trained clip
+  (a re-encoded or edited copy is not seen: `compared` says so), false naming how many do, null
+  with why when the digests or the trained sets are not there."""
+  shared = clip_digests.clips_trained_on(path, history, candidates, last)
+  if isinstance(shared, str):
+    return {**described, "held_out": None, "why": f"whether the clips of {field}={path} were trained on cannot be "
+                                                  f"told: {shared}"}
+  if not shared[0]:
+    return {**described, "held_out": True, "compared": "source video files and latents, by sha256"}
+  return {**described, "held_out": False, "clips_also_trained_on": f"{shared[0]} of {shared[1]}",
+          "why": (f"{shared[0]} of the {shared[1]} clips of {field}={path} are clips the weights trained on (the "
+                  f"same source video, or byte-identical latents, as records of "
+                  f"{', '.join(sorted(t['path'] for t in history.values()))})")}
 
 
 _judged: set = set()        # data sections whose eval was judged against the weights' history

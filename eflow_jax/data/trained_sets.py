@@ -17,7 +17,9 @@ def from_record_sets(record_sets: dict, data_cfg) -> dict:
   section (a run given data.eval_path trains on every record; else all but the last holdout_examples)."""
   data_cfg = data_cfg or {}
   hold = 0 if data_cfg.get("eval_path") else int(data_cfg.get("holdout_examples") or 0)
-  return {digest: {"path": path, "holdout_examples": hold} for path, digest in (record_sets or {}).items()}
+  # Absolute: a relative data.path means nothing from another folder (an eval run elsewhere).
+  return {digest: {"path": os.path.abspath(path), "holdout_examples": hold}
+          for path, digest in (record_sets or {}).items()}
 
 
 def of_meta(meta: dict | None) -> dict | None:
@@ -30,15 +32,20 @@ def of_meta(meta: dict | None) -> dict | None:
 
 
 def of_export(description: dict) -> dict | None:
-  """An export's history (its config.json); an export written before it was kept gives the set its
-  config names, by that set's fingerprint now (None when the set is not at that path any more)."""
+  """An export's history (its config.json); an export written before it was kept gives the sets its
+  config names (data.path and each stage's data_path), by their fingerprints now: a set no longer at
+  its path gets a key no set has, so that its clips are known not to be comparable."""
   if isinstance(description.get(KEY), dict):
     return description[KEY]
-  data_cfg = (description.get("config") or {}).get("data") or {}
-  path = data_cfg.get("path")
-  if data_cfg.get("source") != "array_record" or not path or not os.path.isdir(path):
+  config = description.get("config") or {}
+  data_cfg = config.get("data") or {}
+  if data_cfg.get("source") != "array_record" or not data_cfg.get("path"):
     return None
-  return from_record_sets({path: fingerprint.record_fingerprint(path)}, data_cfg)
+  stages = [v for k, v in sorted((config.get("curriculum") or {}).items())
+            if k.startswith("stage") and isinstance(v, dict)]
+  paths = {data_cfg["path"], *(s["data_path"] for s in stages if s.get("data_path"))}
+  return from_record_sets({p: fingerprint.record_fingerprint(p) if os.path.isdir(p) else f"not found: {p}"
+                           for p in sorted(paths)}, data_cfg)
 
 
 def merged(*histories) -> dict:
