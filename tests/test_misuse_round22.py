@@ -84,3 +84,31 @@ def test_an_export_from_before_the_sets_were_kept_names_its_stage_sets(tmp_path,
   assert described["held_out"] is False
   described = eval_set.describe(_data(sets["train"], sets["apart"]), None, history)
   assert described["held_out"] is None and "gone is not there" in described["why"]
+
+
+def test_an_eval_set_embedded_by_another_encoder_than_the_models_is_refused():
+  """Round 22 (R11): an export evaluated on the user's caption set embedded by another encoder was
+  scored without a word (the encoder was checked against data.path's set, not the model's)."""
+  from eflow_jax.text import encoder_identity
+  model = {encoder_identity.KEY: "f052c758de30a9f2"}
+  encoder_identity.check_sets_match_model(model, {"data.path": {encoder_identity.KEY: "f052c758de30a9f2"},
+                                                  "data.eval_path": {}})          # a set from before digests
+  encoder_identity.check_sets_match_model({}, {"data.path": {encoder_identity.KEY: "81d58c0da5e42f0c"}})
+  with pytest.raises(ValueError, match=r"^data\.path: its captions were embedded by another text encoder \(digest "
+                                       r"81d58c0da5e42f0c\) than the model's training captions \(digest f052c758de30a9f2\)"):
+    encoder_identity.check_sets_match_model(model, {"data.path": {encoder_identity.KEY: "81d58c0da5e42f0c"}})
+
+
+def test_sampling_an_export_checks_the_encoder_against_the_models_captions(tmp_path):
+  """Round 22 (R11): sampling an export took any encoder (the checkpoint's kept manifest was read,
+  and an export has none)."""
+  from test_pipeline_misuse import write_run
+  from eflow_jax.tools import export as export_tool
+  from eflow_jax.train import evaluate
+  write_run(str(tmp_path / "run"), steps=(2,))
+  assert export_tool.main([f"--workdir={tmp_path / 'run'}", f"--output={tmp_path / 'exp'}"]) == 0
+  description = json.loads((tmp_path / "exp" / "config.json").read_text())
+  description["manifest"] = {"text_encoder_digest": "f052c758de30a9f2"}      # as a text export keeps it
+  (tmp_path / "exp" / "config.json").write_text(json.dumps(description, indent=1))
+  assert evaluate.weights_manifest(str(tmp_path / "exp"), {}) == {"text_encoder_digest": "f052c758de30a9f2"}
+  assert evaluate.weights_manifest(str(tmp_path / "run"), {"data_manifest": {"a": 1}}) == {"a": 1}

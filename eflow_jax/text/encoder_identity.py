@@ -46,12 +46,27 @@ def encoder_digest(path: str, *, with_unread_copies: bool = False) -> str:
   return digest.hexdigest()[:16]
 
 
-def check_same_encoder(path: str, manifest: dict | None, where: str) -> None:
+def check_same_encoder(path: str, manifest: dict | None, where: str, whose: str = "the training captions") -> None:
   """ValueError (one line) when the encoder at `path` is not the one whose digest the record set's
-  manifest keeps; a set prepared before digests (or without a t5 encoder) is not checked."""
+  manifest keeps (`whose` captions it embedded); a set prepared before digests (or without a t5
+  encoder) is not checked."""
   saved = (manifest or {}).get(KEY)
   found = encoder_digest(path) if saved and os.path.isdir(path) else saved
   if found != saved and encoder_digest(path, with_unread_copies=True) != saved:
     raise ValueError(f"{where}: the text encoder at {path} (digest {found} of its config, weights and "
-                     f"tokenizer files) is not the one that embedded the training captions (digest {saved}): prompts "
+                     f"tokenizer files) is not the one that embedded {whose} (digest {saved}): prompts "
                      f"would be embedded unlike them; point text_encoder.path at that encoder.")
+
+
+def check_sets_match_model(model_manifest: dict | None, sets: dict) -> None:
+  """ValueError (one line) when a record set the eval reads ({field: its manifest}: data.path,
+  data.eval_path) holds captions embedded by another encoder than the model's training captions
+  (the manifest the checkpoint or export keeps): the model would be scored on conditions it never
+  met. Sets or models from before digests are not checked."""
+  saved = (model_manifest or {}).get(KEY)
+  for field, manifest in sets.items():
+    found = (manifest or {}).get(KEY)
+    if saved and found and found != saved:
+      raise ValueError(f"{field}: its captions were embedded by another text encoder (digest {found}) than the "
+                       f"model's training captions (digest {saved}): it would be scored on conditions it never met; "
+                       f"prepare the set with the model's text encoder.")

@@ -19,8 +19,9 @@ from eflow_jax import sharding as sharding_lib
 from eflow_jax import text as text_encoders
 from eflow_jax import video_io
 from eflow_jax import weights_digest
-from eflow_jax.data import eval_set, fingerprint, pipeline, trained_sets
+from eflow_jax.data import eval_set, fingerprint, pipeline, records, trained_sets
 from eflow_jax.flow import diagnostics as flow_diagnostics
+from eflow_jax.text import encoder_identity
 from eflow_jax.flow import losses as flow_losses
 from eflow_jax.deleted_record_set import stand_in_for_deleted_set
 from eflow_jax.inference import autoencoder_for, clip_fps, make_sampler, sample_conditions
@@ -121,6 +122,13 @@ def write_report(path: str, report: dict) -> None:
 # ------------------------------------------------------------------------------------------------
 # The sample and eval modes: read a checkpoint, never write one.
 # ------------------------------------------------------------------------------------------------
+def weights_manifest(workdir: str, meta: dict) -> dict | None:
+  """The manifest of the set the weights trained on (its encoder digest): the checkpoint's, or the export's."""
+  if is_export(workdir):
+    return read_description(os.path.join(workdir, CONFIG_FILE)).get("manifest")
+  return (meta or {}).get("data_manifest")
+
+
 def trained_history(workdir: str, meta: dict) -> dict | None:
   """Every record set the weights trained on (data/trained_sets.py): the checkpoint's meta, or the
   export's config.json."""
@@ -168,7 +176,7 @@ def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=
       raise ValueError("--prompt / --prompts_file are for text models; use --class_id with a class-conditional "
                        "model.")
     cli_checks.warn_blank_prompts("--mode=sample", prompts)
-    encoder = text_encoders.from_config(config, (meta or {}).get("data_manifest"))   # its captions' encoder only
+    encoder = text_encoders.from_config(config, weights_manifest(workdir, meta))   # its captions' encoder only
     text, mask = encoder.encode(list(prompts))
     prompt_batch, num = {"text": text, "text_mask": mask}, len(prompts)
   else:
@@ -227,6 +235,11 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
   """
   model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
   weights = weights_field(meta, state, mesh)
+  if config.data.source == "array_record":
+    sets = {"data.path": pipeline.manifest(config.data)}
+    if config.data.eval_path:
+      sets["data.eval_path"] = records.read_manifest(config.data.eval_path)
+    encoder_identity.check_sets_match_model(weights_manifest(workdir, meta), sets)
   described = eval_set.describe(config.data, (meta.get("config") or {}).get("data"), trained_history(workdir, meta))
   eval_set.warn_if_not_held_out(config.data, described)
   default_path = os.path.join(workdir, f"eval_step{int(state.step):06d}.json")

@@ -20,7 +20,8 @@ def check_sources_agree(config, kind: str, sources) -> None:
   if kind == "text":
     text_encoders.check_config(config, manifest.get("text_encoder") if manifest else "builtin")
     if manifest and manifest.get("text_encoder") == "t5":        # the weights too: a run samples at its end
-      encoder_identity.check_same_encoder(config.text_encoder.path, manifest, "text_encoder.path")
+      encoder_identity.check_same_encoder(config.text_encoder.path, manifest, "text_encoder.path",
+                                          "the captions of data.path")
   keys = lambda m: (autoencoders.data_kind(m), m.get("latent_mean"), m.get("latent_std"), m.get("text_encoder"))
   for field, data_cfg in (sources[1:] if manifest else ()):
     other = pipeline.manifest(data_cfg)
