@@ -10,6 +10,7 @@ tools/export.py, tools/prepare_data.py, benchmarks/sweeps/ablation_sweep.py).
 Standard library only: the command line checks these before JAX is imported.
 """
 import os
+import sys
 
 # Names of --config.a.b overrides that hold a path: data.path, curriculum.stageN.data_path,
 # eval.classifier_path, autoencoder.cache_dir, autoencoder.weights, text_encoder.path...
@@ -27,6 +28,16 @@ def _is_path_flag(name: str, names) -> bool:
   return name.startswith("config.") and name.rsplit(".", 1)[-1].endswith(_CONFIG_PATH_ENDINGS)
 
 
+def _refuse_padded(flag: str, value: str) -> None:
+  """A path with a name that starts or ends in whitespace (a pasted path, a quoted variable with a
+  stray space) would make a folder no later command finds by its visible name: one line, exit 2."""
+  padded = [part for part in value.split(os.sep) if part != part.strip()]
+  if padded:
+    print(f"error: {flag}={value!r}: the name {padded[0]!r} starts or ends with a space; remove it (nothing was "
+          f"written).", file=sys.stderr)
+    sys.exit(2)
+
+
 def expand_home_flags(argv, names) -> list:
   """argv with the values of `--name=~...` expanded for each flag in `names` (without dashes) and
   for the --config.* overrides that hold a path; other arguments untouched."""
@@ -35,6 +46,7 @@ def expand_home_flags(argv, names) -> list:
     if isinstance(arg, str) and arg.startswith("-") and "=" in arg:
       flag, value = arg.split("=", 1)
       if _is_path_flag(flag.lstrip("-"), names):
+        _refuse_padded(flag, value)
         arg = f"{flag}={expand_home(value)}"
     out.append(arg)
   return out

@@ -112,3 +112,16 @@ def test_sampling_an_export_checks_the_encoder_against_the_models_captions(tmp_p
   (tmp_path / "exp" / "config.json").write_text(json.dumps(description, indent=1))
   assert evaluate.weights_manifest(str(tmp_path / "exp"), {}) == {"text_encoder_digest": "f052c758de30a9f2"}
   assert evaluate.weights_manifest(str(tmp_path / "run"), {"data_manifest": {"a": 1}}) == {"a": 1}
+
+
+@pytest.mark.parametrize("tool", ["export", "prepare_data"])
+def test_an_output_path_with_a_trailing_space_is_refused(tmp_path, capsys, tool):
+  """Round 22 (R34): --output="runs/x " made a folder 'x ' that the next command could not find."""
+  from eflow_jax.tools import export as export_tool
+  from eflow_jax.tools import prepare_data
+  main = export_tool.main if tool == "export" else prepare_data.main
+  extra = [] if tool == "export" else ["--frames=4", "--height=16", "--width=16"]
+  with pytest.raises(SystemExit) as stop:
+    main([f"--{'workdir' if tool == 'export' else 'input'}={tmp_path}", f"--output={tmp_path / 'x '}", *extra])
+  assert stop.value.code == 2 and "the name 'x ' starts or ends with a space" in capsys.readouterr().err
+  assert not (tmp_path / "x ").exists()
