@@ -72,7 +72,7 @@ def test_an_eval_judged_against_the_weights_history_gets_no_second_warning(sets,
   eval_set.warn_if_training_records(data)
   err = capsys.readouterr().err
   assert err.count("\n") == 1 and "cannot be told" in err and "TRAINING records" not in err
-  assert "the report says held_out null; give the training set back at its path to compare" in err
+  assert "the report says held_out null; give the training set back (at its path or as data.path) to compare" in err
   eval_set.warn_if_training_records(_data(sets["train"], sets["train"]))          # a config alone: as before
   assert "the eval batch is drawn from the TRAINING records" in capsys.readouterr().err
 
@@ -135,7 +135,8 @@ def test_a_training_set_without_clip_digests_cannot_certify_an_eval_set(tmp_path
   described = eval_set.describe(_data(old, sets["tail"]), None, _history((old, 0)))
   assert described["held_out"] is None and "keep no digests of their clips" in described["why"]
   eval_set.warn_if_not_held_out(_data(old, sets["tail"]), described)
-  assert "cannot be told" in capsys.readouterr().err
+  err = capsys.readouterr().err
+  assert "cannot be told" in err and "held_out null; prepare the sets again with this version to compare them" in err
   gone = eval_set.describe(_data(sets["train"], sets["tail"]), None, {"fp": {"path": str(tmp_path / "moved"),
                                                                               "holdout_examples": 0}})
   assert gone["held_out"] is None and re.search(r"moved is not there, nor is it at .*train: its clips cannot be compared",

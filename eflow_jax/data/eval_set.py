@@ -101,9 +101,10 @@ def warn_if_not_held_out(data_cfg, described: dict) -> None:
   _judged.add(_section(data_cfg))
   if described.get("held_out") is not True and described.get("why"):
     unknown = described["held_out"] is None
+    remedy = ("prepare the sets again with this version to compare them, or " if "no digests" in described["why"] else
+              "give the training set back (at its path or as data.path) to compare, or ")
     _say_once(f"{described['why']}: the report says held_out {'null' if unknown else 'false'}; "
-              f"{'give the training set back at its path to compare, or ' if unknown else ''}score a set prepared "
-              f"from other videos.")
+              f"{remedy if unknown else ''}score a set prepared from other videos.")
 
 
 def warn_if_repeated(path: str, num_records: int, batch_size: int, batch_setting: str = "eval.num_samples") -> None:
