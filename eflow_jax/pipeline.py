@@ -40,6 +40,7 @@ from eflow_jax.inference import make_sampler
 from eflow_jax.models.init import init_params
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.param_tree import unflatten_params
+from eflow_jax.schema.flow import flow_type_problem
 
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
@@ -73,8 +74,8 @@ def is_description(description) -> bool:
 
 
 def read_description(path: str) -> dict:
-  """An export's config.json, checked: CorruptExportError (one line naming the file) if it is not
-  JSON or lacks a field (an export cut short, another program's config.json)."""
+  """An export's config.json, checked: CorruptExportError (one line naming the file) if it is not JSON, lacks
+  a field (an export cut short, another program's config.json) or holds a flow value of another type."""
   try:
     with open(path) as f:
       description = json.load(f)
@@ -85,26 +86,25 @@ def read_description(path: str) -> dict:
     raise CorruptExportError(f"{path} is not an eflow_jax export description; export the run again.")
   missing = [key for key in DESCRIPTION_KEYS if key not in description]
   if missing:
-    raise CorruptExportError(f"{path} lacks {', '.join(repr(k) for k in missing)}: not a complete eflow_jax export "
-                             f"description; export the run again.")
+    raise CorruptExportError(f"{path} lacks {', '.join(map(repr, missing))}: not a complete export description; "
+                             f"export the run again.")
   shape = description["example_shape"]
   if not (isinstance(shape, list) and len(shape) == 4 and all(isinstance(n, int) and n >= 1 for n in shape)):
     raise CorruptExportError(f"{path}: example_shape={shape!r} is not four positive sizes (T, H, W, C); export the "
                              f"run again.")
-  if not is_description(description):
-    raise CorruptExportError(f"{path}: its 'config' holds no model; export the run again.")
+  problem = "its 'config' holds no model" if not is_description(description) else flow_type_problem(description)
+  if problem:
+    raise CorruptExportError(f"{path}: {problem}; export the run again, or give the value its type.")
   return description
 
 
 def weight_checksums(flat_params: dict) -> dict:
-  """The checksums an export carries for its tensors: the checkpoints' algorithm
-  (checkpoint.py, CHECKSUM_ALGORITHM), per '/'-joined tensor name."""
+  """An export's checksums of its tensors, per '/'-joined name: the checkpoints' algorithm (checkpoint.py)."""
   return {"algorithm": ckpt_lib.CHECKSUM_ALGORITHM, "leaves": ckpt_lib.state_checksums(flat_params)}
 
 
 def expected_tensors(config, example_shape) -> dict:
-  """{'/'-joined name: (shape, dtype name)} of the parameters of the config's model, from its
-  abstract init (jax.eval_shape: nothing is computed)."""
+  """{'/'-joined name: (shape, dtype name)} of the config's model's parameters, by jax.eval_shape (nothing computed)."""
   model = VideoDiT.from_config(config.model)
   shapes = jax.eval_shape(lambda: init_params(model, jax.random.PRNGKey(0), tuple(example_shape),
                                               config.data.get("text_length", 1)))

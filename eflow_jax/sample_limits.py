@@ -115,8 +115,8 @@ def check_memory(what: str, num_clips: int, config, example_shape, available: in
   if available is not None and needed > available:
     fit = max(1, available // per_clip)
     raise MemoryError(f"{what}: {num_clips} clips need about {needed / 2**30:.1f} GiB for their latents and frames, "
-                      f"{available / 2**30:.1f} GiB of RAM is free; ask for at most {fit} clips per call (fewer where the "
-                      f"network's working memory is large: that is known only once it is compiled).")
+                      f"{available / 2**30:.1f} GiB of RAM is free; ask for at most {fit} clips per call (fewer where "
+                      f"the network's working memory is large: that is known only once it is compiled).")
 
 
 def clips_that_fit(num_clips: int, error: str) -> int | None:

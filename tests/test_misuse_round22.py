@@ -125,3 +125,25 @@ def test_an_output_path_with_a_trailing_space_is_refused(tmp_path, capsys, tool)
     main([f"--{'workdir' if tool == 'export' else 'input'}={tmp_path}", f"--output={tmp_path / 'x '}", *extra])
   assert stop.value.code == 2 and "the name 'x ' starts or ends with a space" in capsys.readouterr().err
   assert not (tmp_path / "x ").exists()
+
+
+def test_an_exports_flow_value_of_another_type_is_refused_at_load(tmp_path):
+  """Round 22 (R35): inference_steps "8" (a string typed in an editor) loaded, then the call died
+  in the sampler with a 25-line TypeError."""
+  import eflow_jax
+  from test_pipeline_misuse import write_run
+  from eflow_jax.pipeline import CorruptExportError
+  from eflow_jax.schema.flow import flow_type_problem
+  from eflow_jax.tools import export as export_tool
+  write_run(str(tmp_path / "run"), steps=(2,))
+  assert export_tool.main([f"--workdir={tmp_path / 'run'}", f"--output={tmp_path / 'exp'}"]) == 0
+  path = tmp_path / "exp" / "config.json"
+  description = json.loads(path.read_text())
+  assert flow_type_problem(description) is None
+  for key, value, named in (("inference_steps", "8", "'8' is a str; it takes a int"), ("w_inf", None, "None is a "
+                            "NoneType; it takes a float"), ("sampler", 2, "2 is a int; it takes a str"),
+                            ("inference_steps", True, "True is a bool")):
+    edited = {**description, "config": {**description["config"], "flow": {**description["config"]["flow"], key: value}}}
+    path.write_text(json.dumps(edited, indent=2))
+    with pytest.raises(CorruptExportError, match=rf"config\.json: config\.flow\.{key}={named}"):
+      eflow_jax.Pipeline.from_pretrained(str(tmp_path / "exp"))

@@ -104,9 +104,9 @@ def clips_trained_on(path: str, history: dict, candidates=(), last: int | None =
   for digest, trained in history.items():
     found = locate(digest, trained["path"], candidates)
     if found is None:
-      again = os.path.isdir(trained["path"])
-      return (f"the training set {trained['path']} {'holds other records now (prepared again)' if again else 'is not there'}"
-              f"{', nor is it at ' + ', '.join(map(str, candidates)) if candidates else ''}: its clips cannot be compared")
+      state = "holds other records now (prepared again)" if os.path.isdir(trained["path"]) else "is not there"
+      elsewhere = f", nor is it at {', '.join(map(str, candidates))}" if candidates else ""
+      return f"the training set {trained['path']} {state}{elsewhere}: its clips cannot be compared"
     digests = record_digests(os.path.realpath(found))
     if digests is None:
       return f"the shards of the training set {found} keep no digests of their clips (prepared by an older version)"

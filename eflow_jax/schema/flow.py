@@ -145,6 +145,24 @@ def _one_of(cfg, name, allowed):
     raise ValueError(f"flow.{name}={value!r} is unknown; use one of {', '.join(allowed)}.")
 
 
+def flow_type_problem(description: dict) -> str | None:
+  """Why an export description's flow section cannot be sampled with (a number typed as text, a
+  null where a number goes: an edit of config.json by hand), or None. Checked against the types
+  of flow_config()'s defaults, before anything is built."""
+  flow, defaults = (description.get("config") or {}).get("flow") or {}, flow_config()
+  for key, value in flow.items():
+    default = defaults.get(key)
+    if isinstance(default, bool) or default is None:
+      wrong = isinstance(default, bool) and not isinstance(value, bool)
+    elif isinstance(default, (int, float)):
+      wrong = isinstance(value, bool) or not isinstance(value, (int, float))
+    else:
+      wrong = isinstance(default, str) and not isinstance(value, str)
+    if wrong:
+      return f"config.flow.{key}={value!r} is a {type(value).__name__}; it takes a {type(default).__name__}"
+  return None
+
+
 def validate_flow_config(cfg) -> None:
   """Raises ValueError (one line, naming the field to change) for an invalid flow config."""
   validate_objective(cfg)

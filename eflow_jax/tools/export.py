@@ -317,8 +317,9 @@ def keep_edited_description(path: str) -> str | None:
   target = free_name(os.path.splitext(path)[0] + ".edited", ".json")
   os.rename(path, target)
   added = sorted(set(parsed) - set(WRITTEN_KEYS)) if isinstance(parsed, dict) else []
-  print(f"{path} is not the description the export wrote ({'it adds ' + ', '.join(added) if added else 'edited'}): kept "
-        f"as {target}, and a new one written.", file=sys.stderr, flush=True)
+  what = f"it adds {', '.join(added)}" if added else "edited"
+  print(f"{path} is not the description the export wrote ({what}): kept as {target}, and a new one written.",
+        file=sys.stderr, flush=True)
   return target
 
 
