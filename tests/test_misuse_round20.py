@@ -39,7 +39,8 @@ def test_an_eval_set_prepared_from_some_training_videos_is_not_called_held_out(t
     assert "are clips the weights trained on" in err and "the report says held_out false" in err
   apart = eval_set.describe(data("apart"))
   assert apart == {"clips": "data.eval_path", "fingerprint": apart["fingerprint"], "records": 1, "held_out": True,
-                   "compared": "source video files and latents, by sha256"}
+                   "compared": "source video files and latents, by sha256 (a near-copy, such as a lossy re-encode "
+                               "or an edited clip, is not detected)"}
   eval_set.warn_if_training_records(data("apart"))
   eval_set.warn_if_not_held_out(data("apart"), apart)
   assert capsys.readouterr().err == ""

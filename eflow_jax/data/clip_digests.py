@@ -105,7 +105,8 @@ def clips_trained_on(path: str, history: dict, candidates=(), last: int | None =
     found = locate(digest, trained["path"], candidates)
     if found is None:
       state = "holds other records now (prepared again)" if os.path.isdir(trained["path"]) else "is not there"
-      elsewhere = f", nor is it at {', '.join(map(str, candidates))}" if candidates else ""
+      others = [str(c) for c in candidates if os.path.realpath(c) != os.path.realpath(trained["path"])]
+      elsewhere = f", nor is it at {', '.join(others)}" if others else ""
       return f"the training set {trained['path']} {state}{elsewhere}: its clips cannot be compared"
     digests = record_digests(os.path.realpath(found))
     if digests is None:

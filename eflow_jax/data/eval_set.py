@@ -80,7 +80,8 @@ def _judged_by_clips(described: dict, path: str, field: str, history: dict, last
     return {**described, "held_out": None, "why": f"whether the clips of {field}={path} were trained on cannot be "
                                                   f"told: {shared}"}
   if not shared[0]:
-    return {**described, "held_out": True, "compared": "source video files and latents, by sha256"}
+    return {**described, "held_out": True, "compared": "source video files and latents, by sha256 (a near-copy, "
+                                                       "such as a lossy re-encode or an edited clip, is not detected)"}
   return {**described, "held_out": False, "clips_also_trained_on": f"{shared[0]} of {shared[1]}",
           "why": (f"{shared[0]} of the {shared[1]} clips of {field}={path} are clips the weights trained on (the "
                   f"same source video, or byte-identical latents, as records of "

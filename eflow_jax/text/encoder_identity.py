@@ -55,7 +55,8 @@ def check_same_encoder(path: str, manifest: dict | None, where: str, whose: str 
   if found != saved and encoder_digest(path, with_unread_copies=True) != saved:
     raise ValueError(f"{where}: the text encoder at {path} (digest {found} of its config, weights and "
                      f"tokenizer files) is not the one that embedded {whose} (digest {saved}): prompts "
-                     f"would be embedded unlike them; point text_encoder.path at that encoder.")
+                     f"would be embedded unlike them; point text_encoder.path at that encoder"
+                     f"{', or give a set prepared with this one' if whose != 'the training captions' else ''}.")
 
 
 def check_sets_match_model(model_manifest: dict | None, sets: dict) -> None:

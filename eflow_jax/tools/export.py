@@ -104,7 +104,8 @@ def sampled_how(report: dict) -> str:
   if "sampler" not in p:
     return "sampler, steps and guidance not recorded"
   against = p.get("eval_set") if isinstance(p.get("eval_set"), dict) else {}
-  held = {True: "held out", False: "NOT held out"}.get(against.get("held_out"), "not known to be held out")
+  held = {True: "held out" + (": no clip identical to a trained one" if "compared" in against else ""),
+          False: "NOT held out"}.get(against.get("held_out"), "not known to be held out")
   scored = (f", against {against.get('clips', '?')} ({held}"
             f"{', %s records' % against['records'] if 'records' in against else ''})" if against else "")
   return (f"sampler {p['sampler']}, {p.get('sampler_steps', '?')} steps, guidance {p.get('guidance', '?')}"
