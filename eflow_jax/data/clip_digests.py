@@ -44,11 +44,7 @@ def _record_digests(path: str, stamp: tuple) -> tuple | None:  # pylint: disable
   lists a shard without its sidecar. Sidecars written before the per-record lists give one pair per
   listed video (a video skipped as bad counts too)."""
   out, per_record = [], True
-  try:
-    with open(os.path.join(path, "manifest.json"), encoding="utf-8") as f:
-      manifest = json.load(f)
-  except (OSError, ValueError):
-    return None
+  manifest = _json_or_none(os.path.join(path, "manifest.json"))
   shards = manifest.get("shards") if isinstance(manifest, dict) else None
   if not isinstance(shards, list):
     return None
@@ -57,11 +53,7 @@ def _record_digests(path: str, stamp: tuple) -> tuple | None:  # pylint: disable
   if not listed <= {os.path.basename(p) for p in sidecars}:
     return None                            # a shard copied without its sidecar: its clips would go unseen
   for sidecar in sidecars:
-    try:
-      with open(sidecar, encoding="utf-8") as f:
-        info = json.load(f)
-    except (OSError, ValueError):
-      return None
+    info = _json_or_none(sidecar)
     inputs = info.get("inputs") if isinstance(info, dict) else None
     if not isinstance(inputs, list):
       return None
@@ -77,8 +69,17 @@ def _record_digests(path: str, stamp: tuple) -> tuple | None:  # pylint: disable
   return tuple(out) or None
 
 
+def _json_or_none(path: str):
+  try:
+    with open(path, encoding="utf-8") as f:
+      return json.load(f)
+  except (OSError, ValueError):
+    return None
+
+
 @functools.lru_cache(maxsize=32)
-def _fingerprint(path: str) -> str:
+def set_fingerprint(path: str) -> str:
+  """data/fingerprint.py's fingerprint of the set at `path` (a real path), read once per process."""
   return fingerprint.record_fingerprint(path)
 
 
@@ -86,7 +87,7 @@ def locate(digest: str, recorded: str, candidates=()) -> str | None:
   """Where the trained set of fingerprint `digest` is now: its recorded path, or one of `candidates`
   (the command's data.path: a set moved or renamed since), if it holds that set; None otherwise."""
   for path in [recorded, *candidates]:
-    if path and os.path.isdir(path) and _fingerprint(os.path.realpath(path)) == digest:
+    if path and os.path.isdir(path) and set_fingerprint(os.path.realpath(path)) == digest:
       return path
   return None
 

@@ -5,20 +5,17 @@ from data.path itself or from a data.eval_path that names the training set, a co
 prepared from some of the same videos."""
 from __future__ import annotations
 
-import functools
 import os
 import sys
 
 import numpy as np
 
 from eflow_jax.data import clip_digests
-from eflow_jax.data import fingerprint
 from eflow_jax.data import records
+from eflow_jax.data import trained_sets
 
 
-@functools.lru_cache(maxsize=16)
-def _fingerprint(path: str) -> str:
-  return fingerprint.record_fingerprint(path)
+_fingerprint = clip_digests.set_fingerprint
 
 
 def same_as_training(data_cfg) -> bool:
@@ -30,9 +27,8 @@ def same_as_training(data_cfg) -> bool:
 def _this_config_trained(data_cfg, trained: dict | None) -> dict:
   """The history a run of this data section has (data/trained_sets.py): data.path with the records
   it held out; `trained`, the checkpoint's data section, says what training held out."""
-  source = data_cfg if trained is None else trained
-  hold = 0 if source.get("eval_path") else int(source.get("holdout_examples") or 0)
-  return {_fingerprint(os.path.realpath(data_cfg.path)): {"path": data_cfg.path, "holdout_examples": hold}}
+  return trained_sets.from_record_sets({data_cfg.path: _fingerprint(os.path.realpath(data_cfg.path))},
+                                       data_cfg if trained is None else trained)
 
 
 def describe(data_cfg, trained: dict | None = None, history: dict | None = None) -> dict:
