@@ -88,6 +88,7 @@ def main(argv):
       raise ValueError(f"unexpected arguments {argv[1:]}; overrides look like --config.a.b=value.")
     given = {name: FLAGS[name].value for name in MODE_FLAGS if FLAGS[name].present}
     check_flags(FLAGS.mode, FLAGS.workdir, given, config.model.num_classes, config.flow)
+    user_paths.absolute_record_paths(config)     # as the checkpoints will keep them: valid from any folder
     from eflow_jax import workdir as workdir_lib               # after flag parsing: keeps `--help` fast
     from eflow_jax.train import evaluate, fault_tolerance, loop
     workdir = os.path.abspath(FLAGS.workdir)

@@ -84,3 +84,16 @@ def check_outside_checkpoints(flag: str, path: str, workdir: str | None = None, 
     raise ValueError(f"{flag}={path} is inside the run's checkpoints folder {folder}, whose step folders "
                      f"checkpoint pruning (max_to_keep) deletes and where a folder is taken for a step; "
                      f"choose a path outside it.")
+
+
+def absolute_record_paths(config) -> None:
+  """data.path, data.eval_path and each curriculum stage's data_path made absolute where given, in
+  place: a checkpoint and an export keep the paths a run read (train/fault_tolerance.py, the export's
+  config.json), and a relative one read from another folder would name another set, or none."""
+  data = config.data
+  for field in ("path", "eval_path"):
+    if isinstance(data.get(field), str) and data.get(field):
+      data[field] = os.path.abspath(data[field])
+  for stage in (config.get("curriculum") or {}).values():
+    if isinstance(stage.get("data_path"), str) and stage.get("data_path"):
+      stage.data_path = os.path.abspath(stage.data_path)

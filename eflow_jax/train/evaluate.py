@@ -10,20 +10,18 @@ import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
-from eflow_jax import cli_checks
+from eflow_jax import cli_checks, sample_limits, video_io, weights_digest
 from eflow_jax.cli_checks import check_eval_report_settings, check_report_name_step
-from eflow_jax import sample_limits
 from eflow_jax.sample_files import default_sample_name, write_sample_files
 from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax import sharding as sharding_lib
 from eflow_jax import text as text_encoders
-from eflow_jax import video_io
-from eflow_jax import weights_digest
 from eflow_jax.data import eval_set, fingerprint, pipeline, records, trained_sets
 from eflow_jax.flow import diagnostics as flow_diagnostics
 from eflow_jax.text import encoder_identity
 from eflow_jax.flow import losses as flow_losses
 from eflow_jax.deleted_record_set import stand_in_for_deleted_set
+from eflow_jax.trained_data_checks import check_data_for_model, saved_description
 from eflow_jax.inference import autoencoder_for, clip_fps, make_sampler, sample_conditions
 from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
 from eflow_jax.pipeline import (CONFIG_FILE, check_example_shape, check_float32_default, is_export, read_description,
@@ -168,7 +166,9 @@ def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=
   """(videos (B, T, H, W, C) in [-1, 1], conditions, step) of `--mode=sample`: every class in turn
   (or `class_id`), or one clip per prompt (a text model; `num` clips of the eval captions without)."""
   clips = len(prompts) if prompts is not None else num or config.num_samples
-  stand_in_for_deleted_set(config, workdir, step)       # a deleted record set: its saved manifest
+  saved = saved_description(workdir, step)
+  check_data_for_model(config, workdir, saved)
+  stand_in_for_deleted_set(config, saved)       # a deleted record set: its saved manifest
   sample_limits.check_memory("--mode=sample", clips, config, pipeline.example_shape(config.data))
   model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
   if prompts is not None:
@@ -233,6 +233,7 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
   distance and class accuracy (classifier trained once, cached in <workdir>/metrics/); with
   `config.eval.use_i3d` FVD on Kinetics-400 I3D logits (reference statistics cached per protocol).
   """
+  check_data_for_model(config, workdir, saved_description(workdir, step))
   model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
   weights = weights_field(meta, state, mesh)
   if config.data.source == "array_record":
