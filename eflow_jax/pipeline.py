@@ -24,13 +24,8 @@ import jax.numpy as jnp
 import ml_collections
 import numpy as np
 
-from eflow_jax import autoencoders
-from eflow_jax import call_inputs
+from eflow_jax import autoencoders, call_inputs, cli_checks, deleted_record_set, export_digests, root_logger
 from eflow_jax import checkpoint as ckpt_lib
-from eflow_jax import cli_checks
-from eflow_jax import deleted_record_set
-from eflow_jax import export_digests
-from eflow_jax import root_logger
 from eflow_jax import sample_limits
 from eflow_jax import text as text_encoders
 from eflow_jax import video_io, weights_file_problem
@@ -41,6 +36,7 @@ from eflow_jax.models.init import init_params
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.param_tree import unflatten_params
 from eflow_jax.schema.flow import flow_type_problem
+from eflow_jax.schema.known_fields import edited_unknown_field
 
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
@@ -95,6 +91,8 @@ def read_description(path: str) -> dict:
   problem = "its 'config' holds no model" if not is_description(description) else flow_type_problem(description)
   if problem:
     raise CorruptExportError(f"{path}: {problem}; export the run again, or give the value its type.")
+  if edited_unknown_field(description):
+    raise CorruptExportError(f"{path}: {edited_unknown_field(description)}")
   return description
 
 
@@ -203,7 +201,7 @@ class Pipeline:
     config = ml_collections.ConfigDict(description["config"])
     try:
       expected = expected_tensors(config, description["example_shape"])
-    except (TypeError, ValueError, KeyError, AttributeError) as e:   # a damaged model / data section
+    except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError) as e:   # a damaged model / data section
       raise CorruptExportError(f"{paths[0]}: its model cannot be built ({ckpt_lib.first_line(e)}); export the run "
                                f"again.") from None
     try:

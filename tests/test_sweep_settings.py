@@ -30,7 +30,7 @@ def test_a_rerun_with_another_step_budget_is_refused_not_reprinted(sweep, tmp_pa
   report = json.load(open(tmp_path / "results" / "table4_sfm_4.json"))
   assert report["sweep"]["total_steps"] == 4 and report["sweep"]["overrides"] == []
   calls.clear()
-  with pytest.raises(SystemExit, match=r"reports of other settings are in --results \(table4:sfm_4: "
+  with pytest.raises(SystemExit, match=r"reports of other settings, or edited, are in --results \(table4:sfm_4: "
                                        r".*table4_sfm_4.json was made with total_steps=4 and --override \[\], "
                                        r"this sweep total_steps=8"):
     ablation_sweep.main(argv + ["--steps=8"])
@@ -41,6 +41,27 @@ def test_a_rerun_with_another_step_budget_is_refused_not_reprinted(sweep, tmp_pa
   assert not calls
   ablation_sweep.main(argv + ["--steps=4"])                      # the same settings: done, nothing runs
   assert not calls
+
+
+def test_a_report_edited_by_hand_is_not_reprinted_as_a_measurement(sweep, tmp_path, capsys):
+  """Before: a score 'corrected' in a report was printed in the table as the row's measurement."""
+  ablation_sweep, calls = sweep
+  argv = ["--tables=table4", f"--results={tmp_path / 'results'}", f"--root={tmp_path / 'root'}",
+          "--rows=table4:sfm_4", "--steps=4"]
+  ablation_sweep.main(argv)
+  path = tmp_path / "results" / "table4_sfm_4.json"
+  report = json.loads(path.read_text())
+  json.dump({**report, "step": report["step"]}, open(path, "w"), indent=2)     # the same values, laid out anew
+  calls.clear()
+  ablation_sweep.main(argv)
+  assert calls == []                                                          # reused: nothing trained again
+  json.dump({**report, "classifier_fd": 0.01}, open(path, "w"), indent=1)
+  with pytest.raises(SystemExit, match=r"table4_sfm_4\.json was edited after the sweep wrote it: its numbers are not "
+                                       r"the ones measured\)"):
+    ablation_sweep.main(argv)
+  capsys.readouterr()
+  ablation_sweep.main(argv + ["--report_only"])
+  assert "was edited after the sweep wrote it" in capsys.readouterr().err and calls == []
 
 
 def test_a_report_written_before_reports_recorded_their_settings_is_checked_by_its_step(sweep, tmp_path):

@@ -45,7 +45,8 @@ from benchmarks.sweeps.sample_still import write_still  # noqa: E402
 from benchmarks.sweeps.sweep_folders import sweep_folders  # noqa: E402
 from benchmarks.sweeps.training_curves import save_training_curve  # noqa: E402
 from eflow_jax import config_lib  # noqa: E402
-from eflow_jax.atomic_io import write_json_atomically  # noqa: E402
+from eflow_jax import own_digest  # noqa: E402
+from eflow_jax.atomic_io import write_atomically  # noqa: E402
 from eflow_jax.cli_checks import ClosedReaderSafe, override_error_message  # noqa: E402
 from eflow_jax.pipeline import CONFIG_FILE  # noqa: E402
 from eflow_jax.pipeline import is_export  # noqa: E402
@@ -162,7 +163,8 @@ def report_problems(planned, *, unreadable: bool = True) -> list[str]:
       if unreadable:
         problems.append(f"{name}: {report_path} is not a report ({problem})")
       continue
-    mismatch = settings_mismatch(report, settings)
+    mismatch = settings_mismatch(report, settings) or (own_digest.matches(report) is False and
+                                                        "edited after the sweep wrote it: its numbers are not the ones measured")
     if mismatch:
       problems.append(f"{name}: {report_path} was {mismatch}")
   return problems
@@ -172,7 +174,7 @@ def check_existing_reports(planned) -> None:
   """Before anything runs: every existing report of a selected row must match this sweep's settings."""
   problems = report_problems(planned)
   if problems:
-    raise SystemExit(f"reports of other settings are in --results ({'; '.join(problems[:3])}"
+    raise SystemExit(f"reports of other settings, or edited, are in --results ({'; '.join(problems[:3])}"
                      f"{f'; and {len(problems) - 3} more' if len(problems) > 3 else ''}): give this sweep its own "
                      f"--results, or move those reports away; nothing was run.")
 
@@ -185,7 +187,7 @@ def place_report(partial: str, report: str, settings: dict, diverged: int | None
   scored["sweep"] = settings
   if diverged is not None:
     scored["diverged_at_step"] = diverged
-  write_json_atomically(report, scored)
+  write_atomically(report, own_digest.with_own_digest(scored))      # an edited score is then told from a measured one
   os.remove(partial)
 
 
@@ -226,7 +228,7 @@ def main(argv=None):
                     config))
   if args.report_only:          # printed all the same, but not as this sweep's rows
     for problem in report_problems([plan[:3] for plan in planned], unreadable=False):
-      print(f"warning: {problem}: not this sweep's settings, its row below does not compare.", file=sys.stderr)
+      print(f"warning: {problem}: its row below is not this sweep's measurement.", file=sys.stderr)
   else:
     check_existing_reports([plan[:3] for plan in planned])
     check_row_configs([(plan[0], plan[3]) for plan in planned], args)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import glob
-import hashlib
 import json
 import os
 import shutil
@@ -30,7 +29,7 @@ from eflow_jax.folder_lock import FolderBusyError, locked
 from eflow_jax.param_tree import flatten_params
 from eflow_jax.pipeline import (CONFIG_FILE, WEIGHTS_FILE, Pipeline, is_description, run_description,
                                 weight_checksums)
-from eflow_jax import user_paths
+from eflow_jax import own_digest, user_paths
 from eflow_jax.tools import card_mark
 from eflow_jax.sample_limits import steps_taken
 from eflow_jax.weights_digest import (KEY, ema_digest, scored_other_weights, set_aside_reports_of_other_weights,
@@ -256,7 +255,7 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   description = run_description(pipe.config, pipe.example_shape, pipe.step, pipe.manifest,
                                 checksums=weight_checksums(flat), source_run=source_run)
   history = trained_sets.of_meta(meta)       # the eval of the export tells held-out clips by it
-  description = with_own_digest({**description, **({"run_id": run_id} if run_id else {}),
+  description = own_digest.with_own_digest({**description, **({"run_id": run_id} if run_id else {}),
                                   **({trained_sets.KEY: history} if history else {})})
   # The digest of the weights in hand (the checkpoint's, as its meta gives it): the step may be
   # pruned by a trainer since it was read, and a second read would fail.
@@ -284,21 +283,12 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   return [paths[WEIGHTS_FILE], paths[CONFIG_FILE], paths["README.md"]]
 
 
-def with_own_digest(description: dict) -> str:
-  """config.json's text: the description and, last, the sha256 of its text without that key, by
-  which a re-export knows a description the user edited (a value changed, a key added) from its own."""
-  text = json.dumps(description, indent=1)
-  return json.dumps({**description, "written_sha256": hashlib.sha256(text.encode()).hexdigest()}, indent=1)
-
-
 def is_as_written(text: str, parsed) -> bool:
   """Whether a config.json is as an export wrote it: only the export's keys, in its layout, and its own
   digest matching (an export from before the digest has none)."""
   if not isinstance(parsed, dict) or not set(parsed) <= set(WRITTEN_KEYS) or text != json.dumps(parsed, indent=1):
     return False
-  rest = {k: v for k, v in parsed.items() if k != "written_sha256"}
-  return "written_sha256" not in parsed or hashlib.sha256(json.dumps(rest, indent=1).encode()).hexdigest() == \
-      parsed["written_sha256"]
+  return own_digest.matches(parsed) is not False
 
 
 def keep_edited_description(path: str) -> str | None:

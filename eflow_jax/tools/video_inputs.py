@@ -110,7 +110,10 @@ def read_entries(input_path: str) -> tuple[list[dict], list[str] | None]:
       special = False                               # missing: reported as a bad video when it is read
     if special:
       raise ValueError(f"{where}: {row['video']} is not a regular file (a named pipe, a device); list video files.")
-  check_no_repeated_clips(rows, entries)
+  identities = video_identities([e["video"] for e in entries])      # hashed once for both checks
+  check_no_repeated_clips(rows, entries, identities=identities)
+  if kinds == {False}:           # one video listed under two labels: said, as for two class folders
+    warn_videos_in_two_classes(entries, classes or {e["label"]: str(e["label"]) for e in entries}, identities)
   return entries, classes
 
 

@@ -1,0 +1,94 @@
+"""Cases found by trying exports, prepare_data and the sweep as a user would (round 23 of
+docs/misuse/): an export's config.json edited by hand with a setting no code reads or a size that
+divides by zero, and a sweep report whose numbers were edited."""
+import glob
+import json
+import os
+
+import pytest
+
+import eflow_jax
+from eflow_jax import own_digest
+from eflow_jax import pipeline as pipeline_lib
+from eflow_jax.schema.known_fields import unknown_fields
+from eflow_jax.schema.options import load_config
+from test_pipeline_misuse import copy_of, export_dir, run_dir  # pylint: disable=unused-import
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _edited(export_dir, tmp_path, edit):
+  """A copy of the export whose config.json was edited by `edit` and saved as a user would
+  (json.dump, indent=1: the written_sha256 it held is kept)."""
+  copy = copy_of(export_dir, tmp_path)
+  path = os.path.join(copy, "config.json")
+  description = json.load(open(path))
+  edit(description["config"])
+  json.dump(description, open(path, "w"), indent=1)
+  return copy
+
+
+def test_an_export_edited_with_a_setting_no_code_reads_is_refused(export_dir, tmp_path):
+  """Round 23 (S08): flow.guidance_scale 7.0 (the diffusers name) was ignored, the clips sampled at
+  the default guidance, exit 0."""
+  copy = _edited(export_dir, tmp_path, lambda c: c["flow"].update(guidance_scale=7.0))
+  with pytest.raises(pipeline_lib.CorruptExportError, match=r"config\.json: config\.flow\.guidance_scale was added "
+                                                            r"by hand and is not a setting this code reads"):
+    eflow_jax.Pipeline.from_pretrained(copy)
+  misspelt = _edited(export_dir, tmp_path / "b", lambda c: c["flow"].update(w_infty=2.0))
+  with pytest.raises(pipeline_lib.CorruptExportError, match=r"config\.flow\.w_infty .* \(did you mean w_inf\?\)"):
+    eflow_jax.Pipeline.from_pretrained(misspelt)
+  known = _edited(export_dir, tmp_path / "c", lambda c: c["flow"].update(inference_steps=2))
+  assert eflow_jax.Pipeline.from_pretrained(known).config.flow.inference_steps == 2     # a value edited: read
+  eflow_jax.Pipeline.from_pretrained(export_dir)
+
+
+def test_every_recipe_holds_only_settings_the_code_reads():
+  """The reference of known fields (schema/run.py) must not refuse a field that a recipe sets."""
+  recipes = [p for p in glob.glob(os.path.join(REPO, "configs", "*.py"))]
+  recipes += [os.path.join(REPO, "configs", "ablations", f"{t}.py:{r}") for t, r in
+              (("table2", "softmax_fm"), ("table3", "linear_only"), ("table4", "sfm_4"))]
+  recipes.append(os.path.join(REPO, "tests", "tiny_config.py"))
+  for recipe in recipes:
+    assert unknown_fields(load_config(recipe).to_dict()) == [], recipe
+  assert [name for name, _ in unknown_fields({"flow": {"w_inf": 1.0, "cfg_scale": 2.0}, "curriculum": {
+      "stage1": {"ratios": {"fm": 1.0, "dpo": 0.1}}}, "extra": 1})] == [
+          "flow.cfg_scale", "curriculum.stage1.ratios.dpo", "extra"]
+
+
+def test_an_export_edited_to_a_size_that_divides_by_zero_is_one_line(export_dir, tmp_path):
+  """Round 23 (S06): model.num_heads 0 ended in a bare ZeroDivisionError naming no file."""
+  copy = _edited(export_dir, tmp_path, lambda c: c["model"].update(num_heads=0))
+  with pytest.raises(pipeline_lib.CorruptExportError, match=r"config\.json: its model cannot be built "
+                                                            r"\(ZeroDivisionError"):
+    eflow_jax.Pipeline.from_pretrained(copy)
+
+
+def test_a_files_own_digest_tells_edited_values_from_a_new_layout():
+  text = own_digest.with_own_digest({"b": 1, "a": [1, 2]})
+  parsed = json.loads(text)
+  assert list(parsed) == ["b", "a", own_digest.KEY] and own_digest.matches(parsed) is True
+  assert own_digest.matches(json.loads(json.dumps(parsed, indent=4))) is True
+  assert own_digest.matches({**parsed, "a": [1, 3]}) is False and own_digest.matches({"a": 1}) is None
+  import hashlib                                                          # the digest as documented
+  assert parsed[own_digest.KEY] == hashlib.sha256(json.dumps({"b": 1, "a": [1, 2]}, indent=1).encode()).hexdigest()
+
+
+@pytest.mark.parametrize("labels", [("cat", "cat", "dog", "dog"), (0, 0, 1, 1)])
+def test_one_video_listed_under_two_labels_is_said(tmp_path, capsys, labels):
+  """Round 23 (S17): v0 listed as 'cat' and again as 'dog' (two lists pasted together) was prepared
+  as both classes without a word, as one video in two class folders is not."""
+  from eflow_jax.tools import video_inputs
+  for name in ("v0", "v1", "v2"):
+    (tmp_path / f"{name}.mp4").write_bytes(name.encode() * 100)
+  rows = [("v0", labels[0]), ("v1", labels[1]), ("v2", labels[2]), ("v0", labels[3])]
+  (tmp_path / "l.jsonl").write_text("".join(json.dumps({"video": f"{v}.mp4", "label": l}) + "\n" for v, l in rows))
+  entries, _ = video_inputs.read_entries(str(tmp_path / "l.jsonl"))
+  assert len(entries) == 4
+  err = capsys.readouterr().err
+  assert err.count("\n") == 1 and f"v0.mp4 (class '{labels[0]}') and " in err and \
+      err.endswith(f"v0.mp4 (class '{labels[3]}') are the same video: it is prepared under both labels.\n")
+  (tmp_path / "same.jsonl").write_text("".join(json.dumps({"video": f"{v}.mp4", "label": labels[0]}) + "\n"
+                                               for v in ("v0", "v1", "v2")))
+  video_inputs.read_entries(str(tmp_path / "same.jsonl"))
+  assert capsys.readouterr().err == ""
