@@ -92,3 +92,30 @@ def test_one_video_listed_under_two_labels_is_said(tmp_path, capsys, labels):
                                                for v in ("v0", "v1", "v2")))
   video_inputs.read_entries(str(tmp_path / "same.jsonl"))
   assert capsys.readouterr().err == ""
+
+
+def test_an_encoder_copy_lacking_a_tokenizer_file_is_named_not_called_another(tmp_path):
+  """Round 23 (S12): the text run's own encoder copied without spiece.model was refused as 'not the
+  one that embedded the captions', naming no file."""
+  import shutil
+  from eflow_jax import text
+  from eflow_jax.data import records
+  from eflow_jax.text import encoder_identity, tiny
+  from test_prepare_data_misuse import make_video, prepare
+  tiny.make_tiny_umt5(str(tmp_path / "enc"))
+  for i in range(2):
+    make_video(tmp_path / "v" / f"{i}.mp4", i)
+  (tmp_path / "l.jsonl").write_text("".join(json.dumps({"video": f"v/{i}.mp4", "caption": f"clip {i}"}) + "\n"
+                                            for i in range(2)))
+  prepare(tmp_path / "l.jsonl", tmp_path / "set", text_encoder=text.build("t5", path=str(tmp_path / "enc"),
+                                                                           text_length=8))
+  manifest = records.read_manifest(str(tmp_path / "set"))
+  assert manifest[encoder_identity.FILES_KEY] == ["config.json", "model.safetensors", "spiece.model",
+                                                  "tokenizer.json", "tokenizer_config.json"]
+  shutil.copytree(tmp_path / "enc", tmp_path / "copy")
+  encoder_identity.check_same_encoder(str(tmp_path / "copy"), manifest, "text_encoder.path")
+  os.remove(tmp_path / "copy" / "spiece.model")
+  (tmp_path / "copy" / "added_tokens.json").write_text("{}")
+  with pytest.raises(ValueError, match=r"\(digest [0-9a-f]{16}\) \(its folder lacks spiece\.model and adds "
+                                       r"added_tokens\.json beside the files of that encoder: a copy cut short\?\): "):
+    encoder_identity.check_same_encoder(str(tmp_path / "copy"), manifest, "text_encoder.path")

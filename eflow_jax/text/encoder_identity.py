@@ -14,6 +14,7 @@ import os
 SAMPLED_BYTES = 1 << 20         # at each end of a file
 SAMPLED_BLOCKS, BLOCK_BYTES = 64, 1 << 16      # and between them: an edit inside the tensors is seen too
 KEY = "text_encoder_digest"        # in a record set's manifest (tools/prepare_data.py)
+FILES_KEY = "text_encoder_files"    # and the names of the files that digest covers (loaded_files)
 # What transformers reads of a T5 / UMT5 directory (AutoConfig, AutoTokenizer, the encoder model).
 LOADED_NAMES = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
                 "added_tokens.json", "spiece.model", "tokenizer.model")
@@ -29,12 +30,8 @@ def encoder_digest(path: str, *, with_unread_copies: bool = False) -> str:
   .safetensors weights where they exist, so a PyTorch .bin copy beside them (a full hub download
   brings both) is left out, unless with_unread_copies (the digest record sets kept before)."""
   digest = hashlib.sha256()
-  names = sorted(os.listdir(path))
-  unread = (".bin", ".bin.index.json") if any(n.endswith(".safetensors") for n in names) else ()
-  for name in names:
+  for name in loaded_files(path, with_unread_copies=with_unread_copies):
     full = os.path.join(path, name)
-    if not is_loaded(name) or not os.path.isfile(full) or (name.endswith(unread) and not with_unread_copies):
-      continue
     size = os.path.getsize(full)
     digest.update(f"{name}\0{size}\0".encode())
     reads = [(0, SAMPLED_BYTES), (max(0, size - SAMPLED_BYTES), SAMPLED_BYTES)]
@@ -46,6 +43,27 @@ def encoder_digest(path: str, *, with_unread_copies: bool = False) -> str:
   return digest.hexdigest()[:16]
 
 
+def loaded_files(path: str, *, with_unread_copies: bool = False) -> list[str]:
+  """The names of the files `encoder_digest` covers, sorted (a record set's manifest keeps them as
+  FILES_KEY, so that a copy of the encoder lacking one is told from another encoder)."""
+  names = sorted(os.listdir(path))
+  unread = (".bin", ".bin.index.json") if any(n.endswith(".safetensors") for n in names) else ()
+  return [name for name in names if is_loaded(name) and os.path.isfile(os.path.join(path, name)) and
+          (with_unread_copies or not name.endswith(unread))]
+
+
+def files_differ(path: str, manifest: dict | None) -> str:
+  """' (its folder lacks spiece.model, ...)' when the encoder at `path` lacks or adds files beside those
+  of the encoder the manifest names (FILES_KEY); '' when they are the same or not known."""
+  saved = (manifest or {}).get(FILES_KEY)
+  if not isinstance(saved, list) or not os.path.isdir(path):
+    return ""
+  present = loaded_files(path)
+  lacks, adds = sorted(set(saved) - set(present)), sorted(set(present) - set(saved))
+  parts = ([f"lacks {', '.join(lacks)}"] if lacks else []) + ([f"adds {', '.join(adds)}"] if adds else [])
+  return f" (its folder {' and '.join(parts)} beside the files of that encoder: a copy cut short?)" if parts else ""
+
+
 def check_same_encoder(path: str, manifest: dict | None, where: str, whose: str = "the training captions") -> None:
   """ValueError (one line) when the encoder at `path` is not the one whose digest the record set's
   manifest keeps (`whose` captions it embedded); a set prepared before digests (or without a t5
@@ -54,7 +72,8 @@ def check_same_encoder(path: str, manifest: dict | None, where: str, whose: str 
   found = encoder_digest(path) if saved and os.path.isdir(path) else saved
   if found != saved and encoder_digest(path, with_unread_copies=True) != saved:
     raise ValueError(f"{where}: the text encoder at {path} (digest {found} of its config, weights and "
-                     f"tokenizer files) is not the one that embedded {whose} (digest {saved}): prompts "
+                     f"tokenizer files) is not the one that embedded {whose} (digest {saved})"
+                     f"{files_differ(path, manifest)}: prompts "
                      f"would be embedded unlike them; point text_encoder.path at that encoder"
                      f"{', or give a set prepared with this one' if whose != 'the training captions' else ''}.")
 

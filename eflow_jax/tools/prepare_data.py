@@ -272,6 +272,7 @@ def _manifest_fields(ae, label_kind, num_classes, classes, text_encoder, extra_m
     fields["text_encoder"] = getattr(text_encoder, "name", "")
     if getattr(text_encoder, "digest", None):           # which weights embedded the captions (text/encoder_identity.py)
       fields["text_encoder_digest"] = text_encoder.digest
+      fields["text_encoder_files"] = getattr(text_encoder, "files", None)     # names a file a copy lacks
   return fields
 
 
