@@ -16,13 +16,15 @@ from eflow_jax.models.per_example import null_condition_fn, per_example_net
 _SAMPLERS = {}      # one compiled program per (model, flow config, shape, options, mesh)
 
 
-def sample_conditions(config, model, num: int, *, class_id: int | None = None, prompt_batch=None):
-  """The conditions to sample: every class in turn (or one class), or the eval batch's captions."""
+def sample_conditions(config, model, num: int, *, class_id: int | None = None, prompt_batch=None,
+                      batch_setting: str = "--num_samples"):
+  """The conditions to sample: every class in turn (or one class), or the eval batch's captions
+  (batch_setting: the setting that asked for `num` clips, named if they repeat the captions)."""
   if model.num_classes:
     ids = np.full((num,), class_id) if class_id is not None else np.arange(num) % model.num_classes
     return {"y": jnp.asarray(ids, jnp.int32)}
   batch = prompt_batch or pipeline.make_eval_batch(config.data, model_kind="text", seed=config.seed,
-                                                   batch_size=num, batch_setting="--num_samples")
+                                                   batch_size=num, batch_setting=batch_setting)
   return {"text": jnp.asarray(batch["text"][:num]), "text_mask": jnp.asarray(batch["text_mask"][:num])}
 
 

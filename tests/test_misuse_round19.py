@@ -504,7 +504,7 @@ def test_an_eval_batch_larger_than_the_held_out_set_says_it_repeats_clips(tmp_pa
   for batch_size in (2, 8, 8):
     assert pipeline.make_eval_batch(data, model_kind="class", seed=0, batch_size=batch_size)["x"].shape[0] == batch_size
   err = capsys.readouterr().err
-  assert err.count("fewer than the") == 1 and re.search(r"set has 2 held-out record\(s\), fewer than the 8 clips of an "
+  assert err.count("fewer than the") == 1 and re.search(r"set has 2 record\(s\), fewer than the 8 clips of an "
                                                         r"eval batch \(eval\.num_samples=8\): each is used about 4\.0 times", err)
 
 

@@ -160,9 +160,13 @@ def test_a_config_json_the_user_added_to_is_kept_by_a_re_export(tmp_path, capsys
   err = export(4)
   assert json.loads((out / "config.edited.json").read_text()) == shared and "it adds license, my_note" in err
   assert "license" not in json.loads((out / "config.json").read_text())
-  reformatted = json.dumps(json.loads((out / "config.json").read_text()), indent=4)
+  reformatted = json.dumps(json.loads((out / "config.json").read_text()), indent=4)   # the same values
   (out / "config.json").write_text(reformatted)
-  assert "kept as" in export(2) and (out / "config.edited-2.json").read_text() == reformatted
+  assert "kept as" not in export(2) and not (out / "config.edited-2.json").exists()
+  edited = json.loads((out / "config.json").read_text())
+  edited["config"]["flow"]["inference_steps"] = 3
+  (out / "config.json").write_text(json.dumps(edited, indent=4))
+  assert "kept as" in export(2) and json.loads((out / "config.edited-2.json").read_text()) == edited
 
 
 def test_an_export_keeps_the_sets_its_weights_trained_on(tmp_path, monkeypatch):

@@ -94,7 +94,30 @@ def test_one_video_listed_under_two_labels_is_said(tmp_path, capsys, labels):
   assert capsys.readouterr().err == ""
 
 
-def test_an_encoder_copy_lacking_a_tokenizer_file_is_named_not_called_another(tmp_path):
+def _eval_captions_repeat_in_one_line(caption_set, capsys):
+  """Round 23 (S36): the eval of a text model on 2 records said twice that they repeat, once naming
+  --num_samples (a flag of --mode=sample), and called them held out after the report said they were not."""
+  import types
+  from eflow_jax.inference import sample_conditions
+  from eflow_jax.data import pipeline
+  config = tiny_config_for(caption_set)
+  capsys.readouterr()
+  sample_conditions(config, types.SimpleNamespace(num_classes=0), 4, batch_setting="eval.num_samples")
+  pipeline.make_eval_batch(config.data, model_kind="text", seed=1, batch_size=4)       # the real clips
+  err = capsys.readouterr().err
+  assert err.count("fewer than") == 1 and "held-out" not in err and (
+      f"warning: {caption_set} has 2 record(s), fewer than the 4 clips of an eval batch (eval.num_samples=4): each is "
+      f"used about 2.0 times; give more clips or a smaller eval.num_samples.\n") in err
+
+
+def tiny_config_for(caption_set):
+  from tiny_config import get_config
+  config = get_config()
+  config.data.update(source="array_record", path=str(caption_set), channels=3, text_length=8, holdout_examples=0)
+  return config
+
+
+def test_an_encoder_copy_lacking_a_tokenizer_file_is_named_not_called_another(tmp_path, capsys):
   """Round 23 (S12): the text run's own encoder copied without spiece.model was refused as 'not the
   one that embedded the captions', naming no file."""
   import shutil
@@ -110,6 +133,7 @@ def test_an_encoder_copy_lacking_a_tokenizer_file_is_named_not_called_another(tm
   prepare(tmp_path / "l.jsonl", tmp_path / "set", text_encoder=text.build("t5", path=str(tmp_path / "enc"),
                                                                            text_length=8))
   manifest = records.read_manifest(str(tmp_path / "set"))
+  _eval_captions_repeat_in_one_line(tmp_path / "set", capsys)
   assert manifest[encoder_identity.FILES_KEY] == ["config.json", "model.safetensors", "spiece.model",
                                                   "tokenizer.json", "tokenizer_config.json"]
   shutil.copytree(tmp_path / "enc", tmp_path / "copy")
@@ -119,3 +143,37 @@ def test_an_encoder_copy_lacking_a_tokenizer_file_is_named_not_called_another(tm
   with pytest.raises(ValueError, match=r"\(digest [0-9a-f]{16}\) \(its folder lacks spiece\.model and adds "
                                        r"added_tokens\.json beside the files of that encoder: a copy cut short\?\): "):
     encoder_identity.check_same_encoder(str(tmp_path / "copy"), manifest, "text_encoder.path")
+
+
+def test_a_config_json_saved_again_by_an_editor_is_not_called_edited(tmp_path, capsys):
+  """Round 23 (S51): the final newline an editor adds made a re-export call the description edited
+  and keep a config.edited.json identical to it."""
+  from test_pipeline_misuse import write_run
+  from eflow_jax.tools import export as export_tool
+  write_run(str(tmp_path / "run"), steps=(2,))
+  argv = [f"--workdir={tmp_path / 'run'}", f"--output={tmp_path / 'exp'}"]
+  assert export_tool.main(argv) == 0
+  with open(tmp_path / "exp" / "config.json", "a") as f:
+    f.write("\n")
+  capsys.readouterr()
+  assert export_tool.main(argv) == 0
+  assert "edited" not in capsys.readouterr().err and not (tmp_path / "exp" / "config.edited.json").exists()
+
+
+def test_class_labels_prepared_with_a_text_encoder_are_refused(tmp_path, capsys):
+  """Round 23 (S43): class folders with --text_encoder loaded the encoder and then wrote a class set,
+  no word that the flag did nothing."""
+  from eflow_jax.tools import prepare_data
+  from test_prepare_data_misuse import make_video, prepare
+  for i, name in enumerate(("cat", "dog")):
+    make_video(tmp_path / "in" / name / f"v{i}.mp4", i)
+  assert prepare_data.main([f"--input={tmp_path / 'in'}", f"--output={tmp_path / 'set'}", "--frames=4",
+                            "--height=16", "--width=16", "--autoencoder=identity", f"--text_encoder={tmp_path}",
+                            "--no_progress"]) == 2
+  assert capsys.readouterr().err.startswith(f"prepare_data: error: {tmp_path / 'in'} gives class labels, not captions: "
+                                            f"--text_encoder would embed nothing")
+  (tmp_path / "l.jsonl").write_text("".join(json.dumps({"video": f"in/{n}/v{i}.mp4", "label": n}) + "\n"
+                                            for i, n in enumerate(("cat", "dog"))))
+  with pytest.raises(ValueError, match=r"l\.jsonl gives class labels, not captions"):
+    prepare(tmp_path / "l.jsonl", tmp_path / "set2", text_encoder=object())
+  assert not (tmp_path / "set").exists() and not (tmp_path / "set2").exists()

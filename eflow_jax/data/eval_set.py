@@ -109,9 +109,9 @@ def warn_if_repeated(path: str, num_records: int, batch_size: int, batch_setting
   statistics, and with I3D the FVD reference, count each repeat as another clip). batch_setting:
   the setting that sizes this batch, for the advice."""
   if num_records < batch_size:
-    _say_once(f"{path} has {num_records} held-out record(s), fewer than the {batch_size} clips of an eval batch "
+    _say_once(f"{path} has {num_records} record(s), fewer than the {batch_size} clips of an eval batch "
               f"({batch_setting}={batch_size}): each is used about {batch_size / num_records:.1f} times; give more "
-              f"held-out clips or a smaller {batch_setting}.")
+              f"clips or a smaller {batch_setting}.")
 
 
 _told: set[str] = set()

@@ -284,11 +284,12 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
 
 
 def is_as_written(text: str, parsed) -> bool:
-  """Whether a config.json is as an export wrote it: only the export's keys, in its layout, and its own
-  digest matching (an export from before the digest has none)."""
-  if not isinstance(parsed, dict) or not set(parsed) <= set(WRITTEN_KEYS) or text != json.dumps(parsed, indent=1):
+  """Whether a config.json holds what an export wrote: only the export's keys, and the values its own
+  digest was made of (whitespace an editor adds is no edit); one from before the digest, in its layout."""
+  if not isinstance(parsed, dict) or not set(parsed) <= set(WRITTEN_KEYS):
     return False
-  return own_digest.matches(parsed) is not False
+  matches = own_digest.matches(parsed)
+  return matches if matches is not None else text.rstrip() == json.dumps(parsed, indent=1)
 
 
 def keep_edited_description(path: str) -> str | None:

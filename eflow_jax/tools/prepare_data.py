@@ -97,6 +97,8 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
   label_kind = "text" if "caption" in entries[0] else "class"
   if label_kind == "text" and text_encoder is None:
     raise ValueError("the input has captions: give a text encoder (--text_encoder=LOCAL_T5_DIR).")
+  if label_kind == "class" and text_encoder is not None:      # it would be loaded and then read by nothing
+    raise labels_without_text(input_path)
   if label_kind == "class":
     num_classes = _num_classes(entries, classes, num_classes)
     _warn_empty_classes(input_path, entries, classes, num_classes)
@@ -131,6 +133,11 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
     same_inputs = functools.partial(check_other_processes_read_the_same, output, entries, shard_size, mine=set(mine))
     report["manifest"] = finalize(output, num_shards, fields, has_still_latent=still_latent, check=same_inputs)
     return report
+
+
+def labels_without_text(input_path: str) -> ValueError:
+  return ValueError(f"{input_path} gives class labels, not captions: --text_encoder would embed nothing (a class set "
+                    f"holds no text); leave it out, or list the videos with captions to prepare a text set.")
 
 
 def _check_options(input_path: str, output: str, *, latent_dtype: str, start_frame: int, **sizes) -> None:
@@ -358,10 +365,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ae, weights=os.path.abspath(args.vae_weights) if args.vae_weights else "",
         cache_dir=os.path.abspath(args.vae_cache_dir) if args.vae_cache_dir else "",
         random_init_seed=args.vae_random_init_seed)}
-    te = None
-    if args.text_encoder:
-      te = text.build("t5", path=args.text_encoder, text_length=args.text_length,
-                      device=args.text_device)
+    if args.text_encoder and os.path.isdir(args.input):     # class folders: said before a large encoder loads
+      raise labels_without_text(args.input)
+    te = text.build("t5", path=args.text_encoder, text_length=args.text_length,
+                    device=args.text_device) if args.text_encoder else None
     report = prepare(input_path=args.input, output=args.output, frames=args.frames,
                      height=args.height, width=args.width, autoencoder=ae, text_encoder=te,
                      shard_size=args.shard_size, frame_stride=args.frame_stride,

@@ -79,7 +79,7 @@ class InLoopEvaluation:
   def _write_samples(self, done: int, state) -> None:
     """GIF + MP4 under <workdir>/samples and the same grid in TensorBoard."""
     config = self._config
-    cond = sample_conditions(config, self._model, config.num_samples)
+    cond = sample_conditions(config, self._model, config.num_samples, batch_setting="num_samples")
     latents = self._sampler(state.ema_params, cond, jax.random.PRNGKey(config.seed + 1))
     self._decoder = self._decoder or autoencoder_for(config)
     videos = np.asarray(self._decoder.decode(latents))
@@ -339,7 +339,7 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_sa
   captioned = config.data.source == "moving_mnist" and not model.num_classes   # the prompt-following score
   prompts = (pipeline.make_eval_batch(config.data, model_kind="text", seed=config.seed, batch_size=ev.num_samples,
                                       with_captions=True) if captioned else None)
-  cond = sample_conditions(config, model, ev.num_samples, prompt_batch=prompts)
+  cond = sample_conditions(config, model, ev.num_samples, prompt_batch=prompts, batch_setting="eval.num_samples")
   latents = make_sampler(model, config.flow, example_shape, mesh=mesh)(
       state.ema_params, cond, jax.random.PRNGKey(sample_seed))
   decoder = autoencoder_for(config)
