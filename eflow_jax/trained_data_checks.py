@@ -6,6 +6,7 @@ set's mismatch with the model, before text_encoder.path is compared with that se
 (train/source_agreement.py) and the model's own encoder would be blamed."""
 import json
 import os
+import sys
 
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax.data import records
@@ -29,12 +30,18 @@ def saved_description(workdir: str, step=None) -> dict | None:
     return None
 
 
-def check_data_for_model(config, workdir: str, saved: dict | None) -> None:
+def check_data_for_model(config, workdir: str, saved: dict | None, *, reads_records: bool = True) -> None:
   """ValueError (one line): an empty data.path (naming the set the model trained on), or a data.path /
-  data.eval_path holding captions embedded by another text encoder than the model's training captions."""
+  data.eval_path holding captions embedded by another text encoder than the model's training captions.
+  reads_records=False (sampling reads only a set's manifest): an empty data.path becomes the trained
+  set's path, in one line (deleted_record_set.py stands its kept manifest in where it is gone)."""
   if config.data.source != "array_record" or not isinstance(saved, dict):
     return
   trained = ((saved.get("config") or {}).get("data") or {}).get("path")
+  if not config.data.path and trained and not reads_records:
+    print(f"note: data.path is empty: the clip shape, latent statistics and class names are those of the set the "
+          f"model trained on, {trained}.", file=sys.stderr, flush=True)
+    config.data.path = trained
   if not config.data.path and trained:
     model = "the export" if not os.path.isdir(os.path.join(workdir, "checkpoints")) else "the run"
     here = os.path.isdir(trained)

@@ -177,3 +177,28 @@ def test_class_labels_prepared_with_a_text_encoder_are_refused(tmp_path, capsys)
   with pytest.raises(ValueError, match=r"l\.jsonl gives class labels, not captions"):
     prepare(tmp_path / "l.jsonl", tmp_path / "set2", text_encoder=object())
   assert not (tmp_path / "set").exists() and not (tmp_path / "set2").exists()
+
+
+def test_a_resume_onto_a_set_of_other_classes_is_refused_even_when_its_path_may_change(tmp_path):
+  """Round 23 (S37): a cat/dog run continued with --allow_resume_change=data.path on a bird/fish set
+  trained ids 0/1 as the new classes and its export advertised them as bird/fish, with only a
+  data-order warning."""
+  from eflow_jax.data import records
+  from eflow_jax.train import fault_tolerance
+  from test_prepare_data_misuse import make_video, prepare
+  from tiny_config import get_config
+  def class_set(name, classes):
+    for i, label in enumerate(classes):
+      make_video(tmp_path / name / label / f"v{i}.mp4", i)
+    prepare(tmp_path / name, tmp_path / f"{name}_set")
+    return str(tmp_path / f"{name}_set")
+  trained = records.read_manifest(class_set("a", ("cat", "dog")))
+  config = get_config()
+  config.data.update(source="array_record", path=class_set("b", ("bird", "fish")), channels=3)
+  with pytest.raises(ValueError, match=r"^data\.path='.*b_set' numbers its classes \['bird', 'fish'\], the set "
+                                       r"checkpoint 12 trained on \['cat', 'dog'\]: its clips would condition the "
+                                       r"model as other classes"):
+    fault_tolerance.check_same_kind_of_set(trained, config, 12)
+  config.data.path = class_set("c", ("cat", "dog"))                         # other videos, the same classes
+  fault_tolerance.check_same_kind_of_set(trained, config, 12)
+  fault_tolerance.check_same_kind_of_set(None, config, 12)                  # a checkpoint from before manifests

@@ -56,16 +56,25 @@ def test_an_empty_data_path_names_the_set_the_export_trained_on(export_dir, tmp_
   """Before: 'data.path is empty; set it to a directory of ArrayRecord shards', though the export
   names its training set (not on this machine)."""
   exp = _export_trained_on(export_dir, tmp_path, "/nowhere/train")
-  for call in (lambda: evaluate.sample_videos(_config(""), exp, num=1),
-               lambda: evaluate.evaluate(_config(""), exp)):
-    with pytest.raises(ValueError, match=rf"^data\.path is empty; the export {exp} trained on the record set "
-                                         r"/nowhere/train, which is not on this machine: pass "
-                                         r"--config\.data\.path=<your copy of that set>\.$"):
-      call()
+  with pytest.raises(ValueError, match=rf"^data\.path is empty; the export {exp} trained on the record set "
+                                       r"/nowhere/train, which is not on this machine: pass "
+                                       r"--config\.data\.path=<your copy of that set>\.$"):
+    evaluate.evaluate(_config(""), exp)
   here = _set(tmp_path, "train", ["cat", "dog"])
   exp = _export_trained_on(export_dir, tmp_path / "b", here)
   with pytest.raises(ValueError, match=rf"trained on the record set {here}: pass --config\.data\.path={here}\.$"):
     trained_data_checks.check_data_for_model(_config(""), exp, trained_data_checks.saved_description(exp))
+
+
+def test_sampling_with_an_empty_data_path_reads_the_set_the_model_trained_on(export_dir, tmp_path, capsys):
+  """Round 23 (S47): sampling an export asked for a record set it reads only the manifest of (the
+  export keeps a copy); an empty data.path failed as "record directory '' does not exist"."""
+  exp = _export_trained_on(export_dir, tmp_path, "/nowhere/train")
+  config = _config("")
+  trained_data_checks.check_data_for_model(config, exp, trained_data_checks.saved_description(exp), reads_records=False)
+  assert config.data.path == "/nowhere/train" and capsys.readouterr().err == (
+      "note: data.path is empty: the clip shape, latent statistics and class names are those of the set the model "
+      "trained on, /nowhere/train.\n")
 
 
 def test_a_set_of_another_encoder_is_refused_as_the_sets_mismatch_before_the_encoder(export_dir, tmp_path):

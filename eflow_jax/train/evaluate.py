@@ -167,7 +167,7 @@ def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=
   (or `class_id`), or one clip per prompt (a text model; `num` clips of the eval captions without)."""
   clips = len(prompts) if prompts is not None else num or config.num_samples
   saved = saved_description(workdir, step)
-  check_data_for_model(config, workdir, saved)
+  check_data_for_model(config, workdir, saved, reads_records=False)
   stand_in_for_deleted_set(config, saved)       # a deleted record set: its saved manifest
   sample_limits.check_memory("--mode=sample", clips, config, pipeline.example_shape(config.data))
   model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)

@@ -31,7 +31,7 @@ import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax.data import fingerprint, pipeline, trained_sets
-from eflow_jax.train import curriculum
+from eflow_jax.train import curriculum, source_agreement
 from eflow_jax.train.step import nonfinite_names
 
 
@@ -150,6 +150,18 @@ def check_record_sets(saved: dict | None, config, allowed) -> None:
                      f"--allow_resume_change=data.path.")
 
 
+def check_same_kind_of_set(saved_manifest, config, step: int) -> None:
+  """A new data.path let through at resume (--allow_resume_change=data.path) changes the data order;
+  one numbering other classes, or written by another autoencoder or text encoder, would change what
+  the weights learnt so far means: refused as a stage's set is (train/source_agreement.py)."""
+  if config.data.source != "array_record" or not isinstance(saved_manifest, dict):
+    return
+  problem = source_agreement.disagreement(f"data.path={config.data.path!r}", pipeline.manifest(config.data),
+                                          f"the set checkpoint {step} trained on", saved_manifest)
+  if problem:
+    raise ValueError(problem)
+
+
 def check_stage_order(saved_stage, config, step: int) -> None:
   """Stage boundaries are fractions of total_steps: raising it, or a stage's fraction, can place a
   checkpoint that ended a later stage inside an earlier one, and training would go back to it (token
@@ -168,6 +180,7 @@ def check_stage_order(saved_stage, config, step: int) -> None:
 def _resumed(state, data_position, meta, ckpt, state_shardings, config, allowed_changes):
   check_resume(meta.get("config", {}), config, allowed_changes, meta.get("record_sets"))
   check_record_sets(meta.get("record_sets"), config, allowed_changes)
+  check_same_kind_of_set(meta.get("data_manifest"), config, int(state.step))
   check_stage_order(meta.get("stage"), config, int(state.step))
   print(f"Resuming from {ckpt.directory} at step {int(state.step)} (stage {meta.get('stage')}).", flush=True)
   if int(state.nonfinite_groups):     # a halted run's last good state: start healthy again

@@ -22,19 +22,29 @@ def check_sources_agree(config, kind: str, sources) -> None:
     if manifest and manifest.get("text_encoder") == "t5":        # the weights too: a run samples at its end
       encoder_identity.check_same_encoder(config.text_encoder.path, manifest, "text_encoder.path",
                                           "the captions of data.path")
-  keys = lambda m: (autoencoders.data_kind(m), m.get("latent_mean"), m.get("latent_std"), m.get("text_encoder"))
   for field, data_cfg in (sources[1:] if manifest else ()):
-    other = pipeline.manifest(data_cfg)
-    if keys(other) != keys(manifest):
-      raise ValueError(f"{field}={data_cfg.path!r} was written with (autoencoder, latent_mean, latent_std, "
-                       f"text_encoder) {keys(other)}, data.path with {keys(manifest)}: its latents would decode "
-                       f"wrongly; re-prepare it like data.path.")
-    embedded_by, own_encoder = other.get(encoder_identity.KEY), manifest.get(encoder_identity.KEY)
-    if embedded_by and own_encoder and embedded_by != own_encoder:       # sets prepared before digests: not known
-      raise ValueError(f"{field}={data_cfg.path!r} holds captions embedded by another text encoder (digest "
-                       f"{embedded_by}) than data.path's (digest {own_encoder}): the model would meet conditions "
-                       f"unlike its training captions; prepare it with data.path's text encoder.")
-    names, own = other.get("class_names"), manifest.get("class_names")
-    if kind == "class" and names and own and names != own:       # a label is an index into the names
-      raise ValueError(f"{field}={data_cfg.path!r} numbers its classes {names}, data.path {own}: its clips would "
-                       f"condition the model as other classes; prepare it with data.path's class names.")
+    problem = disagreement(f"{field}={data_cfg.path!r}", pipeline.manifest(data_cfg), "data.path", manifest)
+    if problem:
+      raise ValueError(problem)
+
+
+def _keys(m: dict) -> tuple:
+  return (autoencoders.data_kind(m), m.get("latent_mean"), m.get("latent_std"), m.get("text_encoder"))
+
+
+def disagreement(what: str, other: dict, reference: str, manifest: dict) -> str | None:
+  """Why the set `what` (its manifest `other`) cannot train or be scored beside `reference` (its
+  manifest), in one sentence; None when they agree (sets prepared before digests or names: not known)."""
+  if _keys(other) != _keys(manifest):
+    return (f"{what} was written with (autoencoder, latent_mean, latent_std, text_encoder) {_keys(other)}, "
+            f"{reference} with {_keys(manifest)}: its latents would decode wrongly; re-prepare it like {reference}.")
+  embedded_by, own_encoder = other.get(encoder_identity.KEY), manifest.get(encoder_identity.KEY)
+  if embedded_by and own_encoder and embedded_by != own_encoder:
+    return (f"{what} holds captions embedded by another text encoder (digest {embedded_by}) than {reference}'s (digest "
+            f"{own_encoder}): the model would meet conditions unlike its training captions; prepare it with "
+            f"{reference}'s text encoder.")
+  names, own = other.get("class_names"), manifest.get("class_names")
+  if names and own and names != own:       # a label is an index into the names
+    return (f"{what} numbers its classes {names}, {reference} {own}: its clips would condition the model as other "
+            f"classes; prepare it with {reference}'s class names.")
+  return None
