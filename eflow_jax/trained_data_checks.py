@@ -31,8 +31,9 @@ def saved_description(workdir: str, step=None) -> dict | None:
 
 
 def check_data_for_model(config, workdir: str, saved: dict | None, *, reads_records: bool = True) -> None:
-  """ValueError (one line): an empty data.path (naming the set the model trained on), or a data.path /
-  data.eval_path holding captions embedded by another text encoder than the model's training captions.
+  """ValueError (one line): an empty data.path (naming the set the model trained on), a data.path /
+  data.eval_path holding captions embedded by another text encoder than the model's training captions,
+  or a data.eval_path of another clip shape than data.path's.
   reads_records=False (sampling reads only a set's manifest): an empty data.path becomes the trained
   set's path, in one line (deleted_record_set.py stands its kept manifest in where it is gone)."""
   if config.data.source != "array_record" or not isinstance(saved, dict):
@@ -52,3 +53,8 @@ def check_data_for_model(config, workdir: str, saved: dict | None, *, reads_reco
           (("data.path", config.data.path), ("data.eval_path", config.data.eval_path))
           if path and os.path.isfile(os.path.join(path, records.MANIFEST))}
   encoder_identity.check_sets_match_model(saved.get("data_manifest"), sets)
+  shapes = {field: tuple(manifest.get("latent_shape") or ()) for field, manifest in sets.items()}
+  if len(shapes) == 2 and shapes["data.path"] != shapes["data.eval_path"]:   # found only after sampling otherwise
+    raise ValueError(f"data.eval_path: its clips are {shapes['data.eval_path']} (latent T, H, W, C), data.path's "
+                     f"{shapes['data.path']}, the shape the model samples: the samples and the real clips would not "
+                     f"compare; prepare the eval set at data.path's frames and size.")

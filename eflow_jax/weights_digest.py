@@ -23,6 +23,13 @@ def weights_digest(meta: dict) -> str | None:
   return hashlib.sha256(json.dumps(ema, sort_keys=True).encode()).hexdigest() if ema else None
 
 
+def export_digest(description: dict) -> str | None:
+  """The digest of an export's weights, from the checksums its config.json keeps (the same leaves as
+  the checkpoint's EMA parameters, named without 'ema_params/'); None for an export without them."""
+  leaves = ((description or {}).get("checksums") or {}).get("leaves") or {}
+  return weights_digest({"checksums": {"leaves": {f"ema_params/{k}": v for k, v in leaves.items()}}})
+
+
 def ema_digest(ema_params, replicated_sharding=None) -> str:
   """The digest a checkpoint of these EMA parameters carries, taken from the arrays in memory (the
   end-of-run score is measured on the state the last save wrote)."""
@@ -67,18 +74,21 @@ def is_report(contents) -> bool:
   return isinstance(contents, dict) and (KEY in contents or {"step", "weights"} <= contents.keys())
 
 
-def set_aside_reports_of_other_weights(folder: str, digest: str) -> list[str]:
+def set_aside_reports_of_other_weights(folder: str, digest: str, replaced: str | None = None) -> list[str]:
   """set_aside_report_of_other_weights for every report in `folder` and its sub-folders, under its
   default name, the one --output gave it or any the user gave it (an export written again with other
   weights: the reports of the weights it replaced must not read as theirs). Files already set aside,
-  and JSON that is not a report (an export's config.json), stay."""
+  and JSON that is not a report (an export's config.json), stay. replaced: the digest of the weights
+  written over, when known: then only their reports are set aside, and a linked folder's reports of
+  other models (the user's own collection) stay as they are."""
   moved, seen = [], {os.path.realpath(folder)}
   for root, folders, names in os.walk(folder, followlinks=True):     # a linked reports folder too
     folders[:] = [d for d in folders if os.path.realpath(os.path.join(root, d)) not in seen]   # no loops
     seen.update(os.path.realpath(os.path.join(root, d)) for d in folders)
     for name in sorted(names):
       path = os.path.join(root, name)
-      if ".superseded" not in name and os.path.isfile(path) and is_report(_json_object_in(path)):
+      report = _json_object_in(path) if ".superseded" not in name and os.path.isfile(path) else None
+      if is_report(report) and (replaced is None or report.get(KEY) in (None, replaced)):
         moved.append(set_aside_report_of_other_weights(path, digest))
   return [m for m in moved if m]
 

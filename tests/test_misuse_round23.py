@@ -202,3 +202,28 @@ def test_a_resume_onto_a_set_of_other_classes_is_refused_even_when_its_path_may_
   config.data.path = class_set("c", ("cat", "dog"))                         # other videos, the same classes
   fault_tolerance.check_same_kind_of_set(trained, config, 12)
   fault_tolerance.check_same_kind_of_set(None, config, 12)                  # a checkpoint from before manifests
+
+
+def test_a_re_export_sets_aside_only_the_reports_of_the_weights_it_replaces(tmp_path, capsys):
+  """Round 23 (S55): a reports folder of the user's linked into the export had its reports of OTHER
+  models renamed to .superseded by a re-export, 'scored other weights of step 12'."""
+  import shutil
+  from test_pipeline_misuse import STEPS, write_run
+  from eflow_jax import weights_digest
+  from eflow_jax.tools import export as export_tool
+  run, exp, last = str(tmp_path / "run"), tmp_path / "exp", STEPS[-1]
+  write_run(run)
+  assert export_tool.main([f"--workdir={run}", f"--output={exp}"]) == 0
+  old = export_tool.checkpoint_weights_digest(run, last)
+  assert weights_digest.export_digest(json.loads((exp / "config.json").read_text())) == old
+  (tmp_path / "mine").mkdir()
+  os.symlink(tmp_path / "mine", exp / "reports")
+  report = lambda digest: json.dumps({"step": last, "weights": "ema", weights_digest.KEY: digest})
+  (tmp_path / "mine" / "this_export.json").write_text(report(old))
+  (tmp_path / "mine" / "another_model.json").write_text(report("c" * 64))
+  shutil.rmtree(f"{run}/checkpoints/{last}")                                       # the step trained again
+  write_run(run + "_again", steps=(last,), seed=7)
+  shutil.copytree(f"{run}_again/checkpoints/{last}", f"{run}/checkpoints/{last}")
+  assert export_tool.main([f"--workdir={run}", f"--output={exp}"]) == 0
+  assert sorted(os.listdir(tmp_path / "mine")) == ["another_model.json", "this_export.superseded.json"]
+  assert "another_model" not in capsys.readouterr().err

@@ -116,3 +116,17 @@ def test_the_command_line_reads_relative_record_paths_from_the_current_folder(tm
                           env={**os.environ, "PYTHONPATH": REPO})
   assert result.returncode == 2 and result.stderr.startswith(f"error: data.eval_path='{tmp_path / 'other'}' numbers "
                                                              f"its classes"), result.stderr
+
+
+def test_an_eval_set_of_another_clip_shape_is_refused_before_sampling(export_dir, tmp_path):
+  """Round 23 (S53): a 6x32x32 eval set beside a 4x16x16 data.path failed only after the samples were
+  drawn, in a line about 'samples' and 'real_videos' that named no setting."""
+  small = _set(tmp_path, "small", ["cat", "dog"])
+  (tmp_path / "big.jsonl").write_text((tmp_path / "small.jsonl").read_text())
+  prepare(tmp_path / "big.jsonl", tmp_path / "big", num_classes=2, frames=6, height=32, width=32)
+  exp = _export_trained_on(export_dir, tmp_path, small)
+  config = _config(small)
+  config.data.eval_path = str(tmp_path / "big")
+  with pytest.raises(ValueError, match=r"^data\.eval_path: its clips are \(6, 32, 32, 3\) \(latent T, H, W, C\), "
+                                       r"data\.path's \(4, 16, 16, 3\), the shape the model samples"):
+    evaluate.evaluate(config, exp)

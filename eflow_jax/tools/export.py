@@ -32,8 +32,8 @@ from eflow_jax.pipeline import (CONFIG_FILE, WEIGHTS_FILE, Pipeline, is_descript
 from eflow_jax import own_digest, user_paths
 from eflow_jax.tools import card_mark
 from eflow_jax.sample_limits import steps_taken
-from eflow_jax.weights_digest import (KEY, ema_digest, scored_other_weights, set_aside_reports_of_other_weights,
-                                      weights_digest)
+from eflow_jax.weights_digest import (KEY, ema_digest, export_digest, scored_other_weights,
+                                      set_aside_reports_of_other_weights, weights_digest)
 from eflow_jax.workdir import check_writable
 from eflow_jax.atomic_io import free_name
 from eflow_jax.data import trained_sets
@@ -273,7 +273,7 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
     keep_edited_description(paths[CONFIG_FILE])             # and to its config.json (a license, a note)
     for name in EXPORT_FILES:
       os.replace(paths[name] + PARTIAL, paths[name])
-    set_aside_reports_of_other_weights(output, digest)     # an earlier export's evals are not these weights'
+    set_aside_reports_of_other_weights(output, digest, export_digest(earlier))   # the replaced weights' evals
   except Exception as e:  # pylint: disable=broad-except   (SafetensorError on a full or read-only disk)
     for name in EXPORT_FILES:
       if os.path.exists(paths[name] + PARTIAL):
