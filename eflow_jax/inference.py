@@ -17,15 +17,19 @@ _SAMPLERS = {}      # one compiled program per (model, flow config, shape, optio
 
 
 def sample_conditions(config, model, num: int, *, class_id: int | None = None, prompt_batch=None,
-                      batch_setting: str = "--num_samples"):
+                      batch_setting: str = "--num_samples", with_captions: bool = False):
   """The conditions to sample: every class in turn (or one class), or the eval batch's captions
-  (batch_setting: the setting that asked for `num` clips, named if they repeat the captions)."""
+  (with_captions: their text too, as a list under 'caption', to pop before sampling; batch_setting:
+  the setting that asked for `num` clips, named if they repeat the captions)."""
   if model.num_classes:
     ids = np.full((num,), class_id) if class_id is not None else np.arange(num) % model.num_classes
     return {"y": jnp.asarray(ids, jnp.int32)}
-  batch = prompt_batch or pipeline.make_eval_batch(config.data, model_kind="text", seed=config.seed,
-                                                   batch_size=num, batch_setting=batch_setting)
-  return {"text": jnp.asarray(batch["text"][:num]), "text_mask": jnp.asarray(batch["text_mask"][:num])}
+  if prompt_batch is not None:
+    return {"text": jnp.asarray(prompt_batch["text"][:num]), "text_mask": jnp.asarray(prompt_batch["text_mask"][:num])}
+  batch = pipeline.make_eval_batch(config.data, model_kind="text", seed=config.seed, batch_size=num,
+                                   batch_setting=batch_setting, with_captions=with_captions)
+  return {"text": jnp.asarray(batch["text"]), "text_mask": jnp.asarray(batch["text_mask"]),
+          **({"caption": [str(c) for c in batch["caption"]]} if with_captions else {})}
 
 
 def make_sampler(model, flow_config, shape, *, steps=None, sampler=None, guidance=None, mesh=None):

@@ -130,6 +130,9 @@ def main(argv):
     sys.exit(3)
   except OSError as e:                       # unwritable / full workdir, unreadable checkpoints
     print(f"error: {e}", file=sys.stderr)
+    if FLAGS.mode == "train":   # a failed save's Orbax threads would hold the exit for their 300 s signal timeout
+      sys.stdout.flush(), sys.stderr.flush()
+      os._exit(4)               # pylint: disable=protected-access   (the checkpointer and logs are closed by now)
     sys.exit(4)
   except KeyboardInterrupt:       # in sample / eval, or noted while JAX loaded, or a second one in training
     print(interrupted_message(FLAGS.mode), file=sys.stderr)

@@ -112,12 +112,15 @@ RUN_FILES = ("metrics.jsonl", SUPERSEDED_METRICS)
 
 def check_run_folders(workdir: str) -> None:
   """Before training: the names a run writes under its workdir must not be taken by the other kind
-  (a file `samples` would be found only at the first sample grid, after steps of training)."""
+  (a file `samples` would be found only at the first sample grid, after steps of training), and its
+  folders must be writable."""
   for name in RUN_FOLDERS:
     path = os.path.join(workdir, name)
     if os.path.exists(path) and not os.path.isdir(path):
       raise OSError(f"{path} is a file, but the run writes a folder there; move it away or choose another "
                     f"--workdir.")
+    if os.path.isdir(path):        # a read-only checkpoints folder would be found at the first save
+      check_writable(path, f"the {name} folder of --workdir", create=False)
   for name in RUN_FILES:
     path = os.path.join(workdir, name)
     if os.path.isdir(path):
@@ -177,9 +180,13 @@ def check_not_export(workdir: str) -> None:
 
 
 def check_inference_workdir(workdir: str) -> None:
-  """sample / eval: a workdir holding both an export and checkpoints/ (a run trained inside an
-  export by an older version) is refused: which weights would be read is anybody's guess."""
+  """sample / eval: a workdir that is a file (no run, no export), or one holding both an export and
+  checkpoints/ (a run trained inside an export by an older version: which weights would be read is
+  anybody's guess), is refused."""
   from eflow_jax.pipeline import CONFIG_FILE, WEIGHTS_FILE  # pylint: disable=g-import-not-at-top
+  if os.path.isfile(workdir):
+    raise FileNotFoundError(f"--workdir={workdir} is a file: give a training run's folder (it holds checkpoints/) "
+                            f"or an export's (model.safetensors and config.json).")
   exported = all(os.path.isfile(os.path.join(workdir, name)) for name in (CONFIG_FILE, WEIGHTS_FILE))
   if exported and os.path.isdir(os.path.join(workdir, "checkpoints")):
     raise ValueError(f"--workdir={workdir} holds both an export ({WEIGHTS_FILE}) and checkpoints/; move one of "

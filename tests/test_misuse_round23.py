@@ -227,3 +227,67 @@ def test_a_re_export_sets_aside_only_the_reports_of_the_weights_it_replaces(tmp_
   assert export_tool.main([f"--workdir={run}", f"--output={exp}"]) == 0
   assert sorted(os.listdir(tmp_path / "mine")) == ["another_model.json", "this_export.superseded.json"]
   assert "another_model" not in capsys.readouterr().err
+
+
+def _immutable(folder) -> bool:
+  """chattr +i on `folder` (a folder no process can write, root included); False where unsupported."""
+  import subprocess
+  return subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0
+
+
+def _mutable(folder) -> None:
+  import subprocess
+  subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
+
+
+def test_a_checkpoints_folder_that_cannot_be_written_is_refused_before_training(tmp_path):
+  """Round 23 (S60): nothing was checked at the start; steps were trained and lost at the first save."""
+  from eflow_jax import workdir
+  (tmp_path / "checkpoints").mkdir()
+  if not _immutable(tmp_path / "checkpoints"):
+    pytest.skip("chattr +i is not available here")
+  try:
+    with pytest.raises(OSError, match=r"^the checkpoints folder of --workdir=.*checkpoints is not writable"):
+      workdir.check_run_folders(str(tmp_path))
+  finally:
+    _mutable(tmp_path / "checkpoints")
+
+
+@pytest.mark.slow
+def test_a_failed_last_save_ends_the_run_at_once_with_the_right_remedy(tmp_path):
+  """Round 23 (S60): after 'the checkpoint write of step 14 failed (PermissionError ...) ... Free space',
+  the trainer waited at exit on Orbax's threads of the failed save (their 300 s signal timeout)."""
+  import subprocess
+  import sys
+  import time
+  (tmp_path / "run" / "checkpoints").mkdir(parents=True)
+  if not _immutable(tmp_path / "run" / "checkpoints"):
+    pytest.skip("chattr +i is not available here")
+  script = ("import sys\nfrom absl import app\nfrom eflow_jax import main, workdir\n"
+            "workdir.check_run_folders = lambda w: None   # as if the folder lost its permissions mid-run\n"
+            f"sys.argv = ['main', '--config=tests/tiny_config.py:steps=4', '--workdir={tmp_path / 'run'}']\n"
+            "app.run(main.main, flags_parser=main.parse_flags)\n")
+  try:
+    began = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=280)
+    took = time.monotonic() - began
+  finally:
+    _mutable(tmp_path / "run" / "checkpoints")
+  assert result.returncode == 4, result.stderr[-2000:]
+  assert "failed (PermissionError" in result.stderr and "Make that folder writable and rerun" in result.stderr
+  assert took < 150, took                                     # not held by the 300 s timeout
+
+
+def test_a_file_given_as_the_workdir_to_sample_is_named_so(tmp_path):
+  """Round 23 (S61): 'the samples folder of --workdir=<file>/samples is not writable ... fix its
+  permissions', for a --workdir that was the user's notes file."""
+  import subprocess
+  import sys
+  (tmp_path / "notes").write_text("notes")
+  result = subprocess.run([sys.executable, "-m", "eflow_jax.main", "--config=tests/tiny_config.py",
+                           f"--workdir={tmp_path / 'notes'}", "--mode=sample", "--num_samples=1"],
+                          capture_output=True, text=True, cwd=REPO, timeout=300)
+  assert result.returncode == 2 and result.stderr == (
+      f"error: --workdir={tmp_path / 'notes'} is a file: give a training run's folder (it holds checkpoints/) or an "
+      f"export's (model.safetensors and config.json).\n")
+  assert (tmp_path / "notes").read_text() == "notes"

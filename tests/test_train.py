@@ -152,6 +152,12 @@ def test_text_mode_trains_and_samples_from_a_prompt(tmp_path, capfd):
   assert (tmp_path / "p_clips" / "captions.txt").read_text() == f"000_prompt0\t{caption}\n001_prompt0\t{caption}\n"
   with pytest.raises(ValueError, match="not in the built-in caption vocabulary"):
     evaluate.sample(config, workdir, num=2, steps=1, prompt="a cat playing the piano")
+  evaluate.sample(config, workdir, num=2, steps=1, output=str(tmp_path / "e"))     # no prompt: the eval captions
+  from eflow_jax.data import pipeline as data_pipeline
+  held_out = data_pipeline.make_eval_batch(config.data, model_kind="text", seed=config.seed, batch_size=2,
+                                           with_captions=True)["caption"]
+  assert (tmp_path / "e_clips" / "captions.txt").read_text() == "".join(
+      f"{i:03d}_caption{i}\t{caption}\n" for i, caption in enumerate(held_out))
   # One clip per prompt, and the same clips from Python (eflow_jax.Pipeline), bit for bit.
   prompts = ["digit 3 moving up and left", "digit 5 moving down"]
   videos, _, _ = evaluate.sample_videos(config, workdir, steps=1, prompts=prompts, seed=2)

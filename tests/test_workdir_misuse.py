@@ -294,10 +294,10 @@ def _writers(tmp_path):
   from eflow_jax.data import records
   from eflow_jax.metrics import classifier, fvd
   from eflow_jax.tools import prepare_data
-  from eflow_jax.train import evaluate
+  from eflow_jax.atomic_io import write_json_atomically
   proto = {k: 1 for k in fvd.PROTOCOL_KEYS}
   return {
-      "eval report": (tmp_path / "eval.json", lambda p: evaluate.write_report(str(p), {"step": 2})),
+      "eval report": (tmp_path / "eval.json", lambda p: write_json_atomically(str(p), {"step": 2})),
       "manifest": (tmp_path / records.MANIFEST, lambda p: records.write_manifest(str(p.parent), {"a": 2})),
       "preparation sidecar": (tmp_path / prepare_data.SIDECAR.format(0),
                               lambda p: prepare_data._write_shard(str(p.parent), 0, [], [], [0, 0], [])),

@@ -112,11 +112,6 @@ class InLoopEvaluation:
     return scalars
 
 
-def write_report(path: str, report: dict) -> None:
-  """Written under a temporary name and renamed: a killed run leaves the earlier report, never a cut-off one."""
-  write_json_atomically(path, report)
-
-
 # ------------------------------------------------------------------------------------------------
 # The sample and eval modes: read a checkpoint, never write one.
 # ------------------------------------------------------------------------------------------------
@@ -163,8 +158,9 @@ def restore_for_inference(config, workdir, step=None):
 
 def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=None, seed=0,
                   class_id=None, prompts=None, sampler=None, use_ema=True):
-  """(videos (B, T, H, W, C) in [-1, 1], conditions, step) of `--mode=sample`: every class in turn
-  (or `class_id`), or one clip per prompt (a text model; `num` clips of the eval captions without)."""
+  """(videos (B, T, H, W, C) in [-1, 1], conditions (and 'caption': the eval captions a text model
+  sampled without prompts, else None), step) of `--mode=sample`: every class in turn (or `class_id`),
+  or one clip per prompt (a text model; `num` clips of the eval captions without)."""
   clips = len(prompts) if prompts is not None else num or config.num_samples
   saved = saved_description(workdir, step)
   check_data_for_model(config, workdir, saved, reads_records=False)
@@ -186,12 +182,13 @@ def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=
   if class_id is not None and class_id == model.num_classes:      # named class{N} like the classes it is not
     print(f"note: --class_id={class_id} is the null class of this {model.num_classes}-class model: the clips are "
           f"unconditional (classes are 0..{model.num_classes - 1}).", file=sys.stderr, flush=True)
-  cond = sample_conditions(config, model, num, class_id=class_id, prompt_batch=prompt_batch)
+  cond = sample_conditions(config, model, num, class_id=class_id, prompt_batch=prompt_batch, with_captions=True)
+  captions = cond.pop("caption", None)      # a text model without prompts: its eval captions, for captions.txt
   params = state.ema_params if use_ema else state.params
   try:          # every clip is sampled at once: check_memory counts their latents and frames, not the network's work
     latents = make_sampler(model, config.flow, example_shape, steps=steps, sampler=sampler,
                            guidance=guidance, mesh=mesh)(params, cond, jax.random.PRNGKey(seed))
-    return np.asarray(autoencoder_for(config).decode(latents)), cond, int(state.step)
+    return np.asarray(autoencoder_for(config).decode(latents)), {**cond, "caption": captions}, int(state.step)
   except jax.errors.JaxRuntimeError as e:
     if "RESOURCE_EXHAUSTED" not in str(e):
       raise
@@ -222,7 +219,8 @@ def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, s
     labels = [f"prompt{0 if prompt is not None else i}" if prompts is not None else f"caption{i}"
               for i in range(len(videos))]
   names = [f"{i:03d}_{label}" for i, label in enumerate(labels)]
-  return write_sample_files(stem, videos, names, config.get("sample_columns"), clip_fps(config), captions=prompts)
+  return write_sample_files(stem, videos, names, config.get("sample_columns"), clip_fps(config),
+                            captions=prompts if prompts is not None else cond["caption"])
 
 
 def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | None = None) -> dict:
@@ -258,7 +256,7 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
     path = output or default_path
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     weights_digest.set_aside_report_of_other_weights(path, weights[weights_digest.KEY])
-    write_report(path, report)
+    write_json_atomically(path, report)      # renamed into place: a killed eval leaves the earlier report whole
     shown = {k: v for k, v in report.items() if k != "protocol"}
     print(f"eval (EMA weights) -> {path}: {shown}", flush=True)
   return report

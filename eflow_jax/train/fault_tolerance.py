@@ -292,9 +292,10 @@ class CheckpointPolicy:
     """The run's newest write failed: exit 4 naming the newest checkpoint that is on disk."""
     newest = self.ckpt.newest_committed_step()
     if self.failed is not None and (newest is None or self.failed[0] > newest):
+      denied = str(self.failed[1]).startswith("PermissionError")
       raise OSError(f"the checkpoint write of step {self.failed[0]} failed ({self.failed[1]}); the newest good "
-                    f"checkpoint in {self.ckpt.directory} is step {newest}. Free space and rerun to resume "
-                    f"from it.")
+                    f"checkpoint in {self.ckpt.directory} is step {newest}. "
+                    f"{'Make that folder writable' if denied else 'Free space'} and rerun to resume from it.")
 
 
 SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1, signal.SIGHUP)

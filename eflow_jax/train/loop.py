@@ -13,13 +13,14 @@ import jax
 import numpy as np
 
 from eflow_jax import sharding as sharding_lib
+from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax import user_paths
 from eflow_jax import weights_digest
 from eflow_jax import workdir as workdir_lib
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.pipeline import check_float32_default
 from eflow_jax.train import curriculum
-from eflow_jax.train.evaluate import InLoopEvaluation, sample_metrics, write_report
+from eflow_jax.train.evaluate import InLoopEvaluation, sample_metrics
 from eflow_jax.train.fault_tolerance import CheckpointPolicy, NanWatch, PreemptionGuard, how_to_resume, resume
 from eflow_jax.train.parameters_file import write_parameter_overview
 from eflow_jax.train.progress import (LogWindow, MetricWriter, Profiler, progress_line, set_aside_metrics_after,
@@ -230,7 +231,7 @@ def score_at_end(config, model, example_shape, state, mesh, workdir, grid_path: 
     return {}
   path = os.path.join(workdir, f"score_step{int(state.step):06d}.json")
   weights_digest.set_aside_report_of_other_weights(path, digest)    # a step trained again: keep the old score
-  write_report(path, {**report, weights_digest.KEY: digest})
+  write_json_atomically(path, {**report, weights_digest.KEY: digest})
   steps = config.flow.inference_steps
   if not model.num_classes:
     got, real = report["prompt_following"], report["prompt_following_real"]
