@@ -183,6 +183,10 @@ def parse_flags(argv):
   argv = user_paths.expand_home_flags(argv, PATH_FLAGS)
   try:
     rest = FLAGS(argv)
+    if not hasattr(FLAGS.config, "lock"):   # a plain dict from get_config(): its overrides and checks need a ConfigDict
+      raise ValueError(f"--config={FLAGS['config'].config_filename}: get_config() returned a "
+                       f"{type(FLAGS.config).__name__}, not an ml_collections.ConfigDict; return "
+                       f"ml_collections.ConfigDict(...) of it.")
     FLAGS.config.lock()        # config_flags defers a file's OSError to the first access
     return rest
   except Exception as e:       # pylint: disable=broad-except  (SyntaxError, NameError... in the file)

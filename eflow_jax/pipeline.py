@@ -36,7 +36,7 @@ from eflow_jax.models.init import init_params
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.param_tree import unflatten_params
 from eflow_jax.schema.flow import flow_type_problem
-from eflow_jax.schema.known_fields import edited_unknown_field
+from eflow_jax.schema.known_fields import edited_field_problem
 
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
@@ -91,8 +91,8 @@ def read_description(path: str) -> dict:
   problem = "its 'config' holds no model" if not is_description(description) else flow_type_problem(description)
   if problem:
     raise CorruptExportError(f"{path}: {problem}; export the run again, or give the value its type.")
-  if edited_unknown_field(description):
-    raise CorruptExportError(f"{path}: {edited_unknown_field(description)}")
+  if edited_field_problem(description):
+    raise CorruptExportError(f"{path}: {edited_field_problem(description)}")
   return description
 
 

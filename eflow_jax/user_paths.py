@@ -89,11 +89,14 @@ def check_outside_checkpoints(flag: str, path: str, workdir: str | None = None, 
 def absolute_record_paths(config) -> None:
   """data.path, data.eval_path and each curriculum stage's data_path made absolute where given, in
   place: a checkpoint and an export keep the paths a run read (train/fault_tolerance.py, the export's
-  config.json), and a relative one read from another folder would name another set, or none."""
+  config.json), and a relative one read from another folder would name another set, or none. Links
+  are resolved as the system resolves them (os.path.realpath): `current/../train` through a link
+  `current` is the `train` beside the link's target, not the one beside the link, as a purely textual
+  os.path.abspath would have it."""
   data = config.data
   for field in ("path", "eval_path"):
     if isinstance(data.get(field), str) and data.get(field):
-      data[field] = os.path.abspath(data[field])
+      data[field] = os.path.realpath(data[field])
   for stage in (config.get("curriculum") or {}).values():
     if isinstance(stage.get("data_path"), str) and stage.get("data_path"):
-      stage.data_path = os.path.abspath(stage.data_path)
+      stage.data_path = os.path.realpath(stage.data_path)

@@ -248,6 +248,8 @@ def test_ablation_sweep_scores_a_row_that_diverged_and_says_where(tmp_path, monk
   with pytest.raises(SystemExit, match=r"^1 row\(s\) failed, without a report: attention_baselines:vsa_fm;"):
     ablation_sweep.main(argv)                               # and the sweep says so in its exit code
   report = json.load(open(results / "attention_baselines_sla80_fm.json"))
+  from eflow_jax import own_digest
+  assert own_digest.matches(report) is True and report.pop(own_digest.KEY)     # the sha256 of its own values
   assert report.pop("sweep")["total_steps"] == 3          # the settings it was made with
   assert report == {"class_accuracy": 0.1, "step": 1200, "diverged_at_step": 1201}
   assert not (results / "attention_baselines_vsa_fm.json").exists()       # exit 1: not a result

@@ -377,7 +377,7 @@ def test_a_value_edited_in_an_exports_config_json_in_its_own_layout_is_kept(tmp_
   description = json.loads((out / "config.json").read_text())
   rest = {k: v for k, v in description.items() if k != "written_sha256"}
   import hashlib
-  assert description["written_sha256"] == hashlib.sha256(json.dumps(rest, indent=1).encode()).hexdigest()
+  assert description["written_sha256"] == hashlib.sha256(json.dumps(rest, indent=1, sort_keys=True).encode()).hexdigest()
   description["config"]["model"]["hidden"] = description["config"]["model"]["hidden"]    # unchanged: no word
   assert export_tool.main([f"--workdir={tmp_path / 'run'}", f"--output={out}"]) == 0
   assert "kept as" not in capsys.readouterr().err

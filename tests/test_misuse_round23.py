@@ -10,7 +10,7 @@ import pytest
 import eflow_jax
 from eflow_jax import own_digest
 from eflow_jax import pipeline as pipeline_lib
-from eflow_jax.schema.known_fields import unknown_fields
+from eflow_jax.schema.known_fields import missing_fields, unknown_fields
 from eflow_jax.schema.options import load_config
 from test_pipeline_misuse import copy_of, export_dir, run_dir  # pylint: disable=unused-import
 
@@ -41,6 +41,19 @@ def test_an_export_edited_with_a_setting_no_code_reads_is_refused(export_dir, tm
   known = _edited(export_dir, tmp_path / "c", lambda c: c["flow"].update(inference_steps=2))
   assert eflow_jax.Pipeline.from_pretrained(known).config.flow.inference_steps == 2     # a value edited: read
   eflow_jax.Pipeline.from_pretrained(export_dir)
+  description = json.load(open(os.path.join(export_dir, "config.json")))
+  assert missing_fields(description["config"]) == [] and unknown_fields(description["config"]) == []
+  # Round 24 (T01, T02): the digest line removed with the edit; a setting removed by hand.
+  undigested = copy_of(export_dir, tmp_path / "d")
+  description["config"]["flow"]["guidance_scale"] = 7.0
+  json.dump({k: v for k, v in description.items() if k != own_digest.KEY},
+            open(os.path.join(undigested, "config.json"), "w"), indent=1)
+  with pytest.raises(pipeline_lib.CorruptExportError, match=r"config\.flow\.guidance_scale was added by hand"):
+    eflow_jax.Pipeline.from_pretrained(undigested)
+  removed = _edited(export_dir, tmp_path / "e", lambda c: c["flow"].pop("inference_steps"))
+  with pytest.raises(pipeline_lib.CorruptExportError, match=r"config\.json: config\.flow\.inference_steps was "
+                                                            r"removed by hand: the model would miss it"):
+    eflow_jax.Pipeline.from_pretrained(removed)
 
 
 def test_every_recipe_holds_only_settings_the_code_reads():
@@ -70,8 +83,12 @@ def test_a_files_own_digest_tells_edited_values_from_a_new_layout():
   assert list(parsed) == ["b", "a", own_digest.KEY] and own_digest.matches(parsed) is True
   assert own_digest.matches(json.loads(json.dumps(parsed, indent=4))) is True
   assert own_digest.matches({**parsed, "a": [1, 3]}) is False and own_digest.matches({"a": 1}) is None
+  assert own_digest.matches(json.loads(json.dumps(parsed, sort_keys=True))) is True      # keys sorted by a tool
   import hashlib                                                          # the digest as documented
-  assert parsed[own_digest.KEY] == hashlib.sha256(json.dumps({"b": 1, "a": [1, 2]}, indent=1).encode()).hexdigest()
+  assert parsed[own_digest.KEY] == hashlib.sha256(json.dumps({"a": [1, 2], "b": 1}, indent=1).encode()).hexdigest()
+  earlier = {"b": 1, "a": [1, 2]}                                         # written before keys were sorted
+  earlier[own_digest.KEY] = hashlib.sha256(json.dumps({"b": 1, "a": [1, 2]}, indent=1).encode()).hexdigest()
+  assert own_digest.matches(earlier) is True
 
 
 @pytest.mark.parametrize("labels", [("cat", "cat", "dog", "dog"), (0, 0, 1, 1)])

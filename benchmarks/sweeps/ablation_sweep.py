@@ -18,17 +18,16 @@ a still of its samples `<table>_<row>_samples.png` (sample_still.py; benchmarks/
 them per table), its training curve `curves/<table>_<row>.json`, and the two references every row is
 scored against, the Moving MNIST classifier and the I3D statistics of the real clips, so rows scored
 in different sessions, on different machines, use the same measuring instruments (committed, 1.5
-MB; checked against every row's eval settings before anything trains). The I3D features of the
-held-out real clips (`features_*.npy`) are rebuilt when missing and are not committed.
-A row whose report is there is done, if it was made with this sweep's settings: each report records
-its step budget and `--override`s (`"sweep"`), and a sweep whose settings differ from an existing
-report's (a `--steps=200` quick look written into the default `--results`, then the full sweep; a
-rerun with another `--override`) is refused before anything runs, naming the rows; give such a run
-its own `--results`. Training workdirs are keyed by everything that is trained (`training_key`,
-with the steps and overrides applied), so they never mix either. A row trained on another machine (a GPU:
-benchmarks/gpu/ablation_rows.sh) comes back as an export of its EMA weights in its workdir, with
-its metrics.jsonl: the sweep then scores it here without training. Prints a Markdown table per
-table (pasted into docs/results.md); exits non-zero when a row failed.
+MB; checked against every row's eval settings before anything trains); the I3D features of the
+held-out real clips (`features_*.npy`) are rebuilt when missing, not committed.
+A row whose report is there is done if it was made with this sweep's settings and not edited: each report
+keeps its step budget and `--override`s (`"sweep"`) and the sha256 of its values (eflow_jax/own_digest.py):
+one of other settings (a `--steps=200` quick look, then the full sweep) or edited is refused before anything
+runs, naming the rows; one without a digest (older) is printed with a warning.
+Training workdirs are keyed by everything trained (`training_key`), so they never mix either. A row
+trained on another machine (a GPU: benchmarks/gpu/ablation_rows.sh) comes back as an export of its EMA
+weights in its workdir, with its metrics.jsonl: the sweep scores it here without training. Prints a
+Markdown table per table (pasted into docs/results.md); exits non-zero when a row failed.
 """
 import argparse
 import hashlib
@@ -163,8 +162,8 @@ def report_problems(planned, *, unreadable: bool = True) -> list[str]:
       if unreadable:
         problems.append(f"{name}: {report_path} is not a report ({problem})")
       continue
-    mismatch = settings_mismatch(report, settings) or (own_digest.matches(report) is False and
-                                                        "edited after the sweep wrote it: its numbers are not the ones measured")
+    edited = own_digest.matches(report) is False and "edited after the sweep wrote it: its values differ from those measured"
+    mismatch = settings_mismatch(report, settings) or edited
     if mismatch:
       problems.append(f"{name}: {report_path} was {mismatch}")
   return problems
@@ -369,6 +368,10 @@ def load_results(results_dir: str) -> dict:
               flush=True)
         continue
       results[f"{table}:{row}"] = report
+  unchecked = [name for name, report in results.items() if own_digest.matches(report) is None]
+  if unchecked:              # a published row must not pass for measured when nothing can tell
+    print(f"warning: {len(unchecked)} report(s) in {results_dir} carry no digest of their numbers (written before "
+          f"reports had one, or removed with an edit): rows printed unchecked: {', '.join(unchecked)}.", file=sys.stderr)
   return results
 
 

@@ -21,33 +21,50 @@ def _reference() -> tuple[dict, dict]:
   return run.to_dict(), stage_config("stage", fraction=1.0).to_dict()
 
 
+def _walk(values: dict, known: dict, prefix: str, found: list, missing: list) -> None:
+  for key, value in values.items():
+    if prefix == "curriculum." and isinstance(value, dict):      # stage1, stage2, ...: any number of stages
+      _walk(value, _reference()[1], f"{prefix}{key}.", found, missing)
+    elif key not in known:
+      found.append((prefix + key, sorted(known)))
+    elif isinstance(value, dict) and isinstance(known[key], dict):
+      _walk(value, known[key], f"{prefix}{key}.", found, missing)
+  if prefix != "curriculum.":
+    missing.extend(prefix + key for key in known if key not in values)
+
+
 def unknown_fields(config: dict) -> list[tuple[str, list[str]]]:
   """[(dotted name of a field no code reads, the known fields of its section)] of a config's dict."""
-  run, stage = _reference()
   found = []
-  def walk(values: dict, known: dict, prefix: str) -> None:
-    for key, value in values.items():
-      if prefix == "curriculum." and isinstance(value, dict):      # stage1, stage2, ...: any number of stages
-        walk(value, stage, f"{prefix}{key}.")
-      elif key not in known:
-        found.append((prefix + key, sorted(known)))
-      elif isinstance(value, dict) and isinstance(known[key], dict):
-        walk(value, known[key], f"{prefix}{key}.")
-  walk(config, run, "")
+  _walk(config, _reference()[0], "", found, [])
   return found
 
 
-def edited_unknown_field(description: dict) -> str | None:
-  """The problem (one sentence) of an export description edited since it was written (own_digest.py)
-  whose config holds a field no code reads; None otherwise. A description as written is not checked:
-  one written by an older release may hold a field since retired, and its weights still load."""
-  if own_digest.matches(description) is not False or not isinstance(description.get("config"), dict):
+def missing_fields(config: dict) -> list[str]:
+  """The dotted names of the fields a run config has that a config's dict lacks."""
+  missing = []
+  _walk(config, _reference()[0], "", [], missing)
+  return missing
+
+
+def edited_field_problem(description: dict) -> str | None:
+  """The problem (one sentence) of an export description whose config holds a field no code reads,
+  or, edited since it was written (own_digest.py), lacks one; None otherwise. A description whose
+  digest matches is not checked: one written by an older release may hold a field since retired
+  (and lack one added since), and its weights still load; one without a digest (written before
+  digests, or the digest removed with the edit) is checked for fields no code reads."""
+  matches = own_digest.matches(description)
+  if matches is True or not isinstance(description.get("config"), dict):
     return None
   unknown = unknown_fields(description["config"])
-  if not unknown:
-    return None
-  name, known = unknown[0]
-  close = difflib.get_close_matches(name.rsplit(".", 1)[-1], known, n=1)
-  return (f"config.{name} was added by hand and is not a setting this code reads: it would be ignored without a "
-          f"word; remove it{f' (did you mean {close[0]}?)' if close else ''}, or set a setting of "
-          f"{name.rsplit('.', 1)[0] if '.' in name else 'the config'} by its own name.")
+  if unknown:
+    name, known = unknown[0]
+    close = difflib.get_close_matches(name.rsplit(".", 1)[-1], known, n=1)
+    return (f"config.{name} was added by hand and is not a setting this code reads: it would be ignored without a "
+            f"word; remove it{f' (did you mean {close[0]}?)' if close else ''}, or set a setting of "
+            f"{name.rsplit('.', 1)[0] if '.' in name else 'the config'} by its own name.")
+  missing = missing_fields(description["config"]) if matches is False else []
+  if missing:
+    return (f"config.{missing[0]} was removed by hand{f' (and {len(missing) - 1} more)' if len(missing) > 1 else ''}: "
+            f"the model would miss it when it samples; put it back (export the run again to see its value).")
+  return None
