@@ -172,8 +172,10 @@ def check_run_files_are_its_own(workdir: str) -> None:
 def check_not_export(workdir: str) -> None:
   """Before training: `workdir` must not be an export (`python -m eflow_jax.tools.export`), which
   sample / eval read as the exported EMA weights: training there would start from scratch and put
-  checkpoints beside the export that sample / eval then read instead of it."""
+  checkpoints beside the export that sample / eval then read instead of it. Nor a file (the user's)."""
   from eflow_jax.pipeline import CONFIG_FILE, WEIGHTS_FILE  # pylint: disable=g-import-not-at-top
+  if os.path.isfile(workdir):
+    raise FileExistsError(f"--workdir={workdir} is a file: training writes a run folder there; give another path.")
   if all(os.path.isfile(os.path.join(workdir, name)) for name in (CONFIG_FILE, WEIGHTS_FILE)):
     raise ValueError(f"--workdir={workdir} is an export ({WEIGHTS_FILE} + {CONFIG_FILE}), not a training run; "
                      f"train in another --workdir (sample and eval read an export as --workdir).")

@@ -36,3 +36,40 @@ def test_a_config_file_returning_a_plain_dict_is_named_in_one_line(tmp_path):
       f"error: --config={path}: get_config() returned a dict, not an ml_collections.ConfigDict; return "
       f"ml_collections.ConfigDict(...) of it.\n")
   assert not (tmp_path / "w").exists()
+
+
+def test_a_resume_onto_a_set_numbering_its_classes_without_names_is_refused(tmp_path):
+  """Round 24 (T19): a cat/dog run continued on a set labelled 0/1 by numbers (dog as 0) trained with
+  every class swapped; only the data order was warned about."""
+  import json
+  import pytest
+  from eflow_jax.data import records
+  from eflow_jax.train import fault_tolerance
+  from test_prepare_data_misuse import make_video, prepare
+  for i, label in enumerate(("cat", "dog")):
+    make_video(tmp_path / "named" / label / f"v{i}.mp4", i)
+  prepare(tmp_path / "named", tmp_path / "named_set")
+  (tmp_path / "l.jsonl").write_text("".join(json.dumps({"video": f"named/{n}/v{i}.mp4", "label": 1 - i}) + "\n"
+                                            for i, n in enumerate(("cat", "dog"))))
+  prepare(tmp_path / "l.jsonl", tmp_path / "numbered_set", num_classes=2)
+  config = get_config()
+  config.data.update(source="array_record", path=str(tmp_path / "numbered_set"), channels=3)
+  with pytest.raises(ValueError, match=r"^data\.path='.*numbered_set' numbers its classes without names, the set "
+                                       r"checkpoint 12 trained on names them \['cat', 'dog'\]: which id is which class "
+                                       r"cannot be checked"):
+    fault_tolerance.check_same_kind_of_set(records.read_manifest(str(tmp_path / "named_set")), config, 12)
+
+
+def test_a_file_as_the_workdir_of_training_or_the_export_is_named_so(tmp_path, capsys):
+  """Round 24 (T22): training called the file 'not writable ... fix its permissions'; the export named
+  Pipeline.from_workdir and advised the folder holding the notes."""
+  import pytest
+  from eflow_jax.tools import export as export_tool
+  from eflow_jax.train import loop
+  notes = tmp_path / "run"
+  notes.write_text("my notes")
+  with pytest.raises(FileExistsError, match=r"^--workdir=.*run is a file: training writes a run folder there"):
+    loop.train(get_config(), str(notes))
+  assert export_tool.main([f"--workdir={notes}", f"--output={tmp_path / 'exp'}"]) == 2
+  assert capsys.readouterr().err == f"error: --workdir={notes} is a file: give a training run's folder (it holds checkpoints/).\n"
+  assert notes.read_text() == "my notes" and not (tmp_path / "exp").exists()

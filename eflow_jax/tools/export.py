@@ -212,6 +212,8 @@ def export(workdir: str, output: str, step: int | None = None) -> list[str]:
   for name, value in (("--workdir", workdir), ("--output", output)):
     if not value.strip():      # '' is the current directory to os.path: the error would name no flag
       raise ValueError(f"{name} is empty; give a directory.")
+  if os.path.isfile(workdir):            # the Pipeline's hint (the folder holding it) suits a weights file, not this
+    raise FileNotFoundError(f"--workdir={workdir} is a file: give a training run's folder (it holds checkpoints/).")
   user_paths.check_outside_checkpoints("--output", output, workdir)
   stem, ending = os.path.splitext(output.rstrip(os.sep))
   if not os.path.exists(output) and ending.lower() in FILE_ENDINGS:       # a folder named like a weights file

@@ -47,4 +47,8 @@ def disagreement(what: str, other: dict, reference: str, manifest: dict) -> str 
   if names and own and names != own:       # a label is an index into the names
     return (f"{what} numbers its classes {names}, {reference} {own}: its clips would condition the model as other "
             f"classes; prepare it with {reference}'s class names.")
+  if bool(names) != bool(own) and {other.get("label_kind"), manifest.get("label_kind")} == {"class"}:
+    return (f"{what} {'names its classes ' + str(names) if names else 'numbers its classes without names'}, "
+            f"{reference} {'names them ' + str(own) if own else 'without names'}: which id is which class cannot be "
+            f"checked; prepare both with class names (class folders, or labels given as names).")
   return None
