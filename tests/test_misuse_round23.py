@@ -151,14 +151,28 @@ def test_an_encoder_copy_lacking_a_tokenizer_file_is_named_not_called_another(tm
                                                                            text_length=8))
   manifest = records.read_manifest(str(tmp_path / "set"))
   _eval_captions_repeat_in_one_line(tmp_path / "set", capsys)
-  assert manifest[encoder_identity.FILES_KEY] == ["config.json", "model.safetensors", "spiece.model",
-                                                  "tokenizer.json", "tokenizer_config.json"]
+  assert sorted(manifest[encoder_identity.FILES_KEY]) == ["config.json", "model.safetensors", "spiece.model",
+                                                          "tokenizer.json", "tokenizer_config.json"]
   shutil.copytree(tmp_path / "enc", tmp_path / "copy")
   encoder_identity.check_same_encoder(str(tmp_path / "copy"), manifest, "text_encoder.path")
   os.remove(tmp_path / "copy" / "spiece.model")
   (tmp_path / "copy" / "added_tokens.json").write_text("{}")
   with pytest.raises(ValueError, match=r"\(digest [0-9a-f]{16}\) \(its folder lacks spiece\.model and adds "
                                        r"added_tokens\.json beside the files of that encoder: a copy cut short\?\): "):
+    encoder_identity.check_same_encoder(str(tmp_path / "copy"), manifest, "text_encoder.path")
+  # Round 24 (T24, T25): config.json re-saved by an editor is the same encoder; a file added is not
+  # 'cut short'; a value changed in config.json is named.
+  shutil.rmtree(tmp_path / "copy")
+  shutil.copytree(tmp_path / "enc", tmp_path / "copy")
+  config_json = tmp_path / "copy" / "config.json"
+  config_json.write_text(json.dumps(json.loads(config_json.read_text()), indent=4, sort_keys=True))
+  encoder_identity.check_same_encoder(str(tmp_path / "copy"), manifest, "text_encoder.path")
+  (tmp_path / "copy" / "special_tokens_map.json").write_text("{}")
+  with pytest.raises(ValueError, match=r"\(its folder adds special_tokens_map\.json beside the files of that encoder\): "):
+    encoder_identity.check_same_encoder(str(tmp_path / "copy"), manifest, "text_encoder.path")
+  os.remove(tmp_path / "copy" / "special_tokens_map.json")
+  config_json.write_text(json.dumps({**json.loads(config_json.read_text()), "d_model": 7}))
+  with pytest.raises(ValueError, match=r"\(its folder has another config\.json beside the files of that encoder\): "):
     encoder_identity.check_same_encoder(str(tmp_path / "copy"), manifest, "text_encoder.path")
 
 

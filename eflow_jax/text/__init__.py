@@ -111,7 +111,7 @@ class T5TextEncoder(TextEncoder):
     self.device, self.batch_size = device, int(batch_size)
     self.text_dim, self.text_length = int(config.d_model), int(text_length)
     self.digest = encoder_identity.encoder_digest(path)     # what a record set's manifest keeps of it
-    self.files = encoder_identity.loaded_files(path)
+    self.files = encoder_identity.file_digests(path)
 
   def tokenize(self, prompts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """(ids (N, L) int64, mask (N, L) int32): padded to text_length, longer prompts truncated."""
