@@ -100,3 +100,14 @@ def absolute_record_paths(config) -> None:
   for stage in (config.get("curriculum") or {}).values():
     if isinstance(stage.get("data_path"), str) and stage.get("data_path"):
       stage.data_path = os.path.realpath(stage.data_path)
+
+
+def absolute_path_override(arg: str) -> str:
+  """A `--config.a.path=rel` override with its path made absolute from the current folder, for a
+  program that hands overrides on to a trainer it starts in another folder (the ablation sweep runs
+  each row from the repository: `data/train` would be the repository's); other arguments as given."""
+  if isinstance(arg, str) and arg.startswith("-") and "=" in arg:
+    flag, value = arg.split("=", 1)
+    if _is_path_flag(flag.lstrip("-"), ()) and value and not os.path.isabs(expand_home(value)):
+      return f"{flag}={os.path.realpath(expand_home(value))}"
+  return arg

@@ -73,3 +73,53 @@ def test_a_file_as_the_workdir_of_training_or_the_export_is_named_so(tmp_path, c
   assert export_tool.main([f"--workdir={notes}", f"--output={tmp_path / 'exp'}"]) == 2
   assert capsys.readouterr().err == f"error: --workdir={notes} is a file: give a training run's folder (it holds checkpoints/).\n"
   assert notes.read_text() == "my notes" and not (tmp_path / "exp").exists()
+
+
+def test_a_value_edited_with_the_digest_line_removed_is_kept_by_a_re_export(tmp_path, capsys):
+  """Round 24 (T35): inference_steps 4 -> 8 with written_sha256 deleted counted as 'as written' and
+  the re-export reverted it without a word."""
+  import json
+  from test_pipeline_misuse import write_run
+  from eflow_jax.tools import export as export_tool
+  write_run(str(tmp_path / "run"), steps=(2,))
+  argv = [f"--workdir={tmp_path / 'run'}", f"--output={tmp_path / 'exp'}"]
+  assert export_tool.main(argv) == 0
+  description = json.loads((tmp_path / "exp" / "config.json").read_text())
+  description["config"]["flow"]["inference_steps"] = 8
+  del description["written_sha256"]
+  edited = json.dumps(description, indent=1)
+  (tmp_path / "exp" / "config.json").write_text(edited)
+  capsys.readouterr()
+  assert export_tool.main(argv) == 0
+  assert "(it carries no written_sha256: an older export's, or edited): kept as" in capsys.readouterr().err
+  assert (tmp_path / "exp" / "config.edited.json").read_text() == edited
+
+
+def test_the_sweeps_relative_path_overrides_are_read_from_the_users_folder(tmp_path, monkeypatch):
+  """Round 24 (T36): --override=--config.data.path=data/train was handed as typed to a trainer started
+  in the repository, which read the repository's data/train."""
+  sys.path.insert(0, REPO)
+  from benchmarks.sweeps import ablation_sweep
+  monkeypatch.chdir(tmp_path)
+  args = ablation_sweep.parse_args([f"--results={tmp_path / 'res'}", f"--root={tmp_path / 'root'}",
+                                    "--override=--config.data.path=data/train", "--override=--config.seed=3",
+                                    "--override=--config.eval.classifier_path=/abs/c.npz"])
+  assert args.override == [f"--config.data.path={os.path.realpath(tmp_path / 'data' / 'train')}",
+                           "--config.seed=3", "--config.eval.classifier_path=/abs/c.npz"]
+
+
+def test_an_eval_of_a_read_only_model_folder_names_output_as_the_remedy(tmp_path):
+  """Round 24 (T31): the eval of an export in a read-only store said only 'choose another directory'
+  for --workdir (another model folder), though --output is the way."""
+  import pytest
+  from eflow_jax import main
+  (tmp_path / "store").mkdir()
+  if subprocess.run(["chattr", "+i", str(tmp_path / "store")], capture_output=True).returncode:
+    pytest.skip("chattr +i is not available here")
+  try:
+    with pytest.raises(OSError, match=r"^--workdir=.*store is not writable .* Or give --output=<a report file in a "
+                                      r"writable folder>\.$"):
+      main.check_report_folder(str(tmp_path / "store"), None)
+    main.check_report_folder(str(tmp_path / "store"), str(tmp_path / "r.json"))
+  finally:
+    subprocess.run(["chattr", "-i", str(tmp_path / "store")], capture_output=True)

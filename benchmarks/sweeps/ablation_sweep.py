@@ -49,7 +49,7 @@ from eflow_jax.atomic_io import write_atomically  # noqa: E402
 from eflow_jax.cli_checks import ClosedReaderSafe, override_error_message  # noqa: E402
 from eflow_jax.pipeline import CONFIG_FILE  # noqa: E402
 from eflow_jax.pipeline import is_export  # noqa: E402
-from eflow_jax.user_paths import expand_home_flags  # noqa: E402
+from eflow_jax.user_paths import absolute_path_override, expand_home_flags  # noqa: E402
 
 TABLES = ("table2", "table3", "table4", "pdg_study", "mva_study", "attention_baselines")
 SAMPLING_FIELDS = ("sampler", "inference_steps")     # flow.* fields that do not change training
@@ -206,7 +206,7 @@ def parse_args(argv=None):
   parser.add_argument("--rows", default="", help="only these TABLE:ROW names (comma-separated)")
   parser.add_argument("--steps", type=int, default=None, help="override the budget (default: configs/ablations/common.py)")
   parser.add_argument("--report_only", action="store_true")
-  parser.add_argument("--override", action="append", default=[],
+  parser.add_argument("--override", action="append", default=[], type=absolute_path_override,
                       help="extra --config.x=y for every run (repeatable), e.g. --override=--config.eval.use_i3d=True")
   args = parser.parse_args(expand_home_flags(sys.argv[1:] if argv is None else argv, ("root", "results")))
   if args.steps is not None and args.steps < 1:     # 0 would fall back to the full budget unnoticed

@@ -285,18 +285,18 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   return [paths[WEIGHTS_FILE], paths[CONFIG_FILE], paths["README.md"]]
 
 
-def is_as_written(text: str, parsed) -> bool:
+def is_as_written(parsed) -> bool:
   """Whether a config.json holds what an export wrote: only the export's keys, and the values its own
-  digest was made of (whitespace an editor adds is no edit); one from before the digest, in its layout."""
+  digest was made of (whitespace an editor adds is no edit). One without a digest (an export written
+  before digests, or the digest line removed with an edit) cannot be told: it counts as edited, kept."""
   if not isinstance(parsed, dict) or not set(parsed) <= set(WRITTEN_KEYS):
     return False
-  matches = own_digest.matches(parsed)
-  return matches if matches is not None else text.rstrip() == json.dumps(parsed, indent=1)
+  return own_digest.matches(parsed) is True
 
 
 def keep_edited_description(path: str) -> str | None:
-  """Renames a config.json that is not as an export writes it (json.dumps(..., indent=1) of its own
-  keys only: the user added a license or a note, or reformatted it) to a free config.edited[-k].json,
+  """Renames a config.json that is not as an export writes it (its own keys only, with the values of its
+  own digest: the user added a license or a note, changed a value, removed the digest) to a free config.edited[-k].json,
   in one line, as an edited card is kept (tools/card_mark.py); returns the new name, or None."""
   try:
     with open(path, encoding="utf-8") as f:
@@ -306,12 +306,14 @@ def keep_edited_description(path: str) -> str | None:
     return None
   except (ValueError, UnicodeDecodeError):
     parsed = None
-  if is_as_written(text, parsed):
+  if is_as_written(parsed):
     return None
   target = free_name(os.path.splitext(path)[0] + ".edited", ".json")
   os.rename(path, target)
   added = sorted(set(parsed) - set(WRITTEN_KEYS)) if isinstance(parsed, dict) else []
-  what = f"it adds {', '.join(added)}" if added else "edited"
+  undigested = isinstance(parsed, dict) and own_digest.KEY not in parsed
+  what = f"it adds {', '.join(added)}" if added else ("it carries no written_sha256: an older export's, or edited"
+                                                      if undigested else "edited")
   print(f"{path} is not the description the export wrote ({what}): kept as {target}, and a new one written.",
         file=sys.stderr, flush=True)
   return target
