@@ -113,7 +113,7 @@ def main(argv):
     if FLAGS.mode == "sample":
       _sample(config, workdir)
     else:
-      check_report_folder(workdir, FLAGS.output)
+      workdir_lib.check_report_folder(workdir, FLAGS.output)
       workdir_lib.check_metric_caches(config, workdir, use_i3d=config.eval.use_i3d)
       evaluate.evaluate(config, workdir, step=FLAGS.step, output=FLAGS.output)
   except (ValueError, FileNotFoundError, MemoryError) as e:
@@ -166,17 +166,6 @@ def _join_processes() -> dict:
     if message is None:
       raise
     raise ValueError(message) from None
-
-
-def check_report_folder(workdir: str, output: str | None) -> None:
-  """--mode=eval writes its report into --output's folder, else into --workdir: writable, or one line
-  (for a read-only model store, naming --output: the report can go elsewhere)."""
-  from eflow_jax import workdir as workdir_lib  # pylint: disable=g-import-not-at-top
-  folder = os.path.dirname(os.path.abspath(output)) if output else workdir
-  try:
-    workdir_lib.check_writable(folder, "the folder of --output" if output else "--workdir", create=False)
-  except OSError as e:
-    raise OSError(f"{e}{'' if output else ' Or give --output=<a report file in a writable folder>.'}") from None
 
 
 def sample_folder(workdir: str, output: str | None) -> str:

@@ -103,6 +103,16 @@ def check_writable(directory: str, flag: str = "--workdir", *, create: bool = Tr
                   f"or fix its permissions.") from None
 
 
+def check_report_folder(workdir: str, output: str | None) -> None:
+  """--mode=eval writes its report into --output's folder, else into --workdir: writable, or one line
+  (for a read-only model store, naming --output: the report can go elsewhere)."""
+  folder = os.path.dirname(os.path.abspath(output)) if output else workdir
+  try:
+    check_writable(folder, "the folder of --output" if output else "--workdir", create=False)
+  except OSError as e:
+    raise OSError(f"{e}{'' if output else ' Or give --output=<a report file in a writable folder>.'}") from None
+
+
 # What a run writes under its workdir: folders (checkpoints; samples: train/evaluate.py; metrics:
 # the metric caches; tensorboard, profile: train/progress.py) and files (train/progress.py).
 RUN_FOLDERS = ("checkpoints", "samples", "metrics", "tensorboard", "profile")

@@ -112,14 +112,14 @@ def test_an_eval_of_a_read_only_model_folder_names_output_as_the_remedy(tmp_path
   """Round 24 (T31): the eval of an export in a read-only store said only 'choose another directory'
   for --workdir (another model folder), though --output is the way."""
   import pytest
-  from eflow_jax import main
+  from eflow_jax import workdir
   (tmp_path / "store").mkdir()
   if subprocess.run(["chattr", "+i", str(tmp_path / "store")], capture_output=True).returncode:
     pytest.skip("chattr +i is not available here")
   try:
     with pytest.raises(OSError, match=r"^--workdir=.*store is not writable .* Or give --output=<a report file in a "
                                       r"writable folder>\.$"):
-      main.check_report_folder(str(tmp_path / "store"), None)
-    main.check_report_folder(str(tmp_path / "store"), str(tmp_path / "r.json"))
+      workdir.check_report_folder(str(tmp_path / "store"), None)
+    workdir.check_report_folder(str(tmp_path / "store"), str(tmp_path / "r.json"))
   finally:
     subprocess.run(["chattr", "-i", str(tmp_path / "store")], capture_output=True)

@@ -220,7 +220,7 @@ def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, s
               for i in range(len(videos))]
   names = [f"{i:03d}_{label}" for i, label in enumerate(labels)]
   return write_sample_files(stem, videos, names, config.get("sample_columns"), clip_fps(config),
-                            captions=prompts if prompts is not None else cond["caption"])
+                            captions=prompts if prompts is not None else cond.get("caption"))
 
 
 def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | None = None) -> dict:
