@@ -6,16 +6,6 @@ import os
 from eflow_jax.data import pipeline as data_pipeline
 
 
-def stand_in_for_deleted_set(config, saved: dict | None) -> None:
-  """`--mode=sample` of a run (or an export) whose record set is gone; `saved`: what it kept of that
-  set (trained_data_checks.saved_description). Another path, or nothing readable saved: nothing
-  changes, and the missing set is named as before."""
-  if config.data.source != "array_record" or not config.data.path or os.path.exists(config.data.path):
-    return
-  if isinstance(saved, dict):
-    stands_in(config, saved)
-
-
 def stands_in(config, meta: dict) -> None:
   """The saved manifest stands in only for the path the run trained on (a mistyped data.path stays an error)."""
   trained_on = ((meta.get("config") or {}).get("data") or {}).get("path")

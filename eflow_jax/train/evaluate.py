@@ -20,7 +20,7 @@ from eflow_jax.data import eval_set, fingerprint, pipeline, records, trained_set
 from eflow_jax.flow import diagnostics as flow_diagnostics
 from eflow_jax.text import encoder_identity
 from eflow_jax.flow import losses as flow_losses
-from eflow_jax.deleted_record_set import stand_in_for_deleted_set
+from eflow_jax import deleted_record_set
 from eflow_jax.trained_data_checks import check_data_for_model, saved_description
 from eflow_jax.inference import autoencoder_for, clip_fps, make_sampler, sample_conditions
 from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
@@ -164,7 +164,8 @@ def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=
   clips = len(prompts) if prompts is not None else num or config.num_samples
   saved = saved_description(workdir, step)
   check_data_for_model(config, workdir, saved, reads_records=False)
-  stand_in_for_deleted_set(config, saved)       # a deleted record set: its saved manifest
+  if saved:                 # a deleted record set: its saved manifest stands in
+    deleted_record_set.stands_in(config, saved)
   sample_limits.check_memory("--mode=sample", clips, config, pipeline.example_shape(config.data))
   model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
   if prompts is not None:

@@ -1,13 +1,12 @@
-"""Append (or replace, by id) one case in docs/misuse/round24.json.
+"""Append (or replace, by id) one case in a misuse round's file, its counts recomputed.
 
-Usage: python add_case.py KEY < case.json   (KEY: cases).
-The case is a JSON object with at least an 'id'; the counts are recomputed from 'cases'."""
+Usage: python docs/misuse/add_case.py docs/misuse/roundNN.json KEY < case.json   (KEY: cases).
+The case is a JSON object with at least an 'id' and a 'category'."""
 import json, os, sys
 
-PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "round24.json")
-key = sys.argv[1]
+path, key = sys.argv[1], sys.argv[2]
 case = json.load(sys.stdin)
-doc = json.load(open(PATH)) if os.path.exists(PATH) else {"cases": []}
+doc = json.load(open(path)) if os.path.exists(path) else {"cases": []}
 items = [c for c in doc.setdefault(key, []) if c["id"] != case["id"]]  # a rerun replaces its old entry
 items.append(case)
 doc[key] = sorted(items, key=lambda c: c["id"])
@@ -15,7 +14,7 @@ counts = {k: 0 for k in ("good", "traceback/unclear", "silent garbage", "data lo
 for c in doc["cases"]:
   counts[c["category"]] += 1
 doc["counts"] = counts
-with open(PATH, "w") as f:
+with open(path, "w") as f:
   json.dump(doc, f, indent=1, ensure_ascii=False)
   f.write("\n")
 print(case["id"], case["category"], counts)
