@@ -113,7 +113,8 @@ def main(argv):
     if FLAGS.mode == "sample":
       _sample(config, workdir)
     else:
-      workdir_lib.check_report_folder(workdir, FLAGS.output)
+      workdir_lib.check_report_folder(workdir, FLAGS.output, workdir_lib.builds_caches_in(
+          config, workdir, workdir, use_i3d=config.eval.use_i3d))
       workdir_lib.check_metric_caches(config, workdir, use_i3d=config.eval.use_i3d)
       evaluate.evaluate(config, workdir, step=FLAGS.step, output=FLAGS.output)
   except (ValueError, FileNotFoundError, MemoryError) as e:

@@ -103,14 +103,19 @@ def check_writable(directory: str, flag: str = "--workdir", *, create: bool = Tr
                   f"or fix its permissions.") from None
 
 
-def check_report_folder(workdir: str, output: str | None) -> None:
+def check_report_folder(workdir: str, output: str | None, caches_in_workdir: bool = False) -> None:
   """--mode=eval writes its report into --output's folder, else into --workdir: writable, or one line
-  (for a read-only model store, naming --output: the report can go elsewhere)."""
+  (for a read-only model store, naming --output: the report can go elsewhere, and, when the metric
+  caches would be built in the same folder, config.eval.metrics_dir: so can they)."""
   folder = os.path.dirname(os.path.abspath(output)) if output else workdir
   try:
     check_writable(folder, "the folder of --output" if output else "--workdir", create=False)
   except OSError as e:
-    raise OSError(f"{e}{'' if output else ' Or give --output=<a report file in a writable folder>.'}") from None
+    if output:
+      raise
+    caches = (" and --config.eval.metrics_dir=<a writable folder> for the metric caches it builds"
+              if caches_in_workdir else "")
+    raise OSError(f"{e} Or give --output=<a report file in a writable folder>{caches}.") from None
 
 
 # What a run writes under its workdir: folders (checkpoints; samples: train/evaluate.py; metrics:
@@ -205,13 +210,19 @@ def check_inference_workdir(workdir: str) -> None:
                      f"them to a directory of its own and name that one.")
 
 
+def metrics_folder(config, workdir: str) -> str:
+  """Where the sample metrics' caches are kept: config.eval.metrics_dir, else <workdir>/metrics (a
+  config exported before the setting existed lacks it)."""
+  return config.eval.get("metrics_dir", "") or os.path.join(workdir, "metrics")
+
+
 def metric_caches(config, workdir: str, *, use_i3d: bool) -> list[tuple[str, str, str | None, dict | None]]:
   """(path, what, the package's shipped copy or None, the settings it must be trained with or None)
   of the files the sample metrics of train/evaluate.py (sample_metrics) read, or build and write, for
   this config: the Moving MNIST clip classifier, the frame judge (class models of one-digit Moving
   MNIST) and, with I3D, the real clips' reference statistics."""
   from eflow_jax.metrics import classifier, frame_judge  # pylint: disable=g-import-not-at-top
-  ev, metrics_dir = config.eval, os.path.join(workdir, "metrics")
+  ev, metrics_dir = config.eval, metrics_folder(config, workdir)
   caches = []
   if config.data.source == "moving_mnist":
     caches.append((ev.classifier_path or classifier.cached_path(metrics_dir, "classifier", ev.classifier_steps),
@@ -254,8 +265,19 @@ def check_metric_caches(config, workdir: str, *, use_i3d: bool) -> None:
       if want is not None:          # trained with other settings: theirs, neither read nor replaced
         classifier.check_cache_settings(path, classifier.load_classifier(path)[1], want, what)
     elif not (shipped and os.path.exists(shipped)):
-      check_writable(os.path.dirname(os.path.abspath(path)), flag=f"the folder of {os.path.basename(path)}",
-                     create=False)
+      try:
+        check_writable(os.path.dirname(os.path.abspath(path)), flag=f"the folder of {os.path.basename(path)}",
+                       create=False)
+      except OSError as e:
+        raise OSError(f"{e} Or give --config.eval.metrics_dir=<a writable folder> to build the {what} "
+                      f"there.") from None
+
+
+def builds_caches_in(config, workdir: str, folder: str, *, use_i3d: bool) -> bool:
+  """Whether the evaluation would build a metric cache (none there, none shipped) inside `folder`."""
+  return any(not os.path.exists(path) and not (shipped and os.path.exists(shipped))
+             and os.path.abspath(path).startswith(os.path.join(os.path.abspath(folder), ""))
+             for path, _, shipped, _ in metric_caches(config, workdir, use_i3d=use_i3d))
 
 
 def check_free_space(workdir: str, state, *, copies: int = 2) -> None:

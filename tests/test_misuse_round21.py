@@ -199,7 +199,8 @@ def test_a_stage_or_eval_set_embedded_by_another_text_encoder_is_refused(tmp_pat
     return c
   validate.check_run_config(config(eval_path=str(tmp_path / "set_unknown")))      # a set from before digests
   with pytest.raises(ValueError, match=r"data\.eval_path=.*set_other' holds captions embedded by another text encoder "
-                                       r"\(digest fb61027e614e6d21\) than data\.path's \(digest feea8c7490f48688\)"):
+                                       r"\(digest fb61027e614e6d21\) than those of data\.path "
+                                       r"\(digest feea8c7490f48688\)"):
     validate.check_run_config(config(eval_path=str(tmp_path / "set_other")))
   c = config()
   c.curriculum.stage2.data_path = str(tmp_path / "set_other")

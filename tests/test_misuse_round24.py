@@ -1,5 +1,6 @@
 """Cases found by trying round 23's fixes at their edges (round 24 of docs/misuse/): a relative record
 path through a link and '..', a config file whose get_config returns a plain dict."""
+import json
 import os
 import subprocess
 import sys
@@ -123,3 +124,96 @@ def test_an_eval_of_a_read_only_model_folder_names_output_as_the_remedy(tmp_path
     workdir.check_report_folder(str(tmp_path / "store"), str(tmp_path / "r.json"))
   finally:
     subprocess.run(["chattr", "-i", str(tmp_path / "store")], capture_output=True)
+
+
+def test_a_read_only_model_folders_metric_caches_go_to_the_folder_named_by_metrics_dir(tmp_path):
+  """Round 24 (T31, after the fix above): following '--output' still failed, as the classifier and the
+  frame judge are built into <model>/metrics, and the frame judge had no setting for another place."""
+  import pytest
+  from eflow_jax import workdir
+  store = tmp_path / "store"
+  store.mkdir()
+  config = get_config()
+  config.eval.classifier_steps = config.eval.frame_judge_steps = 7     # nothing shipped: both would be built
+  if subprocess.run(["chattr", "+i", str(store)], capture_output=True).returncode:
+    pytest.skip("chattr +i is not available here")
+  try:
+    assert workdir.builds_caches_in(config, str(store), str(store), use_i3d=False)
+    with pytest.raises(OSError, match=r"^--workdir=.*store is not writable .* Or give --output=<a report file in a "
+                                      r"writable folder> and --config\.eval\.metrics_dir=<a writable folder> for the "
+                                      r"metric caches it builds\.$"):
+      workdir.check_report_folder(str(store), None, True)
+    with pytest.raises(OSError, match=r"^the folder of classifier_steps7_seed0\.npz=.*store/metrics is not writable "
+                                      r".* Or give --config\.eval\.metrics_dir=<a writable folder> to build the clip "
+                                      r"classifier there\.$"):
+      workdir.check_metric_caches(config, str(store), use_i3d=False)
+    config.eval.metrics_dir = str(tmp_path / "caches")
+    workdir.check_metric_caches(config, str(store), use_i3d=False)
+    assert [os.path.dirname(path) for path, *_ in workdir.metric_caches(config, str(store), use_i3d=True)] == [
+        str(tmp_path / "caches")] * 3                  # the classifier, the frame judge, the I3D reference
+    assert not workdir.builds_caches_in(config, str(store), str(store), use_i3d=True)
+  finally:
+    subprocess.run(["chattr", "-i", str(store)], capture_output=True)
+
+
+def test_a_resume_onto_another_encoders_captions_blames_the_set_not_the_runs_encoder(tmp_path, monkeypatch):
+  """Round 24 (T32): continuing a text run on captions another encoder embedded was refused first as
+  the run's own text_encoder.path's fault, advising to point it at the new set's encoder."""
+  import shutil
+  import ml_collections
+  import pytest
+  pytest.importorskip("transformers")
+  pytest.importorskip("sentencepiece")
+  from eflow_jax import text
+  from eflow_jax.data import records
+  from eflow_jax.text import tiny
+  from eflow_jax.train import loop
+  from test_prepare_data_misuse import make_video, prepare
+  (tmp_path / "l.jsonl").write_text("".join(json.dumps({"video": f"v/v{i}.mp4", "caption": f"clip {i} moving"}) + "\n"
+                                            for i in range(2)))
+  for i in range(2):
+    make_video(tmp_path / "v" / f"v{i}.mp4", i)
+  for name, seed in (("a", 0), ("b", 7)):
+    tiny.make_tiny_umt5(str(tmp_path / f"umt5_{name}"), seed=seed)
+    prepare(tmp_path / "l.jsonl", tmp_path / f"set_{name}", text_encoder=text.build(
+        "t5", path=str(tmp_path / f"umt5_{name}"), text_length=8))
+  trained = records.read_manifest(str(tmp_path / "set_a"))
+  run = tmp_path / "run"
+  (run / "checkpoints").mkdir(parents=True)
+  monkeypatch.setattr(loop, "saved_description", lambda workdir, step: {"step": 6, "data_manifest": trained})
+  config = get_config()
+  config.data.update(source="array_record", path=str(tmp_path / "set_b"), channels=3, text_dim=32, text_length=8)
+  config.model.update(latent_channels=3, num_classes=0, text_dim=32)
+  config.text_encoder = ml_collections.ConfigDict({"kind": "t5", "path": str(tmp_path / "umt5_a")})
+  with pytest.raises(ValueError, match=r"^data\.path='.*set_b' holds captions embedded by another text encoder "
+                                       r"\(digest [0-9a-f]{16}\) than those of the set checkpoint 6 trained on "
+                                       r"\(digest [0-9a-f]{16}\): .*; prepare it with the text encoder of the set "
+                                       r"checkpoint 6 trained on\.$"):
+    loop.train(config, str(run), allow_resume_changes=("data.path",))
+  shutil.rmtree(run / "checkpoints")             # a new run on set_b: its own encoder is the one compared
+  with pytest.raises(ValueError, match=r"^text_encoder\.path: the text encoder at .*umt5_a .* is not the one"):
+    loop.train(config, str(run))
+
+
+@__import__("pytest").mark.slow
+def test_a_read_only_export_is_evaluated_with_its_report_and_caches_elsewhere(tmp_path):
+  """Round 24 (T31), end to end: an export nobody may write (a shared model store) is scored, the
+  report at --output and the metric classifiers it trains under config.eval.metrics_dir."""
+  import pytest
+  from eflow_jax.tools import export as export_tool
+  from test_pipeline_misuse import write_run
+  write_run(str(tmp_path / "run"))
+  assert export_tool.main([f"--workdir={tmp_path / 'run'}", f"--output={tmp_path / 'ex'}"]) == 0
+  if subprocess.run(["chattr", "+i", str(tmp_path / "ex")], capture_output=True).returncode:
+    pytest.skip("chattr +i is not available here")
+  try:
+    done = subprocess.run(
+        [sys.executable, "-m", "eflow_jax.main", "--config=tests/tiny_config.py", "--mode=eval",
+         f"--workdir={tmp_path / 'ex'}", f"--output={tmp_path / 'r.json'}", "--config.eval.num_samples=2",
+         "--config.eval.classifier_steps=7", "--config.eval.frame_judge_steps=7",
+         f"--config.eval.metrics_dir={tmp_path / 'caches'}"], cwd=REPO, capture_output=True, text=True, timeout=600)
+  finally:
+    subprocess.run(["chattr", "-i", str(tmp_path / "ex")], capture_output=True)
+  assert done.returncode == 0, done.stderr[-3000:]
+  assert sorted(os.listdir(tmp_path / "caches")) == ["classifier_steps7_seed0.npz", "frame_judge_steps7_seed0.npz"]
+  assert "classifier" in json.load(open(tmp_path / "r.json")) and "metrics" not in os.listdir(tmp_path / "ex")

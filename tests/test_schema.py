@@ -19,8 +19,9 @@ SNAPSHOT = os.path.join(os.path.dirname(__file__), "snapshots", "shipped_configs
 # Every shipped config and option set, resolved before the schema existed (tests/snapshots/).
 SHIPPED = json.load(open(SNAPSHOT))
 DEAD_FIELDS = {"flow.ratio_fm", "flow.ratio_scm", "flow.ratio_mva"}   # the stage's split is the one used
-# flow.objective: the name of the objective the flow fields spell out; mesh.*context: the new axis.
-NEW_FIELDS = {"flow.objective", "mesh.context", "mesh.dcn_context"}
+# flow.objective: the name of the objective the flow fields spell out; mesh.*context: the new axis;
+# eval.metrics_dir: the metric caches' folder ("" = where they were, <workdir>/metrics).
+NEW_FIELDS = {"flow.objective", "mesh.context", "mesh.dcn_context", "eval.metrics_dir"}
 
 
 def flat(tree: dict, prefix: str = "") -> dict:

@@ -57,8 +57,9 @@ SECTION_DEFAULTS = dict(
     # (eflow_jax/metrics/): samples scored against as many held-out clips; the Moving MNIST
     # classifier trains once (classifier_steps) and is cached; FVD (I3D, the [eval] extra) costs ~2 s
     # per clip on CPU, so it is opt-in here; its real statistics use i3d_clips clips, cached.
-    # classifier_path / i3d_reference_path: "" = <workdir>/metrics/{classifier,i3d_reference}.npz
-    # (a sweep shares one of each across its runs: same data, same protocol).
+    # metrics_dir: the folder of those caches ("" = <workdir>/metrics; another for a model folder
+    # nobody may write, a shared read-only model store). classifier_path / i3d_reference_path: one
+    # cache's file ("" = <metrics_dir>/...; a sweep shares one of each across its runs).
     # score_at_end: after the last step, score that many few-step samples and print how many read as
     # their digit in most frames (metrics/frame_judge.py; Moving MNIST class models; 0 = off).
     # frame_judge_steps: the per-frame judge's training steps (the shipped one, for the demo's
@@ -68,7 +69,7 @@ SECTION_DEFAULTS = dict(
     # weights on the current batch to metrics.jsonl / TensorBoard as diag/* (0 = off; three forward
     # passes of one batch each time). --mode=eval always reports them for the EMA weights.
     eval=dict(num_samples=64, use_i3d=False, i3d_clips=256, classifier_steps=4000, frame_judge_steps=2000,
-              classifier_path="", i3d_reference_path="", score_at_end=0, guidance_diagnostics_every=0),
+              metrics_dir="", classifier_path="", i3d_reference_path="", score_at_end=0, guidance_diagnostics_every=0),
     # A jax.profiler trace of steps [start_step, start_step + num_steps) under <workdir>/profile
     # (TensorBoard's profile tab, or Perfetto); num_steps 0 = off.
     profile=dict(start_step=10, num_steps=0),

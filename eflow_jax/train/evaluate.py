@@ -10,7 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
-from eflow_jax import cli_checks, sample_limits, video_io, weights_digest
+from eflow_jax import cli_checks, sample_limits, video_io, weights_digest, workdir as workdir_lib
 from eflow_jax.cli_checks import check_eval_report_settings, check_report_name_step
 from eflow_jax.sample_files import default_sample_name, write_sample_files
 from eflow_jax.atomic_io import write_json_atomically
@@ -348,13 +348,13 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_sa
                                   with_captions=captioned)
   if jax.process_index() != 0:
     return {}
-  classifier, classifier_meta = None, None
+  classifier, classifier_meta, metrics_dir = None, None, workdir_lib.metrics_folder(config, workdir)
   if config.data.source == "moving_mnist":
     classifier, classifier_meta = mnist_classifier.load_or_train_classifier(
-        ev.classifier_path or mnist_classifier.cached_path(os.path.join(workdir, "metrics"), "classifier",
-                                                           ev.classifier_steps), config.data, steps=ev.classifier_steps)
+        ev.classifier_path or mnist_classifier.cached_path(metrics_dir, "classifier", ev.classifier_steps),
+        config.data, steps=ev.classifier_steps)
   judge, judge_meta = (frame_judge.load_or_train_judge(config.data, mnist_classifier.cached_path(
-      os.path.join(workdir, "metrics"), "frame_judge", ev.frame_judge_steps), steps=ev.frame_judge_steps)
+      metrics_dir, "frame_judge", ev.frame_judge_steps), steps=ev.frame_judge_steps)
                         if model.num_classes and frame_judge.applies_to(config.data) else (None, None))
   i3d_stats, i3d_cache_dir = None, None
   if ev.use_i3d:
@@ -362,7 +362,7 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_sa
                              num_clips=ev.i3d_clips, seed=config.seed + 3000)
     real_batches = ({"x": decode(pipeline.make_eval_batch(config.data, model_kind=kind, seed=config.seed + 3000 + i,
                                                           batch_size=16)["x"])} for i in itertools.count())
-    reference_path = ev.i3d_reference_path or os.path.join(workdir, "metrics", "i3d_reference.npz")
+    reference_path = ev.i3d_reference_path or os.path.join(metrics_dir, "i3d_reference.npz")
     i3d_stats = fvd_lib.reference_statistics(real_batches, reference_path, proto=proto)
     i3d_cache_dir = os.path.dirname(reference_path)      # the real clips' I3D features live beside it
   report = video_report.evaluate_videos(

@@ -150,14 +150,17 @@ def check_record_sets(saved: dict | None, config, allowed) -> None:
                      f"--allow_resume_change=data.path.")
 
 
-def check_same_kind_of_set(saved_manifest, config, step: int) -> None:
+def check_same_kind_of_set(saved_manifest, config, step: int | None) -> None:
   """A new data.path let through at resume (--allow_resume_change=data.path) changes the data order;
   one numbering other classes, or written by another autoencoder or text encoder, would change what
-  the weights learnt so far means: refused as a stage's set is (train/source_agreement.py)."""
+  the weights learnt so far means: refused as a stage's set is (train/source_agreement.py).
+  step None: the newest checkpoint's (checked before the run builds: train/loop.py)."""
   if config.data.source != "array_record" or not isinstance(saved_manifest, dict):
     return
-  problem = source_agreement.disagreement(f"data.path={config.data.path!r}", pipeline.manifest(config.data),
-                                          f"the set checkpoint {step} trained on", saved_manifest)
+  problem = source_agreement.disagreement(
+      f"data.path={config.data.path!r}", pipeline.manifest(config.data),
+      "the set the newest checkpoint trained on" if step is None else f"the set checkpoint {step} trained on",
+      saved_manifest)
   if problem:
     raise ValueError(problem)
 

@@ -18,10 +18,13 @@ from eflow_jax import user_paths
 from eflow_jax import weights_digest
 from eflow_jax import workdir as workdir_lib
 from eflow_jax.models.video_dit import VideoDiT
+from eflow_jax.data import records
 from eflow_jax.pipeline import check_float32_default
+from eflow_jax.trained_data_checks import saved_description
 from eflow_jax.train import curriculum
 from eflow_jax.train.evaluate import InLoopEvaluation, sample_metrics
-from eflow_jax.train.fault_tolerance import CheckpointPolicy, NanWatch, PreemptionGuard, how_to_resume, resume
+from eflow_jax.train.fault_tolerance import (CheckpointPolicy, NanWatch, PreemptionGuard, check_same_kind_of_set,
+                                             how_to_resume, resume)
 from eflow_jax.train.parameters_file import write_parameter_overview
 from eflow_jax.train.progress import (LogWindow, MetricWriter, Profiler, progress_line, set_aside_metrics_after,
                                       step_flops)
@@ -48,6 +51,7 @@ def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_chan
                      f"trained after it; raise --config.total_steps (sample, eval and export take --step).")
   workdir_lib.check_not_export(workdir)
   user_paths.check_outside_checkpoints("--workdir", workdir)   # pruning another run's step would delete this run
+  _check_resumed_set(config, workdir, resume_from_step)
   build_result = build(config)              # every config / data error, before anything compiles
   workdir_lib.check_writable(workdir)
   workdir_lib.check_run_folders(workdir)
@@ -65,6 +69,17 @@ def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_chan
   finally:
     if lock is not None:
       lock.release()
+
+
+def _check_resumed_set(config, workdir: str, step: int | None) -> None:
+  """A resume onto a new data.path (--allow_resume_change=data.path) compares that set with the one
+  the checkpoint trained on before `build` compares text_encoder.path with it (train/validate.py):
+  captions another encoder embedded are the set's mismatch, not the run's own encoder's."""
+  if (config.data.source == "array_record" and os.path.isdir(os.path.join(workdir, "checkpoints"))
+      and os.path.isfile(os.path.join(config.data.path or "", records.MANIFEST))):
+    saved = saved_description(workdir, step)
+    if saved:
+      check_same_kind_of_set(saved.get("data_manifest"), config, saved.get("step", step))
 
 
 def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes, resume_from_step) -> dict:

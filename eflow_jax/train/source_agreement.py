@@ -40,13 +40,13 @@ def disagreement(what: str, other: dict, reference: str, manifest: dict) -> str 
             f"{reference} with {_keys(manifest)}: its latents would decode wrongly; re-prepare it like {reference}.")
   embedded_by, own_encoder = other.get(encoder_identity.KEY), manifest.get(encoder_identity.KEY)
   if embedded_by and own_encoder and embedded_by != own_encoder:
-    return (f"{what} holds captions embedded by another text encoder (digest {embedded_by}) than {reference}'s (digest "
-            f"{own_encoder}): the model would meet conditions unlike its training captions; prepare it with "
-            f"{reference}'s text encoder.")
+    return (f"{what} holds captions embedded by another text encoder (digest {embedded_by}) than those of {reference} "
+            f"(digest {own_encoder}): the model would meet conditions unlike its training captions; prepare it with "
+            f"the text encoder of {reference}.")
   names, own = other.get("class_names"), manifest.get("class_names")
   if names and own and names != own:       # a label is an index into the names
     return (f"{what} numbers its classes {names}, {reference} {own}: its clips would condition the model as other "
-            f"classes; prepare it with {reference}'s class names.")
+            f"classes; prepare it with the class names of {reference}.")
   if bool(names) != bool(own) and {other.get("label_kind"), manifest.get("label_kind")} == {"class"}:
     return (f"{what} {'names its classes ' + str(names) if names else 'numbers its classes without names'}, "
             f"{reference} {'names them ' + str(own) if own else 'without names'}: which id is which class cannot be "
