@@ -43,16 +43,27 @@ def check_not_traced(what: str, *values) -> None:
                     f"with concrete ids.")
 
 
-def as_ids(name: str, values):
-  """One id or a sequence of them as given, an iterator (a generator) as the list it yields; a set
-  has no order to give clips in and a mapping leaves keys or values open, so both are refused."""
+def as_ids(name: str, values, kind: str = "id"):
+  """One id (prompt) or a sequence of them as given, an iterator (a generator) as the list it yields;
+  a set has no order to give clips in and a mapping leaves keys or values open (a dict of prompts by
+  scene name read as its keys), so both are refused."""
   if isinstance(values, (set, frozenset)):
-    raise ValueError(f"{name} is a set, which has no order; give a list (one clip per id, in order).")
+    raise ValueError(f"{name} is a set, which has no order; give a list (one clip per {kind}, in order).")
   if isinstance(values, collections.abc.Mapping):
-    raise ValueError(f"{name} is a mapping: give a list of ids (its keys or its values, one clip per id, in order).")
+    raise ValueError(f"{name} is a mapping: give a list of {kind}s (its keys or its values, one clip per {kind}, in "
+                     f"order).")
   if isinstance(values, collections.abc.Iterator):
     return list(values)
   return values
+
+
+def as_prompts(values) -> list:
+  """Prompts as a list: one string, or a sequence or iterator of them (a set or mapping: `as_ids`);
+  anything else as a one-item list, for the caller's one-line type check."""
+  if isinstance(values, str):
+    return [values]
+  values = as_ids("prompts", values, "prompt")
+  return list(values) if isinstance(values, collections.abc.Iterable) else [values]
 
 
 def check_config(what: str, config) -> None:

@@ -151,6 +151,11 @@ def read_prompts(path: str) -> list[str]:
   return prompts
 
 
+# Image and video formats a user may name in --mode=sample's --output, expecting that format.
+OTHER_MEDIA = (".webm", ".mkv", ".mov", ".avi", ".m4v", ".mpg", ".mpeg", ".ogv", ".wmv", ".flv", ".png", ".apng",
+               ".webp", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".heic", ".avif")
+
+
 def check_sample_output(output: str) -> None:
   """--mode=sample's --output is a path stem (STEM.gif, STEM.mp4, STEM_clips/): a folder there
   would only fail after sampling, with a message naming no flag."""
@@ -161,6 +166,9 @@ def check_sample_output(output: str) -> None:
   if ext.lower() in (".gif", ".mp4"):     # would write STEM.mp4.gif and STEM.mp4.mp4
     raise ValueError(f"--output={output} ends in {ext}; --mode=sample's --output is a path stem: --output={stem} "
                      f"writes {os.path.basename(stem)}.gif, .mp4 and _clips/.")
+  if ext.lower() in OTHER_MEDIA:          # a format asked for would be ignored: STEM.webm.gif, STEM.webm.mp4
+    raise ValueError(f"--output={output} asks for {ext}, which --mode=sample does not write (GIF and MP4 only); its "
+                     f"--output is a path stem: --output={stem} writes {os.path.basename(stem)}.gif, .mp4 and _clips/.")
   check_name_length("--output", output, ".gif" + TEMP_SUFFIX_MAX)      # STEM.gif / .mp4 through a temporary
   if os.path.exists(output + "_clips") and not os.path.isdir(output + "_clips"):
     raise ValueError(f"--output={output}: {output}_clips is a file, where the clips would go one by one; move it or "

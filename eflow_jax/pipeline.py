@@ -248,7 +248,7 @@ class Pipeline:
       return {"y": jnp.asarray(ids, jnp.int32)}
     if prompts is None:
       raise ValueError("this is a text model: give prompts, not class_ids.")
-    prompts = [prompts] if isinstance(prompts, str) else list(prompts)
+    prompts = call_inputs.as_prompts(prompts)
     if not prompts or not all(isinstance(p, str) for p in prompts):
       raise ValueError(f"prompts={prompts!r} must be one or more strings.")
     cli_checks.warn_blank_prompts("Pipeline", prompts)

@@ -15,6 +15,7 @@ import time
 import jax
 import numpy as np
 
+from eflow_jax import user_paths
 from eflow_jax.checkpoint import first_line
 
 
@@ -89,9 +90,12 @@ def check_writable(directory: str, flag: str = "--workdir", *, create: bool = Tr
     raise OSError(f"{flag}={directory} is a symbolic link to {os.readlink(directory)}, which does not exist; "
                   f"create that directory or point {flag} elsewhere.")
   target = directory
-  if not create:
-    while not os.path.exists(target) and os.path.dirname(os.path.abspath(target)) != os.path.abspath(target):
-      target = os.path.dirname(os.path.abspath(target))
+  while not os.path.exists(target) and os.path.dirname(os.path.abspath(target)) != os.path.abspath(target):
+    target = os.path.dirname(os.path.abspath(target))
+  if os.path.exists(target) and not os.path.isdir(target):     # not a permissions problem: say what it is
+    where = "is a file" if os.path.abspath(target) == os.path.abspath(directory) else f"lies under the file {target}"
+    raise OSError(f"{flag}={directory} {where}; give a folder.")
+  target = target if not create else directory
   probe = os.path.join(target, f".write_probe_{os.getpid()}")
   try:
     os.makedirs(target, exist_ok=True)
@@ -256,6 +260,10 @@ def check_metric_caches(config, workdir: str, *, use_i3d: bool) -> None:
   rebuilt, replaced or used for other settings), and the folder of one that will be built (neither
   it nor a shipped copy exists) must be writable."""
   from eflow_jax.metrics import classifier  # pylint: disable=g-import-not-at-top
+  for setting in ("metrics_dir", "classifier_path", "i3d_reference_path"):    # pruning would delete them
+    if config.eval.get(setting, ""):
+      user_paths.check_outside_checkpoints(f"config.eval.{setting}", config.eval[setting], workdir,
+                                           stem=setting != "metrics_dir")
   for path, what, shipped, want in metric_caches(config, workdir, use_i3d=use_i3d):
     if os.path.exists(path):
       problem = unreadable_npz(path)
@@ -265,6 +273,10 @@ def check_metric_caches(config, workdir: str, *, use_i3d: bool) -> None:
       if want is not None:          # trained with other settings: theirs, neither read nor replaced
         classifier.check_cache_settings(path, classifier.load_classifier(path)[1], want, what)
     elif not (shipped and os.path.exists(shipped)):
+      named = config.eval.get("metrics_dir", "")
+      if named and os.path.abspath(named) == os.path.dirname(os.path.abspath(path)):
+        check_writable(named, "config.eval.metrics_dir", create=False)
+        continue
       try:
         check_writable(os.path.dirname(os.path.abspath(path)), flag=f"the folder of {os.path.basename(path)}",
                        create=False)

@@ -34,12 +34,12 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
 from benchmarks.scaffold import REPO  # noqa: E402
+from benchmarks.sweeps import row_process  # noqa: E402
 from benchmarks.sweeps.sample_still import write_still  # noqa: E402
 from benchmarks.sweeps.sweep_folders import sweep_folders  # noqa: E402
 from benchmarks.sweeps.training_curves import save_training_curve  # noqa: E402
@@ -191,9 +191,7 @@ def place_report(partial: str, report: str, settings: dict, diverged: int | None
 
 
 def run(cmd, log_path):
-  print("+ " + " ".join(cmd), flush=True)
-  with open(log_path, "a") as log:
-    return subprocess.run(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT).returncode
+  return row_process.run(cmd, log_path, REPO)
 
 
 def parse_args(argv=None):
@@ -397,4 +395,4 @@ def print_tables(results, tables, only=None) -> int:
 if __name__ == "__main__":
   if sys.stdout is not None:     # `| head` must not stop the rows still to train (eflow_jax/main.py alike)
     sys.stdout = ClosedReaderSafe(sys.stdout)
-  main()
+  row_process.main_interruptible(main)

@@ -1,0 +1,112 @@
+"""Cases found by trying round 24's fixes at their edges and elsewhere (round 25 of docs/misuse/):
+the metric caches' folder (config.eval.metrics_dir) named as a file or inside a run's checkpoints,
+prompts given as a dict, a sample --output naming a format it does not write, and a Ctrl-C of the
+ablation sweep."""
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import types
+
+import pytest
+from test_pipeline_misuse import write_run
+from tiny_config import get_config
+
+from eflow_jax import cli_checks, workdir as workdir_lib
+from eflow_jax.pipeline import Pipeline
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def uncached_config(**eval_settings):
+  """The tiny config with classifier and frame-judge step counts nothing ships: both would be built."""
+  config = get_config()
+  config.eval.classifier_steps = config.eval.frame_judge_steps = 7
+  config.eval.update(eval_settings)
+  return config
+
+
+def test_a_file_named_as_the_metrics_folder_is_called_a_file(tmp_path):
+  """Round 25 (U03): 'not writable ... fix its permissions. Or give --config.eval.metrics_dir=<a
+  writable folder>' - the flag the user had given, naming a file."""
+  notes = tmp_path / "notes.txt"
+  notes.write_text("my notes\n")
+  with pytest.raises(OSError, match=r"^config\.eval\.metrics_dir=.*notes\.txt is a file; give a folder\.$"):
+    workdir_lib.check_metric_caches(uncached_config(metrics_dir=str(notes)), str(tmp_path), use_i3d=False)
+  with pytest.raises(OSError, match=r"^config\.eval\.metrics_dir=.*notes\.txt/caches lies under the file .*notes\.txt; "
+                                    r"give a folder\.$"):
+    workdir_lib.check_metric_caches(uncached_config(metrics_dir=str(notes / "caches")), str(tmp_path), use_i3d=False)
+  assert notes.read_text() == "my notes\n"
+  workdir_lib.check_metric_caches(uncached_config(metrics_dir=str(tmp_path / "new" / "caches")), str(tmp_path),
+                                  use_i3d=False)
+  assert not (tmp_path / "new").exists()          # checked, not created
+
+
+@pytest.mark.parametrize("setting, name", [("metrics_dir", "14/mc"), ("metrics_dir", "mc"),
+                                           ("classifier_path", "14/c.npz"), ("i3d_reference_path", "i3d.npz")])
+def test_a_metric_cache_inside_a_runs_checkpoints_is_refused(tmp_path, setting, name):
+  """Round 25 (U06): caches kept under checkpoints/14/ were deleted with step 14 by pruning."""
+  write_run(str(tmp_path / "run"), steps=(14,))
+  path = str(tmp_path / "run" / "checkpoints" / name)
+  with pytest.raises(ValueError, match=rf"^config\.eval\.{setting}=.*checkpoints/{name} is inside the run's "
+                                       r"checkpoints folder .* pruning"):
+    workdir_lib.check_metric_caches(uncached_config(**{setting: path}), str(tmp_path / "run"), use_i3d=True)
+  beside = str(tmp_path / "run" / "caches" / os.path.basename(name))
+  workdir_lib.check_metric_caches(uncached_config(**{setting: beside}), str(tmp_path / "run"), use_i3d=True)
+
+
+@pytest.mark.parametrize("prompts, message", [
+    ({"scene1": "a red car"}, r"^prompts is a mapping: give a list of prompts \(its keys or its values"),
+    ({"a red car", "a dog"}, r"^prompts is a set, which has no order; give a list \(one clip per prompt"),
+    (5, r"^prompts=\[5\] must be one or more strings\.$")])
+def test_prompts_given_as_a_dict_or_a_set_are_refused(prompts, message):
+  """Round 25 (U14): a dict of prompts by scene name was sampled from its KEYS ('scene1'), no word."""
+  text_model = types.SimpleNamespace(model=types.SimpleNamespace(num_classes=0))
+  with pytest.raises(ValueError, match=message):
+    Pipeline.conditions(text_model, prompts=prompts)
+
+
+@pytest.mark.parametrize("name", ["a.png", "g.webm", "c.JPG", "d.mkv"])
+def test_a_sample_output_naming_a_format_not_written_is_refused(tmp_path, name):
+  """Round 25 (U23): --output=g.webm wrote g.webm.gif and g.webm.mp4, no WebM and no word."""
+  stem = os.path.splitext(name)[0]
+  with pytest.raises(ValueError, match=rf"^--output=.*{name.replace('.', r'[.]')} asks for \.\w+, which --mode=sample "
+                                       rf"does not write \(GIF and MP4 only\); .* --output=.*{stem} writes {stem}\.gif"):
+    cli_checks.check_sample_output(str(tmp_path / name))
+  cli_checks.check_sample_output(str(tmp_path / "run.v2"))        # a dot in a stem that names no format: fine
+
+
+def test_ctrl_c_of_the_sweep_waits_for_the_rows_trainer_and_ends_in_one_line(tmp_path):
+  """Round 25 (U26): Ctrl-C of the sweep printed a 25-line KeyboardInterrupt traceback, and
+  subprocess.run killed the row's trainer 0.25 s later, while it saved its checkpoint."""
+  trainer = tmp_path / "trainer.py"           # stands in for eflow_jax.main: a Ctrl-C saves, then exits 75
+  trainer.write_text(textwrap.dedent(f"""\
+      import signal, sys, time
+      def stop(*_):
+        time.sleep(2)                           # the checkpoint's save
+        open({str(tmp_path / 'saved')!r}, 'w').write('step 6')
+        sys.exit(75)
+      signal.signal(signal.SIGINT, stop)
+      open({str(tmp_path / 'started')!r}, 'w').close()
+      time.sleep(120)
+      """))
+  sweep = tmp_path / "sweep.py"
+  sweep.write_text(textwrap.dedent(f"""\
+      import sys
+      sys.path.insert(0, {REPO!r})
+      from benchmarks.sweeps import row_process
+      row_process.main_interruptible(lambda: row_process.run([sys.executable, {str(trainer)!r}],
+                                                             {str(tmp_path / 'row.log')!r}, {str(tmp_path)!r}))
+      """))
+  process = subprocess.Popen([sys.executable, str(sweep)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)        # its own group, as a terminal's foreground job
+  deadline = time.time() + 60
+  while not (tmp_path / "started").exists() and time.time() < deadline:
+    time.sleep(0.1)
+  os.killpg(process.pid, signal.SIGINT)                     # what Ctrl-C at the terminal does
+  _, err = process.communicate(timeout=60)
+  assert process.returncode == 130 and (tmp_path / "saved").read_text() == "step 6"
+  assert "Traceback" not in err and err.strip().splitlines()[-1].startswith(
+      "interrupted: rows already finished keep their reports in --results; rerun the same command to go on")
