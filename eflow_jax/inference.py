@@ -6,7 +6,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from eflow_jax import autoencoders
+from eflow_jax import autoencoders, sample_limits
 from eflow_jax import sharding as sharding_lib
 from eflow_jax import video_io
 from eflow_jax.data import pipeline
@@ -48,6 +48,20 @@ def make_sampler(model, flow_config, shape, *, steps=None, sampler=None, guidanc
                                         null_cond=null_condition_fn(model), steps=steps, sampler=sampler),
         out_shardings=out)
   return _SAMPLERS[key]
+
+
+def run_sampler(what: str, program, params, cond: dict, key):
+  """program(params, cond, key) (a `make_sampler` program), once its compiled form is known to fit
+  in the free memory (sample_limits.check_working_memory, `what` naming the request). jit caches
+  the compile, so nothing is compiled twice."""
+  compiled = program.lower(params, cond, key).compile()
+  try:
+    analysis = compiled.memory_analysis()
+  except Exception:  # pylint: disable=broad-except   (a backend that does not report it)
+    analysis = None
+  num_clips = int(np.shape(jax.tree.leaves(cond)[0])[0])
+  sample_limits.check_working_memory(what, num_clips, analysis, sample_limits.free_device_memory())
+  return compiled(params, cond, key)
 
 
 def autoencoder_for(config):

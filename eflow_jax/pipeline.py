@@ -31,7 +31,7 @@ from eflow_jax import text as text_encoders
 from eflow_jax import video_io, weights_file_problem
 from eflow_jax.data import fingerprint as data_fingerprint
 from eflow_jax.data import pipeline as data_pipeline
-from eflow_jax.inference import make_sampler
+from eflow_jax.inference import make_sampler, run_sampler
 from eflow_jax.models.init import init_params
 from eflow_jax.models.video_dit import VideoDiT
 from eflow_jax.param_tree import unflatten_params
@@ -266,7 +266,7 @@ class Pipeline:
     cond = call_inputs.condition_batch(cond, self.model.num_classes, self.config.data.text_length, self.model.text_dim)
     program = make_sampler(self.model, self.config.flow, self.example_shape, steps=steps, sampler=sampler,
                            guidance=guidance)      # the one sampler program of every mode (inference.py)
-    return program(self.params, cond, jax.random.PRNGKey(seed))
+    return run_sampler("Pipeline", program, self.params, cond, jax.random.PRNGKey(seed))
 
   def check_request(self, *, steps=None, guidance=None, seed=0, sampler=None) -> None:
     """The arguments' types and ranges (`check_sampling_arguments`), then the guidance against the

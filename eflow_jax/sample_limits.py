@@ -24,6 +24,9 @@ GUIDANCE_HEADROOM = 10.0
 # uint8 grid video_io writes; per latent value: the float32 noise, state and output of the sampler.
 BYTES_PER_PIXEL_VALUE = 4 + 1 + 1
 BYTES_PER_LATENT_VALUE = 3 * 4
+# The share of the free memory a compiled sampler's buffers may take (the rest: decoding, the
+# process's own arrays, the allocator's slack).
+WORKING_MEMORY_SHARE = 0.9
 _warned = set()          # the (range, value) pairs already warned about: one line each, once
 
 
@@ -119,21 +122,44 @@ def check_memory(what: str, num_clips: int, config, example_shape, available: in
                       f"the network's working memory is large: that is known only once it is compiled).")
 
 
+def free_device_memory() -> int | None:
+  """Bytes free on the first device (its allocator's limit less what is in use, on a GPU), else the
+  free RAM (a CPU); None when neither is known."""
+  import jax  # pylint: disable=g-import-not-at-top
+  try:
+    stats = jax.devices()[0].memory_stats() or {}
+    if "bytes_limit" in stats:
+      return int(stats["bytes_limit"]) - int(stats.get("bytes_in_use", 0))
+  except Exception:  # pylint: disable=broad-except   (a backend without memory statistics)
+    pass
+  return available_memory()
+
+
+def check_working_memory(what: str, num_clips: int, analysis, free: int | None) -> None:
+  """Refuses (MemoryError, one line), once the sampler is compiled and before it runs, a call whose
+  program needs more than WORKING_MEMORY_SHARE of the free memory: XLA's buffer assignment
+  (`analysis`: temporaries and output, which grow with the clips). check_memory, before compiling,
+  counts only the clips: 100000 tiny clips passed it and the sampler's buffers (19 GiB) had the
+  process killed by the kernel, with no message."""
+  if analysis is None or not free:
+    return
+  need = int(analysis.temp_size_in_bytes) + int(analysis.output_size_in_bytes)
+  if need <= WORKING_MEMORY_SHARE * free:
+    return
+  fit = int(0.75 * free * num_clips / need)     # the buffers grow about linearly: a quarter kept for the rest
+  ask = (f"ask for about {fit} clips or fewer per call and sample the rest in other calls with another seed" if fit else
+         "even one clip does not fit: sample on a machine with more memory")
+  raise MemoryError(f"{what}: {num_clips} clips at once need about {need / 2**30:.1f} GiB of working memory to sample "
+                    f"(the compiled sampler's buffers), {free / 2**30:.1f} GiB is free; {ask}.")
+
+
 def clips_that_fit(num_clips: int, error: str) -> int | None:
   """After an out-of-memory error of sampling `num_clips` at once: about how many would fit, from the
   allocation the error names (it grows with the clips) and the memory free on the device (the RAM on
   a CPU); None when either is unknown. A rough guide, rounded down by a quarter for other buffers."""
   import re  # pylint: disable=g-import-not-at-top
-  import jax  # pylint: disable=g-import-not-at-top
   found = re.search(r"allocating (\d+) bytes", error)
-  free = None
-  try:
-    stats = jax.devices()[0].memory_stats() or {}
-    if "bytes_limit" in stats:
-      free = int(stats["bytes_limit"]) - int(stats.get("bytes_in_use", 0))
-  except Exception:  # pylint: disable=broad-except   (a backend without memory statistics)
-    stats = {}
-  free = available_memory() if free is None else free
+  free = free_device_memory()
   if not found or not free:
     return None
   return max(0, int(num_clips * free / int(found.group(1)) * 0.75))

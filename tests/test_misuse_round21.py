@@ -319,11 +319,9 @@ def test_sampling_more_clips_than_the_device_holds_is_one_line(tmp_path, monkeyp
   from test_pipeline_misuse import tiny_config, write_run
   from eflow_jax.train import evaluate
   write_run(str(tmp_path / "run"), steps=(2,))
-  def out_of_memory(*args, **kwargs):
-    def sampler(params, cond, key):
-      raise jax.errors.JaxRuntimeError("RESOURCE_EXHAUSTED: Out of memory allocating 196224010480 bytes.")
-    return sampler
-  monkeypatch.setattr(evaluate, "make_sampler", out_of_memory)
+  def out_of_memory(*args, **kwargs):        # the compiled sampler, run: more than the device holds
+    raise jax.errors.JaxRuntimeError("RESOURCE_EXHAUSTED: Out of memory allocating 196224010480 bytes.")
+  monkeypatch.setattr(evaluate, "run_sampler", out_of_memory)
   with pytest.raises(MemoryError, match=r"^--mode=sample: 3 clips at once do not fit in memory \(JaxRuntimeError: RESOURCE_EXHAUSTED: "
                                         r"Out of memory allocating 196224010480 bytes\.\); ask for fewer clips"):
     evaluate.sample_videos(tiny_config(), str(tmp_path / "run"), num=3)

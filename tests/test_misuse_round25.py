@@ -110,3 +110,56 @@ def test_ctrl_c_of_the_sweep_waits_for_the_rows_trainer_and_ends_in_one_line(tmp
   assert process.returncode == 130 and (tmp_path / "saved").read_text() == "step 6"
   assert "Traceback" not in err and err.strip().splitlines()[-1].startswith(
       "interrupted: rows already finished keep their reports in --results; rerun the same command to go on")
+
+
+def test_a_sampler_whose_buffers_exceed_the_free_memory_is_refused_with_a_count_that_fits():
+  """Round 25 (U38), the arithmetic: XLA's temporaries and output against 90% of the free memory."""
+  from eflow_jax import sample_limits
+  analysis = types.SimpleNamespace(temp_size_in_bytes=19 * 2**30, output_size_in_bytes=2**30)
+  with pytest.raises(MemoryError, match=r"^Pipeline: 100000 clips at once need about 20\.0 GiB of working memory to "
+                                        r"sample \(the compiled sampler's buffers\), 16\.0 GiB is free; ask for about "
+                                        r"60000 clips or fewer per call"):
+    sample_limits.check_working_memory("Pipeline", 100000, analysis, 16 * 2**30)    # 0.75 * 16 / 20 of them
+  with pytest.raises(MemoryError, match=r"even one clip does not fit"):
+    sample_limits.check_working_memory("Pipeline", 1, analysis, 2**30)
+  sample_limits.check_working_memory("Pipeline", 100000, analysis, 23 * 2**30)       # 20 <= 0.9 * 23: fits
+  sample_limits.check_working_memory("Pipeline", 100000, None, 2**30)                # a backend without analysis
+
+
+def test_a_pipeline_call_too_large_for_the_sampler_is_refused_before_it_runs(tmp_path, monkeypatch):
+  """Round 25 (U38): class_ids=[1] * 100000 passed the clips-only check, and the sampler's buffers
+  (19 GiB for the tiny model) had the kernel kill the process, with no message. Here the free memory
+  is made small instead: the call is refused before the compiled sampler runs, and the count it
+  advises is sampled."""
+  import re
+  import jax
+  from eflow_jax import sample_limits
+  from eflow_jax.tools import export as export_tool
+  write_run(str(tmp_path / "run"))
+  assert export_tool.main([f"--workdir={tmp_path / 'run'}", f"--output={tmp_path / 'ex'}"]) == 0
+  pipe = Pipeline.from_pretrained(str(tmp_path / "ex"))
+  monkeypatch.setattr(sample_limits, "free_device_memory", lambda: 20 * 2**20)
+  ran, call = [], jax.stages.Compiled.__call__
+  monkeypatch.setattr(jax.stages.Compiled, "__call__", lambda self, *a, **k: ran.append(1) or call(self, *a, **k))
+  with pytest.raises(MemoryError, match=r"^Pipeline: 1000 clips at once need about 0\.\d GiB of working memory to "
+                                        r"sample .* 0\.0 GiB is free; ask for about \d+ clips or fewer") as refused:
+    pipe(class_ids=[1] * 1000, steps=1)
+  assert not ran
+  fit = int(re.search(r"about (\d+) clips", str(refused.value)).group(1))
+  assert 10 < fit < 1000 and pipe(class_ids=[1] * fit, steps=1).shape[0] == fit and ran
+
+
+def test_a_rerun_of_a_set_whose_every_video_was_skipped_says_why_again(tmp_path):
+  """Round 25 (U31): the rerun reused the finished, empty shard and said only 'no video could be
+  prepared (all skipped); see the errors above', with no error above."""
+  import numpy as np
+  from eflow_jax import video_io
+  from test_prepare_data_misuse import prepare
+  for i, name in enumerate(("cat/s0.mp4", "cat/s1.mp4", "dog/s2.mp4")):
+    os.makedirs(tmp_path / "in" / os.path.dirname(name), exist_ok=True)
+    video_io.write_mp4(str(tmp_path / "in" / name), np.full((1, 16, 16, 3), 40 * i, np.uint8), fps=8)
+  for _ in range(2):                                   # the first run, then the same command again
+    with pytest.raises(ValueError, match=r"^.*set: no video could be prepared, all 3 were skipped \(.*s0\.mp4: too short"
+                                         r": 1 usable frames < 4 .*; .*s1\.mp4: too short.*; \.\.\.\); fix them or the "
+                                         r"options and prepare into a new --output"):
+      prepare(tmp_path / "in", tmp_path / "set", shard_size=4)

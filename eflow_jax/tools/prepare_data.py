@@ -290,10 +290,12 @@ def finalize(output: str, num_shards: int, fields: dict, *, has_still_latent: bo
     return None
   if check:
     check(infos)
-  shards = [{"file": i["file"], "num_examples": i["num_examples"]} for i in infos
-            if i["num_examples"]]
-  if not shards:
-    raise ValueError(f"{output}: no video could be prepared (all skipped); see the errors above.")
+  shards = [{"file": i["file"], "num_examples": i["num_examples"]} for i in infos if i["num_examples"]]
+  if not shards:      # the reasons again: a rerun reuses the finished shards and prints none above
+    bad = [f"{b['video']}: {b['error']}" for i in infos for b in i.get("bad", [])]
+    raise ValueError(f"{output}: no video could be prepared, all {len(bad)} were skipped ({'; '.join(bad[:2])}"
+                     f"{'; ...' * (len(bad) > 2)}); fix them or the options and prepare into a new --output (or "
+                     f"delete this one: it holds no clip).")
   from array_record.python.array_record_module import ArrayRecordReader  # pylint: disable=g-import-not-at-top
   reader = ArrayRecordReader(os.path.join(output, shards[0]["file"]))
   first = records.decode_example(reader.read([0])[0])
@@ -375,8 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                      start_frame=args.start_frame, process_index=args.process_index,
                      process_count=args.process_count, latent_dtype=args.latent_dtype,
                      text_dtype=args.text_dtype, still_latent=args.still_latent,
-                     num_classes=args.num_classes, extra_manifest=extra,
-                     progress=not args.no_progress,
+                     num_classes=args.num_classes, extra_manifest=extra, progress=not args.no_progress,
                      tfds_options={"data_dir": args.tfds_data_dir, "video_key": args.tfds_video})
   except (ValueError, OSError, records.RecordsError) as e:    # OSError: another run holds --output
     print(f"prepare_data: error: {e}", file=sys.stderr)

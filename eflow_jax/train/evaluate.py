@@ -22,7 +22,7 @@ from eflow_jax.text import encoder_identity
 from eflow_jax.flow import losses as flow_losses
 from eflow_jax import deleted_record_set
 from eflow_jax.trained_data_checks import check_data_for_model, saved_description
-from eflow_jax.inference import autoencoder_for, clip_fps, make_sampler, sample_conditions
+from eflow_jax.inference import autoencoder_for, clip_fps, make_sampler, run_sampler, sample_conditions
 from eflow_jax.models.per_example import batch_condition, null_condition_fn, per_example_net
 from eflow_jax.pipeline import (CONFIG_FILE, check_example_shape, check_float32_default, is_export, read_description,
                                 restore_export, trained_example_shape)
@@ -186,9 +186,10 @@ def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=
   cond = sample_conditions(config, model, num, class_id=class_id, prompt_batch=prompt_batch, with_captions=True)
   captions = cond.pop("caption", None)      # a text model without prompts: its eval captions, for captions.txt
   params = state.ema_params if use_ema else state.params
-  try:          # every clip is sampled at once: check_memory counts their latents and frames, not the network's work
-    latents = make_sampler(model, config.flow, example_shape, steps=steps, sampler=sampler,
-                           guidance=guidance, mesh=mesh)(params, cond, jax.random.PRNGKey(seed))
+  try:          # every clip is sampled at once: run_sampler checks the compiled sampler's buffers fit
+    program = make_sampler(model, config.flow, example_shape, steps=steps, sampler=sampler, guidance=guidance,
+                           mesh=mesh)
+    latents = run_sampler("--mode=sample", program, params, cond, jax.random.PRNGKey(seed))
     return np.asarray(autoencoder_for(config).decode(latents)), {**cond, "caption": captions}, int(state.step)
   except jax.errors.JaxRuntimeError as e:
     if "RESOURCE_EXHAUSTED" not in str(e):
@@ -339,8 +340,8 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_sa
   prompts = (pipeline.make_eval_batch(config.data, model_kind="text", seed=config.seed, batch_size=ev.num_samples,
                                       with_captions=True) if captioned else None)
   cond = sample_conditions(config, model, ev.num_samples, prompt_batch=prompts, batch_setting="eval.num_samples")
-  latents = make_sampler(model, config.flow, example_shape, mesh=mesh)(
-      state.ema_params, cond, jax.random.PRNGKey(sample_seed))
+  latents = run_sampler("--mode=eval", make_sampler(model, config.flow, example_shape, mesh=mesh),
+                        state.ema_params, cond, jax.random.PRNGKey(sample_seed))
   decoder = autoencoder_for(config)
   decode = lambda x: np.clip(np.asarray(decoder.decode(jnp.asarray(x))), -1.0, 1.0)
   samples = refuse_non_finite(decode(latents))
