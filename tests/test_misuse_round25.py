@@ -163,3 +163,16 @@ def test_a_rerun_of_a_set_whose_every_video_was_skipped_says_why_again(tmp_path)
                                          r": 1 usable frames < 4 .*; .*s1\.mp4: too short.*; \.\.\.\); fix them or the "
                                          r"options and prepare into a new --output"):
       prepare(tmp_path / "in", tmp_path / "set", shard_size=4)
+
+
+def test_two_curriculum_stages_of_one_name_are_refused():
+  """Round 25 (U24, noted beside it): two stages named alike trained without a word, while a
+  checkpoint, the logs and a resume name a stage by its name."""
+  from eflow_jax.train import curriculum
+  config = get_config()
+  config.curriculum.stage2.name = config.curriculum.stage1.name
+  with pytest.raises(ValueError, match=rf"^curriculum\.stage2\.name='{config.curriculum.stage1.name}' is also "
+                                       r"curriculum\.stage1's; give each stage its own name"):
+    curriculum.build_stages(config.curriculum, config.total_steps)
+  config.curriculum.stage2.name = "another"
+  assert len(curriculum.build_stages(config.curriculum, config.total_steps)) >= 2
