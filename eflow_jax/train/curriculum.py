@@ -64,7 +64,7 @@ def build_stages(curriculum: ml_collections.ConfigDict, total_steps: int) -> lis
       _check_absorbed(key, s.fraction, total_steps, length, len(keys))
     ratios = split_of(s.ratios, where=f"curriculum.{key}.ratios")
     same_name = next((f"stage{j + 1}" for j, earlier in enumerate(stages) if earlier.name == s.name), None)
-    if same_name:           # a checkpoint's stage, the logs and a resume's data position go by the name
+    if same_name:           # a checkpoint keeps its stage by name; the logs and a resume name stages so
       raise ValueError(f"curriculum.{key}.name={s.name!r} is also curriculum.{same_name}'s; give each stage its own "
                        f"name (checkpoints, logs and a resume name a stage by it).")
     if not 0.0 <= s.drop_ratio < 1.0:
