@@ -162,6 +162,11 @@ def check_sample_output(output: str) -> None:
   if output.endswith(("/", os.sep)) or os.path.isdir(output):
     raise ValueError(f"--output={output} is a folder; --mode=sample's --output is a path stem: "
                      f"{os.path.join(output, 'name')} writes name.gif, name.mp4 and name_clips/ there.")
+  name, example = os.path.basename(output), os.path.join(os.path.dirname(output), "name")
+  if name.endswith(".") or name.lower() in (".gif", ".mp4", *OTHER_MEDIA):   # x.gif. -> x.gif..gif; .gif: hidden
+    raise ValueError(f"--output={output}: the name {name!r} {'ends in a dot' if name.endswith('.') else 'is only an '}"
+                     f"{'' if name.endswith('.') else 'extension'}; --mode=sample's --output is a path stem: "
+                     f"--output={example} writes name.gif, .mp4 and _clips/.")
   stem, ext = os.path.splitext(output)
   if ext.lower() in (".gif", ".mp4"):     # would write STEM.mp4.gif and STEM.mp4.mp4
     raise ValueError(f"--output={output} ends in {ext}; --mode=sample's --output is a path stem: --output={stem} "

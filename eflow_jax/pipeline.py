@@ -240,7 +240,7 @@ class Pipeline:
       if class_ids is None:
         raise ValueError("this is a class-conditional model: give class_ids, not prompts.")
       ids = whole_numbers("class_ids", class_ids)
-      sample_limits.check_memory("Pipeline", len(ids), self.config, self.example_shape)
+      sample_limits.check_memory("Pipeline", len(ids), self.config, self.example_shape, manifest=self.manifest)
       bad = [i for i in ids if not 0 <= i <= self.model.num_classes]
       if bad:
         raise ValueError(f"class ids {bad} outside [0, {self.model.num_classes}] ({self.model.num_classes} = "
@@ -252,7 +252,7 @@ class Pipeline:
     if not prompts or not all(isinstance(p, str) for p in prompts):
       raise ValueError(f"prompts={prompts!r} must be one or more strings.")
     cli_checks.warn_blank_prompts("Pipeline", prompts)
-    sample_limits.check_memory("Pipeline", len(prompts), self.config, self.example_shape)
+    sample_limits.check_memory("Pipeline", len(prompts), self.config, self.example_shape, manifest=self.manifest)
     self._text_encoder = self._text_encoder or text_encoders.from_config(self.config, self.manifest)
     text, mask = self._text_encoder.encode(prompts)
     return {"text": jnp.asarray(text), "text_mask": jnp.asarray(mask)}

@@ -82,16 +82,52 @@ def steps_taken(sampler: str, steps: int) -> int:
   return 1 if sampler == "one_step" else int(steps)
 
 
-def pixel_values_per_clip(config, example_shape) -> int:
-  """The decoded size of one clip (T * H * W * 3 for Wan 2.1's 4x8x8 strides; the latent size for
-  the identity autoencoder), from the config alone: nothing is built."""
+def decoded_clip_shape(config, example_shape, manifest=None) -> tuple[int, int, int, int]:
+  """(frames, height, width, channels) of one decoded clip, from the config alone (nothing is built):
+  Wan 2.1 decodes 4x in time and 8x in space to RGB; identity keeps the latent shape. Kind 'auto'
+  is the record set's autoencoder (its `manifest`, autoencoders.data_kind), identity for Moving MNIST;
+  a set whose manifest is not given counts as Wan 2.1 (the larger)."""
   t, h, w, c = (int(n) for n in example_shape)
   kind = str(config.get("autoencoder", {}).get("kind", "auto"))
-  if kind == "identity" or (kind == "auto" and config.data.source != "array_record"):
-    return t * h * w * c
+  if kind == "auto":
+    from eflow_jax.autoencoders import data_kind  # pylint: disable=g-import-not-at-top
+    kind = "identity" if config.data.source != "array_record" else data_kind(manifest) if manifest else "wan21"
+  if kind == "identity":
+    return t, h, w, c
   from eflow_jax.autoencoders import wan_vae  # pylint: disable=g-import-not-at-top
   vae = wan_vae.WanVAEConfig()
-  return (1 + (t - 1) * vae.temporal_stride) * h * w * vae.spatial_stride ** 2 * vae.in_channels
+  return 1 + (t - 1) * vae.temporal_stride, h * vae.spatial_stride, w * vae.spatial_stride, vae.in_channels
+
+
+def pixel_values_per_clip(config, example_shape, manifest=None) -> int:
+  """The decoded size of one clip (`decoded_clip_shape`'s product)."""
+  return math.prod(decoded_clip_shape(config, example_shape, manifest))
+
+
+def check_sample_mode(what: str, num_clips: int, config, example_shape, manifest=None) -> None:
+  """--mode=sample's clips against the free RAM (`check_memory`) and its grid against MP4's limit."""
+  check_memory(what, num_clips, config, example_shape, manifest=manifest)
+  check_grid(what, num_clips, config, example_shape, manifest)
+
+
+def check_grid(what: str, num_clips: int, config, example_shape, manifest=None) -> None:
+  """--mode=sample writes every clip into one grid, one MP4 frame: libx264 refuses a side longer than
+  video_io.MP4_MAX_SIDE, and 4000 clips in 10 columns failed after the whole sampling, in a PyAV
+  traceback. Refused first (ValueError, one line) with the count that fits."""
+  from eflow_jax import video_io  # pylint: disable=g-import-not-at-top
+  _, h, w, _ = decoded_clip_shape(config, example_shape, manifest)
+  columns = config.get("sample_columns")
+  size = lambda n: video_io.grid_size(n, h, w, columns)
+  if max(size(num_clips)) <= video_io.MP4_MAX_SIDE:
+    return
+  fit, too_many = 1, num_clips                    # the grid grows with the clips: bisect the largest that fits
+  while too_many - fit > 1:
+    middle = (fit + too_many) // 2
+    fit, too_many = (middle, too_many) if max(size(middle)) <= video_io.MP4_MAX_SIDE else (fit, middle)
+  height, width = size(num_clips)
+  raise ValueError(f"{what}: the grid of {num_clips} clips{f' in {columns} columns' if columns else ''} would be "
+                   f"{width}x{height} pixels, more than an MP4 frame may be ({video_io.MP4_MAX_SIDE} a side); ask for "
+                   f"at most {fit} clips per call{', or set another --config.sample_columns' if columns else ''}.")
 
 
 def available_memory() -> int | None:
@@ -108,12 +144,13 @@ def available_memory() -> int | None:
     return None
 
 
-def check_memory(what: str, num_clips: int, config, example_shape, available: int | None = None) -> None:
+def check_memory(what: str, num_clips: int, config, example_shape, available: int | None = None,
+                 manifest=None) -> None:
   """Refuses (MemoryError, one line) a request whose clips alone would not fit in the free RAM,
   before anything compiles: `num_clips` (latents + decoded frames + the written grid)."""
   available = available_memory() if available is None else available
   per_clip = (math.prod(int(n) for n in example_shape) * BYTES_PER_LATENT_VALUE +
-              pixel_values_per_clip(config, example_shape) * BYTES_PER_PIXEL_VALUE)
+              pixel_values_per_clip(config, example_shape, manifest) * BYTES_PER_PIXEL_VALUE)
   needed = num_clips * per_clip
   if available is not None and needed > available:
     fit = max(1, available // per_clip)

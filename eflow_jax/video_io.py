@@ -63,6 +63,18 @@ def video_grid(videos, columns: int | None = None, pad: int = 1) -> np.ndarray:
   return grid
 
 
+# libx264 refuses a frame with a side longer than this (avcodec_open2 fails; 16384 x 340 opens, 16400 x 340
+# does not: measured with this package's PyAV).
+MP4_MAX_SIDE = 16384
+
+
+def grid_size(num_clips: int, height: int, width: int, columns: int | None = None) -> tuple[int, int]:
+  """(height, width) in pixels of `write_videos`' grid of `num_clips` clips of height x width."""
+  columns = columns or math.ceil(math.sqrt(num_clips))
+  pad, scale = (1 if num_clips > 1 else 0), display_scale(height, width)
+  return math.ceil(num_clips / columns) * (height + pad) * scale, columns * (width + pad) * scale
+
+
 def upscale(frames: np.ndarray, factor: int) -> np.ndarray:
   """Nearest-neighbour upscaling so tiny demo clips are visible and H.264-friendly."""
   return frames.repeat(factor, axis=1).repeat(factor, axis=2) if factor > 1 else frames
@@ -142,6 +154,9 @@ def write_videos(path_stem: str, videos, *, columns: int | None = None, fps: flo
   os.makedirs(os.path.dirname(os.path.abspath(path_stem)), exist_ok=True)
   scale = display_scale(*videos.shape[2:4]) if scale is None else scale
   frames = upscale(video_grid(to_uint8(videos), columns, pad=1 if len(videos) > 1 else 0), scale)
+  if max(frames.shape[1:3]) > MP4_MAX_SIDE:       # before the GIF: neither file, not one of the two
+    raise ValueError(f"{path_stem}.gif / .mp4 not written: the grid of {len(videos)} clips is {frames.shape[2]}x"
+                     f"{frames.shape[1]} pixels, more than an MP4 frame may be ({MP4_MAX_SIDE} a side).")
   write_gif(path_stem + ".gif", frames, fps)
   write_mp4(path_stem + ".mp4", frames, fps)
   return [path_stem + ".gif", path_stem + ".mp4"]

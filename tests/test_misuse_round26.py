@@ -1,0 +1,64 @@
+"""Cases found by trying round 25's fixes at their edges and elsewhere (round 26 of docs/misuse/):
+a sample --output ending in a dot or made of an extension only, the clip memory of a record set's
+own autoencoder, and a grid of more clips than one MP4 frame holds."""
+import os
+
+import numpy as np
+import pytest
+from tiny_config import get_config
+
+from eflow_jax import cli_checks, sample_limits, video_io
+
+
+@pytest.mark.parametrize("name, why", [("x.gif.", "ends in a dot"), ("name.", "ends in a dot"),
+                                       (".gif", "is only an extension"), (".WEBM", "is only an extension")])
+def test_a_sample_output_ending_in_a_dot_or_only_an_extension_is_refused(tmp_path, name, why):
+  """Round 26 (V04): x.gif. wrote x.gif..gif and x.gif..mp4; --output=.gif wrote hidden .gif.gif files."""
+  with pytest.raises(ValueError, match=rf"^--output=.*: the name '{name.replace('.', '[.]')}' {why}; --mode=sample's "
+                                       r"--output is a path stem: --output=.*/name writes name\.gif"):
+    cli_checks.check_sample_output(str(tmp_path / name))
+  cli_checks.check_sample_output(str(tmp_path / "x.gif.v2"))        # a stem with dots inside: fine
+
+
+def record_set_config(kind="auto"):
+  config = get_config()
+  config.data.update(source="array_record", path="/nonexistent/set", channels=3)
+  config.autoencoder.kind = kind
+  return config
+
+
+def test_the_clip_memory_of_a_set_follows_the_autoencoder_that_wrote_it():
+  """Round 26 (V07): an identity-latent record set (kind 'auto') was counted as Wan 2.1 output, 4 x 8 x 8
+  larger in frames, space and channels: requests that fit were refused, with a ~300x figure."""
+  shape = (4, 16, 16, 3)
+  identity_set = {"autoencoder": "identity", "latent_shape": list(shape)}
+  assert sample_limits.decoded_clip_shape(record_set_config(), shape, identity_set) == (4, 16, 16, 3)
+  assert sample_limits.decoded_clip_shape(record_set_config(), shape, {"autoencoder": "wan21"}) == (13, 128, 128, 3)
+  assert sample_limits.decoded_clip_shape(record_set_config(), shape, None) == (13, 128, 128, 3)   # unknown: larger
+  assert sample_limits.decoded_clip_shape(record_set_config("identity"), shape, None) == (4, 16, 16, 3)
+  per_clip = 4 * 16 * 16 * 3 * (sample_limits.BYTES_PER_LATENT_VALUE + sample_limits.BYTES_PER_PIXEL_VALUE)
+  sample_limits.check_memory("x", 1000, record_set_config(), shape, available=1000 * per_clip, manifest=identity_set)
+  with pytest.raises(MemoryError, match=r"at most 1000 clips"):
+    sample_limits.check_memory("x", 1001, record_set_config(), shape, available=1000 * per_clip, manifest=identity_set)
+
+
+def test_a_grid_larger_than_an_mp4_frame_is_refused_before_sampling():
+  """Round 26 (V08): 4000 clips in 10 columns made a grid 54400 pixels high; libx264 refused it after
+  the whole sampling and the clips were written, in a 30-line PyAV traceback."""
+  config = get_config()
+  config.sample_columns = 10
+  # 16 x 16 clips are shown 4x (video_io.display_scale), 1 pixel apart: 68 pixels a cell, 16384 // 68 = 240 rows.
+  sample_limits.check_grid("--mode=sample", 2400, config, (4, 16, 16, 1))
+  with pytest.raises(ValueError, match=r"^--mode=sample: the grid of 2401 clips in 10 columns would be 680x16388 "
+                                       r"pixels, more than an MP4 frame may be \(16384 a side\); ask for at most 2400 "
+                                       r"clips per call, or set another --config\.sample_columns\.$"):
+    sample_limits.check_grid("--mode=sample", 2401, config, (4, 16, 16, 1))
+  from eflow_jax.train import evaluate
+  with pytest.raises(ValueError, match=r"^--mode=sample: the grid of 4000 clips"):       # before any run is read
+    evaluate.sample_videos(config, "/nonexistent/run", num=4000)
+
+
+def test_write_videos_refuses_a_grid_too_large_for_mp4_before_writing_either_file(tmp_path):
+  with pytest.raises(ValueError, match=r"grid\.gif / \.mp4 not written: the grid of 1 clips is 8x16400 pixels"):
+    video_io.write_videos(str(tmp_path / "grid"), np.zeros((1, 2, 16400, 8, 3), np.float32))
+  assert os.listdir(tmp_path) == []
