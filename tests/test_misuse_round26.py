@@ -62,3 +62,16 @@ def test_write_videos_refuses_a_grid_too_large_for_mp4_before_writing_either_fil
   with pytest.raises(ValueError, match=r"grid\.gif / \.mp4 not written: the grid of 1 clips is 8x16400 pixels"):
     video_io.write_videos(str(tmp_path / "grid"), np.zeros((1, 2, 16400, 8, 3), np.float32))
   assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("flags, given, missing", [({"process_index": 1, "process_count": None}, "index", "count"),
+                                                   ({"process_index": None, "process_count": 2}, "count", "index")])
+def test_one_of_the_process_flags_alone_is_refused_before_anything_is_written(tmp_path, flags, given, missing):
+  """Round 26 (V15): --process_index=1 alone was dropped; the process prepared the whole set as 0 of 1."""
+  from test_prepare_data_misuse import make_video, prepare
+  for i, name in enumerate(("cat/v0.mp4", "dog/v1.mp4")):
+    make_video(tmp_path / "in" / name, i)
+  with pytest.raises(ValueError, match=rf"^--process_{given} is given without --process_{missing}; give both"):
+    prepare(tmp_path / "in", tmp_path / "set", **flags)
+  assert not (tmp_path / "set").exists()
+  assert prepare(tmp_path / "in", tmp_path / "set", shard_size=1, process_index=1, process_count=2)["written"] == [1]

@@ -50,6 +50,7 @@ from eflow_jax.data import clip_digests, records
 from eflow_jax.tools.input_digests import check_other_processes_read_the_same, describe, stale_shards
 from eflow_jax.tools.progress_bar import progress_bar
 from eflow_jax.tools.preparation_record import claimed_output, holds_a_record_set, preparation_record
+from eflow_jax.tools.preparation_processes import this_process
 from eflow_jax.tools.video_inputs import (check_autoencoder_options, check_class_count, check_clip_memory,
                                           read_clip_and_rate, read_input, recorded_rate)
 
@@ -90,7 +91,7 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
   from eflow_jax import autoencoders  # pylint: disable=g-import-not-at-top
   _check_options(input_path, output, frames=frames, height=height, width=width, shard_size=shard_size,
                  frame_stride=frame_stride, start_frame=start_frame, latent_dtype=latent_dtype)
-  process_index, process_count = _process(process_index, process_count)
+  process_index, process_count = this_process(process_index, process_count)
   ae = autoencoder or autoencoders.IdentityAutoencoder(3)
   latent_shape = ae.latent_shape(frames, height, width)           # shape rule check up front
   entries, classes, origin = read_input(input_path, tfds_options)
@@ -164,16 +165,6 @@ def _check_options(input_path: str, output: str, *, latent_dtype: str, start_fra
     if target == source or target.startswith(source + os.sep):
       raise ValueError(f"--output={output} is inside the class folder --input={input_path}, where it would be read "
                        f"as one more class; write the record set outside it.")
-
-
-def _process(process_index, process_count) -> tuple[int, int]:
-  """This process's index and the process count (jax's unless both are given), checked."""
-  if process_index is None or process_count is None:
-    import jax  # pylint: disable=g-import-not-at-top
-    process_index, process_count = jax.process_index(), jax.process_count()
-  if not 0 <= process_index < process_count:
-    raise ValueError(f"process_index={process_index} not in [0, process_count={process_count}).")
-  return process_index, process_count
 
 
 def _num_classes(entries, classes, num_classes: int) -> int:
