@@ -50,17 +50,17 @@ def make_sampler(model, flow_config, shape, *, steps=None, sampler=None, guidanc
   return _SAMPLERS[key]
 
 
-def run_sampler(what: str, program, params, cond: dict, key):
+def run_sampler(what: str, program, params, cond: dict, key, setting: str | None = None):
   """program(params, cond, key) (a `make_sampler` program), once its compiled form is known to fit
-  in the free memory (sample_limits.check_working_memory, `what` naming the request). jit caches
-  the compile, so nothing is compiled twice."""
+  in the free memory (sample_limits.check_working_memory, `what` naming the request, `setting` the
+  config field of its clip count). jit caches the compile, so nothing is compiled twice."""
   compiled = program.lower(params, cond, key).compile()
   try:
     analysis = compiled.memory_analysis()
   except Exception:  # pylint: disable=broad-except   (a backend that does not report it)
     analysis = None
   num_clips = int(np.shape(jax.tree.leaves(cond)[0])[0])
-  sample_limits.check_working_memory(what, num_clips, analysis, sample_limits.free_device_memory())
+  sample_limits.check_working_memory(what, num_clips, analysis, sample_limits.free_device_memory(), setting)
   return compiled(params, cond, key)
 
 

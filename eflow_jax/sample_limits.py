@@ -172,20 +172,22 @@ def free_device_memory() -> int | None:
   return available_memory()
 
 
-def check_working_memory(what: str, num_clips: int, analysis, free: int | None) -> None:
+def check_working_memory(what: str, num_clips: int, analysis, free: int | None, setting: str | None = None) -> None:
   """Refuses (MemoryError, one line), once the sampler is compiled and before it runs, a call whose
   program needs more than WORKING_MEMORY_SHARE of the free memory: XLA's buffer assignment
   (`analysis`: temporaries and output, which grow with the clips). check_memory, before compiling,
   counts only the clips: 100000 tiny clips passed it and the sampler's buffers (19 GiB) had the
-  process killed by the kernel, with no message."""
+  process killed by the kernel, with no message. setting: the config field that asked for the clips
+  (an evaluation's), named instead of more calls."""
   if analysis is None or not free:
     return
   need = int(analysis.temp_size_in_bytes) + int(analysis.output_size_in_bytes)
   if need <= WORKING_MEMORY_SHARE * free:
     return
   fit = int(0.75 * free * num_clips / need)     # the buffers grow about linearly: a quarter kept for the rest
-  ask = (f"ask for about {fit} clips or fewer per call and sample the rest in other calls with another seed" if fit else
-         "even one clip does not fit: sample on a machine with more memory")
+  more = (f"set --config.{setting} to about {fit} or fewer" if setting else     # one eval report: one batch
+          f"ask for about {fit} clips or fewer per call and sample the rest in other calls with another seed")
+  ask = more if fit else "even one clip does not fit: sample on a machine with more memory"
   raise MemoryError(f"{what}: {num_clips} clips at once need about {need / 2**30:.1f} GiB of working memory to sample "
                     f"(the compiled sampler's buffers), {free / 2**30:.1f} GiB is free; {ask}.")
 

@@ -75,3 +75,32 @@ def test_one_of_the_process_flags_alone_is_refused_before_anything_is_written(tm
     prepare(tmp_path / "in", tmp_path / "set", **flags)
   assert not (tmp_path / "set").exists()
   assert prepare(tmp_path / "in", tmp_path / "set", shard_size=1, process_index=1, process_count=2)["written"] == [1]
+
+
+def test_a_text_length_whose_attention_would_not_fit_is_refused_before_the_encoder_loads(tmp_path):
+  """Round 26 (V25): --text_length=100000 (a typo of 100) ended in torch's 40 GB allocation traceback;
+  0 was refused naming a batch_size the user never gave."""
+  pytest.importorskip("transformers")
+  pytest.importorskip("sentencepiece")
+  from eflow_jax import text
+  from eflow_jax.text import tiny
+  # (8 captions + the position bias) x 4 heads x 10000^2 float32 scores = 13.4 GiB: refused with 16 GiB free.
+  with pytest.raises(ValueError, match=r"^text_length=10000: the text encoder's attention over that many tokens "
+                                       r"needs about 13\.4 GiB \(8 captions at once, 4 heads\), 16\.0 GiB is free"):
+    text.check_attention_memory(10000, 8, 4, free=16 * 2**30)
+  text.check_attention_memory(512, 8, 4, free=16 * 2**30)
+  tiny.make_tiny_umt5(str(tmp_path / "umt5"))
+  with pytest.raises(ValueError, match=r"^text_length=10000000: the text encoder's attention"):
+    text.build("t5", path=str(tmp_path / "umt5"), text_length=10**7)
+  with pytest.raises(ValueError, match=r"^text_length=0 must be >= 1\.$"):
+    text.build("t5", path=str(tmp_path / "umt5"), text_length=0)
+
+
+def test_an_eval_too_large_for_the_sampler_names_its_setting_not_more_calls():
+  """Round 26 (V29): eval.num_samples=1000000 was told to 'sample the rest in other calls with another
+  seed', which cannot make one report."""
+  import types
+  analysis = types.SimpleNamespace(temp_size_in_bytes=20 * 2**30, output_size_in_bytes=0)
+  with pytest.raises(MemoryError, match=r"^--mode=eval: 1000 clips .*; set --config\.eval\.num_samples to about 600 or "
+                                        r"fewer\.$"):
+    sample_limits.check_working_memory("--mode=eval", 1000, analysis, 16 * 2**30, "eval.num_samples")

@@ -24,6 +24,7 @@ from typing import Mapping, Sequence
 from absl import logging
 import numpy as np
 
+from eflow_jax import sample_limits
 from eflow_jax.text import encoder_identity
 
 KINDS = ("builtin", "t5")
@@ -90,7 +91,8 @@ class T5TextEncoder(TextEncoder):
       raise ValueError(f"text encoder path {path!r} holds no {' and no '.join(lacking)}: not a T5/UMT5 model "
                        f"directory (nothing is downloaded).")
     if text_length < 1 or batch_size < 1:
-      raise ValueError(f"text_length={text_length} and batch_size={batch_size} must be >= 1.")
+      raise ValueError(f"text_length={text_length} must be >= 1." if text_length < 1 else
+                       f"batch_size={batch_size} must be >= 1.")
     try:
       import torch  # pylint: disable=g-import-not-at-top
       import transformers  # pylint: disable=g-import-not-at-top
@@ -104,6 +106,7 @@ class T5TextEncoder(TextEncoder):
       raise ValueError(f"{path}: model_type {config.model_type!r}; expected one of {list(classes)}.")
     if dtype not in T5_DTYPES:
       raise ValueError(f"dtype={dtype!r}; use one of {', '.join(T5_DTYPES)}.")
+    check_attention_memory(text_length, batch_size, int(config.num_heads))
     torch_dtype = getattr(torch, dtype)
     self.tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
     self.model = classes[config.model_type].from_pretrained(
@@ -138,6 +141,19 @@ class T5TextEncoder(TextEncoder):
         out[i:i + self.batch_size] = hidden.float().cpu().numpy()
     out *= mask[..., None]                           # Wan zeroes the padding positions
     return out, mask
+
+
+def check_attention_memory(text_length: int, batch_size: int, num_heads: int, free: int | None = None) -> None:
+  """Captions are padded to text_length tokens, and T5's attention holds (batch + 1 for its position
+  bias) x heads x text_length^2 float32 scores: a text_length of 100000 (a typo of 100) asked torch
+  for 40 GB and ended in its traceback. Refused first (ValueError, one line) past half the free RAM."""
+  need = (batch_size + 1) * num_heads * text_length ** 2 * 4
+  free = sample_limits.available_memory() if free is None else free
+  if free and need > free / 2:
+    raise ValueError(f"text_length={text_length}: the text encoder's attention over that many tokens needs about "
+                     f"{need / 2**30:.1f} GiB ({batch_size} captions at once, {num_heads} heads), "
+                     f"{free / 2**30:.1f} GiB is free; captions are padded to text_length: use the length the model "
+                     f"trains with (Wan 2.1: 512).")
 
 
 def build(kind: str, *, path: str = "", text_dim: int = 0, text_length: int = 512,

@@ -342,7 +342,7 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_sa
                                       with_captions=True) if captioned else None)
   cond = sample_conditions(config, model, ev.num_samples, prompt_batch=prompts, batch_setting="eval.num_samples")
   latents = run_sampler("--mode=eval", make_sampler(model, config.flow, example_shape, mesh=mesh),
-                        state.ema_params, cond, jax.random.PRNGKey(sample_seed))
+                        state.ema_params, cond, jax.random.PRNGKey(sample_seed), setting="eval.num_samples")
   decoder = autoencoder_for(config)
   decode = lambda x: np.clip(np.asarray(decoder.decode(jnp.asarray(x))), -1.0, 1.0)
   samples = refuse_non_finite(decode(latents))
