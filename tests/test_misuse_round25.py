@@ -78,13 +78,16 @@ def test_a_sample_output_naming_a_format_not_written_is_refused(tmp_path, name):
   cli_checks.check_sample_output(str(tmp_path / "run.v2"))        # a dot in a stem that names no format: fine
 
 
-def test_ctrl_c_of_the_sweep_waits_for_the_rows_trainer_and_ends_in_one_line(tmp_path):
+@pytest.mark.parametrize("to_group", [True, False])
+def test_ctrl_c_of_the_sweep_waits_for_the_rows_trainer_and_ends_in_one_line(tmp_path, to_group):
   """Round 25 (U26): Ctrl-C of the sweep printed a 25-line KeyboardInterrupt traceback, and
-  subprocess.run killed the row's trainer 0.25 s later, while it saved its checkpoint."""
-  trainer = tmp_path / "trainer.py"           # stands in for eflow_jax.main: a Ctrl-C saves, then exits 75
+  subprocess.run killed the row's trainer 0.25 s later, while it saved its checkpoint. Round 26 (V40):
+  a SIGINT sent to the sweep alone (`kill -INT <pid>`) never reached the trainer, which trained on."""
+  trainer = tmp_path / "trainer.py"           # stands in for eflow_jax.main: a signal saves, then exits 75
   trainer.write_text(textwrap.dedent(f"""\
       import signal, sys, time
-      def stop(*_):
+      def stop(signum, frame):
+        open({str(tmp_path / 'signals')!r}, 'a').write(signal.Signals(signum).name + ' ')
         time.sleep(2)                           # the checkpoint's save
         open({str(tmp_path / 'saved')!r}, 'w').write('step 6')
         sys.exit(75)
@@ -105,9 +108,13 @@ def test_ctrl_c_of_the_sweep_waits_for_the_rows_trainer_and_ends_in_one_line(tmp
   deadline = time.time() + 60
   while not (tmp_path / "started").exists() and time.time() < deadline:
     time.sleep(0.1)
-  os.killpg(process.pid, signal.SIGINT)                     # what Ctrl-C at the terminal does
+  if to_group:
+    os.killpg(process.pid, signal.SIGINT)                   # what Ctrl-C at the terminal does
+  else:
+    os.kill(process.pid, signal.SIGINT)                     # kill -INT <the sweep's pid>
   _, err = process.communicate(timeout=60)
   assert process.returncode == 130 and (tmp_path / "saved").read_text() == "step 6"
+  assert (tmp_path / "signals").read_text() == "SIGINT "      # one signal: a second gives up the save
   assert "Traceback" not in err and err.strip().splitlines()[-1].startswith(
       "interrupted: rows already finished keep their reports in --results; rerun the same command to go on")
 
