@@ -21,11 +21,12 @@ while time.time() - t0 < 250 and p.poll() is None:
   if AT == "eval" and "--mode=eval" in so: time.sleep(float(os.environ.get("EVAL_DELAY", 3))); break
   time.sleep(0.5)
 print(f"SIGINT at {time.time() - t0:.1f}s; log tail before:", lg.strip().splitlines()[-2:] if lg else "-")
-os.killpg(p.pid, signal.SIGINT)
+(os.kill if os.environ.get('ONLYSWEEP') == '1' else os.killpg)(p.pid, signal.SIGINT)   # ONLYSWEEP=1: kill -INT <sweep pid> only
+t_int = time.time()
 if TWICE:
   time.sleep(0.3); os.killpg(p.pid, signal.SIGINT); print("second SIGINT sent")
-p.wait(timeout=200)
-print("rc", p.returncode)
+p.wait(timeout=400)
+print("rc", p.returncode, f"{time.time() - t_int:.1f}s after the SIGINT")
 print("sweep output (no WARNING lines):\n" + "\n".join(l[:400] for l in open(f"{R}/sweep.out").read().splitlines() if "WARNING" not in l))
 print("row log tail:\n" + "\n".join(l[:300] for l in open(log).read().splitlines() if "WARNING" not in l and not l.startswith("step"))[-1500:])
 print("after:", sorted(os.listdir(f"{R}/root")), sorted(os.listdir(f"{R}/res")) if os.path.isdir(f"{R}/res") else "-")
