@@ -54,6 +54,8 @@ def run_sampler(what: str, program, params, cond: dict, key, setting: str | None
   """program(params, cond, key) (a `make_sampler` program), once its compiled form is known to fit
   in the free memory (sample_limits.check_working_memory, `what` naming the request, `setting` the
   config field of its clip count). jit caches the compile, so nothing is compiled twice."""
+  if jax.config.jax_disable_jit:          # run eagerly (jax.disable_jit): no compiled program to measure
+    return program(params, cond, key)
   compiled = program.lower(params, cond, key).compile()
   try:
     analysis = compiled.memory_analysis()

@@ -265,11 +265,11 @@ def test_an_incompatible_checkpoint_is_refused_naming_the_field(reference, tmp_p
 def test_an_unwritable_workdir_is_reported_before_training(tmp_path):
   blocker = tmp_path / "a_file"
   blocker.write_text("not a directory")
-  with pytest.raises(OSError, match="not writable"):
+  with pytest.raises(OSError, match=r"run lies under the file .*a_file; give a folder\.$"):
     workdir_lib.check_writable(str(blocker / "run"))
   cli = subprocess.run(main_command(str(blocker / "run")), cwd=REPO, capture_output=True, text=True,
                        timeout=300)
-  assert cli.returncode == 4 and cli.stderr.startswith("error: --workdir=") and "not writable" in cli.stderr
+  assert cli.returncode == 4 and cli.stderr.startswith("error: --workdir=") and "lies under the file" in cli.stderr
   assert len(cli.stderr.strip().splitlines()) == 1 and "step" not in cli.stdout
 
 
