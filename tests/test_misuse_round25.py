@@ -1,7 +1,8 @@
 """Cases found by trying round 24's fixes at their edges and elsewhere (round 25 of docs/misuse/):
 the metric caches' folder (config.eval.metrics_dir) named as a file or inside a run's checkpoints,
-prompts given as a dict, a sample --output naming a format it does not write, and a Ctrl-C of the
-ablation sweep."""
+prompts given as a dict, a sample --output naming a format it does not write, a Ctrl-C of the
+ablation sweep, a sampling call too large for the compiled sampler's memory, a preparation whose every
+video was skipped, and two curriculum stages of one name."""
 import os
 import signal
 import subprocess
