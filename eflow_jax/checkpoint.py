@@ -195,7 +195,7 @@ class Checkpointer:
           continue
         problem = f"checkpoint step {candidate} in {self.directory} is unreadable ({e})"
         if step is not None:
-          raise CorruptCheckpointError(problem + "; pick another --step.") from None
+          raise CorruptCheckpointError(f"{problem}; pick another {'--step' if self.read_only else '--resume_from_step'}.") from None
         done = f"moved it to {self._quarantine(candidate)}" if set_aside else "left as it is"
         print(f"warning: {problem}; {done}, trying an older step.", file=sys.stderr, flush=True)
     renamed = " (unreadable ones were renamed *.corrupt)" if set_aside else ""

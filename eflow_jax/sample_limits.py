@@ -27,6 +27,9 @@ BYTES_PER_LATENT_VALUE = 3 * 4
 # The share of the free memory a compiled sampler's buffers may take (the rest: decoding, the
 # process's own arrays, the allocator's slack).
 WORKING_MEMORY_SHARE = 0.9
+# The share of the free memory an advised clip count is sized to: a quarter kept for what does not
+# grow with the clips, since the advice is a linear guess from one size.
+ADVICE_SHARE = 0.75
 _warned = set()          # the (range, value) pairs already warned about: one line each, once
 
 
@@ -184,7 +187,7 @@ def check_working_memory(what: str, num_clips: int, analysis, free: int | None, 
   need = int(analysis.temp_size_in_bytes) + int(analysis.output_size_in_bytes)
   if need <= WORKING_MEMORY_SHARE * free:
     return
-  fit = int(0.75 * free * num_clips / need)     # the buffers grow about linearly: a quarter kept for the rest
+  fit = int(ADVICE_SHARE * free * num_clips / need)     # the buffers grow about linearly
   more = (f"set --config.{setting} to about {fit} or fewer" if setting else     # one eval report: one batch
           f"ask for about {fit} clips or fewer per call and sample the rest in other calls with another seed")
   ask = more if fit else "even one clip does not fit: sample on a machine with more memory"
@@ -195,10 +198,10 @@ def check_working_memory(what: str, num_clips: int, analysis, free: int | None, 
 def clips_that_fit(num_clips: int, error: str) -> int | None:
   """After an out-of-memory error of sampling `num_clips` at once: about how many would fit, from the
   allocation the error names (it grows with the clips) and the memory free on the device (the RAM on
-  a CPU); None when either is unknown. A rough guide, rounded down by a quarter for other buffers."""
+  a CPU); None when either is unknown. A rough guide, sized to ADVICE_SHARE of the free memory."""
   import re  # pylint: disable=g-import-not-at-top
   found = re.search(r"allocating (\d+) bytes", error)
   free = free_device_memory()
   if not found or not free:
     return None
-  return max(0, int(num_clips * free / int(found.group(1)) * 0.75))
+  return max(0, int(num_clips * free / int(found.group(1)) * ADVICE_SHARE))

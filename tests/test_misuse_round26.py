@@ -1,6 +1,8 @@
 """Cases found by trying round 25's fixes at their edges and elsewhere (round 26 of docs/misuse/):
 a sample --output ending in a dot or made of an extension only, the clip memory of a record set's
-own autoencoder, and a grid of more clips than one MP4 frame holds."""
+own autoencoder, a grid of more clips than one MP4 frame holds, one of the process flags alone, a
+text length past memory, an eval's memory advice; and the sweep's nits on cases handled well
+(a mistyped --tables, an --override of a flag, --root and --results nested)."""
 import os
 
 import numpy as np
@@ -104,3 +106,41 @@ def test_an_eval_too_large_for_the_sampler_names_its_setting_not_more_calls():
   with pytest.raises(MemoryError, match=r"^--mode=eval: 1000 clips .*; set --config\.eval\.num_samples to about 600 or "
                                         r"fewer\.$"):
     sample_limits.check_working_memory("--mode=eval", 1000, analysis, 16 * 2**30, "eval.num_samples")
+
+
+# Nits noted on cases that were handled well.
+@pytest.mark.parametrize("tables, message", [
+    ("table4,", r"^--tables=table4, holds an empty entry; tables are table2, table3, table4, pdg_study, "),
+    ("", r"^--tables= holds an empty entry; tables are "),
+    ("TABLE4", r"^--tables=TABLE4 holds 'TABLE4', not a table; tables are table2, "),
+    ("table4.py", r"^--tables=table4.py holds 'table4.py', not a table; ")])
+def test_a_mistyped_table_list_names_the_entry_and_the_tables(tables, message):
+  """Round 26 (V19): a trailing comma said 'no configs/ablations/.py', and no message listed the tables."""
+  from benchmarks.sweeps import sweep_rows
+  with pytest.raises(SystemExit, match=message):
+    sweep_rows.parse_tables(tables)
+  assert sweep_rows.parse_tables(" table4,table4, pdg_study") == ["table4", "pdg_study"]    # each once
+
+
+@pytest.mark.parametrize("override", ["--mode=eval", "--workdir=/tmp/x", "--config=configs/t2v_256p.py"])
+def test_an_override_that_is_not_a_config_field_is_refused_as_such(override):
+  """Round 26 (V36): --override=--mode=eval said "Unknown command line flag 'mode'" although --mode
+  is a flag of eflow_jax.main: the sweep sets it for each row itself."""
+  from benchmarks.sweeps import sweep_rows
+  path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "configs/ablations/table4.py")
+  with pytest.raises(SystemExit, match=rf"^--override={override}: overrides set config fields only "
+                                       r"\(--override=--config\.a\.b=value\); the sweep gives each row its own"):
+    sweep_rows.row_config(path, "sfm_4", 2, [override])
+
+
+def test_a_sweep_root_and_results_one_inside_the_other_are_warned_of(tmp_path, capsys):
+  """Round 26 (V20): --root inside --results (the folder to commit) put the training checkpoints there,
+  without a word; --results inside --root is lost with the scratch folder."""
+  from benchmarks.sweeps.sweep_folders import sweep_folders
+  sweep_folders(str(tmp_path / "res" / "root"), str(tmp_path / "res"))
+  assert capsys.readouterr().err.strip().endswith("is inside --results=" + str(tmp_path / "res") +
+                                                  ": the training workdirs (checkpoints) would be committed with the reports.")
+  sweep_folders(str(tmp_path / "root"), str(tmp_path / "root" / "res"))
+  assert "is inside --root=" + str(tmp_path / "root") + ": clearing the training workdirs" in capsys.readouterr().err
+  sweep_folders(str(tmp_path / "a"), str(tmp_path / "ab"))          # a shared prefix is not nesting
+  assert capsys.readouterr().err == ""

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from eflow_jax import checkpoint as ckpt_lib
-from eflow_jax import cli_checks
+from eflow_jax import cli_checks, config_lib
 from eflow_jax.train import curriculum, loop, validate
 from eflow_jax.train.fault_tolerance import CheckpointPolicy
 
@@ -64,6 +64,17 @@ def test_a_rerun_after_every_checkpoint_was_set_aside_refuses_instead_of_restart
     loop.train(tiny_config(), workdir)
   assert sorted(os.listdir(checkpoints)) == ["2.corrupt", "4.corrupt"]
   assert open(os.path.join(workdir, "metrics.jsonl")).read() == metrics
+
+
+def test_a_named_unreadable_step_in_training_names_the_training_flag(run_dir, tmp_path):
+  """Training picks a step with --resume_from_step (sample, eval and export with --step): the refusal
+  of an unreadable one named --step."""
+  workdir = copy_of(run_dir, tmp_path)
+  shutil.rmtree(os.path.join(workdir, "checkpoints", "4", "state"))
+  with pytest.raises(ckpt_lib.CorruptCheckpointError,
+                     match=r"checkpoint step 4 in .* is unreadable .*; pick another --resume_from_step\.$"):
+    loop.train(config_lib.load_config(os.path.join(REPO, "tests/tiny_config.py:steps=6")), workdir, resume_from_step=4)
+  assert sorted(os.listdir(os.path.join(workdir, "checkpoints"))) == ["2", "4"]      # nothing moved
 
 
 def test_resume_from_step_is_a_train_flag(tmp_path):

@@ -27,7 +27,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
 from benchmarks.scaffold import REPO, RESULTS  # noqa: E402
-from benchmarks.sweeps import ablation_sweep  # noqa: E402
+from benchmarks.sweeps import ablation_sweep, sweep_rows  # noqa: E402
 from benchmarks.sweeps.training_curves import error_key, series  # noqa: E402
 
 
@@ -197,7 +197,7 @@ def training_curves(sweep_dir, table, path):
 
 
 def _row_order(table):
-  return [name.split(":", 1)[1] for name, _ in ablation_sweep.selected_rows([table], "")]
+  return [name.split(":", 1)[1] for name, _ in sweep_rows.selected_rows([table], "")]
 
 
 def main(argv=None):
@@ -223,7 +223,7 @@ def main(argv=None):
     path = os.path.join(args.out, f"{table}_samples.png")
     if ablation_samples(args.sweep, results, table, path):
       print(f"wrote {path}")
-  for table in ablation_sweep.TABLES:
+  for table in sweep_rows.TABLES:
     path = os.path.join(args.out, f"{table}_curves.png")
     if training_curves(args.sweep, table, path):
       print(f"wrote {path}")

@@ -42,16 +42,15 @@ from benchmarks.scaffold import REPO  # noqa: E402
 from benchmarks.sweeps import row_process  # noqa: E402
 from benchmarks.sweeps.sample_still import write_still  # noqa: E402
 from benchmarks.sweeps.sweep_folders import sweep_folders  # noqa: E402
+from benchmarks.sweeps.sweep_rows import TABLES, parse_tables, row_config, selected_rows  # noqa: E402
 from benchmarks.sweeps.training_curves import save_training_curve  # noqa: E402
-from eflow_jax import config_lib  # noqa: E402
 from eflow_jax import own_digest  # noqa: E402
 from eflow_jax.atomic_io import write_atomically  # noqa: E402
-from eflow_jax.cli_checks import ClosedReaderSafe, override_error_message  # noqa: E402
+from eflow_jax.cli_checks import ClosedReaderSafe  # noqa: E402
 from eflow_jax.pipeline import CONFIG_FILE  # noqa: E402
 from eflow_jax.pipeline import is_export  # noqa: E402
 from eflow_jax.user_paths import absolute_path_override, expand_home_flags  # noqa: E402
 
-TABLES = ("table2", "table3", "table4", "pdg_study", "mva_study", "attention_baselines")
 SAMPLING_FIELDS = ("sampler", "inference_steps")     # flow.* fields that do not change training
 IMPLEMENTATION_FIELDS = ("attention_impl", "window_block")   # model.* fields: same math, other code
 # Top-level fields that watch a run without changing what it trains.
@@ -95,24 +94,6 @@ def report_key(config) -> str:
   for field in REFERENCE_FIELDS:
     cfg.get("eval", {}).pop(field, None)
   return hashlib.sha1(json.dumps(cfg, sort_keys=True).encode()).hexdigest()[:10]
-
-
-def row_config(path: str, row: str, steps: int | None, overrides):
-  """The config `python -m eflow_jax.main --config=path:row [--config.total_steps=steps] *overrides`
-  trains: parsed by the same ml_collections flags, so the keys see what the runs will do."""
-  from absl import flags  # pylint: disable=g-import-not-at-top
-  from ml_collections import config_flags  # pylint: disable=g-import-not-at-top
-  argv = ["ablation_sweep", f"--config={path}:{row}", *([f"--config.total_steps={steps}"] if steps else []),
-          *overrides]
-  values = flags.FlagValues()
-  config_flags.DEFINE_config_file("config", None, "", flag_values=values, sys_argv=argv)
-  try:
-    rest = values(argv)
-  except Exception as e:  # pylint: disable=broad-except   (a misspelt --override: as main.parse_flags says it)
-    raise SystemExit(f"--override: {override_error_message(e, argv)}") from None
-  if rest[1:]:            # main.py would stop every row on them, one row at a time
-    raise SystemExit(f"--override={rest[1]} is not a flag; overrides look like --override=--config.a.b=value.")
-  return values.config
 
 
 def sweep_settings(config, overrides) -> dict:
@@ -215,7 +196,7 @@ def parse_args(argv=None):
 
 def main(argv=None):
   args = parse_args(argv)
-  tables = [t.strip() for t in args.tables.split(",")]
+  tables = parse_tables(args.tables)
   selected = selected_rows(tables, args.rows)
   planned = []
   for name, path in selected:
@@ -333,21 +314,6 @@ def halted_at_step(log_path: str) -> int | None:
   with open(log_path) as f:
     found = re.findall(r"^error: non-finite .* at step (\d+) ", f.read(), flags=re.M)
   return int(found[-1]) if found else None
-
-
-def selected_rows(tables, rows_arg: str) -> list[tuple[str, str]]:
-  """(TABLE:ROW, config path) in sweep order; `--rows` picks some of them (an unknown one is an error)."""
-  rows = []
-  for table in tables:
-    path = os.path.join(REPO, "configs", "ablations", f"{table}.py")
-    if not os.path.exists(path):
-      raise SystemExit(f"--tables: no configs/ablations/{table}.py")
-    rows += [(f"{table}:{row}", path) for row in config_lib.load_module(path).ROWS]
-  wanted = [r.strip() for r in rows_arg.split(",") if r.strip()]
-  unknown = sorted(set(wanted) - {name for name, _ in rows})
-  if unknown:
-    raise SystemExit(f"--rows: unknown {', '.join(unknown)}; rows are {', '.join(n for n, _ in rows)}")
-  return [(name, path) for name, path in rows if not wanted or name in wanted]
 
 
 def load_results(results_dir: str) -> dict:

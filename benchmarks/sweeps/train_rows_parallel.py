@@ -33,7 +33,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repo root
 
 from benchmarks.scaffold import REPO  # noqa: E402
-from benchmarks.sweeps.ablation_sweep import selected_rows, training_key  # noqa: E402
+from benchmarks.sweeps.ablation_sweep import training_key  # noqa: E402
+from benchmarks.sweeps.sweep_rows import selected_rows  # noqa: E402
 from eflow_jax import config_lib  # noqa: E402
 
 PART_BYTES = 15 * 2**20          # the device tool brings back files of at most 16 MiB
