@@ -184,3 +184,13 @@ def test_two_curriculum_stages_of_one_name_are_refused():
     curriculum.build_stages(config.curriculum, config.total_steps)
   config.curriculum.stage2.name = "another"
   assert len(curriculum.build_stages(config.curriculum, config.total_steps)) >= 2
+
+
+def test_a_rows_command_runs_in_a_session_of_its_own(tmp_path):
+  """A Ctrl-C at the terminal signals its whole foreground group: a row's trainer in the sweep's group
+  would get it twice (directly and passed on), and a second signal gives up the checkpoint's save.
+  (Two signals that close together are merged by Python, so the test above cannot tell.)"""
+  from benchmarks.sweeps import row_process
+  log = tmp_path / "row.log"
+  assert row_process.run([sys.executable, "-c", "import os; print(os.getsid(0))"], str(log), str(tmp_path)) == 0
+  assert int(log.read_text().split()[-1]) != os.getsid(0)
