@@ -107,13 +107,19 @@ def pixel_values_per_clip(config, example_shape, manifest=None) -> int:
   return math.prod(decoded_clip_shape(config, example_shape, manifest))
 
 
-def check_sample_mode(what: str, num_clips: int, config, example_shape, manifest=None) -> None:
-  """--mode=sample's clips against the free RAM (`check_memory`) and its grid against MP4's limit."""
-  check_memory(what, num_clips, config, example_shape, manifest=manifest)
-  check_grid(what, num_clips, config, example_shape, manifest)
+def check_sample_mode(what: str, num_clips: int, config, example_shape, manifest=None, setting=None) -> None:
+  """A grid's clips against the free RAM (`check_memory`) and the grid against MP4's limit (--mode=sample's;
+  training's, `setting` naming the config field of its clip count)."""
+  check_memory(what, num_clips, config, example_shape, manifest=manifest, setting=setting)
+  check_grid(what, num_clips, config, example_shape, manifest, setting=setting)
 
 
-def check_grid(what: str, num_clips: int, config, example_shape, manifest=None) -> None:
+def _ask_for(fit: int, setting: str | None) -> str:
+  """The advice on a clip count: the config field that sets it, else fewer clips per call."""
+  return f"set --config.{setting} to at most {fit}" if setting else f"ask for at most {fit} clips per call"
+
+
+def check_grid(what: str, num_clips: int, config, example_shape, manifest=None, setting=None) -> None:
   """--mode=sample writes every clip into one grid, one MP4 frame: libx264 refuses a side longer than
   video_io.MP4_MAX_SIDE, and 4000 clips in 10 columns failed after the whole sampling, in a PyAV
   traceback. Refused first (ValueError, one line) with the count that fits."""
@@ -129,8 +135,8 @@ def check_grid(what: str, num_clips: int, config, example_shape, manifest=None) 
     fit, too_many = (middle, too_many) if max(size(middle)) <= video_io.MP4_MAX_SIDE else (fit, middle)
   height, width = size(num_clips)
   raise ValueError(f"{what}: the grid of {num_clips} clips{f' in {columns} columns' if columns else ''} would be "
-                   f"{width}x{height} pixels, more than an MP4 frame may be ({video_io.MP4_MAX_SIDE} a side); ask for "
-                   f"at most {fit} clips per call{', or set another --config.sample_columns' if columns else ''}.")
+                   f"{width}x{height} pixels, more than an MP4 frame may be ({video_io.MP4_MAX_SIDE} a side); "
+                   f"{_ask_for(fit, setting)}{', or set another --config.sample_columns' if columns else ''}.")
 
 
 def available_memory() -> int | None:
@@ -148,7 +154,7 @@ def available_memory() -> int | None:
 
 
 def check_memory(what: str, num_clips: int, config, example_shape, available: int | None = None,
-                 manifest=None) -> None:
+                 manifest=None, setting=None) -> None:
   """Refuses (MemoryError, one line) a request whose clips alone would not fit in the free RAM,
   before anything compiles: `num_clips` (latents + decoded frames + the written grid)."""
   available = available_memory() if available is None else available
@@ -158,7 +164,7 @@ def check_memory(what: str, num_clips: int, config, example_shape, available: in
   if available is not None and needed > available:
     fit = max(1, available // per_clip)
     raise MemoryError(f"{what}: {num_clips} clips need about {needed / 2**30:.1f} GiB for their latents and frames, "
-                      f"{available / 2**30:.1f} GiB of RAM is free; ask for at most {fit} clips per call (fewer where "
+                      f"{available / 2**30:.1f} GiB of RAM is free; {_ask_for(fit, setting)} (fewer where "
                       f"the network's working memory is large: that is known only once it is compiled).")
 
 

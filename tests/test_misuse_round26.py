@@ -144,3 +144,31 @@ def test_a_sweep_root_and_results_one_inside_the_other_are_warned_of(tmp_path, c
   assert "is inside --root=" + str(tmp_path / "root") + ": clearing the training workdirs" in capsys.readouterr().err
   sweep_folders(str(tmp_path / "a"), str(tmp_path / "ab"))          # a shared prefix is not nesting
   assert capsys.readouterr().err == ""
+
+
+# Found while fixing the grid check: training writes grids too.
+def test_training_refuses_a_sample_grid_too_large_before_its_first_step(tmp_path):
+  """The grid check of --mode=sample did not cover training's own grids: num_samples=5000 trained up to
+  the first grid, which failed with no checkpoint saved of the steps before it."""
+  from eflow_jax.train import loop
+  config = get_config("steps=4")
+  config.update(num_samples=5000, sample_every=2, sample_columns=5)
+  with pytest.raises(ValueError, match=r"^training's sample grids: the grid of 5000 clips in 5 columns would be "
+                                       r"340x68000 pixels.*\(16384 a side\); set --config.num_samples to at most 1200, "
+                                       r"or set another --config.sample_columns\.$"):
+    loop.train(config, str(tmp_path / "run"))
+  assert not os.path.exists(tmp_path / "run")
+  config.update(sample_every=0, sample_every_minutes=0.0)       # no grids while training: nothing to check
+  loop._check_training_grids(config, (4, 16, 16, 3))                  # pylint: disable=protected-access
+
+
+def test_training_grids_are_sampled_only_once_their_buffers_are_known_to_fit(tmp_path, monkeypatch):
+  """Training sampled its grids without the compiled sampler's memory check of --mode=sample and eval:
+  a count whose buffers exceed the free memory had the process killed by the kernel, with no message."""
+  from eflow_jax.train import loop
+  config = get_config("steps=4")
+  config.update(num_samples=4, sample_every=1)
+  monkeypatch.setattr(sample_limits, "free_device_memory", lambda: 4096)       # 4 KiB free
+  with pytest.raises(MemoryError, match=r"^training's sample grids: 4 clips at once need about .* GiB of working "
+                                        r"memory .*; set --config.num_samples to about 0 or fewer|even one clip"):
+    loop.train(config, str(tmp_path / "run"))

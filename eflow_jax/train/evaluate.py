@@ -46,10 +46,9 @@ class InLoopEvaluation:
   evaluation (keep it rare)."""
 
   def __init__(self, config, model, example_shape, mesh, workdir, writer):
-    self._config, self._model, self._workdir, self._writer = config, model, workdir, writer
-    self._example_shape, self._mesh = example_shape, mesh
-    self._sampler = make_sampler(model, config.flow, example_shape, mesh=mesh)
-    self._decoder = None
+    self._config, self._model, self._workdir, self._writer, self._mesh = config, model, workdir, writer, mesh
+    self._example_shape = example_shape
+    self._sampler, self._decoder = make_sampler(model, config.flow, example_shape, mesh=mesh), None
     # config.sample_every_minutes: a grid also after that much wall time since the last one, so a
     # user who stops a run early has recent samples to look at whatever the step rate of the machine.
     self._every_seconds = 60.0 * float(config.get("sample_every_minutes", 0.0))
@@ -80,7 +79,8 @@ class InLoopEvaluation:
     """GIF + MP4 under <workdir>/samples and the same grid in TensorBoard."""
     config = self._config
     cond = sample_conditions(config, self._model, config.num_samples, batch_setting="num_samples")
-    latents = self._sampler(state.ema_params, cond, jax.random.PRNGKey(config.seed + 1))
+    latents = run_sampler("training's sample grids", self._sampler, state.ema_params, cond,    # buffers that fit
+                          jax.random.PRNGKey(config.seed + 1), setting="num_samples")
     self._decoder = self._decoder or autoencoder_for(config)
     videos = np.asarray(self._decoder.decode(latents))
     paths = write_samples(self._workdir, f"step_{done:06d}", videos, columns=config.get("sample_columns"),

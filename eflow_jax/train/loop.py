@@ -12,12 +12,14 @@ from absl import logging
 import jax
 import numpy as np
 
+from eflow_jax import sample_limits
 from eflow_jax import sharding as sharding_lib
 from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax import user_paths
 from eflow_jax import weights_digest
 from eflow_jax import workdir as workdir_lib
 from eflow_jax.models.video_dit import VideoDiT
+from eflow_jax.data import pipeline as data_pipeline
 from eflow_jax.data import records
 from eflow_jax.pipeline import check_float32_default
 from eflow_jax.trained_data_checks import saved_description
@@ -53,6 +55,7 @@ def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_chan
   user_paths.check_outside_checkpoints("--workdir", workdir)   # pruning another run's step would delete this run
   _check_resumed_set(config, workdir, resume_from_step)
   build_result = build(config)              # every config / data error, before anything compiles
+  _check_training_grids(config, build_result[2])
   workdir_lib.check_writable(workdir)
   workdir_lib.check_run_folders(workdir)
   workdir_lib.check_run_files_are_its_own(workdir)
@@ -69,6 +72,16 @@ def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_chan
   finally:
     if lock is not None:
       lock.release()
+
+
+def _check_training_grids(config, example_shape) -> None:
+  """The sample grids training writes (every config.sample_every steps or sample_every_minutes, and at
+  the end) against the free RAM and MP4's frame size, before the first step: 5000 clips were refused
+  only at the first grid, after the steps before it, whose checkpoint was not yet saved."""
+  if config.sample_every or config.get("sample_every_minutes", 0.0):
+    manifest = data_pipeline.manifest(config.data) if config.data.source == "array_record" else None
+    sample_limits.check_sample_mode("training's sample grids", config.num_samples, config, example_shape, manifest,
+                                    setting="num_samples")
 
 
 def _check_resumed_set(config, workdir: str, step: int | None) -> None:
