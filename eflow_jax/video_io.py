@@ -52,9 +52,10 @@ def looks_like_0_255(videos) -> bool:
 
 
 def video_grid(videos, columns: int | None = None, pad: int = 1) -> np.ndarray:
-  """(N, T, H, W, C) -> (T, rows * (H + pad), columns * (W + pad), C), row-major."""
+  """(N, T, H, W, C) -> (T, rows * (H + pad), columns * (W + pad), C), row-major; never more columns
+  than clips (sample_columns=10 with 3 clips drew 7 empty columns)."""
   n, t, h, w, c = videos.shape
-  columns = columns or math.ceil(math.sqrt(n))
+  columns = min(columns or math.ceil(math.sqrt(n)), n)
   rows = math.ceil(n / columns)
   grid = np.zeros((t, rows * (h + pad), columns * (w + pad), c), videos.dtype)
   for i in range(n):
@@ -70,7 +71,7 @@ MP4_MAX_SIDE = 16384
 
 def grid_size(num_clips: int, height: int, width: int, columns: int | None = None) -> tuple[int, int]:
   """(height, width) in pixels of `write_videos`' grid of `num_clips` clips of height x width."""
-  columns = columns or math.ceil(math.sqrt(num_clips))
+  columns = min(columns or math.ceil(math.sqrt(num_clips)), num_clips)
   pad, scale = (1 if num_clips > 1 else 0), display_scale(height, width)
   return math.ceil(num_clips / columns) * (height + pad) * scale, columns * (width + pad) * scale
 

@@ -172,3 +172,16 @@ def test_training_grids_are_sampled_only_once_their_buffers_are_known_to_fit(tmp
   with pytest.raises(MemoryError, match=r"^training's sample grids: 4 clips at once need about .* GiB of working "
                                         r"memory .*; set --config.num_samples to about 0 or fewer|even one clip"):
     loop.train(config, str(tmp_path / "run"))
+
+
+def test_a_grid_has_no_more_columns_than_clips():
+  """--config.sample_columns=10 (the demo's) with --num_samples=3 drew seven empty columns; 1000 columns
+  were refused as a 68000-pixel-wide grid. The grid's size and the grid written agree."""
+  videos = np.ones((3, 2, 4, 5, 3), np.uint8)
+  grid = video_io.video_grid(videos, columns=10)
+  assert grid.shape == (2, 1 * (4 + 1), 3 * (5 + 1), 3) and grid[:, :4, :5].min() == 1 and grid[:, :4, 12:17].min() == 1
+  scale = video_io.display_scale(4, 5)
+  assert video_io.grid_size(3, 4, 5, columns=1000) == (5 * scale, 18 * scale)
+  config = get_config()
+  config.sample_columns = 1000
+  sample_limits.check_grid("--mode=sample", 3, config, (4, 16, 16, 3))
