@@ -93,6 +93,7 @@ def main(argv):
     from eflow_jax.train import evaluate, fault_tolerance, loop
     workdir = os.path.abspath(FLAGS.workdir)
     if FLAGS.compilation_cache:
+      user_paths.check_outside_checkpoints("--compilation_cache", FLAGS.compilation_cache, workdir)
       import jax
       jax.config.update("jax_compilation_cache_dir", FLAGS.compilation_cache)
       jax.config.update("jax_persistent_cache_min_compile_time_secs", 2.0)

@@ -24,7 +24,7 @@ import jax.numpy as jnp
 import ml_collections
 import numpy as np
 
-from eflow_jax import autoencoders, call_inputs, cli_checks, deleted_record_set, export_digests, root_logger
+from eflow_jax import autoencoders, call_inputs, cli_checks, deleted_record_set, export_digests, root_logger, user_paths
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax import sample_limits
 from eflow_jax import text as text_encoders
@@ -150,6 +150,7 @@ class Pipeline:
   def from_workdir(cls, workdir: str, step: int | None = None, config=None) -> "Pipeline":
     """A checkpoint's EMA weights (default: the newest), with its config or `config` (another autoencoder...)."""
     check_folder_name("Pipeline.from_workdir", workdir)
+    workdir = user_paths.resolve_dotdot(workdir)          # `lnk/../run`: the folder the system reaches
     call_inputs.check_config("Pipeline.from_workdir", config)
     if step is not None:
       cli_checks.check_integer("step", step, 0)    # 12.0 or '12' would read as a corrupt or missing step

@@ -10,6 +10,7 @@ from eflow_jax import folder_lock
 from eflow_jax import sample_limits
 from eflow_jax import video_io
 from eflow_jax.atomic_io import write_atomically
+from eflow_jax.schema.flow import flow_config
 
 # Beside prompted clips: "<clip name>\t<caption>" per clip (runs of whitespace as one space). A
 # clip's name holds its caption's place among the prompts (a prompts file's blank lines not counted).
@@ -82,13 +83,18 @@ def write_sample_files(stem: str, videos, names, columns, fps, captions=None) ->
 
 def default_sample_name(config, trained: int, *, steps, guidance, seed, sampler, num, class_id, prompts) -> str:
   """--mode=sample's file name without --output: every option that changes the clips is in it (the
-  sampler, its steps and guidance, the seed, the clip count, the class or a digest of the prompts),
+  sampler, its steps and guidance, the seed, the clip count, a time shift or unguided input other than
+  the default, the class or a digest of the prompts),
   so two different requests never write over each other's clips under one name."""
   flow = config.flow
   sampler = sampler or flow.sampler
   taken = sample_limits.steps_taken(sampler, steps or flow.inference_steps)      # one_step: always 1
   name = (f"sample_step{trained:06d}_{sampler}_n{taken}_"
           f"w{flow.w_inf if guidance is None else guidance:g}_seed{seed}_{num}clips")
+  defaults = sample_limits.sampler_settings(flow_config(), sampler)       # in the name only where changed
+  for key, value in sample_limits.sampler_settings(flow, sampler).items():
+    if value != defaults[key]:
+      name += f"_{key.replace('_', '')}{value:g}"
   if class_id is not None:
     name += f"_class{class_id}"
   if prompts is not None:

@@ -85,6 +85,16 @@ def steps_taken(sampler: str, steps: int) -> int:
   return 1 if sampler == "one_step" else int(steps)
 
 
+def sampler_settings(flow, sampler: str | None = None) -> dict:
+  """The flow settings besides the sampler, its steps and guidance that change the clips it draws
+  (flow/sampling.py): the time shift of a multi-step sampler, the unguided input of euler_cfg."""
+  sampler = sampler or flow.sampler
+  settings = {} if sampler == "one_step" else {"shift": float(flow.inference_shift)}
+  if sampler == "euler_cfg":
+    settings["unguided_w"] = float(flow.unguided_w)
+  return settings
+
+
 def decoded_clip_shape(config, example_shape, manifest=None) -> tuple[int, int, int, int]:
   """(frames, height, width, channels) of one decoded clip, from the config alone (nothing is built):
   Wan 2.1 decodes 4x in time and 8x in space to RGB; identity keeps the latent shape. Kind 'auto'

@@ -22,6 +22,15 @@ def expand_home(value):
   return os.path.expanduser(value) if isinstance(value, str) and value.startswith("~") else value
 
 
+def resolve_dotdot(value):
+  """`value` with a `..` resolved as the system resolves it: after the link before it (`lnk/../run`
+  with lnk -> real/sub is real/run, the folder `ls` lists), made absolute by os.path.realpath; a
+  textual os.path.abspath drops `lnk/..` and names another folder. Other values as given."""
+  if isinstance(value, str) and ".." in value.split(os.sep):
+    return os.path.realpath(value)
+  return value
+
+
 def _is_path_flag(name: str, names) -> bool:
   if name in names:
     return True
@@ -39,15 +48,16 @@ def _refuse_padded(flag: str, value: str) -> None:
 
 
 def expand_home_flags(argv, names) -> list:
-  """argv with the values of `--name=~...` expanded for each flag in `names` (without dashes) and
-  for the --config.* overrides that hold a path; other arguments untouched."""
+  """argv with the values of `--name=~...` expanded (and a `..` resolved: resolve_dotdot) for each flag
+  in `names` (without dashes) and for the --config.* overrides that hold a path; other arguments
+  untouched."""
   out = []
   for arg in argv:
     if isinstance(arg, str) and arg.startswith("-") and "=" in arg:
       flag, value = arg.split("=", 1)
       if _is_path_flag(flag.lstrip("-"), names):
         _refuse_padded(flag, value)
-        arg = f"{flag}={expand_home(value)}"
+        arg = f"{flag}={resolve_dotdot(expand_home(value))}"
     out.append(arg)
   return out
 

@@ -145,6 +145,20 @@ def check_run_folders(workdir: str) -> None:
     if os.path.isdir(path):
       raise OSError(f"{path} is a folder, but the run appends its records to a file there; move it away or "
                     f"choose another --workdir.")
+  check_own_checkpoints_folder(workdir)
+
+
+def check_own_checkpoints_folder(workdir: str) -> None:
+  """A checkpoints/ linked to another run's (a folder holding a run's .lock or metrics.jsonl) is
+  refused: the two runs would resume from and prune each other's steps, each under its own lock. A
+  link to a folder of its own on a larger disk is fine."""
+  real = os.path.realpath(os.path.join(workdir, "checkpoints"))
+  owner = os.path.dirname(real)
+  if os.path.basename(real) == "checkpoints" and owner != os.path.realpath(workdir) and any(
+      os.path.exists(os.path.join(owner, name)) for name in (".lock", "metrics.jsonl")):
+    raise ValueError(f"{workdir}/checkpoints is a link to {real}, the checkpoints of the run in {owner}: the two runs "
+                     f"would resume from and prune each other's steps; continue that run with --workdir={owner}, or "
+                     f"give this one a checkpoints folder of its own.")
 
 
 def check_run_file_links(workdir: str) -> None:

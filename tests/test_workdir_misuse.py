@@ -90,16 +90,20 @@ def test_resume_from_an_earlier_step_sets_the_newer_ones_aside_and_trains_on(tmp
   """A halted run whose last good step is already blown up: train mode resumes from an earlier
   step, the newer steps are kept aside (never deleted) and the steps trained again are saved."""
   config = tiny_config()
-  config.checkpoint.every_steps = 2
+  config.checkpoint.every_steps = config.sample_every = 2
   workdir = str(tmp_path / "run")
   loop.train(config, workdir)
   checkpoints = os.path.join(workdir, "checkpoints")
   assert sorted(os.listdir(checkpoints)) == ["2", "3", "4"]      # 3 = the stage boundary
+  first_grid = open(os.path.join(workdir, "samples", "step_000004.gif"), "rb").read()
   with pytest.raises(FileNotFoundError, match=r"checkpoint step 1 not in .*available: \[2, 3, 4\]"):
     loop.train(config, workdir, resume_from_step=1)
   first = [json.loads(line) for line in open(os.path.join(workdir, "metrics.jsonl"))]
   loop.train(config, workdir, resume_from_step=2)
   assert sorted(os.listdir(checkpoints)) == ["2", "3", "3.superseded", "4", "4.superseded"]
+  # The grid of step 4 is drawn again; the first one is kept, as its checkpoint is.
+  assert open(os.path.join(workdir, "samples", "step_000004.superseded.gif"), "rb").read() == first_grid
+  assert os.path.exists(os.path.join(workdir, "samples", "step_000004.gif"))
   # Steps 3 and 4 were trained again: each is logged once, the first attempt's rows are set aside.
   steps = [json.loads(line)["step"] for line in open(os.path.join(workdir, "metrics.jsonl"))]
   assert steps == sorted(steps) and [s for s in steps if s > 2] == [s for s in [r["step"] for r in first] if s > 2]

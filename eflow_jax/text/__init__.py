@@ -40,6 +40,10 @@ class TextEncoder(abc.ABC):
   def encode(self, prompts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Prompts -> (text (B, L, D) zero-padded, mask (B, L) int32)."""
 
+  def check_captions_kept_apart(self, captions: Sequence[str]) -> None:
+    """Raises ValueError (one line) when two different captions become one text at text_length
+    tokens (T5TextEncoder); an encoder that truncates nothing keeps them apart."""
+
   def null_embedding(self) -> tuple[np.ndarray, np.ndarray]:
     """(text (L, D), mask (L,)) of the empty prompt."""
     text, mask = self.encode([""])
@@ -128,6 +132,21 @@ class T5TextEncoder(TextEncoder):
                          truncation=True, add_special_tokens=True, return_attention_mask=True,
                          return_tensors="np")
     return tok["input_ids"].astype(np.int64), tok["attention_mask"].astype(np.int32)
+
+  def check_captions_kept_apart(self, captions):
+    """A set prepared at --text_length=1 embedded every caption as its first token, one text for all,
+    with only the generic truncation warning: two captions whose tokens differ only past text_length
+    are refused, naming them and the length that tells them apart."""
+    captions = sorted(set(_check_prompts(captions)))
+    full = self.tokenizer(captions, add_special_tokens=True)["input_ids"]
+    cut = self.tokenizer(captions, max_length=self.text_length, truncation=True, add_special_tokens=True)["input_ids"]
+    first = {}
+    for caption, ids, kept in zip(captions, full, cut):
+      other, other_ids = first.setdefault(tuple(kept), (caption, ids))
+      if list(other_ids) != list(ids):          # the same tokens in full: the vocabulary's limit, not the cut
+        apart = next(i for i, (a, b) in enumerate(zip(other_ids + [None], ids + [None])) if a != b)
+        raise ValueError(f"captions {other!r} and {caption!r} are one text at text_length={self.text_length} tokens "
+                         f"(their tokens differ from token {apart + 1} on): set text_length to at least {apart + 2}.")
 
   def encode(self, prompts):
     torch = self._torch

@@ -23,10 +23,9 @@ mean / std, recorded in the manifest); captions go through the text encoder (tri
 real tokens, see eflow_jax/text). Unreadable, corrupt or too-short videos are reported (console and
 manifest 'skipped') and left out; the run never stops for one bad file.
 
-Reruns: OUTPUT/preparation.json records the inputs (the videos' paths and labels or captions, by
-digest) and every option that shapes the records; a rerun with other ones is refused before
-anything is written. A finished shard whose video was replaced since is encoded again, and one
-another process encoded from other contents is refused (tools/input_digests.py).
+Reruns: OUTPUT/preparation.json records the inputs (the videos' paths and labels or captions, by digest)
+and every option that shapes the records; a rerun with other ones is refused before anything is written;
+a finished shard whose video was replaced is encoded again (tools/input_digests.py).
 
 Shards: entry i is in shard i // shard_size; process p of P (--process_index/--process_count,
 default JAX's) writes shards s with s % P == p. A shard is done when its sidecar shard-XXXXX.json
@@ -51,8 +50,8 @@ from eflow_jax.tools.input_digests import check_other_processes_read_the_same, d
 from eflow_jax.tools.progress_bar import progress_bar
 from eflow_jax.tools.preparation_record import claimed_output, holds_a_record_set, preparation_record
 from eflow_jax.tools.preparation_processes import this_process
-from eflow_jax.tools.video_inputs import (check_autoencoder_options, check_class_count, check_clip_memory,
-                                          read_clip_and_rate, read_input, recorded_rate)
+from eflow_jax.tools.video_inputs import (TEXT_OPTION_DEFAULTS, check_class_count, check_clip_memory,
+                                          check_unused_options, read_clip_and_rate, read_input, recorded_rate)
 
 SIDECAR = "shard-{:05d}.json"
 
@@ -95,11 +94,7 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
   ae = autoencoder or autoencoders.IdentityAutoencoder(3)
   latent_shape = ae.latent_shape(frames, height, width)           # shape rule check up front
   entries, classes, origin = read_input(input_path, tfds_options)
-  label_kind = "text" if "caption" in entries[0] else "class"
-  if label_kind == "text" and text_encoder is None:
-    raise ValueError("the input has captions: give a text encoder (--text_encoder=LOCAL_T5_DIR).")
-  if label_kind == "class" and text_encoder is not None:      # it would be loaded and then read by nothing
-    raise labels_without_text(input_path)
+  label_kind = _label_kind(input_path, entries, text_encoder, num_classes)
   if label_kind == "class":
     num_classes = _num_classes(entries, classes, num_classes)
     _warn_empty_classes(input_path, entries, classes, num_classes)
@@ -134,6 +129,20 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
     same_inputs = functools.partial(check_other_processes_read_the_same, output, entries, shard_size, mine=set(mine))
     report["manifest"] = finalize(output, num_shards, fields, has_still_latent=still_latent, check=same_inputs)
     return report
+
+
+def _label_kind(input_path: str, entries, text_encoder, num_classes: int) -> str:
+  """'text' (captions) or 'class', with the options that kind reads and no option it would ignore."""
+  if "caption" not in entries[0]:
+    if text_encoder is not None:         # it would be loaded and then read by nothing
+      raise labels_without_text(input_path)
+    return "class"
+  if text_encoder is None:
+    raise ValueError("the input has captions: give a text encoder (--text_encoder=LOCAL_T5_DIR).")
+  if num_classes:                        # a caption set has no class ids to count
+    raise ValueError(f"--num_classes={num_classes} applies to class labels; {input_path} gives captions: remove it.")
+  text_encoder.check_captions_kept_apart([e["caption"] for e in entries])
+  return "text"
 
 
 def labels_without_text(input_path: str) -> ValueError:
@@ -321,9 +330,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
   p.add_argument("--vae_random_init_seed", type=int, default=-1, help="tests only")
   p.add_argument("--vae_max_batch", type=int, default=1)
   p.add_argument("--text_encoder", default="", help="local T5/UMT5 directory (captions)")
-  p.add_argument("--text_length", type=int, default=512)
-  p.add_argument("--text_device", default="cpu")
-  p.add_argument("--text_dtype", default="float32", choices=["float32", "float16", "bfloat16"])
+  p.add_argument("--text_length", type=int, default=TEXT_OPTION_DEFAULTS["text_length"])
+  p.add_argument("--text_device", default=TEXT_OPTION_DEFAULTS["text_device"])
+  p.add_argument("--text_dtype", default=TEXT_OPTION_DEFAULTS["text_dtype"], choices=["float32", "float16", "bfloat16"])
   p.add_argument("--shard_size", type=int, default=64)
   p.add_argument("--latent_dtype", default="float32", choices=list(records.LATENT_DTYPES))
   p.add_argument("--still_latent", action="store_true", help="also encode the first frame held")
@@ -341,7 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
   from eflow_jax.cli_checks import start_jax_backend  # pylint: disable=g-import-not-at-top
   try:
     start_jax_backend(os.environ)
-    check_autoencoder_options(args)
+    check_unused_options(args)
     arch = json.loads(args.vae_arch) if args.vae_arch else {}
     if args.autoencoder == "wan21":                  # shape rule first: building a VAE is slow
       from eflow_jax.autoencoders import wan_vae  # pylint: disable=g-import-not-at-top

@@ -45,15 +45,25 @@ def check_clip_memory(frames: int, height: int, width: int) -> None:
                      f"{needed / 2**30:.1f} GiB, {available / 2**30:.1f} GiB of RAM is free; ask for smaller clips.")
 
 
-def check_autoencoder_options(args) -> None:
-  """prepare_data's Wan VAE options with --autoencoder=identity were ignored, while the manifest's
-  autoencoder_config named those weights as the set's autoencoder: refused in one line."""
+# prepare_data's text options and their defaults (parse_args).
+TEXT_OPTION_DEFAULTS = {"text_length": 512, "text_device": "cpu", "text_dtype": "float32"}
+
+
+def check_unused_options(args) -> None:
+  """prepare_data's options that the rest of the command would ignore, refused in one line: Wan VAE
+  options with --autoencoder=identity (the manifest's autoencoder_config named those weights as the
+  set's autoencoder), text options without --text_encoder (a class set embeds no text)."""
   given = [f"--{name}" for name in ("vae_weights", "vae_cache_dir", "vae_arch") if getattr(args, name)]
   given += ["--vae_random_init_seed"] if args.vae_random_init_seed >= 0 else []
   if args.autoencoder == "identity" and given:
     raise ValueError(f"{' / '.join(given)} {'apply' if len(given) > 1 else 'applies'} to --autoencoder=wan21, not "
                      f"identity (which stores the pixels as they are): remove {'them' if len(given) > 1 else 'it'}, or "
                      f"use --autoencoder=wan21.")
+  given = [f"--{name}={getattr(args, name)}" for name, default in TEXT_OPTION_DEFAULTS.items()
+           if getattr(args, name) != default]
+  if not args.text_encoder and given:
+    raise ValueError(f"{' '.join(given)} {'apply' if len(given) > 1 else 'applies'} to captions embedded with "
+                     f"--text_encoder, which is not given: remove {'them' if len(given) > 1 else 'it'}, or give it.")
 
 
 def read_input(input_path: str, tfds_options: dict | None = None) -> tuple[list[dict], list[str] | None, dict]:

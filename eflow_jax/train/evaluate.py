@@ -28,13 +28,8 @@ from eflow_jax.pipeline import (CONFIG_FILE, check_example_shape, check_float32_
                                 restore_export, trained_example_shape)
 from eflow_jax.train import curriculum
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, model_kind
+from eflow_jax.train.training_grids import write_samples
 
-
-def write_samples(workdir, name, videos, columns=None, fps=video_io.DEFAULT_FPS):
-  if jax.process_index() != 0:
-    return []
-  return video_io.write_videos(os.path.join(workdir, "samples", name), np.asarray(videos), columns=columns,
-                               fps=fps)
 
 # ------------------------------------------------------------------------------------------------
 # While training: samples every config.sample_every steps, diagnostics every
@@ -383,11 +378,11 @@ def sample_metrics(config, model, example_shape, state, mesh, workdir, *, num_sa
 
 
 def sampling_protocol(flow) -> dict:
-  """How an eval report's clips were sampled: the sampler, the steps it took (one for one_step,
-  sample_limits.steps_taken), its network evaluations (two a step for euler_cfg) and the guidance."""
+  """How an eval report's clips were sampled: the sampler, the steps it took (sample_limits.steps_taken),
+  its network evaluations, the guidance and the other settings that change the clips (sampler_settings)."""
   steps = sample_limits.steps_taken(flow.sampler, flow.inference_steps)
   return {"sampler": flow.sampler, "sampler_steps": steps, "nfe": steps * (2 if flow.sampler == "euler_cfg" else 1),
-          "guidance": flow.w_inf}
+          "guidance": flow.w_inf, **sample_limits.sampler_settings(flow)}
 
 
 def prompt_following_scores(config, samples, prompts, real_videos, real, classifier) -> dict:

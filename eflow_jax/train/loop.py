@@ -32,6 +32,7 @@ from eflow_jax.train.progress import (LogWindow, MetricWriter, Profiler, progres
                                       step_flops)
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, make_run_mesh, model_kind
 from eflow_jax.train.step import make_train_step
+from eflow_jax.train.training_grids import set_aside_grids_after
 from eflow_jax.train.validate import config_warnings
 
 
@@ -174,6 +175,7 @@ def _state_data_and_checkpoints(config, workdir, build_result, allow_resume_chan
   state, data_position = resume(ckpt, state, state_shardings, config, allow_resume_changes, resume_from_step)
   write_parameter_overview(workdir, jax.eval_shape(lambda p: p, state.params))    # once the checkpoint fits
   set_aside_metrics_after(workdir, int(state.step))     # the steps after it are trained again
+  set_aside_grids_after(workdir, int(state.step))
   if int(state.step) > config.total_steps and jax.process_index() == 0:
     print(f"warning: the run is at step {int(state.step)}, past total_steps={config.total_steps}: nothing is trained "
           f"(a run is not shortened; --resume_from_step=N with N < {config.total_steps} trains from checkpoint N).",

@@ -1,0 +1,54 @@
+"""The sample grids training writes into <workdir>/samples (`step_NNNNNN.gif` / `.mp4`, every
+config.sample_every steps): never written over a file of the user's, and never over a grid of a step
+that is trained again (a resume from an earlier checkpoint) without keeping the first one."""
+import os
+import re
+import sys
+
+import jax
+import numpy as np
+
+from eflow_jax import video_io
+
+GRID_NAME = re.compile(r"^step_(\d+)\.(gif|mp4)$")
+SUPERSEDED = ".superseded"      # step_000006.superseded.gif: the grid of a step before it was trained again
+
+
+def write_samples(workdir: str, name: str, videos, columns=None, fps=video_io.DEFAULT_FPS) -> list[str]:
+  """`<workdir>/samples/<name>.gif` and `.mp4` of the grid (process 0 only); nothing, with one warning,
+  where either name holds a file no sampler wrote (video_io.carries_writer_mark): a user's own."""
+  if jax.process_index() != 0:
+    return []
+  stem = os.path.join(workdir, "samples", name)
+  foreign = [p for p in (stem + ".gif", stem + ".mp4") if os.path.lexists(p) and not video_io.carries_writer_mark(p)]
+  if foreign:
+    print(f"warning: {foreign[0]} was not written by a sampler here (no writer mark): this grid is not written "
+          f"over it; move it away to have the grids of later steps written.", file=sys.stderr, flush=True)
+    return []
+  return video_io.write_videos(stem, np.asarray(videos), columns=columns, fps=fps)
+
+
+def set_aside_grids_after(workdir: str, step: int) -> int:
+  """Renames the grids of steps after `step` to `step_NNNNNN.superseded.gif` (a second time:
+  `.superseded2`, ...), as set_aside_metrics_after moves their records: the steps are trained again
+  and their new grids would replace the first ones. Only grids written here are renamed. The number
+  renamed."""
+  folder = os.path.join(workdir, "samples")
+  if jax.process_index() != 0 or not os.path.isdir(folder):
+    return 0
+  moved = 0
+  for name in sorted(os.listdir(folder)):
+    found = GRID_NAME.match(name)
+    if not found or int(found.group(1)) <= step or not video_io.carries_writer_mark(os.path.join(folder, name)):
+      continue                      # a file of the user's stays (write_samples does not write over it)
+    stem, ext = name.rsplit(".", 1)
+    target, n = os.path.join(folder, f"{stem}{SUPERSEDED}.{ext}"), 1
+    while os.path.lexists(target):
+      n += 1
+      target = os.path.join(folder, f"{stem}{SUPERSEDED}{n}.{ext}")
+    os.rename(os.path.join(folder, name), target)
+    moved += 1
+  if moved:
+    print(f"samples: {moved} grid file(s) of steps after {step} renamed *{SUPERSEDED}.gif / .mp4 (those steps "
+          f"are trained again).", flush=True)
+  return moved
