@@ -259,6 +259,10 @@ def check_eval_report_settings(path: str, settings: dict, digest: str | None = N
     k = differ[0]
     raise ValueError(f"{path} holds an eval with {k}={protocol[k]!r}, this one has {k}={settings[k]!r}; give "
                      f"--output=PATH to keep both, or delete it.")
+  unrecorded = [k for k in settings if k not in protocol]     # a report from before its protocol held them
+  if unrecorded:
+    raise ValueError(f"{path} holds an eval that does not record its {unrecorded[0]} (written before reports did), "
+                     f"so it may have other settings than this one; give --output=PATH to keep both, or delete it.")
 
 
 def override_error_message(error: BaseException, argv) -> str:

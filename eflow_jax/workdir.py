@@ -32,7 +32,7 @@ class WorkdirLock:
 
   def __init__(self, workdir: str):
     self.path = os.path.join(workdir, ".lock")
-    self._file = None
+    self._file, self._checkpoints_fd = None, None
 
   def acquire(self) -> None:
     f = open(self.path, "a+")
@@ -54,8 +54,31 @@ class WorkdirLock:
     f.write(f"host {socket.gethostname()}, pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}")
     f.flush()
     self._file = f
+    self._lock_checkpoints()
+
+  def _lock_checkpoints(self) -> None:
+    """The checkpoints folder too, where it really is: two workdirs whose checkpoints/ link to one
+    folder (on a larger disk) would each hold their own .lock and prune each other's steps."""
+    workdir = os.path.dirname(self.path)
+    folder = os.path.realpath(os.path.join(workdir, "checkpoints"))
+    os.makedirs(folder, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+      fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as e:
+      os.close(fd)
+      if e.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):     # flock unsupported: warned above
+        return
+      self.release()
+      raise WorkdirLockedError(f"another trainer is using {folder}, which {workdir}/checkpoints is a link to; wait "
+                               f"for it to end or give this run a checkpoints folder of its own.") from None
+    self._checkpoints_fd = fd
 
   def release(self) -> None:
+    if self._checkpoints_fd is not None:
+      fcntl.flock(self._checkpoints_fd, fcntl.LOCK_UN)
+      os.close(self._checkpoints_fd)
+      self._checkpoints_fd = None
     if self._file is not None:
       fcntl.flock(self._file, fcntl.LOCK_UN)
       self._file.close()

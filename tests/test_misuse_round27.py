@@ -90,8 +90,8 @@ def test_training_grids_never_write_over_a_users_file_and_keep_a_retrained_steps
   capsys.readouterr()
   assert training_grids.write_samples(str(tmp_path), "step_000010", np.zeros((1, 2, 16, 16, 3), np.float32)) == []
   assert (samples / "step_000010.gif").read_bytes() == mine and not (samples / "step_000010.mp4").exists()
-  assert "step_000010.gif was not written by a sampler here (no writer mark): this grid is not written" in \
-      capsys.readouterr().err
+  assert "step_000010.gif was not written by a sampler here (no writer mark): this step's grid is not written " \
+         "over it (the other steps' grids are)." in capsys.readouterr().err
 
 
 def test_a_path_through_a_link_and_dotdot_is_the_folder_the_system_reaches(tmp_path):
@@ -177,3 +177,38 @@ def test_num_classes_for_a_caption_set_is_refused(tmp_path, tiny_umt5):
     prepare_data.prepare(input_path=str(tmp_path / "l.jsonl"), output=str(tmp_path / "out"), frames=4, height=16,
                          width=16, text_encoder=tiny_umt5(8), num_classes=5, progress=False)
   assert not os.path.exists(tmp_path / "out")
+
+
+def test_an_eval_report_that_does_not_record_a_setting_is_not_replaced(tmp_path):
+  """W16, after the fix: a report written before protocols held the time shift (sampled at shift 1) was
+  replaced by an eval at shift 3 without a word: whether the two agree cannot be told."""
+  config = get_config()
+  report = tmp_path / "eval_step000012.json"
+  old = {k: v for k, v in evaluate.sampling_protocol(config.flow).items() if k != "shift"}
+  report.write_text(json.dumps({"protocol": old}))
+  with pytest.raises(ValueError, match=r"holds an eval that does not record its shift \(written before reports did\), "
+                                       r"so it may have other settings than this one; give --output=PATH"):
+    cli_checks.check_eval_report_settings(str(report), evaluate.sampling_protocol(config.flow))
+
+
+def test_two_runs_whose_checkpoints_link_to_one_folder_cannot_train_at_once(tmp_path):
+  """W14, after the fix: two workdirs whose checkpoints/ both link to one folder of another name (a
+  larger disk) passed the link check; each held its own .lock while pruning the other's steps."""
+  os.makedirs(tmp_path / "big" / "a_ckpts")
+  for run in ("a", "b"):
+    os.makedirs(tmp_path / run)
+    os.symlink(tmp_path / "big" / "a_ckpts", tmp_path / run / "checkpoints")
+  first = workdir_lib.WorkdirLock(str(tmp_path / "a"))
+  first.acquire()
+  second = workdir_lib.WorkdirLock(str(tmp_path / "b"))
+  with pytest.raises(workdir_lib.WorkdirLockedError, match=rf"^another trainer is using {tmp_path}/big/a_ckpts, "
+                                                            rf"which {tmp_path}/b/checkpoints is a link to; wait"):
+    second.acquire()
+  first.release()
+  second.acquire()                       # the first one ended: the folder is free
+  second.release()
+  os.makedirs(tmp_path / "c")
+  third = workdir_lib.WorkdirLock(str(tmp_path / "c"))          # a run's own folder, made for it
+  third.acquire()
+  assert os.path.isdir(tmp_path / "c" / "checkpoints")
+  third.release()

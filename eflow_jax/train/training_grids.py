@@ -22,8 +22,8 @@ def write_samples(workdir: str, name: str, videos, columns=None, fps=video_io.DE
   stem = os.path.join(workdir, "samples", name)
   foreign = [p for p in (stem + ".gif", stem + ".mp4") if os.path.lexists(p) and not video_io.carries_writer_mark(p)]
   if foreign:
-    print(f"warning: {foreign[0]} was not written by a sampler here (no writer mark): this grid is not written "
-          f"over it; move it away to have the grids of later steps written.", file=sys.stderr, flush=True)
+    print(f"warning: {foreign[0]} was not written by a sampler here (no writer mark): this step's grid is not "
+          f"written over it (the other steps' grids are).", file=sys.stderr, flush=True)
     return []
   return video_io.write_videos(stem, np.asarray(videos), columns=columns, fps=fps)
 
