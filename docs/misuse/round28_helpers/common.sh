@@ -1,0 +1,4 @@
+# sourced by the round-28 case scripts: fixtures, log folder and a logger s NAME CMD... (full output kept in $L/NAME.out)
+. /tmp/r28/env.sh
+L=/tmp/r28/log; O2=/tmp/r28/out2; R2=/tmp/r28/runs2; mkdir -p $L $O2 $R2
+s() { n=$1; shift; echo "== $n: $*" > $L/$n.out; "$@" >> $L/$n.out 2>&1; echo "-- $n: $(grep -v 'WARNING:absl\|^step ' $L/$n.out | tail -${TAILN:-3} | cut -c1-700)"; }
