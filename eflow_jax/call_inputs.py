@@ -14,6 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax import user_paths
+from eflow_jax.schema.data import check_record_paths_are_read
 
 _forked = False          # this process is a child forked from one that had imported the Pipeline
 
@@ -69,7 +70,10 @@ def as_prompts(values) -> list:
 def check_config(what: str, config) -> None:
   """A run config given to a loader must be one (a ConfigDict, as config_lib.load_config returns): a
   config file's path failed deep inside the loader with an AttributeError on 'str'."""
-  if config is None or all(hasattr(config, name) for name in ("model", "data")):
+  if config is None:
+    return
+  if all(hasattr(config, name) for name in ("model", "data")):
+    check_record_paths_are_read(config.data)          # as the command line refuses them (train/validate.py)
     return
   hint = (f"load it first: eflow_jax.config_lib.load_config({str(config)!r})" if isinstance(config, (str, os.PathLike))
           else "give a run config (eflow_jax.config_lib.load_config('configs/x.py'))")

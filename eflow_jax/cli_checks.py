@@ -246,12 +246,17 @@ def check_eval_report_settings(path: str, settings: dict, digest: str | None = N
   with other settings (sample count, sampler, its steps, guidance, seed) was replaced without a word.
   `settings` are named as the report's 'protocol' names them (train/evaluate.py, sample_metrics). A
   report of other weights than `digest` is set aside when the new one is written, not compared."""
+  if not os.path.lexists(path) or (os.path.isfile(path) and os.path.getsize(path) == 0):
+    return                                  # none there, or an empty file: nothing of value to keep
   try:
     with open(path, encoding="utf-8") as f:
       report = json.load(f)
-    protocol = report.get("protocol", {})
-  except (OSError, ValueError, AttributeError):
-    return                                  # none there, or not a report: nothing of value to keep
+  except (OSError, ValueError):
+    report = None
+  if not (isinstance(report, dict) and ("step" in report or "protocol" in report)):    # a user's notes, a list...
+    raise ValueError(f"{path} is there and is not an eval report; it would be overwritten: move it away, or give "
+                     f"--output=PATH.")
+  protocol = report.get("protocol", {})
   if weights_digest.scored_other_weights(report, digest):
     return
   differ = [k for k, v in settings.items() if k in protocol and protocol[k] != v]

@@ -161,7 +161,7 @@ def check_run_folders(workdir: str) -> None:
     if os.path.exists(path) and not os.path.isdir(path):
       raise OSError(f"{path} is a file, but the run writes a folder there; move it away or choose another "
                     f"--workdir.")
-    if os.path.isdir(path):        # a read-only checkpoints folder would be found at the first save
+    if os.path.isdir(path) or os.path.islink(path):   # read-only, or a link to nothing: found at the first write
       check_writable(path, f"the {name} folder of --workdir", create=False)
   for name in RUN_FILES:
     path = os.path.join(workdir, name)

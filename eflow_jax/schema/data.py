@@ -53,10 +53,20 @@ def data_config(**fields) -> ml_collections.ConfigDict:
   return build("data", vars(c), fields)
 
 
+def check_record_paths_are_read(cfg) -> None:
+  """data.path and data.eval_path are read only from record sets: with a generated source (it draws
+  its own clips and held-out split) they were ignored without a word. One-line ValueError."""
+  for field in ("path", "eval_path"):
+    if cfg.source != "array_record" and cfg.get(field):
+      raise ValueError(f"data.{field}={cfg.get(field)!r} is read only with data.source='array_record' "
+                       f"(data.source={cfg.source!r} ignores it); unset it or change data.source.")
+
+
 def validate_data_config(cfg, model_kind: str | None = None) -> None:
   """Raises ValueError (one line, naming the field to change) for an invalid data config."""
   if cfg.source not in SOURCES:
     raise ValueError(f"data.source={cfg.source!r} is unknown; use one of {', '.join(SOURCES)}.")
+  check_record_paths_are_read(cfg)
   if model_kind is not None and model_kind not in MODEL_KINDS:
     raise ValueError(f"model_kind={model_kind!r} is unknown; use one of {', '.join(MODEL_KINDS)}.")
   for name in ("batch_size", "text_dim", "text_length"):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import abc
 import os
+import sys
 from typing import Mapping, Sequence
 
 from absl import logging
@@ -136,17 +137,24 @@ class T5TextEncoder(TextEncoder):
   def check_captions_kept_apart(self, captions):
     """A set prepared at --text_length=1 embedded every caption as its first token, one text for all,
     with only the generic truncation warning: two captions whose tokens differ only past text_length
-    are refused, naming them and the length that tells them apart."""
+    are refused, naming them and the length that tells them apart. Captions the tokenizer reads as the
+    same tokens at any length are warned of (one line): no text_length tells them apart."""
     captions = sorted(set(_check_prompts(captions)))
     full = self.tokenizer(captions, add_special_tokens=True)["input_ids"]
     cut = self.tokenizer(captions, max_length=self.text_length, truncation=True, add_special_tokens=True)["input_ids"]
-    first = {}
+    first, alike = {}, []
     for caption, ids, kept in zip(captions, full, cut):
       other, other_ids = first.setdefault(tuple(kept), (caption, ids))
-      if list(other_ids) != list(ids):          # the same tokens in full: the vocabulary's limit, not the cut
+      if list(other_ids) != list(ids):
         apart = next(i for i, (a, b) in enumerate(zip(other_ids + [None], ids + [None])) if a != b)
         raise ValueError(f"captions {other!r} and {caption!r} are one text at text_length={self.text_length} tokens "
                          f"(their tokens differ from token {apart + 1} on): set text_length to at least {apart + 2}.")
+      if other != caption:                      # the same tokens in full: what the vocabulary cannot tell apart
+        alike.append((other, caption))
+    if alike:
+      print(f"warning: {len(alike)} caption(s) are the same tokens as another for this tokenizer (characters outside "
+            f"its vocabulary read as one unknown token), e.g. {alike[0][0]!r} and {alike[0][1]!r}: each such group "
+            f"trains as one text.", file=sys.stderr, flush=True)
 
   def encode(self, prompts):
     torch = self._torch

@@ -275,9 +275,6 @@ def _sources(config, stages):
     for i, stage in enumerate(stages):
       _require(not stage.data_path, f"curriculum.stage{i + 1}.data_path={stage.data_path!r} is read only with "
                f"data.source='array_record' (data.source={data.source!r} ignores it); unset it or change data.source.")
-    for field in ("path", "eval_path"):         # a generated source draws its own clips and held-out split
-      _require(not data.get(field), f"data.{field}={data.get(field)!r} is read only with data.source='array_record' "
-               f"(data.source={data.source!r} ignores it); unset it or change data.source.")
     return [("data.path", data, range(len(stages)))]
   paths = {"data.path": data.path}
   for i, stage in enumerate(stages):
