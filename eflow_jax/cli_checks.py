@@ -245,7 +245,8 @@ def check_eval_report_settings(path: str, settings: dict, digest: str | None = N
   """--mode=eval without --output writes <workdir>/eval_stepN.json: an earlier report of that step made
   with other settings (sample count, sampler, its steps, guidance, seed) was replaced without a word.
   `settings` are named as the report's 'protocol' names them (train/evaluate.py, sample_metrics). A
-  report of other weights than `digest` is set aside when the new one is written, not compared."""
+  report of other weights than `digest` is set aside when the new one is written, not compared. A
+  file there that is no report (a user's notes) is refused, as --output refuses it (check_eval_output)."""
   if not os.path.lexists(path) or (os.path.isfile(path) and os.path.getsize(path) == 0):
     return                                  # none there, or an empty file: nothing of value to keep
   try:

@@ -84,8 +84,8 @@ def write_sample_files(stem: str, videos, names, columns, fps, captions=None) ->
 def default_sample_name(config, trained: int, *, steps, guidance, seed, sampler, num, class_id, prompts) -> str:
   """--mode=sample's file name without --output: every option that changes the clips is in it (the
   sampler, its steps and guidance, the seed, the clip count, a time shift or unguided input other than
-  the default, the class or a digest of the prompts),
-  so two different requests never write over each other's clips under one name."""
+  the default, the class or a digest of the prompts), so two different requests never write over
+  each other's clips under one name."""
   flow = config.flow
   sampler = sampler or flow.sampler
   taken = sample_limits.steps_taken(sampler, steps or flow.inference_steps)      # one_step: always 1

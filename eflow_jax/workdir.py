@@ -70,8 +70,10 @@ class WorkdirLock:
       if e.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):     # flock unsupported: warned above
         return
       self.release()
-      raise WorkdirLockedError(f"another trainer is using {folder}, which {workdir}/checkpoints is a link to; wait "
-                               f"for it to end or give this run a checkpoints folder of its own.") from None
+      where = (f"which {workdir}/checkpoints is a link to" if os.path.islink(os.path.join(workdir, "checkpoints"))
+               else "this run's checkpoints folder, through another workdir's link to it")
+      raise WorkdirLockedError(f"another trainer is using {folder}, {where}; wait for it to end or give each run a "
+                               f"checkpoints folder of its own.") from None
     self._checkpoints_fd = fd
 
   def release(self) -> None:

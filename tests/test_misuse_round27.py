@@ -202,7 +202,8 @@ def test_two_runs_whose_checkpoints_link_to_one_folder_cannot_train_at_once(tmp_
   first.acquire()
   second = workdir_lib.WorkdirLock(str(tmp_path / "b"))
   with pytest.raises(workdir_lib.WorkdirLockedError, match=rf"^another trainer is using {tmp_path}/big/a_ckpts, "
-                                                            rf"which {tmp_path}/b/checkpoints is a link to; wait"):
+                                                            rf"which {tmp_path}/b/checkpoints is a link to; wait "
+                                                            r"for it to end or give each run a checkpoints folder"):
     second.acquire()
   first.release()
   second.acquire()                       # the first one ended: the folder is free
