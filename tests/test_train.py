@@ -326,7 +326,8 @@ def test_tensorboard_gets_the_config_samples_and_eval_and_a_profile_is_written(t
   assert [step for step, _ in clips] == [4]
   image = clips[0][1]
   assert image.encoded_image_string[:6] == b"GIF89a"
-  assert (image.height, image.width) == (17, config.sample_columns * 17)      # the grid, not enlarged
+  assert config.sample_columns == 5                    # more columns than the 4 clips: one row of 4, none empty
+  assert (image.height, image.width) == (17, 4 * 17)      # the grid, not enlarged
   assert Image.open(__import__("io").BytesIO(image.encoded_image_string)).n_frames == 4
   rows = [json.loads(line) for line in open(os.path.join(workdir, "metrics.jsonl"))]
   evals = [r for r in rows if "eval/class_accuracy" in r]
