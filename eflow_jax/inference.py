@@ -68,7 +68,7 @@ def run_sampler(what: str, program, params, cond: dict, key, setting: str | None
 
 def autoencoder_for(config):
   """The decoder of the latents this run trains on (identity for pixels; Wan 2.1 for its shards)."""
-  manifest = pipeline.manifest(config.data) if config.data.source == "array_record" else None
+  manifest = pipeline.record_manifest(config.data)
   return autoencoders.from_config(config, manifest)
 
 

@@ -176,7 +176,7 @@ class Pipeline:
       trained = trained_example_shape(meta)
       if trained is not None:
         check_example_shape(f"the checkpoint in {directory}", trained, data_pipeline.example_shape(config.data))
-    manifest = data_pipeline.manifest(config.data) if config.data.source == "array_record" else None
+    manifest = data_pipeline.record_manifest(config.data)
     return cls(config, params, data_pipeline.example_shape(config.data), step=step, manifest=manifest,
                source=f"{directory} step {step}")
 

@@ -24,12 +24,18 @@ def check_earlier_sample(stem: str) -> None:
   """Raises ValueError (one line) when STEM.gif or STEM.mp4 is there but was not written by a sampler
   here (video_io.WRITER_MARK), or STEM_clips/ holds what no earlier sample into STEM wrote: a user's
   own file of that name would be written over or removed."""
-  for path in (f"{stem}.gif", f"{stem}.mp4"):
-    if os.path.lexists(path) and not (os.path.isfile(path) and video_io.carries_writer_mark(path)):
-      raise ValueError(f"{path} is there and is not a sample grid eflow_jax wrote (no writer mark of this name and "
-                       f"size, as a copy, an edited grid or one from before the mark has none): it would be written "
-                       f"over; choose another --output, or move it.")
+  foreign = foreign_grid_files(stem)
+  if foreign:
+    raise ValueError(f"{foreign[0]} is there and is not a sample grid eflow_jax wrote (no writer mark of this name and "
+                     f"size, as a copy, an edited grid or one from before the mark has none): it would be written "
+                     f"over; choose another --output, or move it.")
   check_earlier_clips(stem + video_io.CLIPS_FOLDER_SUFFIX)
+
+
+def foreign_grid_files(stem: str) -> list[str]:
+  """STEM.gif / STEM.mp4 where one is there that no sampler here wrote (video_io.WRITER_MARK): a user's."""
+  return [path for path in (f"{stem}.gif", f"{stem}.mp4")
+          if os.path.lexists(path) and not (os.path.isfile(path) and video_io.carries_writer_mark(path))]
 
 
 def check_earlier_clips(folder: str) -> None:

@@ -238,6 +238,11 @@ def _manifest_json(path: str, mtime_ns: int) -> str:
   return json.dumps(records.read_manifest(path))
 
 
+def record_manifest(data_cfg) -> dict | None:
+  """`manifest` of a record-set source; None for a generated one (Moving MNIST has no manifest)."""
+  return manifest(data_cfg) if data_cfg.source == "array_record" else None
+
+
 def manifest(data_cfg) -> dict:
   """The record set's manifest (array_record source); cached per (path, manifest mtime). A set
   deleted since a checkpoint saved its manifest: that copy (use_saved_manifest)."""

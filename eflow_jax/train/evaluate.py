@@ -161,7 +161,7 @@ def sample_videos(config, workdir, *, step=None, num=None, steps=None, guidance=
   check_data_for_model(config, workdir, saved, reads_records=False)
   if saved:                 # a deleted record set: its saved manifest stands in
     deleted_record_set.stands_in(config, saved)
-  manifest = pipeline.manifest(config.data) if config.data.source == "array_record" else None
+  manifest = pipeline.record_manifest(config.data)
   sample_limits.check_sample_mode("--mode=sample", clips, config, pipeline.example_shape(config.data), manifest)
   model, example_shape, state, meta, mesh = restore_for_inference(config, workdir, step)
   if prompts is not None:

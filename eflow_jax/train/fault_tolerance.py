@@ -234,7 +234,7 @@ class CheckpointPolicy:
     self._trained_sets = trained_sets.merged(trained_sets.of_meta(latest_meta(ckpt)),
                                              trained_sets.from_record_sets(self._record_sets, config.data))
     # Sampling and export need only data.path's manifest: kept, they outlive a deleted set.
-    self._manifest = pipeline.manifest(config.data) if config.data.source == "array_record" else None
+    self._manifest = pipeline.record_manifest(config.data)
 
   def due(self, done: int, stage, end: int) -> bool:
     return done == stage.end or done % self._config.checkpoint.every_steps == 0 or done == end

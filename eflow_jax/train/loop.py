@@ -80,7 +80,7 @@ def _check_training_grids(config, example_shape) -> None:
   the end) against the free RAM and MP4's frame size, before the first step: 5000 clips were refused
   only at the first grid, after the steps before it, whose checkpoint was not yet saved."""
   if config.sample_every or config.get("sample_every_minutes", 0.0):
-    manifest = data_pipeline.manifest(config.data) if config.data.source == "array_record" else None
+    manifest = data_pipeline.record_manifest(config.data)
     sample_limits.check_sample_mode("training's sample grids", config.num_samples, config, example_shape, manifest,
                                     setting="num_samples")
 

@@ -15,7 +15,7 @@ def check_sources_agree(config, kind: str, sources) -> None:
   """`sources`: (field, data config) of every source, data.path's first. ValueError, one line, naming
   the field: latents another autoencoder wrote would decode wrongly, and a set numbering other class
   names (['bird', 'cat'] against ['cat', 'dog']) would condition the model as other classes."""
-  manifest = pipeline.manifest(config.data) if config.data.source == "array_record" else None
+  manifest = pipeline.record_manifest(config.data)
   autoencoders.check_config(config, manifest)
   if kind == "text":
     text_encoders.check_config(config, manifest.get("text_encoder") if manifest else "builtin")

@@ -8,7 +8,7 @@ import sys
 import jax
 import numpy as np
 
-from eflow_jax import video_io
+from eflow_jax import sample_files, video_io
 
 GRID_NAME = re.compile(r"^step_(\d+)\.(gif|mp4)$")
 SUPERSEDED = ".superseded"      # step_000006.superseded.gif: the grid of a step before it was trained again
@@ -16,11 +16,11 @@ SUPERSEDED = ".superseded"      # step_000006.superseded.gif: the grid of a step
 
 def write_samples(workdir: str, name: str, videos, columns=None, fps=video_io.DEFAULT_FPS) -> list[str]:
   """`<workdir>/samples/<name>.gif` and `.mp4` of the grid (process 0 only); nothing, with one warning,
-  where either name holds a file no sampler wrote (video_io.carries_writer_mark): a user's own."""
+  where either name holds a file no sampler wrote (sample_files.foreign_grid_files): a user's own."""
   if jax.process_index() != 0:
     return []
   stem = os.path.join(workdir, "samples", name)
-  foreign = [p for p in (stem + ".gif", stem + ".mp4") if os.path.lexists(p) and not video_io.carries_writer_mark(p)]
+  foreign = sample_files.foreign_grid_files(stem)
   if foreign:
     print(f"warning: {foreign[0]} was not written by a sampler here (no writer mark): this step's grid is not "
           f"written over it (the other steps' grids are).", file=sys.stderr, flush=True)
