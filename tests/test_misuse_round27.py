@@ -86,7 +86,7 @@ def test_training_grids_never_write_over_a_users_file_and_keep_a_retrained_steps
   assert (samples / "step_000006.superseded.gif").read_bytes() == first_six
   write_grid(samples, "step_000006", 0.9)
   assert training_grids.set_aside_grids_after(str(tmp_path), 4) == 2        # a second resume: kept again
-  assert "step_000006.superseded2.gif" in os.listdir(samples)
+  assert "step_000006.superseded-2.gif" in os.listdir(samples)
   capsys.readouterr()
   assert training_grids.write_samples(str(tmp_path), "step_000010", np.zeros((1, 2, 16, 16, 3), np.float32)) == []
   assert (samples / "step_000010.gif").read_bytes() == mine and not (samples / "step_000010.mp4").exists()

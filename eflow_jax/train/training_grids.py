@@ -8,7 +8,7 @@ import sys
 import jax
 import numpy as np
 
-from eflow_jax import sample_files, video_io
+from eflow_jax import atomic_io, sample_files, video_io
 
 GRID_NAME = re.compile(r"^step_(\d+)\.(gif|mp4)$")
 SUPERSEDED = ".superseded"      # step_000006.superseded.gif: the grid of a step before it was trained again
@@ -29,10 +29,10 @@ def write_samples(workdir: str, name: str, videos, columns=None, fps=video_io.DE
 
 
 def set_aside_grids_after(workdir: str, step: int) -> int:
-  """Renames the grids of steps after `step` to `step_NNNNNN.superseded.gif` (a second time:
-  `.superseded2`, ...), as set_aside_metrics_after moves their records: the steps are trained again
-  and their new grids would replace the first ones. Only grids written here are renamed. The number
-  renamed."""
+  """Renames the grids of steps after `step` to `step_NNNNNN.superseded.gif` (a second time
+  `.superseded-2.gif`, ...: atomic_io.free_name), as set_aside_metrics_after moves their records: the
+  steps are trained again and their new grids would replace the first ones. Only grids written here
+  are renamed. The number renamed."""
   folder = os.path.join(workdir, "samples")
   if jax.process_index() != 0 or not os.path.isdir(folder):
     return 0
@@ -42,11 +42,7 @@ def set_aside_grids_after(workdir: str, step: int) -> int:
     if not found or int(found.group(1)) <= step or not video_io.carries_writer_mark(os.path.join(folder, name)):
       continue                      # a file of the user's stays (write_samples does not write over it)
     stem, ext = name.rsplit(".", 1)
-    target, n = os.path.join(folder, f"{stem}{SUPERSEDED}.{ext}"), 1
-    while os.path.lexists(target):
-      n += 1
-      target = os.path.join(folder, f"{stem}{SUPERSEDED}{n}.{ext}")
-    os.rename(os.path.join(folder, name), target)
+    os.rename(os.path.join(folder, name), atomic_io.free_name(os.path.join(folder, stem + SUPERSEDED), "." + ext))
     moved += 1
   if moved:
     print(f"samples: {moved} grid file(s) of steps after {step} renamed *{SUPERSEDED}.gif / .mp4 (those steps "
