@@ -201,8 +201,8 @@ def check_name_length(flag: str, path: str, suffix: str) -> None:
 
 
 def check_eval_output(output: str, workdir: str | None = None) -> None:
-  """--mode=eval's --output may replace only an earlier eval report (a JSON object with the
-  'step' and 'weights' that train/evaluate.py writes): never a folder, a run's metrics.jsonl or an
+  """--mode=eval's --output may replace only an earlier eval report (weights_digest.is_report, the
+  rule check_eval_report_settings applies to the default name): never a folder, a run's metrics.jsonl or an
   export's config.json, which would be lost after the whole evaluation; nor a name another run's or
   export's model card reads as that folder's own report (eval_stepN.json: tools/export.py, scores_of)."""
   if output.endswith(("/", os.sep)) or os.path.isdir(output):
@@ -225,7 +225,7 @@ def check_eval_output(output: str, workdir: str | None = None) -> None:
       report = json.load(f)
   except (OSError, ValueError):
     report = None
-  if not (isinstance(report, dict) and "step" in report and "weights" in report):
+  if not weights_digest.is_report(report):
     raise ValueError(f"--output={output} exists and is not an eval report; it would be overwritten: choose "
                      f"another path.")
 
@@ -254,7 +254,7 @@ def check_eval_report_settings(path: str, settings: dict, digest: str | None = N
       report = json.load(f)
   except (OSError, ValueError):
     report = None
-  if not (isinstance(report, dict) and ("step" in report or "protocol" in report)):    # a user's notes, a list...
+  if not weights_digest.is_report(report):                  # a user's notes, a list, a JSON of their own...
     raise ValueError(f"{path} is there and is not an eval report; it would be overwritten: move it away, or give "
                      f"--output=PATH.")
   protocol = report.get("protocol", {})

@@ -433,7 +433,7 @@ def test_an_eval_set_that_is_the_training_set_is_named_and_reports_of_other_sets
   eval_set.warn_if_training_records(data(holdout_examples=2))
   assert capsys.readouterr().err == ""
   report = tmp_path / "eval_step000012.json"
-  report.write_text(json.dumps({"step": 12, "protocol": {"sample_seed": 1000, "eval_set": eval_set.describe(data())}}))
+  report.write_text(json.dumps({"step": 12, "weights": "ema", "protocol": {"sample_seed": 1000, "eval_set": eval_set.describe(data())}}))
   cli_checks.check_eval_report_settings(str(report), {"sample_seed": 1000, "eval_set": eval_set.describe(data())})
   with pytest.raises(ValueError, match=r"eval_step000012\.json holds an eval with eval_set=.*the training records.*, "
                                        r"this one has eval_set=.*data\.eval_path.*; give --output=PATH to keep both"):

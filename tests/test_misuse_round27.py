@@ -45,7 +45,7 @@ def test_an_eval_with_another_time_shift_does_not_replace_the_report(tmp_path):
   the report's protocol did not record the shift."""
   config = get_config()
   report = tmp_path / "eval_step000012.json"
-  report.write_text(json.dumps({"protocol": evaluate.sampling_protocol(config.flow)}))
+  report.write_text(json.dumps({"step": 12, "weights": "ema", "protocol": evaluate.sampling_protocol(config.flow)}))
   assert evaluate.sampling_protocol(config.flow)["shift"] == 3.0
   config.flow.inference_shift = 1.0
   with pytest.raises(ValueError, match=r"holds an eval with shift=3\.0, this one has shift=1\.0; give --output"):
@@ -185,7 +185,7 @@ def test_an_eval_report_that_does_not_record_a_setting_is_not_replaced(tmp_path)
   config = get_config()
   report = tmp_path / "eval_step000012.json"
   old = {k: v for k, v in evaluate.sampling_protocol(config.flow).items() if k != "shift"}
-  report.write_text(json.dumps({"protocol": old}))
+  report.write_text(json.dumps({"step": 12, "weights": "ema", "protocol": old}))
   with pytest.raises(ValueError, match=r"holds an eval that does not record its shift \(written before reports did\), "
                                        r"so it may have other settings than this one; give --output=PATH"):
     cli_checks.check_eval_report_settings(str(report), evaluate.sampling_protocol(config.flow))

@@ -33,6 +33,29 @@ def test_a_file_at_an_eval_reports_default_name_that_is_not_a_report_is_kept(tmp
   cli_checks.check_eval_report_settings(str(path), {"num_samples": 4})
 
 
+ASKED = {"protocol": {"num_samples": 4}}
+
+
+@pytest.mark.parametrize("content,report", [({"step": 12, "weights": "ema", **ASKED}, True),
+                                            ({"step": 12, "weights_sha256": "ab" * 32, **ASKED}, True),
+                                            ({"weights_sha256": "ab" * 32, "fvd": 3.0, **ASKED}, True),
+                                            ({"step": 12, "my_fvd": 123.4}, False),
+                                            ({"protocol": {"num_samples": 4}}, False), ({"weights": "ema"}, False)])
+def test_eval_output_and_the_default_name_keep_the_same_files(tmp_path, content, report):
+  """--output=PATH and the default eval_stepN.json replace the same files: a JSON object of the user's
+  with a 'step' (their own notes of that step) was replaced at the default name, refused as --output."""
+  path = tmp_path / "eval_step000012.json"
+  path.write_text(json.dumps(content))
+  for check in (lambda: cli_checks.check_eval_output(str(path)),
+                lambda: cli_checks.check_eval_report_settings(str(path), {"num_samples": 4})):
+    if report:
+      check()
+    else:
+      with pytest.raises(ValueError, match="is not an eval report; it would be overwritten"):
+        check()
+  assert json.loads(path.read_text()) == content
+
+
 def test_captions_a_tokenizer_reads_as_the_same_tokens_are_warned_of(tmp_path, capsys):
   """X14: two captions differing only in characters the tokenizer does not know (an emoji, a kanji)
   were embedded as one text without a word: no text_length tells them apart."""
