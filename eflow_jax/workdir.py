@@ -108,18 +108,21 @@ def lock(workdir: str) -> WorkdirLock | None:
 
 def check_writable(directory: str, flag: str = "--workdir", *, create: bool = True) -> None:
   """Before work that writes there (training, samples, a report): `directory` must be creatable and
-  writable (one-line error naming `flag` if not, a dangling symbolic link included). create=False
-  checks the nearest existing folder on its path instead of creating the missing ones (nothing is
-  left behind by a check of sample / eval, which may read an export that must stay as it is)."""
+  writable (one-line error naming `flag`, a flag or what the folder is to the run, if not; a dangling
+  symbolic link included). create=False checks the nearest existing folder on its path instead of
+  creating the missing ones (nothing is left behind by a check of sample / eval, which may read an
+  export that must stay as it is)."""
+  named = f"{flag}={directory}" if flag.startswith(("--", "config.")) else f"{directory} ({flag})"
   if os.path.islink(directory) and not os.path.exists(directory):
-    raise OSError(f"{flag}={directory} is a symbolic link to {os.readlink(directory)}, which does not exist; "
-                  f"create that directory or point {flag} elsewhere.")
+    advice = f"point {flag} elsewhere" if named.startswith(flag) else "remove the link"
+    raise OSError(f"{named} is a symbolic link to {os.readlink(directory)}, which does not exist; create that "
+                  f"directory or {advice}.")
   target = directory
   while not os.path.exists(target) and os.path.dirname(os.path.abspath(target)) != os.path.abspath(target):
     target = os.path.dirname(os.path.abspath(target))
   if os.path.exists(target) and not os.path.isdir(target):     # not a permissions problem: say what it is
     where = "is a file" if os.path.abspath(target) == os.path.abspath(directory) else f"lies under the file {target}"
-    raise OSError(f"{flag}={directory} {where}; give a folder.")
+    raise OSError(f"{named} {where}; give a folder.")
   target = target if not create else directory
   probe = os.path.join(target, f".write_probe_{os.getpid()}")
   try:
@@ -128,7 +131,7 @@ def check_writable(directory: str, flag: str = "--workdir", *, create: bool = Tr
       f.write("ok")
     os.remove(probe)
   except OSError as e:
-    raise OSError(f"{flag}={directory} is not writable ({first_line(e)}); choose another directory "
+    raise OSError(f"{named} is not writable ({first_line(e)}); choose another directory "
                   f"or fix its permissions.") from None
 
 

@@ -278,7 +278,7 @@ def test_a_checkpoints_folder_that_cannot_be_written_is_refused_before_training(
   if not _immutable(tmp_path / "checkpoints"):
     pytest.skip("chattr +i is not available here")
   try:
-    with pytest.raises(OSError, match=r"^the checkpoints folder of --workdir=.*checkpoints is not writable"):
+    with pytest.raises(OSError, match=r"^.*checkpoints \(the checkpoints folder of --workdir\) is not writable"):
       workdir.check_run_folders(str(tmp_path))
   finally:
     _mutable(tmp_path / "checkpoints")

@@ -143,7 +143,7 @@ def test_a_read_only_model_folders_metric_caches_go_to_the_folder_named_by_metri
                                       r"writable folder> and --config\.eval\.metrics_dir=<a writable folder> for the "
                                       r"metric caches it builds\.$"):
       workdir.check_report_folder(str(store), None, True)
-    with pytest.raises(OSError, match=r"^the folder of classifier_steps7_seed0\.npz=.*store/metrics is not writable "
+    with pytest.raises(OSError, match=r"^.*store/metrics \(the folder of classifier_steps7_seed0\.npz\) is not writable "
                                       r".* Or give --config\.eval\.metrics_dir=<a writable folder> to build the clip "
                                       r"classifier there\.$"):
       workdir.check_metric_caches(config, str(store), use_i3d=False)

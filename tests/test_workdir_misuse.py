@@ -187,7 +187,7 @@ def test_eval_with_an_unwritable_report_folder_stops_before_evaluating(run_dir, 
   result = subprocess.run(main_command(run_dir, "--mode=eval", f"--output={blocker}/report.json"), cwd=REPO,
                           capture_output=True, text=True, timeout=300)
   assert result.returncode == 4, result.stderr[-3000:]
-  assert one_line(result.stderr) == f"error: the folder of --output={blocker} is a file; give a folder."
+  assert one_line(result.stderr) == f"error: {blocker} (the folder of --output) is a file; give a folder."
   assert "eval (EMA weights)" not in result.stdout
 
 
