@@ -25,7 +25,10 @@ def expand_home(value):
 def resolve_dotdot(value):
   """`value` with a `..` resolved as the system resolves it: after the link before it (`lnk/../run`
   with lnk -> real/sub is real/run, the folder `ls` lists), made absolute by os.path.realpath; a
-  textual os.path.abspath drops `lnk/..` and names another folder. Other values as given."""
+  textual os.path.abspath drops `lnk/..` and names another folder. A pathlib.Path is read as its
+  text (as os.path.realpath reads it). Other values as given."""
+  if isinstance(value, os.PathLike):
+    value = os.fspath(value)
   if isinstance(value, str) and ".." in value.split(os.sep):
     return os.path.realpath(value)
   return value
@@ -47,12 +50,26 @@ def _refuse_padded(flag: str, value: str) -> None:
     sys.exit(2)
 
 
+def _joined_path_flags(argv, names) -> list:
+  """argv with a path flag given as two words (`--output ~/x`, `--workdir lnk/../run`, which absl and
+  argparse take as `--output=~/x`) joined into one, so that expand_home_flags sees its value. A next
+  word that starts with '-' (another flag) is left to the parser, as argparse leaves it."""
+  out, argv = [], list(argv)
+  while argv:
+    arg = argv.pop(0)
+    if (isinstance(arg, str) and arg.startswith("-") and "=" not in arg and _is_path_flag(arg.lstrip("-"), names)
+        and argv and isinstance(argv[0], str) and (argv[0] == "-" or not argv[0].startswith("-"))):
+      arg = f"{arg}={argv.pop(0)}"
+    out.append(arg)
+  return out
+
+
 def expand_home_flags(argv, names) -> list:
-  """argv with the values of `--name=~...` expanded (and a `..` resolved: resolve_dotdot) for each flag
-  in `names` (without dashes) and for the --config.* overrides that hold a path; other arguments
-  untouched."""
+  """argv with the values of `--name=~...` and `--name ~...` expanded (and a `..` resolved:
+  resolve_dotdot) for each flag in `names` (without dashes) and for the --config.* overrides that hold
+  a path; other arguments untouched."""
   out = []
-  for arg in argv:
+  for arg in _joined_path_flags(argv, names):
     if isinstance(arg, str) and arg.startswith("-") and "=" in arg:
       flag, value = arg.split("=", 1)
       if _is_path_flag(flag.lstrip("-"), names):
