@@ -241,34 +241,42 @@ def check_report_name_step(output: str, step: int | None) -> None:
                      f"{step}; name it {named.group(1)}_step{step:06d}.json or another name.")
 
 
-def check_eval_report_settings(path: str, settings: dict, digest: str | None = None) -> None:
-  """--mode=eval without --output writes <workdir>/eval_stepN.json: an earlier report of that step made
-  with other settings (sample count, sampler, its steps, guidance, seed) was replaced without a word.
-  `settings` are named as the report's 'protocol' names them (train/evaluate.py, sample_metrics). A
-  report of other weights than `digest` is set aside when the new one is written, not compared. A
-  file there that is no report (a user's notes) is refused, as --output refuses it (check_eval_output)."""
-  if not os.path.lexists(path) or (os.path.isfile(path) and os.path.getsize(path) == 0):
+def check_eval_report_settings(path: str, settings: dict, digest: str | None = None, flag: str | None = None) -> None:
+  """An eval writes <workdir>/eval_stepN.json, or `path` given as `flag` (--output): an earlier report
+  there made with other settings (sample count, sampler, its steps, guidance, seed) was replaced
+  without a word. `settings` are named as the report's 'protocol' names them (train/evaluate.py,
+  sample_metrics). A report of other weights than `digest` is set aside when the new one is written,
+  not compared. A file there that is no report (a user's notes), or one that cannot be replaced (read-
+  only, immutable), is refused before the evaluation, as is a link into a folder that does not exist."""
+  if os.path.islink(path) and not os.path.isdir(os.path.dirname(os.path.realpath(path))):
+    raise ValueError(f"{path} is a symbolic link to {os.readlink(path)}, whose folder does not exist: the report "
+                     f"could not be written; create that folder or remove the link.")
+  path = os.path.realpath(path) if os.path.islink(path) else path     # written through the link (evaluate.report_path)
+  if not os.path.exists(path) or (os.path.isfile(path) and os.path.getsize(path) == 0):
     return                                  # none there, or an empty file: nothing of value to keep
+  keep = f"give another {flag}" if flag else "give --output=PATH"
+  if not os.access(path, os.W_OK):
+    raise ValueError(f"{path} cannot be replaced (it is read-only or immutable); {keep} or make it writable.")
   try:
     with open(path, encoding="utf-8") as f:
       report = json.load(f)
   except (OSError, ValueError):
     report = None
   if not weights_digest.is_report(report):                  # a user's notes, a list, a JSON of their own...
-    raise ValueError(f"{path} is there and is not an eval report; it would be overwritten: move it away, or give "
-                     f"--output=PATH.")
+    raise ValueError(f"{path} is there and is not an eval report; it would be overwritten: move it away, or "
+                     f"{keep}.")
   protocol = report.get("protocol", {})
   if weights_digest.scored_other_weights(report, digest):
     return
   differ = [k for k, v in settings.items() if k in protocol and protocol[k] != v]
   if differ:
     k = differ[0]
-    raise ValueError(f"{path} holds an eval with {k}={protocol[k]!r}, this one has {k}={settings[k]!r}; give "
-                     f"--output=PATH to keep both, or delete it.")
+    raise ValueError(f"{path} holds an eval with {k}={protocol[k]!r}, this one has {k}={settings[k]!r}; {keep} "
+                     f"to keep both, or delete it.")
   unrecorded = [k for k in settings if k not in protocol]     # a report from before its protocol held them
   if unrecorded:
     raise ValueError(f"{path} holds an eval that does not record its {unrecorded[0]} (written before reports did), "
-                     f"so it may have other settings than this one; give --output=PATH to keep both, or delete it.")
+                     f"so it may have other settings than this one; {keep} to keep both, or delete it.")
 
 
 def override_error_message(error: BaseException, argv) -> str:

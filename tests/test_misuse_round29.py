@@ -53,3 +53,65 @@ def test_a_pathlib_path_through_a_link_and_dotdot_is_the_folder_the_system_reach
   assert user_paths.resolve_dotdot(pathlib.Path(f"{t}/lnk/../run")) == f"{t}/real/run"
   with pytest.raises(FileNotFoundError, match=rf"^no checkpoint under {t}/real/run/checkpoints"):
     pipeline.Pipeline.from_workdir(pathlib.Path(f"{t}/lnk/../run"))
+
+
+@pytest.fixture
+def fake_run(tmp_path):
+  from test_pipeline_misuse import write_run
+  config = write_run(str(tmp_path / "run"), steps=(4,))
+  config.eval.update(num_samples=2, classifier_steps=3, frame_judge_steps=3)
+  return str(tmp_path / "run"), config
+
+
+def test_an_eval_output_of_other_settings_is_refused_not_replaced(fake_run, tmp_path):
+  """Y14: --output=r.json over the report of a 2-step eval of the same weights replaced it with a
+  4-step one, nothing kept (the default name refused the same)."""
+  from eflow_jax.train import evaluate
+  run, config = fake_run
+  out = tmp_path / "r.json"
+  out.write_text(json.dumps({"step": 4, "weights": "ema", "protocol": {"num_samples": 999}}))
+  before = out.read_bytes()
+  with pytest.raises(ValueError, match=rf"^{out} holds an eval with num_samples=999, this one has num_samples=2; give "
+                                       r"another --output to keep both, or delete it\.$"):
+    evaluate.evaluate(config, run, output=str(out), num_batches=1)
+  assert out.read_bytes() == before
+
+
+def test_an_eval_output_that_cannot_be_replaced_or_links_nowhere_is_refused_before_the_eval(fake_run, tmp_path):
+  """Y15: an immutable report ended the eval in 'Operation not permitted' after every clip was scored;
+  Y17: a link into a missing folder was replaced by a plain file, the link lost."""
+  import subprocess
+  from eflow_jax.train import evaluate
+  run, config = fake_run
+  dangling = tmp_path / "dang.json"
+  os.symlink(tmp_path / "gone" / "r.json", dangling)
+  with pytest.raises(ValueError, match=rf"^{dangling} is a symbolic link to {tmp_path}/gone/r\.json, whose folder does "
+                                       r"not exist: the report could not be written; create that folder or remove"):
+    evaluate.evaluate(config, run, output=str(dangling), num_batches=1)
+  assert os.path.islink(dangling)
+  locked = tmp_path / "locked.json"
+  locked.write_text(json.dumps({"step": 4, "weights": "ema", "protocol": {"num_samples": 2}}))
+  if subprocess.run(["chattr", "+i", str(locked)], capture_output=True).returncode != 0:
+    pytest.skip("chattr +i is not allowed here")
+  try:
+    with pytest.raises(ValueError, match=rf"^{locked} cannot be replaced \(it is read-only or immutable\); give "
+                                         r"another --output or make it writable\.$"):
+      evaluate.evaluate(config, run, output=str(locked), num_batches=1)
+  finally:
+    subprocess.run(["chattr", "-i", str(locked)])
+
+
+@pytest.mark.slow
+def test_an_eval_output_that_is_a_link_writes_the_report_it_points_at(fake_run, tmp_path):
+  """Y36: --output=latest.json (a link to shared/base_eval.json) replaced the link by a plain file and
+  left the shared report as it was."""
+  from eflow_jax.train import evaluate
+  run, config = fake_run
+  (tmp_path / "shared").mkdir()
+  target = tmp_path / "shared" / "base_eval.json"
+  target.write_text(json.dumps({"step": 4, "weights": "ema", "weights_sha256": "ab" * 32}))   # other weights
+  os.symlink(target, tmp_path / "latest.json")
+  report = evaluate.evaluate(config, run, output=str(tmp_path / "latest.json"), num_batches=1)
+  assert os.readlink(tmp_path / "latest.json") == str(target)
+  assert json.loads(target.read_text())["weights_sha256"] == report["weights_sha256"] != "ab" * 32
+  assert json.loads((tmp_path / "shared" / "base_eval.superseded.json").read_text())["weights_sha256"] == "ab" * 32

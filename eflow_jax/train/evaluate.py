@@ -242,22 +242,27 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
   default_path = os.path.join(workdir, f"eval_step{int(state.step):06d}.json")
   if output is not None:
     check_report_name_step(output, int(state.step))
-  if output is None:
-    check_eval_report_settings(default_path, {"num_samples": config.eval.num_samples, **sampling_protocol(config.flow),
-                                              "sample_seed": config.seed + 1000, "eval_set": described},
-                               weights[weights_digest.KEY])
+  check_eval_report_settings(output or default_path, {"num_samples": config.eval.num_samples, **sampling_protocol(config.flow),
+                                    "sample_seed": config.seed + 1000, "eval_set": described},
+                             weights[weights_digest.KEY], flag="--output" if output else None)
   report = {"step": int(state.step), "weights": "ema", **weights,
             "objective": held_out_objective(config, model, state, mesh, num_batches),
             "guidance_diagnostics": held_out_diagnostics(config, model, state, mesh, num_batches)}
   report.update(sample_metrics(config, model, example_shape, state, mesh, workdir, described_eval_set=described))
   if jax.process_index() == 0:
-    path = output or default_path
+    path = report_path(output or default_path)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     weights_digest.set_aside_report_of_other_weights(path, weights[weights_digest.KEY])
     write_json_atomically(path, report)      # renamed into place: a killed eval leaves the earlier report whole
     shown = {k: v for k, v in report.items() if k != "protocol"}
     print(f"eval (EMA weights) -> {path}: {shown}", flush=True)
   return report
+
+
+def report_path(path: str) -> str:
+  """Where a report named `path` is written: through a symbolic link (a `latest.json` the user keeps
+  pointing at a report), as metrics.jsonl is written, not over the link."""
+  return os.path.realpath(path) if os.path.islink(path) else path
 
 
 def weights_field(meta: dict, state, mesh) -> dict:
