@@ -115,3 +115,15 @@ def test_an_eval_output_that_is_a_link_writes_the_report_it_points_at(fake_run, 
   assert os.readlink(tmp_path / "latest.json") == str(target)
   assert json.loads(target.read_text())["weights_sha256"] == report["weights_sha256"] != "ab" * 32
   assert json.loads((tmp_path / "shared" / "base_eval.superseded.json").read_text())["weights_sha256"] == "ab" * 32
+
+
+def test_the_model_card_leaves_out_a_report_of_another_step_under_this_steps_name(tmp_path, capsys):
+  """Y19: a step-10 report (from before reports named their weights) copied to eval_step000012.json was
+  quoted by step 12's model card as 'Measured by the run'."""
+  from eflow_jax.tools import export as export_tool
+  (tmp_path / "eval_step000012.json").write_text(json.dumps({"step": 10, "weights": "ema", "classifier_fd": 0.1159}))
+  assert export_tool.scores_of(str(tmp_path), 12, "cd" * 32) == []
+  assert "eval_step000012.json is a report of step 10, not of step 12; the model card leaves it out." in \
+      capsys.readouterr().err
+  (tmp_path / "eval_step000012.json").write_text(json.dumps({"step": 12, "weights": "ema", "classifier_fd": 0.1}))
+  assert [n for n, _ in export_tool.scores_of(str(tmp_path), 12, "cd" * 32)] == ["eval_step000012.json"]

@@ -45,8 +45,8 @@ WRITTEN_KEYS = ("config", "example_shape", "step", "manifest", "checksums", "sou
 
 def scores_of(workdir: str, step: int, digest: str | None = None) -> list[tuple[str, dict]]:
   """The run's own measurements at `step`: its end-of-run score and --mode=eval reports. A report
-  that cannot be read (an eval killed while writing it), or that scored other weights of this step
-  than `digest` names (weights_digest.py), is skipped with a warning. A report set aside by a retrain
+  that cannot be read (an eval killed while writing it), that records another step, or that scored
+  other weights of this step than `digest` names (weights_digest.py), is skipped with a warning. A report set aside by a retrain
   (<name>.superseded[-k].json) counts when it names exactly these weights: the step can be trained
   back to them."""
   found = []
@@ -56,6 +56,9 @@ def scores_of(workdir: str, step: int, digest: str | None = None) -> list[tuple[
     report = read_report(path) if os.path.exists(path) else None
     if report is None:
       pass
+    elif report.get("step") not in (None, step):           # a report of another step copied to this name
+      print(f"warning: {path} is a report of step {report['step']}, not of step {step}; the model card leaves it "
+            f"out.", file=sys.stderr, flush=True)
     elif scored_other_weights(report, digest) or (digest and report.get(KEY) is None and retrained):
       print(f"warning: {path} scored other weights of step {step}, or names none while the step was trained "
             f"again since; the model card leaves it out.", file=sys.stderr, flush=True)
