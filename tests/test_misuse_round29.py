@@ -127,3 +127,16 @@ def test_the_model_card_leaves_out_a_report_of_another_step_under_this_steps_nam
       capsys.readouterr().err
   (tmp_path / "eval_step000012.json").write_text(json.dumps({"step": 12, "weights": "ema", "classifier_fd": 0.1}))
   assert [n for n, _ in export_tool.scores_of(str(tmp_path), 12, "cd" * 32)] == ["eval_step000012.json"]
+
+
+def test_a_sweep_flag_given_twice_keeps_both_values(tmp_path):
+  """Y28: --rows=table4:sfm_4 --rows=table4:pdg_sfm_4 trained and tabulated only the last row, and
+  --tables given twice only the last table (--override, in the same tool, appends)."""
+  from benchmarks.sweeps import ablation_sweep, sweep_rows
+  args = ablation_sweep.parse_args(["--rows=table4:sfm_4", "--rows", "table4:pdg_sfm_4", "--tables=table4",
+                                    "--tables=table2", f"--root={tmp_path}/root", f"--results={tmp_path}/res"])
+  tables = sweep_rows.parse_tables(args.tables)
+  assert tables == ["table4", "table2"]
+  assert [name for name, _ in sweep_rows.selected_rows(tables, args.rows)] == ["table4:sfm_4", "table4:pdg_sfm_4"]
+  args = ablation_sweep.parse_args([f"--root={tmp_path}/root", f"--results={tmp_path}/res"])
+  assert sweep_rows.parse_tables(args.tables) == list(sweep_rows.TABLES) and args.rows == ""

@@ -177,17 +177,21 @@ def run(cmd, log_path):
 
 def parse_args(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-  parser.add_argument("--tables", default=",".join(TABLES))
+  parser.add_argument("--tables", action="append", default=None,
+                      help="tables to sweep (comma-separated, repeatable; default: all)")
   parser.add_argument("--root", default=os.path.join(REPO, "runs", "ablations"),
                       help="training workdirs and logs (per machine)")
   parser.add_argument("--results", default=os.path.join(REPO, "docs", "ablation_results"),
                       help="row reports, classifier, I3D reference (kept across sessions: commit it)")
-  parser.add_argument("--rows", default="", help="only these TABLE:ROW names (comma-separated)")
+  parser.add_argument("--rows", action="append", default=None,
+                      help="only these TABLE:ROW names (comma-separated, repeatable)")
   parser.add_argument("--steps", type=int, default=None, help="override the budget (default: configs/ablations/common.py)")
   parser.add_argument("--report_only", action="store_true")
   parser.add_argument("--override", action="append", default=[], type=absolute_path_override,
                       help="extra --config.x=y for every run (repeatable), e.g. --override=--config.eval.use_i3d=True")
   args = parser.parse_args(expand_home_flags(sys.argv[1:] if argv is None else argv, ("root", "results")))
+  # Given twice, both count (as --override does): a last-one-wins flag dropped the first rows unnoticed.
+  args.tables, args.rows = ",".join(args.tables or TABLES), ",".join(args.rows or [])
   if args.steps is not None and args.steps < 1:     # 0 would fall back to the full budget unnoticed
     raise SystemExit(f"--steps={args.steps} must be >= 1 (leave it out for the full budget).")
   args.root, args.results = sweep_folders(args.root, args.results)
