@@ -140,3 +140,38 @@ def test_a_sweep_flag_given_twice_keeps_both_values(tmp_path):
   assert [name for name, _ in sweep_rows.selected_rows(tables, args.rows)] == ["table4:sfm_4", "table4:pdg_sfm_4"]
   args = ablation_sweep.parse_args([f"--root={tmp_path}/root", f"--results={tmp_path}/res"])
   assert sweep_rows.parse_tables(args.tables) == list(sweep_rows.TABLES) and args.rows == ""
+
+
+def chattr(path, flag: str) -> bool:
+  import subprocess
+  return subprocess.run(["chattr", flag, str(path)], capture_output=True).returncode == 0
+
+
+def test_a_grid_that_cannot_be_renamed_is_refused_before_a_resume_sets_anything_aside(tmp_path, capsys):
+  """Y35: samples/step_000004.gif made immutable, then --resume_from_step=2: checkpoints and metrics
+  after step 2 were set aside, then 'Operation not permitted' at the grid's rename, the run left at step
+  2 and its grids half renamed."""
+  import numpy as np
+  from test_pipeline_misuse import write_run
+  from eflow_jax import video_io
+  from eflow_jax.train import loop, training_grids
+  run = tmp_path / "run"
+  config = write_run(str(run), steps=(2, 4))
+  for step in (2, 4, 6):
+    video_io.write_videos(str(run / "samples" / f"step_{step:06d}"), np.full((1, 2, 16, 16, 3), 0.1, np.float32))
+  if not chattr(run / "samples" / "step_000004.gif", "+i"):
+    pytest.skip("chattr +i is not allowed here")
+  try:
+    with pytest.raises(OSError, match=rf"^{run}/samples/step_000004\.gif, a grid of a step that --resume_from_step=2 "
+                                      r"trains again, cannot be renamed \(read-only or immutable\); make it writable"):
+      loop.train(config, str(run), resume_from_step=2)
+    assert sorted(os.listdir(run / "checkpoints")) == ["2", "4"]
+    assert not [n for n in os.listdir(run / "samples") if "superseded" in n]
+    assert training_grids.set_aside_grids_after(str(run), 2) == 3          # made immutable after the check: kept
+    assert "step_000004.gif could not be renamed (Operation not permitted); it stays as it is." in capsys.readouterr().err
+    assert training_grids.write_samples(str(run), "step_000004", np.zeros((1, 2, 16, 16, 3), np.float32)) == []
+    assert "step_000004.gif cannot be replaced (read-only or immutable): this step's grid is not written" in \
+        capsys.readouterr().err
+    assert not os.path.exists(run / "samples" / "step_000004.mp4.tmp")
+  finally:
+    chattr(run / "samples" / "step_000004.gif", "-i")

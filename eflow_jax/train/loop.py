@@ -32,7 +32,7 @@ from eflow_jax.train.progress import (LogWindow, MetricWriter, Profiler, progres
                                       step_flops)
 from eflow_jax.train.run_setup import build, checkpointer, fresh_state, make_run_mesh, model_kind
 from eflow_jax.train.step import make_train_step
-from eflow_jax.train.training_grids import set_aside_grids_after
+from eflow_jax.train.training_grids import check_grids_can_be_set_aside, set_aside_grids_after
 from eflow_jax.train.validate import config_warnings
 
 
@@ -55,6 +55,8 @@ def train(config, workdir: str, *, stop_at: int | None = None, allow_resume_chan
   workdir_lib.check_not_export(workdir)
   user_paths.check_outside_checkpoints("--workdir", workdir)   # pruning another run's step would delete this run
   _check_resumed_set(config, workdir, resume_from_step)
+  if resume_from_step is not None and jax.process_index() == 0:
+    check_grids_can_be_set_aside(workdir, resume_from_step)
   build_result = build(config)              # every config / data error, before anything compiles
   _check_training_grids(config, build_result[2])
   workdir_lib.check_writable(workdir)
