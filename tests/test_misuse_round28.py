@@ -67,7 +67,8 @@ def test_captions_a_tokenizer_reads_as_the_same_tokens_are_warned_of(tmp_path, c
   encoder.check_captions_kept_apart(["a 猫 runs", "a 犬 runs", "a cat"])
   assert capsys.readouterr().err.strip() == (
       "warning: 1 caption(s) are the same tokens as another for this tokenizer (characters outside its vocabulary "
-      "read as one unknown token), e.g. 'a 犬 runs' and 'a 猫 runs': each such group trains as one text.")
+      "read as one unknown token, or case or accents its normaliser drops), e.g. 'a 犬 runs' and 'a 猫 runs': each "
+      "such group trains as one text.")
   encoder.check_captions_kept_apart(["a cat", "a dog"])
   assert capsys.readouterr().err == ""
 

@@ -175,3 +175,17 @@ def test_a_grid_that_cannot_be_renamed_is_refused_before_a_resume_sets_anything_
     assert not os.path.exists(run / "samples" / "step_000004.mp4.tmp")
   finally:
     chattr(run / "samples" / "step_000004.gif", "-i")
+
+
+def test_captions_that_differ_only_in_spacing_are_one_text_without_a_warning(tmp_path, capsys):
+  """Y22: 'a cat runs', 'a cat  runs' and ' a cat runs' (one text, as meant) were warned of as
+  'characters outside its vocabulary read as one unknown token'."""
+  from eflow_jax import text
+  from eflow_jax.text.tiny import make_tiny_umt5
+  make_tiny_umt5(str(tmp_path / "umt5"))
+  encoder = text.build("t5", path=str(tmp_path / "umt5"), text_length=16)
+  capsys.readouterr()
+  encoder.check_captions_kept_apart(["a cat runs", "a cat  runs", " a cat runs", "a cat runs\t"])
+  assert capsys.readouterr().err == ""
+  encoder.check_captions_kept_apart(["a cat runs", "a 猫 runs", "a  犬 runs"])     # spacing and unknown characters
+  assert "warning: 1 caption(s) are the same tokens" in capsys.readouterr().err

@@ -138,7 +138,8 @@ class T5TextEncoder(TextEncoder):
     """A set prepared at --text_length=1 embedded every caption as its first token, one text for all,
     with only the generic truncation warning: two captions whose tokens differ only past text_length
     are refused, naming them and the length that tells them apart. Captions the tokenizer reads as the
-    same tokens at any length are warned of (one line): no text_length tells them apart."""
+    same tokens at any length are warned of (one line): no text_length tells them apart; captions that
+    differ only in spacing are meant as one text (no warning)."""
     captions = sorted(set(_check_prompts(captions)))
     full = self.tokenizer(captions, add_special_tokens=True)["input_ids"]
     cut = self.tokenizer(captions, max_length=self.text_length, truncation=True, add_special_tokens=True)["input_ids"]
@@ -149,12 +150,12 @@ class T5TextEncoder(TextEncoder):
         apart = next(i for i, (a, b) in enumerate(zip(other_ids + [None], ids + [None])) if a != b)
         raise ValueError(f"captions {other!r} and {caption!r} are one text at text_length={self.text_length} tokens "
                          f"(their tokens differ from token {apart + 1} on): set text_length to at least {apart + 2}.")
-      if other != caption:                      # the same tokens in full: what the vocabulary cannot tell apart
-        alike.append((other, caption))
+      if " ".join(other.split()) != " ".join(caption.split()):    # spacing alone is meant to be one text
+        alike.append((other, caption))            # the same tokens in full: what the vocabulary cannot tell apart
     if alike:
       print(f"warning: {len(alike)} caption(s) are the same tokens as another for this tokenizer (characters outside "
-            f"its vocabulary read as one unknown token), e.g. {alike[0][0]!r} and {alike[0][1]!r}: each such group "
-            f"trains as one text.", file=sys.stderr, flush=True)
+            f"its vocabulary read as one unknown token, or case or accents its normaliser drops), e.g. "
+            f"{alike[0][0]!r} and {alike[0][1]!r}: each such group trains as one text.", file=sys.stderr, flush=True)
 
   def encode(self, prompts):
     torch = self._torch
