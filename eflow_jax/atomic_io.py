@@ -57,3 +57,9 @@ def free_name(base: str, ext: str = "") -> str:
     k += 1
     target = f"{base}-{k}{ext}"
   return target
+
+
+def make_parent_folder(path: str) -> None:
+  """Creates the folder `path` is written into, as the system resolves `path`: os.path.abspath would
+  drop `lnk/..` as text and make another folder than the one the file is then written to."""
+  os.makedirs(os.path.dirname(path) or ".", exist_ok=True)

@@ -9,7 +9,7 @@ import zlib
 from eflow_jax import folder_lock
 from eflow_jax import sample_limits
 from eflow_jax import video_io
-from eflow_jax.atomic_io import write_atomically
+from eflow_jax.atomic_io import make_parent_folder, write_atomically
 from eflow_jax.schema.flow import flow_config
 
 # Beside prompted clips: "<clip name>\t<caption>" per clip (runs of whitespace as one space). A
@@ -69,7 +69,7 @@ def write_sample_files(stem: str, videos, names, columns, fps, captions=None) ->
   a new grid. A second sampler into the same folder waits for the first (folder_lock.py)."""
   video_io.check_finite_clips(videos, f"{stem}.gif / .mp4 not written")   # before an earlier sample is removed
   video_io.check_clips(videos, fps, f"{stem}.gif / .mp4 not written")
-  os.makedirs(os.path.dirname(os.path.abspath(stem)), exist_ok=True)
+  make_parent_folder(stem)
   clips_folder = stem + video_io.CLIPS_FOLDER_SUFFIX
   captions_path = os.path.join(clips_folder, CAPTIONS_FILE)
   with folder_lock.locked(os.path.dirname(os.path.abspath(stem))):

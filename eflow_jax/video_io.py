@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 
-from eflow_jax.atomic_io import replaced_on_success
+from eflow_jax.atomic_io import make_parent_folder, replaced_on_success
 
 # The rate of clips with none of their own (Moving MNIST moves its digits one step per frame).
 DEFAULT_FPS = 4
@@ -152,7 +152,7 @@ def write_videos(path_stem: str, videos, *, columns: int | None = None, fps: flo
   videos = np.asarray(videos)
   check_finite_clips(videos, f"{path_stem}.gif / .mp4 not written")
   check_clips(videos, fps, f"{path_stem}.gif / .mp4 not written")
-  os.makedirs(os.path.dirname(os.path.abspath(path_stem)), exist_ok=True)
+  make_parent_folder(path_stem)
   scale = display_scale(*videos.shape[2:4]) if scale is None else scale
   frames = upscale(video_grid(to_uint8(videos), columns, pad=1 if len(videos) > 1 else 0), scale)
   if max(frames.shape[1:3]) > MP4_MAX_SIDE:       # before the GIF: neither file, not one of the two

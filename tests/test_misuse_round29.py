@@ -189,3 +189,17 @@ def test_captions_that_differ_only_in_spacing_are_one_text_without_a_warning(tmp
   assert capsys.readouterr().err == ""
   encoder.check_captions_kept_apart(["a cat runs", "a 猫 runs", "a  犬 runs"])     # spacing and unknown characters
   assert "warning: 1 caption(s) are the same tokens" in capsys.readouterr().err
+
+
+def test_files_written_through_a_link_and_dotdot_land_in_the_folder_they_are_made_in(home_and_link):
+  """Y02, Y33 from Python: the folder was made at the textual path (tmp/new) and the file written where
+  the system resolves the path (tmp/real/new): '[Errno 2] No such file', an empty folder left."""
+  import numpy as np
+  from eflow_jax import atomic_io, video_io
+  t = home_and_link
+  written = video_io.write_videos(f"{t}/lnk/../new/grid", np.full((1, 2, 16, 16, 3), 0.5, np.float32))
+  assert [os.path.realpath(p) for p in written] == [f"{t}/real/new/grid.gif", f"{t}/real/new/grid.mp4"]
+  atomic_io.make_parent_folder(f"{t}/lnk/../reports/r.json")
+  atomic_io.write_json_atomically(f"{t}/lnk/../reports/r.json", {"step": 1})
+  assert json.loads((t / "real" / "reports" / "r.json").read_text()) == {"step": 1}
+  assert not os.path.exists(t / "new") and not os.path.exists(t / "reports")

@@ -28,7 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from eflow_jax.atomic_io import write_atomically
+from eflow_jax.atomic_io import make_parent_folder, write_atomically
 from eflow_jax.data import pipeline
 from eflow_jax.param_tree import flatten_params, unflatten_params
 
@@ -161,7 +161,7 @@ def geometry(data_config) -> dict:
 
 def save_classifier(path: str, params, meta: dict) -> None:
   """params + JSON meta -> `path` (.npz), written atomically."""
-  os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+  make_parent_folder(path)
   arrays = {f"params/{k}": v for k, v in flatten_params(params).items()}
   write_atomically(path, lambda f: np.savez(f, meta=np.array(json.dumps(meta, sort_keys=True)), **arrays))
 

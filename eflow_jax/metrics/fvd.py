@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from eflow_jax.atomic_io import write_atomically
+from eflow_jax.atomic_io import make_parent_folder, write_atomically
 from eflow_jax.metrics import frechet
 from eflow_jax.metrics import i3d
 from eflow_jax.metrics import statistics
@@ -40,7 +40,7 @@ def _check_protocol(proto: dict) -> dict:
 
 def _write_cache(path: str, write) -> None:
   """write(file) into `path`'s folder, atomically (atomic_io.py): a crash never leaves half a cache."""
-  os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+  make_parent_folder(path)
   write_atomically(path, write)
 
 

@@ -13,7 +13,7 @@ from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax import cli_checks, sample_limits, video_io, weights_digest, workdir as workdir_lib
 from eflow_jax.cli_checks import check_eval_report_settings, check_report_name_step
 from eflow_jax.sample_files import default_sample_name, write_sample_files
-from eflow_jax.atomic_io import write_json_atomically
+from eflow_jax.atomic_io import make_parent_folder, write_json_atomically
 from eflow_jax import sharding as sharding_lib
 from eflow_jax import text as text_encoders
 from eflow_jax.data import eval_set, fingerprint, pipeline, records, trained_sets
@@ -251,7 +251,7 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
   report.update(sample_metrics(config, model, example_shape, state, mesh, workdir, described_eval_set=described))
   if jax.process_index() == 0:
     path = report_path(output or default_path)
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    make_parent_folder(path)
     weights_digest.set_aside_report_of_other_weights(path, weights[weights_digest.KEY])
     write_json_atomically(path, report)      # renamed into place: a killed eval leaves the earlier report whole
     shown = {k: v for k, v in report.items() if k != "protocol"}
