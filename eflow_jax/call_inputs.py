@@ -7,6 +7,8 @@ condition batch made by hand was not checked at all."""
 from __future__ import annotations
 
 import collections.abc
+import math
+import numbers
 import os
 
 import jax
@@ -120,3 +122,22 @@ def condition_batch(cond, num_classes: int, text_length: int, text_dim: int) -> 
     raise ValueError(f"{what}: cond['text'] {text.shape} {text.dtype}, cond['text_mask'] {mask.shape}; this model "
                      f"takes float text (B, {text_length}, {text_dim}) and text_mask (B, {text_length}).")
   return {"text": text.astype(np.float32), "text_mask": mask.astype(np.int32)}
+
+
+def whole_numbers(name: str, values) -> list[int]:
+  """`values` (one id or a flat sequence of them) as Python ints when every one is a whole number
+  (1, 2.0, np.int32(3)); a fraction, a bool, a string, an empty or a nested list is refused in one
+  line (never truncated, never flattened into more clips than ids were meant)."""
+  array = np.asarray(as_ids(name, values), dtype=object)
+  if array.ndim > 1:
+    raise ValueError(f"{name} has shape {array.shape}; give one id or a flat list of ids (one clip each).")
+  flat = array.reshape(-1)
+  if flat.size == 0:
+    raise ValueError(f"{name} is empty; give at least one.")
+  bad = [v for v in flat.tolist() if isinstance(v, bool) or not isinstance(v, numbers.Real) or
+         not math.isfinite(v) or v != int(v)]
+  if bad:
+    shown = [v.item() if isinstance(v, np.generic) else v for v in bad[:5]]      # True, not np.True_
+    raise ValueError(f"{name}: {shown} {'is not a whole number' if len(bad) == 1 else 'are not whole numbers'}; give "
+                     f"integer ids.")
+  return [int(v) for v in flat.tolist()]

@@ -13,8 +13,6 @@ Single process, default device.
 from __future__ import annotations
 
 import json
-import math
-import numbers
 import os
 import sys
 from typing import NamedTuple
@@ -150,7 +148,7 @@ class Pipeline:
   def from_workdir(cls, workdir: str, step: int | None = None, config=None) -> "Pipeline":
     """A checkpoint's EMA weights (default: the newest), with its config or `config` (another autoencoder...)."""
     check_folder_name("Pipeline.from_workdir", workdir)
-    workdir = user_paths.resolve_dotdot(workdir)          # `lnk/../run`: the folder the system reaches
+    workdir = user_paths.resolve_dotdot(user_paths.expand_home(os.fspath(workdir)))   # `~/run`, `lnk/../run`: as a shell
     call_inputs.check_config("Pipeline.from_workdir", config)
     if step is not None:
       cli_checks.check_integer("step", step, 0)    # 12.0 or '12' would read as a corrupt or missing step
@@ -189,6 +187,7 @@ class Pipeline:
     line naming the file and the tensor). An export written before checksums loads with a warning."""
     from safetensors.numpy import load_file
     check_folder_name("Pipeline.from_pretrained", directory)
+    directory = user_paths.expand_home(os.fspath(directory))      # `~/exp`, as the command line reads it
     check_float32_default(f"Pipeline.from_pretrained({str(directory)!r})")
     paths = [os.path.join(directory, name) for name in (CONFIG_FILE, WEIGHTS_FILE)]
     missing = [p for p in paths if not os.path.exists(p)]
@@ -240,7 +239,7 @@ class Pipeline:
     if self.model.num_classes:
       if class_ids is None:
         raise ValueError("this is a class-conditional model: give class_ids, not prompts.")
-      ids = whole_numbers("class_ids", class_ids)
+      ids = call_inputs.whole_numbers("class_ids", class_ids)
       sample_limits.check_memory("Pipeline", len(ids), self.config, self.example_shape, manifest=self.manifest)
       bad = [i for i in ids if not 0 <= i <= self.model.num_classes]
       if bad:
@@ -335,23 +334,6 @@ def check_folder_name(what: str, directory) -> None:
   if os.path.isfile(directory):       # e.g. the export's model.safetensors: read as a folder, it named two missing files
     raise ValueError(f"{what}({str(directory)!r}) is a file; give the folder that holds it "
                      f"({os.path.dirname(os.path.abspath(directory))!r}).")
-
-
-def whole_numbers(name: str, values) -> list[int]:
-  """`values` (one id or a flat sequence of them) as Python ints when every one is a whole number
-  (1, 2.0, np.int32(3)); a fraction, a bool, a string, an empty or a nested list is refused in one
-  line (never truncated, never flattened into more clips than ids were meant)."""
-  array = np.asarray(call_inputs.as_ids(name, values), dtype=object)
-  if array.ndim > 1:
-    raise ValueError(f"{name} has shape {array.shape}; give one id or a flat list of ids (one clip each).")
-  flat = array.reshape(-1)
-  if flat.size == 0:
-    raise ValueError(f"{name} is empty; give at least one.")
-  bad = [v for v in flat.tolist() if isinstance(v, bool) or not isinstance(v, numbers.Real) or
-         not math.isfinite(v) or v != int(v)]
-  if bad:
-    raise ValueError(f"{name}: {bad[:5]} {'is' if len(bad) == 1 else 'are'} not whole numbers; give integer ids.")
-  return [int(v) for v in flat.tolist()]
 
 
 class ExportedWeights(NamedTuple):

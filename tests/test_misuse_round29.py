@@ -203,3 +203,18 @@ def test_files_written_through_a_link_and_dotdot_land_in_the_folder_they_are_mad
   atomic_io.write_json_atomically(f"{t}/lnk/../reports/r.json", {"step": 1})
   assert json.loads((t / "real" / "reports" / "r.json").read_text()) == {"step": 1}
   assert not os.path.exists(t / "new") and not os.path.exists(t / "reports")
+
+
+def test_the_python_loaders_read_a_tilde_as_the_home_folder_and_name_a_numpy_bool_plainly(home_and_link):
+  """Y08: Pipeline.from_workdir('~/run') said 'no checkpoint under ~/run/checkpoints' (the command
+  line reads ~ as the home folder); Y25: class_ids=np.bool_(True) was '[np.True_] is not whole numbers'."""
+  import numpy as np
+  home = home_and_link / "home"
+  with pytest.raises(FileNotFoundError, match=rf"^no checkpoint under {home}/run/checkpoints"):
+    pipeline.Pipeline.from_workdir("~/run")
+  with pytest.raises(FileNotFoundError, match=rf"not found: {home}/exp is not an eflow_jax export"):
+    pipeline.Pipeline.from_pretrained(pathlib.Path("~/exp"))
+  from eflow_jax import call_inputs
+  with pytest.raises(ValueError, match=r"^class_ids: \[True\] is not a whole number; give integer ids\.$"):
+    call_inputs.whole_numbers("class_ids", np.bool_(True))
+  assert call_inputs.whole_numbers("class_ids", np.array([1, 0], np.uint8)) == [1, 0]

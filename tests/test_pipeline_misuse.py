@@ -121,7 +121,7 @@ def one_line(text):
     ({"seed": -1}, "seed=-1 must be >= 0"),
     ({"sampler": "alg3"}, "sampler='alg3' is unknown; use one of alg2, one_step, chain, euler_cfg"),
     ({"class_ids": [1.7, 2.2]}, r"class_ids: \[1.7, 2.2\] are not whole numbers"),
-    ({"class_ids": [True]}, r"class_ids: \[True\] is not whole numbers"),
+    ({"class_ids": [True]}, r"class_ids: \[True\] is not a whole number"),
     ({"class_ids": []}, "class_ids is empty"),
     ({"guidance": -1.0}, r"guidance=-1.0 must be >= 0 \(1 = no guidance"),
     ({"seed": 2**32}, "seed=4294967296 must be <= 4294967295"),       # PRNGKey(2**32) is PRNGKey(0)
