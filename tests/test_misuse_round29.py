@@ -218,3 +218,17 @@ def test_the_python_loaders_read_a_tilde_as_the_home_folder_and_name_a_numpy_boo
   with pytest.raises(ValueError, match=r"^class_ids: \[True\] is not a whole number; give integer ids\.$"):
     call_inputs.whole_numbers("class_ids", np.bool_(True))
   assert call_inputs.whole_numbers("class_ids", np.array([1, 0], np.uint8)) == [1, 0]
+
+
+def test_a_re_export_of_another_step_says_it_replaced_the_export(tmp_path, capsys):
+  """Y31: exporting step 10 over the same run's step-12 export replaced it (by design) without a line
+  saying so."""
+  from test_pipeline_misuse import write_run
+  from eflow_jax.tools import export as export_tool
+  write_run(str(tmp_path / "run"))                               # steps 2 and 4
+  export_tool.export(str(tmp_path / "run"), str(tmp_path / "exp"))
+  assert "is replaced" not in capsys.readouterr().out
+  export_tool.export(str(tmp_path / "run"), str(tmp_path / "exp"), step=2)
+  assert f"--output={tmp_path}/exp: the export of step 4 is replaced by step 2's." in capsys.readouterr().out
+  export_tool.export(str(tmp_path / "run"), str(tmp_path / "exp"), step=2)
+  assert "is replaced" not in capsys.readouterr().out             # the same step again: nothing to say

@@ -285,6 +285,8 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
         os.remove(paths[name] + PARTIAL)
     raise OSError(f"--output={output}: writing the export failed ({first_line(e)}); nothing was replaced. Free "
                   f"space or choose another directory.") from None
+  if earlier.get("step") not in (None, pipe.step):         # the same run's other step: replaced by design, said
+    print(f"--output={output}: the export of step {earlier['step']} is replaced by step {pipe.step}'s.", flush=True)
   return [paths[WEIGHTS_FILE], paths[CONFIG_FILE], paths["README.md"]]
 
 
