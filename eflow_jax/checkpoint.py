@@ -26,6 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax import __version__
+from eflow_jax.atomic_io import free_name
 from eflow_jax import root_logger
 from eflow_jax.export_digests import model_digest
 from eflow_jax.checkpoint_compat import (DATA_FIELDS_FREE_ON_RESUME, RUNTIME_MODEL_FIELDS,  # noqa: F401
@@ -317,12 +318,11 @@ class Checkpointer:
     return self.set_aside(step, "corrupt")
 
   def set_aside(self, step: int, reason: str) -> str:
-    """Renames step `step` to `<step>.<reason>` (or `<step>.<reason>.<time>` when that exists), out of
-    Orbax's view and never deleted (process 0 renames; every process waits); returns the new path."""
+    """Renames step `step` to `<step>.<reason>` (`<step>.<reason>-2`... when that exists, as the grids
+    and reports of the same resume are: atomic_io.free_name), out of Orbax's view and never deleted
+    (process 0 renames; every process waits); returns the new path."""
     source = os.path.join(self.directory, str(step))
-    target = f"{source}.{reason}"
-    if os.path.exists(target):
-      target = f"{source}.{reason}.{int(time.time())}"
+    target = free_name(f"{source}.{reason}")
     if jax.process_index() == 0 and os.path.exists(source):
       os.rename(source, target)
     if jax.process_count() > 1:
@@ -332,10 +332,10 @@ class Checkpointer:
     return target
 
   def set_aside_steps(self, reason: str) -> list[int]:
-    """The steps of this directory renamed `<step>.<reason>[.<time>]` (`set_aside`), oldest first."""
+    """The steps of this directory renamed `<step>.<reason>[-k]` (`set_aside`; `.<time>` before), oldest first."""
     if not os.path.isdir(self.directory):
       return []
-    pattern = re.compile(rf"^(\d+)\.{re.escape(reason)}(\.\d+)?$")
+    pattern = re.compile(rf"^(\d+)\.{re.escape(reason)}([.-]\d+)?$")
     return sorted({int(m.group(1)) for m in map(pattern.match, os.listdir(self.directory)) if m})
 
   def newest_committed_step(self) -> int | None:

@@ -232,3 +232,21 @@ def test_a_re_export_of_another_step_says_it_replaced_the_export(tmp_path, capsy
   assert f"--output={tmp_path}/exp: the export of step 4 is replaced by step 2's." in capsys.readouterr().out
   export_tool.export(str(tmp_path / "run"), str(tmp_path / "exp"), step=2)
   assert "is replaced" not in capsys.readouterr().out             # the same step again: nothing to say
+
+
+def test_a_step_set_aside_twice_is_named_as_its_grids_and_reports_are(tmp_path):
+  """Y09: a second --resume_from_step named the step `4.superseded.1796480495` (a time) while its
+  grids became `step_000004.superseded-2.gif` (reports: `-2` too): nothing tied the two together."""
+  from test_pipeline_misuse import write_run
+  from eflow_jax import checkpoint as ckpt_lib
+  write_run(str(tmp_path / "run"))                               # steps 2 and 4
+  folder = tmp_path / "run" / "checkpoints"
+  ckpt = ckpt_lib.Checkpointer(str(folder), read_only=False)
+  try:
+    assert ckpt.set_aside(4, "superseded") == f"{folder}/4.superseded"
+    os.mkdir(folder / "4")                                       # the step trained again, then set aside again
+    assert ckpt.set_aside(4, "superseded") == f"{folder}/4.superseded-2"
+    os.mkdir(folder / "2.corrupt.1796480495")                    # named as before: still found
+    assert ckpt.set_aside_steps("superseded") == [4] and ckpt.set_aside_steps("corrupt") == [2]
+  finally:
+    ckpt.close()
