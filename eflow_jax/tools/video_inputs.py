@@ -360,6 +360,8 @@ def read_clip_and_rate(path: str, frames: int, height: int, width: int, *, frame
   except ValueError:
     raise
   except Exception as e:  # pylint: disable=broad-except   (PyAV raises many error types)
+    if os.path.islink(path) and not os.path.exists(path):
+      raise ValueError(f"a symbolic link to {os.readlink(path)}, which does not exist") from None
     raise ValueError(f"unreadable ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})"
                      ) from None
   return fit_clip(out, frames, height, width, frame_stride=frame_stride, start_frame=start_frame), rate
