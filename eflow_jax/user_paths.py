@@ -53,12 +53,17 @@ def _refuse_padded(flag: str, value: str) -> None:
 def _joined_path_flags(argv, names) -> list:
   """argv with a path flag given as two words (`--output ~/x`, `--workdir lnk/../run`, which absl and
   argparse take as `--output=~/x`) joined into one, so that expand_home_flags sees its value. A next
-  word that starts with '-' (another flag) is left to the parser, as argparse leaves it."""
+  word that is another flag (`--workdir --mode=sample`: absl takes it as the folder, and trains a run
+  into ./--mode=sample) is refused in one line, exit 2."""
   out, argv = [], list(argv)
   while argv:
     arg = argv.pop(0)
     if (isinstance(arg, str) and arg.startswith("-") and "=" not in arg and _is_path_flag(arg.lstrip("-"), names)
-        and argv and isinstance(argv[0], str) and (argv[0] == "-" or not argv[0].startswith("-"))):
+        and argv and isinstance(argv[0], str)):
+      if argv[0].startswith("-") and argv[0] != "-":
+        print(f"error: {arg} is followed by {argv[0]}, another flag: give {arg} its path ({arg}=PATH).",
+              file=sys.stderr)
+        sys.exit(2)
       arg = f"{arg}={argv.pop(0)}"
     out.append(arg)
   return out

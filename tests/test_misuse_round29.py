@@ -27,10 +27,36 @@ def test_a_path_flag_given_as_two_words_is_expanded_and_resolved(home_and_link):
   typed: a folder named '~' in the current folder, and `--workdir lnk/../run` read another run."""
   t = home_and_link
   argv = ["--workdir", f"{t}/lnk/../run", "--output", "~/exp", "--config.data.path", "~/set", "--prompt", "~b",
-          "--output", "-", "--workdir", "--mode=sample", "--step", "3"]
+          "--output", "-", "--step", "3", "--workdir"]
   assert user_paths.expand_home_flags(argv, ("workdir", "output")) == [
       f"--workdir={t}/real/run", f"--output={t}/home/exp", f"--config.data.path={t}/home/set", "--prompt", "~b",
-      "--output=-", "--workdir", "--mode=sample", "--step", "3"]
+      "--output=-", "--step", "3", "--workdir"]
+
+
+def test_a_path_flag_followed_by_another_flag_is_refused(capsys):
+  """Y40: `--workdir --mode=sample` (the path forgotten) trained a 12-step run into ./--mode=sample:
+  absl takes the next word as the flag's value whatever it looks like."""
+  with pytest.raises(SystemExit) as stop:
+    user_paths.expand_home_flags(["--config=c.py", "--workdir", "--mode=sample"], ("workdir",))
+  assert stop.value.code == 2
+  assert capsys.readouterr().err == ("error: --workdir is followed by --mode=sample, another flag: give --workdir its "
+                                     "path (--workdir=PATH).\n")
+
+
+def test_a_shortened_flag_name_is_refused_not_left_unexpanded(home_and_link, capsys):
+  """Y39: `--out '~/x'` (argparse takes a prefix of --output) skipped the `~` expansion, and the export,
+  the prepared set or the sweep's folders went into ./~."""
+  from eflow_jax.tools import export as export_tool, prepare_data
+  from benchmarks.sweeps import ablation_sweep
+  for run in (lambda: export_tool.main(["--workdir=~/run", "--out", "~/exp"]),
+              lambda: prepare_data.parse_args(["--input=~/l.jsonl", "--out=~/set", "--frames=4", "--height=16",
+                                               "--width=16"]),
+              lambda: ablation_sweep.parse_args(["--roo", "~/sw", "--results=~/res"])):
+    with pytest.raises(SystemExit) as stop:
+      run()
+    err = capsys.readouterr().err             # the export's --output is required: named as missing
+    assert stop.value.code == 2 and ("unrecognized arguments: --" in err or "required: --output" in err), err
+  assert not os.path.exists(home_and_link / "~")
 
 
 def test_prepare_data_and_the_sweep_read_two_word_paths_as_the_shell_would(home_and_link):

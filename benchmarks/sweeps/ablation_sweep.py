@@ -176,7 +176,8 @@ def run(cmd, log_path):
 
 
 def parse_args(argv=None):
-  parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+  parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                   allow_abbrev=False)   # `--res ~/x` would pass user_paths by as another flag
   parser.add_argument("--tables", action="append", default=None,
                       help="tables to sweep (comma-separated, repeatable; default: all)")
   parser.add_argument("--root", default=os.path.join(REPO, "runs", "ablations"),

@@ -375,7 +375,8 @@ def _write_text(path: str, text: str) -> None:
 
 
 def main(argv=None) -> int:
-  parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+  parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                   allow_abbrev=False)   # `--out ~/x` would pass user_paths by as another flag
   parser.add_argument("--workdir", required=True, help="the training run (its checkpoints/)")
   parser.add_argument("--output", required=True, help="the export directory")
   parser.add_argument("--step", type=int, default=None, help="checkpoint step (default: the newest)")

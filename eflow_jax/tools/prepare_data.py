@@ -312,8 +312,8 @@ def finalize(output: str, num_shards: int, fields: dict, *, has_still_latent: bo
 
 # ---- Command line. -----------------------------------------------------------------------------
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-  p = argparse.ArgumentParser(prog="python -m eflow_jax.tools.prepare_data",
-                              description=__doc__.split("\n\n")[0])
+  p = argparse.ArgumentParser(prog="python -m eflow_jax.tools.prepare_data", description=__doc__.split("\n\n")[0],
+                              allow_abbrev=False)   # `--out ~/x` would pass user_paths by as another flag
   p.add_argument("--input", required=True, help=".jsonl / .csv list, a class folder, or tfds:NAME[/CONFIG]:SPLIT")
   p.add_argument("--tfds_data_dir", default="", help="where the tfds: set is prepared (default: TFDS's)")
   p.add_argument("--tfds_video", default="", help="the tfds: set's video feature (default: picked)")
