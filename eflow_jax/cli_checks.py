@@ -201,10 +201,10 @@ def check_name_length(flag: str, path: str, suffix: str) -> None:
 
 
 def check_eval_output(output: str, workdir: str | None = None) -> None:
-  """--mode=eval's --output may replace only an earlier eval report (weights_digest.is_report, the
-  rule check_eval_report_settings applies to the default name): never a folder, a run's metrics.jsonl or an
-  export's config.json, which would be lost after the whole evaluation; nor a name another run's or
-  export's model card reads as that folder's own report (eval_stepN.json: tools/export.py, scores_of)."""
+  """--mode=eval's --output may replace only an earlier eval report (weights_digest.is_report, as at
+  the default name: check_eval_report_settings): never a folder, a run's metrics.jsonl or an export's
+  config.json, which would be lost after the whole evaluation; nor a name another run's or export's
+  model card reads as that folder's own report (eval_stepN.json: tools/export.py, scores_of)."""
   if output.endswith(("/", os.sep)) or os.path.isdir(output):
     raise ValueError(f"--output={output} is a folder; give the JSON report's file path (e.g. "
                      f"{os.path.join(output, 'eval.json')}).")

@@ -74,6 +74,15 @@ def is_report(contents) -> bool:
   return isinstance(contents, dict) and (KEY in contents or {"step", "weights"} <= contents.keys())
 
 
+def records_step(report: dict, step: int) -> bool:
+  """Whether `report` is of `step`, or names no step (score reports); 12.0 or "12" edited in is 12."""
+  recorded = report.get("step")
+  try:
+    return recorded is None or (not isinstance(recorded, bool) and float(recorded) == step)
+  except (TypeError, ValueError):
+    return False
+
+
 def set_aside_reports_of_other_weights(folder: str, digest: str, replaced: str | None = None) -> list[str]:
   """set_aside_report_of_other_weights for every report in `folder` and its sub-folders, under its
   default name, the one --output gave it or any the user gave it (an export written again with other

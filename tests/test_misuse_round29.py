@@ -151,8 +151,12 @@ def test_the_model_card_leaves_out_a_report_of_another_step_under_this_steps_nam
   assert export_tool.scores_of(str(tmp_path), 12, "cd" * 32) == []
   assert "eval_step000012.json is a report of step 10, not of step 12; the model card leaves it out." in \
       capsys.readouterr().err
-  (tmp_path / "eval_step000012.json").write_text(json.dumps({"step": 12, "weights": "ema", "classifier_fd": 0.1}))
-  assert [n for n, _ in export_tool.scores_of(str(tmp_path), 12, "cd" * 32)] == ["eval_step000012.json"]
+  for same in (12, 12.0, "12"):                                  # a step edited by hand still reads as 12
+    (tmp_path / "eval_step000012.json").write_text(json.dumps({"step": same, "weights": "ema", "classifier_fd": 0.1}))
+    assert [n for n, _ in export_tool.scores_of(str(tmp_path), 12, "cd" * 32)] == ["eval_step000012.json"]
+  for other in ("twelve", True, [12]):
+    (tmp_path / "eval_step000012.json").write_text(json.dumps({"step": other, "weights": "ema"}))
+    assert export_tool.scores_of(str(tmp_path), 12, "cd" * 32) == []
 
 
 def test_a_sweep_flag_given_twice_keeps_both_values(tmp_path):

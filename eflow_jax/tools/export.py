@@ -32,7 +32,7 @@ from eflow_jax.pipeline import (CONFIG_FILE, WEIGHTS_FILE, Pipeline, is_descript
 from eflow_jax import own_digest, user_paths
 from eflow_jax.tools import card_mark
 from eflow_jax.sample_limits import steps_taken
-from eflow_jax.weights_digest import (KEY, ema_digest, export_digest, scored_other_weights,
+from eflow_jax.weights_digest import (KEY, ema_digest, export_digest, records_step, scored_other_weights,
                                       set_aside_reports_of_other_weights, weights_digest)
 from eflow_jax.workdir import check_writable
 from eflow_jax.atomic_io import free_name
@@ -46,9 +46,9 @@ WRITTEN_KEYS = ("config", "example_shape", "step", "manifest", "checksums", "sou
 def scores_of(workdir: str, step: int, digest: str | None = None) -> list[tuple[str, dict]]:
   """The run's own measurements at `step`: its end-of-run score and --mode=eval reports. A report
   that cannot be read (an eval killed while writing it), that records another step, or that scored
-  other weights of this step than `digest` names (weights_digest.py), is skipped with a warning. A report set aside by a retrain
-  (<name>.superseded[-k].json) counts when it names exactly these weights: the step can be trained
-  back to them."""
+  other weights of this step than `digest` names (weights_digest.py), is skipped with a warning. A
+  report set aside by a retrain (<name>.superseded[-k].json) counts when it names exactly these
+  weights: the step can be trained back to them."""
   found = []
   retrained = glob.glob(os.path.join(workdir, "checkpoints", f"{step}.superseded*"))
   for stem in (f"score_step{step:06d}", f"eval_step{step:06d}"):
@@ -56,8 +56,8 @@ def scores_of(workdir: str, step: int, digest: str | None = None) -> list[tuple[
     report = read_report(path) if os.path.exists(path) else None
     if report is None:
       pass
-    elif report.get("step") not in (None, step):           # a report of another step copied to this name
-      print(f"warning: {path} is a report of step {report['step']}, not of step {step}; the model card leaves it "
+    elif not records_step(report, step):                  # a report of another step copied to this name
+      print(f"warning: {path} is a report of step {report['step']!r}, not of step {step}; the model card leaves it "
             f"out.", file=sys.stderr, flush=True)
     elif scored_other_weights(report, digest) or (digest and report.get(KEY) is None and retrained):
       print(f"warning: {path} scored other weights of step {step}, or names none while the step was trained "
