@@ -248,9 +248,13 @@ def check_eval_report_settings(path: str, settings: dict, digest: str | None = N
   sample_metrics). A report of other weights than `digest` is set aside when the new one is written,
   not compared. A file there that is no report (a user's notes), or one that cannot be replaced (read-
   only, immutable), is refused before the evaluation, as is a link into a folder that does not exist."""
-  if os.path.islink(path) and not os.path.isdir(os.path.dirname(os.path.realpath(path))):
-    raise ValueError(f"{path} is a symbolic link to {os.readlink(path)}, whose folder does not exist: the report "
-                     f"could not be written; create that folder or remove the link.")
+  if os.path.islink(path) and not os.path.exists(path):
+    real = os.path.realpath(path)
+    where = ("a loop of links" if os.path.islink(real) else "whose folder does not exist"
+             if not os.path.isdir(os.path.dirname(real)) else None)
+    if where:
+      raise ValueError(f"{path} is a symbolic link to {os.readlink(path)}, {where}: the report could not be "
+                       f"written; {'create that folder' if 'folder' in where else 'fix the links'} or remove the link.")
   path = os.path.realpath(path) if os.path.islink(path) else path     # written through the link (evaluate.report_path)
   if not os.path.exists(path) or (os.path.isfile(path) and os.path.getsize(path) == 0):
     return                                  # none there, or an empty file: nothing of value to keep

@@ -115,6 +115,12 @@ def test_an_eval_output_that_cannot_be_replaced_or_links_nowhere_is_refused_befo
                                        r"not exist: the report could not be written; create that folder or remove"):
     evaluate.evaluate(config, run, output=str(dangling), num_batches=1)
   assert os.path.islink(dangling)
+  os.symlink(tmp_path / "loop_b.json", tmp_path / "loop_a.json")
+  os.symlink(tmp_path / "loop_a.json", tmp_path / "loop_b.json")
+  with pytest.raises(ValueError, match=r"loop_a\.json is a symbolic link to .*loop_b\.json, a loop of links: the report "
+                                       r"could not be written; fix the links or remove the link\.$"):
+    evaluate.evaluate(config, run, output=str(tmp_path / "loop_a.json"), num_batches=1)
+  assert os.path.islink(tmp_path / "loop_a.json")
   locked = tmp_path / "locked.json"
   locked.write_text(json.dumps({"step": 4, "weights": "ema", "protocol": {"num_samples": 2}}))
   if subprocess.run(["chattr", "+i", str(locked)], capture_output=True).returncode != 0:

@@ -242,9 +242,9 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
   default_path = os.path.join(workdir, f"eval_step{int(state.step):06d}.json")
   if output is not None:
     check_report_name_step(output, int(state.step))
-  check_eval_report_settings(output or default_path, {"num_samples": config.eval.num_samples, **sampling_protocol(config.flow),
-                                    "sample_seed": config.seed + 1000, "eval_set": described},
-                             weights[weights_digest.KEY], flag="--output" if output else None)
+  settings = {"num_samples": config.eval.num_samples, **sampling_protocol(config.flow),
+              "sample_seed": config.seed + 1000, "eval_set": described}
+  check_eval_report_settings(output or default_path, settings, weights[weights_digest.KEY], "--output" if output else None)
   report = {"step": int(state.step), "weights": "ema", **weights,
             "objective": held_out_objective(config, model, state, mesh, num_batches),
             "guidance_diagnostics": held_out_diagnostics(config, model, state, mesh, num_batches)}

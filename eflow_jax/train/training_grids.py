@@ -67,7 +67,7 @@ def set_aside_grids_after(workdir: str, step: int) -> int:
   if jax.process_index() != 0 or not os.path.isdir(folder):
     return 0
   moved = 0
-  for name in _grids_after(folder, step):           # a file of the user's stays (write_samples does not write over it)
+  for name in _grids_after(folder, step):      # a file of the user's stays (write_samples does not write over it)
     stem, ext = name.rsplit(".", 1)
     try:
       os.rename(os.path.join(folder, name), atomic_io.free_name(os.path.join(folder, stem + SUPERSEDED), "." + ext))
