@@ -53,6 +53,8 @@ from eflow_jax.cli_checks import (MODE_FLAGS, ClosedReaderSafe, backend_error_me
                                   override_error_message, read_prompts)
 
 FLAGS = flags.FLAGS
+if __name__ == "__main__":
+  user_paths.check_flagfiles(sys.argv)     # read by the next line already: a missing one was a stack trace
 config_flags.DEFINE_config_file("config", None, "Run config: configs/X.py[:arg].", lock_config=True)
 flags.DEFINE_string("workdir", None, "Run directory: checkpoints, metrics, samples.")
 flags.DEFINE_enum("mode", "train", ["train", "sample", "eval"], "What to do.")
@@ -179,9 +181,10 @@ def sample_folder(workdir: str, output: str | None) -> str:
 
 
 def parse_flags(argv):
-  """absl's parsing, but a mistyped override or a broken config file is one line, not a stack trace."""
-  argv = user_paths.expand_home_flags(argv, PATH_FLAGS)
+  """absl's parsing, but a mistyped override or a broken config file is one line, not a stack trace.
+  A --flagfile's flags are read in first: its `--workdir=~/run` is expanded as a typed one is."""
   try:
+    argv = user_paths.expand_home_flags(FLAGS.read_flags_from_files(argv, force_gnu=False), PATH_FLAGS)
     rest = FLAGS(argv)
     if not hasattr(FLAGS.config, "lock"):   # a plain dict from get_config(): its overrides and checks need a ConfigDict
       raise ValueError(f"--config={FLAGS['config'].config_filename}: get_config() returned a "

@@ -84,6 +84,18 @@ def expand_home_flags(argv, names) -> list:
   return out
 
 
+def check_flagfiles(argv) -> None:
+  """Each `--flagfile=FILE` (absl's) must be a readable file: config_flags reads them while the
+  command's flags are defined, where a missing one ends in a stack trace. One line, exit 2."""
+  given = [a.split("=", 1)[1] for a in argv if isinstance(a, str) and a.startswith(("--flagfile=", "-flagfile="))]
+  given += [argv[i + 1] for i, a in enumerate(argv[:-1]) if a in ("--flagfile", "-flagfile")]
+  for path in given:
+    if not os.path.isfile(path) or not os.access(path, os.R_OK):
+      print(f"error: --flagfile={path}: {'no such file' if not os.path.exists(path) else 'not a readable file'} "
+            f"(nothing was run).", file=sys.stderr)
+      sys.exit(2)
+
+
 def _holds_steps(folder: str) -> bool:
   """Whether `folder` holds a checkpoint step as Orbax writes one (`<step>/_CHECKPOINT_METADATA`), not
   merely folders named by numbers (`exports/checkpoints/2024/`)."""

@@ -295,3 +295,25 @@ def test_a_video_linked_to_a_deleted_file_is_named_as_such(tmp_path):
   os.symlink(tmp_path / "gone.mp4", tmp_path / "v.mp4")
   with pytest.raises(ValueError, match=rf"^a symbolic link to {tmp_path}/gone\.mp4, which does not exist$"):
     video_inputs.read_clip(str(tmp_path / "v.mp4"), 4, 16, 16)
+
+
+def test_path_flags_in_a_flagfile_are_read_as_typed_ones(tmp_path):
+  """Round 30 (Z06, Z07): `--workdir=lnk/../run` or `--output=~/x` in an absl --flagfile reached the
+  program as written (absl reads the file after the command line's paths were expanded): another run
+  sampled, a folder named '~' made. A missing --flagfile was a stack trace."""
+  import subprocess
+  import sys
+  home, cwd = tmp_path / "home", tmp_path / "cwd"
+  (home / "real" / "sub").mkdir(parents=True), cwd.mkdir()
+  os.symlink(home / "real" / "sub", home / "lnk")
+  (tmp_path / "flags.txt").write_text("--workdir=~/lnk/../nothing\n--mode=sample\n")
+  repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+  env = {**os.environ, "HOME": str(home), "PYTHONPATH": repo}
+  for flagfile, expected in ((tmp_path / "flags.txt", f"error: no checkpoint under {home}/real/nothing/checkpoints; "
+                                                      f"run --mode=train first or fix --workdir.\n"),
+                             (tmp_path / "none.txt", f"error: --flagfile={tmp_path}/none.txt: no such file (nothing "
+                                                     f"was run).\n")):
+    result = subprocess.run([sys.executable, "-m", "eflow_jax.main", f"--config={repo}/tests/tiny_config.py",
+                             f"--flagfile={flagfile}"], capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
+    assert result.returncode == 2 and result.stderr.endswith(expected), result.stderr[-2000:]
+  assert os.listdir(cwd) == []
