@@ -176,6 +176,9 @@ def test_a_sweep_flag_given_twice_keeps_both_values(tmp_path):
   assert [name for name, _ in sweep_rows.selected_rows(tables, args.rows)] == ["table4:sfm_4", "table4:pdg_sfm_4"]
   args = ablation_sweep.parse_args([f"--root={tmp_path}/root", f"--results={tmp_path}/res"])
   assert sweep_rows.parse_tables(args.tables) == list(sweep_rows.TABLES) and args.rows == ""
+  for empty in ("--rows=", "--rows= , ", "--rows=,"):              # round 30 (Z18): every row swept, unnoticed
+    with pytest.raises(SystemExit, match=r"^--rows=.* names no row; name TABLE:ROW rows, or leave --rows out"):
+      ablation_sweep.parse_args([empty, f"--root={tmp_path}/root", f"--results={tmp_path}/res"])
 
 
 def chattr(path, flag: str) -> bool:

@@ -192,6 +192,9 @@ def parse_args(argv=None):
                       help="extra --config.x=y for every run (repeatable), e.g. --override=--config.eval.use_i3d=True")
   args = parser.parse_args(expand_home_flags(sys.argv[1:] if argv is None else argv, ("root", "results")))
   # Given twice, both count (as --override does): a last-one-wins flag dropped the first rows unnoticed.
+  if args.rows is not None and not ",".join(args.rows).replace(",", "").strip():   # every row, unnoticed
+    raise SystemExit(f"--rows={','.join(args.rows)} names no row; name TABLE:ROW rows, or leave --rows out to sweep "
+                     f"every row.")
   args.tables, args.rows = ",".join(args.tables or TABLES), ",".join(args.rows or [])
   if args.steps is not None and args.steps < 1:     # 0 would fall back to the full budget unnoticed
     raise SystemExit(f"--steps={args.steps} must be >= 1 (leave it out for the full budget).")
