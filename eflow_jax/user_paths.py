@@ -50,6 +50,15 @@ def _refuse_padded(flag: str, value: str) -> None:
     sys.exit(2)
 
 
+def _refuse_none_text(flag: str, value: str) -> None:
+  """`--config.eval.metrics_dir=None` reaches the config as the text 'None' (ml_collections cannot type
+  a field whose default is None), and the eval wrote its caches into a new folder ./None."""
+  if flag.lstrip("-").startswith("config.") and value.strip() in ("None", "null"):
+    print(f"error: {flag}={value} would be a folder named {value.strip()!r}, not 'unset': leave {flag} out for its "
+          f"default (nothing was written).", file=sys.stderr)
+    sys.exit(2)
+
+
 def _joined_path_flags(argv, names) -> list:
   """argv with a path flag given as two words (`--output ~/x`, `--workdir lnk/../run`, which absl and
   argparse take as `--output=~/x`) joined into one, so that expand_home_flags sees its value. A next
@@ -79,6 +88,7 @@ def expand_home_flags(argv, names) -> list:
       flag, value = arg.split("=", 1)
       if _is_path_flag(flag.lstrip("-"), names):
         _refuse_padded(flag, value)
+        _refuse_none_text(flag, value)
         arg = f"{flag}={resolve_dotdot(expand_home(value))}"
     out.append(arg)
   return out

@@ -320,3 +320,16 @@ def test_path_flags_in_a_flagfile_are_read_as_typed_ones(tmp_path):
                              f"--flagfile={flagfile}"], capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
     assert result.returncode == 2 and result.stderr.endswith(expected), result.stderr[-2000:]
   assert os.listdir(cwd) == []
+
+
+def test_a_config_path_override_of_none_is_refused_not_made_a_folder(capsys):
+  """Round 30 (Z29): --config.eval.metrics_dir=None was the text 'None', and the eval wrote its metric
+  caches into a new ./None."""
+  with pytest.raises(SystemExit) as stop:
+    user_paths.expand_home_flags(["--config.eval.metrics_dir=None"], ("workdir",))
+  assert stop.value.code == 2 and capsys.readouterr().err == (
+      "error: --config.eval.metrics_dir=None would be a folder named 'None', not 'unset': leave "
+      "--config.eval.metrics_dir out for its default (nothing was written).\n")
+  assert user_paths.expand_home_flags(["--config.eval.metrics_dir=/x/None", "--prompt=None"], ()) == [
+      "--config.eval.metrics_dir=/x/None", "--prompt=None"]
+
