@@ -333,3 +333,32 @@ def test_a_config_path_override_of_none_is_refused_not_made_a_folder(capsys):
   assert user_paths.expand_home_flags(["--config.eval.metrics_dir=/x/None", "--prompt=None"], ()) == [
       "--config.eval.metrics_dir=/x/None", "--prompt=None"]
 
+
+
+@pytest.mark.parametrize("damage", ["truncate", "other records"])
+def test_a_rerun_of_prepare_data_prepares_a_damaged_shard_again(tmp_path, capsys, damage):
+  """Round 31 (A13, A14): a shard truncated or with a byte flipped since was 'skipped' as finished by
+  the rerun, and every reader of the set then refused it with 're-prepare this shard', a loop."""
+  from test_prepare_data_misuse import make_video
+  from eflow_jax.data import records
+  from eflow_jax.tools import prepare_data
+  for i, name in enumerate(["cat/v1.mp4", "cat/v2.mp4", "dog/v1.mp4", "dog/v2.mp4"]):
+    make_video(tmp_path / "videos" / name, i)
+  out = tmp_path / "set"
+  argv = ["--input", str(tmp_path / "videos"), "--output", str(out), "--frames=4", "--height=16", "--width=16",
+          "--autoencoder=identity", "--shard_size=1", "--no_progress"]
+  assert prepare_data.main(argv) == 0
+  shard = out / "shard-00002.array_record"
+  data = shard.read_bytes()
+  if damage == "truncate":
+    shard.write_bytes(data[:len(data) // 2])
+  else:                                                        # a whole file, whose records are not the sidecar's
+    shard.write_bytes((out / "shard-00001.array_record").read_bytes())
+  if damage == "truncate":
+    with pytest.raises(records.RecordsError, match="shard-00002.array_record: not a readable ArrayRecord file"):
+      records.check_shards(str(out), records.read_manifest(str(out)))
+  capsys.readouterr()
+  assert prepare_data.main(argv) == 0
+  captured = capsys.readouterr()
+  assert "prepare_data: shard 2 is prepared again: " in captured.err and "skipped finished shards [0, 1, 3]" in captured.out
+  records.check_shards(str(out), records.read_manifest(str(out)))          # whole again

@@ -310,23 +310,30 @@ def check_manifest(m: Mapping[str, Any], data_cfg, model_kind: str, *, path: str
 def check_shards(path: str, manifest: Mapping[str, Any]) -> None:
   """Opens every shard (its index only, no records): a truncated, corrupt or miscounted file is a
   one-line error naming it, not grain's bare RuntimeError (or a silent 0 records) later."""
-  from array_record.python.array_record_module import ArrayRecordReader  # pylint: disable=g-import-not-at-top
   for shard in manifest["shards"]:
-    file = os.path.join(path, shard["file"])
-    if not os.path.isfile(file):
-      raise RecordsError(f"{file} is not a file (a directory?); the manifest lists it as a shard.")
-    try:
-      reader = ArrayRecordReader(file)
-      ok, count = reader.ok(), reader.num_records()   # a file without its footer opens "not ok"
-      reader.close()                                  # ... and close() raises a bare RuntimeError
-    except (RuntimeError, OSError):
-      ok = False
-    if not ok:
-      raise RecordsError(f"{file}: not a readable ArrayRecord file ({os.path.getsize(file)} bytes: "
-                         "truncated or corrupt); re-prepare this shard.")
-    if count != shard["num_examples"]:
-      raise RecordsError(f"{file} holds {count} records but manifest.json says "
-                         f"{shard['num_examples']}; re-prepare this shard or the manifest.")
+    check_shard_file(os.path.join(path, shard["file"]), shard["num_examples"], "manifest.json")
+
+
+def check_shard_file(file: str, num_examples: int, listed_by: str) -> None:
+  """One shard: a readable ArrayRecord file (its index) of `num_examples` records, as `listed_by` says
+  (RecordsError naming the file otherwise); prepare_data checks a finished shard so before reusing it."""
+  from array_record.python.array_record_module import ArrayRecordReader  # pylint: disable=g-import-not-at-top
+  if not os.path.exists(file):
+    raise RecordsError(f"{file} is missing; {listed_by} lists it as a shard.")
+  if not os.path.isfile(file):
+    raise RecordsError(f"{file} is not a file (a directory?); {listed_by} lists it as a shard.")
+  try:
+    reader = ArrayRecordReader(file)
+    ok, count = reader.ok(), reader.num_records()   # a file without its footer opens "not ok"
+    reader.close()                                  # ... and close() raises a bare RuntimeError
+  except (RuntimeError, OSError):
+    ok = False
+  if not ok:
+    raise RecordsError(f"{file}: not a readable ArrayRecord file ({os.path.getsize(file)} bytes: "
+                       "truncated or corrupt); re-prepare this shard.")
+  if count != num_examples:
+    raise RecordsError(f"{file} holds {count} records but {listed_by} says "
+                       f"{num_examples}; re-prepare this shard or the manifest.")
 
 
 class Locator:

@@ -12,9 +12,10 @@ import sys
 from eflow_jax.atomic_io import write_json_atomically
 from eflow_jax.checkpoint_compat import flatten_config
 from eflow_jax.folder_lock import locked
-from eflow_jax.data import records
+from eflow_jax.data import clip_digests, records
 
 PREPARATION = "preparation.json"    # the inputs and options of the set (`preparation_record`)
+SIDECAR = "shard-{:05d}.json"       # a finished shard's record count, file and bad videos (tools/prepare_data.py)
 
 # Options of a record set that do not change its records (where its pieces are read from or cached).
 NEUTRAL_OPTIONS = ("source", "cache_dir")
@@ -149,3 +150,43 @@ def claimed_output(output: str, record: dict, num_shards: int, shard_size: int, 
     if not alone:
       lock.close()                          # the other processes of this preparation write beside us
     yield
+
+
+def finished_shard(output: str, s: int) -> dict | None:
+  """Shard `s`'s sidecar when the shard is finished: the sidecar there and its ArrayRecord file whole
+  (records.check_shard_file). A shard truncated or damaged since is prepared again, with one line: a
+  rerun that skipped it left a set that every reader refuses, telling the user to re-prepare it."""
+  path = os.path.join(output, SIDECAR.format(s))
+  if not os.path.exists(path):
+    return None
+  with open(path) as f:
+    info = json.load(f)
+  if info["num_examples"]:
+    try:
+      records.check_shard_file(os.path.join(output, info["file"]), info["num_examples"], os.path.basename(path))
+      _check_latents(os.path.join(output, info["file"]), info.get("latents_sha256"))
+    except records.RecordsError as e:
+      print(f"prepare_data: shard {s} is prepared again: {e}", file=sys.stderr, flush=True)
+      return None
+  return info
+
+
+def _check_latents(file: str, digests) -> None:
+  """Each record's latent against the sha256 its sidecar keeps (a byte changed inside a record passes
+  the file's index check); a sidecar from before the digests is taken as it is."""
+  if not digests:
+    return
+  from array_record.python.array_record_module import ArrayRecordReader  # pylint: disable=g-import-not-at-top
+  reader = ArrayRecordReader(file)
+  try:
+    for k, (data, digest) in enumerate(zip(reader.read_all(), digests)):
+      try:
+        same = clip_digests.latent_digest(records.decode_example(data)["latent"]) == digest
+      except Exception:  # pylint: disable=broad-except   (a damaged record fails to decode in many ways)
+        same = False
+      if not same:
+        raise records.RecordsError(f"{file}: record {k} is not the latent its sidecar's digest names (changed or "
+                                   f"damaged since it was written)")
+  finally:
+    reader.close()
+

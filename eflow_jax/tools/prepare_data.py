@@ -48,12 +48,12 @@ from eflow_jax.user_paths import check_outside_checkpoints, expand_home_flags
 from eflow_jax.data import clip_digests, records
 from eflow_jax.tools.input_digests import check_other_processes_read_the_same, describe, stale_shards
 from eflow_jax.tools.progress_bar import progress_bar
-from eflow_jax.tools.preparation_record import claimed_output, holds_a_record_set, preparation_record
+from eflow_jax.tools.preparation_record import (SIDECAR, claimed_output, finished_shard, holds_a_record_set,
+                                                preparation_record)
 from eflow_jax.tools.preparation_processes import this_process
 from eflow_jax.tools.video_inputs import (TEXT_OPTION_DEFAULTS, check_class_count, check_clip_memory,
                                           check_unused_options, read_clip_and_rate, read_input, recorded_rate)
 
-SIDECAR = "shard-{:05d}.json"
 
 
 # ---- The work. ---------------------------------------------------------------------------------
@@ -63,17 +63,6 @@ def _to_dtype(x, name: str) -> np.ndarray:
     import ml_dtypes  # pylint: disable=g-import-not-at-top
     return x.astype(ml_dtypes.bfloat16)
   return x.astype(name)
-
-
-def _done(output: str, s: int) -> dict | None:
-  path = os.path.join(output, SIDECAR.format(s))
-  if not os.path.exists(path):
-    return None
-  with open(path) as f:
-    info = json.load(f)
-  if info["num_examples"] and not os.path.exists(os.path.join(output, info["file"])):
-    return None
-  return info
 
 
 def prepare(*, input_path: str, output: str, frames: int, height: int, width: int,
@@ -107,7 +96,7 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
   with claimed_output(output, record, num_shards, shard_size, len(entries), alone=process_count == 1):
     mine = [s for s in range(num_shards) if s % process_count == process_index]
     report: dict[str, Any] = {"written": [], "skipped_shards": [], "bad": [], "manifest": None}
-    done = {s: _done(output, s) for s in mine}
+    done = {s: finished_shard(output, s) for s in mine}
     todo = sorted([s for s in mine if done[s] is None] +
                   stale_shards(entries, shard_size, {s: info for s, info in done.items() if info}))
     report["skipped_shards"] = [s for s in mine if s not in todo]
@@ -285,7 +274,7 @@ def _manifest_fields(ae, label_kind, num_classes, classes, text_encoder, extra_m
 
 def finalize(output: str, num_shards: int, fields: dict, *, has_still_latent: bool, check=None) -> dict | None:
   """Writes manifest.json when every shard's sidecar exists, after `check(sidecars)`; returns it (None if not yet)."""
-  infos = [_done(output, s) for s in range(num_shards)]
+  infos = [finished_shard(output, s) for s in range(num_shards)]
   if any(i is None for i in infos):
     return None
   if check:
