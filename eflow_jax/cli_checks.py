@@ -68,6 +68,12 @@ def check_sampler(name: str, value) -> None:
     raise ValueError(f"{name}={value!r} is unknown; use one of {', '.join(SAMPLERS)}.")
 
 
+def flag_list(values) -> list[str]:
+  """The names of a repeatable, comma-separated flag (--allow_resume_change=seed --allow_resume_change=
+  data.batch_size,data.path): every occurrence counts (absl's list flags kept the last one only)."""
+  return [name.strip() for value in values if value.strip() for name in value.split(",")]
+
+
 def check_flags(mode: str, workdir: str, given: dict, num_classes: int, flow=None) -> None:
   """Raises ValueError (one line) for command-line flags that cannot work, before any import of JAX
   (an --output that would fail after the work or overwrite another file included).

@@ -49,12 +49,12 @@ from ml_collections import config_flags
 
 from eflow_jax import distributed, user_paths
 from eflow_jax.cli_checks import (MODE_FLAGS, ClosedReaderSafe, backend_error_message, check_flags,
-                                  check_host_device_count, ignored_seed_warning, missing_package_message,
+                                  check_host_device_count, flag_list, ignored_seed_warning, missing_package_message,
                                   override_error_message, read_prompts)
 
 FLAGS = flags.FLAGS
 if __name__ == "__main__":
-  user_paths.check_flagfiles(sys.argv)     # read by the next line already: a missing one was a stack trace
+  sys.argv[:] = user_paths.check_flagfiles(sys.argv)   # read by the next line already: a missing one was a stack trace
 config_flags.DEFINE_config_file("config", None, "Run config: configs/X.py[:arg].", lock_config=True)
 flags.DEFINE_string("workdir", None, "Run directory: checkpoints, metrics, samples.")
 flags.DEFINE_enum("mode", "train", ["train", "sample", "eval"], "What to do.")
@@ -70,8 +70,9 @@ flags.DEFINE_string("prompts_file", None, "sample: a text file of captions, one 
 flags.DEFINE_string("output", None, "sample: output path stem (default: <workdir>/samples/...); "
                     "eval: the JSON report's path (default: <workdir>/eval_stepN.json).")
 flags.DEFINE_enum("sampler", None, ["alg2", "one_step", "chain", "euler_cfg"], "sample: override the sampler.")
-flags.DEFINE_list("allow_resume_change", [], "train: data-order fields (seed, data.batch_size, "
-                  "data.path, ...) a resume may change; the run then differs from an uninterrupted one.")
+flags.DEFINE_multi_string("allow_resume_change", [], "train: data-order fields (seed, data.batch_size, "
+                          "data.path, ...; comma-separated, repeatable) a resume may change; the run then "
+                          "differs from an uninterrupted one.")
 flags.DEFINE_integer("resume_from_step", None, "train: resume from this checkpoint step instead of the newest "
                      "(e.g. before a halted run's blown-up last good step); the newer checkpoints are set aside "
                      "as <step>.superseded, never deleted.")
@@ -108,7 +109,7 @@ def main(argv):
     _stop_if_interrupted()                     # a Ctrl-C noted while loading: one line, exit 130
     if FLAGS.mode == "train":
       _TRAINING.append(True)                 # from here a Ctrl-C that reaches _on_ctrl_c is a second one
-      if "preempted" in loop.train(config, workdir, allow_resume_changes=FLAGS.allow_resume_change,
+      if "preempted" in loop.train(config, workdir, allow_resume_changes=flag_list(FLAGS.allow_resume_change),
                                    resume_from_step=FLAGS.resume_from_step):
         sys.exit(fault_tolerance.EXIT_CODE)      # stopped early on SIGTERM/SIGINT with a checkpoint
       return

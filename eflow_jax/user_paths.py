@@ -52,8 +52,9 @@ def _refuse_padded(flag: str, value: str) -> None:
 
 def _refuse_none_text(flag: str, value: str) -> None:
   """`--config.eval.metrics_dir=None` reaches the config as the text 'None' (ml_collections cannot type
-  a field whose default is None), and the eval wrote its caches into a new folder ./None."""
-  if flag.lstrip("-").startswith("config.") and value.strip() in ("None", "null"):
+  a field whose default is None): the eval wrote its caches into a new folder ./None, as `--output=None`
+  (a script's unset variable) wrote an export there."""
+  if value.strip() in ("None", "null"):
     print(f"error: {flag}={value} would be a folder named {value.strip()!r}, not 'unset': leave {flag} out for its "
           f"default (nothing was written).", file=sys.stderr)
     sys.exit(2)
@@ -94,9 +95,11 @@ def expand_home_flags(argv, names) -> list:
   return out
 
 
-def check_flagfiles(argv) -> None:
-  """Each `--flagfile=FILE` (absl's) must be a readable file: config_flags reads them while the
-  command's flags are defined, where a missing one ends in a stack trace. One line, exit 2."""
+def check_flagfiles(argv) -> list:
+  """argv with `--flagfile=~/f` expanded (and `lnk/..` resolved) as other path flags are; each such
+  file must be readable: config_flags reads them while the command's flags are defined, where a
+  missing one ends in a stack trace. One line, exit 2."""
+  argv = expand_home_flags(argv, ("flagfile",))
   given = [a.split("=", 1)[1] for a in argv if isinstance(a, str) and a.startswith(("--flagfile=", "-flagfile="))]
   given += [argv[i + 1] for i, a in enumerate(argv[:-1]) if a in ("--flagfile", "-flagfile")]
   for path in given:
@@ -104,6 +107,7 @@ def check_flagfiles(argv) -> None:
       print(f"error: --flagfile={path}: {'no such file' if not os.path.exists(path) else 'not a readable file'} "
             f"(nothing was run).", file=sys.stderr)
       sys.exit(2)
+  return argv
 
 
 def _holds_steps(folder: str) -> bool:

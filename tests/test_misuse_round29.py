@@ -332,6 +332,20 @@ def test_a_config_path_override_of_none_is_refused_not_made_a_folder(capsys):
       "--config.eval.metrics_dir out for its default (nothing was written).\n")
   assert user_paths.expand_home_flags(["--config.eval.metrics_dir=/x/None", "--prompt=None"], ()) == [
       "--config.eval.metrics_dir=/x/None", "--prompt=None"]
+  for argv in (["--output=None"], ["--workdir", "null"]):           # round 31 (A05, A07): ./None written
+    with pytest.raises(SystemExit):
+      user_paths.expand_home_flags(argv, ("workdir", "output"))
+    assert "would be a folder named" in capsys.readouterr().err
+
+
+def test_a_flagfile_named_with_a_tilde_is_read_from_the_home_folder(home_and_link, capsys):
+  """Round 31 (A26): --flagfile "~/ff.txt" was 'no such file' while every other path flag reads ~."""
+  (home_and_link / "home" / "ff.txt").write_text("--mode=sample\n")
+  assert user_paths.check_flagfiles(["main", "--flagfile", "~/ff.txt", "--flagfile=~/ff.txt"]) == [
+      "main", f"--flagfile={home_and_link}/home/ff.txt", f"--flagfile={home_and_link}/home/ff.txt"]
+  with pytest.raises(SystemExit):
+    user_paths.check_flagfiles(["main", "--flagfile=~/none.txt"])
+  assert capsys.readouterr().err == f"error: --flagfile={home_and_link}/home/none.txt: no such file (nothing was run).\n"
 
 
 
@@ -362,3 +376,12 @@ def test_a_rerun_of_prepare_data_prepares_a_damaged_shard_again(tmp_path, capsys
   captured = capsys.readouterr()
   assert "prepare_data: shard 2 is prepared again: " in captured.err and "skipped finished shards [0, 1, 3]" in captured.out
   records.check_shards(str(out), records.read_manifest(str(out)))          # whole again
+
+
+def test_a_repeatable_flag_keeps_every_occurrence():
+  """Round 31 (A09): --allow_resume_change=seed --allow_resume_change=data.batch_size was refused for the
+  seed it allowed: absl's list flag kept the last occurrence only."""
+  from eflow_jax import cli_checks
+  assert cli_checks.flag_list(["seed", "data.batch_size, data.path", "", " "]) == ["seed", "data.batch_size",
+                                                                                 "data.path"]
+  assert cli_checks.flag_list([]) == []
