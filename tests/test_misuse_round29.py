@@ -375,6 +375,7 @@ def test_a_rerun_of_prepare_data_prepares_a_damaged_shard_again(tmp_path, capsys
   assert prepare_data.main(argv) == 0
   captured = capsys.readouterr()
   assert "prepare_data: shard 2 is prepared again: " in captured.err and "skipped finished shards [0, 1, 3]" in captured.out
+  assert "re-prepare" not in captured.err
   records.check_shards(str(out), records.read_manifest(str(out)))          # whole again
 
 

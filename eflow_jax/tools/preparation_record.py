@@ -166,7 +166,8 @@ def finished_shard(output: str, s: int) -> dict | None:
       records.check_shard_file(os.path.join(output, info["file"]), info["num_examples"], os.path.basename(path))
       _check_latents(os.path.join(output, info["file"]), info.get("latents_sha256"))
     except records.RecordsError as e:
-      print(f"prepare_data: shard {s} is prepared again: {e}", file=sys.stderr, flush=True)
+      what = str(e).split("; re-prepare")[0]              # the advice is what happens here
+      print(f"prepare_data: shard {s} is prepared again: {what}.", file=sys.stderr, flush=True)
       return None
   return info
 
