@@ -152,10 +152,12 @@ def claimed_output(output: str, record: dict, num_shards: int, shard_size: int, 
     yield
 
 
-def finished_shard(output: str, s: int) -> dict | None:
+def finished_shard(output: str, s: int, read_records: bool = True) -> dict | None:
   """Shard `s`'s sidecar when the shard is finished: the sidecar there and its ArrayRecord file whole
-  (records.check_shard_file). A shard truncated or damaged since is prepared again, with one line: a
-  rerun that skipped it left a set that every reader refuses, telling the user to re-prepare it."""
+  (records.check_shard_file) and, with `read_records`, holding the latents its sidecar's digests name.
+  A shard truncated or damaged since is prepared again, with one line: a rerun that skipped it left a
+  set that every reader refuses, telling the user to re-prepare it. (The manifest's final check of
+  shards just written reads only their index: a second pass over every record would double the I/O.)"""
   path = os.path.join(output, SIDECAR.format(s))
   if not os.path.exists(path):
     return None
@@ -164,7 +166,7 @@ def finished_shard(output: str, s: int) -> dict | None:
   if info["num_examples"]:
     try:
       records.check_shard_file(os.path.join(output, info["file"]), info["num_examples"], os.path.basename(path))
-      _check_latents(os.path.join(output, info["file"]), info.get("latents_sha256"))
+      _check_latents(os.path.join(output, info["file"]), info.get("latents_sha256") if read_records else None)
     except records.RecordsError as e:
       what = str(e).split("; re-prepare")[0]              # the advice is what happens here
       print(f"prepare_data: shard {s} is prepared again: {what}.", file=sys.stderr, flush=True)

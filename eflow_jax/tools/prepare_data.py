@@ -274,7 +274,7 @@ def _manifest_fields(ae, label_kind, num_classes, classes, text_encoder, extra_m
 
 def finalize(output: str, num_shards: int, fields: dict, *, has_still_latent: bool, check=None) -> dict | None:
   """Writes manifest.json when every shard's sidecar exists, after `check(sidecars)`; returns it (None if not yet)."""
-  infos = [finished_shard(output, s) for s in range(num_shards)]
+  infos = [finished_shard(output, s, read_records=False) for s in range(num_shards)]
   if any(i is None for i in infos):
     return None
   if check:
