@@ -24,7 +24,7 @@ C = [
  "An empty flagfile adds nothing, as absl reads it; no warning, which is reasonable."),
 ("B06", "prepare_data rerun over its finished set after one sidecar's num_examples was edited 1 -> 0 (shard-00001.json; its .array_record kept, 1 record)",
  "b1.sh: pd --input=$O/p02/in --output=$D/n0 --shard_size=1 $PD (the command that made it)",
- "rc=0 'prepare_data: wrote shards [], skipped finished shards [0, 1, 2, 3] ...', then 'manifest.json: 3 examples' (was 4): the manifest was REWRITTEN without shard-00001, whose record (cat v1, label 0) is silently gone from the set; readset.py lists 3 examples; no warning", S,
+ "rc=0 'prepare_data: wrote shards [], skipped finished shards [0, 1, 2, 3] ...', then 'manifest.json: 3 examples' (was 4): the manifest was REWRITTEN without shard-00001, whose record (cat v1, label 0) is silently gone from the set; readset.py lists 3 examples; no warning. The same with num_examples edited to null (h1.sh, b32_null): skipped as finished, manifest rewritten with 3 examples", S,
  "tools/preparation_record.py:finished_shard checks the shard file only `if info['num_examples']:`, so a sidecar saying 0 is taken as a finished empty shard without opening its file (which holds 1 record), and prepare_data's manifest writer keeps only shards with num_examples > 0. A fix: check_shard_file also when num_examples is 0 (an empty shard's file must hold 0 records, or not exist), and redo the shard when the count differs, as the 1 -> 2 edit (B07) is."),
 ("B07", "prepare_data rerun after the same sidecar's num_examples was edited 1 -> 2",
  "b1.sh: pd --input=$O/p02/in --output=$D/n2 --shard_size=1 $PD",
@@ -109,6 +109,14 @@ C = [
 ("B31", "text run --seed=-1 and --seed=2**64",
  "g1.sh: m $TP --mode=sample --num_samples=1 --prompt='clip number 2 moving' --seed={-1,18446744073709551616} --output=$G/b35X",
  "rc=2 '--seed=-1 must be >= 0.'; rc=2 '--seed=18446744073709551616 must be <= 4294967295.'", G, ""),
+("B32", "prepare_data rerun after a sidecar's num_examples was edited to -1, and to the STRING \"1\" (a hand edit that quoted the number)",
+ "h1.sh: pd --input=$O/p02/in --output=$D/h_{m1,str} --shard_size=1 $PD",
+ "both rc=0, shard 1 prepared again ('... holds 1 records but shard-00001.json says -1.' / '... holds 1 records but shard-00001.json says 1.'), the set equal to the original", G,
+ "Nit: for the string the message reads 'holds 1 records but ... says 1' (records.check_shard_file compares 1 != '1' and prints both the same); it could say the count is not a number."),
+("B33", "prepare_data rerun after a sidecar (shard-00001.json) was cut to half its size (a copy cut short: not JSON any more), its records kept",
+ "h1.sh: truncate -s half $D/h_cut/shard-00001.json; pd --input=$O/p02/in --output=$D/h_cut --shard_size=1 $PD",
+ "rc=2 'prepare_data: error: Unterminated string starting at: line 17 column 4 (char 195)': no file named, nothing prepared again; the set itself (manifest intact) still reads as before", U,
+ "tools/preparation_record.py:finished_shard does json.load on the sidecar with no guard; the JSONDecodeError (a ValueError) reaches prepare_data's one-line error printer without the file's name. The user cannot tell which of the set's files is broken, and the rerun that A13/A14's fix made the cure for a damaged shard stops instead. A fix: a sidecar that is not JSON (or lacks num_examples as an int) means the shard is not finished: prepare it again with the one line 'shard 1 is prepared again: shard-00001.json is not readable JSON', as for a damaged .array_record; at least name the file."),
 ]
 for cid, what, cmd, res, cat, note in C:
   case = dict(id=cid, what=what, command=cmd, result=res, category=cat, note=note)
@@ -117,13 +125,13 @@ for cid, what, cmd, res, cat, note in C:
 doc = json.load(open("docs/misuse/round32.json"))
 n = doc["counts"]
 top = {
- "what": (f"Round 32: {len(doc['cases'])} new misuse cases (B01-B31) on 845b0dd, run by hand with no code change, aimed at the edges of the fixes since b3e7666 "
+ "what": (f"Round 32: {len(doc['cases'])} new misuse cases (B01-B33) on 845b0dd, run by hand with no code change, aimed at the edges of the fixes since b3e7666 "
           "(None as a path flag, repeatable --allow_resume_change, a damaged shard prepared again, flagfiles), the text-to-video run (odd --prompt values, "
           "samplers with step/guidance edges, eval and Pipeline of its export, Pipeline against --mode=sample) and steps set aside by --resume_from_step: "
           f"{n['good']} good, {n['traceback/unclear']} traceback/unclear, {n['silent garbage']} silent garbage, {n['data loss']} data loss, {n['not run']} not run. "
           "Silent garbage: B06 (prepare_data rerun over a finished set whose shard-00001.json had num_examples edited 1 -> 0: rc=0, 'skipped finished shards [0, 1, 2, 3]', "
           "and the manifest rewritten with 3 examples, shard 1's record dropped from the set without a word; tools/preparation_record.py:finished_shard checks the shard file "
-          "only when the sidecar's num_examples is non-zero, and the manifest keeps only shards with num_examples > 0). Nits on good cases: 'NONE'/'none' are not refused as 'None'/'null' are (B01); "
+          "only when the sidecar's num_examples is non-zero, and the manifest keeps only shards with num_examples > 0). The same for num_examples edited to null. Traceback/unclear: B33 (a rerun over a set whose shard-00001.json was cut short: rc=2 'prepare_data: error: Unterminated string starting at: line 17 column 4 (char 195)', naming no file and preparing nothing again; finished_shard json.loads the sidecar unguarded). Nits on good cases: 'NONE'/'none' are not refused as 'None'/'null' are (B01); "
           "prepare_data's None refusal says 'leave --output out for its default' for a required flag (B03); B08's warning says the user's video was replaced when the shard came from another set; "
           "captions.txt shows a prompt's newline as a space (B12); an unused --allow_resume_change is silent (B18); the set-aside advice 'rename it back to 12' does not say 12 then becomes the newest step again (B22)."),
  "setup": ("git worktree /tmp/wt_r32_4413 on branch round32_4413 at 845b0dd (main). Fixtures from round 29, read-only: base run /tmp/r29/runs/base (tests/tiny_config.py:steps=12, Moving MNIST, "
@@ -131,7 +139,7 @@ top = {
            "Every change was made on cp -r copies under /tmp/r32/out2 (B01 itself wrote NONE.* and none.* into /tmp/r29/runs/base/samples: moved at once to /tmp/r32/moved; only that folder's mtime differs; "
            "the remaining None cases then ran on a copy). Runners in /tmp/r32/env.sh (= /tmp/r29/env.sh with the worktree path): m (python -m eflow_jax.main), ex (tools.export), pd (tools.prepare_data), py, "
            "each cd to the worktree, PYTHONPATH set, nice -n 19 timeout 280, printing rc=; one eflow_jax process at a time, except that f1.sh's two quick refusals (B26, B27) and the start of its eval overlapped "
-           "d2.sh's training by a queueing slip (f1.sh was stopped by its pid and its rest run as f2.sh after d2.sh). Scripts in docs/misuse/round32_helpers (common.sh, a1/b1/c1/d1/d2/e1/f1/f2/g1.sh, p1.py, p2.py, cases.py); "
+           "d2.sh's training by a queueing slip (f1.sh was stopped by its pid and its rest run as f2.sh after d2.sh). Scripts in docs/misuse/round32_helpers (common.sh, a1/b1/c1/d1/d2/e1/f1/f2/g1/h1.sh, p1.py, p2.py, cases.py); "
            "full output of each case in /tmp/r32/log/<name>.out. No pytest was run."),
  "commit": "845b0dd",
  "machine": "x86_64, AMD EPYC, AVX-512 (2 cores shared with other jobs; every command under nice -n 19)",
