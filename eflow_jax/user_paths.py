@@ -54,9 +54,9 @@ def _refuse_none_text(flag: str, value: str) -> None:
   """`--config.eval.metrics_dir=None` reaches the config as the text 'None' (ml_collections cannot type
   a field whose default is None): the eval wrote its caches into a new folder ./None, as `--output=None`
   (a script's unset variable) wrote an export there."""
-  if value.strip() in ("None", "null"):
-    print(f"error: {flag}={value} would be a folder named {value.strip()!r}, not 'unset': leave {flag} out for its "
-          f"default (nothing was written).", file=sys.stderr)
+  if value.strip().lower() in ("none", "null"):
+    print(f"error: {flag}={value} would be a folder named {value.strip()!r}, not 'unset': give a path, or leave {flag} "
+          f"out where it has a default (nothing was written).", file=sys.stderr)
     sys.exit(2)
 
 

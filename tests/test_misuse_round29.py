@@ -328,11 +328,11 @@ def test_a_config_path_override_of_none_is_refused_not_made_a_folder(capsys):
   with pytest.raises(SystemExit) as stop:
     user_paths.expand_home_flags(["--config.eval.metrics_dir=None"], ("workdir",))
   assert stop.value.code == 2 and capsys.readouterr().err == (
-      "error: --config.eval.metrics_dir=None would be a folder named 'None', not 'unset': leave "
-      "--config.eval.metrics_dir out for its default (nothing was written).\n")
+      "error: --config.eval.metrics_dir=None would be a folder named 'None', not 'unset': give a path, or leave "
+      "--config.eval.metrics_dir out where it has a default (nothing was written).\n")
   assert user_paths.expand_home_flags(["--config.eval.metrics_dir=/x/None", "--prompt=None"], ()) == [
       "--config.eval.metrics_dir=/x/None", "--prompt=None"]
-  for argv in (["--output=None"], ["--workdir", "null"]):           # round 31 (A05, A07): ./None written
+  for argv in (["--output=None"], ["--workdir", "null"], ["--output=NONE"]):    # round 31 (A05, A07): ./None written
     with pytest.raises(SystemExit):
       user_paths.expand_home_flags(argv, ("workdir", "output"))
     assert "would be a folder named" in capsys.readouterr().err
@@ -386,3 +386,33 @@ def test_a_repeatable_flag_keeps_every_occurrence():
   assert cli_checks.flag_list(["seed", "data.batch_size, data.path", "", " "]) == ["seed", "data.batch_size",
                                                                                  "data.path"]
   assert cli_checks.flag_list([]) == []
+
+
+@pytest.mark.parametrize("edit", ["count 0", "count null", "count '1'", "cut short"])
+def test_a_rerun_prepares_again_a_shard_whose_sidecar_was_edited_or_cut(tmp_path, capsys, edit):
+  """Round 32 (B06): a sidecar's num_examples edited to 0 (or null) was taken as a finished empty shard,
+  and the manifest rewritten without its records; (B33) a sidecar cut short ended the rerun in a JSON
+  error naming no file."""
+  from test_prepare_data_misuse import make_video
+  from eflow_jax.data import records
+  from eflow_jax.tools import prepare_data
+  for i, name in enumerate(["cat/v1.mp4", "dog/v1.mp4"]):
+    make_video(tmp_path / "videos" / name, i)
+  out = tmp_path / "set"
+  argv = ["--input", str(tmp_path / "videos"), "--output", str(out), "--frames=4", "--height=16", "--width=16",
+          "--autoencoder=identity", "--shard_size=1", "--no_progress"]
+  assert prepare_data.main(argv) == 0
+  sidecar = out / "shard-00001.json"
+  info = json.loads(sidecar.read_text())
+  if edit == "cut short":
+    sidecar.write_text(sidecar.read_text()[:len(sidecar.read_text()) // 2])
+  else:
+    info["num_examples"] = {"count 0": 0, "count null": None, "count '1'": "1"}[edit]
+    sidecar.write_text(json.dumps(info))
+  capsys.readouterr()
+  assert prepare_data.main(argv) == 0
+  captured = capsys.readouterr()
+  assert f"prepare_data: shard 1 is prepared again: " in captured.err and "wrote shards [1]" in captured.out
+  assert records.read_manifest(str(out))["num_examples"] == 2
+  assert json.loads(sidecar.read_text())["num_examples"] == 1
+

@@ -161,17 +161,32 @@ def finished_shard(output: str, s: int, read_records: bool = True) -> dict | Non
   path = os.path.join(output, SIDECAR.format(s))
   if not os.path.exists(path):
     return None
-  with open(path) as f:
-    info = json.load(f)
-  if info["num_examples"]:
-    try:
+  try:
+    with open(path, encoding="utf-8") as f:
+      info = json.load(f)
+    _check_sidecar(output, path, info)
+    if info["num_examples"]:
       records.check_shard_file(os.path.join(output, info["file"]), info["num_examples"], os.path.basename(path))
       _check_latents(os.path.join(output, info["file"]), info.get("latents_sha256") if read_records else None)
-    except records.RecordsError as e:
-      what = str(e).split("; re-prepare")[0]              # the advice is what happens here
-      print(f"prepare_data: shard {s} is prepared again: {what}.", file=sys.stderr, flush=True)
-      return None
+  except (OSError, ValueError) as e:                    # RecordsError, a sidecar cut short or edited
+    what = str(e).split("; re-prepare")[0] if isinstance(e, records.RecordsError) else f"{path}: {e}"
+    print(f"prepare_data: shard {s} is prepared again: {what}.", file=sys.stderr, flush=True)
+    return None
   return info
+
+
+def _check_sidecar(output: str, path: str, info) -> None:
+  """A sidecar as _write_shard writes it: a record count that is a whole number, as many latent
+  digests, and no shard file beside a count of 0 (an edited count would drop the file's records from
+  the manifest)."""
+  count = info.get("num_examples") if isinstance(info, dict) else None
+  if not isinstance(count, int) or isinstance(count, bool) or count < 0 or not isinstance(info.get("file"), str):
+    raise ValueError(f"not a shard's record (num_examples={count!r})")
+  digests = info.get("latents_sha256")
+  if isinstance(digests, list) and len(digests) != count:
+    raise ValueError(f"it counts {count} records but names {len(digests)} latents")
+  if count == 0 and os.path.exists(os.path.join(output, info["file"])):
+    raise ValueError(f"it counts no records, but {info['file']} is there")
 
 
 def _check_latents(file: str, digests) -> None:
