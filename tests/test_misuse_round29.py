@@ -1,7 +1,8 @@
-"""Cases found by round 29 of docs/misuse/: path flags given as two words (`--output ~/x`), a
-pathlib.Path through `lnk/..`, eval reports at --output (other settings, links, a file that cannot be
-replaced), a model card quoting another step's report, repeated sweep flags, and the grids a resume
-sets aside."""
+"""Cases found by rounds 29-32 of docs/misuse/ (each test names its round's case): path flags given as
+two words, in a --flagfile, shortened or as the text None; a pathlib.Path through `lnk/..`; eval reports
+at --output (other settings, links, a file that cannot be replaced); a model card quoting another
+step's report; repeated and empty sweep flags; the grids and steps a resume sets aside; and
+prepare_data reruns over shards damaged or sidecars edited since."""
 import json
 import os
 import pathlib
