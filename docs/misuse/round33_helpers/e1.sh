@@ -14,3 +14,6 @@ mkdir -p $D/cwd1; cp $D/card_code.py $D/cwd1/
 TAILN=6 s c14 bash -c "cd $D && PYTHONPATH=$WT nice -n 19 timeout 280 python card_code.py; echo rc=\$?"
 TAILN=6 s c14b bash -c "cd $D/t2vexp && PYTHONPATH=$WT nice -n 19 timeout 280 python ../card_code.py; echo rc=\$?"
 ls -la $D $D/t2vexp
+# C14c: the card's code with THIS_DIRECTORY replaced by the export's path, outputs checked against the comment
+sed "s#THIS_DIRECTORY#$D/t2vexp#" $D/card_code.py > $D/card_code2.py; printf '%s\n' 'import numpy as np; print("dtype", videos.dtype, "shape", videos.shape, "min", videos.min(), "max", videos.max(), "finite", np.isfinite(videos).all(), "std", videos.std())' >> $D/card_code2.py
+TAILN=3 s c14c bash -c "cd $D && PYTHONPATH=$WT nice -n 19 timeout 280 python card_code2.py; echo rc=\$?"
