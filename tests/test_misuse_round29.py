@@ -389,7 +389,7 @@ def test_a_repeatable_flag_keeps_every_occurrence():
   assert cli_checks.flag_list([]) == []
 
 
-@pytest.mark.parametrize("edit", ["count 0", "count null", "count '1'", "cut short"])
+@pytest.mark.parametrize("edit", ["count 0", "count null", "count '1'", "cut short", "another file"])
 def test_a_rerun_prepares_again_a_shard_whose_sidecar_was_edited_or_cut(tmp_path, capsys, edit):
   """Round 32 (B06): a sidecar's num_examples edited to 0 (or null) was taken as a finished empty shard,
   and the manifest rewritten without its records; (B33) a sidecar cut short ended the rerun in a JSON
@@ -407,6 +407,11 @@ def test_a_rerun_prepares_again_a_shard_whose_sidecar_was_edited_or_cut(tmp_path
   info = json.loads(sidecar.read_text())
   if edit == "cut short":
     sidecar.write_text(sidecar.read_text()[:len(sidecar.read_text()) // 2])
+  elif edit == "another file":                     # round 33 (C08): a file outside the set went into the manifest
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "shard-00001.array_record").write_bytes((out / "shard-00001.array_record").read_bytes())
+    info["file"] = "../elsewhere/shard-00001.array_record"
+    sidecar.write_text(json.dumps(info))
   else:
     info["num_examples"] = {"count 0": 0, "count null": None, "count '1'": "1"}[edit]
     sidecar.write_text(json.dumps(info))
@@ -416,4 +421,6 @@ def test_a_rerun_prepares_again_a_shard_whose_sidecar_was_edited_or_cut(tmp_path
   assert f"prepare_data: shard 1 is prepared again: " in captured.err and "wrote shards [1]" in captured.out
   assert records.read_manifest(str(out))["num_examples"] == 2
   assert json.loads(sidecar.read_text())["num_examples"] == 1
+  assert [shard["file"] for shard in records.read_manifest(str(out))["shards"]] == [
+      "shard-00000.array_record", "shard-00001.array_record"]
 

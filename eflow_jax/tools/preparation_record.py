@@ -164,7 +164,7 @@ def finished_shard(output: str, s: int, read_records: bool = True) -> dict | Non
   try:
     with open(path, encoding="utf-8") as f:
       info = json.load(f)
-    _check_sidecar(output, path, info)
+    _check_sidecar(output, path, info, records.SHARD_PATTERN.format(s))
     if info["num_examples"]:
       records.check_shard_file(os.path.join(output, info["file"]), info["num_examples"], os.path.basename(path))
       _check_latents(os.path.join(output, info["file"]), info.get("latents_sha256") if read_records else None)
@@ -175,13 +175,15 @@ def finished_shard(output: str, s: int, read_records: bool = True) -> dict | Non
   return info
 
 
-def _check_sidecar(output: str, path: str, info) -> None:
-  """A sidecar as _write_shard writes it: a record count that is a whole number, as many latent
-  digests, and no shard file beside a count of 0 (an edited count would drop the file's records from
-  the manifest)."""
+def _check_sidecar(output: str, path: str, info, own_file: str) -> None:
+  """A sidecar as _write_shard writes it: its own shard's file name (another name put a file outside
+  the set into the manifest), a record count that is a whole number, as many latent digests, and no
+  shard file beside a count of 0 (an edited count would drop the file's records from the manifest)."""
   count = info.get("num_examples") if isinstance(info, dict) else None
-  if not isinstance(count, int) or isinstance(count, bool) or count < 0 or not isinstance(info.get("file"), str):
+  if not isinstance(count, int) or isinstance(count, bool) or count < 0:
     raise ValueError(f"not a shard's record (num_examples={count!r})")
+  if info.get("file") != own_file:
+    raise ValueError(f"it names the file {info.get('file')!r}, not {own_file}")
   digests = info.get("latents_sha256")
   if isinstance(digests, list) and len(digests) != count:
     raise ValueError(f"it counts {count} records but names {len(digests)} latents")
