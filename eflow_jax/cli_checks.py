@@ -261,7 +261,7 @@ def check_eval_report_settings(path: str, settings: dict, digest: str | None = N
     if where:
       raise ValueError(f"{path} is a symbolic link to {os.readlink(path)}, {where}: the report could not be "
                        f"written; {'create that folder' if 'folder' in where else 'fix the links'} or remove the link.")
-  path = os.path.realpath(path) if os.path.islink(path) else path     # written through the link (evaluate.report_path)
+  path = weights_digest.report_path(path)                   # written through a link
   if not os.path.exists(path) or (os.path.isfile(path) and os.path.getsize(path) == 0):
     return                                  # none there, or an empty file: nothing of value to keep
   keep = f"give another {flag}" if flag else "give --output=PATH"

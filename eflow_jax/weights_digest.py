@@ -74,6 +74,12 @@ def is_report(contents) -> bool:
   return isinstance(contents, dict) and (KEY in contents or {"step", "weights"} <= contents.keys())
 
 
+def report_path(path: str) -> str:
+  """Where a report named `path` is read and written: through a symbolic link (a `latest.json` the user
+  keeps pointing at a report), as metrics.jsonl is written, not over the link."""
+  return os.path.realpath(path) if os.path.islink(path) else path
+
+
 def records_step(report: dict, step: int) -> bool:
   """Whether `report` is of `step`, or names no step (score reports); 12.0 or "12" edited in is 12."""
   recorded = report.get("step")

@@ -250,19 +250,13 @@ def evaluate(config, workdir, *, step=None, num_batches: int = 4, output: str | 
             "guidance_diagnostics": held_out_diagnostics(config, model, state, mesh, num_batches)}
   report.update(sample_metrics(config, model, example_shape, state, mesh, workdir, described_eval_set=described))
   if jax.process_index() == 0:
-    path = report_path(output or default_path)
+    path = weights_digest.report_path(output or default_path)
     make_parent_folder(path)
     weights_digest.set_aside_report_of_other_weights(path, weights[weights_digest.KEY])
     write_json_atomically(path, report)      # renamed into place: a killed eval leaves the earlier report whole
     shown = {k: v for k, v in report.items() if k != "protocol"}
     print(f"eval (EMA weights) -> {path}: {shown}", flush=True)
   return report
-
-
-def report_path(path: str) -> str:
-  """Where a report named `path` is written: through a symbolic link (a `latest.json` the user keeps
-  pointing at a report), as metrics.jsonl is written, not over the link."""
-  return os.path.realpath(path) if os.path.islink(path) else path
 
 
 def weights_field(meta: dict, state, mesh) -> dict:
