@@ -21,6 +21,7 @@ from test_prepare_data_misuse import make_video, prepare
 
 from eflow_jax import cli_checks, pipeline, sample_limits
 from eflow_jax.tools import export as export_tool
+from eflow_jax.tools import model_card as card_lib
 from eflow_jax.tools import video_inputs
 from eflow_jax.train import loop
 
@@ -107,7 +108,7 @@ def test_the_model_card_names_each_stages_own_batch_and_the_lr_schedule(tmp_path
   config = tiny_config()
   config.unlock().curriculum.stage2.batch_size = 8          # the dense stage trains on batches of 8, not 4
   pipe = types.SimpleNamespace(config=config, params={}, step=4, example_shape=(4, 16, 16, 1), manifest=None)
-  card = export_tool.model_card(pipe, str(tmp_path))
+  card = card_lib.model_card(pipe, str(tmp_path))
   assert "- data: moving_mnist, batch 4\n" in card
   assert [line.rsplit(", ", 1)[-1] for line in card.splitlines() if line.startswith("- stage ")] == ["batch 4", "batch 8"]
   assert "- LR schedule (times each stage's LR): constant, warm-up 0 steps, final fraction 0.0\n" in card

@@ -21,6 +21,7 @@ from eflow_jax import sample_files
 from eflow_jax import weights_digest
 from eflow_jax import workdir as workdir_lib
 from eflow_jax.tools import export as export_tool
+from eflow_jax.tools import model_card as card_lib
 from eflow_jax.tools import video_inputs
 from eflow_jax.train import evaluate
 from eflow_jax.train import progress
@@ -33,7 +34,7 @@ def card_of(tmp_path, **model):
     section, field = key.split("__")
     config[section][field] = value
   pipe = types.SimpleNamespace(config=config, params={}, step=4, example_shape=(4, 16, 16, 1), manifest=None)
-  return export_tool.model_card(pipe, str(tmp_path))
+  return card_lib.model_card(pipe, str(tmp_path))
 
 
 def example_line(card: str) -> str:

@@ -109,15 +109,15 @@ def test_an_eval_output_named_as_another_runs_own_report_is_refused(tmp_path, ma
 def test_the_card_quotes_a_set_aside_report_of_exactly_the_exported_weights(tmp_path, capsys):
   """A step evaluated, trained again (its report set aside), trained back to the same weights: the
   set-aside report scores exactly the exported weights, and the card said the run wrote none."""
-  from eflow_jax.tools import export as export_tool
+  from eflow_jax.tools import model_card as card_lib
   mine, other = "a" * 64, "b" * 64
   (tmp_path / "eval_step000012.superseded.json").write_text(json.dumps({"step": 12, weights_digest.KEY: mine,
                                                                         "sharpness": 6.25}))
   (tmp_path / "eval_step000012.superseded-2.json").write_text(json.dumps({"step": 12, weights_digest.KEY: other}))
   (tmp_path / "eval_step000012.superseded-3.json").write_text(json.dumps({"step": 12}))
   (tmp_path / "score_step000012.superseded.json").write_text("{")          # torn: left out, no warning needed
-  found = export_tool.scores_of(str(tmp_path), 12, mine)
+  found = card_lib.scores_of(str(tmp_path), 12, mine)
   assert found == [("eval_step000012.superseded.json", {"step": 12, weights_digest.KEY: mine, "sharpness": 6.25})]
-  assert [n for n, _ in export_tool.scores_of(str(tmp_path), 12, other)] == ["eval_step000012.superseded-2.json"]
-  assert export_tool.scores_of(str(tmp_path), 12, None) == []                 # unknown weights: no set-aside one
-  assert export_tool.scores_of(str(tmp_path), 10, mine) == []
+  assert [n for n, _ in card_lib.scores_of(str(tmp_path), 12, other)] == ["eval_step000012.superseded-2.json"]
+  assert card_lib.scores_of(str(tmp_path), 12, None) == []                 # unknown weights: no set-aside one
+  assert card_lib.scores_of(str(tmp_path), 10, mine) == []

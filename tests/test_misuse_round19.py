@@ -649,16 +649,16 @@ def test_a_note_above_the_parameter_table_is_the_runs_file_annotated(tmp_path, c
 def test_the_model_card_says_what_a_report_was_scored_against():
   """Round 20 (P11): the card listed scores against the training clips as the model's measurements,
   though the report's protocol said the clips were not held out."""
-  from eflow_jax.tools import export as export_tool
+  from eflow_jax.tools import model_card as card_lib
   protocol = {"sampler": "alg2", "sampler_steps": 4, "guidance": 4.0, "num_samples": 4}
   train = {"clips": "the training records of data.path", "fingerprint": "x", "records": 4, "held_out": False}
   held = {"clips": "data.eval_path", "fingerprint": "y", "records": 2, "held_out": True}
-  assert export_tool.sampled_how({"protocol": {**protocol, "eval_set": train}}) == (
+  assert card_lib.sampled_how({"protocol": {**protocol, "eval_set": train}}) == (
       "sampler alg2, 4 steps, guidance 4.0, 4 samples, against the training records of data.path (NOT held out, 4 "
       "records)")
-  assert export_tool.sampled_how({"protocol": {**protocol, "eval_set": held}}).endswith(
+  assert card_lib.sampled_how({"protocol": {**protocol, "eval_set": held}}).endswith(
       ", against data.eval_path (held out, 2 records)")
-  assert export_tool.sampled_how({"protocol": protocol}) == "sampler alg2, 4 steps, guidance 4.0, 4 samples"
+  assert card_lib.sampled_how({"protocol": protocol}) == "sampler alg2, 4 steps, guidance 4.0, 4 samples"
 
 
 def test_a_key_or_a_column_given_twice_is_refused(tmp_path):

@@ -334,20 +334,20 @@ def test_sampling_more_clips_than_the_device_holds_is_one_line(tmp_path, monkeyp
 def test_the_model_card_says_what_held_out_was_checked_by():
   """Round 22 (R17): a lossy re-encode of a training clip is not detected; the card says 'held out'
   only as 'no clip identical to a trained one' when the report says what was compared."""
-  from eflow_jax.tools import export as export_tool
+  from eflow_jax.tools import model_card as card_lib
   eval_set_ = {"clips": "data.eval_path", "records": 2, "held_out": True, "compared": "..."}
   protocol = {"sampler": "alg2", "sampler_steps": 4, "guidance": 4.0, "num_samples": 4, "eval_set": eval_set_}
-  assert export_tool.sampled_how({"protocol": protocol}).endswith(
+  assert card_lib.sampled_how({"protocol": protocol}).endswith(
       ", against data.eval_path (held out: no clip identical to a trained one, 2 records)")
 
 
 def test_the_model_card_says_when_it_is_not_known_whether_clips_were_held_out():
   """A report whose eval set could not be compared with the training sets (held_out null) is not
   quoted as held out, nor as certainly not held out."""
-  from eflow_jax.tools import export as export_tool
+  from eflow_jax.tools import model_card as card_lib
   protocol = {"sampler": "alg2", "sampler_steps": 4, "guidance": 4.0, "num_samples": 4,
               "eval_set": {"clips": "data.eval_path", "records": 2, "held_out": None, "why": "..."}}
-  assert export_tool.sampled_how({"protocol": protocol}).endswith(
+  assert card_lib.sampled_how({"protocol": protocol}).endswith(
       ", against data.eval_path (not known to be held out, 2 records)")
 
 

@@ -1,8 +1,8 @@
-"""Cases found by rounds 29-32 of docs/misuse/ (each test names its round's case): path flags given as
+"""Cases found by rounds 29-33 of docs/misuse/ (each test names its round's case): path flags given as
 two words, in a --flagfile, shortened or as the text None; a pathlib.Path through `lnk/..`; eval reports
 at --output (other settings, links, a file that cannot be replaced); a model card quoting another
 step's report; repeated and empty sweep flags; the grids and steps a resume sets aside; and
-prepare_data reruns over shards damaged or sidecars edited since."""
+prepare_data reruns over shards damaged or sidecars edited since; an export whose weights draw only NaN."""
 import json
 import os
 import pathlib
@@ -10,6 +10,8 @@ import pathlib
 import pytest
 
 from eflow_jax import pipeline, user_paths
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture
@@ -153,17 +155,17 @@ def test_an_eval_output_that_is_a_link_writes_the_report_it_points_at(fake_run, 
 def test_the_model_card_leaves_out_a_report_of_another_step_under_this_steps_name(tmp_path, capsys):
   """Y19: a step-10 report (from before reports named their weights) copied to eval_step000012.json was
   quoted by step 12's model card as 'Measured by the run'."""
-  from eflow_jax.tools import export as export_tool
+  from eflow_jax.tools import model_card as card_lib
   (tmp_path / "eval_step000012.json").write_text(json.dumps({"step": 10, "weights": "ema", "classifier_fd": 0.1159}))
-  assert export_tool.scores_of(str(tmp_path), 12, "cd" * 32) == []
+  assert card_lib.scores_of(str(tmp_path), 12, "cd" * 32) == []
   assert "eval_step000012.json is a report of step 10, not of step 12; the model card leaves it out." in \
       capsys.readouterr().err
   for same in (12, 12.0, "12"):                                  # a step edited by hand still reads as 12
     (tmp_path / "eval_step000012.json").write_text(json.dumps({"step": same, "weights": "ema", "classifier_fd": 0.1}))
-    assert [n for n, _ in export_tool.scores_of(str(tmp_path), 12, "cd" * 32)] == ["eval_step000012.json"]
+    assert [n for n, _ in card_lib.scores_of(str(tmp_path), 12, "cd" * 32)] == ["eval_step000012.json"]
   for other in ("twelve", True, [12]):
     (tmp_path / "eval_step000012.json").write_text(json.dumps({"step": other, "weights": "ema"}))
-    assert export_tool.scores_of(str(tmp_path), 12, "cd" * 32) == []
+    assert card_lib.scores_of(str(tmp_path), 12, "cd" * 32) == []
 
 
 def test_a_sweep_flag_given_twice_keeps_both_values(tmp_path):
@@ -389,7 +391,7 @@ def test_a_repeatable_flag_keeps_every_occurrence():
   assert cli_checks.flag_list([]) == []
 
 
-@pytest.mark.parametrize("edit", ["count 0", "count null", "count '1'", "cut short", "another file"])
+@pytest.mark.parametrize("edit", ["count 0", "count null", "count '1'", "cut short", "another file", "digests gone"])
 def test_a_rerun_prepares_again_a_shard_whose_sidecar_was_edited_or_cut(tmp_path, capsys, edit):
   """Round 32 (B06): a sidecar's num_examples edited to 0 (or null) was taken as a finished empty shard,
   and the manifest rewritten without its records; (B33) a sidecar cut short ended the rerun in a JSON
@@ -404,8 +406,12 @@ def test_a_rerun_prepares_again_a_shard_whose_sidecar_was_edited_or_cut(tmp_path
           "--autoencoder=identity", "--shard_size=1", "--no_progress"]
   assert prepare_data.main(argv) == 0
   sidecar = out / "shard-00001.json"
-  info = json.loads(sidecar.read_text())
-  if edit == "cut short":
+  info, written = json.loads(sidecar.read_text()), (out / "shard-00001.array_record").read_bytes()
+  if edit == "digests gone":                       # round 33 (C10): shard 0's records, the digests deleted
+    (out / "shard-00001.array_record").write_bytes((out / "shard-00000.array_record").read_bytes())
+    del info["latents_sha256"]
+    sidecar.write_text(json.dumps(info))
+  elif edit == "cut short":
     sidecar.write_text(sidecar.read_text()[:len(sidecar.read_text()) // 2])
   elif edit == "another file":                     # round 33 (C08): a file outside the set went into the manifest
     (tmp_path / "elsewhere").mkdir()
@@ -421,6 +427,29 @@ def test_a_rerun_prepares_again_a_shard_whose_sidecar_was_edited_or_cut(tmp_path
   assert f"prepare_data: shard 1 is prepared again: " in captured.err and "wrote shards [1]" in captured.out
   assert records.read_manifest(str(out))["num_examples"] == 2
   assert json.loads(sidecar.read_text())["num_examples"] == 1
+  assert (out / "shard-00001.array_record").read_bytes() == written
   assert [shard["file"] for shard in records.read_manifest(str(out))["shards"]] == [
       "shard-00000.array_record", "shard-00001.array_record"]
 
+
+
+def test_an_export_whose_weights_draw_only_nan_is_refused(tmp_path, capsys):
+  """C27: a run whose one update was made with an LR of 1e30 (its EMA weights finite but near 1e27)
+  was exported with a card reading like a normal run's; its clips are NaN. Reference: the sampler's
+  own clip of those weights, drawn here through the Pipeline, is not finite."""
+  from eflow_jax import config_lib
+  from eflow_jax.tools import export as export_tool
+  from eflow_jax.train import loop
+  config = config_lib.load_config(os.path.join(REPO, "tests/tiny_config.py:steps=3"))
+  for stage in (s for key, s in config.curriculum.items() if key.startswith("stage")):
+    stage.lr = 1e30
+  run, output = str(tmp_path / "run"), tmp_path / "exp"
+  loop.train(config, run, stop_at=1)
+  capsys.readouterr()
+  with pytest.raises(FloatingPointError, match="not finite"):
+    pipeline.Pipeline.from_workdir(run)(class_ids=[0])
+  assert export_tool.main([f"--workdir={run}", f"--output={output}"]) == 2
+  err = capsys.readouterr().err
+  assert err.startswith(f"error: --workdir={run} step 1: a clip drawn from its EMA weights with the recipe's sampler "
+                        f"has 1024 of 1024 values that are not finite") and err.count("\n") == 1, err
+  assert not output.exists()

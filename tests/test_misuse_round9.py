@@ -27,6 +27,7 @@ from eflow_jax import cli_checks
 from eflow_jax import sample_files
 from eflow_jax.schema import flow as flow_schema
 from eflow_jax.tools import export as export_tool
+from eflow_jax.tools import model_card as card_lib
 from eflow_jax.tools import prepare_data
 from eflow_jax.train import evaluate
 
@@ -86,7 +87,7 @@ def test_the_model_card_of_a_one_step_run_states_one_step(run_and_export):
   pipe = eflow_jax.Pipeline.from_pretrained(run_and_export[1])
   pipe.config.unlock()
   pipe.config.flow.sampler = "one_step"
-  assert "sampler one_step, 1 steps" in export_tool.model_card(pipe, run_and_export[0])
+  assert "sampler one_step, 1 steps" in card_lib.model_card(pipe, run_and_export[0])
 
 
 @pytest.mark.parametrize("overrides, num_classes, prompts_given, warned", [

@@ -18,7 +18,7 @@ from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax import weights_digest
 from eflow_jax.data import fingerprint
 from eflow_jax.pipeline import Pipeline
-from eflow_jax.tools import export as export_tool
+from eflow_jax.tools import model_card as card_lib
 from eflow_jax.train import fault_tolerance, loop, run_setup
 
 from conftest import randomize
@@ -82,11 +82,11 @@ def test_the_end_of_run_score_names_the_weights_its_checkpoint_holds(tmp_path, m
   assert report[weights_digest.KEY] == weights_digest.weights_digest(meta) is not None
   other = weights_digest.ema_digest(randomize(state.ema_params, 4))
   assert other != report[weights_digest.KEY]
-  assert [n for n, _ in export_tool.scores_of(str(tmp_path), 4, other)] == []
+  assert [n for n, _ in card_lib.scores_of(str(tmp_path), 4, other)] == []
 
 
 def test_the_model_card_leaves_out_a_report_that_is_not_an_object_with_a_warning(tmp_path, capsys):
   with open(tmp_path / "eval_step000004.json", "w") as f:
     json.dump([{"fvd": 1.0}], f)
-  assert export_tool.scores_of(str(tmp_path), 4) == []
+  assert card_lib.scores_of(str(tmp_path), 4) == []
   assert "eval_step000004.json is unreadable (ValueError: a JSON list, not a report's object)" in capsys.readouterr().err

@@ -376,6 +376,14 @@ def test_nan_policy_skip_drops_the_update_counts_it_and_continues(monkeypatch, t
   assert all(np.all(np.isfinite(np.asarray(p))) for p in jax.tree.leaves(final.params))
   assert "1 update(s) skipped so far for a non-finite loss or gradient (latest: fm, scm, gradients)" in \
       capfd.readouterr().err
+  # Each checkpoint's meta counts the skipped updates as its state does, and an export's card says so.
+  ckpt = ckpt_lib.Checkpointer(os.path.join(workdir, "checkpoints"), read_only=True)
+  assert [ckpt.read_meta(step)["nonfinite_steps"] for step in (2, 3, STEPS)] == [0, 1, 1]
+  ckpt.close()
+  from eflow_jax.tools import export as export_tool
+  assert export_tool.main([f"--workdir={workdir}", f"--output={tmp_path / 'exp'}"]) == 0
+  card = (tmp_path / "exp" / "README.md").read_text()
+  assert f"trained for {STEPS} steps (of {STEPS}) by eflow_jax; 1 of these {STEPS} updates were skipped" in card
 
 
 # ------------------------------------------------------------------------------------------------

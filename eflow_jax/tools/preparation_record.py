@@ -152,9 +152,24 @@ def claimed_output(output: str, record: dict, num_shards: int, shard_size: int, 
     yield
 
 
-def finished_shard(output: str, s: int, read_records: bool = True) -> dict | None:
+def sidecars_carry_digests(output: str) -> bool:
+  """Whether any shard sidecar in `output` names its latents' digests: a set written since digests
+  exist, where a sidecar without them was edited (a stale or swapped shard would pass unread)."""
+  for name in sorted(os.listdir(output)) if os.path.isdir(output) else []:
+    if re.fullmatch(r"shard-\d{5}\.json", name):
+      try:
+        with open(os.path.join(output, name), encoding="utf-8") as f:
+          if isinstance(json.load(f).get("latents_sha256"), list):
+            return True
+      except (OSError, ValueError, AttributeError):      # a damaged sidecar is judged by finished_shard
+        continue
+  return False
+
+
+def finished_shard(output: str, s: int, read_records: bool = True, digests_expected: bool = False) -> dict | None:
   """Shard `s`'s sidecar when the shard is finished: the sidecar there and its ArrayRecord file whole
-  (records.check_shard_file) and, with `read_records`, holding the latents its sidecar's digests name.
+  (records.check_shard_file) and, with `read_records`, holding the latents its sidecar's digests name
+  (`digests_expected`: a sidecar without digests is not taken as one from before them).
   A shard truncated or damaged since is prepared again, with one line: a rerun that skipped it left a
   set that every reader refuses, telling the user to re-prepare it. (The manifest's final check of
   shards just written reads only their index: a second pass over every record would double the I/O.)"""
@@ -167,7 +182,8 @@ def finished_shard(output: str, s: int, read_records: bool = True) -> dict | Non
     _check_sidecar(output, path, info, records.SHARD_PATTERN.format(s))
     if info["num_examples"]:
       records.check_shard_file(os.path.join(output, info["file"]), info["num_examples"], os.path.basename(path))
-      _check_latents(os.path.join(output, info["file"]), info.get("latents_sha256") if read_records else None)
+      if read_records:
+        _check_latents(os.path.join(output, info["file"]), info.get("latents_sha256"), digests_expected)
   except (OSError, ValueError) as e:                    # RecordsError, a sidecar cut short or edited
     what = str(e).split("; re-prepare")[0] if isinstance(e, records.RecordsError) else f"{path}: {e}"
     print(f"prepare_data: shard {s} is prepared again: {what}.", file=sys.stderr, flush=True)
@@ -191,9 +207,11 @@ def _check_sidecar(output: str, path: str, info, own_file: str) -> None:
     raise ValueError(f"it counts no records, but {info['file']} is there")
 
 
-def _check_latents(file: str, digests) -> None:
+def _check_latents(file: str, digests, expected: bool) -> None:
   """Each record's latent against the sha256 its sidecar keeps (a byte changed inside a record passes
-  the file's index check); a sidecar from before the digests is taken as it is."""
+  the file's index check); a sidecar from before the digests is taken as it is unless `expected`."""
+  if not isinstance(digests, list) and expected:
+    raise ValueError("its latents_sha256 is gone while the set's other sidecars keep theirs (edited since)")
   if not digests:
     return
   from array_record.python.array_record_module import ArrayRecordReader  # pylint: disable=g-import-not-at-top

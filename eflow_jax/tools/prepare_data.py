@@ -49,7 +49,7 @@ from eflow_jax.data import clip_digests, records
 from eflow_jax.tools.input_digests import check_other_processes_read_the_same, describe, stale_shards
 from eflow_jax.tools.progress_bar import progress_bar
 from eflow_jax.tools.preparation_record import (SIDECAR, claimed_output, finished_shard, holds_a_record_set,
-                                                preparation_record)
+                                                preparation_record, sidecars_carry_digests)
 from eflow_jax.tools.preparation_processes import this_process
 from eflow_jax.tools.video_inputs import (TEXT_OPTION_DEFAULTS, check_class_count, check_clip_memory,
                                           check_unused_options, read_clip_and_rate, read_input, recorded_rate)
@@ -96,7 +96,8 @@ def prepare(*, input_path: str, output: str, frames: int, height: int, width: in
   with claimed_output(output, record, num_shards, shard_size, len(entries), alone=process_count == 1):
     mine = [s for s in range(num_shards) if s % process_count == process_index]
     report: dict[str, Any] = {"written": [], "skipped_shards": [], "bad": [], "manifest": None}
-    done = {s: finished_shard(output, s) for s in mine}
+    digested = sidecars_carry_digests(output)
+    done = {s: finished_shard(output, s, digests_expected=digested) for s in mine}
     todo = sorted([s for s in mine if done[s] is None] +
                   stale_shards(entries, shard_size, {s: info for s, info in done.items() if info}))
     report["skipped_shards"] = [s for s in mine if s not in todo]

@@ -252,7 +252,7 @@ class CheckpointPolicy:
                      meta={"step": step, "stage": stage.name, "config": ckpt_lib.config_json(self._config),
                            "record_sets": self._record_sets, trained_sets.KEY: self._trained_sets,
                            "data_manifest": self._manifest, "run_id": self.run_id,
-                           "run_dir": run_directory(self.ckpt)})
+                           "run_dir": run_directory(self.ckpt), "nonfinite_steps": skipped_updates(state)})
     except Exception as e:        # orbax raises its own types for I/O failures too
       self._note((step, ckpt_lib.first_line(e)))
 
@@ -374,6 +374,13 @@ class NanWatch:
     groups = ", ".join(nonfinite_names(int(metrics["nonfinite_groups"])))
     return (f"warning: {self._reported} update(s) skipped so far for a non-finite loss or gradient "
             f"(latest: {groups}); nan_policy=skip.")
+
+
+def skipped_updates(state) -> int:
+  """The state's count of updates skipped for a non-finite loss (train/step.py), for the checkpoint's
+  meta: an export's card says how many of the run's steps changed nothing (tools/model_card.py)."""
+  count = state.nonfinite_steps
+  return int(np.asarray(count.addressable_data(0) if isinstance(count, jax.Array) else count))
 
 
 def halt_error(bad_step: int, metrics: dict, stage_name: str, directory: str) -> FloatingPointError:
