@@ -453,3 +453,29 @@ def test_an_export_whose_weights_draw_only_nan_is_refused(tmp_path, capsys):
   assert err.startswith(f"error: --workdir={run} step 1: a clip drawn from its EMA weights with the recipe's sampler "
                         f"has 1024 of 1024 values that are not finite") and err.count("\n") == 1, err
   assert not output.exists()
+
+
+def test_a_run_whose_every_update_was_skipped_says_so_at_its_end():
+  """Round 33 (C23): a resume under nan_policy=skip whose every update was skipped ended with exit 0
+  and no closing line, read as a trained run while its weights had not moved."""
+  import types
+  import numpy as np
+  from eflow_jax.train.fault_tolerance import NanWatch
+  state = types.SimpleNamespace(step=np.int32(7), nonfinite_steps=np.int32(5))
+  assert NanWatch("skip", 2).closing_warning(4, state) == (
+      "warning: 3 of this run's 3 updates (steps 5-7) were skipped for a non-finite loss or gradient "
+      "(nan_policy=skip); none was applied: the weights are still those of step 4.")
+  assert NanWatch("skip", 4).closing_warning(4, state).startswith("warning: 1 of this run's 3 updates (steps 5-7)")
+  assert NanWatch("skip", 5).closing_warning(4, state) is None
+  assert NanWatch("halt", 2).closing_warning(4, state) is None
+
+
+def test_a_text_models_card_says_where_its_text_encoder_is_read_from(tmp_path):
+  """Round 33 (C13): the export of a text run does not hold its text encoder, which is read from an
+  absolute path of the training machine; the card said nothing of it."""
+  from test_misuse_round13 import card_of
+  assert ("- text encoder: t5 read from /models/umt5 (not in this folder; on another machine set "
+          "`pipe.config.text_encoder.path` to its copy before the first call)") in card_of(
+              tmp_path, model__num_classes=0, text_encoder__path="/models/umt5")
+  assert "- text encoder: builtin (part of the eflow_jax package)" in card_of(tmp_path, model__num_classes=0)
+  assert "text encoder" not in card_of(tmp_path)            # a class model has none

@@ -85,9 +85,10 @@ def test_eval_and_sample_modes_read_an_export_as_they_read_its_checkpoint(class_
     evaluate.restore_for_inference(config, output, step=2)
 
 
-def test_sample_mode_writes_the_grid_and_each_clip_by_its_class(class_run, tmp_path):
+def test_sample_mode_writes_the_grid_and_each_clip_by_its_class(class_run, tmp_path, capsys):
   config, workdir = class_run
   paths = evaluate.sample(config, workdir, num=3, steps=1, output=str(tmp_path / "s"))
+  assert f"sampled step 4 of {workdir} (EMA weights)\n" in capsys.readouterr().out   # the run trained 4 steps
   names = sorted(os.path.relpath(p, tmp_path) for p in paths)
   assert names == sorted(["s.gif", "s.mp4"] + [f"s_clips/{i:03d}_class{i}.{e}" for i in range(3)
                                                for e in ("gif", "mp4")])

@@ -374,8 +374,10 @@ def test_nan_policy_skip_drops_the_update_counts_it_and_continues(monkeypatch, t
   final = restore(config, workdir)[0]
   assert int(final.step) == STEPS and int(final.nonfinite_steps) == 1
   assert all(np.all(np.isfinite(np.asarray(p))) for p in jax.tree.leaves(final.params))
-  assert "1 update(s) skipped so far for a non-finite loss or gradient (latest: fm, scm, gradients)" in \
-      capfd.readouterr().err
+  err = capfd.readouterr().err
+  assert "1 update(s) skipped so far for a non-finite loss or gradient (latest: fm, scm, gradients)" in err
+  assert err.rstrip().endswith(f"warning: 1 of this run's {STEPS} updates (steps 1-{STEPS}) were skipped for a "
+                               f"non-finite loss or gradient (nan_policy=skip).")
   # Each checkpoint's meta counts the skipped updates as its state does, and an export's card says so.
   ckpt = ckpt_lib.Checkpointer(os.path.join(workdir, "checkpoints"), read_only=True)
   assert [ckpt.read_meta(step)["nonfinite_steps"] for step in (2, 3, STEPS)] == [0, 1, 1]

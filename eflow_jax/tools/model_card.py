@@ -108,7 +108,8 @@ def model_card(pipe, workdir: str, digest: str | None = None, skipped: int | Non
       f"{m.encoder_blocks}/{m.middle_blocks}/{m.decoder_blocks} (encoder/middle/decoder), width {m.hidden}, "
       f"{m.num_heads} heads, patch {tuple(m.patch)}",
       f"- example (latent) shape {pipe.example_shape}, autoencoder {c.autoencoder.kind}"
-      f"{' (' + pipe.manifest.get('autoencoder', '') + ')' if pipe.manifest else ''}", "",
+      f"{' (' + pipe.manifest.get('autoencoder', '') + ')' if pipe.manifest else ''}",
+      *([] if m.num_classes else [text_encoder_line(c)]), "",
       "## Data and recipe", "",
       f"- data: {c.data.source}{' ' + c.data.path if c.data.path else ''}, batch {c.data.batch_size}",
       f"- objective: guidance target {c.flow.guidance_target}, w ~ U({c.flow.w_min}, {c.flow.w_max}), "
@@ -136,3 +137,13 @@ def skipped_note(skipped: int | None, step: int) -> str:
     return ""
   return (f"; {skipped} of these {step} updates were skipped (not applied) because the loss or gradient was not "
           f"finite (nan_policy)")
+
+
+def text_encoder_line(config) -> str:
+  """A text model embeds each prompt with the encoder it trained with, which the export does not hold:
+  a reader copying the folder to another machine learns where it is read from before the first call."""
+  te = dict(config.get("text_encoder") or {})
+  if not (te.get("kind") or te.get("path")) or te.get("kind") == "builtin":
+    return "- text encoder: builtin (part of the eflow_jax package)"
+  return (f"- text encoder: {te.get('kind') or 't5'} read from {te.get('path')} (not in this folder; on another "
+          f"machine set `pipe.config.text_encoder.path` to its copy before the first call)")

@@ -211,6 +211,7 @@ def sample(config, workdir, *, step=None, num=None, steps=None, guidance=None, s
   stem = name if os.path.isabs(name) or os.path.dirname(name) else os.path.join(workdir, "samples", name)
   if jax.process_index() != 0:
     return []
+  print(f"sampled step {trained} of {workdir} ({'EMA' if use_ema else 'online'} weights)", flush=True)   # the newest moves
   if "y" in cond:
     labels = [f"class{int(c)}" for c in np.asarray(cond["y"])]
   else:            # the line of --prompts_file, the one --prompt, or the eval batch's caption

@@ -32,7 +32,7 @@ import numpy as np
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax.data import fingerprint, pipeline, trained_sets
 from eflow_jax.train import curriculum, source_agreement
-from eflow_jax.train.step import nonfinite_names
+from eflow_jax.train.step import host_count, nonfinite_names
 
 
 def _warn(message: str) -> None:
@@ -252,7 +252,7 @@ class CheckpointPolicy:
                      meta={"step": step, "stage": stage.name, "config": ckpt_lib.config_json(self._config),
                            "record_sets": self._record_sets, trained_sets.KEY: self._trained_sets,
                            "data_manifest": self._manifest, "run_id": self.run_id,
-                           "run_dir": run_directory(self.ckpt), "nonfinite_steps": skipped_updates(state)})
+                           "run_dir": run_directory(self.ckpt), "nonfinite_steps": host_count(state.nonfinite_steps)})
     except Exception as e:        # orbax raises its own types for I/O failures too
       self._note((step, ckpt_lib.first_line(e)))
 
@@ -375,17 +375,24 @@ class NanWatch:
     return (f"warning: {self._reported} update(s) skipped so far for a non-finite loss or gradient "
             f"(latest: {groups}); nan_policy=skip.")
 
-
-def skipped_updates(state) -> int:
-  """The state's count of updates skipped for a non-finite loss (train/step.py), for the checkpoint's
-  meta: an export's card says how many of the run's steps changed nothing (tools/model_card.py)."""
-  count = state.nonfinite_steps
-  return int(np.asarray(count.addressable_data(0) if isinstance(count, jax.Array) else count))
+  def closing_warning(self, first_step: int, state) -> str | None:
+    """skip: the run's last line (printed by process 0, and returned) when updates since `first_step`
+    were skipped; when all were, exit status 0 would read as a trained run while the weights did not move."""
+    ran, skipped = host_count(state.step) - first_step, host_count(state.nonfinite_steps) - self._before
+    if self.halts or skipped <= 0:
+      return None
+    line = (f"warning: {skipped} of this run's {ran} updates (steps {first_step + 1}-{first_step + ran}) were skipped "
+            f"for a non-finite loss or gradient (nan_policy=skip)"
+            + (f"; none was applied: the weights are still those of step {first_step}." if skipped >= ran else "."))
+    if jax.process_index() == 0:
+      print(line, file=sys.stderr, flush=True)
+    return line
 
 
 def halt_error(bad_step: int, metrics: dict, stage_name: str, directory: str) -> FloatingPointError:
   groups = ", ".join(nonfinite_names(int(metrics["nonfinite_groups"]))) or "loss"
   return FloatingPointError(
       f"non-finite {groups} at step {bad_step + 1} (stage {stage_name}, loss {float(metrics['loss']):.4g}); "
-      f"the last good state (step {bad_step}) is in {directory}. Lower the learning rate or fix the data, "
+      f"the state before it (step {bad_step}, the last with a finite loss) is in {directory}. Lower the learning "
+      f"rate or fix the data, "
       f"or set --config.nan_policy=skip.")

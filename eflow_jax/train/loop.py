@@ -111,8 +111,7 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes, 
   profiler = Profiler(config.profile, workdir)
   in_loop_eval = InLoopEvaluation(config, model, example_shape, mesh, workdir, writer)
   watch = NanWatch(config.nan_policy, int(state.nonfinite_steps))
-  tokens_per_example = int(np.prod([n // p for n, p in zip(example_shape[:3], model.patch)]))
-  last_metrics = {}
+  tokens_per_example, last_metrics = int(np.prod([n // p for n, p in zip(example_shape[:3], model.patch)])), {}
 
   # ---- Train. ------------------------------------------------------------------------------------
   completed = False
@@ -154,6 +153,7 @@ def _train_locked(config, workdir, build_result, stop_at, allow_resume_changes, 
     saver.close(completed)
     writer.close()
   saver.raise_if_failed()
+  watch.closing_warning(start, state)
   if config.eval.score_at_end and int(state.step) == config.total_steps and "preempted" not in last_metrics:
     last_metrics = {**last_metrics, **score_at_end(config, model, example_shape, state, mesh, workdir,
                                                    in_loop_eval.last_grid_path)}

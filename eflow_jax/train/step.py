@@ -11,6 +11,7 @@ from typing import Any
 import flax
 import jax
 import jax.numpy as jnp
+import numpy as np
 import optax
 
 from eflow_jax.flow import losses as flow_losses
@@ -72,6 +73,12 @@ def nonfinite_flags() -> tuple[tuple[str, int], ...]:
 def nonfinite_names(bits: int) -> list[str]:
   """Decodes TrainState.nonfinite_groups for messages: e.g. 10 -> ['scm', 'gradients']."""
   return [name for name, bit in nonfinite_flags() if int(bits) & bit]
+
+
+def host_count(count) -> int:
+  """A replicated int32 counter of the state (step, nonfinite_steps) as a Python int, read from this
+  host's own copy: int() of a global array fails when other hosts hold parts of it."""
+  return int(np.asarray(count.addressable_data(0) if isinstance(count, jax.Array) else count))
 
 
 def nonfinite_bits(metrics, grad_norm):
