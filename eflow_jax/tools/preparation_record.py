@@ -223,8 +223,8 @@ def _check_latents(file: str, digests, expected: bool) -> None:
       except Exception:  # pylint: disable=broad-except   (a damaged record fails to decode in many ways)
         same = False
       if not same:
-        raise records.RecordsError(f"{file}: record {k} is not the latent its sidecar's digest names (changed or "
-                                   f"damaged since it was written)")
+        raise records.RecordsError(f"{file}: record {k} and its sidecar's digest disagree (the record or the "
+                                   f"sidecar changed or damaged since it was written)")
   finally:
     reader.close()
 
