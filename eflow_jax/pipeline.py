@@ -91,7 +91,26 @@ def read_description(path: str) -> dict:
     raise CorruptExportError(f"{path}: {problem}; export the run again, or give the value its type.")
   if edited_field_problem(description):
     raise CorruptExportError(f"{path}: {edited_field_problem(description)}")
+  check_sampling_defaults(path, description["config"].get("flow") or {})
   return description
+
+
+def check_sampling_defaults(path: str, flow: dict) -> None:
+  """The sampler, steps and guidance a call without arguments uses, checked at load as the arguments
+  are at a call: config.json's digests leave the flow section out, and an edit by hand (0 or 10**6
+  steps, a negative or NaN w_inf) failed at the first call naming no file, or ran for hours."""
+  try:
+    for field, check in (("sampler", cli_checks.check_sampler), ("w_inf", cli_checks.check_guidance),
+                         ("inference_steps", _check_steps)):
+      if field in flow:
+        check(f"config.flow.{field}", flow[field])
+  except ValueError as e:
+    raise CorruptExportError(f"{path}: {e} Fix the value, or export the run again.") from None
+
+
+def _check_steps(name: str, steps) -> None:
+  cli_checks.check_integer(name, steps, 1)
+  sample_limits.check_steps(name, steps)
 
 
 def weight_checksums(flat_params: dict) -> dict:

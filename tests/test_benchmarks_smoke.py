@@ -237,7 +237,7 @@ def test_ablation_sweep_scores_a_row_that_diverged_and_says_where(tmp_path, monk
       return 0
     with open(log_path, "a") as log:          # the halt's one line (train/fault_tolerance.py)
       log.write("step 1200/4000 ...\nerror: non-finite loss, fm at step 1201 (stage dense, loss nan); "
-                "the last good state (step 1200) is in /x. Lower the learning rate\n")
+                "the state before it (step 1200, the last with a finite loss) is in /x. Lower the learning rate\n")
     return 3 if "sla80_fm" in cmd[3] else 1
 
   from PIL import Image

@@ -340,7 +340,7 @@ def test_nan_policy_halt_saves_the_last_good_state_and_names_the_step(reference,
   workdir = str(tmp_path / "run")
   run_config = tiny_config()
   run_config.checkpoint.every_steps = 4
-  with pytest.raises(FloatingPointError, match=r"non-finite fm, .*at step 7 \(stage sparse.*step 6\)"):
+  with pytest.raises(FloatingPointError, match=r"non-finite fm, .*at step 7 \(stage sparse.*\(step 6, the last with a finite loss\)"):
     loop.train(run_config, workdir)
   state, data_state, _ = restore(run_config, workdir)
   assert int(state.step) == 6 and int(state.nonfinite_steps) == 1
@@ -352,6 +352,14 @@ def test_nan_policy_halt_saves_the_last_good_state_and_names_the_step(reference,
   for name in ("params", "ema_params", "opt_state", "rng", "step"):
     assert_same_state(getattr(clean_state, name), getattr(state, name))
   assert data_state == clean_data
+  # The frozen state counts the halting step, which none of its 6 updates was: its meta says 0 skipped,
+  # and a resume (the data fixed) redoes step 7 without counting it (an export's card quotes the count).
+  ckpt = ckpt_lib.Checkpointer(os.path.join(workdir, "checkpoints"), read_only=True)
+  assert ckpt.read_meta(6)["nonfinite_steps"] == 0
+  ckpt.close()
+  monkeypatch.undo()
+  loop.train(run_config, workdir)
+  assert int(restore(run_config, workdir)[0].nonfinite_steps) == 0
 
 
 def test_nan_policy_skip_drops_the_update_counts_it_and_continues(monkeypatch, tmp_path, capfd):

@@ -6,7 +6,11 @@ a normal run's. One clip of the example shape, latents only (the autoencoder is 
 NaN); its compile is cached as every sampler program's is (inference.py)."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
+
+from eflow_jax.checkpoint import Checkpointer
 
 
 def probe_condition(config) -> dict:
@@ -32,9 +36,19 @@ def check_samples_finite(pipe, workdir: str, meta: dict) -> None:
   bad = int(np.size(latents) - np.sum(np.isfinite(latents)))
   if not bad:
     return
-  skipped = skipped_updates(meta)
+  skipped, earlier = skipped_updates(meta), kept_steps_before(workdir, pipe.step)
   why = f"; {skipped} of its {pipe.step} updates were skipped for a non-finite loss (nan_policy)" if skipped else ""
+  instead = (f"export an earlier step (--step=N; kept: {', '.join(map(str, earlier))})" if earlier else
+             "no earlier checkpoint is kept")
   raise ValueError(f"--workdir={workdir} step {pipe.step}: a clip drawn from its EMA weights with the recipe's "
                    f"sampler has {bad} of {np.size(latents)} values that are not finite (NaN or inf){why}: the weights "
-                   f"are blown up; nothing was exported. Export an earlier step (--step=N) or train again with a "
-                   f"lower LR.")
+                   f"are blown up; nothing was exported. Train again with a lower LR, or {instead}.")
+
+
+def kept_steps_before(workdir: str, step: int) -> list[int]:
+  """The run's checkpoint steps older than `step`, for the refusal's advice (none: say so)."""
+  ckpt = Checkpointer(os.path.join(workdir, "checkpoints"), read_only=True)
+  try:
+    return sorted(s for s in ckpt.all_steps() if s < step)
+  finally:
+    ckpt.close()

@@ -26,13 +26,12 @@ import threading
 import uuid
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
 from eflow_jax.data import fingerprint, pipeline, trained_sets
 from eflow_jax.train import curriculum, source_agreement
-from eflow_jax.train.step import host_count, nonfinite_names
+from eflow_jax.train.step import healthy_again, host_count, nonfinite_names, skipped_updates
 
 
 def _warn(message: str) -> None:
@@ -186,9 +185,9 @@ def _resumed(state, data_position, meta, ckpt, state_shardings, config, allowed_
   check_same_kind_of_set(meta.get("data_manifest"), config, int(state.step))
   check_stage_order(meta.get("stage"), config, int(state.step))
   print(f"Resuming from {ckpt.directory} at step {int(state.step)} (stage {meta.get('stage')}).", flush=True)
-  if int(state.nonfinite_groups):     # a halted run's last good state: start healthy again
-    state = jax.jit(lambda s: s.replace(nonfinite_groups=jnp.zeros_like(s.nonfinite_groups)),
-                    out_shardings=state_shardings, donate_argnums=0)(state)
+  if int(state.nonfinite_groups):     # a halted run's last state: start healthy again
+    state = jax.jit(lambda s: healthy_again(s, meta.get("nonfinite_steps")), out_shardings=state_shardings,
+                    donate_argnums=0)(state)
   return state, data_position
 
 
@@ -252,7 +251,7 @@ class CheckpointPolicy:
                      meta={"step": step, "stage": stage.name, "config": ckpt_lib.config_json(self._config),
                            "record_sets": self._record_sets, trained_sets.KEY: self._trained_sets,
                            "data_manifest": self._manifest, "run_id": self.run_id,
-                           "run_dir": run_directory(self.ckpt), "nonfinite_steps": host_count(state.nonfinite_steps)})
+                           "run_dir": run_directory(self.ckpt), "nonfinite_steps": skipped_updates(state, self._config.nan_policy)})
     except Exception as e:        # orbax raises its own types for I/O failures too
       self._note((step, ckpt_lib.first_line(e)))
 

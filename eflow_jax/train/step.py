@@ -81,6 +81,22 @@ def host_count(count) -> int:
   return int(np.asarray(count.addressable_data(0) if isinstance(count, jax.Array) else count))
 
 
+def skipped_updates(state, nan_policy: str) -> int:
+  """Updates skipped among the state's `step` updates: nonfinite_steps, less the step a halt froze on
+  (counted by guarded_update, but not one of the state's steps: a resume redoes it). Under halt a
+  non-zero nonfinite_groups marks that frozen state (a resume clears it)."""
+  frozen = nan_policy == "halt" and host_count(state.nonfinite_groups) != 0
+  return host_count(state.nonfinite_steps) - int(frozen)
+
+
+def healthy_again(state: TrainState, skipped) -> TrainState:
+  """A frozen state (a halt's, or the last skip's bits) made healthy to resume, its count of skipped
+  updates set to `skipped`, the checkpoint's (skipped_updates: a halting step is redone, not
+  skipped); None (a checkpoint from before that count) keeps the state's."""
+  count = state.nonfinite_steps if skipped is None else jnp.full_like(state.nonfinite_steps, skipped)
+  return state.replace(nonfinite_groups=jnp.zeros_like(state.nonfinite_groups), nonfinite_steps=count)
+
+
 def nonfinite_bits(metrics, grad_norm):
   """int32 mask of the loss groups (and the gradient) that are not finite this step."""
   bits = jnp.int32(0)
