@@ -59,7 +59,7 @@ def test_the_card_names_how_each_reports_clips_were_sampled(tmp_path):
   (tmp_path / "eval_step000004.json").write_text(json.dumps(report))
   (tmp_path / "score_step000004.json").write_text(json.dumps({"step": 4, "sharpness": 6.3}))
   card = card_of(tmp_path)
-  assert "- `eval_step000004.json` (sampler chain, 1 steps, guidance 2.5, 20 samples): step 4, classifier_fd 0.3759" in card
+  assert "- `eval_step000004.json` (sampler chain, 1 step, guidance 2.5, 20 samples): step 4, classifier_fd 0.3759" in card
   assert "- `score_step000004.json` (sampler, steps and guidance not recorded): step 4, sharpness 6.3" in card
 
 

@@ -169,8 +169,11 @@ def test_a_rerun_of_a_set_whose_every_video_was_skipped_says_why_again(tmp_path)
   for _ in range(2):                                   # the first run, then the same command again
     with pytest.raises(ValueError, match=r"^.*set: no video could be prepared, all 3 were skipped \(.*s0\.mp4: too short"
                                          r": 1 usable frames < 4 .*; .*s1\.mp4: too short.*; \.\.\.\); fix them or the "
-                                         r"options and prepare into a new --output"):
+                                         r"options and run again \(into this --output too"):
       prepare(tmp_path / "in", tmp_path / "set", shard_size=4)
+  # As the line says (round 34, D25): the same --output with options the videos fit is prepared afresh.
+  report = prepare(tmp_path / "in", tmp_path / "set", shard_size=4, frames=1)
+  assert report["manifest"]["num_examples"] == 3
 
 
 def test_two_curriculum_stages_of_one_name_are_refused():

@@ -87,7 +87,7 @@ def test_the_model_card_of_a_one_step_run_states_one_step(run_and_export):
   pipe = eflow_jax.Pipeline.from_pretrained(run_and_export[1])
   pipe.config.unlock()
   pipe.config.flow.sampler = "one_step"
-  assert "sampler one_step, 1 steps" in card_lib.model_card(pipe, run_and_export[0])
+  assert "sampler one_step, 1 step," in card_lib.model_card(pipe, run_and_export[0])
 
 
 @pytest.mark.parametrize("overrides, num_classes, prompts_given, warned", [

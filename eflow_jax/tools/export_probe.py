@@ -32,6 +32,7 @@ def skipped_updates(meta: dict) -> int | None:
 
 def check_samples_finite(pipe, workdir: str, meta: dict) -> None:
   """ValueError (one line) when a clip drawn from `pipe` (a Pipeline of checkpoint `meta`) is not finite."""
+  print(f"drawing one clip from step {pipe.step}'s weights to check that they sample...", flush=True)  # a pause
   latents = np.asarray(pipe.latents(probe_condition(pipe.config), seed=0))
   bad = int(np.size(latents) - np.sum(np.isfinite(latents)))
   if not bad:

@@ -81,7 +81,7 @@ def sampled_how(report: dict) -> str:
           False: "NOT held out"}.get(against.get("held_out"), "not known to be held out")
   scored = (f", against {against.get('clips', '?')} ({held}"
             f"{', %s records' % against['records'] if 'records' in against else ''})" if against else "")
-  return (f"sampler {p['sampler']}, {p.get('sampler_steps', '?')} steps, guidance {p.get('guidance', '?')}"
+  return (f"sampler {p['sampler']}, {counted(p.get('sampler_steps', '?'), 'step')}, guidance {p.get('guidance', '?')}"
           + (f", {p['num_samples']} samples" if "num_samples" in p else "") + scored)
 
 
@@ -113,7 +113,7 @@ def model_card(pipe, workdir: str, digest: str | None = None, skipped: int | Non
       "## Data and recipe", "",
       f"- data: {c.data.source}{' ' + c.data.path if c.data.path else ''}, batch {c.data.batch_size}",
       f"- objective: guidance target {c.flow.guidance_target}, w ~ U({c.flow.w_min}, {c.flow.w_max}), "
-      f"path drop {c.flow.p_drop}; sampler {c.flow.sampler}, {steps_taken(c.flow.sampler, c.flow.inference_steps)} steps, "
+      f"path drop {c.flow.p_drop}; sampler {c.flow.sampler}, {counted(steps_taken(c.flow.sampler, c.flow.inference_steps), 'step')}, "
       f"w_inf {c.flow.w_inf}",
       *[f"- stage {s}" for s in stages],
       f"- LR schedule (times each stage's LR): {c.lr_schedule.decay}, warm-up {c.lr_schedule.warmup_steps} steps, "
@@ -147,3 +147,8 @@ def text_encoder_line(config) -> str:
     return "- text encoder: builtin (part of the eflow_jax package)"
   return (f"- text encoder: {te.get('kind') or 't5'} read from {te.get('path')} (not in this folder; on another "
           f"machine set `pipe.config.text_encoder.path` to its copy before the first call)")
+
+
+def counted(number, noun: str) -> str:
+  """'1 step', '4 steps', '? steps' (a report that does not record it)."""
+  return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -284,8 +284,8 @@ def finalize(output: str, num_shards: int, fields: dict, *, has_still_latent: bo
   if not shards:      # the reasons again: a rerun reuses the finished shards and prints none above
     bad = [f"{b['video']}: {b['error']}" for i in infos for b in i.get("bad", [])]
     raise ValueError(f"{output}: no video could be prepared, all {len(bad)} were skipped ({'; '.join(bad[:2])}"
-                     f"{'; ...' * (len(bad) > 2)}); fix them or the options and prepare into a new --output (or "
-                     f"delete this one: it holds no clip).")
+                     f"{'; ...' * (len(bad) > 2)}); fix them or the options and run again (into this --output too: it "
+                     f"holds no clip, and a rerun with other options starts it afresh).")
   from array_record.python.array_record_module import ArrayRecordReader  # pylint: disable=g-import-not-at-top
   reader = ArrayRecordReader(os.path.join(output, shards[0]["file"]))
   first = records.decode_example(reader.read([0])[0])
