@@ -129,7 +129,6 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   pipe = Pipeline.from_workdir(workdir, step)
   earlier = _earlier_export(output) or {}
   meta = checkpoint_meta(workdir, pipe.step)
-  export_probe.check_samples_finite(pipe, workdir, meta)     # a model that only draws NaN is not handed on
   source_run, run_id = os.path.realpath(workdir), meta.get("run_id")
   check_same_run(output, earlier, source_run, run_id)
   mismatch = earlier and model_config_mismatch(earlier["config"], config_json(pipe.config))
@@ -143,6 +142,7 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   if free < needed:
     raise OSError(f"--output={output} has {free / 2**20:.1f} MiB free but the export needs {needed / 2**20:.1f} MiB "
                   f"(weights {size / 2**20:.1f} MiB, config and card); free space or choose another directory.")
+  export_probe.check_samples_finite(pipe, workdir, meta)     # a model that only draws NaN is not handed on
   description = run_description(pipe.config, pipe.example_shape, pipe.step, pipe.manifest,
                                 checksums=weight_checksums(flat), source_run=source_run)
   history = trained_sets.of_meta(meta)       # the eval of the export tells held-out clips by it
