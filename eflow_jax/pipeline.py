@@ -24,6 +24,7 @@ import numpy as np
 
 from eflow_jax import autoencoders, call_inputs, cli_checks, deleted_record_set, export_digests, root_logger, user_paths
 from eflow_jax import checkpoint as ckpt_lib
+from eflow_jax import run_lineage
 from eflow_jax import sample_limits
 from eflow_jax import text as text_encoders
 from eflow_jax import video_io, weights_file_problem
@@ -91,26 +92,10 @@ def read_description(path: str) -> dict:
     raise CorruptExportError(f"{path}: {problem}; export the run again, or give the value its type.")
   if edited_field_problem(description):
     raise CorruptExportError(f"{path}: {edited_field_problem(description)}")
-  check_sampling_defaults(path, description["config"].get("flow") or {})
+  problem = cli_checks.sampling_defaults_problem(description["config"].get("flow") or {})
+  if problem:                # the flow section is outside the digests: an edit by hand is checked here
+    raise CorruptExportError(f"{path}: {problem} Fix the value, or export the run again.")
   return description
-
-
-def check_sampling_defaults(path: str, flow: dict) -> None:
-  """The sampler, steps and guidance a call without arguments uses, checked at load as the arguments
-  are at a call: config.json's digests leave the flow section out, and an edit by hand (0 or 10**6
-  steps, a negative or NaN w_inf) failed at the first call naming no file, or ran for hours."""
-  try:
-    for field, check in (("sampler", cli_checks.check_sampler), ("w_inf", cli_checks.check_guidance),
-                         ("inference_steps", _check_steps)):
-      if field in flow:
-        check(f"config.flow.{field}", flow[field])
-  except ValueError as e:
-    raise CorruptExportError(f"{path}: {e} Fix the value, or export the run again.") from None
-
-
-def _check_steps(name: str, steps) -> None:
-  cli_checks.check_integer(name, steps, 1)
-  sample_limits.check_steps(name, steps)
 
 
 def weight_checksums(flat_params: dict) -> dict:
@@ -180,6 +165,7 @@ class Pipeline:
     ckpt = ckpt_lib.Checkpointer(directory, read_only=True)
     try:
       params, step, meta = ckpt.restore_ema_params(step)
+      run_lineage.check_one_run(ckpt, step, meta)          # not a step copied in from another run
     finally:
       ckpt.close()
     given = config is not None

@@ -1,5 +1,5 @@
-"""Cases found by round 34 of docs/misuse/ (each test names its case): an export's config.json whose
-sampling defaults were edited by hand, and the count of skipped updates around a halted run."""
+"""Cases found by rounds 34 and 35 of docs/misuse/ (each test names its case): an export's config.json whose
+sampling defaults were edited by hand, and a URL listed as a video to prepare."""
 import json
 import os
 
@@ -30,3 +30,16 @@ def test_an_export_whose_sampling_defaults_were_edited_is_refused_at_load(export
     pipeline.Pipeline.from_pretrained(export)
   assert str(refused.value).startswith(f"{path}: {said}") and "Fix the value, or export the run again." in str(
       refused.value), refused.value
+
+
+@pytest.mark.parametrize("video", ["https://example.com/a.mp4", "s3://bucket/b.mp4", "gs://b/c.mp4"])
+def test_a_listed_url_is_refused_before_the_output_is_claimed(tmp_path, video):
+  """Round 35 (E29): a URL was joined to the list's folder as a relative path ('no such file
+  .../https://example.com/a.mp4'), after preparation.json and a sidecar were written."""
+  from eflow_jax.tools import prepare_data
+  listing = tmp_path / "l.jsonl"
+  listing.write_text(json.dumps({"video": video, "caption": "a clip"}) + "\n")
+  with pytest.raises(ValueError, match=f"l.jsonl:1: {video} is a URL; prepare_data reads local files"):
+    prepare_data.prepare(input_path=str(listing), output=str(tmp_path / "set"), frames=4, height=16, width=16,
+                         shard_size=2, process_index=0, process_count=1, progress=False)
+  assert not (tmp_path / "set").exists()

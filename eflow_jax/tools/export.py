@@ -28,7 +28,7 @@ from eflow_jax.folder_lock import FolderBusyError, locked
 from eflow_jax.param_tree import flatten_params
 from eflow_jax.pipeline import (CONFIG_FILE, WEIGHTS_FILE, Pipeline, is_description, run_description,
                                 weight_checksums)
-from eflow_jax import own_digest, user_paths
+from eflow_jax import own_digest, run_lineage, user_paths
 from eflow_jax.tools import card_mark, export_probe, model_card
 from eflow_jax.weights_digest import (ema_digest, export_digest, set_aside_reports_of_other_weights,
                                       weights_digest)
@@ -130,7 +130,7 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   earlier = _earlier_export(output) or {}
   meta = checkpoint_meta(workdir, pipe.step)
   source_run, run_id = os.path.realpath(workdir), meta.get("run_id")
-  check_same_run(output, earlier, source_run, run_id)
+  check_same_run(output, earlier, source_run, run_id, run_lineage.lineage_of(meta))
   mismatch = earlier and model_config_mismatch(earlier["config"], config_json(pipe.config))
   if mismatch:              # an export written before source_run was recorded: compare the models
     mismatch = mismatch.replace(": checkpoint ", ": there ").replace(", config ", ", this run ")
@@ -210,16 +210,19 @@ def keep_edited_description(path: str) -> str | None:
   return target
 
 
-def check_same_run(output: str, earlier: dict, source_run: str, run_id: str | None) -> None:
+def check_same_run(output: str, earlier: dict, source_run: str, run_id: str | None, lineage=()) -> None:
   """An earlier export in `output` is replaced only by one of the same run: the same run identity
   (train/fault_tolerance.py, run_identity: a run deleted and trained again at the same path is
-  another run, a copy of the run is the same), or, for exports and checkpoints from before
-  identities, the same run directory."""
+  another run, a copy of the run is the same) or one this run continues (its `lineage`: a copy
+  trained on elsewhere), or, for exports and checkpoints from before identities, the same run directory."""
   if earlier.get("run_id") and run_id:
-    if earlier["run_id"] != run_id:
+    if earlier["run_id"] != run_id and earlier["run_id"] not in lineage:
       gone = earlier.get("source_run") and not os.path.exists(earlier["source_run"])
       moved = (", which no longer exists: a run moved from there counts as another run, as a copy of it does"
                if gone else "")
+      if earlier.get("source_run") == source_run:    # a copy trained on since, by checkpoints without lineages
+        moved = (": this folder, which became another run when it was trained on as a copy, its checkpoints too old "
+                 "to say of which run")
       raise FileExistsError(f"--output={output} holds the export of another run (run {earlier['run_id'][:8]}, trained "
                             f"in {earlier.get('source_run')}{moved}; this is run {run_id[:8]}); choose another "
                             f"directory, or delete that export first.")

@@ -113,8 +113,8 @@ def model_card(pipe, workdir: str, digest: str | None = None, skipped: int | Non
       "## Data and recipe", "",
       f"- data: {c.data.source}{' ' + c.data.path if c.data.path else ''}, batch {c.data.batch_size}",
       f"- objective: guidance target {c.flow.guidance_target}, w ~ U({c.flow.w_min}, {c.flow.w_max}), "
-      f"path drop {c.flow.p_drop}; sampler {c.flow.sampler}, {counted(steps_taken(c.flow.sampler, c.flow.inference_steps), 'step')}, "
-      f"w_inf {c.flow.w_inf}",
+      f"path drop {c.flow.p_drop}; sampler {c.flow.sampler}, "
+      f"{counted(steps_taken(c.flow.sampler, c.flow.inference_steps), 'step')}, w_inf {c.flow.w_inf}",
       *[f"- stage {s}" for s in stages],
       f"- LR schedule (times each stage's LR): {c.lr_schedule.decay}, warm-up {c.lr_schedule.warmup_steps} steps, "
       f"final fraction {c.lr_schedule.final_fraction}", "",

@@ -10,7 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
-from eflow_jax import cli_checks, sample_limits, video_io, weights_digest, workdir as workdir_lib
+from eflow_jax import cli_checks, run_lineage, sample_limits, video_io, weights_digest, workdir as workdir_lib
 from eflow_jax.cli_checks import check_eval_report_settings, check_report_name_step
 from eflow_jax.sample_files import default_sample_name, write_sample_files
 from eflow_jax.atomic_io import make_parent_folder, write_json_atomically
@@ -141,9 +141,12 @@ def restore_for_inference(config, workdir, step=None):
     raise FileNotFoundError(f"no checkpoint under {ckpt.directory}; run --mode=train first or fix --workdir.")
   # Restored straight into this run's layout: a checkpoint written on another mesh or process
   # count is resharded by Orbax on read. The model fields must match the checkpoint's (as on resume).
-  state, _, meta = ckpt.restore(fresh_state(config, model, optimizer, example_shape, mesh)[0], step,
-                                config_json=ckpt_lib.config_json(config))
-  ckpt.close()
+  try:
+    state, _, meta = ckpt.restore(fresh_state(config, model, optimizer, example_shape, mesh)[0], step,
+                                  config_json=ckpt_lib.config_json(config))
+    run_lineage.check_one_run(ckpt, int(state.step), meta)      # not a step copied in from another run
+  finally:
+    ckpt.close()
   fingerprint.check_for_inference(meta, config.data, f"checkpoint {int(state.step)} in {ckpt.directory}")
   trained = trained_example_shape(meta)
   if trained is not None:

@@ -29,6 +29,8 @@ import jax
 import numpy as np
 
 from eflow_jax import checkpoint as ckpt_lib
+from eflow_jax import run_lineage
+from eflow_jax.run_lineage import run_directory
 from eflow_jax.data import fingerprint, pipeline, trained_sets
 from eflow_jax.train import curriculum, source_agreement
 from eflow_jax.train.step import healthy_again, host_count, nonfinite_names, skipped_updates
@@ -184,6 +186,7 @@ def _resumed(state, data_position, meta, ckpt, state_shardings, config, allowed_
   check_record_sets(meta.get("record_sets"), config, allowed_changes)
   check_same_kind_of_set(meta.get("data_manifest"), config, int(state.step))
   check_stage_order(meta.get("stage"), config, int(state.step))
+  run_lineage.check_one_run(ckpt, int(state.step), meta)      # a step copied in from another run
   print(f"Resuming from {ckpt.directory} at step {int(state.step)} (stage {meta.get('stage')}).", flush=True)
   if int(state.nonfinite_groups):     # a halted run's last state: start healthy again
     state = jax.jit(lambda s: healthy_again(s, meta.get("nonfinite_steps")), out_shardings=state_shardings,
@@ -216,11 +219,6 @@ def latest_meta(ckpt) -> dict:
     return {}
 
 
-def run_directory(ckpt) -> str:
-  """The run directory whose checkpoints `ckpt` holds, as its checkpoints' meta records it."""
-  return os.path.realpath(os.path.dirname(os.path.abspath(ckpt.directory)))
-
-
 class CheckpointPolicy:
   """When the loop saves and what it saves with each step: its stage and config, its data position."""
 
@@ -230,6 +228,7 @@ class CheckpointPolicy:
     self._reported = set()             # the failed steps already warned about (one warning each)
     self._record_sets = record_sets(config)
     self.run_id = run_identity(ckpt)
+    self.lineage = run_lineage.next_lineage(latest_meta(ckpt), self.run_id)
     self._trained_sets = trained_sets.merged(trained_sets.of_meta(latest_meta(ckpt)),
                                              trained_sets.from_record_sets(self._record_sets, config.data))
     # Sampling and export need only data.path's manifest: kept, they outlive a deleted set.
@@ -250,8 +249,9 @@ class CheckpointPolicy:
       self.ckpt.save(step, state, data_state=data_position or self._data.position(stage),
                      meta={"step": step, "stage": stage.name, "config": ckpt_lib.config_json(self._config),
                            "record_sets": self._record_sets, trained_sets.KEY: self._trained_sets,
-                           "data_manifest": self._manifest, "run_id": self.run_id,
-                           "run_dir": run_directory(self.ckpt), "nonfinite_steps": skipped_updates(state, self._config.nan_policy)})
+                           "data_manifest": self._manifest, "run_id": self.run_id, run_lineage.KEY: self.lineage,
+                           "run_dir": run_directory(self.ckpt),
+                           "nonfinite_steps": skipped_updates(state, self._config.nan_policy)})
     except Exception as e:        # orbax raises its own types for I/O failures too
       self._note((step, ckpt_lib.first_line(e)))
 

@@ -1,0 +1,81 @@
+"""Whether the checkpoints of one folder are one run's. Each checkpoint's meta names the run that
+wrote it (run_id), the folder it was written in (run_dir) and the runs it continues (lineage: a copy
+of a run trained on elsewhere is a fork with a new id, train/fault_tolerance.py run_identity). A
+step folder copied in by hand from another run was exported, sampled and trained on as this run's,
+without a word: every reader now checks the step it uses against the folder's other steps first."""
+from __future__ import annotations
+
+import os
+import sys
+
+from eflow_jax.checkpoint_compat import model_config_mismatch
+
+KEY = "lineage"
+_warned = set()
+
+
+def run_directory(ckpt) -> str:
+  """The run directory whose checkpoints `ckpt` (a checkpoint.Checkpointer) holds, as metas record it."""
+  return os.path.realpath(os.path.dirname(os.path.abspath(ckpt.directory)))
+
+
+def lineage_of(meta: dict) -> list[str]:
+  """The run ids from the first run to the one that wrote `meta` ([run_id] for a checkpoint written
+  before lineages were kept; [] before run ids)."""
+  kept = meta.get(KEY)
+  if isinstance(kept, list) and all(isinstance(i, str) for i in kept) and kept:
+    return kept
+  return [meta["run_id"]] if isinstance(meta.get("run_id"), str) and meta["run_id"] else []
+
+
+def next_lineage(newest_meta: dict, run_id: str) -> list[str]:
+  """The lineage a run writes: the newest checkpoint's, with `run_id` added when this is a new run
+  or a fork of it (run_identity gave a new id)."""
+  before = lineage_of(newest_meta)
+  return before if before[-1:] == [run_id] else before + [run_id]
+
+
+def continues(newer: dict, older: dict, here: str) -> bool | None:
+  """Whether the run of checkpoint `newer` is the run of `older` or continues it; None when it cannot
+  be told (`newer` written before lineages, not in this folder `here`: a run moved twice, or another
+  run's step copied in)."""
+  if not (newer.get("run_id") and older.get("run_id")) or newer["run_id"] == older["run_id"]:
+    return True                                           # checkpoints from before run ids: nothing to tell
+  if older["run_id"] in lineage_of(newer):
+    return True
+  if isinstance(newer.get(KEY), list):
+    return False
+  return True if newer.get("run_dir") == here and older.get("run_dir") != here else None   # a fork made here
+
+
+def check_one_run(ckpt, step: int, meta: dict) -> None:
+  """ValueError (one line) when a kept step of `ckpt`'s folder is of a run unrelated to checkpoint
+  `step`'s (`meta`): the folder holds a step copied in from another run. A warning where checkpoints
+  from before lineages cannot tell."""
+  here = run_directory(ckpt)
+  for other in sorted(set(ckpt.all_steps()) - {step}):
+    try:
+      other_meta = ckpt.read_meta(other)
+    except Exception:  # pylint: disable=broad-except   (an unreadable step is its own reader's problem)
+      continue
+    newer, older = (meta, other_meta) if step > other else (other_meta, meta)
+    models = model_config_mismatch(older.get("config") or {}, newer.get("config") or {})   # a resume refuses one
+    verdict = False if models else continues(newer, older, here)
+    if verdict:
+      continue
+    if models:
+      models = models.replace(": checkpoint ", f": step {min(step, other)} ").replace(", config ", f", step {max(step, other)} ")
+    problem = (f"checkpoints in {ckpt.directory}: step {step} is of run {_named(meta)} and step {other} of run "
+               f"{_named(other_meta)}, and neither continues the other" + (f" (another model: {models})" if models else ""))
+    if verdict is False:
+      raise ValueError(f"{problem}: a step folder copied in from another run? Move that run's steps out of "
+                       f"{ckpt.directory}, then run this again.")
+    if problem not in _warned:
+      _warned.add(problem)
+      print(f"warning: {problem} as far as checkpoints from before lineages tell (a step folder copied in from "
+            f"another run, or a copy of a continued copy).", file=sys.stderr, flush=True)
+    return
+
+
+def _named(meta: dict) -> str:
+  return f"{str(meta.get('run_id'))[:8]} (written in {meta.get('run_dir')})"
