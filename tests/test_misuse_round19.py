@@ -283,8 +283,8 @@ def test_an_export_is_replaced_only_by_the_same_run_whatever_its_path(tmp_path, 
   shutil.rmtree(tmp_path / "run")
   write_run(str(tmp_path / "run"), steps=(2,), seed=5, run_id="b" * 32)
   code, err = export("run", "exp")
-  assert code == 2 and re.search(r"holds the export of another run \(run aaaaaaaa, trained in .*/run; this is run "
-                                 r"bbbbbbbb\)", err)
+  assert code == 2 and re.search(r"holds the export of another run \(run aaaaaaaa, trained in .*/run: this folder, "
+                                 r"which holds another run's checkpoints now .*; this is run bbbbbbbb\)", err)
   assert (tmp_path / "exp" / "model.safetensors").read_bytes() == weights
   assert export("run", "exp_b")[0] == 0
   shutil.copytree(tmp_path / "run", tmp_path / "copy")                # the same run elsewhere

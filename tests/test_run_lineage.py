@@ -78,9 +78,9 @@ def test_an_export_of_a_copy_trained_on_before_lineages_says_why_it_is_another_r
   from eflow_jax.tools import export as export_tool
   earlier, here = {"run_id": "a" * 32, "source_run": str(tmp_path)}, str(tmp_path)
   export_tool.check_same_run("exp", earlier, here, "b" * 32, ["a" * 32, "b" * 32])       # b continues a
-  with pytest.raises(FileExistsError, match=f"trained in {here}: this folder, which became another run when it was "
-                                            f"trained on as a copy, its checkpoints too old to say of which run; "
-                                            f"this is run bbbbbbbb"):
+  with pytest.raises(FileExistsError, match=f"trained in {here}: this folder, which holds another run's checkpoints "
+                                            f"now \\(a run trained again here, or a copy trained on before "
+                                            f"checkpoints recorded the run they continue\\); this is run bbbbbbbb"):
     export_tool.check_same_run("exp", earlier, here, "b" * 32, ["b" * 32])
 
 

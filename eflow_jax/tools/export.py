@@ -220,9 +220,9 @@ def check_same_run(output: str, earlier: dict, source_run: str, run_id: str | No
       gone = earlier.get("source_run") and not os.path.exists(earlier["source_run"])
       moved = (", which no longer exists: a run moved from there counts as another run, as a copy of it does"
                if gone else "")
-      if earlier.get("source_run") == source_run:    # a copy trained on since, by checkpoints without lineages
-        moved = (": this folder, which became another run when it was trained on as a copy, its checkpoints too old "
-                 "to say of which run")
+      if earlier.get("source_run") == source_run:
+        moved = (": this folder, which holds another run's checkpoints now (a run trained again here, or a copy "
+                 "trained on before checkpoints recorded the run they continue)")
       raise FileExistsError(f"--output={output} holds the export of another run (run {earlier['run_id'][:8]}, trained "
                             f"in {earlier.get('source_run')}{moved}; this is run {run_id[:8]}); choose another "
                             f"directory, or delete that export first.")

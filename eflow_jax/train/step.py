@@ -81,10 +81,12 @@ def host_count(count) -> int:
   return int(np.asarray(count.addressable_data(0) if isinstance(count, jax.Array) else count))
 
 
-def skipped_updates(state, nan_policy: str) -> int:
+def skipped_updates(state, nan_policy: str) -> int | None:
   """Updates skipped among the state's `step` updates: nonfinite_steps, less the step a halt froze on
   (counted by guarded_update, but not one of the state's steps: a resume redoes it). Under halt a
-  non-zero nonfinite_groups marks that frozen state (a resume clears it)."""
+  non-zero nonfinite_groups marks that frozen state (a resume clears it). None: not a TrainState."""
+  if not isinstance(state, TrainState):
+    return None
   frozen = nan_policy == "halt" and host_count(state.nonfinite_groups) != 0
   return host_count(state.nonfinite_steps) - int(frozen)
 
