@@ -43,6 +43,7 @@ def tiny(steps, **top_level):
   return config
 
 
+@pytest.mark.slow
 def test_a_step_copied_in_from_another_run_is_refused_and_a_fork_is_not(tmp_path, capsys):
   run, other = str(tmp_path / "run"), str(tmp_path / "other")
   loop.train(tiny(4), run)
