@@ -68,23 +68,6 @@ def check_sampler(name: str, value) -> None:
     raise ValueError(f"{name}={value!r} is unknown; use one of {', '.join(SAMPLERS)}.")
 
 
-def sampling_defaults_problem(flow: dict) -> str | None:
-  """Why the sampler, steps or guidance a call without arguments uses (an export's config.flow) is one the
-  call's arguments would refuse (an edit by hand failed at the first call naming no file, or ran for hours)."""
-  for field, check in (("sampler", check_sampler), ("w_inf", check_guidance), ("inference_steps", _check_steps)):
-    try:
-      if field in flow:
-        check(f"config.flow.{field}", flow[field])
-    except ValueError as e:
-      return str(e)
-  return None
-
-
-def _check_steps(name: str, steps) -> None:
-  check_integer(name, steps, 1)
-  sample_limits.check_steps(name, steps)
-
-
 def flag_list(values) -> list[str]:
   """The names of a repeatable, comma-separated flag (--allow_resume_change=seed --allow_resume_change=
   data.batch_size,data.path): every occurrence counts (absl's list flags kept the last one only)."""

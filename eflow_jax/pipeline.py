@@ -24,7 +24,7 @@ import numpy as np
 
 from eflow_jax import autoencoders, call_inputs, cli_checks, deleted_record_set, export_digests, root_logger, user_paths
 from eflow_jax import checkpoint as ckpt_lib
-from eflow_jax import run_lineage
+from eflow_jax import run_lineage, sampling_defaults
 from eflow_jax import sample_limits
 from eflow_jax import text as text_encoders
 from eflow_jax import video_io, weights_file_problem
@@ -92,7 +92,7 @@ def read_description(path: str) -> dict:
     raise CorruptExportError(f"{path}: {problem}; export the run again, or give the value its type.")
   if edited_field_problem(description):
     raise CorruptExportError(f"{path}: {edited_field_problem(description)}")
-  problem = cli_checks.sampling_defaults_problem(description["config"].get("flow") or {})
+  problem = sampling_defaults.problem(description["config"].get("flow") or {})
   if problem:                # the flow section is outside the digests: an edit by hand is checked here
     raise CorruptExportError(f"{path}: {problem} Fix the value, or export the run again.")
   return description

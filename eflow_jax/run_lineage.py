@@ -22,10 +22,13 @@ def run_directory(ckpt) -> str:
 def lineage_of(meta: dict) -> list[str]:
   """The run ids from the first run to the one that wrote `meta` ([run_id] for a checkpoint written
   before lineages were kept; [] before run ids)."""
-  kept = meta.get(KEY)
-  if isinstance(kept, list) and all(isinstance(i, str) for i in kept) and kept:
-    return kept
+  if is_lineage(meta.get(KEY)):
+    return meta[KEY]
   return [meta["run_id"]] if isinstance(meta.get("run_id"), str) and meta["run_id"] else []
+
+
+def is_lineage(value) -> bool:
+  return isinstance(value, list) and bool(value) and all(isinstance(i, str) and i for i in value)
 
 
 def next_lineage(newest_meta: dict, run_id: str) -> list[str]:
@@ -43,7 +46,7 @@ def continues(newer: dict, older: dict, here: str) -> bool | None:
     return True                                           # checkpoints from before run ids: nothing to tell
   if older["run_id"] in lineage_of(newer):
     return True
-  if isinstance(newer.get(KEY), list):
+  if KEY in newer:
     return False
   return True if newer.get("run_dir") == here and older.get("run_dir") != here else None   # a fork made here
 
@@ -63,6 +66,10 @@ def check_one_run(ckpt, step: int, meta: dict) -> None:
     verdict = False if models else continues(newer, older, here)
     if verdict:
       continue
+    for s, m in ((step, meta), (other, other_meta)):
+      if KEY in m and not is_lineage(m[KEY]):           # not as a run writes it: the runs cannot be told apart
+        raise ValueError(f"checkpoint step {s} in {ckpt.directory}: its meta's {KEY} is {m[KEY]!r}, not the list of "
+                         f"run ids a run writes (edited by hand?); restore that meta, or move the step out.")
     if models:
       models = models.replace(": checkpoint ", f": step {min(step, other)} ").replace(", config ", f", step {max(step, other)} ")
     problem = (f"checkpoints in {ckpt.directory}: step {step} is of run {_named(meta)} and step {other} of run "

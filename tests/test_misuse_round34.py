@@ -15,7 +15,11 @@ from test_pipeline_misuse import copy_of, export_dir, run_dir  # noqa: F401  (mo
     ("inference_steps", 4.0, "config.flow.inference_steps=4.0 must be a whole number >= 1."),
     ("w_inf", -1.0, "config.flow.w_inf=-1.0 must be >= 0"),
     ("w_inf", float("nan"), "config.flow.w_inf=nan"),
-    ("sampler", "alg3", "config.flow.sampler='alg3' is unknown")])
+    ("sampler", "alg3", "config.flow.sampler='alg3' is unknown"),
+    ("inference_shift", -0.5, "config.flow.inference_shift=-0.5 must be > 0"),              # round 36 (F10, F11)
+    ("inference_shift", 0, "config.flow.inference_shift=0 must be > 0"),
+    ("inference_shift", float("nan"), "config.flow.inference_shift=nan must be a finite number"),
+    ("unguided_w", -1.0, "config.flow.unguided_w=-1.0 must be >= 0")])
 def test_an_export_whose_sampling_defaults_were_edited_is_refused_at_load(export_dir, tmp_path, field, value, said):
   """D09, D10, D11: config.json's flow section is outside its digests; edited to 0 or 10**6 steps, a
   negative or NaN w_inf or an unknown sampler, the export loaded, and the first call failed naming
@@ -32,7 +36,8 @@ def test_an_export_whose_sampling_defaults_were_edited_is_refused_at_load(export
       refused.value), refused.value
 
 
-@pytest.mark.parametrize("video", ["https://example.com/a.mp4", "s3://bucket/b.mp4", "gs://b/c.mp4"])
+@pytest.mark.parametrize("video", ["https://example.com/a.mp4", "s3://bucket/b.mp4", "gs://b/c.mp4",
+                                   " https://example.com/a.mp4"])         # round 36 (F12): a leading space
 def test_a_listed_url_is_refused_before_the_output_is_claimed(tmp_path, video):
   """Round 35 (E29): a URL was joined to the list's folder as a relative path ('no such file
   .../https://example.com/a.mp4'), after preparation.json and a sidecar were written."""
@@ -43,3 +48,14 @@ def test_a_listed_url_is_refused_before_the_output_is_claimed(tmp_path, video):
     prepare_data.prepare(input_path=str(listing), output=str(tmp_path / "set"), frames=4, height=16, width=16,
                          shard_size=2, process_index=0, process_count=1, progress=False)
   assert not (tmp_path / "set").exists()
+
+
+def test_a_halt_after_updates_skipped_by_an_earlier_resume_does_not_call_its_state_finite():
+  """Round 36 (F23): a nan_policy=skip run (5 of 6 updates skipped) resumed with halt called step 6
+  'the last with a finite loss'; its count holds the 5 skipped and the halting step."""
+  from eflow_jax.train.fault_tolerance import halt_error
+  metrics = {"nonfinite_groups": 1, "loss": float("nan")}
+  assert "(step 6, after 5 updates skipped for a non-finite loss) is in /r" in str(
+      halt_error(6, {**metrics, "nonfinite_steps": 6}, "dense", "/r"))
+  assert "(step 6, the last with a finite loss) is in /r" in str(halt_error(6, {**metrics, "nonfinite_steps": 1},
+                                                                             "dense", "/r"))

@@ -117,3 +117,15 @@ def test_checkpoints_from_before_lineages_are_refused_when_they_hold_two_models_
   err = capsys.readouterr().err
   assert err.count("\n") == 1 and err.startswith("warning: checkpoints in ") and "as far as checkpoints from before " \
       "lineages tell" in err, err                       # one line, once
+
+
+def test_a_lineage_edited_by_hand_is_refused_not_read_as_one_from_before_lineages(tmp_path, capsys):
+  """Round 36 (F07): another run's newer step whose lineage was edited to a string was exported with
+  the warning meant for checkpoints from before lineages."""
+  own = meta("a" * 32, "/runs/base", ["a" * 32])
+  edited = meta("d" * 32, "/runs/rs", "edited")
+  folder = FolderOfMetas(f"{tmp_path}/checkpoints", {10: own, 12: edited})
+  with pytest.raises(ValueError, match=r"checkpoint step 12 in .*: its meta's lineage is 'edited', not the list of "
+                                       r"run ids a run writes \(edited by hand\?\)"):
+    run_lineage.check_one_run(folder, 12, edited)
+  assert capsys.readouterr().err == ""

@@ -146,3 +146,21 @@ def test_a_reference_classifier_of_other_steps_is_refused_before_any_row_trains(
   assert not calls                                                        # nothing trained
   ablation_sweep.main(argv + ["--override=--config.eval.classifier_steps=20"])   # its own settings: runs
   assert [c for c in calls if "--mode=eval" in c]
+
+
+def test_a_report_copied_to_another_rows_name_is_refused(sweep, tmp_path):
+  """Round 36 (F27): a row's report copied under another row's name was printed as that row's result
+  (its own digest still matched: the report held nothing saying which row it measured)."""
+  import shutil
+  ablation_sweep, calls = sweep
+  results = tmp_path / "results"
+  argv = ["--tables=table4", f"--results={results}", f"--root={tmp_path / 'root'}", "--steps=4",
+          "--rows=table4:sfm_4,table4:pdg_sfm_4"]
+  ablation_sweep.main(argv)
+  assert json.load(open(results / "table4_sfm_4.json"))["sweep"]["row"] == "table4:sfm_4"
+  shutil.copy(results / "table4_sfm_4.json", results / "table4_pdg_sfm_4.json")
+  calls.clear()
+  with pytest.raises(SystemExit, match=r"table4:pdg_sfm_4: .*table4_pdg_sfm_4.json was the report of row "
+                                       r"table4:sfm_4 \(copied or renamed\?\), not of table4:pdg_sfm_4"):
+    ablation_sweep.main(argv)
+  assert not calls

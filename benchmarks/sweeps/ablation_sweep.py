@@ -96,9 +96,11 @@ def report_key(config) -> str:
   return hashlib.sha1(json.dumps(cfg, sort_keys=True).encode()).hexdigest()[:10]
 
 
-def sweep_settings(config, overrides) -> dict:
-  """What a report records of the sweep that made it (compared by `settings_mismatch`)."""
-  return {"total_steps": int(config.total_steps), "overrides": list(overrides), "report_key": report_key(config)}
+def sweep_settings(config, overrides, row: str) -> dict:
+  """What a report records of the sweep that made it (compared by `settings_mismatch`): its row
+  (TABLE:ROW: a report copied to another row's name was printed as that row's), steps, overrides."""
+  return {"row": row, "total_steps": int(config.total_steps), "overrides": list(overrides),
+          "report_key": report_key(config)}
 
 
 def settings_mismatch(report: dict, settings: dict) -> str | None:
@@ -106,6 +108,8 @@ def settings_mismatch(report: dict, settings: dict) -> str | None:
   reports recorded them is checked by its step (a diverged row's is where it stopped), and cannot
   match an --override: what it was made with is not known."""
   made = report.get("sweep")
+  if isinstance(made, dict) and made.get("row", settings["row"]) != settings["row"]:
+    return f"the report of row {made['row']} (copied or renamed?), not of {settings['row']}"
   if made is None:
     step = report.get("step")
     if settings["overrides"]:
@@ -210,7 +214,7 @@ def main(argv=None):
   for name, path in selected:
     table, row = name.split(":")
     config = row_config(path, row, args.steps, args.override)
-    planned.append((name, os.path.join(args.results, f"{table}_{row}.json"), sweep_settings(config, args.override),
+    planned.append((name, os.path.join(args.results, f"{table}_{row}.json"), sweep_settings(config, args.override, name),
                     config))
   if args.report_only:          # printed all the same, but not as this sweep's rows
     for problem in report_problems([plan[:3] for plan in planned], unreadable=False):

@@ -265,7 +265,7 @@ def _check_row(where: str, row) -> None:
   video = row["video"]
   if not isinstance(video, str) or not video.strip():
     raise ValueError(f"{where}: 'video' is {video!r}; give the video file's path as text.")
-  if "://" in video and video.split("://")[0].replace("+", "").replace(".", "").isalnum():   # https://, s3://
+  if "://" in video and video.split("://")[0].strip().replace("+", "").replace(".", "").isalnum():   # https://, s3://
     raise ValueError(f"{where}: {video} is a URL; prepare_data reads local files: download the videos, list their paths.")
   if isinstance(row.get("label"), str) and not row["label"].strip():     # a .csv's empty cell was a class named ''
     raise ValueError(f"{where}: 'label' is empty; give every row its class number or name.")

@@ -390,8 +390,9 @@ class NanWatch:
 
 def halt_error(bad_step: int, metrics: dict, stage_name: str, directory: str) -> FloatingPointError:
   groups = ", ".join(nonfinite_names(int(metrics["nonfinite_groups"]))) or "loss"
+  skipped = int(metrics["nonfinite_steps"]) - 1      # by nan_policy=skip before a resume with halt: not all finite
+  state = f"after {skipped} updates skipped for a non-finite loss" if skipped > 0 else "the last with a finite loss"
   return FloatingPointError(
       f"non-finite {groups} at step {bad_step + 1} (stage {stage_name}, loss {float(metrics['loss']):.4g}); "
-      f"the state before it (step {bad_step}, the last with a finite loss) is in {directory}. Lower the learning "
-      f"rate or fix the data, "
+      f"the state before it (step {bad_step}, {state}) is in {directory}. Lower the learning rate or fix the data, "
       f"or set --config.nan_policy=skip.")
