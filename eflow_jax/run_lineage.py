@@ -11,6 +11,7 @@ import sys
 from eflow_jax.checkpoint_compat import model_config_mismatch
 
 KEY = "lineage"
+STEPS = "lineage_steps"       # the step each run of the lineage started from
 _warned = set()
 
 
@@ -31,11 +32,25 @@ def is_lineage(value) -> bool:
   return isinstance(value, list) and bool(value) and all(isinstance(i, str) and i for i in value)
 
 
-def next_lineage(newest_meta: dict, run_id: str) -> list[str]:
-  """The lineage a run writes: the newest checkpoint's, with `run_id` added when this is a new run
-  or a fork of it (run_identity gave a new id)."""
-  before = lineage_of(newest_meta)
-  return before if before[-1:] == [run_id] else before + [run_id]
+def next_lineage(newest_meta: dict, run_id: str) -> dict:
+  """The lineage a run writes into its metas: the newest checkpoint's run ids, with `run_id` added when
+  this is a new run or a fork, and the step each of them started from (STEPS: a fork's is the step
+  it was copied at; its parent's later steps are not its history)."""
+  before, starts = lineage_of(newest_meta), fork_steps(newest_meta)
+  if before[-1:] == [run_id]:
+    return {KEY: before, STEPS: starts}
+  step = newest_meta.get("step") if isinstance(newest_meta.get("step"), int) else 0
+  return {KEY: before + [run_id], STEPS: starts + [step] if starts is not None else None}
+
+
+def fork_steps(meta: dict) -> list[int] | None:
+  """The steps the runs of `meta`'s lineage started from ([] for no checkpoint), None where not kept."""
+  steps = meta.get(STEPS)
+  if not meta:
+    return []
+  if isinstance(steps, list) and len(steps) == len(lineage_of(meta)) and all(isinstance(s, int) for s in steps):
+    return steps
+  return None
 
 
 def continues(newer: dict, older: dict, here: str) -> bool | None:
@@ -44,8 +59,10 @@ def continues(newer: dict, older: dict, here: str) -> bool | None:
   run's step copied in)."""
   if not (newer.get("run_id") and older.get("run_id")) or newer["run_id"] == older["run_id"]:
     return True                                           # checkpoints from before run ids: nothing to tell
-  if older["run_id"] in lineage_of(newer):
-    return True
+  lineage, starts = lineage_of(newer), fork_steps(newer)
+  if older["run_id"] in lineage:
+    k = lineage.index(older["run_id"])     # newer's line left that run at starts[k + 1]: its later steps are not its history
+    return not (starts and k + 1 < len(starts) and isinstance(older.get("step"), int) and older["step"] > starts[k + 1])
   if KEY in newer:
     return False
   return True if newer.get("run_dir") == here and older.get("run_dir") != here else None   # a fork made here

@@ -31,9 +31,26 @@ def test_which_checkpoints_continue_which():
   assert run_lineage.continues(meta("f", here), meta("a", "/runs/orig"), here)
   assert run_lineage.continues(meta("d", "/runs/rs"), meta("a", "/runs/orig"), here) is None
   assert run_lineage.continues({"step": 4}, meta("a", here), here)                    # before run ids
-  assert run_lineage.next_lineage(meta("a", here), "a") == ["a"]
-  assert run_lineage.next_lineage(meta("a", here, ["a"]), "f") == ["a", "f"]
-  assert run_lineage.next_lineage({}, "n") == ["n"]
+  # Round 36 (F29): a step of the run's own line after a fork left it is not the fork's history.
+  grandchild = {**meta("c", "/runs/n3", ["a", "b", "c"]), "lineage_steps": [0, 12, 14], "step": 16}
+  assert run_lineage.continues(grandchild, {**meta("a", here, ["a"]), "step": 12}, here)
+  assert run_lineage.continues(grandchild, {**meta("a", here, ["a"]), "step": 14}, here) is False
+  assert run_lineage.continues(grandchild, {**meta("b", "/runs/n2", ["a", "b"]), "step": 14}, here)
+  new = lambda lineage, steps: {"lineage": lineage, "lineage_steps": steps}
+  assert run_lineage.next_lineage({}, "n") == new(["n"], [0])
+  assert run_lineage.next_lineage({**meta("a", here, ["a"]), "lineage_steps": [0], "step": 12}, "a") == new(["a"], [0])
+  assert run_lineage.next_lineage({**meta("a", here, ["a"]), "lineage_steps": [0], "step": 12}, "f") == new(
+      ["a", "f"], [0, 12])
+  assert run_lineage.next_lineage({**meta("a", here), "step": 12}, "f") == new(["a", "f"], None)   # steps unknown
+
+
+def kept_run_id(run):
+  from eflow_jax import checkpoint as ckpt_lib
+  kept = ckpt_lib.Checkpointer(os.path.join(run, "checkpoints"), read_only=True)
+  try:
+    return kept.read_meta(2)["run_id"]
+  finally:
+    kept.close()
 
 
 def tiny(steps, **top_level):
@@ -70,6 +87,11 @@ def test_a_step_copied_in_from_another_run_is_refused_and_a_fork_is_not(tmp_path
   assert export_tool.main([f"--workdir={copy}", f"--output={exported}"]) == 0
   loop.train(tiny(4, seed=1), copy)
   assert Pipeline.from_workdir(copy).step == 4 and Pipeline.from_workdir(copy, step=2).step == 2
+  from eflow_jax import checkpoint as ckpt_lib
+  kept = ckpt_lib.Checkpointer(os.path.join(copy, "checkpoints"), read_only=True)
+  written = kept.read_meta(4)
+  kept.close()
+  assert written["lineage_steps"] == [0, 2] and written["lineage"][0] == kept_run_id(other)   # forked at step 2
   assert export_tool.main([f"--workdir={copy}", f"--output={exported}"]) == 0
   assert Pipeline.from_pretrained(exported).step == 4
 

@@ -249,7 +249,7 @@ class CheckpointPolicy:
       self.ckpt.save(step, state, data_state=data_position or self._data.position(stage),
                      meta={"step": step, "stage": stage.name, "config": ckpt_lib.config_json(self._config),
                            "record_sets": self._record_sets, trained_sets.KEY: self._trained_sets,
-                           "data_manifest": self._manifest, "run_id": self.run_id, run_lineage.KEY: self.lineage,
+                           "data_manifest": self._manifest, "run_id": self.run_id, **self.lineage,
                            "run_dir": run_directory(self.ckpt),
                            "nonfinite_steps": skipped_updates(state, self._config.nan_policy)})
     except Exception as e:        # orbax raises its own types for I/O failures too
