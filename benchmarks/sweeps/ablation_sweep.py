@@ -21,8 +21,8 @@ in different sessions, on different machines, use the same measuring instruments
 MB; checked against every row's eval settings before anything trains); the I3D features of the
 held-out real clips (`features_*.npy`) are rebuilt when missing, not committed.
 A row whose report is there is done if it was made with this sweep's settings and not edited: each report
-keeps its step budget and `--override`s (`"sweep"`) and the sha256 of its values (eflow_jax/own_digest.py):
-one of other settings (a `--steps=200` quick look, then the full sweep) or edited is refused before anything
+keeps its row, step budget and `--override`s (`"sweep"`) and the sha256 of its values (eflow_jax/own_digest.py):
+one of other settings (a `--steps=200` quick look, then the full sweep), of another row (copied) or edited is refused before anything
 runs, naming the rows; one without a digest (older) is printed with a warning.
 Training workdirs are keyed by everything trained (`training_key`), so they never mix either. A row
 trained on another machine (a GPU: benchmarks/gpu/ablation_rows.sh) comes back as an export of its EMA
