@@ -164,3 +164,19 @@ def test_a_report_copied_to_another_rows_name_is_refused(sweep, tmp_path):
                                        r"table4:sfm_4 \(copied or renamed\?\), not of table4:pdg_sfm_4"):
     ablation_sweep.main(argv)
   assert not calls
+
+
+def test_a_report_without_a_row_copied_to_another_rows_name_is_warned_of(sweep, tmp_path, capsys):
+  """Round 36 (F27): a shipped report (no settings, no digest) copied under another row's name printed
+  the same numbers for both rows; two recipes cannot measure the very same numbers."""
+  import shutil
+  ablation_sweep, _ = sweep
+  results = tmp_path / "results"
+  results.mkdir()
+  (results / "table4_sfm_4.json").write_text(json.dumps({"step": 4000, "fvd": 325.3, "sharpness": 0.2335}))
+  shutil.copy(results / "table4_sfm_4.json", results / "table4_pdg_sfm_4.json")
+  ablation_sweep.main(["--tables=table4", f"--results={results}", f"--root={tmp_path / 'root'}", "--report_only",
+                       "--rows=table4:sfm_4,table4:pdg_sfm_4"])
+  err = capsys.readouterr().err
+  assert (f"warning: table4:pdg_sfm_4: {results / 'table4_pdg_sfm_4.json'} holds the very numbers of table4:sfm_4's "
+          f"report (copied under this row's name?): its row below is not this sweep's measurement.") in err, err

@@ -138,7 +138,7 @@ def read_report(path: str) -> tuple[dict | None, str | None]:
 def report_problems(planned, *, unreadable: bool = True) -> list[str]:
   """How each existing report of a selected row differs from this sweep's settings; with
   `unreadable`, also the reports that are not a readable JSON object."""
-  problems = []
+  problems, seen = [], {}
   for name, report_path, settings in planned:
     if not os.path.exists(report_path):
       continue
@@ -149,8 +149,12 @@ def report_problems(planned, *, unreadable: bool = True) -> list[str]:
       continue
     edited = own_digest.matches(report) is False and "edited after the sweep wrote it: its values differ from those measured"
     mismatch = settings_mismatch(report, settings) or edited
+    numbers = json.dumps({k: v for k, v in report.items() if k not in ("sweep", own_digest.KEY)}, sort_keys=True)
+    twin = seen.setdefault(numbers, (name, settings["report_key"]))
     if mismatch:
       problems.append(f"{name}: {report_path} was {mismatch}")
+    elif twin[1] != settings["report_key"]:      # two recipes cannot measure the same numbers: a copy (no row kept)
+      problems.append(f"{name}: {report_path} holds the very numbers of {twin[0]}'s report (copied under this row's name?)")
   return problems
 
 

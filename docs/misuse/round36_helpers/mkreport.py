@@ -8,5 +8,9 @@ results, table, row = sys.argv[1:4]
 path = os.path.join(os.getcwd(), "configs", "ablations", f"{table}.py")
 config = sw.row_config(path, row, None, [])
 report = os.path.join(results, f"{table}_{row}.json")
-d = json.load(open(report)); d.pop("sweep", None); d["sweep"] = sw.sweep_settings(config, [])
+try:
+  settings = sw.sweep_settings(config, [], f"{table}:{row}")     # reports keep their row since the round-36 fixes
+except TypeError:
+  settings = sw.sweep_settings(config, [])
+d = json.load(open(report)); d.pop("sweep", None); d["sweep"] = settings
 open(report, "w").write(own_digest.with_own_digest(d)); print("wrote", report, d["sweep"]["total_steps"])
