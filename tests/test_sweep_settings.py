@@ -179,4 +179,5 @@ def test_a_report_without_a_row_copied_to_another_rows_name_is_warned_of(sweep, 
                        "--rows=table4:sfm_4,table4:pdg_sfm_4"])
   err = capsys.readouterr().err
   assert (f"warning: table4:pdg_sfm_4: {results / 'table4_pdg_sfm_4.json'} holds the very numbers of table4:sfm_4's "
-          f"report (copied under this row's name?): its row below is not this sweep's measurement.") in err, err
+          f"report (one of the two was copied under the other's name): its row below is not this sweep's "
+          f"measurement.") in err, err

@@ -150,11 +150,12 @@ def report_problems(planned, *, unreadable: bool = True) -> list[str]:
     edited = own_digest.matches(report) is False and "edited after the sweep wrote it: its values differ from those measured"
     mismatch = settings_mismatch(report, settings) or edited
     numbers = json.dumps({k: v for k, v in report.items() if k not in ("sweep", own_digest.KEY)}, sort_keys=True)
-    twin = seen.setdefault(numbers, (name, settings["report_key"]))
+    twin = seen.setdefault(numbers, (name, settings["report_key"])) if not mismatch else None
     if mismatch:
       problems.append(f"{name}: {report_path} was {mismatch}")
     elif twin[1] != settings["report_key"]:      # two recipes cannot measure the same numbers: a copy (no row kept)
-      problems.append(f"{name}: {report_path} holds the very numbers of {twin[0]}'s report (copied under this row's name?)")
+      problems.append(f"{name}: {report_path} holds the very numbers of {twin[0]}'s report (one of the two was copied "
+                      f"under the other's name)")
   return problems
 
 
