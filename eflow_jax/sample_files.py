@@ -78,13 +78,17 @@ def write_sample_files(stem: str, videos, names, columns, fps, captions=None) ->
       if os.path.isfile(path):
         os.remove(path)
     remove_stale_clips(clips_folder, ())
-    clips = [path for name, video in zip(names, videos)
-             for path in video_io.write_videos(os.path.join(clips_folder, name), video[None], fps=fps)]
-    if captions is not None:
-      write_atomically(captions_path, "".join(f"{name}\t{' '.join(caption.split())}\n"
-                                              for name, caption in zip(names, captions)))
-      clips.append(captions_path)
-    return video_io.write_videos(stem, videos, columns=columns, fps=fps) + clips
+    try:
+      clips = [path for name, video in zip(names, videos)
+               for path in video_io.write_videos(os.path.join(clips_folder, name), video[None], fps=fps)]
+      if captions is not None:
+        write_atomically(captions_path, "".join(f"{name}\t{' '.join(caption.split())}\n"
+                                                for name, caption in zip(names, captions)))
+        clips.append(captions_path)
+      return video_io.write_videos(stem, videos, columns=columns, fps=fps) + clips
+    except OSError as e:        # a full disk: which sample, and that what is there is incomplete
+      raise OSError(f"{stem}.gif / .mp4: writing the samples failed ({e.strerror or e}); {clips_folder} holds only "
+                    f"the clips written before, and no grid: free space and sample again.") from None
 
 
 def default_sample_name(config, trained: int, *, steps, guidance, seed, sampler, num, class_id, prompts) -> str:

@@ -59,3 +59,45 @@ def test_a_halt_after_updates_skipped_by_an_earlier_resume_does_not_call_its_sta
       halt_error(6, {**metrics, "nonfinite_steps": 6}, "dense", "/r"))
   assert "(step 6, the last with a finite loss) is in /r" in str(halt_error(6, {**metrics, "nonfinite_steps": 1},
                                                                              "dense", "/r"))
+
+
+def test_a_sample_cut_short_by_a_full_disk_names_it_and_says_it_is_incomplete(tmp_path, monkeypatch):
+  """Round 37 (G17): 'error: [Errno 28] No space left on device', naming no file, while the clips
+  folder kept 6 of 128 files and no grid."""
+  import errno
+  import numpy as np
+  from eflow_jax import sample_files, video_io
+  written = []
+
+  def full_after_two(stem, videos, **kwargs):
+    if len(written) == 2:
+      raise OSError(errno.ENOSPC, "No space left on device")
+    written.append(stem)
+    return [stem + ".gif"]
+  monkeypatch.setattr(video_io, "write_videos", full_after_two)
+  videos = np.zeros((4, 2, 8, 8, 3), np.float32)
+  with pytest.raises(OSError, match=r"^.*/s\.gif / \.mp4: writing the samples failed \(No space left on device\); "
+                                    r".*/s_clips holds only the clips written before, and no grid: free space and "
+                                    r"sample again\.$"):
+    sample_files.write_sample_files(str(tmp_path / "s"), videos, ["a", "b", "c", "d"], 2, 8)
+
+
+def test_a_shard_cut_short_by_a_full_disk_is_one_line(tmp_path, monkeypatch, capsys):
+  """Round 37 (G18): the ArrayRecord writer's RuntimeError ('write() failed: No space left on device')
+  ended prepare_data in a traceback."""
+  from eflow_jax.data import records
+  from eflow_jax.tools import prepare_data
+  from test_prepare_data_misuse import make_video
+  for i, name in enumerate(["cat/v1.mp4", "dog/v1.mp4"]):
+    make_video(tmp_path / "videos" / name, i)
+
+  def full(filename, encoded):
+    raise RuntimeError(f"write() failed: No space left on device; writing {filename}.tmp123\nFailed to close")
+  monkeypatch.setattr(records, "write_shard", full)
+  assert prepare_data.main(["--input", str(tmp_path / "videos"), "--output", str(tmp_path / "set"), "--frames=4",
+                            "--height=16", "--width=16", "--autoencoder=identity", "--no_progress"]) != 0
+  err = capsys.readouterr().err
+  assert err.count("\n") == 1 and err.endswith("shard-00000.array_record: writing failed (write() failed: No space "
+                                               "left on device; writing " + str(tmp_path / "set") + "/shard-00000."
+                                               "array_record.tmp123); free space and rerun: the finished shards are "
+                                               "kept.\n"), err
