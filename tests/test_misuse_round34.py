@@ -1,5 +1,6 @@
-"""Cases found by rounds 34 and 35 of docs/misuse/ (each test names its case): an export's config.json whose
-sampling defaults were edited by hand, and a URL listed as a video to prepare."""
+"""Cases found by rounds 34-37 of docs/misuse/ (each test names its case): an export's config.json whose
+sampling defaults were edited by hand, a URL listed as a video to prepare, a halt after skipped updates,
+and a full disk while sampling or preparing."""
 import json
 import os
 
