@@ -352,19 +352,27 @@ def test_a_flagfile_named_with_a_tilde_is_read_from_the_home_folder(home_and_lin
 
 
 
-@pytest.mark.parametrize("damage", ["truncate", "other records"])
-def test_a_rerun_of_prepare_data_prepares_a_damaged_shard_again(tmp_path, capsys, damage):
-  """Round 31 (A13, A14): a shard truncated or with a byte flipped since was 'skipped' as finished by
-  the rerun, and every reader of the set then refused it with 're-prepare this shard', a loop."""
+def prepared_one_clip_shards(tmp_path, names):
+  """A record set prepared from class-folder videos `names`, one clip per shard: (its folder, the argv
+  that prepared it, for the rerun)."""
   from test_prepare_data_misuse import make_video
-  from eflow_jax.data import records
   from eflow_jax.tools import prepare_data
-  for i, name in enumerate(["cat/v1.mp4", "cat/v2.mp4", "dog/v1.mp4", "dog/v2.mp4"]):
+  for i, name in enumerate(names):
     make_video(tmp_path / "videos" / name, i)
   out = tmp_path / "set"
   argv = ["--input", str(tmp_path / "videos"), "--output", str(out), "--frames=4", "--height=16", "--width=16",
           "--autoencoder=identity", "--shard_size=1", "--no_progress"]
   assert prepare_data.main(argv) == 0
+  return out, argv
+
+
+@pytest.mark.parametrize("damage", ["truncate", "other records"])
+def test_a_rerun_of_prepare_data_prepares_a_damaged_shard_again(tmp_path, capsys, damage):
+  """Round 31 (A13, A14): a shard truncated or with a byte flipped since was 'skipped' as finished by
+  the rerun, and every reader of the set then refused it with 're-prepare this shard', a loop."""
+  from eflow_jax.data import records
+  from eflow_jax.tools import prepare_data
+  out, argv = prepared_one_clip_shards(tmp_path, ["cat/v1.mp4", "cat/v2.mp4", "dog/v1.mp4", "dog/v2.mp4"])
   shard = out / "shard-00002.array_record"
   data = shard.read_bytes()
   if damage == "truncate":
@@ -396,15 +404,9 @@ def test_a_rerun_prepares_again_a_shard_whose_sidecar_was_edited_or_cut(tmp_path
   """Round 32 (B06): a sidecar's num_examples edited to 0 (or null) was taken as a finished empty shard,
   and the manifest rewritten without its records; (B33) a sidecar cut short ended the rerun in a JSON
   error naming no file."""
-  from test_prepare_data_misuse import make_video
   from eflow_jax.data import records
   from eflow_jax.tools import prepare_data
-  for i, name in enumerate(["cat/v1.mp4", "dog/v1.mp4"]):
-    make_video(tmp_path / "videos" / name, i)
-  out = tmp_path / "set"
-  argv = ["--input", str(tmp_path / "videos"), "--output", str(out), "--frames=4", "--height=16", "--width=16",
-          "--autoencoder=identity", "--shard_size=1", "--no_progress"]
-  assert prepare_data.main(argv) == 0
+  out, argv = prepared_one_clip_shards(tmp_path, ["cat/v1.mp4", "dog/v1.mp4"])
   sidecar = out / "shard-00001.json"
   info, written = json.loads(sidecar.read_text()), (out / "shard-00001.array_record").read_bytes()
   if edit == "digests gone":                       # round 33 (C10): shard 0's records, the digests deleted

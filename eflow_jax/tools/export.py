@@ -151,7 +151,7 @@ def _write_export(workdir: str, output: str, step: int | None) -> list[str]:
   # The digest of the weights in hand (the checkpoint's, as its meta gives it): the step may be
   # pruned by a trainer since it was read, and a second read would fail.
   digest = ema_digest(pipe.params)
-  card = card_mark.with_mark(model_card.model_card(pipe, workdir, digest, export_probe.skipped_updates(meta)))
+  card = card_mark.with_mark(model_card.model_card(pipe, workdir, digest, export_probe.recorded_skips(meta)))
   contents = {CONFIG_FILE: lambda path: _write_text(path, description),
               WEIGHTS_FILE: lambda path: save_file(flat, path),
               "README.md": lambda path: _write_text(path, card)}

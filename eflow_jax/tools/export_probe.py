@@ -23,7 +23,7 @@ def probe_condition(config) -> dict:
           "text_mask": np.ones((1, config.data.text_length), np.int32)}
 
 
-def skipped_updates(meta: dict) -> int | None:
+def recorded_skips(meta: dict) -> int | None:
   """How many of a checkpoint's updates were skipped for a non-finite loss or gradient (its meta's
   nonfinite_steps, train/fault_tolerance.py); None for a checkpoint that does not record it."""
   value = meta.get("nonfinite_steps")
@@ -37,7 +37,7 @@ def check_samples_finite(pipe, workdir: str, meta: dict) -> None:
   bad = int(np.size(latents) - np.sum(np.isfinite(latents)))
   if not bad:
     return
-  skipped, earlier = skipped_updates(meta), kept_steps_before(workdir, pipe.step)
+  skipped, earlier = recorded_skips(meta), kept_steps_before(workdir, pipe.step)
   why = f"; {skipped} of its {pipe.step} updates were skipped for a non-finite loss (nan_policy)" if skipped else ""
   instead = (f"export an earlier step (--step=N; kept: {', '.join(map(str, earlier))})" if earlier else
              "no earlier checkpoint is kept")

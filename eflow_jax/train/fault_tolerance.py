@@ -227,9 +227,10 @@ class CheckpointPolicy:
     self.failed = None                 # (step, message) of the newest write that failed
     self._reported = set()             # the failed steps already warned about (one warning each)
     self._record_sets = record_sets(config)
+    newest = latest_meta(ckpt)           # the checkpoint this run goes on from ({} for a new run)
     self.run_id = run_identity(ckpt)
-    self.lineage = run_lineage.next_lineage(latest_meta(ckpt), self.run_id)
-    self._trained_sets = trained_sets.merged(trained_sets.of_meta(latest_meta(ckpt)),
+    self.lineage = run_lineage.next_lineage(newest, self.run_id)
+    self._trained_sets = trained_sets.merged(trained_sets.of_meta(newest),
                                              trained_sets.from_record_sets(self._record_sets, config.data))
     # Sampling and export need only data.path's manifest: kept, they outlive a deleted set.
     self._manifest = pipeline.record_manifest(config.data)
