@@ -86,23 +86,15 @@ def test_a_sample_cut_short_by_a_full_disk_names_it_and_says_it_is_incomplete(tm
 def test_a_shard_cut_short_by_a_full_disk_is_one_line(tmp_path, monkeypatch, capsys):
   """Round 37 (G18): the ArrayRecord writer's RuntimeError ('write() failed: No space left on device')
   ended prepare_data in a traceback."""
+  from eflow_jax.data import records
   from eflow_jax.tools import prepare_data
   from test_prepare_data_misuse import make_video
   for i, name in enumerate(["cat/v1.mp4", "dog/v1.mp4"]):
     make_video(tmp_path / "videos" / name, i)
 
-  class FullDiskWriter:          # ArrayRecord's writer on a full disk: a RuntimeError at write
-    def __init__(self, path, options):
-      self.path = path
-
-    def write(self, data):
-      shard = os.path.join(os.path.dirname(self.path), "shard-00000.array_record")
-      raise RuntimeError(f"write() failed: No space left on device; writing {shard}.tmp123\nFailed to close")
-
-    def close(self):
-      pass
-  from array_record.python import array_record_module
-  monkeypatch.setattr(array_record_module, "ArrayRecordWriter", FullDiskWriter)
+  def full(filename, encoded):
+    raise RuntimeError(f"write() failed: No space left on device; writing {filename}.tmp123\nFailed to close")
+  monkeypatch.setattr(records, "write_shard", full)
   assert prepare_data.main(["--input", str(tmp_path / "videos"), "--output", str(tmp_path / "set"), "--frames=4",
                             "--height=16", "--width=16", "--autoencoder=identity", "--no_progress"]) != 0
   err = capsys.readouterr().err

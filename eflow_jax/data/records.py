@@ -147,17 +147,14 @@ def write_shard(filename: str, encoded: Iterable[bytes]) -> int:
   """Writes serialized examples to one ArrayRecord file (via a temporary name); returns count."""
   from array_record.python.array_record_module import ArrayRecordWriter  # pylint: disable=g-import-not-at-top
   count = 0
-  try:
-    with replaced_on_success(filename) as tmp:
-      writer = ArrayRecordWriter(tmp, WRITER_OPTIONS)
-      try:
-        for data in encoded:
-          writer.write(data)
-          count += 1
-      finally:
-        writer.close()
-  except RuntimeError as e:     # the writer's own error for a failed write (a full disk): an OSError, one line
-    raise OSError(f"{filename}: writing failed ({str(e).splitlines()[0][:160]})") from None
+  with replaced_on_success(filename) as tmp:
+    writer = ArrayRecordWriter(tmp, WRITER_OPTIONS)
+    try:
+      for data in encoded:
+        writer.write(data)
+        count += 1
+    finally:
+      writer.close()
   return count
 
 

@@ -246,8 +246,9 @@ def _write_shard(output: str, shard: int, examples: list, bad: list, entry_range
   if examples:
     try:
       records.write_shard(os.path.join(output, name), (records.encode_example(ex) for ex in examples))
-    except OSError as e:          # a full disk: what a rerun does
-      raise OSError(f"{e}; free space and rerun: the finished shards are kept.") from None
+    except RuntimeError as e:     # ArrayRecord's own error for a failed write (a full disk): one line
+      raise OSError(f"{os.path.join(output, name)}: writing failed ({str(e).splitlines()[0][:160]}); free space and "
+                    f"rerun: the finished shards are kept.") from None
   info = {"file": name, "num_examples": len(examples), "bad": bad, "entries": entry_range, "fps": rates,
           "inputs": list(inputs), "record_entries": list(record_entries),
           "latents_sha256": [clip_digests.latent_digest(ex["latent"]) for ex in examples]}
